@@ -1,0 +1,28 @@
+import { loadConfig, startServer } from '@fernhilfe/server';
+
+/** `fernhilfe start`: the server on one port until SIGINT/SIGTERM. */
+export async function start(): Promise<void> {
+  const config = loadConfig();
+  const server = await startServer(config);
+  server.log.info({ url: server.url, dataDir: config.databaseUrl ? undefined : config.dataDir, database: server.database.dialect }, 'Fernhilfe is running');
+  process.stdout.write(`\nFernhilfe is running at ${server.url}\n`);
+  if (server.setupUrl) {
+    // printed, never logged: the link holds a one-time secret
+    process.stdout.write(`\nNo accounts yet. Create the first administrator here (the link works once):\n  ${server.setupUrl}\n\n`);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.log.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        server.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

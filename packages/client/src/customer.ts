@@ -1,0 +1,222 @@
+import {
+  HandshakeStep,
+  PeerType,
+  decodeJson,
+  decodePeerPayload,
+  encodeHandshake,
+  generatePassword,
+  toCustomerSchema,
+  type Capability,
+  type ToCustomer,
+} from '@fernhilfe/protocol';
+import { ServerConnection } from './connection.js';
+import { Emitter } from './emitter.js';
+import type { SessionEnd } from './errors.js';
+import { CustomerHandshake, type KeyLog } from './handshake.js';
+import { SecureSession } from './secure-session.js';
+import type { TransportFactory } from './transport.js';
+
+export const MAX_FAILED_ATTEMPTS = 5;
+
+export interface CustomerOptions {
+  /** ws(s)://host/ws/customer */
+  url: string;
+  transport: TransportFactory;
+  /** the version hash of the terms the customer accepted */
+  termsVersion: string;
+  language: 'de' | 'en';
+  capabilities: Capability[];
+  keyLog?: KeyLog;
+}
+
+export interface CustomerEvents extends Record<string, unknown> {
+  /** a technician is trying to connect */
+  pairing: { displayName: string; company: string };
+  /** a technician's attempt failed (wrong password, or gave up); after 5 the password changes */
+  'attempt-failed': { failures: number; remaining: number };
+  'password-rotated': { password: string };
+  session: SecureSession;
+  ended: SessionEnd;
+}
+
+/**
+ * The customer's end: registers for an ID, keeps the one-time password (made here, never sent),
+ * answers technicians' handshakes, and gives at most one session.
+ */
+export class CustomerEndpoint extends Emitter<CustomerEvents> {
+  private passwordValue: string | undefined = generatePassword();
+  private failures = 0;
+  private handshake: CustomerHandshake | undefined;
+  private attemptStarted = false;
+  private pairingNonce: string | undefined;
+  private session: SecureSession | undefined;
+  private endInfo: SessionEnd | undefined;
+  private serverEnd: ((end: SessionEnd) => void) | undefined;
+
+  private constructor(
+    private readonly conn: ServerConnection,
+    readonly id: string,
+    private readonly opts: CustomerOptions,
+  ) {
+    super();
+  }
+
+  /** Connects, registers with the accepted terms, and resolves with the ID. */
+  static async open(opts: CustomerOptions): Promise<CustomerEndpoint> {
+    const conn = new ServerConnection(await opts.transport(opts.url));
+    conn.sendControl({ type: 'register', termsVersion: opts.termsVersion, language: opts.language, capabilities: opts.capabilities });
+    const first = await new Promise<ToCustomer>((resolve, reject) => {
+      const offs = [
+        conn.on('control', (bytes) => {
+          offs.forEach((off) => off());
+          const msg = decodeJson(toCustomerSchema, bytes);
+          if (msg.ok) resolve(msg.value);
+          else reject(msg.error);
+        }),
+        conn.on('closed', (info) => reject(new Error(`server closed the connection: ${info.reason}`))),
+      ];
+    });
+    if (first.type !== 'registered') {
+      conn.close('registration refused');
+      throw new Error(first.type === 'error' ? `${first.code}: ${first.message}` : `unexpected ${first.type}`);
+    }
+    const endpoint = new CustomerEndpoint(conn, first.id, opts);
+    endpoint.listen();
+    return endpoint;
+  }
+
+  /** The password to read out on the phone; undefined once it was used or the session ended. */
+  get password(): string | undefined {
+    return this.passwordValue;
+  }
+
+  get failedAttempts(): number {
+    return this.failures;
+  }
+
+  get ended(): SessionEnd | undefined {
+    return this.endInfo;
+  }
+
+  /** Ends everything: the session if there is one, else the registration. Works at any moment. */
+  async end(): Promise<void> {
+    if (this.session?.isOpen) return this.session.end();
+    this.conn.sendControl({ type: 'end' });
+    this.finish({ reason: 'ended-by-customer', by: 'local' });
+  }
+
+  private listen(): void {
+    this.conn.on('control', (bytes) => {
+      const msg = decodeJson(toCustomerSchema, bytes);
+      if (!msg.ok) return this.finish({ reason: 'malformed', by: 'server', detail: msg.error.message });
+      this.onServer(msg.value);
+    });
+    this.conn.on('peer', (bytes) => {
+      if (!this.session && bytes[0] === PeerType.handshake) this.onHandshake(bytes);
+    });
+    this.conn.on('closed', (info) => {
+      if (!this.session) this.finish({ reason: info.error?.reason ?? 'peer-disconnected', by: 'server', detail: info.reason });
+    });
+  }
+
+  private onServer(msg: ToCustomer): void {
+    switch (msg.type) {
+      case 'pairing':
+        if (!this.passwordValue || this.session) return;
+        this.pairingNonce = msg.nonce;
+        this.handshake = undefined;
+        this.attemptStarted = false;
+        this.emit('pairing', msg.technician);
+        return;
+      case 'pairing-aborted':
+        // a technician who started a handshake and left without proving the password counts as a failure
+        if (this.attemptStarted && !this.session) this.countFailure();
+        this.pairingNonce = undefined;
+        this.handshake = undefined;
+        return;
+      case 'ended':
+        this.serverEnd?.({ reason: msg.reason, by: msg.by });
+        this.finish({ reason: msg.reason, by: msg.by });
+        return;
+      case 'error':
+        this.finish({ reason: 'protocol-error', by: 'server', detail: msg.message });
+        return;
+      case 'registered':
+        this.finish({ reason: 'protocol-error', by: 'server', detail: 'registered twice' });
+        return;
+    }
+  }
+
+  private onHandshake(bytes: Uint8Array): void {
+    const nonce = this.pairingNonce;
+    const password = this.passwordValue;
+    if (!nonce || !password) return;
+    let payload;
+    try {
+      payload = decodePeerPayload(bytes);
+    } catch {
+      return this.rejectAttempt();
+    }
+    if (payload.type !== 'handshake') return;
+    if (payload.step === HandshakeStep.initiator && !this.attemptStarted) {
+      this.attemptStarted = true;
+      try {
+        this.handshake = new CustomerHandshake({ customerId: this.id, nonceHex: nonce, password, ...(this.opts.keyLog ? { keyLog: this.opts.keyLog } : {}) }, payload.data);
+      } catch {
+        return this.rejectAttempt();
+      }
+      this.conn.sendPeer(encodeHandshake(HandshakeStep.responder, this.handshake.responderMessage));
+    } else if (payload.step === HandshakeStep.confirmTechnician && this.handshake) {
+      if (!this.handshake.checkTechnician(payload.data)) return this.rejectAttempt();
+      void this.accept(this.handshake);
+    } else {
+      this.rejectAttempt();
+    }
+  }
+
+  /** The technician proved the password: confirm back, burn the password, open the session. */
+  private async accept(handshake: CustomerHandshake): Promise<void> {
+    this.handshake = undefined;
+    this.pairingNonce = undefined;
+    const { tag, secrets } = handshake.finish();
+    this.passwordValue = undefined;
+    this.conn.sendControl({ type: 'auth-result', ok: true });
+    const session = await SecureSession.create(this.conn, 'customer', secrets);
+    this.session = session;
+    this.conn.sendPeer(encodeHandshake(HandshakeStep.confirmCustomer, tag));
+    session.start((handler) => {
+      this.serverEnd = handler;
+      return () => (this.serverEnd = undefined);
+    });
+    session.on('ended', (end) => this.finish(end));
+    this.emit('session', session);
+  }
+
+  private rejectAttempt(): void {
+    this.handshake = undefined;
+    this.pairingNonce = undefined;
+    this.attemptStarted = false;
+    this.conn.sendControl({ type: 'auth-result', ok: false });
+    this.countFailure();
+  }
+
+  private countFailure(): void {
+    this.failures++;
+    const remaining = Math.max(0, MAX_FAILED_ATTEMPTS - (this.failures % MAX_FAILED_ATTEMPTS || MAX_FAILED_ATTEMPTS));
+    this.emit('attempt-failed', { failures: this.failures, remaining });
+    if (this.failures % MAX_FAILED_ATTEMPTS === 0) {
+      this.passwordValue = generatePassword();
+      this.conn.sendControl({ type: 'password-rotated' });
+      this.emit('password-rotated', { password: this.passwordValue });
+    }
+  }
+
+  private finish(end: SessionEnd): void {
+    if (this.endInfo) return;
+    this.endInfo = end;
+    this.passwordValue = undefined;
+    this.handshake = undefined;
+    this.conn.close(end.reason);
+    this.emit('ended', end);
+  }
+}

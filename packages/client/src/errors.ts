@@ -1,0 +1,51 @@
+import type { EndReason } from '@fernhilfe/protocol';
+
+/** Why connecting to a customer did not give a session. */
+export const connectFailures = [
+  'wrong-credentials', // wrong ID or password
+  'rate-limited', // too many attempts; see retryAfterMs
+  'busy', // another technician is connected to this customer
+  'customer-left',
+  'timeout',
+  'network', // the server cannot be reached or the connection dropped
+  'auth-failed', // the customer's key confirmation was wrong: not the customer we think
+  'protocol', // the server or peer broke the protocol
+  'not-signed-in',
+] as const;
+export type ConnectFailure = (typeof connectFailures)[number];
+
+const plain: Record<ConnectFailure, string> = {
+  'wrong-credentials': 'Wrong ID or password.',
+  'rate-limited': 'Too many attempts.',
+  busy: 'Another technician is already connected to this customer.',
+  'customer-left': 'The customer has closed the support module.',
+  timeout: 'The customer did not answer in time.',
+  network: 'The server cannot be reached.',
+  'auth-failed': 'The other side could not prove it knows the password. The connection was stopped for your safety.',
+  protocol: 'The connection broke the protocol and was stopped.',
+  'not-signed-in': 'Please sign in again.',
+};
+
+export class ConnectError extends Error {
+  override readonly name = 'ConnectError';
+  constructor(
+    readonly reason: ConnectFailure,
+    readonly retryAfterMs?: number,
+    detail?: string,
+  ) {
+    super(ConnectError.describe(reason, retryAfterMs) + (detail ? ` (${detail})` : ''));
+  }
+
+  /** The sentence a person sees, in English; UIs translate by `reason`. */
+  static describe(reason: ConnectFailure, retryAfterMs?: number): string {
+    const wait = retryAfterMs && retryAfterMs > 0 ? ` Try again in ${Math.ceil(retryAfterMs / 1000)} s.` : '';
+    return plain[reason] + (reason === 'rate-limited' || reason === 'wrong-credentials' ? wait : '');
+  }
+}
+
+/** How a session ended, for the people on both ends. */
+export interface SessionEnd {
+  reason: EndReason;
+  by: 'customer' | 'technician' | 'server' | 'local';
+  detail?: string;
+}

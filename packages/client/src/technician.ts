@@ -1,0 +1,145 @@
+import {
+  HandshakeStep,
+  PeerType,
+  decodeJson,
+  decodePeerPayload,
+  encodeHandshake,
+  parseCustomerId,
+  toProtocolError,
+  toTechnicianSchema,
+  type ToTechnician,
+} from '@fernhilfe/protocol';
+import { ServerConnection } from './connection.js';
+import { ConnectError, type SessionEnd } from './errors.js';
+import { TechnicianHandshake, type KeyLog } from './handshake.js';
+import { SecureSession } from './secure-session.js';
+import type { TransportFactory } from './transport.js';
+
+export interface TechnicianOptions {
+  /** ws(s)://host/ws/technician?ticket=... (the ticket comes from the signed-in console session) */
+  url: string;
+  transport: TransportFactory;
+  /** how long a whole attempt may take */
+  timeoutMs?: number;
+  keyLog?: KeyLog;
+}
+
+/**
+ * The technician's end: one server connection on which it may try IDs and passwords until one
+ * gives a session. connect() resolves with the session or rejects with a ConnectError whose
+ * `reason` says plainly what went wrong.
+ */
+export class TechnicianEndpoint {
+  private busy = false;
+  private session: SecureSession | undefined;
+
+  private constructor(
+    private readonly conn: ServerConnection,
+    private readonly opts: TechnicianOptions,
+  ) {}
+
+  static async open(opts: TechnicianOptions): Promise<TechnicianEndpoint> {
+    let transport;
+    try {
+      transport = await opts.transport(opts.url);
+    } catch (err) {
+      const detail = err instanceof Error ? err.message : String(err);
+      throw new ConnectError(/\(40[13]\)|401|Unauthorized/.test(detail) ? 'not-signed-in' : 'network', undefined, detail);
+    }
+    return new TechnicianEndpoint(new ServerConnection(transport), opts);
+  }
+
+  get isOpen(): boolean {
+    return this.conn.isOpen;
+  }
+
+  close(): void {
+    this.conn.close('closed by technician');
+  }
+
+  connect(idInput: string, password: string): Promise<SecureSession> {
+    const id = parseCustomerId(idInput);
+    if (!id) return Promise.reject(new ConnectError('wrong-credentials', undefined, 'an ID is nine digits'));
+    if (this.busy || this.session) return Promise.reject(new ConnectError('protocol', undefined, 'already connecting or connected'));
+    if (!this.conn.isOpen) return Promise.reject(new ConnectError('network'));
+    this.busy = true;
+    return this.attempt(id, password).finally(() => (this.busy = false));
+  }
+
+  private attempt(id: string, password: string): Promise<SecureSession> {
+    return new Promise((resolve, reject) => {
+      let handshake: TechnicianHandshake | undefined;
+      let serverEnd: ((end: SessionEnd) => void) | undefined;
+      const offs: (() => void)[] = [];
+      const timer = setTimeout(() => fail(new ConnectError('timeout')), this.opts.timeoutMs ?? 30_000);
+      const done = () => {
+        clearTimeout(timer);
+        offs.forEach((off) => off());
+      };
+      const fail = (err: ConnectError, abort = false) => {
+        done();
+        if (abort) this.conn.sendControl({ type: 'abort' });
+        reject(err);
+      };
+
+      const onControl = (msg: ToTechnician) => {
+        switch (msg.type) {
+          case 'pairing':
+            if (msg.id !== id || handshake) return fail(new ConnectError('protocol', undefined, 'unexpected pairing'), true);
+            handshake = new TechnicianHandshake({ customerId: id, nonceHex: msg.nonce, password, ...(this.opts.keyLog ? { keyLog: this.opts.keyLog } : {}) });
+            this.conn.sendPeer(encodeHandshake(HandshakeStep.initiator, handshake.firstMessage));
+            return;
+          case 'connect-failed':
+            return fail(new ConnectError(msg.code, msg.retryAfterMs));
+          case 'ended':
+            serverEnd?.({ reason: msg.reason, by: msg.by });
+            return fail(new ConnectError('customer-left'));
+          case 'error':
+            return fail(new ConnectError('protocol', undefined, msg.message));
+        }
+      };
+
+      const onPeer = (bytes: Uint8Array) => {
+        if (bytes[0] !== PeerType.handshake || !handshake) return;
+        try {
+          const payload = decodePeerPayload(bytes);
+          if (payload.type !== 'handshake') return;
+          if (payload.step === HandshakeStep.responder) {
+            this.conn.sendPeer(encodeHandshake(HandshakeStep.confirmTechnician, handshake.onResponder(payload.data)));
+          } else if (payload.step === HandshakeStep.confirmCustomer) {
+            const secrets = handshake.onCustomerConfirm(payload.data);
+            done();
+            void SecureSession.create(this.conn, 'technician', secrets).then((session) => {
+              this.session = session;
+              session.start((handler) => {
+                serverEnd = handler;
+                const off = this.conn.on('control', (b) => {
+                  const m = decodeJson(toTechnicianSchema, b);
+                  if (m.ok && m.value.type === 'ended') handler({ reason: m.value.reason, by: m.value.by });
+                });
+                return off;
+              });
+              resolve(session);
+            }, (err: unknown) => reject(new ConnectError('protocol', undefined, String(err))));
+          } else {
+            fail(new ConnectError('protocol', undefined, `unexpected handshake step ${payload.step}`), true);
+          }
+        } catch (err) {
+          const e = toProtocolError(err);
+          fail(new ConnectError(e.reason === 'auth-failed' ? 'auth-failed' : 'protocol', undefined, e.message), true);
+        }
+      };
+
+      offs.push(
+        this.conn.on('control', (bytes) => {
+          const msg = decodeJson(toTechnicianSchema, bytes);
+          if (!msg.ok) return fail(new ConnectError('protocol', undefined, msg.error.message));
+          onControl(msg.value);
+        }),
+        this.conn.on('peer', onPeer),
+        this.conn.on('closed', (info) => fail(new ConnectError('network', undefined, info.reason))),
+      );
+      this.conn.sendControl({ type: 'connect', id });
+    });
+  }
+}

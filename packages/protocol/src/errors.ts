@@ -1,0 +1,58 @@
+/**
+ * Why a session (or one connection) ended. Every failure the protocol can detect has a name here,
+ * so that both people see a plain reason and tests can assert on it.
+ */
+export const endReasons = [
+  // normal ends
+  'ended-by-customer',
+  'ended-by-technician',
+  'peer-disconnected',
+  'server-shutdown',
+  // channel integrity (hostile relay)
+  'tampered', // a frame failed authentication (bit flip, truncation, injection)
+  'replayed', // a frame's sequence number was already used
+  'out-of-order', // a frame's sequence number skips ahead (dropped or reordered frame)
+  'malformed', // a frame or message that does not parse
+  'too-large', // a frame over the size limit
+  // handshake
+  'auth-failed', // key confirmation failed
+  'handshake-timeout',
+  'protocol-error', // a message that is valid but not allowed in the current state
+] as const;
+export type EndReason = (typeof endReasons)[number];
+
+/** An error that carries an EndReason; thrown by decoders and the channel, caught at one boundary. */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+  constructor(
+    readonly reason: EndReason,
+    detail: string,
+  ) {
+    super(`${reason}: ${detail}`);
+  }
+  static malformed(detail: string): ProtocolError {
+    return new ProtocolError('malformed', detail);
+  }
+  static tooLarge(size: number, limit: number): ProtocolError {
+    return new ProtocolError('too-large', `frame of ${size} bytes exceeds the limit of ${limit}`);
+  }
+  static tampered(detail: string): ProtocolError {
+    return new ProtocolError('tampered', detail);
+  }
+  static replayed(seq: bigint, expected: bigint): ProtocolError {
+    return new ProtocolError('replayed', `sequence ${seq} repeats (expected ${expected})`);
+  }
+  static outOfOrder(seq: bigint, expected: bigint): ProtocolError {
+    return new ProtocolError('out-of-order', `sequence ${seq} skips ahead (expected ${expected})`);
+  }
+  static protocol(detail: string): ProtocolError {
+    return new ProtocolError('protocol-error', detail);
+  }
+}
+
+/** Turns anything thrown into a ProtocolError (the single boundary for unknown throws). */
+export function toProtocolError(err: unknown, fallback: EndReason = 'malformed'): ProtocolError {
+  if (err instanceof ProtocolError) return err;
+  const detail = err instanceof Error ? err.message : String(err);
+  return new ProtocolError(fallback, detail);
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { ProtocolError, endReasons } from '../errors.js';
+
+/** A customer ID: nine digits, the first not zero. People see it as "123 456 789". */
+export const customerIdSchema = z.string().regex(/^[1-9]\d{8}$/, 'an ID is nine digits');
+export const hexNonceSchema = z.string().regex(/^[0-9a-f]{32}$/, 'a nonce is 16 bytes in hex');
+export const termsVersionSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a terms version is a SHA-256 in hex');
+export const endReasonSchema = z.enum(endReasons);
+export const languageSchema = z.enum(['de', 'en']);
+export const capabilitySchema = z.enum(['screen', 'control', 'chat', 'files', 'clipboard']);
+export type Capability = z.infer<typeof capabilitySchema>;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
+
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+const textEncoder = new TextEncoder();
+
+/** Parses UTF-8 JSON bytes against a schema; never throws. */
+export function decodeJson<T>(schema: z.ZodType<T>, bytes: Uint8Array): Result<T> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(textDecoder.decode(bytes));
+  } catch {
+    return { ok: false, error: ProtocolError.malformed('not UTF-8 JSON') };
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+    return { ok: false, error: ProtocolError.malformed(`${issue?.message ?? 'invalid message'}${where}`) };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+export function encodeJson(value: unknown): Uint8Array {
+  return textEncoder.encode(JSON.stringify(value));
+}
+
+/** "123456789" -> "123 456 789" */
+export function formatCustomerId(id: string): string {
+  return id.replace(/^(\d{3})(\d{3})(\d{3})$/, '$1 $2 $3');
+}
+
+/** What a person typed ("123 456-789") -> "123456789", or undefined when it is not an ID. */
+export function parseCustomerId(input: string): string | undefined {
+  const digits = input.replace(/[\s\-.]/g, '');
+  return customerIdSchema.safeParse(digits).success ? digits : undefined;
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { capabilitySchema, endReasonSchema, languageSchema, termsVersionSchema } from './common.js';
+
+/** Customer endpoint -> server (CONTROL frames). */
+export const customerMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('register'),
+    /** SHA-256 of the terms the customer accepted; the server refuses any other */
+    termsVersion: termsVersionSchema,
+    language: languageSchema,
+    capabilities: z.array(capabilitySchema).max(8),
+  }),
+  /** Result of checking the technician's key confirmation; the server keeps the back-off with it. */
+  z.strictObject({ type: z.literal('auth-result'), ok: z.boolean() }),
+  /** After 5 failed attempts the customer made a new password (the server only records the fact). */
+  z.strictObject({ type: z.literal('password-rotated') }),
+  /** Ends the session; `reason` names a detected failure (e.g. tampered), else the customer ended it. */
+  z.strictObject({ type: z.literal('end'), reason: endReasonSchema.optional() }),
+]);
+export type CustomerMessage = z.infer<typeof customerMessageSchema>;

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { customerIdSchema, endReasonSchema, hexNonceSchema } from './common.js';
+
+const displayName = z.string().min(1).max(120);
+
+export const serverErrorCodes = [
+  'bad-message', // a message that does not parse or is not allowed now
+  'too-large',
+  'terms-outdated', // registration with terms that are not the current ones
+  'not-registered',
+  'already-registered',
+  'rate-limited',
+  'server-shutdown',
+  'internal',
+] as const;
+export const serverErrorSchema = z.strictObject({
+  type: z.literal('error'),
+  code: z.enum(serverErrorCodes),
+  message: z.string().max(500),
+  retryAfterMs: z.number().int().nonnegative().optional(),
+});
+
+const ended = z.strictObject({
+  type: z.literal('ended'),
+  by: z.enum(['customer', 'technician', 'server']),
+  reason: endReasonSchema,
+});
+
+/** Server -> customer endpoint. */
+export const toCustomerSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('registered'), id: customerIdSchema }),
+  /** A technician is trying this ID now; run the handshake with this nonce. */
+  z.strictObject({
+    type: z.literal('pairing'),
+    nonce: hexNonceSchema,
+    technician: z.strictObject({ displayName, company: z.string().max(120) }),
+  }),
+  /** The attempt ended before a session began. */
+  z.strictObject({
+    type: z.literal('pairing-aborted'),
+    reason: z.enum(['technician-left', 'timeout', 'aborted']),
+  }),
+  ended,
+  serverErrorSchema,
+]);
+export type ToCustomer = z.infer<typeof toCustomerSchema>;
+
+/** Server -> technician endpoint. */
+export const toTechnicianSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('pairing'), nonce: hexNonceSchema, id: customerIdSchema }),
+  z.strictObject({
+    type: z.literal('connect-failed'),
+    /** wrong-credentials covers an unknown ID too, so IDs cannot be probed */
+    code: z.enum(['wrong-credentials', 'rate-limited', 'busy', 'customer-left', 'timeout']),
+    retryAfterMs: z.number().int().nonnegative().optional(),
+  }),
+  ended,
+  serverErrorSchema,
+]);
+export type ToTechnician = z.infer<typeof toTechnicianSchema>;
+export type ServerError = z.infer<typeof serverErrorSchema>;

@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Server configuration from environment variables, validated at start. Every variable is documented
+ * in docs/configuration.md; a bad value stops the start with a message that names it.
+ */
+const bool = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  PORT: int(0, 65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave it unset for SQLite in DATA_DIR)')
+    .optional(),
+  TLS_CERT: z.string().min(1).optional(),
+  TLS_KEY: z.string().min(1).optional(),
+  TRUST_PROXY: z.string().optional(),
+  ALLOW_INSECURE: bool.default(false),
+  PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** first back-off step after a failed attempt on an ID; doubles with each failure */
+  BACKOFF_BASE_MS: int(0, 600_000).default(1000),
+  /** how long a technician has to finish the handshake */
+  PAIRING_TIMEOUT_MS: int(1000, 600_000).default(30_000),
+  MAX_CONNECTIONS_PER_IP: int(1, 1_000_000).default(200),
+});
+
+export type TrustProxy = boolean | number | string[];
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  tls: { cert: Buffer; key: Buffer } | undefined;
+  trustProxy: TrustProxy;
+  allowInsecure: boolean;
+  publicUrl: string | undefined;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  backoffBaseMs: number;
+  pairingTimeoutMs: number;
+  maxConnectionsPerIp: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** "true"/"false", a hop count, or a comma-separated list of addresses and CIDR ranges. */
+function parseTrustProxy(value: string | undefined): TrustProxy {
+  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [addr, bits] = entry.split('/');
+    if (!addr || !isIP(addr) || (bits !== undefined && !/^\d{1,3}$/.test(bits))) {
+      throw new ConfigError(`TRUST_PROXY: "${entry}" is not an address or CIDR range (or use true, false or a hop count)`);
+    }
+  }
+  return entries;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function readPem(name: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new ConfigError(`${name}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  if (Boolean(e.TLS_CERT) !== Boolean(e.TLS_KEY)) {
+    throw new ConfigError('TLS_CERT and TLS_KEY must be set together');
+  }
+  const tls = e.TLS_CERT && e.TLS_KEY ? { cert: readPem('TLS_CERT', e.TLS_CERT), key: readPem('TLS_KEY', e.TLS_KEY) } : undefined;
+  if (!tls && !isLoopback(e.HOST) && !e.ALLOW_INSECURE) {
+    throw new ConfigError(
+      `refusing to listen on ${e.HOST} without TLS: set TLS_CERT and TLS_KEY, or ALLOW_INSECURE=1 behind a TLS-terminating reverse proxy`,
+    );
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    tls,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    allowInsecure: e.ALLOW_INSECURE,
+    publicUrl: e.PUBLIC_URL,
+    logLevel: e.LOG_LEVEL,
+    backoffBaseMs: e.BACKOFF_BASE_MS,
+    pairingTimeoutMs: e.PAIRING_TIMEOUT_MS,
+    maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+  };
+}

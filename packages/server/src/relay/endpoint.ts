@@ -1,0 +1,119 @@
+import type { WebSocket } from 'ws';
+import type { Socket } from 'node:net';
+import { FrameDecoder, FrameKind, ProtocolError, encodeFrame, encodeJson, type Frame } from '@fernhilfe/protocol';
+import type { Logger } from '../logger.js';
+
+/** WebSocket close codes we use. */
+export const CloseCode = { normal: 1000, goingAway: 1001, policy: 1008, tooBig: 1009, internal: 1011 } as const;
+
+/** Above this many bytes queued towards an endpoint, the sender's socket stops being read. */
+const HIGH_WATER = 4 * 1024 * 1024;
+
+export interface EndpointHandlers {
+  onControl(body: Uint8Array): void;
+  onPeer(body: Uint8Array): void;
+  onClose(): void;
+}
+
+/**
+ * One WebSocket connection of an endpoint: reassembles frames from the byte stream, sends control
+ * messages and peer frames, and applies backpressure. It knows nothing about sessions.
+ */
+export class Endpoint {
+  private readonly decoder = new FrameDecoder();
+  private closed = false;
+  private handlers: EndpointHandlers | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly ip: string,
+    readonly log: Logger,
+  ) {
+    ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
+    ws.on('close', () => this.finish());
+    ws.on('error', (err) => log.debug({ err: err.message }, 'websocket error'));
+  }
+
+  attach(handlers: EndpointHandlers): void {
+    this.handlers = handlers;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  sendControl(message: object): void {
+    this.sendFrame(FrameKind.control, encodeJson(message));
+  }
+
+  sendPeer(body: Uint8Array): void {
+    this.sendFrame(FrameKind.peer, body);
+  }
+
+  /** Stops reading from `source` until this endpoint's queue has drained (TCP backpressure end to end). */
+  throttle(source: Endpoint): void {
+    if (this.ws.bufferedAmount < HIGH_WATER) return;
+    const socket = this.socket();
+    const sourceSocket = source.socket();
+    if (!socket || !sourceSocket || sourceSocket.isPaused()) return;
+    sourceSocket.pause();
+    const resume = () => {
+      if (this.ws.bufferedAmount < HIGH_WATER || this.closed) sourceSocket.resume();
+      else socket.once('drain', resume);
+    };
+    socket.once('drain', resume);
+    socket.once('close', () => sourceSocket.resume());
+  }
+
+  /** Closes with a reason a person can read in the client's error (max 123 bytes by the WebSocket rules). */
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.ws.close(code, reason.slice(0, 120));
+    this.finish();
+    // a peer that does not answer the close handshake is cut off
+    setTimeout(() => this.ws.terminate(), 2000).unref();
+  }
+
+  private socket(): Socket | undefined {
+    return (this.ws as unknown as { _socket?: Socket })._socket;
+  }
+
+  private sendFrame(kind: FrameKind, body: Uint8Array): void {
+    if (this.closed) return;
+    this.ws.send(encodeFrame(kind, body));
+  }
+
+  private receive(data: Buffer, isBinary: boolean): void {
+    if (this.closed) return;
+    if (!isBinary) {
+      this.reject(ProtocolError.malformed('text messages are not part of the protocol'));
+      return;
+    }
+    let frames: Frame[];
+    try {
+      frames = this.decoder.push(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    } catch (err) {
+      this.reject(err instanceof ProtocolError ? err : ProtocolError.malformed(String(err)));
+      return;
+    }
+    for (const frame of frames) {
+      if (this.closed || !this.handlers) return;
+      if (frame.kind === FrameKind.control) this.handlers.onControl(frame.body);
+      else this.handlers.onPeer(frame.body);
+    }
+  }
+
+  /** A connection that breaks the framing rules is told why and closed; nothing else is affected. */
+  reject(error: ProtocolError): void {
+    this.log.info({ reason: error.reason, detail: error.message }, 'closing connection: bad input');
+    const code = error.reason === 'too-large' ? CloseCode.tooBig : CloseCode.policy;
+    this.sendControl({ type: 'error', code: error.reason === 'too-large' ? 'too-large' : 'bad-message', message: error.message.slice(0, 500) });
+    this.close(code, error.message);
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.handlers?.onClose();
+  }
+}

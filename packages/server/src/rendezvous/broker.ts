@@ -1,0 +1,254 @@
+import {
+  customerMessageSchema,
+  decodeJson,
+  technicianMessageSchema,
+  toHex,
+  randomNonce,
+  type CustomerMessage,
+  type EndReason,
+  type TechnicianMessage,
+  type ToCustomer,
+  type ToTechnician,
+} from '@fernhilfe/protocol';
+import { CloseCode, type Endpoint } from '../relay/endpoint.js';
+import type { Logger } from '../logger.js';
+import type { ConnectLimits } from './limits.js';
+import { IdRegistry } from './registry.js';
+
+/** What the broker reports for the record (the audit trail); no secrets pass through here. */
+export interface SessionRecorder {
+  created(r: { customerId: string; termsVersion: string; capabilities: string[]; customerAddr: string }): Promise<string>;
+  connected(sessionId: string, technicianUserId: string): Promise<void>;
+  failedAttempt(sessionId: string): Promise<void>;
+  authenticated(sessionId: string): Promise<void>;
+  ended(sessionId: string, reason: string): Promise<void>;
+}
+
+export interface Technician {
+  userId: string;
+  displayName: string;
+  company: string;
+}
+
+type Party = 'customer' | 'technician' | 'server';
+
+/**
+ * State of one registered customer:
+ *   waiting --connect--> pairing --auth-result ok--> active --end--> (retired)
+ *   pairing --auth-result failed | technician left | timeout--> waiting
+ */
+interface Registration {
+  id: string;
+  customer: Endpoint;
+  sessionId: Promise<string>;
+  state: 'waiting' | 'pairing' | 'active';
+  tech?: TechnicianConn;
+  timer?: NodeJS.Timeout;
+}
+
+interface TechnicianConn {
+  endpoint: Endpoint;
+  user: Technician;
+  reg?: Registration;
+}
+
+export interface BrokerOptions {
+  termsVersion: () => string;
+  limits: ConnectLimits;
+  recorder: SessionRecorder;
+  log: Logger;
+  pairingTimeoutMs: number;
+}
+
+export class Broker {
+  private readonly registry = new IdRegistry<Registration>();
+
+  constructor(private readonly opts: BrokerOptions) {}
+
+  get liveRegistrations(): number {
+    return this.registry.size;
+  }
+
+  sweep(): void {
+    this.registry.sweep();
+    this.opts.limits.sweep();
+  }
+
+  addCustomer(endpoint: Endpoint): void {
+    let reg: Registration | undefined;
+    const handlers = {
+      register: (m) => {
+        if (reg) return this.refuse(endpoint, 'already-registered', 'this connection already has an ID');
+        if (m.termsVersion !== this.opts.termsVersion()) {
+          return this.refuse(endpoint, 'terms-outdated', 'the terms have changed; please read and accept them again');
+        }
+        reg = this.registry.add((id) => ({
+          id,
+          customer: endpoint,
+          state: 'waiting',
+          sessionId: this.opts.recorder.created({ customerId: id, termsVersion: m.termsVersion, capabilities: m.capabilities, customerAddr: endpoint.ip }),
+        })).value;
+        reg.sessionId.catch((err: unknown) => this.opts.log.error({ err }, 'recording a new session failed'));
+        this.opts.log.info({ customerId: reg.id }, 'customer registered');
+        this.toCustomer(reg, { type: 'registered', id: reg.id });
+      },
+      'auth-result': (m) => {
+        if (!reg || reg.state !== 'pairing' || !reg.tech) return this.refuse(endpoint, 'bad-message', 'no handshake in progress');
+        if (m.ok) this.activate(reg);
+        else this.failAttempt(reg, 'wrong-credentials');
+      },
+      'password-rotated': () => {
+        if (reg) this.opts.log.info({ customerId: reg.id }, 'customer rotated its password after failed attempts');
+      },
+      end: (m) => {
+        if (reg) this.end(reg, 'customer', m.reason ?? 'ended-by-customer');
+        else endpoint.close(CloseCode.normal, 'ended');
+      },
+    } satisfies { [K in CustomerMessage['type']]: (m: Extract<CustomerMessage, { type: K }>) => void };
+
+    endpoint.attach({
+      onControl: (body) => {
+        const msg = decodeJson(customerMessageSchema, body);
+        if (!msg.ok) return endpoint.reject(msg.error);
+        (handlers[msg.value.type] as (m: CustomerMessage) => void)(msg.value);
+      },
+      onPeer: (body) => {
+        if (reg?.tech && reg.state !== 'waiting') {
+          reg.tech.endpoint.sendPeer(body);
+          reg.tech.endpoint.throttle(endpoint);
+        }
+      },
+      onClose: () => {
+        if (reg) this.end(reg, 'customer', reg.state === 'active' ? 'peer-disconnected' : 'ended-by-customer');
+      },
+    });
+  }
+
+  addTechnician(endpoint: Endpoint, user: Technician): void {
+    const tech: TechnicianConn = { endpoint, user };
+    const handlers = {
+      connect: (m) => this.connect(tech, m.id),
+      abort: () => {
+        if (tech.reg?.state === 'pairing') this.unpair(tech.reg, 'aborted');
+      },
+      end: (m) => {
+        if (tech.reg) this.end(tech.reg, 'technician', m.reason ?? 'ended-by-technician');
+        endpoint.close(CloseCode.normal, 'ended');
+      },
+    } satisfies { [K in TechnicianMessage['type']]: (m: Extract<TechnicianMessage, { type: K }>) => void };
+
+    endpoint.attach({
+      onControl: (body) => {
+        const msg = decodeJson(technicianMessageSchema, body);
+        if (!msg.ok) return endpoint.reject(msg.error);
+        (handlers[msg.value.type] as (m: TechnicianMessage) => void)(msg.value);
+      },
+      onPeer: (body) => {
+        const reg = tech.reg;
+        if (reg && reg.state !== 'waiting') {
+          reg.customer.sendPeer(body);
+          reg.customer.throttle(endpoint);
+        }
+      },
+      onClose: () => {
+        const reg = tech.reg;
+        if (!reg) return;
+        if (reg.state === 'active') this.end(reg, 'technician', 'peer-disconnected');
+        else this.failAttempt(reg, undefined, 'technician-left');
+      },
+    });
+  }
+
+  /** Ends every session, e.g. on shutdown. */
+  closeAll(): void {
+    for (const reg of this.registry.values()) this.end(reg, 'server', 'server-shutdown');
+  }
+
+  private connect(tech: TechnicianConn, id: string): void {
+    if (tech.reg) return this.refuse(tech.endpoint, 'bad-message', 'already connected to a customer');
+    const { limits } = this.opts;
+    const wait = limits.retryAfter(id, tech.user.userId, tech.endpoint.ip);
+    if (wait > 0) return this.toTechnician(tech, { type: 'connect-failed', code: 'rate-limited', retryAfterMs: wait });
+    const reg = this.registry.get(id);
+    if (!reg) {
+      if (this.registry.isRetired(id)) return this.toTechnician(tech, { type: 'connect-failed', code: 'customer-left' });
+      // an unknown ID counts like a wrong password, so IDs cannot be probed faster than passwords
+      limits.recordFailure(id, tech.user.userId, tech.endpoint.ip);
+      return this.toTechnician(tech, { type: 'connect-failed', code: 'wrong-credentials', retryAfterMs: limits.retryAfter(id, tech.user.userId, tech.endpoint.ip) });
+    }
+    if (reg.state !== 'waiting') return this.toTechnician(tech, { type: 'connect-failed', code: 'busy' });
+    const nonce = toHex(randomNonce(16));
+    reg.state = 'pairing';
+    reg.tech = tech;
+    tech.reg = reg;
+    reg.timer = setTimeout(() => this.failAttempt(reg, 'timeout', 'timeout'), this.opts.pairingTimeoutMs);
+    this.opts.log.info({ customerId: id, technician: tech.user.userId }, 'pairing');
+    void reg.sessionId.then((sid) => this.opts.recorder.connected(sid, tech.user.userId)).catch((err: unknown) => this.opts.log.error({ err }, 'recording connect failed'));
+    this.toCustomer(reg, { type: 'pairing', nonce, technician: { displayName: tech.user.displayName, company: tech.user.company } });
+    this.toTechnician(tech, { type: 'pairing', nonce, id });
+  }
+
+  private activate(reg: Registration): void {
+    clearTimeout(reg.timer);
+    reg.state = 'active';
+    this.opts.limits.recordSuccess(reg.id);
+    this.opts.log.info({ customerId: reg.id }, 'session authenticated');
+    void reg.sessionId.then((sid) => this.opts.recorder.authenticated(sid)).catch((err: unknown) => this.opts.log.error({ err }, 'recording authentication failed'));
+  }
+
+  /** A handshake that did not end in a session: counts for the back-off, the customer waits again. */
+  private failAttempt(reg: Registration, techCode: 'wrong-credentials' | 'timeout' | undefined, customerReason: 'technician-left' | 'timeout' | 'aborted' = 'aborted'): void {
+    const tech = reg.tech;
+    if (reg.state !== 'pairing' || !tech) return;
+    const { limits } = this.opts;
+    limits.recordFailure(reg.id, tech.user.userId, tech.endpoint.ip);
+    void reg.sessionId.then((sid) => this.opts.recorder.failedAttempt(sid)).catch((err: unknown) => this.opts.log.error({ err }, 'recording a failed attempt failed'));
+    this.opts.log.info({ customerId: reg.id, technician: tech.user.userId }, 'authentication attempt failed');
+    if (techCode) {
+      const retryAfterMs = limits.retryAfter(reg.id, tech.user.userId, tech.endpoint.ip);
+      this.toTechnician(tech, { type: 'connect-failed', code: techCode, retryAfterMs });
+    }
+    this.unpair(reg, customerReason);
+  }
+
+  private unpair(reg: Registration, reason: 'technician-left' | 'timeout' | 'aborted'): void {
+    clearTimeout(reg.timer);
+    if (reg.tech) reg.tech.reg = undefined;
+    reg.tech = undefined;
+    reg.state = 'waiting';
+    this.toCustomer(reg, { type: 'pairing-aborted', reason });
+  }
+
+  private end(reg: Registration, by: Party, reason: EndReason): void {
+    if (this.registry.get(reg.id) !== reg) return;
+    clearTimeout(reg.timer);
+    this.registry.retire(reg.id);
+    const tech = reg.tech;
+    if (tech) {
+      tech.reg = undefined;
+      if (reg.state === 'active') {
+        this.toTechnician(tech, { type: 'ended', by, reason });
+        tech.endpoint.close(CloseCode.normal, reason);
+      } else {
+        this.toTechnician(tech, { type: 'connect-failed', code: 'customer-left' });
+      }
+    }
+    this.toCustomer(reg, { type: 'ended', by, reason });
+    reg.customer.close(CloseCode.normal, reason);
+    this.opts.log.info({ customerId: reg.id, by, reason }, 'session ended');
+    void reg.sessionId.then((sid) => this.opts.recorder.ended(sid, `${by}:${reason}`)).catch((err: unknown) => this.opts.log.error({ err }, 'recording the end failed'));
+  }
+
+  private refuse(endpoint: Endpoint, code: 'bad-message' | 'already-registered' | 'terms-outdated', message: string): void {
+    endpoint.sendControl({ type: 'error', code, message });
+    if (code === 'bad-message') endpoint.close(CloseCode.policy, message);
+  }
+
+  private toCustomer(reg: Registration, msg: ToCustomer): void {
+    reg.customer.sendControl(msg);
+  }
+
+  private toTechnician(tech: TechnicianConn, msg: ToTechnician): void {
+    tech.endpoint.sendControl(msg);
+  }
+}

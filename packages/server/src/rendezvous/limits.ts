@@ -1,0 +1,89 @@
+/**
+ * Brute-force limits for `connect`. Three independent keys: the target ID (exponential back-off, so
+ * guessing one customer's password gets slow at once), the technician account and the source
+ * address (a cap of failures per window, so spreading guesses over many IDs is slow too).
+ */
+export interface LimitOptions {
+  backoffBaseMs: number;
+  backoffMaxMs?: number;
+  accountFailures?: number;
+  ipFailures?: number;
+  windowMs?: number;
+  now?: () => number;
+}
+
+interface Backoff {
+  failures: number;
+  until: number;
+}
+
+export class ConnectLimits {
+  private readonly byTarget = new Map<string, Backoff>();
+  private readonly byAccount = new Map<string, number[]>();
+  private readonly byIp = new Map<string, number[]>();
+  private readonly now: () => number;
+  private readonly maxMs: number;
+  private readonly windowMs: number;
+  private readonly accountFailures: number;
+  private readonly ipFailures: number;
+
+  constructor(private readonly opts: LimitOptions) {
+    this.now = opts.now ?? Date.now;
+    this.maxMs = opts.backoffMaxMs ?? 15 * 60_000;
+    this.windowMs = opts.windowMs ?? 10 * 60_000;
+    this.accountFailures = opts.accountFailures ?? 20;
+    this.ipFailures = opts.ipFailures ?? 30;
+  }
+
+  /** Milliseconds until this attempt may be made; 0 when it may be made now. */
+  retryAfter(target: string, account: string, ip: string): number {
+    const now = this.now();
+    const target_ = this.byTarget.get(target);
+    const waits = [
+      target_ ? target_.until - now : 0,
+      this.windowWait(this.byAccount, account, this.accountFailures, now),
+      this.windowWait(this.byIp, ip, this.ipFailures, now),
+    ];
+    return Math.max(0, ...waits);
+  }
+
+  recordFailure(target: string, account: string, ip: string): void {
+    const now = this.now();
+    const prev = this.byTarget.get(target);
+    const failures = (prev?.failures ?? 0) + 1;
+    const delay = Math.min(this.maxMs, this.opts.backoffBaseMs * 2 ** (failures - 1));
+    this.byTarget.set(target, { failures, until: now + delay });
+    this.push(this.byAccount, account, now);
+    this.push(this.byIp, ip, now);
+  }
+
+  /** A successful authentication clears the target's back-off (the ID is used up anyway). */
+  recordSuccess(target: string): void {
+    this.byTarget.delete(target);
+  }
+
+  /** Drops entries that no longer limit anything; called periodically. */
+  sweep(): void {
+    const now = this.now();
+    for (const [key, b] of this.byTarget) if (b.until + this.maxMs < now) this.byTarget.delete(key);
+    for (const map of [this.byAccount, this.byIp]) {
+      for (const [key, times] of map) {
+        const kept = times.filter((t) => t > now - this.windowMs);
+        if (kept.length === 0) map.delete(key);
+        else map.set(key, kept);
+      }
+    }
+  }
+
+  private push(map: Map<string, number[]>, key: string, now: number): void {
+    const times = (map.get(key) ?? []).filter((t) => t > now - this.windowMs);
+    times.push(now);
+    map.set(key, times);
+  }
+
+  private windowWait(map: Map<string, number[]>, key: string, limit: number, now: number): number {
+    const times = (map.get(key) ?? []).filter((t) => t > now - this.windowMs);
+    if (times.length < limit) return 0;
+    return times[times.length - limit]! + this.windowMs - now;
+  }
+}

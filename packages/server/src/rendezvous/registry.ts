@@ -1,0 +1,55 @@
+import { randomCustomerId } from '@fernhilfe/protocol';
+
+/**
+ * The live ID directory of one node: which customer holds which nine-digit ID. An ID that was
+ * given out is not given out again for a day, so a late technician cannot reach a new customer
+ * with an old ID.
+ */
+export class IdRegistry<T> {
+  private readonly live = new Map<string, T>();
+  private readonly retired = new Map<string, number>();
+
+  constructor(
+    private readonly retireMs = 24 * 60 * 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Registers `value` under a fresh random ID that is neither live nor recently retired. */
+  add(make: (id: string) => T): { id: string; value: T } {
+    for (let i = 0; i < 100; i++) {
+      const id = randomCustomerId();
+      if (this.live.has(id) || this.retired.has(id)) continue;
+      const value = make(id);
+      this.live.set(id, value);
+      return { id, value };
+    }
+    throw new Error('no free customer ID found');
+  }
+
+  get(id: string): T | undefined {
+    return this.live.get(id);
+  }
+
+  isRetired(id: string): boolean {
+    const until = this.retired.get(id);
+    return until !== undefined && until > this.now();
+  }
+
+  /** Removes a live ID for good: it can never reach anyone again (until it expires from memory). */
+  retire(id: string): void {
+    if (this.live.delete(id)) this.retired.set(id, this.now() + this.retireMs);
+  }
+
+  sweep(): void {
+    const now = this.now();
+    for (const [id, until] of this.retired) if (until <= now) this.retired.delete(id);
+  }
+
+  values(): IterableIterator<T> {
+    return this.live.values();
+  }
+
+  get size(): number {
+    return this.live.size;
+  }
+}

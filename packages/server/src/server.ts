@@ -1,0 +1,123 @@
+import type { IncomingMessage } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import proxyAddr from '@fastify/proxy-addr';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { AccountService, registerAuthRoutes } from './auth/index.js';
+import type { Config } from './config.js';
+import { registerPublicRoutes } from './http/routes.js';
+import { registerSecurityHeaders } from './http/security.js';
+import { createLogger, getLogger, type Logger } from './logger.js';
+import { attachWebSockets } from './relay/websocket.js';
+import { Broker, type SessionRecorder } from './rendezvous/broker.js';
+import { ConnectLimits } from './rendezvous/limits.js';
+import { createDatabase, migrateToLatest, SupportSessionRepo, type Database } from './storage/index.js';
+import { makeTerms, type Terms } from './terms/terms.js';
+
+export interface RunningServer {
+  /** http(s)://host:port */
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  accounts: AccountService;
+  database: Database;
+  broker: Broker;
+  log: Logger;
+  /** set when there were no users at start: the one-time link to create the first admin */
+  setupUrl: string | undefined;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  terms?: Terms;
+}
+
+const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
+
+function recorderFor(repo: SupportSessionRepo): SessionRecorder {
+  return {
+    created: async (r) => (await repo.create({ customerId: r.customerId, termsVersion: r.termsVersion, capabilities: r.capabilities, customerAddr: r.customerAddr })).id,
+    connected: async (id, user) => void (await repo.markConnected(id, user)),
+    failedAttempt: async (id) => void (await repo.incrementFailed(id)),
+    authenticated: async (id) => void (await repo.markAuthenticated(id)),
+    ended: async (id, reason) => void (await repo.markEnded(id, reason)),
+  };
+}
+
+/** Starts everything on one port: HTTP API, static pages, and the two WebSocket endpoints. */
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const log = opts.logger ?? createLogger(config.logLevel);
+  const database = await createDatabase({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  await migrateToLatest(database.db);
+  const accounts = new AccountService({ db: database.db, logger: getLogger(log, 'accounts') });
+  const terms = opts.terms ?? makeTerms();
+
+  const trust = compileTrust(config.trustProxy);
+  const app = Fastify({
+    loggerInstance: getLogger(log, 'http'),
+    trustProxy: trust,
+    bodyLimit: 64 * 1024,
+    ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
+  }) as unknown as FastifyInstance;
+  await registerSecurityHeaders(app, Boolean(config.tls));
+
+  const limits = new ConnectLimits({ backoffBaseMs: config.backoffBaseMs });
+  const broker = new Broker({
+    termsVersion: () => terms.version,
+    limits,
+    recorder: recorderFor(new SupportSessionRepo({ db: database.db })),
+    log: getLogger(log, 'broker'),
+    pairingTimeoutMs: config.pairingTimeoutMs,
+  });
+
+  registerPublicRoutes(app, { terms: () => terms, health: () => ({ registrations: broker.liveRegistrations }) });
+  await registerAuthRoutes(app, { accounts, secureCookies: Boolean(config.tls) });
+  await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: false, wildcard: false });
+  app.get('/setup', (_req, reply) => reply.sendFile('setup.html'));
+
+  const sockets = attachWebSockets(app.server, {
+    broker,
+    log: getLogger(log, 'ws'),
+    clientIp: (req: IncomingMessage) => proxyAddr(req, trust),
+    technicianForTicket: async (ticket) => {
+      const user = await accounts.consumeWsTicket(ticket);
+      return user ? { userId: user.id, displayName: user.displayName, company: user.company } : undefined;
+    },
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+  });
+
+  const sweeper = setInterval(() => broker.sweep(), 60_000);
+  sweeper.unref();
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `${config.tls ? 'https' : 'http'}://${hostForUrl}:${port}`;
+
+  let setupUrl: string | undefined;
+  if ((await accounts.countUsers()) === 0) {
+    const token = await accounts.createSetupToken();
+    setupUrl = `${config.publicUrl ?? url}/setup#token=${token}`;
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      clearInterval(sweeper);
+      broker.closeAll();
+      sockets.close();
+      await app.close();
+      await database.close();
+    })());
+  return { url, port, app, accounts, database, broker, log, setupUrl, close, [Symbol.asyncDispose]: close };
+}
+
+function compileTrust(trustProxy: Config['trustProxy']): (addr: string, i: number) => boolean {
+  if (trustProxy === true) return () => true;
+  if (trustProxy === false) return () => false;
+  if (typeof trustProxy === 'number') return (_addr, i) => i < trustProxy;
+  return proxyAddr.compile(trustProxy);
+}

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConsoleApi, CustomerEndpoint, TechnicianEndpoint, webSocketTransport, type TransportFactory, type KeyLog } from '@fernhilfe/client';
+import { createLogger, loadConfig, startServer, type RunningServer } from '@fernhilfe/server';
+import { WebSocket } from 'ws';
+
+export const nodeTransport: TransportFactory = webSocketTransport(WebSocket);
+
+export const TECH_LOGIN = 'max';
+export const TECH_PASSWORD = 'correct horse battery staple';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  /** every log line the server wrote, as text */
+  logText(): string;
+  /** a signed-in technician API client */
+  api(): Promise<ConsoleApi>;
+  customer(opts?: { transport?: TransportFactory; keyLog?: KeyLog; url?: string }): Promise<CustomerEndpoint>;
+  technician(opts?: { transport?: TransportFactory; keyLog?: KeyLog; url?: string; api?: ConsoleApi }): Promise<TechnicianEndpoint>;
+}
+
+/**
+ * A real server on 127.0.0.1 port 0 with its own data directory (SQLite unless databaseUrl is
+ * given) and one technician account. Logs go to memory so tests can search them.
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-test-'));
+  const lines: string[] = [];
+  const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, BACKOFF_BASE_MS: '50', ...env });
+  const server = await startServer(config, { logger });
+  await server.accounts.createUser({ login: TECH_LOGIN, password: TECH_PASSWORD, role: 'technician', displayName: 'Max Mustermann', company: 'Beispiel GmbH' });
+  const terms = await fetch(`${server.url}/api/terms`).then((r) => r.json() as Promise<{ version: string }>);
+
+  const api = async () => {
+    const a = new ConsoleApi(server.url, true);
+    await a.login(TECH_LOGIN, TECH_PASSWORD);
+    return a;
+  };
+  const close = async () => {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return {
+    ...server,
+    dataDir,
+    logText: () => lines.join(''),
+    api,
+    customer: (o = {}) =>
+      CustomerEndpoint.open({
+        url: o.url ?? `${server.url.replace(/^http/, 'ws')}/ws/customer`,
+        transport: o.transport ?? nodeTransport,
+        termsVersion: terms.version,
+        language: 'de',
+        capabilities: ['screen', 'chat'],
+        ...(o.keyLog ? { keyLog: o.keyLog } : {}),
+      }),
+    technician: async (o = {}) => {
+      const a = o.api ?? (await api());
+      const url = await a.technicianUrl();
+      return TechnicianEndpoint.open({
+        url: o.url ? o.url + url.slice(url.indexOf('/ws/')) : url,
+        transport: o.transport ?? nodeTransport,
+        ...(o.keyLog ? { keyLog: o.keyLog } : {}),
+      });
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
