@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConsoleApi, CustomerEndpoint, TechnicianEndpoint, webSocketTransport, type TransportFactory, type KeyLog } from '@fernhilfe/client';
+import { ConsoleApi, CustomerEndpoint, TechnicianEndpoint, webSocketTransport, type TransportFactory, type KeyLog, type WebSocketLike } from '@fernhilfe/client';
 import { createLogger, loadConfig, startServer, type RunningServer } from '@fernhilfe/server';
 import { WebSocket } from 'ws';
 
-export const nodeTransport: TransportFactory = webSocketTransport(WebSocket);
+export const nodeTransport: TransportFactory = webSocketTransport((url) => new WebSocket(url) as unknown as WebSocketLike);
 
 export const TECH_LOGIN = 'max';
 export const TECH_PASSWORD = 'correct horse battery staple';

@@ -67,7 +67,8 @@ export class TechnicianHandshake {
   /** Step 2 in, step 3 out: the technician's confirmation tag. */
   onResponder(msgB: Uint8Array): Uint8Array {
     if (this.secrets) throw ProtocolError.protocol('second responder message');
-    const { isk, transcript } = this.initiator.finish(msgB);
+    const { isk, transcript, peerAd } = this.initiator.finish(msgB);
+    if (!equalBytes(peerAd, utf8('customer'))) throw ProtocolError.protocol('the responder is not a customer');
     this.secrets = deriveSessionSecrets(isk, fromHex(this.ctx.nonceHex));
     this.transcript = transcript;
     logSecrets(this.ctx.keyLog, isk, this.secrets);
@@ -94,6 +95,7 @@ export class CustomerHandshake {
   /** Step 1 in (MSGa); throws ProtocolError when it is malformed. */
   constructor(ctx: HandshakeContext, msgA: Uint8Array) {
     const r = cpaceResponder(cpaceInput(ctx, 'customer'), msgA);
+    if (!equalBytes(r.peerAd, utf8('technician'))) throw ProtocolError.protocol('the initiator is not a technician');
     this.secrets = deriveSessionSecrets(r.isk, fromHex(ctx.nonceHex));
     this.transcript = r.transcript;
     this.responderMessage = r.message;

@@ -22,13 +22,14 @@ export interface WebSocketLike {
   close(code?: number, reason?: string): void;
   addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (event: never) => void): void;
 }
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+/** Makes a WebSocket: `(url) => new WebSocket(url)` with the browser's or the `ws` package's class. */
+export type WebSocketFactory = (url: string) => WebSocketLike;
 
 /** Opens a WebSocket and adapts it to a Transport. Rejects with the HTTP refusal when the upgrade fails. */
-export function webSocketTransport(WebSocketImpl: WebSocketConstructor): TransportFactory {
+export function webSocketTransport(makeWebSocket: WebSocketFactory): TransportFactory {
   return (url) =>
     new Promise((resolve, reject) => {
-      const ws = new WebSocketImpl(url);
+      const ws = makeWebSocket(url);
       ws.binaryType = 'arraybuffer';
       let opened = false;
       const transport: Transport = {

@@ -88,7 +88,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     maxConnectionsPerIp: config.maxConnectionsPerIp,
   });
 
-  const sweeper = setInterval(() => broker.sweep(), 60_000);
+  const sweeper = setInterval(() => {
+    broker.sweep();
+    accounts.pruneExpired().catch((err: unknown) => log.error({ err }, 'pruning expired sign-in sessions failed'));
+  }, 60_000);
   sweeper.unref();
 
   await app.listen({ port: config.port, host: config.host });

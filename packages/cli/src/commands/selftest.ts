@@ -1,13 +1,12 @@
-import { ConnectError, ConsoleApi, CustomerEndpoint, LogicalChannel, TechnicianEndpoint, webSocketTransport, type SecureSession } from '@fernhilfe/client';
-import { WebSocket } from 'ws';
+import { ConnectError, ConsoleApi, CustomerEndpoint, TechnicianEndpoint, type SecureSession } from '@fernhilfe/client';
+import { LogicalChannel } from '@fernhilfe/protocol';
+import { nodeTransport as transport } from '../node-transport.js';
 
 export interface SelftestResult {
   setupMs: number;
   totalMs: number;
   roundTripMs: number;
 }
-
-const transport = webSocketTransport(WebSocket);
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise((resolve, reject) => {

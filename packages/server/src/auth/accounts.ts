@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { isUniqueViolation } from '../storage/errors.js';
+import { ROLES, type Role, type Schema } from '../storage/schema.js';
+import { AuthError } from './errors.js';
+import { checkPasswordPolicy, hashPassword, verifyPassword } from './password.js';
+import { randomToken, sha256Hex } from './tokens.js';
+import { toUser, type User } from './user.js';
+import { WebSessions, type NewWebSession, type WebSession } from './web-sessions.js';
+import { WsTickets } from './ws-tickets.js';
+
+export const SETUP_TOKEN_TTL_MS = 24 * 60 * 60_000;
+/** Applies after lowercasing. */
+export const LOGIN_PATTERN = /^[a-z0-9._-]{3,64}$/;
+const PROFILE_MAX_LENGTH = 100;
+
+export interface NewUser {
+  login: string;
+  password: string;
+  role: Role;
+  displayName: string;
+  company: string;
+}
+
+export interface AccountServiceOptions {
+  db: Kysely<Schema>;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Technician and admin accounts, console sign-in sessions, setup tokens and WebSocket tickets. */
+export class AccountService {
+  readonly #db: Kysely<Schema>;
+  readonly #log: Logger;
+  readonly #now: () => number;
+  readonly #sessions: WebSessions;
+  readonly #tickets: WsTickets;
+  /** Hashed once so that unknown logins cost as much as known ones. */
+  readonly #dummyHash: Promise<string>;
+
+  constructor(opts: AccountServiceOptions) {
+    this.#db = opts.db;
+    this.#log = opts.logger;
+    this.#now = opts.now ?? Date.now;
+    this.#sessions = new WebSessions(opts.db, this.#now);
+    this.#tickets = new WsTickets(this.#now);
+    this.#dummyHash = hashPassword(randomToken());
+    this.#dummyHash.catch(() => undefined); // awaited (and so reported) on first use
+  }
+
+  async createUser(input: NewUser): Promise<User> {
+    const values = await prepareUser(input);
+    const user = await this.#insertUser(this.#db, values);
+    this.#log.info({ userId: user.id, login: user.login, role: user.role }, 'user created');
+    return user;
+  }
+
+  /** Creates the first admin with a setup token; token, emptiness check and insert are one transaction. */
+  async setupFirstAdmin(input: Omit<NewUser, 'role'> & { token: string }): Promise<User> {
+    const values = await prepareUser({ ...input, role: 'admin' });
+    const user = await this.#db.transaction().execute(async (trx) => {
+      if ((await countUsersIn(trx)) > 0) throw AuthError.alreadySetUp();
+      if (!(await this.#consumeSetupTokenIn(trx, input.token))) throw AuthError.setupTokenInvalid();
+      return this.#insertUser(trx, values);
+    });
+    this.#log.info({ userId: user.id, login: user.login }, 'first admin created with setup token');
+    return user;
+  }
+
+  countUsers(): Promise<number> {
+    return countUsersIn(this.#db);
+  }
+
+  async getUser(id: string): Promise<User | undefined> {
+    const row = await this.#db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  /** The user for a correct login and password, if the account is enabled. */
+  async verifyLogin(login: string, password: string): Promise<User | undefined> {
+    const normalized = login.toLowerCase();
+    const row = LOGIN_PATTERN.test(normalized)
+      ? await this.#db.selectFrom('users').selectAll().where('login', '=', normalized).executeTakeFirst()
+      : undefined;
+    const ok = await verifyPassword(password, row?.password_hash ?? (await this.#dummyHash));
+    if (!row || !ok || row.disabled_at !== null) return undefined;
+    return toUser(row);
+  }
+
+  createWebSession(userId: string): Promise<NewWebSession> {
+    return this.#sessions.create(userId);
+  }
+
+  getWebSession(token: string): Promise<WebSession | undefined> {
+    return this.#sessions.get(token);
+  }
+
+  deleteWebSession(token: string): Promise<void> {
+    return this.#sessions.delete(token);
+  }
+
+  /** A token for POST /api/setup, valid 24 h; show it to the operator, never log it. */
+  async createSetupToken(): Promise<string> {
+    const token = randomToken();
+    const now = this.#now();
+    await this.#db
+      .insertInto('setup_tokens')
+      .values({ token_hash: sha256Hex(token), created_at: now, expires_at: now + SETUP_TOKEN_TTL_MS })
+      .execute();
+    this.#log.info({ expiresAt: now + SETUP_TOKEN_TTL_MS }, 'setup token created');
+    return token;
+  }
+
+  /** True exactly once for a valid, unexpired token. */
+  consumeSetupToken(token: string): Promise<boolean> {
+    return this.#consumeSetupTokenIn(this.#db, token);
+  }
+
+  issueWsTicket(userId: string): string {
+    return this.#tickets.issue(userId);
+  }
+
+  async consumeWsTicket(ticket: string): Promise<User | undefined> {
+    const userId = this.#tickets.take(ticket);
+    const user = userId === undefined ? undefined : await this.getUser(userId);
+    return user && user.disabledAt === null ? user : undefined;
+  }
+
+  /** Deletes expired web sessions and setup tokens; call now and then. */
+  async pruneExpired(): Promise<void> {
+    const sessions = await this.#sessions.deleteExpired();
+    const tokens = await this.#db.deleteFrom('setup_tokens').where('expires_at', '<=', this.#now()).executeTakeFirst();
+    this.#log.debug({ sessions, setupTokens: Number(tokens.numDeletedRows) }, 'pruned expired credentials');
+  }
+
+  async #consumeSetupTokenIn(db: Kysely<Schema>, token: string): Promise<boolean> {
+    const now = this.#now();
+    const result = await db
+      .updateTable('setup_tokens')
+      .set({ used_at: now })
+      .where('token_hash', '=', sha256Hex(token))
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  async #insertUser(db: Kysely<Schema>, values: PreparedUser): Promise<User> {
+    const row = { id: randomUUID(), created_at: this.#now(), disabled_at: null, ...values };
+    try {
+      await db.insertInto('users').values(row).execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw AuthError.loginTaken();
+      throw error;
+    }
+    return toUser(row);
+  }
+}
+
+type PreparedUser = { login: string; display_name: string; company: string; role: Role; password_hash: string };
+
+/** Validates a new account (throwing AuthError) and hashes its password. */
+async function prepareUser(input: NewUser): Promise<PreparedUser> {
+  const login = input.login.toLowerCase();
+  if (!LOGIN_PATTERN.test(login)) throw AuthError.invalidLoginName();
+  checkPasswordPolicy(input.password);
+  if (!ROLES.includes(input.role)) throw AuthError.invalidRequest(`unknown role "${String(input.role)}"`);
+  const displayName = input.displayName.trim();
+  const company = input.company.trim();
+  if (displayName.length === 0 || displayName.length > PROFILE_MAX_LENGTH) {
+    throw AuthError.invalidProfile(`display name must be 1 to ${PROFILE_MAX_LENGTH} characters long`);
+  }
+  if (company.length > PROFILE_MAX_LENGTH) {
+    throw AuthError.invalidProfile(`company name must be at most ${PROFILE_MAX_LENGTH} characters long`);
+  }
+  const password_hash = await hashPassword(input.password);
+  return { login, display_name: displayName, company, role: input.role, password_hash };
+}
+
+async function countUsersIn(db: Kysely<Schema>): Promise<number> {
+  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,21 @@
+export { AccountService, LOGIN_PATTERN, SETUP_TOKEN_TTL_MS } from './accounts.js';
+export type { AccountServiceOptions, NewUser } from './accounts.js';
+export { AuthError } from './errors.js';
+export type { AuthErrorReason } from './errors.js';
+export {
+  assertSameOrigin,
+  createAuthGuards,
+  CSRF_HEADER,
+  sendAuthError,
+  SESSION_COOKIE,
+} from './guards.js';
+export type { AuthGuards, AuthPreHandler } from './guards.js';
+export { checkPasswordPolicy, hashPassword, verifyPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.js';
+export { FailureLimiter } from './rate-limit.js';
+export type { FailureLimiterOptions } from './rate-limit.js';
+export { registerAuthRoutes } from './routes.js';
+export type { AuthRouteDeps } from './routes.js';
+export type { PublicUser, User } from './user.js';
+export { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from './web-sessions.js';
+export type { NewWebSession, WebSession } from './web-sessions.js';
+export { WS_TICKET_TTL_MS } from './ws-tickets.js';

@@ -1,0 +1,156 @@
+import fastifyCookie, { type CookieSerializeOptions } from '@fastify/cookie';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { LOGIN_PATTERN, type AccountService } from './accounts.js';
+import { AuthError } from './errors.js';
+import {
+  assertSameOrigin,
+  createAuthGuards,
+  sendAuthError,
+  SESSION_COOKIE,
+  type AuthGuards,
+} from './guards.js';
+import { FailureLimiter } from './rate-limit.js';
+import { deriveCsrfToken } from './tokens.js';
+import { toPublicUser, type User } from './user.js';
+
+export interface AuthRouteDeps {
+  accounts: AccountService;
+  /** Adds `Secure` to the session cookie; true whenever the console is served over HTTPS. */
+  secureCookies: boolean;
+  /** Failed sign-ins per login and per source IP; defaults to 10 per 15 minutes. */
+  limiter?: FailureLimiter;
+}
+
+const loginBody = z.object({
+  login: z.string().min(1).max(256),
+  password: z.string().min(1).max(4096),
+});
+
+const setupBody = z.object({
+  token: z.string().min(1).max(256),
+  login: z.string().min(1).max(256),
+  password: z.string().min(1).max(4096),
+  displayName: z.string().max(256),
+  company: z.string().max(256).default(''),
+});
+
+/**
+ * Console sign-in API under /api/setup and /api/auth. Registers @fastify/cookie on `app` unless it
+ * is already there (checked after the plugins queued so far have loaded). Returns the guards for
+ * other routes; `request.webSession` is filled in by them.
+ */
+export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): Promise<AuthGuards> {
+  await app.after();
+  if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
+  if (!app.hasRequestDecorator('webSession')) app.decorateRequest('webSession', null);
+  const guards = createAuthGuards(deps.accounts);
+  await app.register((scope, _opts, done) => {
+    scope.setErrorHandler(handleError);
+    addRoutes(scope, deps, guards);
+    done();
+  });
+  return guards;
+}
+
+function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards): void {
+  const { accounts } = deps;
+  const limiter = deps.limiter ?? new FailureLimiter();
+  const { requireUser, requireCsrf } = guards;
+
+  const startSession = async (request: FastifyRequest, reply: FastifyReply, user: User) => {
+    const previous = request.cookies[SESSION_COOKIE];
+    if (previous !== undefined) await accounts.deleteWebSession(previous);
+    const session = await accounts.createWebSession(user.id);
+    reply.setCookie(SESSION_COOKIE, session.token, {
+      ...cookieOptions(deps.secureCookies),
+      expires: new Date(session.expiresAt),
+    });
+    request.log.info({ userId: user.id }, 'console user signed in');
+    return { user: toPublicUser(user), csrfToken: session.csrfToken };
+  };
+
+  app.post('/api/setup', async (request, reply) => {
+    assertSameOrigin(request);
+    const body = parse(setupBody, request.body);
+    const user = await accounts.setupFirstAdmin(body);
+    const result = await startSession(request, reply, user);
+    return reply.code(201).send(result);
+  });
+
+  app.post('/api/auth/login', async (request, reply) => {
+    assertSameOrigin(request);
+    const body = parse(loginBody, request.body);
+    const keys = [`login:${body.login.toLowerCase()}`, `ip:${request.ip}`] as const;
+    const wait = Math.max(...keys.map((key) => limiter.retryAfterSeconds(key)));
+    if (wait > 0) {
+      request.log.warn({ login: loginForLog(body.login), ip: request.ip }, 'sign-in refused: too many failures');
+      throw AuthError.rateLimited(wait);
+    }
+    const user = await accounts.verifyLogin(body.login, body.password);
+    if (!user) {
+      for (const key of keys) limiter.recordFailure(key);
+      request.log.info({ login: loginForLog(body.login), ip: request.ip }, 'sign-in failed');
+      throw AuthError.invalidCredentials();
+    }
+    // Only the account's counter: a success must not reset the budget of an IP guessing other accounts.
+    limiter.reset(keys[0]);
+    return startSession(request, reply, user);
+  });
+
+  app.post('/api/auth/logout', { preHandler: requireCsrf }, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token !== undefined) await accounts.deleteWebSession(token);
+    reply.clearCookie(SESSION_COOKIE, cookieOptions(deps.secureCookies));
+    request.log.info({ userId: request.webSession?.user.id }, 'console user signed out');
+    return reply.code(204).send();
+  });
+
+  app.get('/api/auth/me', { preHandler: requireUser }, async (request) => {
+    return { user: toPublicUser(signedIn(request).user) };
+  });
+
+  // The console keeps the CSRF token from login/setup in memory; after a reload it asks here.
+  app.get('/api/auth/csrf', { preHandler: requireUser }, async (request) => {
+    const token = request.cookies[SESSION_COOKIE] ?? '';
+    return { csrfToken: deriveCsrfToken(token) };
+  });
+
+  app.post('/api/auth/ws-ticket', { preHandler: requireCsrf }, async (request) => {
+    return { ticket: accounts.issueWsTicket(signedIn(request).user.id) };
+  });
+}
+
+function cookieOptions(secure: boolean): CookieSerializeOptions {
+  return { path: '/', httpOnly: true, sameSite: 'strict', secure };
+}
+
+/** People type their password into the login field; only something shaped like a login is logged. */
+function loginForLog(login: string): string {
+  return LOGIN_PATTERN.test(login.toLowerCase()) ? login.toLowerCase() : '(not a login name)';
+}
+
+function signedIn(request: FastifyRequest) {
+  if (!request.webSession) throw AuthError.notAuthenticated(); // only if a route forgot its guard
+  return request.webSession;
+}
+
+function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const detail = result.error.issues
+    .map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`)
+    .join('; ');
+  throw AuthError.invalidRequest(detail);
+}
+
+function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof AuthError) return sendAuthError(reply, error);
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    // Fastify's own 4xx (malformed JSON, wrong content type, body too large).
+    return reply.code(status).send({ error: { code: 'invalid_request', message: `The request is not valid: ${error.message}` } });
+  }
+  request.log.error({ err: error }, 'auth route failed');
+  return reply.code(500).send({ error: { code: 'internal', message: 'Something went wrong on the server. Please try again.' } });
+}

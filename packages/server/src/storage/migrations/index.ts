@@ -1,0 +1,9 @@
+import type { Migration } from 'kysely';
+import { accounts } from './001_accounts.js';
+import { supportSessions } from './002_support_sessions.js';
+
+/** Every migration, keyed by name; names sort in the order they must run. Add new ones at the end. */
+export const migrations: Record<string, Migration> = {
+  '001_accounts': accounts,
+  '002_support_sessions': supportSessions,
+};

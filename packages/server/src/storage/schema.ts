@@ -1,0 +1,75 @@
+import type { Generated, Selectable } from 'kysely';
+
+/**
+ * Database schema shared by SQLite and PostgreSQL.
+ *
+ * Timestamps: every `*_at` column is epoch milliseconds (UTC) stored as BIGINT in both dialects.
+ * Integers compare and index the same way everywhere, need no time-zone handling, and the pg
+ * pool is configured to return BIGINT as a JS number (safe until the year 287396).
+ *
+ * Secrets are never stored raw: `web_sessions.id`, `web_sessions.csrf_token_hash` and
+ * `setup_tokens.token_hash` are SHA-256 hex digests; `users.password_hash` is a PHC scrypt string.
+ */
+
+/** Epoch milliseconds (UTC). */
+export type EpochMs = number;
+
+export type Role = 'admin' | 'technician';
+export const ROLES = ['admin', 'technician'] as const satisfies readonly Role[];
+
+export interface UsersTable {
+  id: string;
+  login: string;
+  display_name: string;
+  company: string;
+  role: Role;
+  password_hash: string;
+  created_at: EpochMs;
+  disabled_at: EpochMs | null;
+}
+
+export interface WebSessionsTable {
+  /** SHA-256 hex of the cookie token. */
+  id: string;
+  user_id: string;
+  csrf_token_hash: string;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+  last_seen_at: EpochMs;
+}
+
+export interface SetupTokensTable {
+  token_hash: string;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+  used_at: EpochMs | null;
+}
+
+export interface SupportSessionsTable {
+  /** UUID. */
+  id: string;
+  /** The 9-digit ID the customer reads out. */
+  customer_id: string;
+  terms_version: string;
+  /** JSON text. */
+  capabilities: string;
+  created_at: EpochMs;
+  customer_addr: string;
+  technician_user_id: string | null;
+  connected_at: EpochMs | null;
+  authenticated_at: EpochMs | null;
+  ended_at: EpochMs | null;
+  end_reason: string | null;
+  failed_attempts: Generated<number>;
+}
+
+export interface Schema {
+  users: UsersTable;
+  web_sessions: WebSessionsTable;
+  setup_tokens: SetupTokensTable;
+  support_sessions: SupportSessionsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type WebSessionRow = Selectable<WebSessionsTable>;
+export type SupportSessionRow = Selectable<SupportSessionsTable>;

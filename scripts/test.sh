@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The one test command (`npm test`): installs what the tests need when it is missing, builds,
+# lints, and runs every test. Works on a fresh Debian machine as root or with sudo, without a TTY.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n== %s\n' "$*"; }
+
+# 1. Debian packages the suite starts for real.
+need=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v python3 >/dev/null 2>&1 && command -v make >/dev/null 2>&1 && command -v g++ >/dev/null 2>&1 || need+=(python3 make g++)
+if ((${#need[@]})); then
+  log "installing Debian packages: ${need[*]}"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq </dev/null
+  $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" </dev/null
+fi
+
+# 2. Node packages, exactly as locked.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund </dev/null
+fi
+
+# 3. Build (TypeScript project references enforce the package import edges) and lint.
+log "build"
+npm run build --silent
+log "lint"
+npm run lint --silent
+
+# 4. Every test.
+log "tests"
+report=$(mktemp)
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" </dev/null || status=$?
+node scripts/test-summary.mjs "$report" || status=$?
+rm -f "$report"
+exit "$status"

@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const CLI = path.join(ROOT, 'packages/cli/bin/fernhilfe.js');
+
+/** Compiles the TypeScript once (the CLI and `npm start` run the compiled output). */
+export function buildOnce(): void {
+  execFileSync('npx', ['tsc', '-b'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI to completion with `input` on stdin. */
+export function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`fernhilfe ${args.join(' ')} did not finish: ${stdout}${stderr}`));
+    }, opts.timeoutMs ?? 30_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+export interface Started {
+  child: ChildProcess;
+  output(): string;
+  /** resolves with the first match of `re` in stdout+stderr */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  stop(): Promise<number | null>;
+}
+
+/** Starts a long-running process (e.g. `npm start`) and lets the test wait for lines of its output. */
+export function startProcess(command: string, args: string[], env: Record<string, string>): Started {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  const waiters = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    out += d.toString();
+    for (const w of [...waiters]) w();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => out,
+    waitFor: (re, timeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const m = out.match(re);
+          if (m) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(m);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${re}; output so far:\n${out}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+    stop: async () => {
+      if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM');
+      return exited;
+    },
+  };
+}
