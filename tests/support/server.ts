@@ -16,6 +16,7 @@ export interface TestServer extends RunningServer {
   logText(): string;
   /** a signed-in technician API client */
   api(): Promise<ConsoleApi>;
+  /** `url`: another base to connect through (e.g. a proxy, ws://127.0.0.1:port) */
   customer(opts?: { transport?: TransportFactory; keyLog?: KeyLog; url?: string }): Promise<CustomerEndpoint>;
   technician(opts?: { transport?: TransportFactory; keyLog?: KeyLog; url?: string; api?: ConsoleApi }): Promise<TechnicianEndpoint>;
 }
@@ -31,7 +32,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, BACKOFF_BASE_MS: '50', ...env });
   const server = await startServer(config, { logger });
   await server.accounts.createUser({ login: TECH_LOGIN, password: TECH_PASSWORD, role: 'technician', displayName: 'Max Mustermann', company: 'Beispiel GmbH' });
-  const terms = await fetch(`${server.url}/api/terms`).then((r) => r.json() as Promise<{ version: string }>);
+  const terms = server.terms();
 
   const api = async () => {
     const a = new ConsoleApi(server.url, true);
@@ -49,7 +50,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     api,
     customer: (o = {}) =>
       CustomerEndpoint.open({
-        url: o.url ?? `${server.url.replace(/^http/, 'ws')}/ws/customer`,
+        url: `${o.url ?? server.url.replace(/^http/, 'ws')}/ws/customer`,
         transport: o.transport ?? nodeTransport,
         termsVersion: terms.version,
         language: 'de',

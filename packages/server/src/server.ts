@@ -23,6 +23,8 @@ export interface RunningServer {
   database: Database;
   broker: Broker;
   log: Logger;
+  /** the terms customers accept now */
+  terms(): Terms;
   /** set when there were no users at start: the one-time link to create the first admin */
   setupUrl: string | undefined;
   close(): Promise<void>;
@@ -115,7 +117,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await app.close();
       await database.close();
     })());
-  return { url, port, app, accounts, database, broker, log, setupUrl, close, [Symbol.asyncDispose]: close };
+  return { url, port, app, accounts, database, broker, log, terms: () => terms, setupUrl, close, [Symbol.asyncDispose]: close };
 }
 
 function compileTrust(trustProxy: Config['trustProxy']): (addr: string, i: number) => boolean {

@@ -128,8 +128,9 @@ export class Broker {
     const tech: TechnicianConn = { endpoint, user };
     const handlers = {
       connect: (m) => this.connect(tech, m.id),
+      // the technician gave up (e.g. the customer's confirmation was wrong): a failed attempt like any other
       abort: () => {
-        if (tech.reg?.state === 'pairing') this.unpair(tech.reg, 'aborted');
+        if (tech.reg?.state === 'pairing') this.failAttempt(tech.reg, undefined, 'aborted');
       },
       end: (m) => {
         if (tech.reg) this.end(tech.reg, 'technician', m.reason ?? 'ended-by-technician');

@@ -1,0 +1,133 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ApiError, ConnectError, ConsoleApi, type SecureSession, type TechnicianEndpoint } from '@fernhilfe/client';
+import { generatePassword } from '@fernhilfe/protocol';
+import { encodedForms, findNeedles, textForms, type Needle } from '../support/hostile-proxy.js';
+import { TECH_LOGIN, TECH_PASSWORD, startTestServer } from '../support/server.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type KeyLogEntry = { label: string; bytes: Buffer };
+function keyLogInto(into: KeyLogEntry[]) {
+  // copy: the client wipes the ISK and the session secrets right after logging them
+  return (label: string, bytes: Uint8Array) => void into.push({ label, bytes: Buffer.from(bytes) });
+}
+
+/** connect(), waiting out the back-off between attempts; a ConnectError other than rate-limited is returned. */
+async function connect(tech: TechnicianEndpoint, id: string, password: string): Promise<SecureSession | ConnectError> {
+  for (let i = 0; ; i++) {
+    const r = await tech.connect(id, password).catch((err: unknown) => {
+      if (err instanceof ConnectError) return err;
+      throw err;
+    });
+    if (!(r instanceof ConnectError) || r.reason !== 'rate-limited' || i >= 10) return r;
+    await sleep((r.retryAfterMs ?? 0) + 10);
+  }
+}
+
+function wrongGuess(password: string): string {
+  for (;;) {
+    const g = generatePassword();
+    if (g !== password) return g;
+  }
+}
+
+/** Every file of the SQLite database (main file, -wal, -shm, journals) as raw bytes. */
+function databaseBytes(dir: string): { files: string[]; bytes: Buffer } {
+  const files = readdirSync(dir).filter((f) => statSync(path.join(dir, f)).isFile());
+  return { files, bytes: Buffer.concat(files.map((f) => readFileSync(path.join(dir, f)))) };
+}
+
+describe('secrets never reach the server', () => {
+  it('the database files and the logs hold no password, wrong guess or session key; IDs and logins are there', async () => {
+    await using srv = await startTestServer();
+    const keys: KeyLogEntry[] = [];
+    const keyLog = keyLogInto(keys);
+    const guesses: string[] = [];
+
+    // a technician fails to sign in to the console once, with a wrong account password
+    const wrongAccountPassword = 'Wrong Account Passphrase 7391';
+    const refused = await new ConsoleApi(srv.url, true).login(TECH_LOGIN, wrongAccountPassword).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ApiError);
+
+    // customer A: two wrong guesses, then the right password, a session with chat, ended by the technician
+    const a = await srv.customer({ keyLog });
+    const passwordA = a.password!;
+    const techA = await srv.technician({ keyLog });
+    for (let i = 0; i < 2; i++) {
+      const g = wrongGuess(passwordA);
+      guesses.push(g);
+      const r = await connect(techA, a.id, g);
+      expect(r).toBeInstanceOf(ConnectError);
+      expect((r as ConnectError).reason).toBe('wrong-credentials');
+    }
+    expect(a.failedAttempts).toBe(2);
+    const custSessionA = a.once('session');
+    const sessionA = await connect(techA, a.id, passwordA);
+    expect(sessionA).not.toBeInstanceOf(ConnectError);
+    const techSessionA = sessionA as SecureSession;
+    const chat = (await custSessionA).once('control');
+    await techSessionA.sendControl({ type: 'chat', text: 'Ihr Passwort bitte nie vorlesen.' });
+    expect(await chat).toEqual({ type: 'chat', text: 'Ihr Passwort bitte nie vorlesen.' });
+    const sas = techSessionA.sas;
+    const aEnded = a.once('ended');
+    await techSessionA.end();
+    expect(await aEnded).toMatchObject({ reason: 'ended-by-technician' });
+
+    // customer B: one wrong guess (a new technician connection), then the customer closes the module
+    const b = await srv.customer({ keyLog });
+    const passwordB = b.password!;
+    const techB = await srv.technician({ keyLog });
+    const g = wrongGuess(passwordB);
+    guesses.push(g);
+    const rb = await connect(techB, b.id, g);
+    expect((rb as ConnectError).reason).toBe('wrong-credentials');
+    await b.end();
+    techB.close();
+
+    // the server has recorded all of it (so the files below hold the sessions), then search
+    const db = srv.database.db;
+    for (let i = 0; ; i++) {
+      const rows = await db.selectFrom('support_sessions').select(['customer_id', 'ended_at', 'failed_attempts', 'authenticated_at']).execute();
+      if (rows.length === 2 && rows.every((r) => r.ended_at !== null)) {
+        const byId = new Map(rows.map((r) => [r.customer_id, r]));
+        expect(byId.get(a.id)).toMatchObject({ failed_attempts: 2, authenticated_at: expect.any(Number) });
+        expect(byId.get(b.id)).toMatchObject({ failed_attempts: 1, authenticated_at: null });
+        break;
+      }
+      if (i > 100) throw new Error(`the sessions were not recorded: ${JSON.stringify(rows)}`);
+      await sleep(20);
+    }
+
+    // six secrets per side for each of the 4 attempts (3 wrong guesses, 1 right): both sides derive keys
+    expect(keys.length).toBe(6 * 2 * 4);
+    expect(keys.every((k) => k.bytes.length >= 16 && k.bytes.some((x) => x !== 0))).toBe(true);
+
+    const { files, bytes: dbBytes } = databaseBytes(srv.dataDir);
+    expect(files).toContain('fernhilfe.sqlite');
+    const logs = Buffer.from(srv.logText(), 'utf8');
+    expect(logs.length).toBeGreaterThan(1000);
+
+    // positive controls: the search finds what must be there
+    expect(findNeedles(dbBytes, [a.id, b.id, TECH_LOGIN, 'Max Mustermann'].map((s) => ({ label: s, bytes: Buffer.from(s, 'utf8') })))).toHaveLength(4);
+    expect(findNeedles(logs, [a.id, b.id].map((s) => ({ label: s, bytes: Buffer.from(s, 'utf8') })))).toHaveLength(2);
+    const isk = keys.find((k) => k.label === 'isk')!.bytes;
+    const planted = Buffer.concat([dbBytes, Buffer.from(Buffer.concat([Buffer.of(1), isk]).toString('base64')), Buffer.from(passwordA.toUpperCase())]);
+    expect(findNeedles(planted, [...encodedForms('isk', isk), ...textForms('password A', passwordA)])).toEqual(
+      expect.arrayContaining(['isk (base64 @2)', 'password A upper case (raw)']),
+    );
+
+    const secrets: Needle[] = [
+      ...textForms('customer A password', passwordA),
+      ...textForms('customer B password', passwordB),
+      ...guesses.flatMap((guess, i) => textForms(`wrong guess ${i + 1}`, guess)),
+      ...keys.flatMap((k, i) => encodedForms(`key log #${i} ${k.label}`, k.bytes)),
+      ...textForms('technician account password', TECH_PASSWORD),
+      ...textForms('wrong account password', wrongAccountPassword),
+      { label: 'SAS', bytes: Buffer.from(sas, 'utf8') },
+    ];
+    expect(findNeedles(dbBytes, secrets)).toEqual([]);
+    expect(findNeedles(logs, secrets)).toEqual([]);
+  });
+});
