@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectError } from '@fernhilfe/client';
+import type { ConnectError } from '@fernhilfe/client';
 import { LogicalChannel } from '@fernhilfe/protocol';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
 import { startTestServer } from '../support/server.js';

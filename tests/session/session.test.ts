@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConnectError, chunkedTransport, type SecureSession } from '@fernhilfe/client';
+import { ConnectError, CustomerEndpoint, chunkedTransport, type SecureSession } from '@fernhilfe/client';
 import { LogicalChannel } from '@fernhilfe/protocol';
 import { nodeTransport, startTestServer } from '../support/server.js';
 
@@ -66,5 +66,18 @@ describe('a whole session through the real server', () => {
     await techSession.end();
     expect(await ended).toMatchObject({ reason: 'ended-by-technician', by: 'technician' });
     expect(custSession.isOpen).toBe(false);
+  });
+
+  it('refuses a registration without the current terms version: no ID is given out', async () => {
+    await using srv = await startTestServer();
+    const err = await CustomerEndpoint.open({
+      url: `${srv.url.replace(/^http/, 'ws')}/ws/customer`,
+      transport: nodeTransport,
+      termsVersion: '0'.repeat(64),
+      language: 'en',
+      capabilities: [],
+    }).catch((e: unknown) => e);
+    expect(String(err)).toMatch(/terms-outdated: the terms have changed/);
+    expect(srv.broker.liveRegistrations).toBe(0);
   });
 });

@@ -3,6 +3,8 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './codec/frame.js';
 export * from './codec/peer.js';
+export * from './codec/video.js';
+export * from './video/flow.js';
 export * from './messages/common.js';
 export * from './messages/customer.js';
 export * from './messages/technician.js';

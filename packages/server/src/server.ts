@@ -5,6 +5,7 @@ import proxyAddr from '@fastify/proxy-addr';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AccountService, registerAuthRoutes } from './auth/index.js';
 import type { Config } from './config.js';
+import { registerApps } from './http/apps.js';
 import { registerPublicRoutes } from './http/routes.js';
 import { registerSecurityHeaders } from './http/security.js';
 import { createLogger, getLogger, type Logger } from './logger.js';
@@ -78,6 +79,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   await registerAuthRoutes(app, { accounts, secureCookies: Boolean(config.tls) });
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: false, wildcard: false });
   app.get('/setup', (_req, reply) => reply.sendFile('setup.html'));
+  await registerApps(app);
 
   const sockets = attachWebSockets(app.server, {
     broker,

@@ -8,6 +8,20 @@ export const controlMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ping'), id: z.number().int().nonnegative(), t: z.number() }),
   z.strictObject({ type: z.literal('pong'), id: z.number().int().nonnegative(), t: z.number() }),
   z.strictObject({ type: z.literal('chat'), text: z.string().min(1).max(4000) }),
+  /** Screen sharing: the decoder configuration for the frames that follow (sender -> viewer). */
+  z.strictObject({
+    type: z.literal('video-config'),
+    /** WebCodecs codec string, e.g. "avc1.42E01F" (H.264, Annex B) or "vp8" */
+    codec: z.string().regex(/^(avc1\.[0-9A-Fa-f]{6}|vp8|vp09\.[0-9.]+|av01\.[0-9A-Za-z.]+)$/),
+    width: z.number().int().min(1).max(16384),
+    height: z.number().int().min(1).max(16384),
+  }),
+  /** The viewer drew frame `frameId` (viewer -> sender); drives flow control and the latency figure. */
+  z.strictObject({ type: z.literal('video-ack'), frameId: z.number().int().nonnegative().max(0xffffffff) }),
+  /** The viewer needs a keyframe (start, decoder error, lost frames). */
+  z.strictObject({ type: z.literal('keyframe-request') }),
+  /** Screen sharing stopped (by the customer, or the capture ended). */
+  z.strictObject({ type: z.literal('video-stop') }),
   /** The sender ends the session; sent inside the channel so the peer knows the end is genuine. */
   z.strictObject({ type: z.literal('bye') }),
 ]);
