@@ -1,7 +1,8 @@
 import { ConnectError } from './errors.js';
 
 /**
- * The technician's HTTP API as a small client: sign in, get a WebSocket ticket, read the terms.
+ * The technician's HTTP API as a small client: sign in (with a second factor when the account has
+ * one), restore a session after a reload, enrol TOTP, get a WebSocket ticket, read terms and branding.
  * In a browser the session cookie travels by itself; in Node (selftest, tests) this class keeps it.
  */
 export interface SignedInUser {
@@ -10,6 +11,23 @@ export interface SignedInUser {
   displayName: string;
   company: string;
   role: 'admin' | 'technician';
+  /** whether sign-in asks for a TOTP code; filled in by `me()` once the server reports it */
+  totpEnabled?: boolean;
+}
+
+/** The operator's branding, for headers and colours; every field may be empty. */
+export interface Branding {
+  companyName: string;
+  supportPhone: string;
+  primaryColor: string;
+  accentColor: string;
+  website: string;
+}
+
+/** A TOTP secret to enrol: show `otpauthUri` as a QR code and `secret` as text to type in. */
+export interface TotpSetup {
+  secret: string;
+  otpauthUri: string;
 }
 
 export class ApiError extends Error {
@@ -34,8 +52,13 @@ export class ConsoleApi {
     private readonly keepCookies = typeof document === 'undefined',
   ) {}
 
-  async login(login: string, password: string): Promise<SignedInUser> {
-    const body = await this.request<{ user: SignedInUser; csrfToken: string }>('POST', '/api/auth/login', { login, password });
+  /**
+   * Signs in. An account with two-factor sign-in answers ApiError `totp-required` until `totp`
+   * (the 6-digit code from the authenticator app) is given, and `totp-invalid` for a wrong code.
+   */
+  async login(login: string, password: string, totp?: string): Promise<SignedInUser> {
+    const code = totp?.replace(/\s/g, '');
+    const body = await this.request<{ user: SignedInUser; csrfToken: string }>('POST', '/api/auth/login', { login, password, ...(code ? { totp: code } : {}) });
     this.csrfToken = body.csrfToken;
     return body.user;
   }
@@ -44,6 +67,37 @@ export class ConsoleApi {
     await this.request('POST', '/api/auth/logout', {});
     this.cookie = undefined;
     this.csrfToken = undefined;
+  }
+
+  /** Fetches the CSRF token of the existing session (after a page reload). ApiError 401 when signed out. */
+  async csrf(): Promise<string> {
+    const { csrfToken } = await this.request<{ csrfToken: string }>('GET', '/api/auth/csrf');
+    this.csrfToken = csrfToken;
+    return csrfToken;
+  }
+
+  /** The signed-in user. ApiError 401 when signed out. */
+  async me(): Promise<SignedInUser> {
+    const body = await this.request<{ user: SignedInUser; totpEnabled?: boolean }>('GET', '/api/auth/me');
+    const totpEnabled = body.user.totpEnabled ?? body.totpEnabled;
+    return totpEnabled === undefined ? body.user : { ...body.user, totpEnabled };
+  }
+
+  /** Starts TOTP enrolment: a new secret, active only after `totpEnable` with a valid code. */
+  async totpSetup(): Promise<TotpSetup> {
+    return this.request('POST', '/api/auth/totp/setup', {});
+  }
+
+  async totpEnable(code: string): Promise<void> {
+    await this.request('POST', '/api/auth/totp/enable', { code: code.replace(/\s/g, '') });
+  }
+
+  async totpDisable(code: string): Promise<void> {
+    await this.request('POST', '/api/auth/totp/disable', { code: code.replace(/\s/g, '') });
+  }
+
+  async branding(): Promise<Branding> {
+    return this.request('GET', '/api/branding');
   }
 
   async terms(): Promise<{ version: string; text: { de: string; en: string } }> {

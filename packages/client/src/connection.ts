@@ -49,8 +49,9 @@ export class ServerConnection extends Emitter<{
       frames = this.decoder.push(bytes);
     } catch (err) {
       const error = err instanceof ProtocolError ? err : ProtocolError.malformed(String(err));
-      this.transport.close(1008, error.reason);
       this.finish(1008, error.message, error);
+      // browsers accept only 1000 and 3000-4999 from scripts
+      this.transport.close(1000, error.reason);
       return;
     }
     for (const frame of frames) {

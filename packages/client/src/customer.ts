@@ -26,6 +26,8 @@ export interface CustomerOptions {
   termsVersion: string;
   language: 'de' | 'en';
   capabilities: Capability[];
+  /** how long to wait for the server's answer to the registration (default 15 s) */
+  timeoutMs?: number;
   keyLog?: KeyLog;
 }
 
@@ -65,24 +67,30 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
   static async open(opts: CustomerOptions): Promise<CustomerEndpoint> {
     const conn = new ServerConnection(await opts.transport(opts.url));
     conn.sendControl({ type: 'register', termsVersion: opts.termsVersion, language: opts.language, capabilities: opts.capabilities });
-    const first = await new Promise<ToCustomer>((resolve, reject) => {
+    return new Promise<CustomerEndpoint>((resolve, reject) => {
+      const fail = (err: Error, reason: string) => {
+        offs.forEach((off) => off());
+        clearTimeout(timer);
+        conn.close(reason);
+        reject(err);
+      };
+      const timer = setTimeout(() => fail(new Error('the server did not answer the registration'), 'timeout'), opts.timeoutMs ?? 15_000);
       const offs = [
         conn.on('control', (bytes) => {
-          offs.forEach((off) => off());
           const msg = decodeJson(toCustomerSchema, bytes);
-          if (msg.ok) resolve(msg.value);
-          else reject(msg.error);
+          if (!msg.ok) return fail(msg.error, msg.error.reason);
+          const m = msg.value;
+          if (m.type !== 'registered') return fail(new Error(m.type === 'error' ? `${m.code}: ${m.message}` : `unexpected ${m.type}`), 'registration refused');
+          offs.forEach((off) => off());
+          clearTimeout(timer);
+          // listen before anything else can arrive: frames right behind `registered` must not be lost
+          const endpoint = new CustomerEndpoint(conn, m.id, opts);
+          endpoint.listen();
+          resolve(endpoint);
         }),
-        conn.on('closed', (info) => reject(new Error(`server closed the connection: ${info.reason}`))),
+        conn.on('closed', (info) => fail(new Error(`server closed the connection: ${info.reason}`), 'closed')),
       ];
     });
-    if (first.type !== 'registered') {
-      conn.close('registration refused');
-      throw new Error(first.type === 'error' ? `${first.code}: ${first.message}` : `unexpected ${first.type}`);
-    }
-    const endpoint = new CustomerEndpoint(conn, first.id, opts);
-    endpoint.listen();
-    return endpoint;
   }
 
   /** The password to read out on the phone; undefined once it was used or the session ended. */
@@ -182,6 +190,7 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
     this.passwordValue = undefined;
     this.conn.sendControl({ type: 'auth-result', ok: true });
     const session = await SecureSession.create(this.conn, 'customer', secrets);
+    if (this.endInfo || !this.conn.isOpen) return; // ended while the keys were imported
     this.session = session;
     this.conn.sendPeer(encodeHandshake(HandshakeStep.confirmCustomer, tag));
     session.start((handler) => {

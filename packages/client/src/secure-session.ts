@@ -61,9 +61,13 @@ export class SecureSession extends Emitter<SessionEvents> {
     return session;
   }
 
-  /** Called by the endpoint once the session's events have listeners. */
-  start(onServerEnd: (handler: (end: SessionEnd) => void) => () => void): void {
+  /**
+   * Called by the endpoint once the session's events have listeners. `early` holds peer frames that
+   * arrived while the keys were being imported; they are processed first, in order.
+   */
+  start(onServerEnd: (handler: (end: SessionEnd) => void) => () => void, early: Uint8Array[] = []): void {
     this.offs.push(this.conn.on('peer', (bytes) => this.receive(bytes)));
+    for (const bytes of early) this.receive(bytes);
     this.offs.push(onServerEnd((end) => this.finish(end)));
     this.offs.push(this.conn.on('closed', (info) => this.finish({ reason: info.error?.reason ?? 'peer-disconnected', by: 'server', detail: info.reason })));
   }

@@ -10,7 +10,7 @@ import {
   type ToTechnician,
 } from '@fernhilfe/protocol';
 import { ServerConnection } from './connection.js';
-import { ConnectError, type SessionEnd } from './errors.js';
+import { ConnectError } from './errors.js';
 import { TechnicianHandshake, type KeyLog } from './handshake.js';
 import { SecureSession } from './secure-session.js';
 import type { TransportFactory } from './transport.js';
@@ -69,14 +69,18 @@ export class TechnicianEndpoint {
   private attempt(id: string, password: string): Promise<SecureSession> {
     return new Promise((resolve, reject) => {
       let handshake: TechnicianHandshake | undefined;
-      let serverEnd: ((end: SessionEnd) => void) | undefined;
+      /** peer frames that arrive while the session keys are imported (after the customer confirmed) */
+      let early: Uint8Array[] | undefined;
+      let settled = false;
       const offs: (() => void)[] = [];
       const timer = setTimeout(() => fail(new ConnectError('timeout')), this.opts.timeoutMs ?? 30_000);
       const done = () => {
+        settled = true;
         clearTimeout(timer);
         offs.forEach((off) => off());
       };
       const fail = (err: ConnectError, abort = false) => {
+        if (settled) return;
         done();
         if (abort) this.conn.sendControl({ type: 'abort' });
         reject(err);
@@ -92,7 +96,6 @@ export class TechnicianEndpoint {
           case 'connect-failed':
             return fail(new ConnectError(msg.code, msg.retryAfterMs));
           case 'ended':
-            serverEnd?.({ reason: msg.reason, by: msg.by });
             return fail(new ConnectError('customer-left'));
           case 'error':
             return fail(new ConnectError('protocol', undefined, msg.message));
@@ -100,6 +103,7 @@ export class TechnicianEndpoint {
       };
 
       const onPeer = (bytes: Uint8Array) => {
+        if (early) return void early.push(bytes);
         if (bytes[0] !== PeerType.handshake || !handshake) return;
         try {
           const payload = decodePeerPayload(bytes);
@@ -108,19 +112,21 @@ export class TechnicianEndpoint {
             this.conn.sendPeer(encodeHandshake(HandshakeStep.confirmTechnician, handshake.onResponder(payload.data)));
           } else if (payload.step === HandshakeStep.confirmCustomer) {
             const secrets = handshake.onCustomerConfirm(payload.data);
-            done();
+            early = [];
             void SecureSession.create(this.conn, 'technician', secrets).then((session) => {
+              if (settled) return;
+              if (!this.conn.isOpen) return fail(new ConnectError('network'));
+              const pending = early ?? [];
+              done();
               this.session = session;
-              session.start((handler) => {
-                serverEnd = handler;
-                const off = this.conn.on('control', (b) => {
+              session.start((handler) =>
+                this.conn.on('control', (b) => {
                   const m = decodeJson(toTechnicianSchema, b);
                   if (m.ok && m.value.type === 'ended') handler({ reason: m.value.reason, by: m.value.by });
-                });
-                return off;
-              });
+                }),
+              pending);
               resolve(session);
-            }, (err: unknown) => reject(new ConnectError('protocol', undefined, String(err))));
+            }, (err: unknown) => fail(new ConnectError('protocol', undefined, String(err))));
           } else {
             fail(new ConnectError('protocol', undefined, `unexpected handshake step ${payload.step}`), true);
           }

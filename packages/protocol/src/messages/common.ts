@@ -26,8 +26,10 @@ export function decodeJson<T>(schema: z.ZodType<T>, bytes: Uint8Array): Result<T
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-    return { ok: false, error: ProtocolError.malformed(`${issue?.message ?? 'invalid message'}${where}`) };
+    // name the place, never echo the input (key names and values are the sender's text)
+    const what = issue?.code === 'unrecognized_keys' ? 'unknown key' : issue?.code === 'invalid_union' ? 'unknown message type' : (issue?.message ?? 'invalid message');
+    const where = issue?.path.length ? ` at ${issue.path.filter((p) => typeof p === 'number' || /^[a-zA-Z]{1,32}$/.test(String(p))).join('.')}` : '';
+    return { ok: false, error: ProtocolError.malformed(`${what}${where}`.slice(0, 200)) };
   }
   return { ok: true, value: parsed.data };
 }

@@ -68,7 +68,7 @@ export class Endpoint {
   /** Closes with a reason a person can read in the client's error (max 123 bytes by the WebSocket rules). */
   close(code: number, reason: string): void {
     if (this.closed) return;
-    this.ws.close(code, reason.slice(0, 120));
+    this.ws.close(code, truncateUtf8(reason, 123));
     this.finish();
     // a peer that does not answer the close handshake is cut off
     setTimeout(() => this.ws.terminate(), 2000).unref();
@@ -116,4 +116,11 @@ export class Endpoint {
     this.closed = true;
     this.handlers?.onClose();
   }
+}
+
+/** A WebSocket close reason may hold at most 123 bytes of UTF-8. */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  let out = text.slice(0, maxBytes);
+  while (Buffer.byteLength(out) > maxBytes) out = out.slice(0, -1);
+  return out;
 }
