@@ -10,6 +10,9 @@ log() { printf '\n== %s\n' "$*"; }
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v python3 >/dev/null 2>&1 && command -v make >/dev/null 2>&1 && command -v g++ >/dev/null 2>&1 || need+=(python3 make g++)
+# browser tests (tests/e2e, bench:browser): Debian's Chromium driven by playwright-core, the customer's screen on Xvfb
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
 if ((${#need[@]})); then
   log "installing Debian packages: ${need[*]}"
   sudo=""
@@ -28,7 +31,8 @@ fi
 # 3. Build (TypeScript project references enforce the package import edges) and lint.
 log "build"
 npm run build --silent
-log "lint"
+log "typecheck and lint"
+npm run typecheck --silent
 npm run lint --silent
 
 # 4. Every test.

@@ -41,7 +41,7 @@ describe('npm start, the setup link, user add and selftest', () => {
 
     const body = { token, login: 'admin', password: ADMIN_PASSWORD, displayName: 'Anna Admin', company: 'Beispiel GmbH' };
     const first = await fetch(`${url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect(first.status).toBe(200);
+    expect(first.status).toBe(201);
     expect(first.headers.get('set-cookie')).toMatch(/HttpOnly/i);
     const second = await fetch(`${url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, login: 'mallory' }) });
     expect(second.status).toBeGreaterThanOrEqual(400);

@@ -4,6 +4,7 @@ import fastifyStatic from '@fastify/static';
 import proxyAddr from '@fastify/proxy-addr';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AccountService, registerAuthRoutes } from './auth/index.js';
+import { BrandingStore, registerBrandingRoutes } from './branding/index.js';
 import type { Config } from './config.js';
 import { registerApps } from './http/apps.js';
 import { registerPublicRoutes } from './http/routes.js';
@@ -12,8 +13,14 @@ import { createLogger, getLogger, type Logger } from './logger.js';
 import { attachWebSockets } from './relay/websocket.js';
 import { Broker, type SessionRecorder } from './rendezvous/broker.js';
 import { ConnectLimits } from './rendezvous/limits.js';
-import { createDatabase, migrateToLatest, SupportSessionRepo, type Database } from './storage/index.js';
+import { createDatabase, migrateToLatest, SettingsRepo, SupportSessionRepo, type Database } from './storage/index.js';
 import { makeTerms, type Terms } from './terms/terms.js';
+
+/** One registered HTTP route, as Fastify's onRoute hook saw it. */
+export interface RouteInfo {
+  method: string;
+  url: string;
+}
 
 export interface RunningServer {
   /** http(s)://host:port */
@@ -23,7 +30,10 @@ export interface RunningServer {
   accounts: AccountService;
   database: Database;
   broker: Broker;
+  branding: BrandingStore;
   log: Logger;
+  /** Every HTTP route registered, collected as it was added (for tests that must see them all). */
+  routes: readonly RouteInfo[];
   /** the terms customers accept now */
   terms(): Terms;
   /** set when there were no users at start: the one-time link to create the first admin */
@@ -64,6 +74,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     bodyLimit: 64 * 1024,
     ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
   }) as unknown as FastifyInstance;
+  const routes: RouteInfo[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   await registerSecurityHeaders(app, Boolean(config.tls));
 
   const limits = new ConnectLimits({ backoffBaseMs: config.backoffBaseMs });
@@ -76,7 +90,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
 
   registerPublicRoutes(app, { terms: () => terms, health: () => ({ registrations: broker.liveRegistrations }) });
-  await registerAuthRoutes(app, { accounts, secureCookies: Boolean(config.tls) });
+  const branding = new BrandingStore({ settings: new SettingsRepo({ db: database.db }), logger: getLogger(log, 'branding') });
+  const guards = await registerAuthRoutes(app, {
+    accounts,
+    secureCookies: Boolean(config.tls),
+    totpIssuer: async () => (await branding.get()).companyName,
+  });
+  await registerBrandingRoutes(app, { store: branding, requireAdmin: guards.requireAdmin });
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: false, wildcard: false });
   app.get('/setup', (_req, reply) => reply.sendFile('setup.html'));
   await registerApps(app);
@@ -119,7 +139,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await app.close();
       await database.close();
     })());
-  return { url, port, app, accounts, database, broker, log, terms: () => terms, setupUrl, close, [Symbol.asyncDispose]: close };
+  return { url, port, app, accounts, database, broker, branding, log, routes, terms: () => terms, setupUrl, close, [Symbol.asyncDispose]: close };
 }
 
 function compileTrust(trustProxy: Config['trustProxy']): (addr: string, i: number) => boolean {

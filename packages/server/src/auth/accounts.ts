@@ -6,6 +6,7 @@ import { ROLES, type Role, type Schema } from '../storage/schema.js';
 import { AuthError } from './errors.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './password.js';
 import { randomToken, sha256Hex } from './tokens.js';
+import { TwoFactor } from './two-factor.js';
 import { toUser, type User } from './user.js';
 import { WebSessions, type NewWebSession, type WebSession } from './web-sessions.js';
 import { WsTickets } from './ws-tickets.js';
@@ -29,13 +30,15 @@ export interface AccountServiceOptions {
   now?: () => number;
 }
 
-/** Technician and admin accounts, console sign-in sessions, setup tokens and WebSocket tickets. */
+/** Technician and admin accounts, console sign-in sessions, setup tokens, WebSocket tickets and two-factor. */
 export class AccountService {
   readonly #db: Kysely<Schema>;
   readonly #log: Logger;
   readonly #now: () => number;
   readonly #sessions: WebSessions;
   readonly #tickets: WsTickets;
+  /** TOTP set-up and code checks for these accounts. */
+  readonly twoFactor: TwoFactor;
   /** Hashed once so that unknown logins cost as much as known ones. */
   readonly #dummyHash: Promise<string>;
 
@@ -45,6 +48,7 @@ export class AccountService {
     this.#now = opts.now ?? Date.now;
     this.#sessions = new WebSessions(opts.db, this.#now);
     this.#tickets = new WsTickets(this.#now);
+    this.twoFactor = new TwoFactor({ db: opts.db, logger: opts.logger, now: this.#now });
     this.#dummyHash = hashPassword(randomToken());
     this.#dummyHash.catch(() => undefined); // awaited (and so reported) on first use
   }
@@ -147,7 +151,7 @@ export class AccountService {
   }
 
   async #insertUser(db: Kysely<Schema>, values: PreparedUser): Promise<User> {
-    const row = { id: randomUUID(), created_at: this.#now(), disabled_at: null, ...values };
+    const row = { id: randomUUID(), created_at: this.#now(), disabled_at: null, totp_enabled_at: null, ...values };
     try {
       await db.insertInto('users').values(row).execute();
     } catch (error) {

@@ -10,18 +10,31 @@ export type AuthErrorReason =
   | 'origin_mismatch'
   | 'rate_limited'
   | 'setup_token_invalid'
-  | 'already_set_up';
+  | 'already_set_up'
+  | 'forbidden'
+  // The two-factor codes are spelled with hyphens: that is how the console's API contract names them.
+  | 'totp-required'
+  | 'totp-invalid'
+  | 'totp-already-enabled'
+  | 'totp-not-set-up'
+  | 'totp-not-enabled';
 
 /** An account or authentication failure whose message can be shown to the user as it is. */
 export class AuthError extends Error {
   override readonly name = 'AuthError';
 
+  readonly retryAfterSeconds?: number;
+  /** Overrides the reason's usual HTTP status. */
+  readonly status?: number;
+
   private constructor(
     readonly reason: AuthErrorReason,
     message: string,
-    readonly retryAfterSeconds?: number,
+    extra: { retryAfterSeconds?: number; status?: number } = {},
   ) {
     super(message);
+    if (extra.retryAfterSeconds !== undefined) this.retryAfterSeconds = extra.retryAfterSeconds;
+    if (extra.status !== undefined) this.status = extra.status;
   }
 
   static invalidRequest(detail: string): AuthError {
@@ -59,7 +72,7 @@ export class AuthError extends Error {
     return new AuthError(
       'rate_limited',
       `Too many failed sign-in attempts. Try again in ${retryAfterSeconds} seconds.`,
-      retryAfterSeconds,
+      { retryAfterSeconds },
     );
   }
   static setupTokenInvalid(): AuthError {
@@ -67,5 +80,25 @@ export class AuthError extends Error {
   }
   static alreadySetUp(): AuthError {
     return new AuthError('already_set_up', 'This server already has an administrator. Sign in instead.');
+  }
+  static forbidden(): AuthError {
+    return new AuthError('forbidden', 'Only an administrator may do this.');
+  }
+  static totpRequired(): AuthError {
+    return new AuthError('totp-required', 'Enter the 6-digit code from your authenticator app.');
+  }
+  /** 401 while signing in (no session yet), 400 when a signed-in user changes two-factor sign-in. */
+  static totpInvalid(during: 'sign-in' | 'change'): AuthError {
+    const message = 'The code is wrong, expired or was already used. Wait for the next code and try again.';
+    return new AuthError('totp-invalid', message, during === 'sign-in' ? { status: 401 } : {});
+  }
+  static totpAlreadyEnabled(): AuthError {
+    return new AuthError('totp-already-enabled', 'Two-factor sign-in is already switched on. Switch it off first.');
+  }
+  static totpNotSetUp(): AuthError {
+    return new AuthError('totp-not-set-up', 'Start the two-factor set-up first.');
+  }
+  static totpNotEnabled(): AuthError {
+    return new AuthError('totp-not-enabled', 'Two-factor sign-in is not switched on.');
   }
 }

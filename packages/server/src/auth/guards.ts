@@ -22,7 +22,14 @@ export interface AuthGuards {
   requireUser: AuthPreHandler;
   /** requireUser, then 403 unless the `x-csrf-token` header is the session's CSRF token. */
   requireCsrf: AuthPreHandler;
+  /**
+   * requireUser, then 403 unless the user is an admin, then (for every method but GET, HEAD and
+   * OPTIONS) the CSRF check of requireCsrf.
+   */
+  requireAdmin: AuthPreHandler;
 }
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const STATUS = {
   invalid_request: 400,
@@ -37,13 +44,19 @@ const STATUS = {
   rate_limited: 429,
   setup_token_invalid: 403,
   already_set_up: 409,
+  forbidden: 403,
+  'totp-required': 401,
+  'totp-invalid': 400,
+  'totp-already-enabled': 409,
+  'totp-not-set-up': 409,
+  'totp-not-enabled': 409,
 } satisfies Record<AuthErrorReason, number>;
 
 /** Replies `{ error: { code, message } }` with the status that belongs to the reason. */
 export function sendAuthError(reply: FastifyReply, error: AuthError): FastifyReply {
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   const retry = error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds };
-  return reply.code(STATUS[error.reason]).send({ error: { code: error.reason, message: error.message, ...retry } });
+  return reply.code(error.status ?? STATUS[error.reason]).send({ error: { code: error.reason, message: error.message, ...retry } });
 }
 
 /** Pre-handlers for any route that needs a signed-in console user. */
@@ -70,7 +83,18 @@ export function createAuthGuards(accounts: AccountService): AuthGuards {
     return undefined;
   };
 
-  return { requireUser, requireCsrf };
+  const requireAdmin: AuthPreHandler = async (request, reply) => {
+    const denied = await requireUser(request, reply);
+    if (denied) return denied;
+    const session = request.webSession;
+    if (session?.user.role !== 'admin') {
+      request.log.warn({ userId: session?.user.id, url: request.url }, 'admin route refused to a non-admin');
+      return sendAuthError(reply, AuthError.forbidden());
+    }
+    return SAFE_METHODS.has(request.method) ? undefined : requireCsrf(request, reply);
+  };
+
+  return { requireUser, requireCsrf, requireAdmin };
 }
 
 /**

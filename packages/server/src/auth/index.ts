@@ -14,6 +14,9 @@ export { checkPasswordPolicy, hashPassword, verifyPassword, PASSWORD_MAX_LENGTH,
 export { FailureLimiter } from './rate-limit.js';
 export type { FailureLimiterOptions } from './rate-limit.js';
 export { registerAuthRoutes } from './routes.js';
+export { newTotpSecret, totpStep, totpUri, TOTP_PERIOD_SECONDS } from './totp.js';
+export { TwoFactor } from './two-factor.js';
+export type { TotpSetup } from './two-factor.js';
 export type { AuthRouteDeps } from './routes.js';
 export type { PublicUser, User } from './user.js';
 export { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from './web-sessions.js';

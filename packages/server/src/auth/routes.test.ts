@@ -62,7 +62,7 @@ describe.each(backends)('auth routes on $name', (backend) => {
       const response = await app.inject({ method: 'POST', url: '/api/setup', payload: setupBody(token) });
       expect(response.statusCode).toBe(201);
       const body = response.json<{ user: object; csrfToken: string }>();
-      expect(body.user).toEqual({ id: expect.any(String), login: 'admin', displayName: 'The Admin', company: 'ACME', role: 'admin' });
+      expect(body.user).toEqual({ id: expect.any(String), login: 'admin', displayName: 'The Admin', company: 'ACME', role: 'admin', totpEnabled: false });
       expect(body.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
       const me = await app.inject({ url: '/api/auth/me', cookies: { fh_session: sessionCookie(response)?.value ?? '' } });
       expect(me.json()).toEqual({ user: body.user });
@@ -86,7 +86,7 @@ describe.each(backends)('auth routes on $name', (backend) => {
       const response = await login({ login: 'Alice', password: PASSWORD });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({
-        user: { id: expect.any(String), login: 'alice', displayName: 'Alice', company: 'ACME', role: 'technician' },
+        user: { id: expect.any(String), login: 'alice', displayName: 'Alice', company: 'ACME', role: 'technician', totpEnabled: false },
         csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       });
       expect(sessionCookie(response)).toMatchObject({ path: '/', httpOnly: true, sameSite: 'Strict', secure: true });

@@ -1,17 +1,13 @@
 import fastifyCookie, { type CookieSerializeOptions } from '@fastify/cookie';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LOGIN_PATTERN, type AccountService } from './accounts.js';
 import { AuthError } from './errors.js';
-import {
-  assertSameOrigin,
-  createAuthGuards,
-  sendAuthError,
-  SESSION_COOKIE,
-  type AuthGuards,
-} from './guards.js';
+import { assertSameOrigin, createAuthGuards, SESSION_COOKIE, type AuthGuards } from './guards.js';
+import { handleError, parse, signedIn } from './http-helpers.js';
 import { FailureLimiter } from './rate-limit.js';
 import { deriveCsrfToken } from './tokens.js';
+import { addTotpRoutes } from './totp-routes.js';
 import { toPublicUser, type User } from './user.js';
 
 export interface AuthRouteDeps {
@@ -20,11 +16,15 @@ export interface AuthRouteDeps {
   secureCookies: boolean;
   /** Failed sign-ins per login and per source IP; defaults to 10 per 15 minutes. */
   limiter?: FailureLimiter;
+  /** The issuer authenticator apps show for two-factor sign-in; defaults to "Fernhilfe". */
+  totpIssuer?: () => Promise<string>;
 }
 
 const loginBody = z.object({
   login: z.string().min(1).max(256),
   password: z.string().min(1).max(4096),
+  /** The current code of an account with two-factor sign-in; ignored for other accounts. */
+  totp: z.string().max(32).optional(),
 });
 
 const setupBody = z.object({
@@ -36,7 +36,7 @@ const setupBody = z.object({
 });
 
 /**
- * Console sign-in API under /api/setup and /api/auth. Registers @fastify/cookie on `app` unless it
+ * Console sign-in API under /api/setup and /api/auth (with two-factor under /api/auth/totp). Registers @fastify/cookie on `app` unless it
  * is already there (checked after the plugins queued so far have loaded). Returns the guards for
  * other routes; `request.webSession` is filled in by them.
  */
@@ -47,15 +47,17 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDe
   const guards = createAuthGuards(deps.accounts);
   await app.register((scope, _opts, done) => {
     scope.setErrorHandler(handleError);
-    addRoutes(scope, deps, guards);
+    const limiter = deps.limiter ?? new FailureLimiter();
+    addRoutes(scope, deps, guards, limiter);
+    const issuer = deps.totpIssuer ?? (() => Promise.resolve('Fernhilfe'));
+    addTotpRoutes(scope, { accounts: deps.accounts, guards, limiter, issuer });
     done();
   });
   return guards;
 }
 
-function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards): void {
+function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards, limiter: FailureLimiter): void {
   const { accounts } = deps;
-  const limiter = deps.limiter ?? new FailureLimiter();
   const { requireUser, requireCsrf } = guards;
 
   const startSession = async (request: FastifyRequest, reply: FastifyReply, user: User) => {
@@ -93,6 +95,15 @@ function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards
       request.log.info({ login: loginForLog(body.login), ip: request.ip }, 'sign-in failed');
       throw AuthError.invalidCredentials();
     }
+    if (user.totpEnabled) {
+      // A missing code is the normal first step of a two-factor sign-in, not a failure.
+      if (body.totp === undefined || body.totp.trim() === '') throw AuthError.totpRequired();
+      if (!(await accounts.twoFactor.verify(user.id, body.totp))) {
+        for (const key of keys) limiter.recordFailure(key);
+        request.log.info({ userId: user.id, ip: request.ip }, 'sign-in failed: wrong two-factor code');
+        throw AuthError.totpInvalid('sign-in');
+      }
+    }
     // Only the account's counter: a success must not reset the budget of an IP guessing other accounts.
     limiter.reset(keys[0]);
     return startSession(request, reply, user);
@@ -128,29 +139,4 @@ function cookieOptions(secure: boolean): CookieSerializeOptions {
 /** People type their password into the login field; only something shaped like a login is logged. */
 function loginForLog(login: string): string {
   return LOGIN_PATTERN.test(login.toLowerCase()) ? login.toLowerCase() : '(not a login name)';
-}
-
-function signedIn(request: FastifyRequest) {
-  if (!request.webSession) throw AuthError.notAuthenticated(); // only if a route forgot its guard
-  return request.webSession;
-}
-
-function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const detail = result.error.issues
-    .map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`)
-    .join('; ');
-  throw AuthError.invalidRequest(detail);
-}
-
-function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (error instanceof AuthError) return sendAuthError(reply, error);
-  const status = error.statusCode ?? 500;
-  if (status >= 400 && status < 500) {
-    // Fastify's own 4xx (malformed JSON, wrong content type, body too large).
-    return reply.code(status).send({ error: { code: 'invalid_request', message: `The request is not valid: ${error.message}` } });
-  }
-  request.log.error({ err: error }, 'auth route failed');
-  return reply.code(500).send({ error: { code: 'internal', message: 'Something went wrong on the server. Please try again.' } });
 }

@@ -1,6 +1,6 @@
 import type { EpochMs, Role, UserRow } from '../storage/schema.js';
 
-/** An account as the rest of the server sees it: never with its password hash. */
+/** An account as the rest of the server sees it: never with its password hash or TOTP secret. */
 export interface User {
   id: string;
   login: string;
@@ -9,6 +9,8 @@ export interface User {
   role: Role;
   createdAt: EpochMs;
   disabledAt: EpochMs | null;
+  /** Sign-in asks for a TOTP code as well as the password. */
+  totpEnabled: boolean;
 }
 
 /** What the console may show about a user. */
@@ -18,9 +20,12 @@ export interface PublicUser {
   displayName: string;
   company: string;
   role: Role;
+  totpEnabled: boolean;
 }
 
-export function toUser(row: Omit<UserRow, 'password_hash'>): User {
+type UserColumns = 'id' | 'login' | 'display_name' | 'company' | 'role' | 'created_at' | 'disabled_at' | 'totp_enabled_at';
+
+export function toUser(row: Pick<UserRow, UserColumns>): User {
   return {
     id: row.id,
     login: row.login,
@@ -29,10 +34,11 @@ export function toUser(row: Omit<UserRow, 'password_hash'>): User {
     role: row.role,
     createdAt: row.created_at,
     disabledAt: row.disabled_at,
+    totpEnabled: row.totp_enabled_at !== null,
   };
 }
 
 export function toPublicUser(user: User): PublicUser {
-  const { id, login, displayName, company, role } = user;
-  return { id, login, displayName, company, role };
+  const { id, login, displayName, company, role, totpEnabled } = user;
+  return { id, login, displayName, company, role, totpEnabled };
 }

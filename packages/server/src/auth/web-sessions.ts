@@ -71,6 +71,7 @@ export class WebSessions {
         'u.role',
         'u.created_at',
         'u.disabled_at',
+        'u.totp_enabled_at',
       ])
       .where('s.id', '=', id)
       .executeTakeFirst();

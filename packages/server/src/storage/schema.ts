@@ -9,6 +9,7 @@ import type { Generated, Selectable } from 'kysely';
  *
  * Secrets are never stored raw: `web_sessions.id`, `web_sessions.csrf_token_hash` and
  * `setup_tokens.token_hash` are SHA-256 hex digests; `users.password_hash` is a PHC scrypt string.
+ * `users.totp_secret` is the exception: TOTP needs the shared secret itself to compute codes.
  */
 
 /** Epoch milliseconds (UTC). */
@@ -26,6 +27,11 @@ export interface UsersTable {
   password_hash: string;
   created_at: EpochMs;
   disabled_at: EpochMs | null;
+  /** Base32 TOTP secret: pending while totp_enabled_at is null. */
+  totp_secret: string | null;
+  totp_enabled_at: EpochMs | null;
+  /** The last accepted TOTP time step (epoch seconds / 30); a code is accepted only for a later step. */
+  totp_last_step: number | null;
 }
 
 export interface WebSessionsTable {
@@ -63,11 +69,19 @@ export interface SupportSessionsTable {
   failed_attempts: Generated<number>;
 }
 
+export interface SettingsTable {
+  key: string;
+  /** JSON text. */
+  value: string;
+  updated_at: EpochMs;
+}
+
 export interface Schema {
   users: UsersTable;
   web_sessions: WebSessionsTable;
   setup_tokens: SetupTokensTable;
   support_sessions: SupportSessionsTable;
+  settings: SettingsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

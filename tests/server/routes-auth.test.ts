@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RouteInfo } from '@fernhilfe/server';
+import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
+import { HttpSession } from './http-session.js';
+
+/** The only /api/ routes that answer without a session. Keep it this short. */
+const PUBLIC = ['GET /api/terms', 'GET /api/branding', 'POST /api/auth/login', 'POST /api/setup'];
+/** Public and state-changing: they check the Origin header instead of a CSRF token. */
+const ORIGIN_CHECKED = ['POST /api/auth/login', 'POST /api/setup'];
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const ADMIN_PASSWORD = 'admin password that is long';
+
+const name = (r: RouteInfo) => `${r.method} ${r.url}`;
+/** A concrete path for a route pattern: every `:param` and `*` becomes "x". */
+const pathOf = (r: RouteInfo) => r.url.replace(/:[^/]+/g, 'x').replace(/\*/g, 'x');
+/** A HEAD route Fastify adds for a GET route is public exactly when its GET is. */
+const isPublic = (r: RouteInfo) => PUBLIC.includes(name({ method: r.method === 'HEAD' ? 'GET' : r.method, url: r.url }));
+
+describe('every API route is authorised', () => {
+  let srv: TestServer;
+  let apiRoutes: RouteInfo[];
+  beforeAll(async () => {
+    srv = await startTestServer();
+    await srv.accounts.createUser({ login: 'boss', password: ADMIN_PASSWORD, role: 'admin', displayName: 'Boss', company: '' });
+    apiRoutes = srv.routes.filter((r) => r.url.startsWith('/api/'));
+  });
+  afterAll(() => srv.close());
+
+  const signedIn = async (login: string, password: string) => {
+    const session = new HttpSession(srv.url);
+    expect((await session.login(login, password)).status).toBe(200);
+    return session;
+  };
+
+  it('keeps the public allowlist short and every entry real', () => {
+    expect(PUBLIC.length).toBeLessThanOrEqual(5);
+    for (const entry of PUBLIC) expect(apiRoutes.map(name)).toContain(entry);
+    // The collector sees routes from every plugin, so a new route cannot slip past these tests.
+    expect(apiRoutes.map(name)).toEqual(expect.arrayContaining(['POST /api/auth/logout', 'PUT /api/admin/branding', 'POST /api/auth/totp/setup']));
+  });
+
+  it('answers 401 to every other API route without a session, or with a forged one', async () => {
+    const protectedRoutes = apiRoutes.filter((r) => !isPublic(r));
+    expect(protectedRoutes.length).toBeGreaterThanOrEqual(8);
+    const wrong: string[] = [];
+    for (const route of protectedRoutes) {
+      for (const cookie of [undefined, 'fh_session=forged']) {
+        const session = new HttpSession(srv.url);
+        session.cookie = cookie;
+        const body = STATE_CHANGING.has(route.method) ? {} : undefined;
+        const { status } = await session.call(route.method, pathOf(route), { body });
+        if (status !== 401) wrong.push(`${name(route)} (${cookie ?? 'no cookie'}) -> ${status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('answers the public routes without a session', async () => {
+    const anonymous = new HttpSession(srv.url);
+    expect((await anonymous.call('GET', '/api/terms')).status).toBe(200);
+    expect((await anonymous.call('GET', '/api/branding')).status).toBe(200);
+  });
+
+  it('refuses every state-changing API route without the CSRF token, even to an admin', async () => {
+    const admin = await signedIn('boss', ADMIN_PASSWORD);
+    const changing = apiRoutes.filter((r) => STATE_CHANGING.has(r.method) && !ORIGIN_CHECKED.includes(name(r)));
+    expect(changing.length).toBeGreaterThanOrEqual(5);
+    const wrong: string[] = [];
+    for (const route of changing) {
+      const { status, body } = await admin.call(route.method, pathOf(route), { body: {}, noCsrf: true });
+      if (status !== 403) wrong.push(`${name(route)} -> ${status}`);
+      else expect(body).toMatchObject({ error: { code: 'csrf_failed' } });
+    }
+    expect(wrong).toEqual([]);
+    expect((await admin.call('GET', '/api/auth/me')).status).toBe(200); // the session survived all that
+  });
+
+  it('refuses sign-in and setup from another origin', async () => {
+    const evil = { origin: 'https://evil.example' };
+    for (const entry of ORIGIN_CHECKED) {
+      const [method = '', path = ''] = entry.split(' ');
+      const response = await new HttpSession(srv.url).call(method, path, { body: { login: TECH_LOGIN, password: TECH_PASSWORD }, headers: evil });
+      expect(response.status, entry).toBe(403);
+      expect(response.body).toMatchObject({ error: { code: 'origin_mismatch' } });
+      expect(response.setsSession).toBe(false);
+    }
+    const sameOrigin = await new HttpSession(srv.url).login(TECH_LOGIN, TECH_PASSWORD, { headers: { origin: srv.url } });
+    expect(sameOrigin.status).toBe(200);
+  });
+
+  it('refuses every admin route to a technician, even with the CSRF token', async () => {
+    const tech = await signedIn(TECH_LOGIN, TECH_PASSWORD);
+    const adminRoutes = apiRoutes.filter((r) => r.url.startsWith('/api/admin/'));
+    expect(adminRoutes.length).toBeGreaterThanOrEqual(1);
+    for (const route of adminRoutes) {
+      const body = STATE_CHANGING.has(route.method) ? {} : undefined;
+      const response = await tech.call(route.method, pathOf(route), { body });
+      expect(response.status, name(route)).toBe(403);
+      if (route.method !== 'HEAD') expect(response.body).toMatchObject({ error: { code: 'forbidden' } });
+    }
+  });
+});
