@@ -1,7 +1,28 @@
+import './styles/base.css';
+import './styles/forms.css';
+import './styles/layout.css';
+import './styles/session.css';
+import { ConsoleApi, webSocketTransport, type WebSocketLike } from '@fernhilfe/client';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './components/App';
+import { setupI18n } from './i18n';
+import { ConsoleContext } from './state/context';
+import { ConsoleController } from './state/controller';
 
-function App() {
-  return <h1>Fernhilfe Console</h1>;
+// Wiring only: texts, the API on this origin, the browser's WebSocket, and the React tree.
+async function main(): Promise<void> {
+  await setupI18n();
+  const api = new ConsoleApi(location.origin);
+  const controller = new ConsoleController(api, webSocketTransport((url) => new WebSocket(url) as unknown as WebSocketLike));
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <ConsoleContext value={controller}>
+        <App />
+      </ConsoleContext>
+    </StrictMode>,
+  );
+  await controller.restore();
 }
 
-createRoot(document.getElementById('root')!).render(<App />);
+void main();

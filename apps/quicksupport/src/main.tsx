@@ -1,7 +1,29 @@
+// must stay the first import: configures zod for the strict CSP before it loads
 import { createRoot } from 'react-dom/client';
+import { applyBranding } from './branding.js';
+import { browserDeps } from './browser-deps.js';
+import { App } from './components/App.js';
+import { initI18n } from './i18n/index.js';
+import { fetchBranding } from './server-api.js';
+import { SessionStore } from './session-store.js';
+import { BrandingContext, StoreContext } from './use-session.js';
+import './styles.css';
 
-function App() {
-  return <h1>Fernhilfe QuickSupport</h1>;
+async function main(): Promise<void> {
+  const root = document.getElementById('root');
+  if (!root) throw new Error('#root is missing from index.html');
+  const [branding] = await Promise.all([fetchBranding(), initI18n()]);
+  applyBranding(branding);
+  document.title = `${branding.companyName} – ${document.title}`;
+  const store = new SessionStore(browserDeps());
+  void store.loadTerms();
+  createRoot(root).render(
+    <BrandingContext.Provider value={branding}>
+      <StoreContext.Provider value={store}>
+        <App />
+      </StoreContext.Provider>
+    </BrandingContext.Provider>,
+  );
 }
 
-createRoot(document.getElementById('root')!).render(<App />);
+void main();

@@ -11,7 +11,7 @@ import {
 } from '@fernhilfe/protocol';
 import { ServerConnection } from './connection.js';
 import { Emitter } from './emitter.js';
-import type { SessionEnd } from './errors.js';
+import { RegistrationError, type SessionEnd } from './errors.js';
 import { CustomerHandshake, type KeyLog } from './handshake.js';
 import { SecureSession } from './secure-session.js';
 import type { TransportFactory } from './transport.js';
@@ -34,6 +34,8 @@ export interface CustomerOptions {
 export interface CustomerEvents extends Record<string, unknown> {
   /** a technician is trying to connect */
   pairing: { displayName: string; company: string };
+  /** the technician's attempt ended before a session began (gave up, left, timed out) */
+  'pairing-aborted': { reason: 'technician-left' | 'timeout' | 'aborted' };
   /** a technician's attempt failed (wrong password, or gave up); after 5 the password changes */
   'attempt-failed': { failures: number; remaining: number };
   'password-rotated': { password: string };
@@ -74,13 +76,16 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
         conn.close(reason);
         reject(err);
       };
-      const timer = setTimeout(() => fail(new Error('the server did not answer the registration'), 'timeout'), opts.timeoutMs ?? 15_000);
+      const timer = setTimeout(() => fail(new RegistrationError('network', 'the server did not answer the registration'), 'timeout'), opts.timeoutMs ?? 15_000);
       const offs = [
         conn.on('control', (bytes) => {
           const msg = decodeJson(toCustomerSchema, bytes);
           if (!msg.ok) return fail(msg.error, msg.error.reason);
           const m = msg.value;
-          if (m.type !== 'registered') return fail(new Error(m.type === 'error' ? `${m.code}: ${m.message}` : `unexpected ${m.type}`), 'registration refused');
+          if (m.type !== 'registered') {
+            const err = m.type === 'error' ? new RegistrationError(m.code, m.message) : new RegistrationError('bad-message', `unexpected ${m.type}`);
+            return fail(err, 'registration refused');
+          }
           offs.forEach((off) => off());
           clearTimeout(timer);
           // listen before anything else can arrive: frames right behind `registered` must not be lost
@@ -88,7 +93,7 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
           endpoint.listen();
           resolve(endpoint);
         }),
-        conn.on('closed', (info) => fail(new Error(`server closed the connection: ${info.reason}`), 'closed')),
+        conn.on('closed', (info) => fail(new RegistrationError('network', `server closed the connection: ${info.reason}`), 'closed')),
       ];
     });
   }
@@ -141,6 +146,7 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
         if (this.attemptStarted && !this.session) this.countFailure();
         this.pairingNonce = undefined;
         this.handshake = undefined;
+        this.emit('pairing-aborted', { reason: msg.reason });
         return;
       case 'ended':
         this.serverEnd?.({ reason: msg.reason, by: msg.by });

@@ -1,4 +1,4 @@
-import type { EndReason } from '@fernhilfe/protocol';
+import type { EndReason, ServerError } from '@fernhilfe/protocol';
 
 /** Why connecting to a customer did not give a session. */
 export const connectFailures = [
@@ -40,6 +40,17 @@ export class ConnectError extends Error {
   static describe(reason: ConnectFailure, retryAfterMs?: number): string {
     const wait = retryAfterMs && retryAfterMs > 0 ? ` Try again in ${Math.ceil(retryAfterMs / 1000)} s.` : '';
     return plain[reason] + (reason === 'rate-limited' || reason === 'wrong-credentials' ? wait : '');
+  }
+}
+
+/** Why the server gave no ID: `terms-outdated`, `rate-limited`, `network`, … (the server's error codes). */
+export class RegistrationError extends Error {
+  override readonly name = 'RegistrationError';
+  constructor(
+    readonly code: ServerError['code'] | 'network',
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
   }
 }
 

@@ -5,4 +5,5 @@ export * from './secure-session.js';
 export * from './customer.js';
 export * from './technician.js';
 export * from './api.js';
+export { Emitter } from './emitter.js';
 export type { KeyLog } from './handshake.js';

@@ -1,3 +1,4 @@
+import './zod-config.js';
 import { z } from 'zod';
 import { capabilitySchema, endReasonSchema, languageSchema, termsVersionSchema } from './common.js';
 

@@ -1,0 +1,72 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { describeLoginError, errorCode } from '../i18n/describe';
+import { useConsole } from '../state/context';
+
+/** Sign-in; asks for the TOTP code when the server says the account needs one. */
+export function LoginForm({ expired }: { expired: boolean }) {
+  const { t } = useTranslation();
+  const controller = useConsole();
+  const [login, setLogin] = useState('');
+  const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
+  const [needTotp, setNeedTotp] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<{ error: unknown; totpGiven: boolean } | undefined>();
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setFailure(undefined);
+    const code = needTotp ? totp.trim() : undefined;
+    try {
+      await controller.login(login.trim(), password, code);
+    } catch (error) {
+      const reason = errorCode(error);
+      if ((reason === 'totp-required' || reason === 'totp-invalid') && !needTotp) {
+        setNeedTotp(true); // first time: ask for the code, no error yet
+      } else {
+        if (reason === 'totp-invalid') setTotp('');
+        setFailure({ error, totpGiven: Boolean(code) });
+      }
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="card login" onSubmit={(e) => void submit(e)} noValidate>
+      <h1>{t('login.heading')}</h1>
+      {expired && (
+        <p className="notice" data-testid="login-notice" role="status">
+          {t('login.expired')}
+        </p>
+      )}
+      <label className="field">
+        <span>{t('login.user')}</span>
+        <input data-testid="login-user" name="username" autoComplete="username" autoCapitalize="none" spellCheck={false} required value={login} onChange={(e) => setLogin(e.target.value)} autoFocus />
+      </label>
+      <label className="field">
+        <span>{t('login.password')}</span>
+        <input data-testid="login-password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+      </label>
+      {needTotp && (
+        <>
+          <p className="hint">{t('login.totpHint')}</p>
+          <label className="field">
+            <span>{t('login.totp')}</span>
+            <input data-testid="login-totp" name="totp" inputMode="numeric" autoComplete="one-time-code" maxLength={8} required value={totp} onChange={(e) => setTotp(e.target.value)} autoFocus />
+          </label>
+        </>
+      )}
+      {failure && (
+        <p className="error" data-testid="login-error" role="alert">
+          {describeLoginError(t, failure.error, failure.totpGiven)}
+        </p>
+      )}
+      <button type="submit" className="button button--primary" data-testid="login-submit" disabled={busy}>
+        {busy ? t('login.busy') : t('login.submit')}
+      </button>
+    </form>
+  );
+}

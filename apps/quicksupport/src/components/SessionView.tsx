@@ -1,0 +1,17 @@
+import type { SessionState } from '../session-state.js';
+import { Chat } from './Chat.js';
+import { SasNotice } from './SasNotice.js';
+import { ScreenShare } from './ScreenShare.js';
+import { StatusPanel } from './StatusPanel.js';
+
+/** Connected: who, the security code to compare, screen sharing and chat. */
+export function SessionView({ state }: { state: SessionState }) {
+  return (
+    <>
+      <StatusPanel state={state} />
+      {state.sas && <SasNotice sas={state.sas} />}
+      <ScreenShare share={state.share} />
+      <Chat entries={state.chat} />
+    </>
+  );
+}

@@ -1,0 +1,15 @@
+import type { SessionState } from '../session-state.js';
+import { Credentials } from './Credentials.js';
+import { ScamGuard } from './ScamGuard.js';
+import { StatusPanel } from './StatusPanel.js';
+
+/** Registered: the ID and password to read out, the status, and the scam warning. */
+export function WaitingView({ state }: { state: SessionState }) {
+  return (
+    <>
+      {state.id && <Credentials id={state.id} password={state.password} rotated={state.rotated} />}
+      <StatusPanel state={state} />
+      <ScamGuard />
+    </>
+  );
+}

@@ -1,0 +1,32 @@
+/** Why screen sharing could not start or had to stop, in words the page can translate. */
+export const shareProblems = [
+  'denied', // the person said no in the browser's picker (or closed it)
+  'unsupported', // the browser lacks getDisplayMedia, WebCodecs or a usable codec
+  'insecure', // not a secure context (plain http on a LAN address): the APIs are not there
+  'failed', // anything else: the capture or the encoder broke
+] as const;
+export type ShareProblem = (typeof shareProblems)[number];
+
+export class ScreenShareError extends Error {
+  override readonly name = 'ScreenShareError';
+  constructor(
+    readonly problem: ShareProblem,
+    detail?: string,
+  ) {
+    super(detail ? `${problem}: ${detail}` : problem);
+  }
+
+  static unsupported(detail: string): ScreenShareError {
+    return new ScreenShareError('unsupported', detail);
+  }
+}
+
+/** The one boundary that turns whatever the browser threw into a ScreenShareError. */
+export function toScreenShareError(err: unknown): ScreenShareError {
+  if (err instanceof ScreenShareError) return err;
+  const name = err instanceof Error || err instanceof DOMException ? err.name : '';
+  const message = err instanceof Error || err instanceof DOMException ? err.message : String(err);
+  if (name === 'NotAllowedError' || name === 'AbortError') return new ScreenShareError('denied', message);
+  if (name === 'NotSupportedError') return new ScreenShareError('unsupported', message);
+  return new ScreenShareError('failed', `${name || 'Error'}: ${message}`);
+}

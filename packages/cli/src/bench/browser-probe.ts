@@ -1,0 +1,83 @@
+import type { Page } from 'playwright-core';
+import type { Rgb } from './browser-x11.js';
+
+/**
+ * Counters put into a page before its own scripts run (Playwright's addInitScript, which the
+ * page's CSP does not apply to). They watch from outside the app and need nothing from it:
+ * - frames drawn onto the canvas with data-testid="viewer-canvas" (CanvasRenderingContext2D.drawImage);
+ * - bytes in and out over every WebSocket the page opens;
+ * - the codec the page's VideoDecoder was configured with;
+ * - a probe: "tell me the wall-clock time of the first draw after which the canvas shows colour C
+ *   at point P", checked right after each draw, so latency is measured to the draw, not to a poll.
+ * Kept as page-side source text: this package is compiled without the DOM library.
+ */
+export const PAGE_COUNTERS = `(() => {
+  const s = { frames: 0, bytesIn: 0, bytesOut: 0, codec: '', probe: null, seen: [] };
+  Object.defineProperty(window, '__fhBench', { value: s });
+  const size = (d) => (d == null ? 0 : d.byteLength ?? d.size ?? d.length ?? 0);
+  const draw = CanvasRenderingContext2D.prototype.drawImage;
+  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+    const result = draw.apply(this, args);
+    const canvas = this.canvas;
+    if (canvas && canvas.dataset && canvas.dataset.testid === 'viewer-canvas') {
+      s.frames++;
+      const p = s.probe;
+      if (p && canvas.width > 0) {
+        const d = this.getImageData(Math.round(p.x * (canvas.width - 1)), Math.round(p.y * (canvas.height - 1)), 1, 1).data;
+        if (Math.abs(d[0] - p.rgb[0]) <= p.tol && Math.abs(d[1] - p.rgb[1]) <= p.tol && Math.abs(d[2] - p.rgb[2]) <= p.tol) {
+          s.probe = null;
+          s.seen.push({ id: p.id, at: performance.timeOrigin + performance.now() });
+        }
+      }
+    }
+    return result;
+  };
+  const WS = window.WebSocket;
+  window.WebSocket = class extends WS {
+    constructor(...a) {
+      super(...a);
+      this.addEventListener('message', (e) => { s.bytesIn += size(e.data); });
+    }
+    send(d) {
+      s.bytesOut += size(d);
+      return super.send(d);
+    }
+  };
+  if (window.VideoDecoder) {
+    const configure = VideoDecoder.prototype.configure;
+    VideoDecoder.prototype.configure = function (c) {
+      s.codec = c && c.codec ? c.codec + ' ' + (c.codedWidth || '?') + 'x' + (c.codedHeight || '?') : '';
+      return configure.call(this, c);
+    };
+  }
+})();`;
+
+export interface Counters {
+  frames: number;
+  bytesIn: number;
+  bytesOut: number;
+  codec: string;
+}
+
+export async function readCounters(page: Page): Promise<Counters> {
+  return (await page.evaluate('({ frames: __fhBench.frames, bytesIn: __fhBench.bytesIn, bytesOut: __fhBench.bytesOut, codec: __fhBench.codec })')) as Counters;
+}
+
+/** Arms the probe: point as a fraction of the canvas (0..1), colour, tolerance per channel. */
+export async function armProbe(page: Page, id: number, at: { x: number; y: number }, rgb: Rgb, tol: number): Promise<void> {
+  await page.evaluate(`__fhBench.probe = ${JSON.stringify({ id, x: at.x, y: at.y, rgb, tol })}`);
+}
+
+/** The wall-clock time (ms since the epoch) the probe fired, or undefined after `timeoutMs`. */
+export async function probeSeenAt(page: Page, id: number, timeoutMs: number): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const at = (await page.evaluate(`(__fhBench.seen.find((x) => x.id === ${id}) || {}).at`)) as number | undefined;
+    if (at !== undefined) return at;
+    if (Date.now() > deadline) {
+      await page.evaluate('__fhBench.probe = null');
+      return undefined;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+
+/**
+ * A virtual X server (Xvfb) for browser tests and the browser benchmark. `-displayfd` lets Xvfb
+ * pick a free display number itself and tells it once it accepts connections, so parallel test
+ * files never race for `:99`.
+ */
+export interface Xvfb {
+  /** the display number, e.g. 7 */
+  display: number;
+  /** the value for DISPLAY, e.g. ":7" */
+  name: string;
+  width: number;
+  height: number;
+  pid: number;
+  /** SIGTERM, SIGKILL after 3 s; resolves when the process is gone */
+  stop(): Promise<void>;
+}
+
+export interface XvfbOptions {
+  width?: number;
+  height?: number;
+  timeoutMs?: number;
+}
+
+export async function startXvfb(opts: XvfbOptions = {}): Promise<Xvfb> {
+  const width = opts.width ?? 1920;
+  const height = opts.height ?? 1080;
+  // Without RANDR: Chromium 156's "Entire screen" auto-select asks the X11 screen capturer for
+  // source 0, which it refuses when RANDR lists monitors (their ids are atoms), and getDisplayMedia
+  // fails with NotReadableError "Could not start video source". Without RANDR it captures the root.
+  const args = ['-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', '-extension', 'RANDR'];
+  const child = spawn('Xvfb', args, {
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => (stderr = (stderr + b.toString('utf8')).slice(-4000)));
+  const display = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    const fd3 = child.stdio[3] as Readable;
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`Xvfb did not start (${why}). Is the Debian package xvfb installed? ${stderr.trim()}`));
+    };
+    const timer = setTimeout(() => fail('no display number within the timeout'), opts.timeoutMs ?? 15_000);
+    child.once('error', (err) => fail(err.message));
+    child.once('exit', (code, signal) => fail(`exited with ${code ?? signal}`));
+    fd3.on('data', (b: Buffer) => {
+      out += b.toString('utf8');
+      const m = /^(\d+)\n/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolve(Number(m[1]));
+    });
+  });
+  // if this process ends without stop() (a crash, process.exit), the X server does not outlive it
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
+  if (!existsSync(`/tmp/.X11-unix/X${display}`)) {
+    await stopChild(child);
+    throw new Error(`Xvfb reported display :${display} but has no socket`);
+  }
+  return { display, name: `:${display}`, width, height, pid: child.pid!, stop: () => stopChild(child) };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

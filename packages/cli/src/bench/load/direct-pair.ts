@@ -1,0 +1,81 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { SecureSession, ServerConnection, type Transport } from '@fernhilfe/client';
+import type { SessionSecrets } from '@fernhilfe/protocol';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { nodeTransport } from '../client.js';
+import type { StreamPair } from './paced-stream.js';
+
+/**
+ * The baseline without the relay: the same SecureSession and ServerConnection code on both ends,
+ * but the technician's WebSocket goes straight to a WebSocket server in this thread that plays
+ * the customer. Keys are random instead of coming from CPace (the handshake is not measured here).
+ */
+export class DirectPairs {
+  private constructor(
+    private readonly wss: WebSocketServer,
+    private readonly url: string,
+  ) {}
+
+  static async listen(): Promise<DirectPairs> {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 2 * 1024 * 1024 });
+    await once(wss, 'listening');
+    return new DirectPairs(wss, `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+  }
+
+  async pair(): Promise<StreamPair> {
+    const accepted = once(this.wss, 'connection') as Promise<[WebSocket]>;
+    const techTransport = await nodeTransport(this.url);
+    const [ws] = await accepted;
+    const secrets = randomSecrets();
+    const sender = await SecureSession.create(new ServerConnection(techTransport), 'technician', structuredClone(secrets));
+    const receiver = await SecureSession.create(new ServerConnection(acceptedTransport(ws)), 'customer', secrets);
+    for (const s of [sender, receiver]) s.start(() => () => undefined);
+    return {
+      sender,
+      receiver,
+      close: async () => {
+        techTransport.close(1000, 'done');
+        ws.close(1000, 'done');
+      },
+    };
+  }
+
+  close(): void {
+    for (const ws of this.wss.clients) ws.terminate();
+    this.wss.close();
+  }
+}
+
+/**
+ * The accepting side of a `ws` connection as a Transport, receiving ArrayBuffers like the client
+ * transport does (so both receive paths cost the same).
+ */
+function acceptedTransport(ws: WebSocket): Transport {
+  ws.binaryType = 'arraybuffer';
+  const transport: Transport = {
+    send: (bytes) => ws.send(bytes),
+    close: (code, reason) => ws.close(code, reason),
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+    onMessage: () => undefined,
+    onClose: () => undefined,
+  };
+  ws.on('message', (data: ArrayBuffer) => transport.onMessage(new Uint8Array(data)));
+  ws.on('close', (code, reason) => transport.onClose({ code, reason: reason.toString('utf8') }));
+  return transport;
+}
+
+function randomSecrets(): SessionSecrets {
+  const r = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+  return {
+    t2c: { key: r(32), iv: r(12) },
+    c2t: { key: r(32), iv: r(12) },
+    confirmTechnician: r(32),
+    confirmCustomer: r(32),
+    channelId: r(16),
+    resume: r(32),
+    sas: '000 000',
+  };
+}

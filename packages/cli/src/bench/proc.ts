@@ -1,0 +1,44 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** Readers for Linux /proc: a process's memory and CPU time, and the whole host's busy time. */
+
+/** Resident set size of `pid`, KiB (VmRSS in /proc/<pid>/status). */
+export function rssKiB(pid: number): number {
+  const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+)\s+kB/m);
+  if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(match[1]);
+}
+
+/** User + system CPU time of `pid` so far, ms (utime and stime, fields 14 and 15 of /proc/<pid>/stat). */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // the command name (field 2) is in parentheses and may hold spaces; fields[0] is field 3
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ticksToMs(Number(fields[11]) + Number(fields[12]));
+}
+
+/** CPU time all cores of the host spent busy so far, ms (first line of /proc/stat, all but idle and iowait). */
+export function hostBusyMs(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+  return ticksToMs(user! + nice! + system! + irq! + softirq! + (steal ?? 0));
+}
+
+/** How busy the host is over `ms`, in % of one core. */
+export async function hostLoadPercent(ms: number): Promise<number> {
+  const before = hostBusyMs();
+  await new Promise((r) => setTimeout(r, ms));
+  return ((hostBusyMs() - before) / ms) * 100;
+}
+
+let ticks: number | undefined;
+function ticksToMs(n: number): number {
+  if (ticks === undefined) {
+    try {
+      ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticks = 100;
+    }
+  }
+  return (n * 1000) / ticks;
+}
