@@ -1,7 +1,7 @@
 import type { CustomerEndpoint, SecureSession, SessionEnd } from '@fernhilfe/client';
 import type { ControlMessage } from '@fernhilfe/protocol';
 import { describe, expect, it } from 'vitest';
-import { Emitter } from './media/emitter.js';
+import { Emitter, RegistrationError } from '@fernhilfe/client';
 import type { ScreenSender } from './media/screen-sender.js';
 import { SessionStore, type StoreDeps } from './session-store.js';
 
@@ -140,7 +140,7 @@ describe('SessionStore', () => {
     const { store } = setup({
       openCustomer: async () => {
         calls++;
-        throw new Error('terms-outdated: the terms have changed');
+        throw new RegistrationError('terms-outdated', 'the terms have changed');
       },
     });
     await store.loadTerms();

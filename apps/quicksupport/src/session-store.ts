@@ -1,4 +1,4 @@
-import { MAX_FAILED_ATTEMPTS, type CustomerEndpoint, type SecureSession, type SessionEnd } from '@fernhilfe/client';
+import { MAX_FAILED_ATTEMPTS, RegistrationError, type CustomerEndpoint, type SecureSession, type SessionEnd } from '@fernhilfe/client';
 import type { ControlMessage } from '@fernhilfe/protocol';
 import type { Language } from './i18n/index.js';
 import { toScreenShareError } from './media/errors.js';
@@ -7,8 +7,6 @@ import type { Terms } from './server-api.js';
 import { canMove, endKey, initialState, type ChatEntry, type Phase, type SessionState, type Technician } from './session-state.js';
 
 export const MAX_CHAT_LENGTH = 4000;
-/** The server gives up on a pairing after 30 s (PAIRING_TIMEOUT_MS); an abort before the handshake is not reported to us. */
-const PAIRING_STALE_MS = 35_000;
 
 /** Everything from outside the store, so that it can run against fakes. */
 export interface StoreDeps {
@@ -32,7 +30,6 @@ export class SessionStore {
   private customer: CustomerEndpoint | undefined;
   private session: SecureSession | undefined;
   private sender: ScreenSender | undefined;
-  private pairingTimer: ReturnType<typeof setTimeout> | undefined;
   private chatKey = 0;
 
   constructor(private readonly deps: StoreDeps) {}
@@ -62,16 +59,19 @@ export class SessionStore {
     try {
       customer = await this.deps.openCustomer(terms.version, this.deps.language());
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      if (message.startsWith('terms-outdated')) {
+      const code = err instanceof RegistrationError ? err.code : 'network';
+      if (code === 'terms-outdated') {
         this.move('loading', { termsOutdated: true });
         return this.loadTerms();
       }
-      this.move('register-failed', { registerProblem: message.startsWith('rate-limited') ? 'busy' : 'failed' });
+      this.move('register-failed', { registerProblem: code === 'rate-limited' ? 'busy' : 'failed' });
       return;
     }
     this.customer = customer;
     customer.on('pairing', (technician) => this.onPairing(technician));
+    customer.on('pairing-aborted', () => {
+      if (this.state.phase === 'pairing') this.move('waiting');
+    });
     customer.on('attempt-failed', ({ failures, remaining }) => this.onAttemptFailed(failures, remaining));
     customer.on('password-rotated', ({ password }) => this.set({ password, rotated: true }));
     customer.on('session', (session) => this.onSession(session));
@@ -119,21 +119,15 @@ export class SessionStore {
 
   private onPairing(technician: Technician): void {
     this.move('pairing', { technician });
-    clearTimeout(this.pairingTimer);
-    this.pairingTimer = setTimeout(() => {
-      if (this.state.phase === 'pairing') this.move('waiting');
-    }, PAIRING_STALE_MS);
   }
 
   private onAttemptFailed(failures: number, remaining: number): void {
-    clearTimeout(this.pairingTimer);
     const patch = { failures, attemptsInRound: MAX_FAILED_ATTEMPTS - remaining };
     if (this.state.phase === 'pairing') this.move('waiting', patch);
     else this.set(patch);
   }
 
   private onSession(session: SecureSession): void {
-    clearTimeout(this.pairingTimer);
     this.session = session;
     session.on('control', (message) => this.onControl(message));
     this.move('active', { sas: session.sas, password: undefined, connectedAt: this.now(), connectedTechnician: this.state.technician });
@@ -152,7 +146,6 @@ export class SessionStore {
   }
 
   private onEnded(end: SessionEnd): void {
-    clearTimeout(this.pairingTimer);
     this.sender?.stop('session-ended');
     this.sender = undefined;
     const hadSession = this.session !== undefined;
