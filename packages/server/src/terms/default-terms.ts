@@ -9,7 +9,7 @@ export const defaultTerms = {
 2. ID und Kennwort gelten für genau eine Sitzung. Danach sind sie ungültig und können nicht wieder verwendet werden.
 3. Die Verbindung ist Ende-zu-Ende verschlüsselt. Unser Server vermittelt sie nur; er kennt Ihr Kennwort nicht und kann Bild, Eingaben, Chat und Dateien nicht lesen.
 4. Das Modul muss nicht installiert werden und hinterlässt nach dem Ende nichts auf Ihrem Gerät.
-5. Unser Mitarbeiter sieht zunächst nur Ihren Bildschirm. Die Steuerung übernimmt er nur, wenn Sie zustimmen. Sie können die Sitzung jederzeit mit „Sitzung beenden" abbrechen.
+5. Unser Mitarbeiter sieht zunächst nur Ihren Bildschirm. Die Steuerung übernimmt er nur, wenn Sie zustimmen. Sie können die Sitzung jederzeit mit „Sitzung beenden“ abbrechen.
 6. Dateien übertragen wir nur, wenn es für die Hilfe nötig ist, nur mit Ihrer Zustimmung, und jede Übertragung wird protokolliert.
 7. Ihre Zustimmung zu diesen Bedingungen wird mit Datum und Version gespeichert.
 8. Bitte sichern Sie wichtige Daten vor der Fernwartung.`,

@@ -1,0 +1,61 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * `npm run bench:browser -- --smoke` (the compiled packages/cli/dist/bench/browser.js) runs end to
+ * end: real server, Xvfb, two Chromiums, a shared screen. A benchmark is not a test: nothing here
+ * looks at how fast anything was, only that the bench works and every row carries a number.
+ */
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BENCH = path.join(ROOT, 'packages/cli/dist/bench/browser.js');
+
+const METRIC_ROWS = [
+  /Share click → first frame on the console canvas/,
+  /Frames drawn on the console per second, moving square/,
+  /Received by the console, moving square/,
+  /Frames drawn per second, still screen/,
+  /Received by the console, still screen/,
+  /Latency screen change → console canvas p50 \/ p95/,
+  /Customer Chromium CPU, moving: renderer/,
+  /Console Chromium CPU, moving/,
+  /Xvfb \/ server CPU, moving/,
+];
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BENCH, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('bench:browser --smoke', () => {
+  beforeAll(() => {
+    execFileSync('npx', ['tsc', '-b'], { cwd: ROOT, stdio: 'inherit' });
+    for (const app of ['quicksupport', 'console']) {
+      if (!existsSync(path.join(ROOT, 'apps', app, 'dist', 'index.html'))) throw new Error(`apps/${app} is not built: run \`npm run build\` first`);
+    }
+  }, 300_000);
+
+  it('shares a real X screen from one browser to another, exits 0 and prints every metric with a number', async () => {
+    const { code, stdout, stderr } = await run(['--smoke']);
+    expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).toBe(0);
+    const tableRows = stdout.split('\n').filter((line) => line.startsWith('| '));
+    expect(tableRows[0]).toMatch(/^\| metric\s+\| value\s+\| goal\s+\| met\? \|$/);
+    for (const metric of METRIC_ROWS) {
+      const row = tableRows.find((line) => metric.test(line));
+      expect(row, `a row for ${metric}`).toBeDefined();
+      const value = row!.split('|')[2]!;
+      expect(value, `the value of ${metric}`).toMatch(/\d+(\.\d+)?/);
+      expect(value).not.toMatch(/NaN|undefined|n\/a/);
+    }
+    expect(stdout).toMatch(/smoke run: results not written/);
+  }, 180_000);
+});
