@@ -6,19 +6,14 @@ export interface Terms {
   text: { de: string; en: string };
 }
 
-export interface Branding {
-  companyName: string;
-  supportPhone: string;
-  primaryColor: string;
-  accentColor: string;
-  website: string;
-}
+export type { Branding } from '@fernhilfe/client';
+import type { Branding } from '@fernhilfe/client';
 
 export const defaultBranding: Branding = {
   companyName: 'Fernhilfe',
   supportPhone: '',
   primaryColor: '#0b5cad',
-  accentColor: '#f2a900',
+  accentColor: '#f0a500',
   website: '',
 };
 
