@@ -52,6 +52,7 @@ import {
   mutateMessage,
   peerFrame,
   processGuards,
+  hexString,
   randomId,
   rawFrame,
   scaled,
@@ -188,7 +189,7 @@ class RawConn {
       }
       if (this.closeInfo) this.problems.push('a message after the close');
       this.controls.push(msg.value);
-      if (msg.value.type === 'error' && (msg.value.code === 'bad-message' || msg.value.code === 'too-large')) this.errorMessage = msg.value as { code: string; message: string };
+      if (msg.value.type === 'error' && ['bad-message', 'too-large', 'resume-refused'].includes(String(msg.value.code))) this.errorMessage = msg.value as { code: string; message: string };
     }
     this.notify();
   }
@@ -266,9 +267,9 @@ const textTerminator = (rng: Rng): Terminator => ({
   expect: POLICY('text message'),
 });
 
-function terminator(rng: Rng, role: Role, termsVersion: string): Terminator {
+function terminator(rng: Rng, role: Role, termsVersion: string, healthyId: string): Terminator {
   const asciiOnly = KNOWN_BUGS.closeReasonOver123Bytes;
-  const kinds = ['text', 'random-json', 'mutated-json', 'mutated-json', 'mutated-json', 'other-direction', 'unknown-kind', 'zero-length', 'oversize', 'random-bytes', 'random-bytes', 'state', 'end', 'split-header-garbage'];
+  const kinds = ['text', 'random-json', 'mutated-json', 'mutated-json', 'mutated-json', 'other-direction', 'unknown-kind', 'zero-length', 'oversize', 'random-bytes', 'random-bytes', 'state', 'end', 'split-header-garbage', 'resume'];
   const kind = rng.chance(0.01) ? rng.pick(['ws-oversize', 'ws-invalid-utf8']) : rng.pick(kinds);
   switch (kind) {
     case 'text':
@@ -311,6 +312,15 @@ function terminator(rng: Rng, role: Role, termsVersion: string): Terminator {
         : textTerminator(rng);
     case 'end':
       return { bytes: controlFrame(role === 'customer' ? { type: 'end' } : rng.pick([{ type: 'end' }, { type: 'end', reason: 'ended-by-technician' }])), expect: { label: 'end', codes: [1000], garbage: false } };
+    case 'resume': {
+      // a resume of some session (the healthy one, too) with a made-up proof, or a resume key outside a session:
+      // refused (resume-refused, or bad-message when not the first message / no session), the healthy session untouched
+      const id = rng.chance(0.3) ? healthyId : randomId(rng);
+      const bytes = rng.chance(0.2)
+        ? controlFrame({ type: 'resume-key', publicKey: hexString(rng, 64) })
+        : concatBytes(controlFrame({ type: 'resume', id, role }), controlFrame({ type: 'resume-proof', signature: hexString(rng, 128) }));
+      return { bytes, expect: { label: 'resume with a forged proof', codes: [1008], garbage: true, errorCodes: ['resume-refused', 'bad-message'] } };
+    }
     case 'split-header-garbage': {
       // a valid frame, then a header whose kind byte is wrong, cut into single bytes
       const bytes = concatBytes(peerFrame(rng.bytes(rng.range(0, 50))), frameHeader(rng.range(1, 50), rng.pick(UNKNOWN_KINDS)));
@@ -531,9 +541,9 @@ describe(`the server under fuzzing (FUZZ_SEED=${SEED})`, () => {
 
       // one side sends garbage; the other learns that the attempt is over
       const [bad, other] = rng.chance(0.5) ? [c, t] : [t, c];
-      let term = terminator(rng, bad.role, termsVersion);
+      let term = terminator(rng, bad.role, termsVersion, healthyId);
       // (auth-result is allowed while pairing, so it is no garbage here)
-      while (!term.expect.garbage || term.expect.wsLayer || term.expect.label.startsWith('auth-result')) term = terminator(rng, bad.role, termsVersion);
+      while (!term.expect.garbage || term.expect.wsLayer || term.expect.label.startsWith('auth-result')) term = terminator(rng, bad.role, termsVersion, healthyId);
       const badFrames = await finishWithGarbage(bad, term, rng, `${tag}: ${bad.role}`);
       tally.relayFrames += badFrames;
       const told = other.role === 'technician' ? (m: Record<string, unknown>) => m.type === 'connect-failed' && m.code === 'customer-left' : (m: Record<string, unknown>) => m.type === 'pairing-aborted' && m.reason === 'technician-left';
@@ -562,7 +572,7 @@ describe(`the server under fuzzing (FUZZ_SEED=${SEED})`, () => {
         }
         tally.connections++;
         const frames = prefix(rng, role, termsVersion, healthyId);
-        const term = terminator(rng, role, termsVersion);
+        const term = terminator(rng, role, termsVersion, healthyId);
         tally.byLabel.set(term.expect.label, (tally.byLabel.get(term.expect.label) ?? 0) + 1);
         const useBarrier = rng.chance(0.6) || !term.bytes;
         if (useBarrier) {

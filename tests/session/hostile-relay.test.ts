@@ -393,8 +393,8 @@ describe('everything the proxy saw', () => {
     await sleep(50); // let the close handshakes pass through the proxy
     const wire = proxy.captured();
 
-    // the key log really caught the secrets: all six, on both ends, equal, not wiped
-    const labels = ['isk', 't2c-key', 'c2t-key', 'confirm-technician', 'confirm-customer', 'resume'];
+    // the key log really caught the secrets: all ten, on both ends, equal, not wiped
+    const labels = ['isk', 't2c-key', 'c2t-key', 'confirm-technician', 'confirm-customer', 'resume', 'ack-t2c', 'ack-c2t', 'resume-seed-technician', 'resume-seed-customer'];
     expect(customerKeys.map((k) => k.label).sort()).toEqual([...labels].sort());
     expect(techKeys.map((k) => k.label).sort()).toEqual([...labels].sort());
     for (const k of customerKeys) {

@@ -2,7 +2,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApiError, ConnectError, ConsoleApi, type SecureSession, type TechnicianEndpoint } from '@fernhilfe/client';
-import { generatePassword } from '@fernhilfe/protocol';
+import { generatePassword, resumePublicKey, toHex } from '@fernhilfe/protocol';
+import { startCutProxy } from '../support/cut-proxy.js';
 import { encodedForms, findNeedles, textForms, type Needle } from '../support/hostile-proxy.js';
 import { TECH_LOGIN, TECH_PASSWORD, startTestServer } from '../support/server.js';
 
@@ -100,8 +101,8 @@ describe('secrets never reach the server', () => {
       await sleep(20);
     }
 
-    // six secrets per side for each of the 4 attempts (3 wrong guesses, 1 right): both sides derive keys
-    expect(keys.length).toBe(6 * 2 * 4);
+    // ten secrets per side (incl. the ACK keys and resume seeds) for each of the 4 attempts (3 wrong guesses, 1 right)
+    expect(keys.length).toBe(10 * 2 * 4);
     expect(keys.every((k) => k.bytes.length >= 16 && k.bytes.some((x) => x !== 0))).toBe(true);
 
     const { files, bytes: dbBytes } = databaseBytes(srv.dataDir);
@@ -129,5 +130,43 @@ describe('secrets never reach the server', () => {
     ];
     expect(findNeedles(dbBytes, secrets)).toEqual([]);
     expect(findNeedles(logs, secrets)).toEqual([]);
+  });
+
+  it('after a session that was resumed (both sides cut once): no resume seed, ACK key or private key in the database or the logs', async () => {
+    await using srv = await startTestServer();
+    await using proxy = await startCutProxy(srv.url);
+    const keys: KeyLogEntry[] = [];
+    const keyLog = keyLogInto(keys);
+    const customer = await srv.customer({ url: proxy.url, keyLog });
+    const tech = await srv.technician({ url: proxy.url, keyLog });
+    const custSessionP = customer.once('session');
+    const techSession = await tech.connect(customer.id, customer.password!);
+    const custSession = await custSessionP;
+    await sleep(100); // resume keys confirmed
+    for (const side of ['customer', 'technician'] as const) {
+      const back = Promise.all([techSession.once('reconnected'), custSession.once('reconnected')]);
+      proxy.block(300, side);
+      proxy.cut(side);
+      await back;
+    }
+    const chat = custSession.once('control');
+    await techSession.sendControl({ type: 'chat', text: 'wieder da' });
+    expect(await chat).toEqual({ type: 'chat', text: 'wieder da' });
+    const ended = custSession.once('ended');
+    await techSession.end();
+    await ended;
+    await sleep(100);
+
+    const logs = Buffer.from(srv.logText(), 'utf8');
+    expect(logs.toString()).toMatch(/connection resumed/);
+    const labels = keys.map((k) => k.label);
+    expect(labels).toEqual(expect.arrayContaining(['resume-seed-customer', 'resume-seed-technician', 'ack-t2c', 'ack-c2t', 'resume']));
+    const { bytes: dbBytes } = databaseBytes(srv.dataDir);
+    const secrets = keys.flatMap((k, i) => encodedForms(`key log #${i} ${k.label}`, k.bytes));
+    expect(findNeedles(dbBytes, secrets)).toEqual([]);
+    expect(findNeedles(logs, secrets)).toEqual([]);
+    // the public resume keys crossed the wire (they are not secret), but the server does not log them either
+    const publicKeys = keys.filter((k) => k.label.startsWith('resume-seed-')).map((k) => ({ label: k.label, bytes: Buffer.from(toHex(resumePublicKey(k.bytes))) }));
+    expect(findNeedles(logs, publicKeys)).toEqual([]);
   });
 });

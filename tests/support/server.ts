@@ -59,9 +59,14 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       }),
     technician: async (o = {}) => {
       const a = o.api ?? (await api());
-      const url = await a.technicianUrl();
+      // every connection needs a fresh single-use ticket, the reconnects after a drop too
+      const freshUrl = async () => {
+        const url = await a.technicianUrl();
+        return o.url ? o.url + url.slice(url.indexOf('/ws/')) : url;
+      };
       return TechnicianEndpoint.open({
-        url: o.url ? o.url + url.slice(url.indexOf('/ws/')) : url,
+        url: await freshUrl(),
+        reconnectUrl: freshUrl,
         transport: o.transport ?? nodeTransport,
         ...(o.keyLog ? { keyLog: o.keyLog } : {}),
       });

@@ -73,6 +73,8 @@ export interface SessionState {
   endKey?: EndKey;
   /** the technician who was connected, for the summary */
   connectedTechnician?: Technician;
+  /** a connection dropped during the session and is being restored (it reconnects by itself) */
+  reconnecting?: boolean;
 }
 
 export const initialState: SessionState = {

@@ -130,6 +130,9 @@ export class SessionStore {
   private onSession(session: SecureSession): void {
     this.session = session;
     session.on('control', (message) => this.onControl(message));
+    // a dropped connection is restored by the session itself; meanwhile the page says so
+    session.on('connection-lost', () => this.set({ reconnecting: true }));
+    session.on('reconnected', () => this.set({ reconnecting: false }));
     this.move('active', { sas: session.sas, password: undefined, connectedAt: this.now(), connectedTechnician: this.state.technician });
   }
 
@@ -151,7 +154,7 @@ export class SessionStore {
     const hadSession = this.session !== undefined;
     this.customer = undefined;
     this.session = undefined;
-    this.move('ended', { endedAt: this.now(), endKey: endKey(end, hadSession), password: undefined, share: { status: 'off' } });
+    this.move('ended', { endedAt: this.now(), endKey: endKey(end, hadSession), password: undefined, share: { status: 'off' }, reconnecting: false });
   }
 
   private addChat(from: ChatEntry['from'], text: string): void {

@@ -9,7 +9,8 @@ import type { Transport } from './transport.js';
 export class ServerConnection extends Emitter<{
   control: Uint8Array;
   peer: Uint8Array;
-  closed: { code: number; reason: string; error?: ProtocolError };
+  /** `local`: closed by this side (close(), or bytes that do not frame); else by the server or the network */
+  closed: { code: number; reason: string; local: boolean; error?: ProtocolError };
 }> {
   private readonly decoder = new FrameDecoder();
   private open = true;
@@ -17,7 +18,7 @@ export class ServerConnection extends Emitter<{
   constructor(private readonly transport: Transport) {
     super();
     transport.onMessage = (bytes) => this.receive(bytes);
-    transport.onClose = (info) => this.finish(info.code, info.reason);
+    transport.onClose = (info) => this.finish(info.code, info.reason, false);
   }
 
   get isOpen(): boolean {
@@ -39,7 +40,7 @@ export class ServerConnection extends Emitter<{
   close(reason = 'closed'): void {
     if (!this.open) return;
     this.transport.close(1000, reason.slice(0, 120));
-    this.finish(1000, reason);
+    this.finish(1000, reason, true);
   }
 
   private receive(bytes: Uint8Array): void {
@@ -49,7 +50,7 @@ export class ServerConnection extends Emitter<{
       frames = this.decoder.push(bytes);
     } catch (err) {
       const error = err instanceof ProtocolError ? err : ProtocolError.malformed(String(err));
-      this.finish(1008, error.message, error);
+      this.finish(1008, error.message, true, error);
       // browsers accept only 1000 and 3000-4999 from scripts
       this.transport.close(1000, error.reason);
       return;
@@ -60,9 +61,9 @@ export class ServerConnection extends Emitter<{
     }
   }
 
-  private finish(code: number, reason: string, error?: ProtocolError): void {
+  private finish(code: number, reason: string, local: boolean, error?: ProtocolError): void {
     if (!this.open) return;
     this.open = false;
-    this.emit('closed', error ? { code, reason, error } : { code, reason });
+    this.emit('closed', error ? { code, reason, local, error } : { code, reason, local });
   }
 }

@@ -55,7 +55,6 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
   private pairingNonce: string | undefined;
   private session: SecureSession | undefined;
   private endInfo: SessionEnd | undefined;
-  private serverEnd: ((end: SessionEnd) => void) | undefined;
 
   private constructor(
     private readonly conn: ServerConnection,
@@ -120,6 +119,7 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
 
   private listen(): void {
     this.conn.on('control', (bytes) => {
+      if (this.session) return; // the session's link reads the server's messages from here on
       const msg = decodeJson(toCustomerSchema, bytes);
       if (!msg.ok) return this.finish({ reason: 'malformed', by: 'server', detail: msg.error.message });
       this.onServer(msg.value);
@@ -149,7 +149,6 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
         this.emit('pairing-aborted', { reason: msg.reason });
         return;
       case 'ended':
-        this.serverEnd?.({ reason: msg.reason, by: msg.by });
         this.finish({ reason: msg.reason, by: msg.by });
         return;
       case 'error':
@@ -158,6 +157,8 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
       case 'registered':
         this.finish({ reason: 'protocol-error', by: 'server', detail: 'registered twice' });
         return;
+      default:
+        return; // messages about a running session: there is none yet
     }
   }
 
@@ -199,10 +200,9 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
     if (this.endInfo || !this.conn.isOpen) return; // ended while the keys were imported
     this.session = session;
     this.conn.sendPeer(encodeHandshake(HandshakeStep.confirmCustomer, tag));
-    session.start((handler) => {
-      this.serverEnd = handler;
-      return () => (this.serverEnd = undefined);
-    });
+    // the customer reconnects to the same URL; the resume key proves it is this customer
+    const { transport, url } = this.opts;
+    session.start(() => () => undefined, [], { customerId: this.id, reconnect: async () => new ServerConnection(await transport(url)) });
     session.on('ended', (end) => this.finish(end));
     this.emit('session', session);
   }

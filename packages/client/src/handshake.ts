@@ -1,5 +1,6 @@
 import {
   ProtocolError,
+  ackKey,
   confirmationTag,
   cpaceInitiator,
   cpaceResponder,
@@ -8,6 +9,7 @@ import {
   fromHex,
   lvCat,
   normalizePassword,
+  resumeSigningSeed,
   utf8,
   wipe,
   PROTOCOL_LABEL,
@@ -48,6 +50,11 @@ function logSecrets(keyLog: KeyLog | undefined, isk: Uint8Array, s: SessionSecre
   keyLog('confirm-technician', s.confirmTechnician);
   keyLog('confirm-customer', s.confirmCustomer);
   keyLog('resume', s.resume);
+  // derived from `resume` when the session starts: the ACK keys and both roles' resume signing seeds
+  keyLog('ack-t2c', ackKey(s.resume, 't2c'));
+  keyLog('ack-c2t', ackKey(s.resume, 'c2t'));
+  keyLog('resume-seed-technician', resumeSigningSeed(s.resume, 'technician'));
+  keyLog('resume-seed-customer', resumeSigningSeed(s.resume, 'customer'));
 }
 
 export class TechnicianHandshake {

@@ -21,6 +21,12 @@ export interface TechnicianOptions {
   transport: TransportFactory;
   /** how long a whole attempt may take */
   timeoutMs?: number;
+  /**
+   * A fresh technician WebSocket URL (a ws ticket is single use): the console passes
+   * `() => api.technicianUrl()`. With it a dropped connection during a session is resumed; without
+   * it the session ends when the connection drops.
+   */
+  reconnectUrl?: () => Promise<string>;
   keyLog?: KeyLog;
 }
 
@@ -53,7 +59,9 @@ export class TechnicianEndpoint {
     return this.conn.isOpen;
   }
 
+  /** Closes the connection. A running session is ended instead: the server is told, then its connection closes. */
   close(): void {
+    if (this.session?.isOpen) return void this.session.end();
     this.conn.close('closed by technician');
   }
 
@@ -64,6 +72,11 @@ export class TechnicianEndpoint {
     if (!this.conn.isOpen) return Promise.reject(new ConnectError('network'));
     this.busy = true;
     return this.attempt(id, password).finally(() => (this.busy = false));
+  }
+
+  private reconnector(): { reconnect?: () => Promise<ServerConnection> } {
+    const { reconnectUrl, transport } = this.opts;
+    return reconnectUrl ? { reconnect: async () => new ServerConnection(await transport(await reconnectUrl())) } : {};
   }
 
   private attempt(id: string, password: string): Promise<SecureSession> {
@@ -119,12 +132,7 @@ export class TechnicianEndpoint {
               const pending = early ?? [];
               done();
               this.session = session;
-              session.start((handler) =>
-                this.conn.on('control', (b) => {
-                  const m = decodeJson(toTechnicianSchema, b);
-                  if (m.ok && m.value.type === 'ended') handler({ reason: m.value.reason, by: m.value.by });
-                }),
-              pending);
+              session.start(() => () => undefined, pending, { customerId: id, ...this.reconnector() });
               resolve(session);
             }, (err: unknown) => fail(new ConnectError('protocol', undefined, String(err))));
           } else {

@@ -8,6 +8,7 @@ export const endReasons = [
   'ended-by-technician',
   'peer-disconnected',
   'server-shutdown',
+  'connection-lost', // a connection dropped and was not resumed within the grace period (RESUME_GRACE_MS)
   // channel integrity (hostile relay)
   'tampered', // a frame failed authentication (bit flip, truncation, injection)
   'replayed', // a frame's sequence number was already used

@@ -14,3 +14,5 @@ export * from './crypto/bytes.js';
 export * from './crypto/cpace.js';
 export * from './crypto/keys.js';
 export * from './crypto/channel.js';
+export * from './crypto/resume.js';
+export * from './crypto/acks.js';

@@ -31,6 +31,8 @@ const envSchema = z.object({
   /** how long a technician has to finish the handshake */
   PAIRING_TIMEOUT_MS: int(1000, 600_000).default(30_000),
   MAX_CONNECTIONS_PER_IP: int(1, 1_000_000).default(200),
+  /** how long an active session waits for an endpoint whose connection dropped to resume */
+  RESUME_GRACE_MS: int(100, 600_000).default(30_000),
 });
 
 export type TrustProxy = boolean | number | string[];
@@ -48,6 +50,7 @@ export interface Config {
   backoffBaseMs: number;
   pairingTimeoutMs: number;
   maxConnectionsPerIp: number;
+  resumeGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -110,5 +113,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backoffBaseMs: e.BACKOFF_BASE_MS,
     pairingTimeoutMs: e.PAIRING_TIMEOUT_MS,
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+    resumeGraceMs: e.RESUME_GRACE_MS,
   };
 }

@@ -87,6 +87,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     recorder: recorderFor(new SupportSessionRepo({ db: database.db })),
     log: getLogger(log, 'broker'),
     pairingTimeoutMs: config.pairingTimeoutMs,
+    resumeGraceMs: config.resumeGraceMs,
   });
 
   registerPublicRoutes(app, { terms: () => terms, health: () => ({ registrations: broker.liveRegistrations }) });

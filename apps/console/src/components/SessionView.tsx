@@ -1,4 +1,6 @@
+import { useTranslation } from 'react-i18next';
 import type { LiveSession } from '../session/live-session';
+import { useStore } from '../state/use-store';
 import { ChatPanel } from './ChatPanel';
 import { SessionBar } from './SessionBar';
 import { Viewer } from './Viewer';
@@ -8,10 +10,23 @@ export function SessionView({ live }: { live: LiveSession }) {
   return (
     <div className="session">
       <SessionBar live={live} />
+      <Reconnecting live={live} />
       <div className="session-body">
         <Viewer live={live} />
         <ChatPanel live={live} />
       </div>
     </div>
+  );
+}
+
+/** "Connection lost, reconnecting…" while the session restores a dropped connection by itself. */
+function Reconnecting({ live }: { live: LiveSession }) {
+  const { t } = useTranslation();
+  const reconnecting = useStore(live.store, (s) => s.reconnecting === true);
+  if (!reconnecting) return null;
+  return (
+    <p className="notice" data-testid="reconnecting" role="status">
+      {t('session.reconnecting')}
+    </p>
   );
 }

@@ -45,7 +45,8 @@ export class Connector {
     this.endpoint = undefined;
     try {
       const url = await this.api.technicianUrl();
-      this.endpoint = await TechnicianEndpoint.open({ url, transport: this.transport });
+      // a dropped connection during a session is resumed over a new one, which needs a fresh ticket
+      this.endpoint = await TechnicianEndpoint.open({ url, transport: this.transport, reconnectUrl: () => this.api.technicianUrl() });
       return this.endpoint;
     } catch (err) {
       throw toConnectError(err);

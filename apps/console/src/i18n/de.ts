@@ -96,6 +96,7 @@ export const de: Translation = {
     actual: 'Originalgröße (1:1)',
     fullscreen: 'Vollbild',
     exitFullscreen: 'Vollbild verlassen',
+    reconnecting: 'Verbindung unterbrochen, wird wiederhergestellt…',
     screen: {
       waiting: 'Warten, bis der Kunde seinen Bildschirm teilt…',
       starting: 'Der Bildschirm des Kunden wird geladen…',
@@ -126,6 +127,7 @@ export const de: Translation = {
     byYou: 'Sie haben die Sitzung beendet.',
     byTechnician: 'Der Techniker hat die Sitzung beendet.',
     lost: 'Die Verbindung zum Kunden ist abgebrochen.',
+    lostForGood: 'Die Verbindung ist abgebrochen und konnte nicht rechtzeitig wiederhergestellt werden.',
     shutdown: 'Der Server wurde neu gestartet oder heruntergefahren.',
     who: {
       local: 'Ihre Konsole',

@@ -66,6 +66,8 @@ export function describeEnd(t: TFunction, end: SessionEnd): string {
       return end.by === 'local' ? t('ended.byYou') : t('ended.byTechnician');
     case 'peer-disconnected':
       return t('ended.lost');
+    case 'connection-lost':
+      return t('ended.lostForGood');
     case 'server-shutdown':
       return t('ended.shutdown');
   }

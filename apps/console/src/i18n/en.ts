@@ -94,6 +94,7 @@ export const en = {
     actual: 'Actual size (1:1)',
     fullscreen: 'Full screen',
     exitFullscreen: 'Leave full screen',
+    reconnecting: 'Connection lost, reconnecting…',
     screen: {
       waiting: 'Waiting for the customer to share the screen…',
       starting: 'The customer’s screen is loading…',
@@ -124,6 +125,7 @@ export const en = {
     byYou: 'You ended the session.',
     byTechnician: 'The technician ended the session.',
     lost: 'The connection to the customer was lost.',
+    lostForGood: 'The connection was lost and could not be restored in time.',
     shutdown: 'The server was restarted or shut down.',
     who: {
       local: 'Your console',

@@ -12,6 +12,8 @@ export interface LiveSessionState {
   quality: QualityStats;
   chat: readonly ChatEntry[];
   ended: SessionEnd | undefined;
+  /** a connection dropped and the session is reconnecting by itself ("connection lost, reconnecting…") */
+  reconnecting?: boolean;
 }
 
 type ControlHandlers = { [K in ControlMessage['type']]: (message: Extract<ControlMessage, { type: K }>) => void };
@@ -61,8 +63,10 @@ export class LiveSession {
     });
     session.on('ended', (end) => {
       this.viewer.close();
-      this.store.set({ ended: end });
+      this.store.set({ ended: end, reconnecting: false });
     });
+    session.on('connection-lost', () => this.store.set({ reconnecting: true }));
+    session.on('reconnected', () => this.store.set({ reconnecting: false }));
     if (session.isOpen) this.viewer.start();
     else this.store.set({ ended: session.endInfo });
   }

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import type { SessionState } from '../session-state.js';
 import { Chat } from './Chat.js';
 import { SasNotice } from './SasNotice.js';
@@ -6,9 +7,15 @@ import { StatusPanel } from './StatusPanel.js';
 
 /** Connected: who, the security code to compare, screen sharing and chat. */
 export function SessionView({ state }: { state: SessionState }) {
+  const { t } = useTranslation();
   return (
     <>
       <StatusPanel state={state} />
+      {state.reconnecting && (
+        <p className="notice notice-warning" data-testid="reconnecting" role="status">
+          {t('status.reconnecting')}
+        </p>
+      )}
       {state.sas && <SasNotice sas={state.sas} />}
       <ScreenShare share={state.share} />
       <Chat entries={state.chat} />

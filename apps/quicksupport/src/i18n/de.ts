@@ -46,6 +46,7 @@ export const de = {
     active: 'Sie sind mit {{name}} von {{company}} verbunden.',
     activeNoCompany: 'Sie sind mit {{name}} verbunden.',
     attempts: 'Jemand hat ein falsches Kennwort eingegeben ({{n}} von {{max}}).',
+    reconnecting: 'Die Verbindung ist abgebrochen. Sie wird wiederhergestellt …',
     rotated: 'Jemand hat {{max}}-mal ein falsches Kennwort eingegeben. Zu Ihrer Sicherheit wurde Ihr Kennwort geändert: Das neue steht oben. Wenn Sie gerade nicht mit uns telefonieren, beenden Sie bitte die Sitzung.',
   },
   sas: {
@@ -95,6 +96,7 @@ export const de = {
     'ended-by-technician': 'Der Mitarbeiter hat die Sitzung beendet.',
     'peer-disconnected': 'Die Verbindung ist abgebrochen.',
     'server-shutdown': 'Der Support-Server wurde neu gestartet.',
+    'connection-lost': 'Die Verbindung ist abgebrochen und konnte nicht rechtzeitig wiederhergestellt werden.',
     tampered: 'Eine Sicherheitsprüfung ist fehlgeschlagen: Daten wurden unterwegs verändert. Die Sitzung wurde zu Ihrer Sicherheit beendet.',
     replayed: 'Eine Sicherheitsprüfung ist fehlgeschlagen: Daten wurden doppelt gesendet. Die Sitzung wurde zu Ihrer Sicherheit beendet.',
     'out-of-order': 'Eine Sicherheitsprüfung ist fehlgeschlagen: Daten fehlten oder kamen in falscher Reihenfolge. Die Sitzung wurde zu Ihrer Sicherheit beendet.',

@@ -44,6 +44,7 @@ export const en = {
     active: 'You are connected with {{name}} from {{company}}.',
     activeNoCompany: 'You are connected with {{name}}.',
     attempts: 'Someone entered a wrong password ({{n}} of {{max}}).',
+    reconnecting: 'The connection was lost. Reconnecting …',
     rotated: 'Someone entered a wrong password {{max}} times. For your safety your password has been changed: the new one is shown above. If you are not on the phone with us right now, end the session.',
   },
   sas: {
@@ -93,6 +94,7 @@ export const en = {
     'ended-by-technician': 'The technician ended the session.',
     'peer-disconnected': 'The connection was lost.',
     'server-shutdown': 'The support server was restarted.',
+    'connection-lost': 'The connection was lost and could not be restored in time.',
     tampered: 'A security check failed: data was changed on the way (tampered). The session was stopped for your safety.',
     replayed: 'A security check failed: data was sent twice (replayed). The session was stopped for your safety.',
     'out-of-order': 'A security check failed: data was missing or in the wrong order. The session was stopped for your safety.',

@@ -428,7 +428,18 @@ describe('FrameDecoder under fuzzing', () => {
 // decodePeerPayload
 // ---------------------------------------------------------------------------------------------
 
-type PeerExpectation = { error: true } | { type: 'handshake'; step: number; data: Uint8Array } | { type: 'sealed'; seq: bigint; header: Uint8Array; ciphertext: Uint8Array };
+type PeerExpectation =
+  | { error: true }
+  | { type: 'handshake'; step: number; data: Uint8Array }
+  | { type: 'sealed'; seq: bigint; header: Uint8Array; ciphertext: Uint8Array }
+  | { type: 'ack'; next: bigint; signed: Uint8Array; tag: Uint8Array }
+  | { type: 'sync'; path: number; next: bigint; signed: Uint8Array; tag: Uint8Array };
+
+const beUint = (b: Uint8Array, from: number, to: number) => {
+  let v = 0n;
+  for (let i = from; i < to; i++) v = (v << 8n) | BigInt(b[i]!);
+  return v;
+};
 
 function referencePeer(b: Uint8Array): PeerExpectation {
   if (b[0] === 0x10) {
@@ -441,11 +452,24 @@ function referencePeer(b: Uint8Array): PeerExpectation {
     for (let i = 1; i < 9; i++) seq = (seq << 8n) | BigInt(b[i]!);
     return { type: 'sealed', seq, header: b.slice(0, 9), ciphertext: b.slice(9) };
   }
+  if (b[0] === 0x30) {
+    if (b.length !== 25) return { error: true };
+    return { type: 'ack', next: beUint(b, 1, 9), signed: b.slice(0, 9), tag: b.slice(9) };
+  }
+  if (b[0] === 0x31) {
+    if (b.length !== 29) return { error: true };
+    return { type: 'sync', path: Number(beUint(b, 1, 5)), next: beUint(b, 5, 13), signed: b.slice(0, 13), tag: b.slice(13) };
+  }
   return { error: true };
 }
 
 function peerInput(rng: Rng): Uint8Array {
-  switch (rng.int(6)) {
+  switch (rng.int(8)) {
+    case 6:
+      // ACK: right length or one byte off either way
+      return concat([protocol.encodeAckSigned(BigInt(rng.u32()) * BigInt(rng.u32())), rng.bytes(rng.pick([15, 16, 16, 16, 17]))]);
+    case 7:
+      return concat([protocol.encodeSyncSigned(rng.u32(), BigInt(rng.u32())), rng.bytes(rng.pick([15, 16, 16, 16, 17]))]);
     case 0:
       return rng.bytes(rng.size(64));
     case 1:
@@ -489,6 +513,10 @@ describe('decodePeerPayload under fuzzing', () => {
         check(v.seq === ref.seq, () => `seq ${v.seq} vs ${ref.seq} for ${hex(raw)} at offset ${pad}`);
         check(sameBytes(v.header, ref.header) && sameBytes(v.ciphertext, ref.ciphertext), () => `sealed parts differ for ${hex(raw)}`);
         check(v.header.length === SEALED_HEADER && v.ciphertext.length >= 16, () => 'sealed sizes');
+      } else if (v.type === 'ack' && ref.type === 'ack') {
+        check(v.next === ref.next && sameBytes(v.signed, ref.signed) && sameBytes(v.tag, ref.tag), () => `ack differs for ${hex(raw)}`);
+      } else if (v.type === 'sync' && ref.type === 'sync') {
+        check(v.path === ref.path && v.next === ref.next && sameBytes(v.signed, ref.signed) && sameBytes(v.tag, ref.tag), () => `sync differs for ${hex(raw)}`);
       }
     });
     expect(accepted).toBeGreaterThan(COUNT.peer / 10);
@@ -515,12 +543,25 @@ const serverError = (rng: Rng) =>
   optional(rng, { type: 'error', code: rng.pick(protocol.serverErrorCodes), message: text(rng, 0, 40) }, { retryAfterMs: rng.int(100_000) });
 const ended = (rng: Rng) => ({ type: 'ended', by: rng.pick(['customer', 'technician', 'server']), reason: endReason(rng) });
 
+/** Server -> endpoint messages about resuming, the same for both roles. */
+const resumeSamples = (rng: Rng) => [
+  () => ({ type: 'resume-ready', graceMs: rng.int(3_600_001) }),
+  () => ({ type: 'peer-connection-lost' }),
+  () => ({ type: 'peer-reconnected', path: rng.range(1, 0x7fffffff) }),
+  () => ({ type: 'resume-challenge', nonce: hexString(rng, 64) }),
+  () => ({ type: 'resumed', path: rng.range(1, 1000), peer: rng.pick(['connected', 'disconnected']) }),
+];
+
 /** A valid value for each exported schema. A new schema without a sample here fails the test. */
 const samples: Record<string, (rng: Rng) => unknown> = {
   customerIdSchema: customerId,
   hexNonceSchema: (rng) => hexString(rng, 32),
   termsVersionSchema: (rng) => hexString(rng, 64),
   endReasonSchema: endReason,
+  resumePublicKeySchema: (rng) => hexString(rng, 64),
+  resumeChallengeSchema: (rng) => hexString(rng, 64),
+  resumeSignatureSchema: (rng) => hexString(rng, 128),
+  resumePathSchema: (rng) => rng.range(1, 0x7fffffff),
   languageSchema: (rng) => rng.pick(['de', 'en']),
   capabilitySchema: (rng) => rng.pick(['screen', 'control', 'chat', 'files', 'clipboard']),
   customerMessageSchema: (rng) =>
@@ -529,9 +570,19 @@ const samples: Record<string, (rng: Rng) => unknown> = {
       () => ({ type: 'auth-result', ok: rng.chance(0.5) }),
       () => ({ type: 'password-rotated' }),
       () => optional(rng, { type: 'end' }, { reason: endReason(rng) }),
+      () => ({ type: 'resume-key', publicKey: hexString(rng, 64) }),
+      () => ({ type: 'resume', id: customerId(rng), role: 'customer' }),
+      () => ({ type: 'resume-proof', signature: hexString(rng, 128) }),
     ])(),
   technicianMessageSchema: (rng) =>
-    rng.pick([() => ({ type: 'connect', id: customerId(rng) }), () => ({ type: 'abort' }), () => optional(rng, { type: 'end' }, { reason: endReason(rng) })])(),
+    rng.pick([
+      () => ({ type: 'connect', id: customerId(rng) }),
+      () => ({ type: 'abort' }),
+      () => optional(rng, { type: 'end' }, { reason: endReason(rng) }),
+      () => ({ type: 'resume-key', publicKey: hexString(rng, 64) }),
+      () => ({ type: 'resume', id: customerId(rng), role: 'technician' }),
+      () => ({ type: 'resume-proof', signature: hexString(rng, 128) }),
+    ])(),
   serverErrorSchema: serverError,
   toCustomerSchema: (rng) =>
     rng.pick([
@@ -540,6 +591,7 @@ const samples: Record<string, (rng: Rng) => unknown> = {
       () => ({ type: 'pairing-aborted', reason: rng.pick(['technician-left', 'timeout', 'aborted']) }),
       () => ended(rng),
       () => serverError(rng),
+      ...resumeSamples(rng),
     ])(),
   toTechnicianSchema: (rng) =>
     rng.pick([
@@ -547,6 +599,7 @@ const samples: Record<string, (rng: Rng) => unknown> = {
       () => optional(rng, { type: 'connect-failed', code: rng.pick(['wrong-credentials', 'rate-limited', 'busy', 'customer-left', 'timeout']) }, { retryAfterMs: rng.int(100_000) }),
       () => ended(rng),
       () => serverError(rng),
+      ...resumeSamples(rng),
     ])(),
   controlMessageSchema: (rng) =>
     rng.pick([

@@ -12,7 +12,8 @@ import type { DirectionKeys } from './keys.js';
  * the session, as does a frame that fails authentication.
  */
 export type Direction = 't2c' | 'c2t';
-const DIRECTION_BYTE: Record<Direction, number> = { t2c: 1, c2t: 2 };
+/** The byte that names a direction in associated data and acknowledgement tags. */
+export const DIRECTION_BYTE: Readonly<Record<Direction, number>> = { t2c: 1, c2t: 2 };
 const LABEL = utf8(PROTOCOL_LABEL);
 const TAG_BYTES = 16;
 

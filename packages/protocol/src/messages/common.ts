@@ -7,6 +7,12 @@ export const customerIdSchema = z.string().regex(/^[1-9]\d{8}$/, 'an ID is nine 
 export const hexNonceSchema = z.string().regex(/^[0-9a-f]{32}$/, 'a nonce is 16 bytes in hex');
 export const termsVersionSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a terms version is a SHA-256 in hex');
 export const endReasonSchema = z.enum(endReasons);
+/** Resuming a session after a dropped connection (docs/protocol.md §8): public values only. */
+export const resumePublicKeySchema = z.string().regex(/^[0-9a-f]{64}$/, 'a resume key is 32 bytes in hex');
+export const resumeChallengeSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a resume challenge is 32 bytes in hex');
+export const resumeSignatureSchema = z.string().regex(/^[0-9a-f]{128}$/, 'a resume proof is 64 bytes in hex');
+/** Numbers the paths the server re-established between the two endpoints of one session. */
+export const resumePathSchema = z.number().int().min(1).max(0x7fffffff);
 export const languageSchema = z.enum(['de', 'en']);
 export const capabilitySchema = z.enum(['screen', 'control', 'chat', 'files', 'clipboard']);
 export type Capability = z.infer<typeof capabilitySchema>;

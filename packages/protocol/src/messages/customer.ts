@@ -1,6 +1,6 @@
 import './zod-config.js';
 import { z } from 'zod';
-import { capabilitySchema, endReasonSchema, languageSchema, termsVersionSchema } from './common.js';
+import { capabilitySchema, customerIdSchema, endReasonSchema, languageSchema, resumePublicKeySchema, resumeSignatureSchema, termsVersionSchema } from './common.js';
 
 /** Customer endpoint -> server (CONTROL frames). */
 export const customerMessageSchema = z.discriminatedUnion('type', [
@@ -17,5 +17,11 @@ export const customerMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('password-rotated') }),
   /** Ends the session; `reason` names a detected failure (e.g. tampered), else the customer ended it. */
   z.strictObject({ type: z.literal('end'), reason: endReasonSchema.optional() }),
+  /** Once, right after the session opened: the public key that will prove a reconnect. */
+  z.strictObject({ type: z.literal('resume-key'), publicKey: resumePublicKeySchema }),
+  /** First message of a new connection that takes over the customer's side of a session. */
+  z.strictObject({ type: z.literal('resume'), id: customerIdSchema, role: z.literal('customer') }),
+  /** Ed25519 signature over the server's challenge (see resumeProofMessage). */
+  z.strictObject({ type: z.literal('resume-proof'), signature: resumeSignatureSchema }),
 ]);
 export type CustomerMessage = z.infer<typeof customerMessageSchema>;

@@ -1,6 +1,6 @@
 import './zod-config.js';
 import { z } from 'zod';
-import { customerIdSchema, endReasonSchema, hexNonceSchema } from './common.js';
+import { customerIdSchema, endReasonSchema, hexNonceSchema, resumeChallengeSchema, resumePathSchema } from './common.js';
 
 const displayName = z.string().min(1).max(120);
 
@@ -11,6 +11,7 @@ export const serverErrorCodes = [
   'not-registered',
   'already-registered',
   'rate-limited',
+  'resume-refused', // a resume that does not prove the session's key (or no such session any more)
   'server-shutdown',
   'internal',
 ] as const;
@@ -26,6 +27,20 @@ const ended = z.strictObject({
   by: z.enum(['customer', 'technician', 'server']),
   reason: endReasonSchema,
 });
+
+/** Server -> either endpoint of an active session, and the answers on a resuming connection. */
+const resumeMessages = [
+  /** the endpoint's resume key is stored: a dropped connection may be resumed within `graceMs` */
+  z.strictObject({ type: z.literal('resume-ready'), graceMs: z.number().int().nonnegative().max(3_600_000) }),
+  /** the other endpoint's connection dropped; its frames wait in its retransmit buffer */
+  z.strictObject({ type: z.literal('peer-connection-lost') }),
+  /** the other endpoint resumed: both are attached again on path `path`; send SYNC now */
+  z.strictObject({ type: z.literal('peer-reconnected'), path: resumePathSchema }),
+  /** answer to `resume`: sign this (32 random bytes, new for every attempt) */
+  z.strictObject({ type: z.literal('resume-challenge'), nonce: resumeChallengeSchema }),
+  /** the proof was right: this connection now carries the session; path `path`, the peer attached or not */
+  z.strictObject({ type: z.literal('resumed'), path: resumePathSchema, peer: z.enum(['connected', 'disconnected']) }),
+] as const;
 
 /** Server -> customer endpoint. */
 export const toCustomerSchema = z.discriminatedUnion('type', [
@@ -43,6 +58,7 @@ export const toCustomerSchema = z.discriminatedUnion('type', [
   }),
   ended,
   serverErrorSchema,
+  ...resumeMessages,
 ]);
 export type ToCustomer = z.infer<typeof toCustomerSchema>;
 
@@ -57,6 +73,7 @@ export const toTechnicianSchema = z.discriminatedUnion('type', [
   }),
   ended,
   serverErrorSchema,
+  ...resumeMessages,
 ]);
 export type ToTechnician = z.infer<typeof toTechnicianSchema>;
 export type ServerError = z.infer<typeof serverErrorSchema>;

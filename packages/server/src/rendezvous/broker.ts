@@ -13,7 +13,11 @@ import {
 import { CloseCode, type Endpoint } from '../relay/endpoint.js';
 import type { Logger } from '../logger.js';
 import type { ConnectLimits } from './limits.js';
+import { LivePairing, type Party } from './live-pairing.js';
 import { IdRegistry } from './registry.js';
+import { refuse } from './replies.js';
+import { ResumeGate, type ResumeAttempt } from './resume-gate.js';
+import { MemoryResumeStore, type ResumeStore } from './resume-store.js';
 
 /** What the broker reports for the record (the audit trail); no secrets pass through here. */
 export interface SessionRecorder {
@@ -30,12 +34,11 @@ export interface Technician {
   company: string;
 }
 
-type Party = 'customer' | 'technician' | 'server';
-
 /**
  * State of one registered customer:
  *   waiting --connect--> pairing --auth-result ok--> active --end--> (retired)
  *   pairing --auth-result failed | technician left | timeout--> waiting
+ * In `active` a LivePairing owns both connections (relay, resume after a drop, grace period).
  */
 interface Registration {
   id: string;
@@ -44,6 +47,7 @@ interface Registration {
   state: 'waiting' | 'pairing' | 'active';
   tech?: TechnicianConn;
   timer?: NodeJS.Timeout;
+  live?: LivePairing;
 }
 
 interface TechnicianConn {
@@ -58,12 +62,21 @@ export interface BrokerOptions {
   recorder: SessionRecorder;
   log: Logger;
   pairingTimeoutMs: number;
+  /** how long an active session waits for a lost connection to resume (RESUME_GRACE_MS) */
+  resumeGraceMs: number;
+  /** resume keys of active sessions (memory by default) */
+  resumeStore?: ResumeStore;
 }
 
 export class Broker {
   private readonly registry = new IdRegistry<Registration>();
+  private readonly resumeStore: ResumeStore;
+  private readonly resumes: ResumeGate;
 
-  constructor(private readonly opts: BrokerOptions) {}
+  constructor(private readonly opts: BrokerOptions) {
+    this.resumeStore = opts.resumeStore ?? new MemoryResumeStore();
+    this.resumes = new ResumeGate({ store: this.resumeStore, live: (id) => this.registry.get(id)?.live, log: opts.log });
+  }
 
   get liveRegistrations(): number {
     return this.registry.size;
@@ -76,9 +89,11 @@ export class Broker {
 
   addCustomer(endpoint: Endpoint): void {
     let reg: Registration | undefined;
+    let resume: ResumeAttempt | undefined;
     const handlers = {
       register: (m) => {
         if (reg) return this.refuse(endpoint, 'already-registered', 'this connection already has an ID');
+        if (resume) return this.refuse(endpoint, 'bad-message', 'this connection is resuming a session');
         if (m.termsVersion !== this.opts.termsVersion()) {
           return this.refuse(endpoint, 'terms-outdated', 'the terms have changed; please read and accept them again');
         }
@@ -104,6 +119,15 @@ export class Broker {
         if (reg) this.end(reg, 'customer', m.reason ?? 'ended-by-customer');
         else endpoint.close(CloseCode.normal, 'ended');
       },
+      'resume-key': () => this.refuse(endpoint, 'bad-message', 'no session on this connection'),
+      resume: (m) => {
+        if (reg || resume) return this.refuse(endpoint, 'bad-message', 'resume must be the first message');
+        resume = this.resumes.begin(endpoint, 'customer', m.id);
+      },
+      'resume-proof': (m) => {
+        if (!resume) return this.refuse(endpoint, 'bad-message', 'no resume in progress');
+        resume.prove(m.signature);
+      },
     } satisfies { [K in CustomerMessage['type']]: (m: Extract<CustomerMessage, { type: K }>) => void };
 
     endpoint.attach({
@@ -119,6 +143,7 @@ export class Broker {
         }
       },
       onClose: () => {
+        resume?.cancel();
         if (reg) this.end(reg, 'customer', reg.state === 'active' ? 'peer-disconnected' : 'ended-by-customer');
       },
     });
@@ -126,8 +151,9 @@ export class Broker {
 
   addTechnician(endpoint: Endpoint, user: Technician): void {
     const tech: TechnicianConn = { endpoint, user };
+    let resume: ResumeAttempt | undefined;
     const handlers = {
-      connect: (m) => this.connect(tech, m.id),
+      connect: (m) => (resume ? this.refuse(endpoint, 'bad-message', 'this connection is resuming a session') : this.connect(tech, m.id)),
       // the technician gave up (e.g. the customer's confirmation was wrong): a failed attempt like any other
       abort: () => {
         if (tech.reg?.state === 'pairing') this.failAttempt(tech.reg, undefined, 'aborted');
@@ -135,6 +161,16 @@ export class Broker {
       end: (m) => {
         if (tech.reg) this.end(tech.reg, 'technician', m.reason ?? 'ended-by-technician');
         endpoint.close(CloseCode.normal, 'ended');
+      },
+      'resume-key': () => this.refuse(endpoint, 'bad-message', 'no session on this connection'),
+      // a fresh ticket of the same account takes the technician's side of a session back
+      resume: (m) => {
+        if (tech.reg || resume) return this.refuse(endpoint, 'bad-message', 'resume must be the first message');
+        resume = this.resumes.begin(endpoint, 'technician', m.id, user.userId);
+      },
+      'resume-proof': (m) => {
+        if (!resume) return this.refuse(endpoint, 'bad-message', 'no resume in progress');
+        resume.prove(m.signature);
       },
     } satisfies { [K in TechnicianMessage['type']]: (m: Extract<TechnicianMessage, { type: K }>) => void };
 
@@ -152,6 +188,7 @@ export class Broker {
         }
       },
       onClose: () => {
+        resume?.cancel();
         const reg = tech.reg;
         if (!reg) return;
         if (reg.state === 'active') this.end(reg, 'technician', 'peer-disconnected');
@@ -192,6 +229,14 @@ export class Broker {
   private activate(reg: Registration): void {
     clearTimeout(reg.timer);
     reg.state = 'active';
+    const tech = reg.tech!;
+    // from here on the pairing owns both connections: relay, resume after a drop, grace period
+    reg.live = new LivePairing(
+      { customerId: reg.id, graceMs: this.opts.resumeGraceMs, store: this.resumeStore, log: this.opts.log, end: (by, reason) => this.end(reg, by, reason) },
+      reg.customer,
+      tech.endpoint,
+    );
+    this.resumeStore.create(reg.id, tech.user.userId).catch((err: unknown) => this.opts.log.error({ err }, 'recording resume state failed'));
     this.opts.limits.recordSuccess(reg.id);
     this.opts.log.info({ customerId: reg.id }, 'session authenticated');
     void reg.sessionId.then((sid) => this.opts.recorder.authenticated(sid)).catch((err: unknown) => this.opts.log.error({ err }, 'recording authentication failed'));
@@ -225,24 +270,21 @@ export class Broker {
     clearTimeout(reg.timer);
     this.registry.retire(reg.id);
     const tech = reg.tech;
-    if (tech) {
-      tech.reg = undefined;
-      if (reg.state === 'active') {
-        this.toTechnician(tech, { type: 'ended', by, reason });
-        tech.endpoint.close(CloseCode.normal, reason);
-      } else {
-        this.toTechnician(tech, { type: 'connect-failed', code: 'customer-left' });
-      }
+    if (tech) tech.reg = undefined;
+    if (reg.live) {
+      // an active session: each side that is attached hears why; resume keys are forgotten
+      reg.live.close(by, reason);
+    } else {
+      if (tech) this.toTechnician(tech, { type: 'connect-failed', code: 'customer-left' });
+      this.toCustomer(reg, { type: 'ended', by, reason });
+      reg.customer.close(CloseCode.normal, reason);
     }
-    this.toCustomer(reg, { type: 'ended', by, reason });
-    reg.customer.close(CloseCode.normal, reason);
     this.opts.log.info({ customerId: reg.id, by, reason }, 'session ended');
     void reg.sessionId.then((sid) => this.opts.recorder.ended(sid, `${by}:${reason}`)).catch((err: unknown) => this.opts.log.error({ err }, 'recording the end failed'));
   }
 
   private refuse(endpoint: Endpoint, code: 'bad-message' | 'already-registered' | 'terms-outdated', message: string): void {
-    endpoint.sendControl({ type: 'error', code, message });
-    if (code === 'bad-message') endpoint.close(CloseCode.policy, message);
+    refuse(endpoint, code, message);
   }
 
   private toCustomer(reg: Registration, msg: ToCustomer): void {

@@ -1,0 +1,164 @@
+import {
+  customerMessageSchema,
+  decodeJson,
+  technicianMessageSchema,
+  type CustomerMessage,
+  type EndReason,
+  type Role,
+  type TechnicianMessage,
+} from '@fernhilfe/protocol';
+import { CloseCode, type Endpoint, type EndpointHandlers } from '../relay/endpoint.js';
+import type { Logger } from '../logger.js';
+import { refuse } from './replies.js';
+import type { ResumeStore } from './resume-store.js';
+
+export type Party = Role | 'server';
+
+export interface LivePairingOptions {
+  customerId: string;
+  graceMs: number;
+  store: ResumeStore;
+  log: Logger;
+  /** ends the whole registration: retires the ID, records the end, then calls close() here */
+  end(by: Party, reason: EndReason): void;
+}
+
+interface Side {
+  /** undefined while the side's connection is lost */
+  endpoint: Endpoint | undefined;
+  /** the side sent its resume key: a lost connection waits for it for the grace period */
+  resumable: boolean;
+  graceTimer?: NodeJS.Timeout;
+}
+
+const other = (role: Role): Role => (role === 'customer' ? 'technician' : 'customer');
+const DETACHED: EndpointHandlers = { onControl: () => undefined, onPeer: () => undefined, onClose: () => undefined };
+
+/**
+ * An authenticated session on the server: relays PEER frames between the two sides, unread, and
+ * keeps the pairing when a side's connection drops (docs/protocol.md §8):
+ *
+ *   attached --connection closes--> lost (peer told `peer-connection-lost`, grace timer runs)
+ *   lost --resume proven--> attached (path + 1: `resumed` to it, `peer-reconnected` to the peer)
+ *   attached --resume proven (the old connection is half-open)--> attached, the old one is closed
+ *   lost --grace timer--> ended for both with `connection-lost`
+ *   lost, side never sent a resume key --> ended at once with `peer-disconnected` (as before issue 9)
+ *
+ * Frames for a lost side are dropped: its peer's retransmit buffer keeps them until it acknowledges.
+ */
+export class LivePairing {
+  private readonly sides: Record<Role, Side>;
+  private path = 0;
+  private closed = false;
+
+  constructor(
+    private readonly opts: LivePairingOptions,
+    customer: Endpoint,
+    technician: Endpoint,
+  ) {
+    this.sides = { customer: { endpoint: customer, resumable: false }, technician: { endpoint: technician, resumable: false } };
+    this.wire('customer', customer);
+    this.wire('technician', technician);
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** A connection that proved the side's resume key takes the side over. */
+  attach(role: Role, endpoint: Endpoint): void {
+    if (this.closed) return;
+    const side = this.sides[role];
+    const old = side.endpoint;
+    if (old) {
+      old.attach(DETACHED);
+      old.close(CloseCode.normal, 'replaced by a resumed connection');
+    }
+    clearTimeout(side.graceTimer);
+    side.endpoint = endpoint;
+    this.wire(role, endpoint);
+    this.path++;
+    const peer = this.sides[other(role)].endpoint;
+    this.opts.log.info({ customerId: this.opts.customerId, role, path: this.path, replaced: Boolean(old) }, 'connection resumed');
+    endpoint.sendControl({ type: 'resumed', path: this.path, peer: peer ? 'connected' : 'disconnected' });
+    peer?.sendControl({ type: 'peer-reconnected', path: this.path });
+  }
+
+  /** Called by the broker when the session ends: both attached sides hear why, then are closed. */
+  close(by: Party, reason: EndReason): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const side of Object.values(this.sides)) {
+      clearTimeout(side.graceTimer);
+      side.endpoint?.sendControl({ type: 'ended', by, reason });
+      side.endpoint?.close(CloseCode.normal, reason);
+    }
+    this.opts.store.end(this.opts.customerId, { by, reason }, this.opts.graceMs).catch((err: unknown) => this.opts.log.error({ err }, 'recording the end for resumes failed'));
+  }
+
+  private wire(role: Role, endpoint: Endpoint): void {
+    endpoint.attach({
+      onControl: (body) => this.onControl(role, endpoint, body),
+      onPeer: (body) => {
+        const to = this.sides[other(role)].endpoint;
+        if (!to) return;
+        to.sendPeer(body);
+        to.throttle(endpoint);
+      },
+      onClose: () => this.onClose(role, endpoint),
+    });
+  }
+
+  private onClose(role: Role, endpoint: Endpoint): void {
+    const side = this.sides[role];
+    if (this.closed || side.endpoint !== endpoint) return;
+    side.endpoint = undefined;
+    if (!side.resumable) return this.opts.end(role, 'peer-disconnected');
+    this.opts.log.info({ customerId: this.opts.customerId, role, graceMs: this.opts.graceMs }, 'connection lost, waiting for a resume');
+    this.sides[other(role)].endpoint?.sendControl({ type: 'peer-connection-lost' });
+    side.graceTimer = setTimeout(() => this.opts.end('server', 'connection-lost'), this.opts.graceMs);
+  }
+
+  private onControl(role: Role, endpoint: Endpoint, body: Uint8Array): void {
+    const msg = role === 'customer' ? decodeJson(customerMessageSchema, body) : decodeJson(technicianMessageSchema, body);
+    if (!msg.ok) return endpoint.reject(msg.error);
+    const m = msg.value;
+    switch (m.type) {
+      case 'end':
+        return this.opts.end(role, m.reason ?? (role === 'customer' ? 'ended-by-customer' : 'ended-by-technician'));
+      case 'resume-key':
+        return this.storeKey(role, endpoint, m.publicKey);
+      case 'register':
+        return refuse(endpoint, 'already-registered', 'this connection already has an ID');
+      case 'password-rotated':
+      case 'abort':
+        return; // nothing to abort or rotate in an active session
+      default:
+        return this.refuseInSession(endpoint, m);
+    }
+  }
+
+  private refuseInSession(endpoint: Endpoint, m: CustomerMessage | TechnicianMessage): void {
+    const why: Partial<Record<(CustomerMessage | TechnicianMessage)['type'], string>> = {
+      'auth-result': 'no handshake in progress',
+      connect: 'already connected to a customer',
+    };
+    refuse(endpoint, 'bad-message', why[m.type] ?? `${m.type} is not allowed in a session`);
+  }
+
+  private storeKey(role: Role, endpoint: Endpoint, publicKey: string): void {
+    const side = this.sides[role];
+    if (side.resumable) return refuse(endpoint, 'bad-message', 'the resume key is already set');
+    side.resumable = true;
+    this.opts.store.setKey(this.opts.customerId, role, publicKey).then(
+      (stored) => {
+        if (stored && side.endpoint === endpoint) endpoint.sendControl({ type: 'resume-ready', graceMs: this.opts.graceMs });
+        else if (!stored) side.resumable = false;
+      },
+      (err: unknown) => {
+        side.resumable = false;
+        this.opts.log.error({ err }, 'storing a resume key failed');
+      },
+    );
+  }
+}
