@@ -48,11 +48,13 @@ describe('a session survives network drops', () => {
     expect(techSeen.reconnected).toBe(3);
     // 2 connections at the start, one resume per cut side (a blocked attempt is refused by the proxy)
     expect(proxy.connections().filter((c) => controlMessages(c.endpointFrames()).some((m) => m.type === 'resume'))).toHaveLength(4);
-    // frames the server dropped while the peer was away went out again: the same seq twice on the wire
-    for (const side of ['customer', 'technician'] as const) {
+    // retransmission really happened: some frame went out twice on the wire (which side's frames were
+    // in flight at a cut depends on timing, so the count is over both sides)
+    const resent = (['customer', 'technician'] as const).map((side) => {
       const seqs = proxy.connections(side).flatMap((c) => c.endpointFrames().filter(isSealed).map(sealedSeq));
-      expect(seqs.length - new Set(seqs).size, `${side} frames sent again`).toBeGreaterThan(0);
-    }
+      return seqs.length - new Set(seqs).size;
+    });
+    expect(resent[0]! + resent[1]!, `frames sent again (customer, technician): ${resent.join(', ')}`).toBeGreaterThan(0);
     await roundTrip(techSession, custSession, 'still there');
 
     const ended = techSession.once('ended');
