@@ -2,9 +2,9 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCutProxy, type CutProxy } from '../support/cut-proxy.js';
 import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
-import { assertAppsBuilt, cspViolations, launchCustomerBrowser, launchTechnicianBrowser, openPage, poll, type WatchedPage } from './support/browser.js';
-import { canvasColours, closeTo, customerGetsCredentials, hex, technicianConnects, technicianSignsIn } from './support/flows.js';
-import { expectedAt, paint, PATTERN_A, PATTERN_B, startScreen, type QuadrantPattern, type XScreen } from './support/xvfb.js';
+import { assertAppsBuilt, cspViolations, launchCustomerBrowser, launchTechnicianBrowser, openPage, type WatchedPage } from './support/browser.js';
+import { customerGetsCredentials, expectCanvasPattern, technicianConnects, technicianSignsIn } from './support/flows.js';
+import { paint, PATTERN_A, PATTERN_B, startScreen, type QuadrantPattern, type XScreen } from './support/xvfb.js';
 
 /**
  * The console's connection drops in the middle of a session (a TCP proxy between the console and the
@@ -42,17 +42,8 @@ describe('the console survives a dropped connection', () => {
     expect(cspViolations(cust, tech), 'Content-Security-Policy violations').toEqual([]);
   });
 
-  async function expectPattern(pattern: QuadrantPattern, withinMs: number): Promise<void> {
-    const expected = expectedAt(pattern);
-    let last: Awaited<ReturnType<typeof canvasColours>> = null;
-    const r = await poll(async () => {
-      last = await canvasColours(tech.page, expected);
-      return last !== null && expected.every((e, i) => closeTo(last![i]!, e.rgb));
-    }, withinMs, 25);
-    const seen = last as Awaited<ReturnType<typeof canvasColours>>;
-    const report = expected.map((e, i) => `(${e.x},${e.y}) want ${hex(e.rgb)} got ${seen?.[i] ? hex(seen[i]) : 'nothing'}`).join('\n');
-    expect(r.ok, `pattern ${pattern.name} on the console canvas within ${withinMs} ms:\n${report}\nconsole log:\n${tech.log.join('\n')}`).toBe(true);
-  }
+  const expectPattern = (pattern: QuadrantPattern, withinMs: number) => expectCanvasPattern(tech, pattern, withinMs, [cust]);
+
 
   it('shows "reconnecting" while the connection is down, then the live picture again', async () => {
     const creds = await customerGetsCredentials(cust.page, srv.url);

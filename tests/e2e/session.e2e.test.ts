@@ -2,9 +2,9 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
-import { assertAppsBuilt, cspViolations, launchCustomerBrowser, launchTechnicianBrowser, openPage, poll, SCREENSHOTS, textOf, type WatchedPage } from './support/browser.js';
-import { canvasColours, closeTo, customerGetsCredentials, hex, technicianConnects, technicianSignsIn, type Credentials } from './support/flows.js';
-import { expectedAt, paint, PATTERN_A, PATTERN_B, startScreen, type QuadrantPattern, type XScreen } from './support/xvfb.js';
+import { assertAppsBuilt, cspViolations, launchCustomerBrowser, launchTechnicianBrowser, openPage, SCREENSHOTS, textOf, type WatchedPage } from './support/browser.js';
+import { customerGetsCredentials, expectCanvasPattern, technicianConnects, technicianSignsIn, type Credentials } from './support/flows.js';
+import { paint, PATTERN_A, PATTERN_B, startScreen, type QuadrantPattern, type XScreen } from './support/xvfb.js';
 
 /**
  * The whole product with nothing but browsers: the customer's page in a normal Chromium on a
@@ -53,18 +53,8 @@ describe('a support session between two browsers, with real pixels', () => {
     return got;
   }
 
-  async function expectPattern(pattern: QuadrantPattern, withinMs: number): Promise<number> {
-    const expected = expectedAt(pattern);
-    let last: Awaited<ReturnType<typeof canvasColours>> = null;
-    const r = await poll(async () => {
-      last = await canvasColours(tech.page, expected);
-      return last !== null && expected.every((e, i) => closeTo(last![i]!, e.rgb));
-    }, withinMs, 25);
-    const seen = last as Awaited<ReturnType<typeof canvasColours>>;
-    const report = expected.map((e, i) => `(${e.x},${e.y}) want ${hex(e.rgb)} got ${seen?.[i] ? hex(seen[i]) : 'nothing'}`).join('\n');
-    expect(r.ok, `pattern ${pattern.name} on the console canvas within ${withinMs} ms:\n${report}\nconsole log:\n${tech.log.join('\n')}\ncustomer log:\n${cust.log.join('\n')}`).toBe(true);
-    return r.ms;
-  }
+  const expectPattern = (pattern: QuadrantPattern, withinMs: number) => expectCanvasPattern(tech, pattern, withinMs, [cust]);
+
 
   it('shows the customer’s real X screen on the technician’s canvas, and each change within 2 s', async () => {
     await inSession();

@@ -1,4 +1,7 @@
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { poll, type WatchedPage } from './browser.js';
+import { expectedAt, type QuadrantPattern } from './xvfb.js';
 import type { Rgb } from '../../../packages/cli/src/bench/browser-x11.js';
 
 /**
@@ -48,3 +51,21 @@ export function closeTo(a: Rgb, b: Rgb, tolerance = 40): boolean {
 }
 
 export const hex = (c: Rgb): string => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+
+/**
+ * Waits until the console's canvas shows `pattern` (at every sample point, within the codec
+ * tolerance); fails with what each point showed instead. Returns how long it took.
+ */
+export async function expectCanvasPattern(tech: WatchedPage, pattern: QuadrantPattern, withinMs: number, others: WatchedPage[] = []): Promise<number> {
+  const expected = expectedAt(pattern);
+  let last: Rgb[] | null = null;
+  const r = await poll(async () => {
+    last = await canvasColours(tech.page, expected);
+    return last !== null && expected.every((e, i) => closeTo(last![i]!, e.rgb));
+  }, withinMs, 25);
+  const seen = last as Rgb[] | null;
+  const report = expected.map((e, i) => `(${e.x},${e.y}) want ${hex(e.rgb)} got ${seen?.[i] ? hex(seen[i]) : 'nothing'}`).join('\n');
+  const logs = [tech, ...others].map((p, i) => `${i === 0 ? 'console' : 'other page'} log:\n${p.log.join('\n')}`).join('\n');
+  expect(r.ok, `pattern ${pattern.name} on the console canvas within ${withinMs} ms:\n${report}\n${logs}`).toBe(true);
+  return r.ms;
+}
