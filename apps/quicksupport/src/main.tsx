@@ -7,7 +7,10 @@ import { initI18n } from './i18n/index.js';
 import { fetchBranding } from './server-api.js';
 import { SessionStore } from './session-store.js';
 import { BrandingContext, StoreContext } from './use-session.js';
-import './styles.css';
+import './styles/base.css';
+import './styles/controls.css';
+import './styles/credentials.css';
+import './styles/session.css';
 
 async function main(): Promise<void> {
   const root = document.getElementById('root');
