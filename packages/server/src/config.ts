@@ -33,6 +33,8 @@ const envSchema = z.object({
   MAX_CONNECTIONS_PER_IP: int(1, 1_000_000).default(200),
   /** how long an active session waits for an endpoint whose connection dropped to resume */
   RESUME_GRACE_MS: int(100, 600_000).default(30_000),
+  /** the server pings every connection this often and drops one that did not answer the last ping */
+  KEEPALIVE_MS: int(100, 600_000).default(20_000),
 });
 
 export type TrustProxy = boolean | number | string[];
@@ -50,6 +52,7 @@ export interface Config {
   backoffBaseMs: number;
   pairingTimeoutMs: number;
   maxConnectionsPerIp: number;
+  keepaliveMs: number;
   resumeGraceMs: number;
 }
 
@@ -113,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backoffBaseMs: e.BACKOFF_BASE_MS,
     pairingTimeoutMs: e.PAIRING_TIMEOUT_MS,
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+    keepaliveMs: e.KEEPALIVE_MS,
     resumeGraceMs: e.RESUME_GRACE_MS,
   };
 }

@@ -111,6 +111,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       return user ? { userId: user.id, displayName: user.displayName, company: user.company } : undefined;
     },
     maxConnectionsPerIp: config.maxConnectionsPerIp,
+    keepaliveMs: config.keepaliveMs,
   });
 
   const sweeper = setInterval(() => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../logger.js';
 import { getLogger } from '../logger.js';
 import type { Broker, Technician } from '../rendezvous/broker.js';
@@ -14,6 +14,8 @@ export interface WebSocketDeps {
   /** a single-use ticket from POST /api/auth/ws-ticket -> the signed-in technician */
   technicianForTicket(ticket: string): Promise<Technician | undefined>;
   maxConnectionsPerIp: number;
+  /** ping interval; a connection that did not answer the previous ping is dropped (a dead NAT entry, a lost laptop) */
+  keepaliveMs: number;
 }
 
 /** WebSocket messages may carry part of a frame; this only bounds one message's size. */
@@ -52,6 +54,7 @@ export function attachWebSockets(server: Server, deps: WebSocketDeps): { close()
       return refuse(socket, 404, 'Not Found');
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      wss.emit('connection', ws, req);
       perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
       ws.on('close', () => {
         const n = (perIp.get(ip) ?? 1) - 1;
@@ -65,9 +68,29 @@ export function attachWebSockets(server: Server, deps: WebSocketDeps): { close()
     });
   };
 
+  // WebSocket pings: browsers and `ws` answer them by themselves. A connection that stays silent for a
+  // whole interval is terminated, so the broker sees the drop (and a session's grace period starts).
+  const alive = new WeakSet<WebSocket>();
+  wss.on('connection', (ws) => {
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+  });
+  const keepalive = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, deps.keepaliveMs);
+  keepalive.unref();
+
   server.on('upgrade', onUpgrade);
   return {
     close() {
+      clearInterval(keepalive);
       server.off('upgrade', onUpgrade);
       for (const ws of wss.clients) ws.terminate();
       wss.close();

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { FrameKind, encodeFrame, encodeJson } from '@fernhilfe/protocol';
+import { WebSocket } from 'ws';
+import { startTestServer } from '../support/server.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A customer connection over `ws`; `autoPong: false` makes it a peer that has silently vanished. */
+async function register(url: string, termsVersion: string, autoPong: boolean) {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/customer`, { autoPong });
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const registered = new Promise((resolve) => ws.once('message', resolve));
+  ws.send(encodeFrame(FrameKind.control, encodeJson({ type: 'register', termsVersion, language: 'de', capabilities: [] })));
+  await registered;
+  return { ws, closed };
+}
+
+describe('keepalive', () => {
+  it('drops a connection that stops answering pings, and keeps one that answers', async () => {
+    await using srv = await startTestServer({ KEEPALIVE_MS: '150' });
+    const version = srv.terms().version;
+    const silent = await register(srv.url, version, false);
+    const healthy = await register(srv.url, version, true);
+    expect(srv.broker.liveRegistrations).toBe(2);
+
+    await Promise.race([silent.closed, sleep(2_000)]);
+    expect(silent.ws.readyState).toBe(WebSocket.CLOSED);
+    await sleep(500); // several more intervals: the answering one stays
+    expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
+    expect(srv.broker.liveRegistrations).toBe(1);
+    healthy.ws.close();
+  });
+});
