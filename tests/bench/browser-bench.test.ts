@@ -1,15 +1,13 @@
-import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, buildOnce, runNode } from '../support/processes.js';
 
 /**
  * `npm run bench:browser -- --smoke` (the compiled packages/cli/dist/bench/browser.js) runs end to
  * end: real server, Xvfb, two Chromiums, a shared screen. A benchmark is not a test: nothing here
  * looks at how fast anything was, only that the bench works and every row carries a number.
  */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BENCH = path.join(ROOT, 'packages/cli/dist/bench/browser.js');
 
 const METRIC_ROWS = [
@@ -24,21 +22,11 @@ const METRIC_ROWS = [
   /Xvfb \/ server CPU, moving/,
 ];
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BENCH, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => runNode(BENCH, args, { timeoutMs: 170_000 });
 
 describe('bench:browser --smoke', () => {
   beforeAll(() => {
-    execFileSync('npx', ['tsc', '-b'], { cwd: ROOT, stdio: 'inherit' });
+    buildOnce();
     for (const app of ['quicksupport', 'console']) {
       if (!existsSync(path.join(ROOT, 'apps', app, 'dist', 'index.html'))) throw new Error(`apps/${app} is not built: run \`npm run build\` first`);
     }

@@ -1,15 +1,12 @@
-import { execFileSync, spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI, buildOnce, runNode } from '../support/processes.js';
 
 /**
  * `fernhilfe bench session --smoke` runs end to end against the real server as a child process and
  * prints its table. A benchmark is not a test: nothing here looks at how fast anything was, only that
  * the bench works and every row carries a number.
  */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(ROOT, 'packages/cli/bin/fernhilfe.js');
+const BIN = CLI;
 
 const METRIC_ROWS = [
   /Session setup median/,
@@ -27,21 +24,11 @@ const METRIC_ROWS = [
   /Server RSS per idle customer/,
 ];
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => runNode(BIN, args, { timeoutMs: 230_000 });
 
 describe('bench session --smoke', () => {
   beforeAll(() => {
-    execFileSync('npx', ['tsc', '-b'], { cwd: ROOT, stdio: 'inherit' });
+    buildOnce();
   }, 300_000);
 
   it('runs against the real server, exits 0 and prints every metric with a number', async () => {

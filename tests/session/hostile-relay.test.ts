@@ -17,21 +17,8 @@ import {
   type HostileProxy,
   type Needle,
 } from '../support/hostile-proxy.js';
+import { sleep, within } from '../support/resume-kit.js';
 import { TECH_PASSWORD, nodeTransport, startTestServer, type TestServer } from '../support/server.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 type KeyLogEntry = { label: string; bytes: Buffer };
 function keyLogInto(into: KeyLogEntry[]) {

@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+/** Helpers for the session tests: sessions through a cut proxy, numbered streams, raw resume attempts, timing. */
 import { WebSocket } from 'ws';
 import type { SecureSession } from '@fernhilfe/client';
 import { FrameDecoder, FrameKind, LogicalChannel, encodeFrame, encodeJson } from '@fernhilfe/protocol';
