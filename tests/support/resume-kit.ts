@@ -1,11 +1,11 @@
-/** Helpers for the session tests: sessions through a cut proxy, numbered streams, raw resume attempts, timing. */
+import { expect } from 'vitest';
 import { WebSocket } from 'ws';
 import type { SecureSession } from '@fernhilfe/client';
 import { FrameDecoder, FrameKind, LogicalChannel, encodeFrame, encodeJson } from '@fernhilfe/protocol';
 import { controlMessages, type CutProxy, type Side } from './cut-proxy.js';
 import type { TestServer } from './server.js';
 
-/** Helpers for tests/session/resume.test.ts: sessions through a cut proxy, numbered streams, raw resume attempts. */
+/** Helpers for the session tests: sessions through a cut proxy, numbered streams, raw resume attempts, timing. */
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
