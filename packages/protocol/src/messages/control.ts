@@ -1,11 +1,12 @@
 import './zod-config.js';
 import { z } from 'zod';
+import { fileMessages } from './files.js';
+import { p2pMessages } from './p2p.js';
+import { remoteControlMessages } from './remote-control.js';
+import { screenMessages } from './screen.js';
 
-/**
- * End-to-end control messages (logical channel CONTROL inside the encrypted channel). The server
- * never sees these. Later features add their messages here, one schema each.
- */
-export const controlMessageSchema = z.discriminatedUnion('type', [
+/** Messages of the session itself: liveness, chat, the browser screen share, the end. */
+const sessionMessages = [
   z.strictObject({ type: z.literal('ping'), id: z.number().int().nonnegative(), t: z.number() }),
   z.strictObject({ type: z.literal('pong'), id: z.number().int().nonnegative(), t: z.number() }),
   z.strictObject({ type: z.literal('chat'), text: z.string().min(1).max(4000) }),
@@ -25,6 +26,19 @@ export const controlMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('video-stop') }),
   /** The sender ends the session; sent inside the channel so the peer knows the end is genuine. */
   z.strictObject({ type: z.literal('bye') }),
+] as const;
+
+/**
+ * End-to-end control messages (logical channel CONTROL inside the encrypted channel). The server
+ * never sees these. Each feature keeps its messages in its own file (screen.ts, remote-control.ts,
+ * files.ts, p2p.ts) as a tuple of strict object schemas tagged by `type`.
+ */
+export const controlMessageSchema = z.discriminatedUnion('type', [
+  ...sessionMessages,
+  ...screenMessages,
+  ...remoteControlMessages,
+  ...fileMessages,
+  ...p2pMessages,
 ]);
 export type ControlMessage = z.infer<typeof controlMessageSchema>;
 

@@ -1,5 +1,6 @@
 import './zod-config.js';
 import { z } from 'zod';
+import { reportMessageSchema } from './audit.js';
 import { capabilitySchema, customerIdSchema, endReasonSchema, languageSchema, resumePublicKeySchema, resumeSignatureSchema, termsVersionSchema } from './common.js';
 
 /** Customer endpoint -> server (CONTROL frames). */
@@ -23,5 +24,7 @@ export const customerMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('resume'), id: customerIdSchema, role: z.literal('customer') }),
   /** Ed25519 signature over the server's challenge (see resumeProofMessage). */
   z.strictObject({ type: z.literal('resume-proof'), signature: resumeSignatureSchema }),
+  /** A consent or transfer for the session's audit trail (audit.ts). */
+  reportMessageSchema,
 ]);
 export type CustomerMessage = z.infer<typeof customerMessageSchema>;

@@ -1,5 +1,6 @@
 import './zod-config.js';
 import { z } from 'zod';
+import { reportMessageSchema } from './audit.js';
 import { customerIdSchema, endReasonSchema, resumePublicKeySchema, resumeSignatureSchema } from './common.js';
 
 /** Technician endpoint -> server (CONTROL frames). */
@@ -13,5 +14,7 @@ export const technicianMessageSchema = z.discriminatedUnion('type', [
   /** First message of a new connection (fresh ticket, same account) that takes over the technician's side. */
   z.strictObject({ type: z.literal('resume'), id: customerIdSchema, role: z.literal('technician') }),
   z.strictObject({ type: z.literal('resume-proof'), signature: resumeSignatureSchema }),
+  /** A consent or transfer for the session's audit trail (audit.ts). */
+  reportMessageSchema,
 ]);
 export type TechnicianMessage = z.infer<typeof technicianMessageSchema>;

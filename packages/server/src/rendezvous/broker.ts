@@ -6,6 +6,8 @@ import {
   randomNonce,
   type CustomerMessage,
   type EndReason,
+  type Role,
+  type SessionReport,
   type TechnicianMessage,
   type ToCustomer,
   type ToTechnician,
@@ -26,6 +28,10 @@ export interface SessionRecorder {
   failedAttempt(sessionId: string): Promise<void>;
   authenticated(sessionId: string): Promise<void>;
   ended(sessionId: string, reason: string): Promise<void>;
+  /** the customer made a new password after failed attempts */
+  passwordRotated(sessionId: string): Promise<void>;
+  /** an endpoint reported a consent or a file transfer (messages/audit.ts) */
+  reported(sessionId: string, by: Role, report: SessionReport): Promise<void>;
 }
 
 export interface Technician {
@@ -113,8 +119,11 @@ export class Broker {
         else this.failAttempt(reg, 'wrong-credentials');
       },
       'password-rotated': () => {
-        if (reg) this.opts.log.info({ customerId: reg.id }, 'customer rotated its password after failed attempts');
+        if (!reg) return;
+        this.opts.log.info({ customerId: reg.id }, 'customer rotated its password after failed attempts');
+        this.record(reg, (sid) => this.opts.recorder.passwordRotated(sid), 'a password rotation');
       },
+      report: () => this.refuse(endpoint, 'bad-message', 'reports belong to an active session'),
       end: (m) => {
         if (reg) this.end(reg, 'customer', m.reason ?? 'ended-by-customer');
         else endpoint.close(CloseCode.normal, 'ended');
@@ -163,6 +172,7 @@ export class Broker {
         endpoint.close(CloseCode.normal, 'ended');
       },
       'resume-key': () => this.refuse(endpoint, 'bad-message', 'no session on this connection'),
+      report: () => this.refuse(endpoint, 'bad-message', 'reports belong to an active session'),
       // a fresh ticket of the same account takes the technician's side of a session back
       resume: (m) => {
         if (tech.reg || resume) return this.refuse(endpoint, 'bad-message', 'resume must be the first message');
@@ -195,6 +205,11 @@ export class Broker {
         else this.failAttempt(reg, undefined, 'technician-left');
       },
     });
+  }
+
+  /** Runs a recorder call once the session row exists; a failure is logged, never thrown at a connection. */
+  private record(reg: Registration, call: (sessionId: string) => Promise<void>, what: string): void {
+    reg.sessionId.then(call).catch((err: unknown) => this.opts.log.error({ err }, `recording ${what} failed`));
   }
 
   /** Ends every session, e.g. on shutdown. */
@@ -232,7 +247,14 @@ export class Broker {
     const tech = reg.tech!;
     // from here on the pairing owns both connections: relay, resume after a drop, grace period
     reg.live = new LivePairing(
-      { customerId: reg.id, graceMs: this.opts.resumeGraceMs, store: this.resumeStore, log: this.opts.log, end: (by, reason) => this.end(reg, by, reason) },
+      {
+        customerId: reg.id,
+        graceMs: this.opts.resumeGraceMs,
+        store: this.resumeStore,
+        log: this.opts.log,
+        end: (by, reason) => this.end(reg, by, reason),
+        report: (by, report) => this.record(reg, (sid) => this.opts.recorder.reported(sid, by, report), 'a report'),
+      },
       reg.customer,
       tech.endpoint,
     );

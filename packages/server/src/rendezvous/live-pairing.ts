@@ -5,6 +5,7 @@ import {
   type CustomerMessage,
   type EndReason,
   type Role,
+  type SessionReport,
   type TechnicianMessage,
 } from '@fernhilfe/protocol';
 import { CloseCode, type Endpoint, type EndpointHandlers } from '../relay/endpoint.js';
@@ -21,6 +22,8 @@ export interface LivePairingOptions {
   log: Logger;
   /** ends the whole registration: retires the ID, records the end, then calls close() here */
   end(by: Party, reason: EndReason): void;
+  /** an endpoint's report for the audit trail (consents, transfers); the broker records it */
+  report(by: Role, report: SessionReport): void;
 }
 
 interface Side {
@@ -128,6 +131,8 @@ export class LivePairing {
         return this.opts.end(role, m.reason ?? (role === 'customer' ? 'ended-by-customer' : 'ended-by-technician'));
       case 'resume-key':
         return this.storeKey(role, endpoint, m.publicKey);
+      case 'report':
+        return this.opts.report(role, m.report);
       case 'register':
         return refuse(endpoint, 'already-registered', 'this connection already has an ID');
       case 'password-rotated':
