@@ -13,6 +13,21 @@ command -v python3 >/dev/null 2>&1 && command -v make >/dev/null 2>&1 && command
 # browser tests (tests/e2e, bench:browser): Debian's Chromium driven by playwright-core, the customer's screen on Xvfb
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
+# native agent (tests/agent, bench:agent): x264 through ffmpeg, keyboard layouts, X tools, strace for "leaves nothing behind"
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+command -v setxkbmap >/dev/null 2>&1 && command -v xkbcomp >/dev/null 2>&1 || need+=(x11-xkb-utils)
+command -v xdotool >/dev/null 2>&1 || need+=(xdotool)
+command -v xterm >/dev/null 2>&1 || need+=(xterm)
+command -v xclip >/dev/null 2>&1 || need+=(xclip)
+command -v xwd >/dev/null 2>&1 || need+=(x11-apps)
+command -v strace >/dev/null 2>&1 || need+=(strace)
+[ -d /usr/share/X11/xkb/symbols ] || need+=(xkb-data)
+# the baseline of `npm run bench` (issue 7): x11vnc + noVNC
+command -v x11vnc >/dev/null 2>&1 || need+=(x11vnc)
+# several nodes and peer-to-peer (issue 8): Redis, coturn, network namespaces
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v turnserver >/dev/null 2>&1 || need+=(coturn)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
 if ((${#need[@]})); then
   log "installing Debian packages: ${need[*]}"
   sudo=""
