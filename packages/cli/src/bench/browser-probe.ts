@@ -10,8 +10,11 @@ import type { Rgb } from './browser-x11.js';
  * - a probe: "tell me the wall-clock time of the first draw after which the canvas shows colour C
  *   at point P", checked right after each draw, so latency is measured to the draw, not to a poll.
  * Kept as page-side source text: this package is compiled without the DOM library.
+ *
+ * `webSockets: false` leaves WebSocket alone (noVNC refuses a WebSocket subclass; its bytes are
+ * counted at its proxy instead).
  */
-export const PAGE_COUNTERS = `(() => {
+export const pageCounters = (opts: { webSockets: boolean }): string => `(() => {
   const s = { frames: 0, bytesIn: 0, bytesOut: 0, codec: '', probe: null, seen: [] };
   Object.defineProperty(window, '__fhBench', { value: s });
   const size = (d) => (d == null ? 0 : d.byteLength ?? d.size ?? d.length ?? 0);
@@ -33,7 +36,7 @@ export const PAGE_COUNTERS = `(() => {
     return result;
   };
   const WS = window.WebSocket;
-  window.WebSocket = class extends WS {
+  if (${opts.webSockets}) window.WebSocket = class extends WS {
     constructor(...a) {
       super(...a);
       this.addEventListener('message', (e) => { s.bytesIn += size(e.data); });
@@ -51,6 +54,7 @@ export const PAGE_COUNTERS = `(() => {
     };
   }
 })();`;
+export const PAGE_COUNTERS = pageCounters({ webSockets: true });
 
 export interface Counters {
   frames: number;

@@ -19,7 +19,7 @@ export interface Rect {
 /** #rrggbb -> [r, g, b] */
 export type Rgb = readonly [number, number, number];
 
-const OP = { createGC: 55, changeGC: 56, polyFillRectangle: 70, getInputFocus: 43, freeGC: 60 } as const;
+const OP = { configureWindow: 12, createGC: 55, changeGC: 56, polyFillRectangle: 70, getInputFocus: 43, freeGC: 60 } as const;
 const GC_FOREGROUND = 0x4;
 /** PolyFillRectangle takes at most this many rectangles per request here (keeps requests small) */
 const RECTS_PER_REQUEST = 1000;
@@ -80,6 +80,18 @@ export class XPainter {
   async paint(areas: Array<{ color: Rgb; rects: Rect[] }>): Promise<void> {
     for (const a of areas) this.queueFill(a.color, a.rects);
     await this.sync();
+  }
+
+  /** Moves a top-level window (no window manager on Xvfb: ConfigureWindow acts at once). */
+  moveWindow(window: number, x: number, y: number): void {
+    const CW_X = 0x1;
+    const CW_Y = 0x2;
+    const body = Buffer.alloc(16);
+    body.writeUInt32LE(window, 0);
+    body.writeUInt16LE(CW_X | CW_Y, 4);
+    body.writeInt32LE(clamp16(x), 8);
+    body.writeInt32LE(clamp16(y), 12);
+    this.requestRaw(OP.configureWindow, 0, body);
   }
 
   /** A round trip: every request sent before has been carried out when this resolves. */

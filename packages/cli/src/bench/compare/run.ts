@@ -1,0 +1,112 @@
+import { launchHeadless } from '../browser-launch.js';
+import { XPainter } from '../browser-x11.js';
+import { startXvfb } from '../browser-xvfb.js';
+import type { Summary } from '../stats.js';
+import { FernhilfeStack } from './fernhilfe.js';
+import { measureLatency, measureTraffic, sleep, type Traffic } from './measure.js';
+import { psnrAgainstScreen } from './quality.js';
+import type { Stack } from './stack.js';
+import { NoVncStack } from './vnc.js';
+import { workloads, type Workload } from './workloads.js';
+
+export interface ComparePlan {
+  smoke: boolean;
+  /** workload running before anything is measured */
+  warmupMs: number;
+  measureMs: number;
+  latencySamples: number;
+  /** how long the screen is held still before the picture-quality sample */
+  settleMs: number;
+}
+
+export function comparePlan(smoke: boolean): ComparePlan {
+  return smoke
+    ? { smoke, warmupMs: 500, measureMs: 1_500, latencySamples: 3, settleMs: 800 }
+    : { smoke, warmupMs: 2_000, measureMs: 15_000, latencySamples: 30, settleMs: 1_500 };
+}
+
+export interface StackResult {
+  stack: Stack['name'];
+  firstFrameMs: number;
+  traffic: Traffic;
+  latency: Summary & { asked: number };
+  /** PSNR of the viewer's canvas against the X screen, screen held still, dB */
+  psnr: number;
+}
+
+export interface WorkloadResult {
+  workload: Workload['name'];
+  title: string;
+  /** screen changes per second the workload made while measured */
+  changesPerSecond: number;
+  results: StackResult[];
+}
+
+export interface CompareResults {
+  chromium: string;
+  stacks: Array<{ name: string; description: string }>;
+  workloads: WorkloadResult[];
+}
+
+const progress = (s: string) => process.stderr.write(`bench: ${s}\n`);
+
+/**
+ * One Xvfb at 1920x1080; for each workload, both stacks in turn against the same running screen:
+ * connect (time to first picture), measure frames, bytes and CPU, glass-to-glass latency, then
+ * hold the screen still and compare the viewer's picture with the X screen. Everything started
+ * here is stopped before this returns or throws.
+ */
+export async function runCompare(plan: ComparePlan): Promise<CompareResults> {
+  const closers: Array<() => Promise<unknown>> = [];
+  try {
+    progress('starting Xvfb, the Fernhilfe server, x11vnc + proxy, headless Chromium');
+    const xvfb = await startXvfb({ width: 1920, height: 1080 });
+    closers.push(() => xvfb.stop());
+    const painter = await XPainter.open(xvfb.display);
+    closers.push(async () => painter.close());
+    const browser = await launchHeadless();
+    closers.push(() => browser.close());
+    const fernhilfe = await FernhilfeStack.start(xvfb.name, browser);
+    closers.push(() => fernhilfe.stop());
+    const novnc = await NoVncStack.start(xvfb.name, browser);
+    closers.push(() => novnc.stop());
+    const stacks: Stack[] = [fernhilfe, novnc];
+
+    const out: WorkloadResult[] = [];
+    for (const w of workloads({ display: xvfb.name, painter })) {
+      progress(`${w.title}`);
+      await w.start();
+      try {
+        const results: StackResult[] = [];
+        const changes0 = w.changes;
+        const t0 = performance.now();
+        for (const stack of stacks) results.push(await measureStack(stack, w, painter, xvfb.name, plan));
+        out.push({ workload: w.name, title: w.title, changesPerSecond: ((w.changes - changes0) / (performance.now() - t0)) * 1000, results });
+      } finally {
+        await w.stop();
+      }
+    }
+    return { chromium: browser.version(), stacks: stacks.map((s) => ({ name: s.name, description: s.description })), workloads: out };
+  } finally {
+    for (const close of closers.reverse()) await close().catch((err: unknown) => progress(`cleanup: ${String(err)}`));
+  }
+}
+
+async function measureStack(stack: Stack, w: Workload, painter: XPainter, display: string, plan: ComparePlan): Promise<StackResult> {
+  progress(`  ${stack.name}: connect`);
+  const c = await stack.connect();
+  try {
+    await sleep(plan.warmupMs);
+    progress(`  ${stack.name}: ${plan.measureMs / 1000} s of frames, bytes, CPU`);
+    const traffic = await measureTraffic(c, plan.measureMs);
+    progress(`  ${stack.name}: ${plan.latencySamples} latency markers`);
+    const latency = await measureLatency(c.page, painter, plan.latencySamples);
+    await w.freeze();
+    await sleep(plan.settleMs);
+    const psnr = await psnrAgainstScreen(c.page, display);
+    w.thaw();
+    return { stack: stack.name, firstFrameMs: c.firstFrameMs, traffic, latency, psnr };
+  } finally {
+    await c.close();
+  }
+}
