@@ -4,7 +4,7 @@ import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../
 import { HttpSession } from './http-session.js';
 
 /** The only /api/ routes that answer without a session. Keep it this short. */
-const PUBLIC = ['GET /api/terms', 'GET /api/branding', 'POST /api/auth/login', 'POST /api/setup'];
+const PUBLIC = ['GET /api/terms', 'GET /api/branding', 'POST /api/auth/login', 'POST /api/setup', 'GET /api/agent/info'];
 /** Public and state-changing: they check the Origin header instead of a CSRF token. */
 const ORIGIN_CHECKED = ['POST /api/auth/login', 'POST /api/setup'];
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -1,0 +1,47 @@
+// @ts-check
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+
+/**
+ * The signature format lives in packages/server/src/agent-download/signature.ts (the server and
+ * `fernhilfe verify` use it too). It is compiled here on the fly, so building the agent does not
+ * depend on the rest of the TypeScript being built.
+ * @param {string} root
+ * @returns {Promise<typeof import('../../server/src/agent-download/signature.js')>}
+ */
+async function signatureModule(root) {
+  const out = await esbuild.build({
+    entryPoints: [path.join(root, 'packages/server/src/agent-download/signature.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = out.outputFiles[0]?.text ?? '';
+  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+}
+
+/**
+ * Signs `file` with the operator's key (FERNHILFE_SIGNING_KEY: a PKCS#8 PEM or a hex seed file)
+ * and writes `file.sig` for the download name `name`; checks the signature it just made.
+ * @param {{ root: string, file: string, name: string, keyFile: string }} o
+ */
+export async function signBuild(o) {
+  const sig = await signatureModule(o.root);
+  let keyText;
+  try {
+    keyText = readFileSync(o.keyFile, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read the signing key ${o.keyFile} (${/** @type {NodeJS.ErrnoException} */ (err).code ?? err})`);
+  }
+  const key = sig.parseSigningKey(keyText);
+  const bytes = readFileSync(o.file);
+  const signature = sig.signAgent(bytes, o.name, key);
+  const check = sig.verifyAgent(bytes, signature, sig.publicKeyFromRaw(signature.publicKey));
+  if (!check.ok) throw new Error(`the signature just made does not verify: ${check.message}`);
+  writeFileSync(`${o.file}.sig`, sig.formatSignature(signature), { mode: 0o644 });
+  return { keyId: signature.keyId, sha256: signature.sha256, publicKey: Buffer.from(signature.publicKey).toString('base64') };
+}

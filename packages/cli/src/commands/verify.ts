@@ -1,0 +1,110 @@
+import type { KeyObject } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { agentInfoSchema, keyIdOf, parsePublicKey, parseSignature, SignatureError, verifyAgent } from '@fernhilfe/server/agent-download/public';
+
+/** `fernhilfe verify` exit codes (docs/agent-build.md). */
+export const VerifyExit = {
+  /** the file is exactly what the trusted key signed */
+  ok: 0,
+  /** the file was changed, or signed by someone else: do not run it */
+  invalid: 1,
+  /** nothing was checked: a file, the signature or the key is missing or unreadable, or the options are wrong */
+  cannotCheck: 2,
+  /** nothing was checked: the server's public key could not be fetched */
+  serverUnreachable: 3,
+} as const;
+
+export interface VerifyOptions {
+  file: string;
+  /** default: FILE.sig */
+  sig?: string;
+  /** the trusted public key (PEM, hex or base64), or a file holding it */
+  key?: string;
+  /** fetch the trusted public key from this server's /api/agent/info */
+  server?: string;
+  out: (line: string) => void;
+  fetch?: typeof fetch;
+}
+
+class CannotCheck extends Error {
+  constructor(
+    message: string,
+    readonly code: number = VerifyExit.cannotCheck,
+  ) {
+    super(message);
+  }
+}
+
+/** Checks a downloaded QuickSupport program against its detached signature; returns the exit code. */
+export async function verifyCommand(o: VerifyOptions): Promise<number> {
+  try {
+    if (Boolean(o.key) === Boolean(o.server)) {
+      throw new CannotCheck('say which key to trust: --key PUBLIC-KEY (from your support company) or --server URL (the key that server publishes), one of them.');
+    }
+    const bytes = readOrFail(o.file, 'the file to check');
+    const sigPath = o.sig ?? `${o.file}.sig`;
+    const sig = parseSignature(readOrFail(sigPath, 'the signature file').toString('utf8'));
+    const trusted = o.key ? keyFromOption(o.key) : await keyFromServer(o.server ?? '', o.out, o.fetch ?? fetch);
+    const result = verifyAgent(bytes, sig, trusted);
+    const name = path.basename(o.file);
+    if (!result.ok) {
+      o.out(`NOT VALID: ${name}: ${result.message}.`);
+      o.out('Do not run this file. / Diese Datei nicht ausführen: sie ist nicht die signierte Datei.');
+      return VerifyExit.invalid;
+    }
+    o.out(`OK: ${name} is exactly the file signed with the key ${result.keyId} (SHA-256 ${sig.sha256}).`);
+    o.out('OK: Die Datei ist unverändert und mit dem vertrauten Schlüssel signiert.');
+    return VerifyExit.ok;
+  } catch (err) {
+    if (err instanceof CannotCheck) {
+      o.out(`CANNOT CHECK: ${err.message}`);
+      return err.code;
+    }
+    if (err instanceof SignatureError) {
+      o.out(`CANNOT CHECK: ${err.message}`);
+      return VerifyExit.cannotCheck;
+    }
+    throw err;
+  }
+}
+
+function readOrFail(file: string, what: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CannotCheck(code === 'ENOENT' ? `${what} ${file} does not exist.` : `${what} ${file} cannot be read (${code ?? 'error'}).`);
+  }
+}
+
+function keyFromOption(value: string): KeyObject {
+  const text = existsSync(value) ? readOrFail(value, 'the key file').toString('utf8') : value;
+  return parsePublicKey(text);
+}
+
+async function keyFromServer(server: string, out: (line: string) => void, fetchFn: typeof fetch): Promise<KeyObject> {
+  let url: URL;
+  try {
+    url = new URL('/api/agent/info', server);
+  } catch {
+    throw new CannotCheck(`"${server}" is not a server address (e.g. https://support.example.com).`);
+  }
+  if (url.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+    out(`WARNING: ${url.origin} is not HTTPS: someone on the network could have swapped the key. Prefer --key or an https:// address.`);
+  }
+  let body: unknown;
+  try {
+    const res = await fetchFn(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    body = await res.json();
+  } catch (err) {
+    throw new CannotCheck(`could not get the public key from ${url.origin} (${err instanceof Error ? err.message : String(err)}).`, VerifyExit.serverUnreachable);
+  }
+  const info = agentInfoSchema.safeParse(body);
+  if (!info.success) throw new CannotCheck(`${url.origin} did not answer with agent information (is it a Fernhilfe server?).`, VerifyExit.serverUnreachable);
+  if (!info.data.publicKey) throw new CannotCheck(`${url.origin} publishes no signing key for the QuickSupport program.`, VerifyExit.serverUnreachable);
+  const key = parsePublicKey(info.data.publicKey);
+  out(`Using the public key ${keyIdOf(key)} published by ${url.origin}.`);
+  return key;
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// @ts-check
+// `npm run build:agent [-- --server https://support.example.com]`: the QuickSupport agent as one
+// signed file for linux-x64 (docs/agent-build.md). Helpers: packages/agent/build/.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { agentEntry, bundleAgent } from '../packages/agent/build/bundle.mjs';
+import { measureStartup } from '../packages/agent/build/measure.mjs';
+import { makeSea } from '../packages/agent/build/sea.mjs';
+import { signBuild } from '../packages/agent/build/sign.mjs';
+
+const ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+const FILE = 'fernhilfe-quicksupport-linux-x64';
+
+const usage = `Usage: npm run build:agent -- [--server URL] [--out DIR] [--node PATH] [--no-strip] [--unsigned] [--measure]
+  --server URL     the operator's server, built into the program (the agent also takes --server at run time)
+  --out DIR        where to write ${FILE} and ${FILE}.sig (default: dist/agent)
+  --node PATH      the Node 20+ binary (linux-x64) to build on (default: the one running this)
+  --no-strip       keep Node's debug symbols (about 12 MB more)
+  --unsigned       skip signing (for development only: the server will not offer an unsigned build)
+  --measure        afterwards, start the program with --help a few times and print its start-up time
+  --entry FILE     bundle another entry than packages/agent/src/main.ts (development)
+  --bundle-only    write only the one-file bundle fernhilfe-quicksupport.cjs (runs with \`node\`), no executable
+The signing key comes from FERNHILFE_SIGNING_KEY (a PKCS#8 PEM or a hex seed file);
+create one with \`npx fernhilfe agent-key generate --out FILE\`.`;
+
+/** @param {string} msg */
+function fail(msg) {
+  process.stderr.write(`build:agent: ${msg}\n`);
+  process.exit(1);
+}
+
+/** @param {string | undefined} value */
+function checkServer(value) {
+  if (value === undefined) return undefined;
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail(`--server "${value}" is not a URL (e.g. https://support.example.com)`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(`--server must be an https:// (or http://) URL, not ${url.protocol}`);
+  if (url.username || url.password || url.search || url.hash) fail('--server must not hold a user name, password, query or fragment');
+  if (url.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+    process.stderr.write(`build:agent: warning: ${url.origin} is plain HTTP; customers' agents will talk to it unencrypted at the transport level\n`);
+  }
+  return url.href.replace(/\/$/, '');
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      server: { type: 'string' },
+      out: { type: 'string' },
+      node: { type: 'string' },
+      'no-strip': { type: 'boolean' },
+      unsigned: { type: 'boolean' },
+      measure: { type: 'boolean' },
+      entry: { type: 'string' },
+      'bundle-only': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return void process.stdout.write(`${usage}\n`);
+  if (process.platform !== 'linux' || (process.arch !== 'x64' && !values.node)) fail(`builds the linux-x64 program on linux-x64 (this is ${process.platform}-${process.arch})`);
+  const serverUrl = checkServer(values.server);
+  const keyFile = process.env.FERNHILFE_SIGNING_KEY;
+  if (!keyFile && !values.unsigned && !values['bundle-only']) fail('FERNHILFE_SIGNING_KEY is not set (path to the signing key; `npx fernhilfe agent-key generate --out FILE` makes one), or pass --unsigned');
+
+  const outDir = path.resolve(values.out ?? path.join(ROOT, 'dist/agent'));
+  const version = JSON.parse(readFileSync(path.join(ROOT, 'packages/agent/package.json'), 'utf8')).version;
+  const entry = values.entry ? { file: path.resolve(values.entry), placeholder: false } : agentEntry(ROOT);
+  if (entry.placeholder) process.stderr.write('build:agent: warning: packages/agent/src/main.ts does not exist yet; building the placeholder entry\n');
+
+  const t0 = performance.now();
+  const work = mkdtempSync(path.join(tmpdir(), 'fernhilfe-agent-build-'));
+  try {
+    const bundleFile = path.join(work, 'agent.cjs');
+    const bundled = await bundleAgent({ root: ROOT, entry: entry.file, outFile: bundleFile, serverUrl, version });
+    const t1 = performance.now();
+    if (values['bundle-only']) {
+      mkdirSync(outDir, { recursive: true });
+      copyFileSync(bundleFile, path.join(outDir, 'fernhilfe-quicksupport.cjs'));
+      process.stdout.write(`built ${path.join(outDir, 'fernhilfe-quicksupport.cjs')} (${bundled.inputs} modules, ${bundled.assets.length} page files embedded)\n`);
+      return;
+    }
+
+    mkdirSync(outDir, { recursive: true });
+    const tmpOut = path.join(outDir, `.${FILE}.partial`);
+    const sea = await makeSea({ bundleFile, outFile: tmpOut, workDir: work, node: values.node ?? process.execPath, strip: !values['no-strip'] });
+    const t2 = performance.now();
+
+    const signed = values.unsigned ? undefined : await signBuild({ root: ROOT, file: tmpOut, name: FILE, keyFile: /** @type {string} */ (keyFile) });
+    const t3 = performance.now();
+    const out = path.join(outDir, FILE);
+    rmSync(`${out}.sig`, { force: true });
+    if (signed) renameSync(`${tmpOut}.sig`, `${out}.sig`);
+    renameSync(tmpOut, out);
+
+    const mb = (/** @type {number} */ n) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+    const s = (/** @type {number} */ ms) => `${(ms / 1000).toFixed(1)} s`;
+    process.stdout.write(
+      [
+        `built ${out}`,
+        `  size        ${mb(statSync(out).size)} (Node ${sea.nodeVersion}${sea.stripped ? ', symbols stripped' : ''}; bundle ${mb(statSync(bundleFile).size)} from ${bundled.inputs} modules, ${bundled.assets.length} page files embedded)`,
+        `  server      ${serverUrl ?? '(none built in: the agent needs --server URL)'}`,
+        `  entry       ${path.relative(ROOT, entry.file)}`,
+        signed ? `  signature   ${out}.sig (key ${signed.keyId}, public key ${signed.publicKey})` : '  signature   NONE (--unsigned)',
+        signed ? `  sha256      ${signed.sha256}` : '',
+        `  time        ${s(t3 - t0)} (bundle ${s(t1 - t0)}, executable ${s(t2 - t1)}, sign ${s(t3 - t2)})`,
+        '',
+      ].filter((l, i, a) => l !== '' || i === a.length - 1).join('\n'),
+    );
+    if (values.measure) process.stdout.write(`  start-up    ${measureStartup(out)}\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => fail(err instanceof Error ? err.message : String(err)));

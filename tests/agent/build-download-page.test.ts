@@ -1,0 +1,91 @@
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { formatSignature, signAgent } from '@fernhilfe/server/agent-download/public';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, textOf, type WatchedPage } from '../e2e/support/browser.js';
+import { customerGetsCredentials } from '../e2e/support/flows.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { AGENT_FILE } from './build-fixture.js';
+
+/**
+ * The QuickSupport page offers the signed program, with size and fingerprint, only when the server
+ * verified it. A small random file stands in for the program (the server does not care what it is).
+ */
+describe('the QuickSupport page offers the signed QuickSupport program', () => {
+  let browser: Browser;
+  const dirs: string[] = [];
+  const servers: TestServer[] = [];
+  const pages: WatchedPage[] = [];
+
+  beforeAll(async () => {
+    assertAppsBuilt();
+    browser = await launchTechnicianBrowser();
+  });
+  afterEach(() => expect(cspViolations(...pages.splice(0))).toEqual([]));
+  afterAll(async () => {
+    await browser?.close();
+    for (const s of servers) await s.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  async function serverWithProgram(bytes: Buffer, opts: { tamper?: boolean } = {}) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-agent-page-'));
+    dirs.push(dir);
+    const key = generateKeyPairSync('ed25519').privateKey;
+    writeFileSync(path.join(dir, `${AGENT_FILE}.sig`), formatSignature(signAgent(bytes, AGENT_FILE, key)));
+    const served = Buffer.from(bytes);
+    if (opts.tamper) served[7] = served[7]! ^ 0xff;
+    writeFileSync(path.join(dir, AGENT_FILE), served);
+    const srv = await startTestServer({ AGENT_DIR: dir });
+    servers.push(srv);
+    return srv;
+  }
+
+  async function customerPage(srv: TestServer, locale: string) {
+    const p = await openPage(browser, `customer-${locale}`, { locale });
+    pages.push(p);
+    const info = p.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/agent/info', { timeout: 15_000 });
+    await customerGetsCredentials(p.page, srv.url);
+    return { ...p, info };
+  }
+
+  it('shows the download link with its size and SHA-256 fingerprint, and the link gives the program', async () => {
+    const bytes = randomBytes(2_600_000);
+    const srv = await serverWithProgram(bytes);
+    const p = await customerPage(srv, 'en-US');
+    await p.page.getByTestId('agent-download').waitFor({ state: 'visible', timeout: 10_000 });
+
+    expect(await textOf(p.page, 'agent-download-link')).toBe('Download the QuickSupport program for remote control (Linux)');
+    expect(await textOf(p.page, 'agent-download-size')).toBe('about 3 MB');
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    expect((await textOf(p.page, 'agent-download-sha256')).replace(/ /g, '')).toBe(sha);
+
+    const [download] = await Promise.all([p.page.waitForEvent('download'), p.page.getByTestId('agent-download-link').click()]);
+    expect(download.suggestedFilename()).toBe(AGENT_FILE);
+    const saved = path.join(dirs[0]!, 'downloaded');
+    await download.saveAs(saved);
+    expect(createHash('sha256').update(readFileSync(saved)).digest('hex')).toBe(sha);
+  });
+
+  it('says it in German too', async () => {
+    const srv = await serverWithProgram(randomBytes(1_200_000));
+    const p = await customerPage(srv, 'de-DE');
+    await p.page.getByTestId('agent-download').waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await textOf(p.page, 'agent-download-link')).toBe('QuickSupport-Programm für die Fernsteuerung herunterladen (Linux)');
+    expect(await textOf(p.page, 'agent-download-size')).toBe('etwa 1 MB');
+  });
+
+  it('offers nothing when the signature does not verify', async () => {
+    const srv = await serverWithProgram(randomBytes(500_000), { tamper: true });
+    const p = await customerPage(srv, 'en-US');
+    // the page asks the server, gets available: false, and renders no offer
+    expect(await (await p.info).json()).toMatchObject({ available: false, downloadUrl: null });
+    await p.page.getByTestId('scam-guard').waitFor({ state: 'visible' });
+    await p.page.waitForTimeout(300);
+    expect(await p.page.getByTestId('agent-download').count()).toBe(0);
+    expect(await p.page.locator('body').innerText()).not.toContain('QuickSupport program');
+  });
+});
