@@ -2,6 +2,7 @@ import { CustomerEndpoint, webSocketTransport, type WebSocketLike } from '@fernh
 import { LogicalChannel } from '@fernhilfe/protocol';
 import { currentLanguage } from './i18n/index.js';
 import { ScreenSender } from './media/screen-sender.js';
+import { startBrowserDirectPath } from './p2p/direct-path.js';
 import { fetchTerms } from './server-api.js';
 import type { StoreDeps } from './session-store.js';
 
@@ -23,6 +24,7 @@ export function browserDeps(): StoreDeps {
         sendControl: (message) => session.sendControl(message),
         sendVideo: (bytes) => session.sendData(LogicalChannel.video, bytes),
       }),
+    startDirectPath: (session) => startBrowserDirectPath(session, () => undefined),
     language: () => currentLanguage(),
     secureContext: () => window.isSecureContext,
   };

@@ -2,6 +2,8 @@
 import { createRoot } from 'react-dom/client';
 import { applyBranding } from './branding.js';
 import { browserDeps } from './browser-deps.js';
+import { AgentStore } from './agent/agent-store.js';
+import { isAgentMode } from './agent/mode.js';
 import { App } from './components/App.js';
 import { initI18n } from './i18n/index.js';
 import { fetchBranding } from './server-api.js';
@@ -18,7 +20,8 @@ async function main(): Promise<void> {
   const [branding] = await Promise.all([fetchBranding(), initI18n()]);
   applyBranding(branding);
   document.title = `${branding.companyName} – ${document.title}`;
-  const store = new SessionStore(browserDeps());
+  // served by the native agent (packages/agent/src/ui/): the agent holds the session, the page is its face
+  const store = isAgentMode() ? new AgentStore() : new SessionStore(browserDeps());
   void store.loadTerms();
   createRoot(root).render(
     <BrandingContext.Provider value={branding}>

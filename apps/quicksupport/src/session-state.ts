@@ -75,6 +75,8 @@ export interface SessionState {
   connectedTechnician?: Technician;
   /** a connection dropped during the session and is being restored (it reconnects by itself) */
   reconnecting?: boolean;
+  /** the key to this session's signed receipt on the server (/receipt#token=…), if the server gave one */
+  receiptToken?: string | undefined;
 }
 
 export const initialState: SessionState = {

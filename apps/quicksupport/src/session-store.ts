@@ -1,5 +1,6 @@
 import { MAX_FAILED_ATTEMPTS, RegistrationError, type CustomerEndpoint, type SecureSession, type SessionEnd } from '@fernhilfe/client';
 import type { ControlMessage } from '@fernhilfe/protocol';
+import { PageFiles } from './files/page-files.js';
 import type { Language } from './i18n/index.js';
 import { toScreenShareError } from './media/errors.js';
 import type { ScreenSender } from './media/screen-sender.js';
@@ -13,6 +14,8 @@ export interface StoreDeps {
   fetchTerms(): Promise<Terms>;
   openCustomer(termsVersion: string, language: Language): Promise<CustomerEndpoint>;
   createSender(session: SecureSession): ScreenSender;
+  /** starts the peer-to-peer upgrade for the session (p2p/direct-path.ts); absent: stays relayed */
+  startDirectPath?(session: SecureSession): void;
   language(): Language;
   /** false on plain http (not localhost): the browser then has no screen capture or WebCodecs */
   secureContext(): boolean;
@@ -29,6 +32,8 @@ export class SessionStore {
   private readonly listeners = new Set<() => void>();
   private customer: CustomerEndpoint | undefined;
   private session: SecureSession | undefined;
+  /** file transfer both ways (files/page-files.ts), attached when the session opens */
+  readonly files = new PageFiles();
   private sender: ScreenSender | undefined;
   private chatKey = 0;
 
@@ -76,7 +81,7 @@ export class SessionStore {
     customer.on('password-rotated', ({ password }) => this.set({ password, rotated: true }));
     customer.on('session', (session) => this.onSession(session));
     customer.on('ended', (end) => this.onEnded(end));
-    this.move('waiting', { id: customer.id, password: customer.password, registeredAt: this.now() });
+    this.move('waiting', { id: customer.id, password: customer.password, registeredAt: this.now(), receiptToken: customer.receiptToken });
   }
 
   /** Ends the session, or before a technician connected, the registration. */
@@ -129,10 +134,12 @@ export class SessionStore {
 
   private onSession(session: SecureSession): void {
     this.session = session;
+    this.files.attach(session);
     session.on('control', (message) => this.onControl(message));
     // a dropped connection is restored by the session itself; meanwhile the page says so
     session.on('connection-lost', () => this.set({ reconnecting: true }));
     session.on('reconnected', () => this.set({ reconnecting: false }));
+    this.deps.startDirectPath?.(session);
     this.move('active', { sas: session.sas, password: undefined, connectedAt: this.now(), connectedTechnician: this.state.technician });
   }
 
@@ -143,6 +150,11 @@ export class SessionStore {
       case 'video-ack':
       case 'keyframe-request':
         return this.sender?.handleControl(message);
+      // the browser page shares the screen only: it cannot be controlled or share the clipboard
+      case 'control-request':
+        return void this.session?.sendControl({ type: 'control-refused', reason: 'unsupported' }).catch(() => undefined);
+      case 'clipboard-request':
+        return void this.session?.sendControl({ type: 'clipboard-refused', reason: 'unsupported' }).catch(() => undefined);
       default:
         return; // ping is answered by the session; the rest is not for the customer
     }

@@ -1,1 +1,14 @@
 export {};
+export * from './files/index.js';
+export { Consent, ConsentError } from './consent/consent.js';
+export { ConsentFeature, consentFeature } from './consent/feature.js';
+export type { ConsentEvents, ConsentState, Grant, GrantStatus } from './consent/types.js';
+export { InputFeature, inputFeature, type FrameGeometry, type InputFeatureOptions } from './input/feature.js';
+export { InputError, type InputInjector } from './input/injector.js';
+export { X11Injector } from './input/x11/injector.js';
+export { ClipboardFeature, clipboardFeature, type ClipboardFeatureOptions } from './clipboard/feature.js';
+export type { ClipboardBackend } from './clipboard/backend.js';
+export { X11Clipboard } from './clipboard/x11-clipboard.js';
+export * from './screen/index.js';
+export { runFeatures, type WiringLog } from './session/wiring.js';
+export type { AgentFeature, SessionPort } from './session/feature.js';

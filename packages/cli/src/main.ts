@@ -33,6 +33,16 @@ user
   });
 
 program
+  .command('audit')
+  .description('the audit log')
+  .command('verify')
+  .description('check the whole audit chain in the configured database (DATA_DIR / DATABASE_URL); exit code 1 names the first broken entry')
+  .action(async () => {
+    const { auditVerify } = await import('./commands/audit.js');
+    process.exit(await auditVerify({ dataDir: process.env.DATA_DIR ?? './data', ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}) }));
+  });
+
+program
   .command('selftest')
   .description('run a whole customer + technician session through a running server; the password is read from standard input')
   .requiredOption('--server <url>', 'server URL, e.g. http://127.0.0.1:8080')
@@ -53,13 +63,38 @@ program
 program
   .command('bench')
   .description('benchmarks (print a table)')
-  .argument('<which>', 'session')
+  .argument('<which>', 'session | files')
   .option('--smoke', 'a quick run that only checks the benchmark works')
   .action(async (which: string, o: { smoke?: boolean }) => {
-    if (which !== 'session') throw new Error(`unknown benchmark "${which}" (known: session)`);
+    if (which === 'files') return (await import('./bench/files/bench.js')).benchFiles({ smoke: Boolean(o.smoke) });
+    if (which !== 'session') throw new Error(`unknown benchmark "${which}" (known: session, files)`);
     const { benchSession } = await import('./bench/session.js');
     await benchSession({ smoke: Boolean(o.smoke) });
   });
+
+program
+  .command('verify')
+  .description("check a downloaded QuickSupport program against its signature and the operator's public key (exit 0 = valid, 1 = NOT valid, 2/3 = could not check)")
+  .argument('<file>', 'the downloaded program')
+  .option('--sig <file>', 'the signature file (default: FILE.sig)')
+  .option('--key <publicKey>', "the operator's public key (base64, hex or PEM), or a file holding it")
+  .option('--server <url>', 'take the public key the server publishes, e.g. https://support.example.com')
+  .action(async (file: string, o: { sig?: string; key?: string; server?: string }) => {
+    const { verifyCommand } = await import('./commands/verify.js');
+    process.exitCode = await verifyCommand({ file, ...o, out: (line) => void process.stdout.write(`${line}\n`) });
+  });
+
+const agentKey = program.command('agent-key').description("the operator's Ed25519 key that signs the QuickSupport program");
+agentKey
+  .command('generate')
+  .description('create a new signing key (PKCS#8 PEM, mode 0600) and print its public key')
+  .requiredOption('--out <file>', 'where to write the signing key (never overwritten)')
+  .action(async (o: { out: string }) => (await import('./commands/agent-key.js')).agentKeyGenerate(o.out, (l) => void process.stdout.write(`${l}\n`)));
+agentKey
+  .command('public')
+  .description('print the public key of a signing key file')
+  .argument('<file>', 'the signing key (PKCS#8 PEM or a hex seed)')
+  .action(async (file: string) => (await import('./commands/agent-key.js')).agentKeyPublic(file, (l) => void process.stdout.write(`${l}\n`)));
 
 program.parseAsync().catch((err: unknown) => {
   process.stderr.write(`fernhilfe: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -55,6 +55,8 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
   private pairingNonce: string | undefined;
   private session: SecureSession | undefined;
   private endInfo: SessionEnd | undefined;
+  /** the key to this session's receipt on the server (`/receipt#token=…`), if the server gives one */
+  receiptToken: string | undefined;
 
   private constructor(
     private readonly conn: ServerConnection,
@@ -89,6 +91,7 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
           clearTimeout(timer);
           // listen before anything else can arrive: frames right behind `registered` must not be lost
           const endpoint = new CustomerEndpoint(conn, m.id, opts);
+          endpoint.receiptToken = m.receipt;
           endpoint.listen();
           resolve(endpoint);
         }),

@@ -5,5 +5,7 @@ export * from './secure-session.js';
 export * from './customer.js';
 export * from './technician.js';
 export * from './api.js';
+export * from './files/index.js';
+export * from './p2p/index.js';
 export { Emitter } from './emitter.js';
 export type { KeyLog } from './handshake.js';

@@ -17,6 +17,7 @@ import {
   type ControlMessage,
   type EndReason,
   type Role,
+  type SessionReport,
   type SessionSecrets,
 } from '@fernhilfe/protocol';
 import type { ServerConnection } from './connection.js';
@@ -26,6 +27,7 @@ import { AckPolicy } from './resume/ack-policy.js';
 import { Outbound } from './resume/outbound.js';
 import { PathSync } from './resume/path-sync.js';
 import { SessionLink, type ResumeOptions } from './resume/session-link.js';
+import { RouteSwitch } from './p2p/route-switch.js';
 
 export type { ResumeOptions } from './resume/session-link.js';
 
@@ -61,7 +63,7 @@ export class SecureSession extends Emitter<SessionEvents> {
   private lostAt: number | undefined;
 
   private constructor(
-    private readonly link: SessionLink,
+    private readonly link: RouteSwitch,
     readonly role: Role,
     /** short authentication string to compare on the phone, "123 456" */
     readonly sas: string,
@@ -91,7 +93,16 @@ export class SecureSession extends Emitter<SessionEvents> {
     const opener = await ChannelOpener.create(secrets[inn], secrets.channelId, inn);
     const acks = AckAuthenticator.forRole(secrets.resume, role);
     const seed = resumeSigningSeed(secrets.resume, role);
-    const session = new SecureSession(new SessionLink(conn, role), role, secrets.sas, sealer, opener, acks, seed);
+    // the relay, or a direct channel after the peer-to-peer upgrade (p2p/); SYNCs are checked with the peer's ACK key
+    const routes = new RouteSwitch(new SessionLink(conn, role), conn, (sync) => {
+      try {
+        acks.check(sync);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    const session = new SecureSession(routes, role, secrets.sas, sealer, opener, acks, seed);
     wipeSecrets(secrets);
     return session;
   }
@@ -105,6 +116,11 @@ export class SecureSession extends Emitter<SessionEvents> {
     this.offs.push(
       this.link.on('peer', (bytes) => this.receive(bytes)),
       this.link.on('down', ({ side }) => this.onDown(side)),
+      // the peer-to-peer upgrade moved the stream (relay <-> direct channel): SYNC on the new route, no loss shown
+      this.link.on('switch', ({ path }) => {
+        this.acker.reset();
+        this.sync.up(path);
+      }),
       this.link.on('up', ({ path }) => {
         this.acker.reset();
         this.sync.up(path);
@@ -116,6 +132,11 @@ export class SecureSession extends Emitter<SessionEvents> {
     this.offs.push(onServerEnd((end) => this.finish(end)));
     if (resume && !this.ended) this.link.enableResume(resume, this.resumeSeed);
     else this.resumeSeed.fill(0);
+  }
+
+  /** Which route carries the stream (relay or direct channel); the peer-to-peer upgrade attaches channels here. */
+  get routes(): RouteSwitch {
+    return this.link;
   }
 
   get isOpen(): boolean {
@@ -139,6 +160,11 @@ export class SecureSession extends Emitter<SessionEvents> {
   sendData(channel: LogicalChannel, bytes: Uint8Array): Promise<void> {
     if (bytes.length > MAX_PAYLOAD) return Promise.reject(ProtocolError.tooLarge(bytes.length, MAX_PAYLOAD));
     return this.send(channel, bytes);
+  }
+
+  /** Sends a report for the session's audit trail to the server (metadata only, never contents). */
+  report(report: SessionReport): void {
+    if (!this.ended) this.link.sendServer({ type: 'report', report });
   }
 
   /**

@@ -19,6 +19,9 @@ export const endReasons = [
   'auth-failed', // key confirmation failed
   'handshake-timeout',
   'protocol-error', // a message that is valid but not allowed in the current state
+  // several server nodes (REDIS_URL)
+  'server-node-lost', // the server node that held the other side of the session stopped answering
+  'relay-overloaded', // data piled up between two server nodes faster than it could be delivered
 ] as const;
 export type EndReason = (typeof endReasons)[number];
 

@@ -1,7 +1,9 @@
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { parsePublicKey } from './agent-download/signature.js';
 
 /**
  * Server configuration from environment variables, validated at start. Every variable is documented
@@ -35,6 +37,29 @@ const envSchema = z.object({
   RESUME_GRACE_MS: int(100, 600_000).default(30_000),
   /** the server pings every connection this often and drops one that did not answer the last ping */
   KEEPALIVE_MS: int(100, 600_000).default(20_000),
+  /** sessions and audit entries older than this many days are deleted (docs/audit.md); 0 keeps everything */
+  RETENTION_DAYS: int(0, 36_500).default(365),
+  /** peer-to-peer upgrade (docs/p2p.md): off = every session stays relayed through this server */
+  P2P: bool.default(true),
+  /** comma-separated stun:/turn:/turns: URLs handed to the endpoints for the upgrade */
+  TURN_URLS: z.string().default(''),
+  /** coturn's static-auth-secret (use-auth-secret): signs the short-lived TURN credentials */
+  TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** how long a TURN credential stays valid, in seconds */
+  TURN_TTL_S: int(60, 7 * 86400).default(3600),
+  /** directory with the signed QuickSupport agent build (`npm run build:agent`); empty = no download */
+  AGENT_DIR: z.string().default('./dist/agent'),
+  /** the operator's Ed25519 public key (base64, hex or PEM, or a path to a PEM file) the agent build must verify with */
+  AGENT_PUBLIC_KEY: z.string().min(1).optional(),
+  /** several nodes share IDs, limits and sessions through this Redis (docs/deployment.md); unset = one node */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL (leave it unset for a single node)')
+    .optional(),
+  /** this node's name in the cluster (logs, Redis keys); default: random per start */
+  NODE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (at most 64)').optional(),
+  /** a node that has not renewed its liveness key for this long is dead: its sessions end */
+  CLUSTER_NODE_TTL_MS: int(1000, 600_000).default(10_000),
 });
 
 export type TrustProxy = boolean | number | string[];
@@ -54,6 +79,13 @@ export interface Config {
   maxConnectionsPerIp: number;
   keepaliveMs: number;
   resumeGraceMs: number;
+  retentionDays: number;
+  /** undefined: P2P off */
+  p2p: { urls: string[]; secret: string | undefined; ttlS: number } | undefined;
+  agentDir: string | undefined;
+  agentPublicKey: KeyObject | undefined;
+  /** undefined: one node, everything in memory */
+  cluster: { redisUrl: string; nodeId: string; nodeTtlMs: number } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -87,6 +119,29 @@ function readPem(name: string, file: string): Buffer {
   }
 }
 
+/** AGENT_PUBLIC_KEY: the key itself, or a path to a PEM file holding it. */
+function readAgentKey(value: string): KeyObject {
+  const t = value.trim();
+  const isKeyText = t.startsWith('-----BEGIN') || /^[0-9a-fA-F]{64}$/.test(t) || /^[A-Za-z0-9+/]{43}=$/.test(t);
+  try {
+    return parsePublicKey(isKeyText ? t : readPem('AGENT_PUBLIC_KEY', t).toString('utf8'));
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`AGENT_PUBLIC_KEY: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** TURN_URLS: stun:/stuns:/turn:/turns: URLs; a TURN URL needs TURN_SECRET. */
+function parseIceUrls(value: string, secret: string | undefined): string[] {
+  const urls = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const url of urls) {
+    if (!/^(stun|stuns|turn|turns):[^\s]{1,500}$/.test(url)) throw new ConfigError(`TURN_URLS: "${url}" is not a stun:, stuns:, turn: or turns: URL`);
+    if (/^turns?:/.test(url) && !secret) throw new ConfigError('TURN_URLS: a turn: URL needs TURN_SECRET (coturn static-auth-secret)');
+  }
+  if (urls.length > 8) throw new ConfigError('TURN_URLS: at most 8 URLs');
+  return urls;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -118,5 +173,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     keepaliveMs: e.KEEPALIVE_MS,
     resumeGraceMs: e.RESUME_GRACE_MS,
+    retentionDays: e.RETENTION_DAYS,
+    p2p: e.P2P ? { urls: parseIceUrls(e.TURN_URLS, e.TURN_SECRET), secret: e.TURN_SECRET, ttlS: e.TURN_TTL_S } : undefined,
+    agentDir: e.AGENT_DIR.trim() === '' ? undefined : path.resolve(e.AGENT_DIR),
+    agentPublicKey: e.AGENT_PUBLIC_KEY ? readAgentKey(e.AGENT_PUBLIC_KEY) : undefined,
+    cluster: e.REDIS_URL ? { redisUrl: e.REDIS_URL, nodeId: e.NODE_ID ?? `node-${randomBytes(4).toString('hex')}`, nodeTtlMs: e.CLUSTER_NODE_TTL_MS } : undefined,
   };
 }

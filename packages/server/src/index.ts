@@ -5,3 +5,4 @@ export { makeTerms, termsVersion, type Terms } from './terms/terms.js';
 export { AccountService, TOTP_PERIOD_SECONDS } from './auth/index.js';
 export { BrandingStore, DEFAULT_BRANDING, type Branding } from './branding/index.js';
 export { createDatabase, migrateToLatest, type Database } from './storage/index.js';
+export { AuditLog, auditDb, canonicalJson, entryHash, runRetention, verifyAuditChain, type AuditDb, type AuditEntry, type VerifyResult } from './audit/index.js';

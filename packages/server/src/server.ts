@@ -3,18 +3,22 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import proxyAddr from '@fastify/proxy-addr';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { AgentDownloadStore, registerAgentDownloadRoutes } from './agent-download/index.js';
+import { openRecords } from './audit/setup.js';
 import { AccountService, registerAuthRoutes } from './auth/index.js';
 import { BrandingStore, registerBrandingRoutes } from './branding/index.js';
 import type { Config } from './config.js';
 import { registerApps } from './http/apps.js';
+import { IceServerIssuer, RelayMeter } from './p2p/index.js';
 import { registerPublicRoutes } from './http/routes.js';
 import { registerSecurityHeaders } from './http/security.js';
 import { createLogger, getLogger, type Logger } from './logger.js';
+import { Cluster } from './cluster/index.js';
 import { attachWebSockets } from './relay/websocket.js';
-import { Broker, type SessionRecorder } from './rendezvous/broker.js';
+import { Broker } from './rendezvous/broker.js';
 import { ConnectLimits } from './rendezvous/limits.js';
-import { createDatabase, migrateToLatest, SettingsRepo, SupportSessionRepo, type Database } from './storage/index.js';
-import { makeTerms, type Terms } from './terms/terms.js';
+import { createDatabase, migrateToLatest, SettingsRepo, type Database } from './storage/index.js';
+import type { Terms } from './terms/terms.js';
 
 /** One registered HTTP route, as Fastify's onRoute hook saw it. */
 export interface RouteInfo {
@@ -38,6 +42,8 @@ export interface RunningServer {
   terms(): Terms;
   /** set when there were no users at start: the one-time link to create the first admin */
   setupUrl: string | undefined;
+  /** what the relay forwarded between endpoints of active sessions (PEER frames; docs/p2p.md) */
+  relayMeter: RelayMeter;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -49,26 +55,16 @@ export interface StartOptions {
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
 
-function recorderFor(repo: SupportSessionRepo): SessionRecorder {
-  return {
-    created: async (r) => (await repo.create({ customerId: r.customerId, termsVersion: r.termsVersion, capabilities: r.capabilities, customerAddr: r.customerAddr })).id,
-    connected: async (id, user) => void (await repo.markConnected(id, user)),
-    failedAttempt: async (id) => void (await repo.incrementFailed(id)),
-    authenticated: async (id) => void (await repo.markAuthenticated(id)),
-    ended: async (id, reason) => void (await repo.markEnded(id, reason)),
-    // the audit trail (issue 6) records these; until then they are accepted and dropped
-    passwordRotated: async () => undefined,
-    reported: async () => undefined,
-  };
-}
-
 /** Starts everything on one port: HTTP API, static pages, and the two WebSocket endpoints. */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.logger ?? createLogger(config.logLevel);
   const database = await createDatabase({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
   await migrateToLatest(database.db);
-  const accounts = new AccountService({ db: database.db, logger: getLogger(log, 'accounts') });
-  const terms = opts.terms ?? makeTerms();
+  // several nodes (REDIS_URL): shared IDs, limits, tickets and sessions (cluster/, docs/deployment.md)
+  const cluster = config.cluster ? await Cluster.start({ ...config.cluster, log }) : undefined;
+  const accounts = new AccountService({ db: database.db, logger: getLogger(log, 'accounts'), ...(cluster ? { tickets: cluster.tickets } : {}) });
+  // terms, audit log, the broker's recorder, receipts and retention (audit/setup.ts)
+  const records = await openRecords({ database, logger: getLogger(log, 'records'), retentionDays: config.retentionDays, ...(opts.terms ? { seedTerms: opts.terms } : {}) });
 
   const trust = compileTrust(config.trustProxy);
   const app = Fastify({
@@ -83,17 +79,25 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
   await registerSecurityHeaders(app, Boolean(config.tls));
 
-  const limits = new ConnectLimits({ backoffBaseMs: config.backoffBaseMs });
+  const limits = cluster ? cluster.limits({ backoffBaseMs: config.backoffBaseMs }) : new ConnectLimits({ backoffBaseMs: config.backoffBaseMs });
+  const relayMeter = new RelayMeter();
+  const ice = config.p2p ? new IceServerIssuer(config.p2p) : undefined;
   const broker = new Broker({
-    termsVersion: () => terms.version,
+    termsVersion: () => records.terms.current().version,
     limits,
-    recorder: recorderFor(new SupportSessionRepo({ db: database.db })),
+    recorder: records.recorder,
     log: getLogger(log, 'broker'),
     pairingTimeoutMs: config.pairingTimeoutMs,
     resumeGraceMs: config.resumeGraceMs,
+    ...(cluster ? { cluster } : {}),
+    p2p: { iceServers: (id, role) => ice?.forSession(id, role), relayed: (bytes) => relayMeter.count(bytes) },
   });
 
-  registerPublicRoutes(app, { terms: () => terms, health: () => ({ registrations: broker.liveRegistrations }) });
+  cluster?.serve(broker);
+  registerPublicRoutes(app, { terms: () => records.terms.current(), health: () => ({ registrations: broker.liveRegistrations }) });
+  const agentDownload = new AgentDownloadStore({ dir: config.agentDir, publicKey: config.agentPublicKey, log: getLogger(log, 'agent-download') });
+  await agentDownload.load();
+  registerAgentDownloadRoutes(app, agentDownload);
   const branding = new BrandingStore({ settings: new SettingsRepo({ db: database.db }), logger: getLogger(log, 'branding') });
   const guards = await registerAuthRoutes(app, {
     accounts,
@@ -101,6 +105,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     totpIssuer: async () => (await branding.get()).companyName,
   });
   await registerBrandingRoutes(app, { store: branding, requireAdmin: guards.requireAdmin });
+  await records.registerRoutes(app, { guards, branding, serverUrl: () => config.publicUrl ?? url });
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: false, wildcard: false });
   app.get('/setup', (_req, reply) => reply.sendFile('setup.html'));
   await registerApps(app);
@@ -141,10 +146,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       clearInterval(sweeper);
       broker.closeAll();
       sockets.close();
+      await cluster?.close();
       await app.close();
+      await records.close();
       await database.close();
     })());
-  return { url, port, app, accounts, database, broker, branding, log, routes, terms: () => terms, setupUrl, close, [Symbol.asyncDispose]: close };
+  return { url, port, app, accounts, database, broker, branding, log, routes, terms: () => records.terms.current(), setupUrl, relayMeter, close, [Symbol.asyncDispose]: close };
 }
 
 function compileTrust(trustProxy: Config['trustProxy']): (addr: string, i: number) => boolean {

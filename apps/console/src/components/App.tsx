@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RoutedPage } from '../admin/RoutedPage';
 import { applyBranding } from '../branding';
 import { useAppState } from '../state/context';
 import { Header } from './Header';
@@ -24,7 +25,7 @@ export function App() {
   if (auth.status === 'checking') page = <p className="loading">{t('app.loading')}</p>;
   else if (auth.status === 'signed-out') page = <LoginForm expired={auth.expired} />;
   else if (session) page = <SessionView live={session} />;
-  else page = <HomePage />;
+  else page = <RoutedPage home={<HomePage />} />;
 
   return (
     <div className={session ? 'app app--session' : 'app'}>

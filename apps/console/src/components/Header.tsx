@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { HeaderLogo, RecordsNav } from '../admin/RecordsNav';
 import { useAppState, useConsole } from '../state/context';
 import { LanguageSelect } from './LanguageSelect';
 
@@ -11,9 +12,11 @@ export function Header() {
   return (
     <header className="header">
       <div className="header-brand">
+        <HeaderLogo />
         <span className="header-company">{company}</span>
         <span className="header-title">{t('app.title')}</span>
       </div>
+      <RecordsNav />
       <div className="header-tools">
         <LanguageSelect />
         {auth.status === 'signed-in' && (

@@ -2,6 +2,8 @@ import { formatCustomerId } from '@fernhilfe/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LiveSession } from '../session/live-session';
+import { PathIndicator } from './PathIndicator';
+import { ControlButton } from './ControlButton';
 import { QualityIndicator } from './QualityIndicator';
 import { SasBadge } from './SasBadge';
 
@@ -13,6 +15,8 @@ export function SessionBar({ live }: { live: LiveSession }) {
       <span className="session-customer">{t('session.customer', { id: formatCustomerId(live.customerId) })}</span>
       <SasBadge sas={live.sas} />
       <QualityIndicator live={live} />
+      <PathIndicator live={live} />
+      <ControlButton live={live} />
       <button
         type="button"
         className="button button--danger"

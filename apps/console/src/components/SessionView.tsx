@@ -1,7 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import type { LiveSession } from '../session/live-session';
 import { useStore } from '../state/use-store';
+import '../styles/control.css';
 import { ChatPanel } from './ChatPanel';
+import { ClipboardPanel } from './ClipboardPanel';
+import { FilesPanel } from '../files/FilesPanel';
 import { SessionBar } from './SessionBar';
 import { Viewer } from './Viewer';
 
@@ -13,7 +16,11 @@ export function SessionView({ live }: { live: LiveSession }) {
       <Reconnecting live={live} />
       <div className="session-body">
         <Viewer live={live} />
-        <ChatPanel live={live} />
+        <div className="session-side">
+          <ChatPanel live={live} />
+          <ClipboardPanel live={live} />
+          <FilesPanel files={live.files} />
+        </div>
       </div>
     </div>
   );

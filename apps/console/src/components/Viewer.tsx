@@ -1,7 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFullscreen } from '../hooks/use-fullscreen';
+import { useInputCapture } from '../control/use-input-capture';
 import { CanvasFit, type FitMode } from '../media/canvas-fit';
+import { CursorOverlay } from './CursorOverlay';
+import { MonitorSelect } from './MonitorSelect';
 import type { LiveSession } from '../session/live-session';
 import { useStore } from '../state/use-store';
 
@@ -17,6 +20,7 @@ export function Viewer({ live }: { live: LiveSession }) {
   const screen = useStore(live.store, (s) => s.screen);
   const frameSize = useStore(live.store, (s) => s.frameSize);
   const [fullscreen, toggleFullscreen] = useFullscreen(container);
+  const controlling = useInputCapture(live, canvas);
 
   useEffect(() => {
     if (!area.current || !canvas.current) return;
@@ -48,6 +52,7 @@ export function Viewer({ live }: { live: LiveSession }) {
   return (
     <div className={`viewer viewer--${mode}`} ref={container} data-screen={screen.kind}>
       <div className="viewer-tools">
+        <MonitorSelect live={live} />
         <button type="button" className="button button--small" data-testid="fit-toggle" data-mode={mode} aria-pressed={mode === 'actual'} onClick={() => setMode(mode === 'fit' ? 'actual' : 'fit')}>
           {mode === 'fit' ? t('session.actual') : t('session.fit')}
         </button>
@@ -56,7 +61,8 @@ export function Viewer({ live }: { live: LiveSession }) {
         </button>
       </div>
       <div className="viewer-area" ref={area}>
-        <canvas className={screen.kind === 'playing' ? 'viewer-canvas' : 'viewer-canvas viewer-canvas--idle'} data-testid="viewer-canvas" ref={canvas} width={0} height={0} />
+        <canvas className={screen.kind === 'playing' ? 'viewer-canvas' : 'viewer-canvas viewer-canvas--idle'} data-testid="viewer-canvas" data-controlling={controlling} ref={canvas} width={0} height={0} />
+        <CursorOverlay live={live} video={canvas} />
         {status && (
           <p className="viewer-status" data-testid="viewer-status" role="status">
             {status}

@@ -1,3 +1,5 @@
+import { filesDe } from '../files/texts';
+import { recordsDe } from '../admin/texts';
 import type { Translation } from './en';
 
 /** Deutsche Texte (Sie-Form, einfache Worte). */
@@ -96,6 +98,9 @@ export const de: Translation = {
     actual: 'Originalgröße (1:1)',
     fullscreen: 'Vollbild',
     exitFullscreen: 'Vollbild verlassen',
+    monitor: 'Bildschirm',
+    monitorOption: '{{n}}: {{name}} ({{width}}×{{height}})',
+    monitorPrimary: 'Hauptbildschirm',
     reconnecting: 'Verbindung unterbrochen, wird wiederhergestellt…',
     screen: {
       waiting: 'Warten, bis der Kunde seinen Bildschirm teilt…',
@@ -109,6 +114,43 @@ export const de: Translation = {
       latency: '{{ms}} ms Verzögerung',
       noLatency: '– ms Verzögerung',
     },
+    path: {
+      direct: { label: 'Direkt', hint: 'Die Sitzung läuft direkt zwischen Ihnen und dem Kunden, nicht über den Server.' },
+      turn: { label: 'Über TURN', hint: 'Kein direkter Weg: Die Sitzung läuft über den TURN-Server, weiterhin Ende-zu-Ende-verschlüsselt.' },
+      relayed: { label: 'Über Server', hint: 'Die Sitzung läuft über den Server, Ende-zu-Ende-verschlüsselt.' },
+    },
+  },
+  control: {
+    request: 'Steuerung anfragen',
+    release: 'Steuerung abgeben',
+    cancel: 'Anfrage zurückziehen',
+    hint: 'Klicken Sie in den Bildschirm, um zu tippen. Solange der Bildschirm den Fokus hat, gehen Ihre Tasten an den Computer des Kunden.',
+    status: {
+      off: 'Nur ansehen',
+      waiting: 'Warte, bis der Kunde die Steuerung erlaubt …',
+      granted: 'Sie steuern Maus und Tastatur des Kunden.',
+      refused: 'Der Kunde hat die Steuerung nicht erlaubt.',
+      revoked: 'Der Kunde hat die Steuerung zurückgenommen.',
+      unsupported: 'Steuern ist hier nicht möglich: Der Kunde teilt den Bildschirm aus dem Browser. Bitten Sie ihn, die Support-App zu starten.',
+    },
+  },
+  clipboard: {
+    heading: 'Zwischenablage',
+    request: 'Zwischenablage teilen',
+    release: 'Nicht mehr teilen',
+    status: {
+      off: 'Die Zwischenablage wird nicht geteilt.',
+      waiting: 'Warte, bis der Kunde die Zwischenablage erlaubt …',
+      allowed: 'Die Zwischenablage wird in beide Richtungen geteilt.',
+      refused: 'Der Kunde hat die Zwischenablage nicht erlaubt.',
+      revoked: 'Der Kunde teilt die Zwischenablage nicht mehr.',
+      unsupported: 'Das Kundenmodul kann die Zwischenablage nicht teilen.',
+    },
+    fromCustomer: 'Vom Kunden kopiert',
+    nothingYet: 'Noch nichts kopiert.',
+    copy: 'Kopieren',
+    toCustomer: 'Text für die Zwischenablage des Kunden',
+    send: 'In die Zwischenablage des Kunden legen',
   },
   chat: {
     heading: 'Chat',
@@ -129,6 +171,8 @@ export const de: Translation = {
     lost: 'Die Verbindung zum Kunden ist abgebrochen.',
     lostForGood: 'Die Verbindung ist abgebrochen und konnte nicht rechtzeitig wiederhergestellt werden.',
     shutdown: 'Der Server wurde neu gestartet oder heruntergefahren.',
+    nodeLost: 'Der Server-Knoten, über den diese Sitzung lief, ist ausgefallen. Verbinden Sie sich neu: Der Kunde muss eine neue Sitzung starten.',
+    overloaded: 'Die Verbindung zwischen zwei Server-Knoten war überlastet, deshalb wurde die Sitzung beendet. Verbinden Sie sich mit einer neuen Sitzung neu.',
     who: {
       local: 'Ihre Konsole',
       customer: 'Das Support-Modul des Kunden',
@@ -147,4 +191,7 @@ export const de: Translation = {
     },
     unknown: 'Die Sitzung wurde beendet ({{reason}}).',
   },
+  /** file transfer (files/texts.ts) */
+  files: filesDe,
+  records: recordsDe,
 };

@@ -70,6 +70,10 @@ export function describeEnd(t: TFunction, end: SessionEnd): string {
       return t('ended.lostForGood');
     case 'server-shutdown':
       return t('ended.shutdown');
+    case 'server-node-lost':
+      return t('ended.nodeLost');
+    case 'relay-overloaded':
+      return t('ended.overloaded');
   }
   if (isAttackReason(end.reason)) return t(`ended.reason.${end.reason}`, { who: t(`ended.who.${end.by}`) });
   return t('ended.unknown', { reason: end.reason });

@@ -1,3 +1,6 @@
+import { filesEn } from '../files/texts';
+import { recordsEn } from '../admin/texts';
+
 /** English texts. The German file has the same keys (checked by the compiler). */
 export const en = {
   app: {
@@ -94,6 +97,9 @@ export const en = {
     actual: 'Actual size (1:1)',
     fullscreen: 'Full screen',
     exitFullscreen: 'Leave full screen',
+    monitor: 'Monitor',
+    monitorOption: '{{n}}: {{name}} ({{width}}×{{height}})',
+    monitorPrimary: 'main',
     reconnecting: 'Connection lost, reconnecting…',
     screen: {
       waiting: 'Waiting for the customer to share the screen…',
@@ -107,6 +113,43 @@ export const en = {
       latency: '{{ms}} ms delay',
       noLatency: '– ms delay',
     },
+    path: {
+      direct: { label: 'Direct', hint: 'The session goes straight between you and the customer, not through the server.' },
+      turn: { label: 'Via TURN', hint: 'No direct path: the session goes through the TURN server, still end-to-end encrypted.' },
+      relayed: { label: 'Relayed', hint: 'The session goes through the server, end-to-end encrypted.' },
+    },
+  },
+  control: {
+    request: 'Request control',
+    release: 'Release control',
+    cancel: 'Withdraw request',
+    hint: 'Click into the screen to type. Your keys go to the customer’s computer while the screen has the focus.',
+    status: {
+      off: 'View only',
+      waiting: 'Waiting for the customer to allow control…',
+      granted: 'You control the customer’s mouse and keyboard.',
+      refused: 'The customer did not allow control.',
+      revoked: 'The customer took back control.',
+      unsupported: 'Control is not possible here: the customer shares the screen from the browser. Ask them to start the support app.',
+    },
+  },
+  clipboard: {
+    heading: 'Clipboard',
+    request: 'Share clipboard',
+    release: 'Stop sharing',
+    status: {
+      off: 'The clipboard is not shared.',
+      waiting: 'Waiting for the customer to allow the clipboard…',
+      allowed: 'The clipboard is shared both ways.',
+      refused: 'The customer did not allow the clipboard.',
+      revoked: 'The customer stopped sharing the clipboard.',
+      unsupported: 'The customer’s module cannot share the clipboard.',
+    },
+    fromCustomer: 'Copied by the customer',
+    nothingYet: 'Nothing copied yet.',
+    copy: 'Copy',
+    toCustomer: 'Text for the customer’s clipboard',
+    send: 'Put on the customer’s clipboard',
   },
   chat: {
     heading: 'Chat',
@@ -127,6 +170,8 @@ export const en = {
     lost: 'The connection to the customer was lost.',
     lostForGood: 'The connection was lost and could not be restored in time.',
     shutdown: 'The server was restarted or shut down.',
+    nodeLost: 'The server node that carried this session stopped working. Connect again: the customer needs to start a new session.',
+    overloaded: 'The connection between two server nodes was overloaded, so the session ended. Connect again with a new session.',
     who: {
       local: 'Your console',
       customer: 'The customer’s module',
@@ -145,6 +190,10 @@ export const en = {
     },
     unknown: 'The session was ended ({{reason}}).',
   },
+  /** settings, reports and the audit log (admin/texts.ts) */
+  /** file transfer (files/texts.ts) */
+  files: filesEn,
+  records: recordsEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -1,3 +1,5 @@
+import { AgentClosedNotice, AgentSessionView } from '../agent/AgentSessionView.js';
+import { useAgentStore } from '../agent/use-agent.js';
 import { useSessionState } from '../use-session.js';
 import { EndBar } from './EndBar.js';
 import { Header } from './Header.js';
@@ -9,15 +11,20 @@ import { WaitingView } from './WaitingView.js';
 /** The page: one view per phase of the session (see session-state.ts). */
 export function App() {
   const state = useSessionState();
+  // under the native agent: consent prompts instead of browser screen sharing (apps/quicksupport/src/agent/)
+  const agent = useAgentStore() !== null;
   const registered = state.phase === 'waiting' || state.phase === 'pairing' || state.phase === 'active';
   return (
     <div className="page">
       <Header />
       <main className="main">
         {state.phase === 'ended' ? (
-          <Summary state={state} />
+          <>
+            <Summary state={state} />
+            {agent && <AgentClosedNotice />}
+          </>
         ) : state.phase === 'active' ? (
-          <SessionView state={state} />
+          agent ? <AgentSessionView state={state} /> : <SessionView state={state} />
         ) : registered ? (
           <WaitingView state={state} />
         ) : (

@@ -1,4 +1,6 @@
+import { isAgentMode } from '../agent/mode.js';
 import type { SessionState } from '../session-state.js';
+import { AgentDownload } from './AgentDownload.js';
 import { Credentials } from './Credentials.js';
 import { ScamGuard } from './ScamGuard.js';
 import { StatusPanel } from './StatusPanel.js';
@@ -10,6 +12,7 @@ export function WaitingView({ state }: { state: SessionState }) {
       {state.id && <Credentials id={state.id} password={state.password} rotated={state.rotated} />}
       <StatusPanel state={state} />
       <ScamGuard />
+      {!isAgentMode() && <AgentDownload />}
     </>
   );
 }

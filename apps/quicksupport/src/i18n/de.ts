@@ -1,3 +1,4 @@
+import { filesDe } from '../files/texts.js';
 import type { Messages } from './en.js';
 
 /** Deutsche Texte: freundlich, einfach, mit „Sie“. */
@@ -38,6 +39,15 @@ export const de = {
     operator: 'Diese Seite gehört zu {{company}} ({{site}}).',
     warning: 'Machen Sie nur weiter, wenn Sie gerade mit uns telefonieren. Geben Sie diese Angaben niemals jemandem, der Sie unerwartet angerufen hat.',
   },
+  agentDownload: {
+    heading: 'Fernsteuerung',
+    intro: 'Damit der Techniker Ihren Computer steuern kann, starten Sie unser QuickSupport-Programm. Es wird nichts installiert und es hinterlässt nichts.',
+    link: 'QuickSupport-Programm für die Fernsteuerung herunterladen (Linux)',
+    size: 'etwa {{mb}} MB',
+    fingerprint: 'Fingerabdruck (SHA-256) des Programms:',
+    check: 'Es ist von uns signiert (Schlüssel {{keyId}}); Ihr Techniker kann es prüfen mit der',
+    signature: 'Signaturdatei',
+  },
   status: {
     registering: 'Verbindung zum Support-Server wird hergestellt …',
     waiting: 'Warten auf den Mitarbeiter. Bitte lesen Sie ihm Ihre ID und Ihr Kennwort am Telefon vor.',
@@ -75,6 +85,18 @@ export const de = {
   end: {
     button: 'Sitzung beenden',
   },
+  agent: {
+    askControl: 'Ihr Techniker bittet darum, diesen Computer mit Maus und Tastatur zu steuern.',
+    askClipboard: 'Ihr Techniker bittet darum, die Zwischenablage zu teilen (kopierter Text, in beide Richtungen).',
+    allow: 'Erlauben',
+    refuse: 'Ablehnen',
+    controlOn: 'Ihr Techniker steuert diesen Computer. Ihre eigene Maus und Tastatur funktionieren weiter und haben immer Vorrang.',
+    takeBack: 'Steuerung zurücknehmen',
+    clipboardOn: 'Die Zwischenablage wird mit Ihrem Techniker geteilt.',
+    stopClipboard: 'Zwischenablage nicht mehr teilen',
+    screenShared: 'Ihr Techniker sieht diesen Bildschirm.',
+    closed: 'Das Support-Programm wurde beendet. Sie können dieses Fenster schließen.',
+  },
   summary: {
     heading: 'Die Sitzung ist beendet',
     why: 'Grund',
@@ -89,13 +111,19 @@ export const de = {
     wiped: 'Ihre ID und Ihr Kennwort sind nicht mehr gültig.',
     again: 'Neue Sitzung starten',
     whoWithCompany: '{{name}} ({{company}})',
+    receipt: 'Quittung anzeigen',
+    receiptHint: 'Eine vom Server unterschriebene Quittung darüber, was in dieser Sitzung geschah – zum Drucken oder Speichern.',
   },
+  /** file transfer (files/texts.ts) */
+  files: filesDe,
   reason: {
     'ended-by-customer': 'Sie haben die Sitzung beendet.',
     'ended-before-start': 'Sie haben die Fernhilfe beendet, bevor sich ein Mitarbeiter verbunden hat.',
     'ended-by-technician': 'Der Mitarbeiter hat die Sitzung beendet.',
     'peer-disconnected': 'Die Verbindung ist abgebrochen.',
     'server-shutdown': 'Der Support-Server wurde neu gestartet.',
+    'server-node-lost': 'Ein Teil des Support-Servers ist ausgefallen, deshalb wurde die Sitzung beendet. Bitte starten Sie eine neue Sitzung.',
+    'relay-overloaded': 'Die Verbindung über den Support-Server war überlastet, deshalb wurde die Sitzung beendet. Bitte starten Sie eine neue Sitzung.',
     'connection-lost': 'Die Verbindung ist abgebrochen und konnte nicht rechtzeitig wiederhergestellt werden.',
     tampered: 'Eine Sicherheitsprüfung ist fehlgeschlagen: Daten wurden unterwegs verändert. Die Sitzung wurde zu Ihrer Sicherheit beendet.',
     replayed: 'Eine Sicherheitsprüfung ist fehlgeschlagen: Daten wurden doppelt gesendet. Die Sitzung wurde zu Ihrer Sicherheit beendet.',

@@ -1,3 +1,4 @@
+import { filesEn } from '../files/texts.js';
 /** English texts. The shape of this object is the shape every language must have (see de.ts). */
 export const en = {
   app: {
@@ -36,6 +37,15 @@ export const en = {
     operator: 'This page belongs to {{company}} ({{site}}).',
     warning: 'Only continue if you are on the phone with us right now. Never give these numbers to someone who called you unexpectedly.',
   },
+  agentDownload: {
+    heading: 'Remote control',
+    intro: 'For the technician to control your computer, start our QuickSupport program. Nothing is installed; it leaves nothing behind.',
+    link: 'Download the QuickSupport program for remote control (Linux)',
+    size: 'about {{mb}} MB',
+    fingerprint: 'Fingerprint (SHA-256) of the program:',
+    check: 'It is signed by us (key {{keyId}}); your technician can check it with:',
+    signature: 'signature file',
+  },
   status: {
     registering: 'Connecting to the support server …',
     waiting: 'Waiting for the technician. Read your ID and password to them on the phone.',
@@ -73,6 +83,18 @@ export const en = {
   end: {
     button: 'End session',
   },
+  agent: {
+    askControl: 'Your technician asks to control this computer with mouse and keyboard.',
+    askClipboard: 'Your technician asks to share the clipboard (copied text, both ways).',
+    allow: 'Allow',
+    refuse: 'Refuse',
+    controlOn: 'Your technician is controlling this computer. Your own mouse and keyboard still work and always win.',
+    takeBack: 'Take back control',
+    clipboardOn: 'The clipboard is shared with your technician.',
+    stopClipboard: 'Stop sharing the clipboard',
+    screenShared: 'Your technician sees this screen.',
+    closed: 'The support program has closed. You can close this window.',
+  },
   summary: {
     heading: 'The session has ended',
     why: 'Why',
@@ -87,13 +109,19 @@ export const en = {
     wiped: 'Your ID and password are no longer valid.',
     again: 'Start a new session',
     whoWithCompany: '{{name}} ({{company}})',
+    receipt: 'Show receipt',
+    receiptHint: 'A receipt signed by the server of what happened in this session, to print or save.',
   },
+  /** file transfer (files/texts.ts) */
+  files: filesEn,
   reason: {
     'ended-by-customer': 'You ended the session.',
     'ended-before-start': 'You closed the support before a technician connected.',
     'ended-by-technician': 'The technician ended the session.',
     'peer-disconnected': 'The connection was lost.',
     'server-shutdown': 'The support server was restarted.',
+    'server-node-lost': 'Part of the support server stopped working, so the session ended. Please start a new session.',
+    'relay-overloaded': 'The connection through the support server was overloaded, so the session ended. Please start a new session.',
     'connection-lost': 'The connection was lost and could not be restored in time.',
     tampered: 'A security check failed: data was changed on the way (tampered). The session was stopped for your safety.',
     replayed: 'A security check failed: data was sent twice (replayed). The session was stopped for your safety.',

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 
@@ -23,6 +23,10 @@ export interface XvfbOptions {
   width?: number;
   height?: number;
   timeoutMs?: number;
+  /** keep RANDR (default off, see below) and do not reset when the last client leaves (-noreset) */
+  randr?: boolean;
+  /** with `randr`: RandR 1.5 monitors to define (`xrandr --setmonitor NAME W/500xH/280+X+Y none`), the first primary */
+  monitors?: Array<{ name: string; x: number; y: number; width: number; height: number }>;
 }
 
 export async function startXvfb(opts: XvfbOptions = {}): Promise<Xvfb> {
@@ -31,7 +35,7 @@ export async function startXvfb(opts: XvfbOptions = {}): Promise<Xvfb> {
   // Without RANDR: Chromium 156's "Entire screen" auto-select asks the X11 screen capturer for
   // source 0, which it refuses when RANDR lists monitors (their ids are atoms), and getDisplayMedia
   // fails with NotReadableError "Could not start video source". Without RANDR it captures the root.
-  const args = ['-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', '-extension', 'RANDR'];
+  const args = ['-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', ...(opts.randr ? ['-noreset'] : ['-extension', 'RANDR'])];
   const child = spawn('Xvfb', args, {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
@@ -64,6 +68,17 @@ export async function startXvfb(opts: XvfbOptions = {}): Promise<Xvfb> {
   if (!existsSync(`/tmp/.X11-unix/X${display}`)) {
     await stopChild(child);
     throw new Error(`Xvfb reported display :${display} but has no socket`);
+  }
+  if (opts.randr && opts.monitors?.length) {
+    try {
+      opts.monitors.forEach((m, i) => {
+        const geometry = `${m.width}/500x${m.height}/280+${m.x}+${m.y}`;
+        execFileSync('xrandr', ['--display', `:${display}`, '--setmonitor', i === 0 ? `*${m.name}` : m.name, geometry, 'none'], { stdio: 'pipe' });
+      });
+    } catch (err) {
+      await stopChild(child);
+      throw new Error(`xrandr --setmonitor failed (Debian package x11-xserver-utils): ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
   return { display, name: `:${display}`, width, height, pid: child.pid!, stop: () => stopChild(child) };
 }

@@ -48,6 +48,7 @@ export class SessionLink extends Emitter<LinkEvents> {
   /** set once the server stored this side's resume key */
   private graceMs: number | undefined;
   private pendingEnd: EndReason | undefined;
+  private pendingServer: object[] = [];
 
   constructor(
     conn: ServerConnection,
@@ -75,6 +76,12 @@ export class SessionLink extends Emitter<LinkEvents> {
 
   sendPeer(bytes: Uint8Array): void {
     if (this.state === 'connected') this.conn?.sendPeer(bytes);
+  }
+
+  /** A control message for the server (an audit report); while reconnecting it waits for the new connection. */
+  sendServer(message: object): void {
+    if (this.state === 'connected') this.conn?.sendControl(message);
+    else if (this.state === 'reconnecting' && this.pendingServer.length < 256) this.pendingServer.push(message);
   }
 
   /**
@@ -186,6 +193,7 @@ export class SessionLink extends Emitter<LinkEvents> {
     this.conn = conn;
     this.state = 'connected';
     this.listen(conn);
+    for (const m of this.pendingServer.splice(0)) conn.sendControl(m);
     if (peerConnected) this.emit('up', { path });
   }
 

@@ -42,9 +42,30 @@ const resumeMessages = [
   z.strictObject({ type: z.literal('resumed'), path: resumePathSchema, peer: z.enum(['connected', 'disconnected']) }),
 ] as const;
 
+/**
+ * Server -> either endpoint of an active session, right after `resume-ready`: the STUN/TURN servers for
+ * the peer-to-peer upgrade (docs/p2p.md). TURN credentials are short-lived (TURN REST API scheme).
+ */
+export const iceServersMessageSchema = z.strictObject({
+  type: z.literal('ice-servers'),
+  iceServers: z
+    .array(
+      z.strictObject({
+        urls: z.array(z.string().regex(/^(stun|stuns|turn|turns):[^\s]{1,500}$/, 'a STUN or TURN URL')).min(1).max(8),
+        username: z.string().min(1).max(256).optional(),
+        credential: z.string().min(1).max(256).optional(),
+      }),
+    )
+    .max(8),
+  /** how long the TURN credentials stay valid, in seconds */
+  ttlS: z.number().int().nonnegative().max(7 * 86400),
+});
+export type IceServersMessage = z.infer<typeof iceServersMessageSchema>;
+
 /** Server -> customer endpoint. */
 export const toCustomerSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('registered'), id: customerIdSchema }),
+  /** `receipt`: 32 random bytes in hex, the customer's key to its receipt at /receipt#token=… (docs/audit.md) */
+  z.strictObject({ type: z.literal('registered'), id: customerIdSchema, receipt: z.string().regex(/^[0-9a-f]{64}$/).optional() }),
   /** A technician is trying this ID now; run the handshake with this nonce. */
   z.strictObject({
     type: z.literal('pairing'),
@@ -59,6 +80,7 @@ export const toCustomerSchema = z.discriminatedUnion('type', [
   ended,
   serverErrorSchema,
   ...resumeMessages,
+  iceServersMessageSchema,
 ]);
 export type ToCustomer = z.infer<typeof toCustomerSchema>;
 
@@ -74,6 +96,7 @@ export const toTechnicianSchema = z.discriminatedUnion('type', [
   ended,
   serverErrorSchema,
   ...resumeMessages,
+  iceServersMessageSchema,
 ]);
 export type ToTechnician = z.infer<typeof toTechnicianSchema>;
 export type ServerError = z.infer<typeof serverErrorSchema>;

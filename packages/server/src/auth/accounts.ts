@@ -9,7 +9,7 @@ import { randomToken, sha256Hex } from './tokens.js';
 import { TwoFactor } from './two-factor.js';
 import { toUser, type User } from './user.js';
 import { WebSessions, type NewWebSession, type WebSession } from './web-sessions.js';
-import { WsTickets } from './ws-tickets.js';
+import { WsTickets, type TicketStore } from './ws-tickets.js';
 
 export const SETUP_TOKEN_TTL_MS = 24 * 60 * 60_000;
 /** Applies after lowercasing. */
@@ -28,6 +28,8 @@ export interface AccountServiceOptions {
   db: Kysely<Schema>;
   logger: Logger;
   now?: () => number;
+  /** WebSocket tickets (default: this node's memory; with several nodes, tickets any node redeems) */
+  tickets?: TicketStore;
 }
 
 /** Technician and admin accounts, console sign-in sessions, setup tokens, WebSocket tickets and two-factor. */
@@ -36,7 +38,7 @@ export class AccountService {
   readonly #log: Logger;
   readonly #now: () => number;
   readonly #sessions: WebSessions;
-  readonly #tickets: WsTickets;
+  readonly #tickets: TicketStore;
   /** TOTP set-up and code checks for these accounts. */
   readonly twoFactor: TwoFactor;
   /** Hashed once so that unknown logins cost as much as known ones. */
@@ -47,7 +49,7 @@ export class AccountService {
     this.#log = opts.logger;
     this.#now = opts.now ?? Date.now;
     this.#sessions = new WebSessions(opts.db, this.#now);
-    this.#tickets = new WsTickets(this.#now);
+    this.#tickets = opts.tickets ?? new WsTickets(this.#now);
     this.twoFactor = new TwoFactor({ db: opts.db, logger: opts.logger, now: this.#now });
     this.#dummyHash = hashPassword(randomToken());
     this.#dummyHash.catch(() => undefined); // awaited (and so reported) on first use
@@ -126,7 +128,7 @@ export class AccountService {
   }
 
   async consumeWsTicket(ticket: string): Promise<User | undefined> {
-    const userId = this.#tickets.take(ticket);
+    const userId = await this.#tickets.take(ticket);
     const user = userId === undefined ? undefined : await this.getUser(userId);
     return user && user.disabledAt === null ? user : undefined;
   }

@@ -2,11 +2,18 @@ import { randomToken } from './tokens.js';
 
 export const WS_TICKET_TTL_MS = 30_000;
 
+/** Where tickets live: this node's memory (WsTickets), or signed tickets any node redeems (cluster/signed-tickets.ts). */
+export interface TicketStore {
+  issue(userId: string): string;
+  /** The user id for a valid ticket; the ticket is gone afterwards either way. */
+  take(ticket: string): string | undefined | Promise<string | undefined>;
+}
+
 /**
  * Short-lived, single-use tickets that let the console open the technician WebSocket (which
  * cannot carry the CSRF header). In memory: a ticket must be redeemed on the node that issued it.
  */
-export class WsTickets {
+export class WsTickets implements TicketStore {
   readonly #tickets = new Map<string, { userId: string; expiresAt: number }>();
 
   constructor(private readonly now: () => number) {}

@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../logger.js';
 import { getLogger } from '../logger.js';
 import type { Broker, Technician } from '../rendezvous/broker.js';
-import { Endpoint } from './endpoint.js';
+import { WsEndpoint } from './endpoint.js';
 
 export interface WebSocketDeps {
   broker: Broker;
@@ -62,7 +62,7 @@ export function attachWebSockets(server: Server, deps: WebSocketDeps): { close()
         else perIp.set(ip, n);
       });
       const role = technician ? 'technician' : 'customer';
-      const endpoint = new Endpoint(ws, ip, getLogger(deps.log, 'relay', { conn: ++nextConn, role }));
+      const endpoint = new WsEndpoint(ws, ip, getLogger(deps.log, 'relay', { conn: ++nextConn, role }));
       if (technician) deps.broker.addTechnician(endpoint, technician);
       else deps.broker.addCustomer(endpoint);
     });

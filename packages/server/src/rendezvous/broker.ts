@@ -1,6 +1,7 @@
 import {
   customerMessageSchema,
   decodeJson,
+  encodeJson,
   technicianMessageSchema,
   toHex,
   randomNonce,
@@ -14,7 +15,10 @@ import {
 } from '@fernhilfe/protocol';
 import { CloseCode, type Endpoint } from '../relay/endpoint.js';
 import type { Logger } from '../logger.js';
-import type { ConnectLimits } from './limits.js';
+import type { SessionP2p } from '../p2p/index.js';
+import { MemoryDirectory, type ClusterPort, type Directory } from '../cluster/directory.js';
+import { beginResume } from '../cluster/resume-routing.js';
+import type { ConnectLimiter } from './limits.js';
 import { LivePairing, type Party } from './live-pairing.js';
 import { IdRegistry } from './registry.js';
 import { refuse } from './replies.js';
@@ -23,7 +27,8 @@ import { MemoryResumeStore, type ResumeStore } from './resume-store.js';
 
 /** What the broker reports for the record (the audit trail); no secrets pass through here. */
 export interface SessionRecorder {
-  created(r: { customerId: string; termsVersion: string; capabilities: string[]; customerAddr: string }): Promise<string>;
+  /** `receiptToken`: the customer's key to its receipt (sent in `registered`); the recorder keeps only its hash */
+  created(r: { customerId: string; termsVersion: string; language: string; capabilities: string[]; customerAddr: string; receiptToken: string }): Promise<string>;
   connected(sessionId: string, technicianUserId: string): Promise<void>;
   failedAttempt(sessionId: string): Promise<void>;
   authenticated(sessionId: string): Promise<void>;
@@ -60,11 +65,13 @@ interface TechnicianConn {
   endpoint: Endpoint;
   user: Technician;
   reg?: Registration;
+  /** a `connect` is being checked (limits, directory: async) */
+  connecting?: boolean;
 }
 
 export interface BrokerOptions {
   termsVersion: () => string;
-  limits: ConnectLimits;
+  limits: ConnectLimiter;
   recorder: SessionRecorder;
   log: Logger;
   pairingTimeoutMs: number;
@@ -72,14 +79,20 @@ export interface BrokerOptions {
   resumeGraceMs: number;
   /** resume keys of active sessions (memory by default) */
   resumeStore?: ResumeStore;
+  /** several nodes (REDIS_URL): the shared ID directory and hand-off to the node holding an ID (cluster/) */
+  cluster?: ClusterPort;
+  /** the peer-to-peer upgrade's server side (docs/p2p.md) */
+  p2p?: SessionP2p;
 }
 
 export class Broker {
   private readonly registry = new IdRegistry<Registration>();
   private readonly resumeStore: ResumeStore;
   private readonly resumes: ResumeGate;
+  private readonly directory: Directory;
 
   constructor(private readonly opts: BrokerOptions) {
+    this.directory = opts.cluster?.directory ?? new MemoryDirectory();
     this.resumeStore = opts.resumeStore ?? new MemoryResumeStore();
     this.resumes = new ResumeGate({ store: this.resumeStore, live: (id) => this.registry.get(id)?.live, log: opts.log });
   }
@@ -96,22 +109,34 @@ export class Broker {
   addCustomer(endpoint: Endpoint): void {
     let reg: Registration | undefined;
     let resume: ResumeAttempt | undefined;
+    let claiming = false;
     const handlers = {
       register: (m) => {
-        if (reg) return this.refuse(endpoint, 'already-registered', 'this connection already has an ID');
+        if (reg || claiming) return this.refuse(endpoint, 'already-registered', 'this connection already has an ID');
         if (resume) return this.refuse(endpoint, 'bad-message', 'this connection is resuming a session');
         if (m.termsVersion !== this.opts.termsVersion()) {
           return this.refuse(endpoint, 'terms-outdated', 'the terms have changed; please read and accept them again');
         }
-        reg = this.registry.add((id) => ({
-          id,
-          customer: endpoint,
-          state: 'waiting',
-          sessionId: this.opts.recorder.created({ customerId: id, termsVersion: m.termsVersion, capabilities: m.capabilities, customerAddr: endpoint.ip }),
-        })).value;
-        reg.sessionId.catch((err: unknown) => this.opts.log.error({ err }, 'recording a new session failed'));
-        this.opts.log.info({ customerId: reg.id }, 'customer registered');
-        this.toCustomer(reg, { type: 'registered', id: reg.id });
+        // the ID is claimed in the directory first (with several nodes: in Redis, atomically)
+        claiming = true;
+        this.registry.reserve((id) => this.directory.claim(id)).then((id) => {
+          claiming = false;
+          if (!endpoint.isOpen) return (this.registry.release(id), this.directory.retire(id));
+          const receipt = toHex(randomNonce(32));
+          reg = this.registry.put(id, {
+            id,
+            customer: endpoint,
+            state: 'waiting',
+            sessionId: this.opts.recorder.created({ customerId: id, termsVersion: m.termsVersion, language: m.language, capabilities: m.capabilities, customerAddr: endpoint.ip, receiptToken: receipt }),
+          });
+          reg.sessionId.catch((err: unknown) => this.opts.log.error({ err }, 'recording a new session failed'));
+          this.opts.log.info({ customerId: reg.id }, 'customer registered');
+          this.toCustomer(reg, { type: 'registered', id: reg.id, receipt });
+        }, (err: unknown) => {
+          claiming = false;
+          this.opts.log.error({ err }, 'claiming a customer ID failed');
+          endpoint.close(CloseCode.internal, 'no customer ID could be given out; please try again');
+        });
       },
       'auth-result': (m) => {
         if (!reg || reg.state !== 'pairing' || !reg.tech) return this.refuse(endpoint, 'bad-message', 'no handshake in progress');
@@ -131,7 +156,7 @@ export class Broker {
       'resume-key': () => this.refuse(endpoint, 'bad-message', 'no session on this connection'),
       resume: (m) => {
         if (reg || resume) return this.refuse(endpoint, 'bad-message', 'resume must be the first message');
-        resume = this.resumes.begin(endpoint, 'customer', m.id);
+        resume = beginResume(this.routing, endpoint, m, { role: 'customer' });
       },
       'resume-proof': (m) => {
         if (!resume) return this.refuse(endpoint, 'bad-message', 'no resume in progress');
@@ -162,7 +187,7 @@ export class Broker {
     const tech: TechnicianConn = { endpoint, user };
     let resume: ResumeAttempt | undefined;
     const handlers = {
-      connect: (m) => (resume ? this.refuse(endpoint, 'bad-message', 'this connection is resuming a session') : this.connect(tech, m.id)),
+      connect: (m) => (resume ? this.refuse(endpoint, 'bad-message', 'this connection is resuming a session') : void this.connect(tech, m.id)),
       // the technician gave up (e.g. the customer's confirmation was wrong): a failed attempt like any other
       abort: () => {
         if (tech.reg?.state === 'pairing') this.failAttempt(tech.reg, undefined, 'aborted');
@@ -176,7 +201,7 @@ export class Broker {
       // a fresh ticket of the same account takes the technician's side of a session back
       resume: (m) => {
         if (tech.reg || resume) return this.refuse(endpoint, 'bad-message', 'resume must be the first message');
-        resume = this.resumes.begin(endpoint, 'technician', m.id, user.userId);
+        resume = beginResume(this.routing, endpoint, m, { role: 'technician', user }, user.userId);
       },
       'resume-proof': (m) => {
         if (!resume) return this.refuse(endpoint, 'bad-message', 'no resume in progress');
@@ -217,18 +242,38 @@ export class Broker {
     for (const reg of this.registry.values()) this.end(reg, 'server', 'server-shutdown');
   }
 
-  private connect(tech: TechnicianConn, id: string): void {
-    if (tech.reg) return this.refuse(tech.endpoint, 'bad-message', 'already connected to a customer');
+  private get routing() {
+    return { resumes: this.resumes, cluster: this.opts.cluster, isLocal: (id: string) => this.registry.get(id) !== undefined, log: this.opts.log };
+  }
+
+  private async connect(tech: TechnicianConn, id: string): Promise<void> {
+    if (tech.reg || tech.connecting) return this.refuse(tech.endpoint, 'bad-message', 'already connected to a customer');
     const { limits } = this.opts;
-    const wait = limits.retryAfter(id, tech.user.userId, tech.endpoint.ip);
-    if (wait > 0) return this.toTechnician(tech, { type: 'connect-failed', code: 'rate-limited', retryAfterMs: wait });
-    const reg = this.registry.get(id);
-    if (!reg) {
-      if (this.registry.isRetired(id)) return this.toTechnician(tech, { type: 'connect-failed', code: 'customer-left' });
-      // an unknown ID counts like a wrong password, so IDs cannot be probed faster than passwords
-      limits.recordFailure(id, tech.user.userId, tech.endpoint.ip);
-      return this.toTechnician(tech, { type: 'connect-failed', code: 'wrong-credentials', retryAfterMs: limits.retryAfter(id, tech.user.userId, tech.endpoint.ip) });
+    const { userId } = tech.user;
+    const ip = tech.endpoint.ip;
+    tech.connecting = true;
+    try {
+      const wait = await limits.retryAfter(id, userId, ip);
+      if (!tech.endpoint.isOpen) return;
+      if (wait > 0) return this.toTechnician(tech, { type: 'connect-failed', code: 'rate-limited', retryAfterMs: wait });
+      if (!this.registry.get(id)) {
+        const where = this.registry.isRetired(id) ? 'retired' : await this.directory.locate(id);
+        if (!tech.endpoint.isOpen) return;
+        // another node holds the customer: the technician's connection is forwarded there, unread
+        if (typeof where === 'object' && this.opts.cluster) return this.opts.cluster.handOff(tech.endpoint, where.node, { role: 'technician', user: tech.user }, encodeJson({ type: 'connect', id }));
+        if (where === 'retired') return this.toTechnician(tech, { type: 'connect-failed', code: 'customer-left' });
+        // an unknown ID counts like a wrong password, so IDs cannot be probed faster than passwords
+        await limits.recordFailure(id, userId, ip);
+        return this.toTechnician(tech, { type: 'connect-failed', code: 'wrong-credentials', retryAfterMs: await limits.retryAfter(id, userId, ip) });
+      }
+    } catch (err) {
+      this.opts.log.error({ err }, 'checking a connect failed');
+      return this.toTechnician(tech, { type: 'connect-failed', code: 'rate-limited', retryAfterMs: 1000 });
+    } finally {
+      tech.connecting = false;
     }
+    const reg = this.registry.get(id);
+    if (!reg || tech.reg) return this.toTechnician(tech, { type: 'connect-failed', code: 'customer-left' });
     if (reg.state !== 'waiting') return this.toTechnician(tech, { type: 'connect-failed', code: 'busy' });
     const nonce = toHex(randomNonce(16));
     reg.state = 'pairing';
@@ -254,12 +299,13 @@ export class Broker {
         log: this.opts.log,
         end: (by, reason) => this.end(reg, by, reason),
         report: (by, report) => this.record(reg, (sid) => this.opts.recorder.reported(sid, by, report), 'a report'),
+        ...(this.opts.p2p ? { p2p: this.opts.p2p } : {}),
       },
       reg.customer,
       tech.endpoint,
     );
     this.resumeStore.create(reg.id, tech.user.userId).catch((err: unknown) => this.opts.log.error({ err }, 'recording resume state failed'));
-    this.opts.limits.recordSuccess(reg.id);
+    this.opts.limits.recordSuccess(reg.id).catch((err: unknown) => this.opts.log.error({ err }, 'clearing the back-off failed'));
     this.opts.log.info({ customerId: reg.id }, 'session authenticated');
     void reg.sessionId.then((sid) => this.opts.recorder.authenticated(sid)).catch((err: unknown) => this.opts.log.error({ err }, 'recording authentication failed'));
   }
@@ -269,13 +315,16 @@ export class Broker {
     const tech = reg.tech;
     if (reg.state !== 'pairing' || !tech) return;
     const { limits } = this.opts;
-    limits.recordFailure(reg.id, tech.user.userId, tech.endpoint.ip);
+    const counted = limits.recordFailure(reg.id, tech.user.userId, tech.endpoint.ip);
     void reg.sessionId.then((sid) => this.opts.recorder.failedAttempt(sid)).catch((err: unknown) => this.opts.log.error({ err }, 'recording a failed attempt failed'));
     this.opts.log.info({ customerId: reg.id, technician: tech.user.userId }, 'authentication attempt failed');
     if (techCode) {
-      const retryAfterMs = limits.retryAfter(reg.id, tech.user.userId, tech.endpoint.ip);
-      this.toTechnician(tech, { type: 'connect-failed', code: techCode, retryAfterMs });
-    }
+      // told once the failure counts everywhere, so that the retry it waits for is allowed
+      counted
+        .then(() => limits.retryAfter(reg.id, tech.user.userId, tech.endpoint.ip))
+        .then((retryAfterMs) => this.toTechnician(tech, { type: 'connect-failed', code: techCode, retryAfterMs }))
+        .catch((err: unknown) => this.opts.log.error({ err }, 'counting a failed attempt failed'));
+    } else counted.catch((err: unknown) => this.opts.log.error({ err }, 'counting a failed attempt failed'));
     this.unpair(reg, customerReason);
   }
 
@@ -291,6 +340,7 @@ export class Broker {
     if (this.registry.get(reg.id) !== reg) return;
     clearTimeout(reg.timer);
     this.registry.retire(reg.id);
+    this.directory.retire(reg.id);
     const tech = reg.tech;
     if (tech) tech.reg = undefined;
     if (reg.live) {

@@ -12,12 +12,26 @@ export interface LimitOptions {
   now?: () => number;
 }
 
+/**
+ * The limits as the broker uses them: in memory on one node (ConnectLimits), in Redis with several
+ * (cluster/redis-limits.ts), hence async.
+ */
+export interface ConnectLimiter {
+  /** Milliseconds until this attempt may be made; 0 when it may be made now. */
+  retryAfter(target: string, account: string, ip: string): Promise<number>;
+  recordFailure(target: string, account: string, ip: string): Promise<void>;
+  /** A successful authentication clears the target's back-off (the ID is used up anyway). */
+  recordSuccess(target: string): Promise<void>;
+  /** Drops entries that no longer limit anything; called periodically. */
+  sweep(): void;
+}
+
 interface Backoff {
   failures: number;
   until: number;
 }
 
-export class ConnectLimits {
+export class ConnectLimits implements ConnectLimiter {
   private readonly byTarget = new Map<string, Backoff>();
   private readonly byAccount = new Map<string, number[]>();
   private readonly byIp = new Map<string, number[]>();
@@ -36,7 +50,7 @@ export class ConnectLimits {
   }
 
   /** Milliseconds until this attempt may be made; 0 when it may be made now. */
-  retryAfter(target: string, account: string, ip: string): number {
+  async retryAfter(target: string, account: string, ip: string): Promise<number> {
     const now = this.now();
     const target_ = this.byTarget.get(target);
     const waits = [
@@ -47,7 +61,7 @@ export class ConnectLimits {
     return Math.max(0, ...waits);
   }
 
-  recordFailure(target: string, account: string, ip: string): void {
+  async recordFailure(target: string, account: string, ip: string): Promise<void> {
     const now = this.now();
     const prev = this.byTarget.get(target);
     const failures = (prev?.failures ?? 0) + 1;
@@ -58,7 +72,7 @@ export class ConnectLimits {
   }
 
   /** A successful authentication clears the target's back-off (the ID is used up anyway). */
-  recordSuccess(target: string): void {
+  async recordSuccess(target: string): Promise<void> {
     this.byTarget.delete(target);
   }
 

@@ -10,6 +10,7 @@ import {
 } from '@fernhilfe/protocol';
 import { CloseCode, type Endpoint, type EndpointHandlers } from '../relay/endpoint.js';
 import type { Logger } from '../logger.js';
+import type { SessionP2p } from '../p2p/index.js';
 import { refuse } from './replies.js';
 import type { ResumeStore } from './resume-store.js';
 
@@ -24,6 +25,8 @@ export interface LivePairingOptions {
   end(by: Party, reason: EndReason): void;
   /** an endpoint's report for the audit trail (consents, transfers); the broker records it */
   report(by: Role, report: SessionReport): void;
+  /** ICE servers for the peer-to-peer upgrade and the relayed-bytes count (docs/p2p.md) */
+  p2p?: SessionP2p;
 }
 
 interface Side {
@@ -106,9 +109,12 @@ export class LivePairing {
         const to = this.sides[other(role)].endpoint;
         if (!to) return;
         to.sendPeer(body);
+        this.opts.p2p?.relayed(body.length);
         to.throttle(endpoint);
       },
       onClose: () => this.onClose(role, endpoint),
+      // a link between server nodes that cannot carry the session (cluster/): both hear why
+      onFail: (reason) => this.sides[role].endpoint === endpoint && this.opts.end('server', reason),
     });
   }
 
@@ -157,7 +163,11 @@ export class LivePairing {
     side.resumable = true;
     this.opts.store.setKey(this.opts.customerId, role, publicKey).then(
       (stored) => {
-        if (stored && side.endpoint === endpoint) endpoint.sendControl({ type: 'resume-ready', graceMs: this.opts.graceMs });
+        if (stored && side.endpoint === endpoint) {
+          endpoint.sendControl({ type: 'resume-ready', graceMs: this.opts.graceMs });
+          const ice = this.opts.p2p?.iceServers(this.opts.customerId, role);
+          if (ice) endpoint.sendControl(ice);
+        }
         else if (!stored) side.resumable = false;
       },
       (err: unknown) => {

@@ -8,6 +8,7 @@ import { randomCustomerId } from '@fernhilfe/protocol';
 export class IdRegistry<T> {
   private readonly live = new Map<string, T>();
   private readonly retired = new Map<string, number>();
+  private readonly reserved = new Set<string>();
 
   constructor(
     private readonly retireMs = 24 * 60 * 60_000,
@@ -24,6 +25,33 @@ export class IdRegistry<T> {
       return { id, value };
     }
     throw new Error('no free customer ID found');
+  }
+
+  /**
+   * Reserves a fresh random ID that is neither live nor recently retired here, and that `claim`
+   * (the cluster directory: the other nodes) also grants; `put` it or `release` it afterwards.
+   */
+  async reserve(claim: (id: string) => Promise<boolean>): Promise<string> {
+    for (let i = 0; i < 100; i++) {
+      const id = randomCustomerId();
+      if (this.live.has(id) || this.retired.has(id) || this.reserved.has(id)) continue;
+      this.reserved.add(id);
+      if (await claim(id)) return id;
+      this.reserved.delete(id);
+    }
+    throw new Error('no free customer ID found');
+  }
+
+  /** Registers `value` under an ID from `reserve`. */
+  put(id: string, value: T): T {
+    this.reserved.delete(id);
+    this.live.set(id, value);
+    return value;
+  }
+
+  /** A reserved ID that was not used (its connection closed meanwhile): retired like any other. */
+  release(id: string): void {
+    if (this.reserved.delete(id)) this.retired.set(id, this.now() + this.retireMs);
   }
 
   get(id: string): T | undefined {

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { BenchClient } from '../client.js';
+import type { BenchClient, CustomerTarget } from '../client.js';
 import type { ServerProcess } from '../server-process.js';
 import { CpuWindow, type CpuUsage } from '../cpu-window.js';
 import { mibPerSecond, summarize, type Summary } from '../stats.js';
@@ -17,6 +17,22 @@ export interface LoadOptions {
   warmupMs: number;
   durationMs: number;
   drainMs: number;
+  /**
+   * Relay mode with several server nodes: where each worker's customers register and where its
+   * technicians connect (worker i uses routes[i % length]); default: both on `client`'s server.
+   */
+  routes?: LoadRoute[];
+  /**
+   * Start the workers one after the other, each once the previous one has set up its sessions, so a
+   * worker's single-use tickets (valid 30 s) are fetched just before it uses them (many sessions).
+   */
+  sequentialSetup?: boolean;
+}
+
+/** One way through the servers: customers register at `customer`, technicians get their URLs from `technicianUrl`. */
+export interface LoadRoute {
+  customer: CustomerTarget;
+  technicianUrl(): Promise<string>;
 }
 
 export interface LoadResult {
@@ -54,33 +70,36 @@ export interface LoadResult {
  * over `workers` threads (both ends of a session in the same thread). In relay mode the sessions go
  * through the server child; in direct mode over a loopback WebSocket without it (the baseline).
  */
-export async function runLoad(opts: LoadOptions, client: BenchClient, server: ServerProcess | undefined): Promise<LoadResult> {
-  const jobs: LoadJob[] = [];
+export async function runLoad(opts: LoadOptions, client: BenchClient, server: ServerProcess | undefined, hooks: { onGo?(): void; onDone?(): void } = {}): Promise<LoadResult> {
+  const workers: LoadWorker[] = [];
   let first = 0;
-  for (const n of split(opts.sessions, opts.workers)) {
-    const technicianUrls: string[] = [];
-    if (opts.mode === 'relay') for (let i = 0; i < n; i++) technicianUrls.push(await client.technicianUrl());
-    jobs.push({
-      mode: opts.mode,
-      ...(opts.mode === 'relay' ? { target: { customerUrl: client.customerUrl, termsVersion: client.termsVersion } } : {}),
-      technicianUrls,
-      sessions: n,
-      firstIndex: first,
-      totalSessions: opts.sessions,
-      chunk: opts.chunk,
-      intervalMs: opts.intervalMs,
-      warmupMs: opts.warmupMs,
-      durationMs: opts.durationMs,
-      drainMs: opts.drainMs,
-    });
-    first += n;
-  }
-
-  const workers = jobs.map((job) => new LoadWorker(job));
   try {
-    await Promise.all(workers.map((w) => w.ready(SETUP_TIMEOUT_MS)));
+    for (const [w, n] of split(opts.sessions, opts.workers).entries()) {
+      const route = opts.routes?.[w % opts.routes.length] ?? { customer: client, technicianUrl: () => client.technicianUrl() };
+      const technicianUrls: string[] = [];
+      if (opts.mode === 'relay') for (let i = 0; i < n; i++) technicianUrls.push(await route.technicianUrl());
+      const worker = new LoadWorker({
+        mode: opts.mode,
+        ...(opts.mode === 'relay' ? { target: { customerUrl: route.customer.customerUrl, termsVersion: route.customer.termsVersion } } : {}),
+        technicianUrls,
+        sessions: n,
+        firstIndex: first,
+        totalSessions: opts.sessions,
+        chunk: opts.chunk,
+        intervalMs: opts.intervalMs,
+        warmupMs: opts.warmupMs,
+        durationMs: opts.durationMs,
+        drainMs: opts.drainMs,
+      });
+      workers.push(worker);
+      if (opts.sequentialSetup) await worker.ready(SETUP_TIMEOUT_MS);
+      first += n;
+    }
+    if (!opts.sequentialSetup) await Promise.all(workers.map((w) => w.ready(SETUP_TIMEOUT_MS)));
     const cpu = new CpuWindow(server);
+    hooks.onGo?.();
     const results = await Promise.all(workers.map((w) => w.go(opts.warmupMs + opts.durationMs + opts.drainMs + 30_000)));
+    hooks.onDone?.();
     const usage = cpu.end();
     // the sessions end in the workers; one that takes too long is cut off by terminate() below
     await Promise.all(workers.map((w) => w.closed(15_000).catch(() => undefined)));

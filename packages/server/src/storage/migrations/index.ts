@@ -3,6 +3,7 @@ import { accounts } from './001_accounts.js';
 import { supportSessions } from './002_support_sessions.js';
 import { settings } from './003_settings.js';
 import { userTotp } from './004_user_totp.js';
+import { audit } from './005_audit.js';
 
 /** Every migration, keyed by name; names sort in the order they must run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '002_support_sessions': supportSessions,
   '003_settings': settings,
   '004_user_totp': userTotp,
+  '005_audit': audit,
 };

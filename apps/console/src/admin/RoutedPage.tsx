@@ -1,0 +1,25 @@
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ReportsPage } from '../reports/ReportsPage';
+import { SessionDetail } from '../reports/SessionDetail';
+import { useAppState } from '../state/context';
+import { AdminPage } from './AdminPage';
+import { useRoute } from './route';
+
+/** Signed in, no session: the page the URL fragment names (`#/reports`, `#/settings`, …), else `home`. */
+export function RoutedPage({ home }: { home: ReactNode }) {
+  const { t } = useTranslation();
+  const route = useRoute();
+  const auth = useAppState((s) => s.auth);
+  const isAdmin = auth.status === 'signed-in' && auth.user.role === 'admin';
+  switch (route.page) {
+    case 'settings':
+      return isAdmin ? <AdminPage /> : <p className="card" role="alert">{t('records.common.forbidden')}</p>;
+    case 'reports':
+      return <ReportsPage />;
+    case 'report':
+      return <SessionDetail sessionId={route.sessionId} />;
+    case 'home':
+      return home;
+  }
+}

@@ -1,0 +1,43 @@
+import { useTranslation } from 'react-i18next';
+import { Chat } from '../components/Chat.js';
+import { ConsentPrompt } from '../components/ConsentPrompt.js';
+import { SasNotice } from '../components/SasNotice.js';
+import { StatusPanel } from '../components/StatusPanel.js';
+import type { SessionState } from '../session-state.js';
+import { useAgentExtras } from './use-agent.js';
+
+/** Connected, in agent mode: as SessionView, but the agent shares the screen itself and the customer answers consent prompts. */
+export function AgentSessionView({ state }: { state: SessionState }) {
+  const { t } = useTranslation();
+  const extras = useAgentExtras();
+  return (
+    <>
+      <StatusPanel state={state} />
+      {state.reconnecting && (
+        <p className="notice notice-warning" data-testid="reconnecting" role="status">
+          {t('status.reconnecting')}
+        </p>
+      )}
+      {state.sas && <SasNotice sas={state.sas} />}
+      <ConsentPrompt />
+      {extras?.screenShared && (
+        <p className="notice" data-testid="agent-screen-shared">
+          {t('agent.screenShared')}
+        </p>
+      )}
+      <Chat entries={state.chat} />
+    </>
+  );
+}
+
+/** After the end, in agent mode: the program is gone, the window can be closed. */
+export function AgentClosedNotice() {
+  const { t } = useTranslation();
+  const extras = useAgentExtras();
+  if (!extras?.agentGone) return null;
+  return (
+    <p className="notice" data-testid="agent-closed" role="status">
+      {t('agent.closed')}
+    </p>
+  );
+}

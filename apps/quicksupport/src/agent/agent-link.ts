@@ -1,0 +1,47 @@
+import { AGENT_WS_PATH, decodeMessage, toPageSchema, type FromPage, type ViewState } from '@fernhilfe/agent/ui-messages';
+
+export interface AgentLinkHandlers {
+  state(state: ViewState): void;
+  /** the link is gone; `closing`: the agent said it exits (after the end), else it vanished */
+  gone(closing: boolean): void;
+}
+
+/**
+ * The page's WebSocket to its agent on 127.0.0.1 (same origin; the agent's cookie authenticates it).
+ * Every message is parsed with the agent's schemas (packages/agent/src/ui/messages.ts).
+ */
+export class AgentLink {
+  private closing = false;
+  private goneCalled = false;
+
+  private constructor(
+    private readonly ws: WebSocket,
+    private readonly handlers: AgentLinkHandlers,
+  ) {
+    ws.addEventListener('message', (event) => {
+      if (typeof event.data !== 'string') return;
+      const msg = decodeMessage(toPageSchema, event.data);
+      if (!msg.ok) return console.error(`agent sent a bad message: ${msg.error}`);
+      if (msg.value.type === 'closing') this.closing = true;
+      else handlers.state(msg.value.state);
+    });
+    ws.addEventListener('close', () => this.gone());
+  }
+
+  static connect(handlers: AgentLinkHandlers, loc: Location = location): AgentLink {
+    const ws = new WebSocket(`ws://${loc.host}${AGENT_WS_PATH}`);
+    const link = new AgentLink(ws, handlers);
+    ws.addEventListener('error', () => link.gone());
+    return link;
+  }
+
+  send(message: FromPage): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  private gone(): void {
+    if (this.goneCalled) return;
+    this.goneCalled = true;
+    this.handlers.gone(this.closing);
+  }
+}

@@ -1,0 +1,12 @@
+import pino from 'pino';
+
+/** The agent's logger: structured lines on stderr only (it writes no file), never a secret. Quiet by default: the customer's terminal is for the terminal UI. */
+export interface Log {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export function createLog(level: string = process.env.FERNHILFE_AGENT_LOG ?? 'error'): Log {
+  return pino({ name: 'agent', level, redact: { paths: ['password', '*.password', 'token', '*.token'], censor: '[hidden]' } }, pino.destination({ fd: 2, sync: true }));
+}

@@ -1,0 +1,55 @@
+import type { Readable, Writable } from 'node:stream';
+import { CustomerEndpoint } from '@fernhilfe/client';
+import type { Capability } from '@fernhilfe/protocol';
+import type { AgentConfig } from '../config/config.js';
+import type { UiAsset } from '../ui/assets.js';
+import { AgentApp } from './agent-app.js';
+import { openFace } from './face.js';
+import type { Log } from './log.js';
+import { ServerApi } from './server-api.js';
+import type { KitSource } from './session-kit.js';
+import { nodeTransport } from './transport.js';
+
+export interface RunDeps {
+  log: Log;
+  kit: KitSource;
+  assets: () => Promise<Map<string, UiAsset>>;
+  openBrowser: (url: string) => Promise<boolean>;
+  stdin: Readable;
+  stdout: Writable;
+  /** SIGINT, SIGTERM, SIGHUP: end the session cleanly */
+  onSignal: (handler: () => void) => void;
+  /** FERNHILFE_AGENT_PAGE_GRACE_MS, default 60 s */
+  pageGraceMs?: number;
+}
+
+/** What the agent tells the server it can do (for the technician's console). */
+export function capabilities(kit: KitSource): Capability[] {
+  return ['chat', ...(kit.screen ? (['screen'] as const) : []), ...kit.grants];
+}
+
+/**
+ * One run of the agent, from start to exit: branding and terms from the server, the customer's
+ * face, registration after the terms are accepted, the session, the end. Resolves with the exit
+ * code once everything is closed; nothing is written anywhere but stdout/stderr.
+ */
+export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<number> {
+  const api = new ServerApi(config.server);
+  const branding = await api.branding();
+  const app = new AgentApp({
+    fetchTerms: () => api.terms(),
+    openCustomer: (termsVersion, language) =>
+      CustomerEndpoint.open({ url: api.customerUrl, transport: nodeTransport, termsVersion, language, capabilities: capabilities(deps.kit) }),
+    kit: deps.kit,
+    log: deps.log,
+  });
+  const ended = app.once('ended');
+  const face = await openFace(config, { app, branding, log: deps.log, assets: deps.assets, openBrowser: deps.openBrowser, stdin: deps.stdin, stdout: deps.stdout, pageGraceMs: deps.pageGraceMs ?? 60_000 });
+  deps.onSignal(() => void app.handleEnd());
+  void app.loadTerms();
+  const final = await ended;
+  // the page keeps showing the summary; the agent goes
+  await face.close();
+  deps.log.info({ reason: final.endKey }, 'agent exits');
+  return 0;
+}

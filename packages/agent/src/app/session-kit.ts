@@ -1,0 +1,29 @@
+import type { ConsentEvents, ConsentState, Grant } from '../consent/types.js';
+import type { AgentFeature } from '../session/feature.js';
+
+/** What the agent app needs from the consent manager (consent/): the UI's three buttons and its events. */
+export interface ConsentPort {
+  granted(): ConsentState;
+  allow(what: Grant): void;
+  refuse(what: Grant): void;
+  revoke(what: Grant): void;
+  on<K extends keyof ConsentEvents>(event: K, listener: (value: ConsentEvents[K]) => void): () => void;
+}
+
+/** The features for one session, made fresh when the encrypted session opens. */
+export interface SessionKit {
+  features: AgentFeature[];
+  /** absent when the agent runs no feature that needs consent */
+  consent?: ConsentPort;
+}
+
+/** The features this agent has (found at start, see feature-kit.ts) and a way to make them for a session. */
+export interface KitSource {
+  /** what the customer can be asked to grant */
+  grants: Grant[];
+  /** a screen feature shares the X screen */
+  screen: boolean;
+  make(): SessionKit;
+}
+
+export const emptyKit: KitSource = { grants: [], screen: false, make: () => ({ features: [] }) };

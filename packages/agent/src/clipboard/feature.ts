@@ -1,0 +1,71 @@
+import { CLIPBOARD_MAX_BYTES, encodeJson, utf8Length, type ControlMessage } from '@fernhilfe/protocol';
+import type { Consent } from '../consent/consent.js';
+import type { AgentFeature, SessionPort } from '../session/feature.js';
+import type { ClipboardBackend } from './backend.js';
+
+/** One control frame carries at most 1 MiB; the JSON of the text must fit. */
+const MAX_FRAME = 1024 * 1024;
+
+export interface ClipboardLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface ClipboardFeatureOptions {
+  consent: Consent;
+  /** opens the platform's clipboard (X11Clipboard.open for Linux/X11) */
+  openClipboard: () => Promise<ClipboardBackend>;
+  log?: ClipboardLog;
+}
+
+/**
+ * Clipboard text both ways, only while the customer allows it. What the customer copies after allowing
+ * goes to the technician (`clipboard-text`); what the technician sends becomes the customer's
+ * clipboard. Before the grant and after a revoke nothing is read or written: incoming text is dropped.
+ * What was on the clipboard before the grant is never sent.
+ */
+export class ClipboardFeature implements AgentFeature {
+  readonly name = 'clipboard';
+  private backend: ClipboardBackend | undefined;
+  private port: SessionPort | undefined;
+  private readonly offs: (() => void)[] = [];
+  /** the last text that came from the technician: copying it back is no news */
+  private fromTechnician: string | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: ClipboardFeatureOptions) {}
+
+  async start(port: SessionPort): Promise<void> {
+    this.port = port;
+    this.backend = await this.opts.openClipboard();
+    this.offs.push(this.backend.onChange((text) => this.onLocalCopy(text)));
+  }
+
+  handleControl(message: ControlMessage): void {
+    if (message.type !== 'clipboard-text' || !this.opts.consent.isGranted('clipboard')) return;
+    const backend = this.backend;
+    if (!backend) return;
+    this.fromTechnician = message.text;
+    this.writing = this.writing.then(() => backend.write(message.text)).catch((err: unknown) => this.opts.log?.error({ err }, 'setting the clipboard failed'));
+  }
+
+  async stop(): Promise<void> {
+    for (const off of this.offs.splice(0)) off();
+    const backend = this.backend;
+    this.backend = undefined;
+    await this.writing;
+    await backend?.close().catch((err: unknown) => this.opts.log?.error({ err }, 'closing the clipboard failed'));
+  }
+
+  private onLocalCopy(text: string): void {
+    if (!this.opts.consent.isGranted('clipboard') || !this.port || text === this.fromTechnician) return;
+    const message: ControlMessage = { type: 'clipboard-text', text };
+    if (utf8Length(text) > CLIPBOARD_MAX_BYTES || encodeJson(message).length > MAX_FRAME) {
+      this.opts.log?.warn({ bytes: utf8Length(text) }, 'clipboard text too large to share');
+      return;
+    }
+    void this.port.sendControl(message).catch(() => undefined);
+  }
+}
+
+export const clipboardFeature = (opts: ClipboardFeatureOptions): ClipboardFeature => new ClipboardFeature(opts);

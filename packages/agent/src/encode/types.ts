@@ -1,0 +1,33 @@
+/** One encoded frame, ready for the video channel. */
+export interface EncodedFrame {
+  keyframe: boolean;
+  /** the WebCodecs codec string for `video-config` */
+  codec: string;
+  width: number;
+  height: number;
+  /** one access unit, H.264 Annex B */
+  data: Uint8Array;
+}
+
+/** A raw frame: rows of `width` BGRX pixels (what X11 capture gives). */
+export interface RawFrame {
+  width: number;
+  height: number;
+  data: Buffer;
+}
+
+/**
+ * A video encoder the screen feature drives one frame at a time: encode() resolves with that frame's
+ * access unit before the next is given. One class per codec, chosen from `encoders` by name.
+ */
+export interface ScreenEncoder {
+  readonly name: string;
+  encode(frame: RawFrame, opts: { keyframe: boolean }): Promise<EncodedFrame>;
+  /** ends child processes; never throws */
+  close(): Promise<void>;
+}
+
+export interface EncoderOptions {
+  /** the ffmpeg binary; default: $FERNHILFE_FFMPEG, else `ffmpeg` on PATH */
+  ffmpeg?: string;
+}

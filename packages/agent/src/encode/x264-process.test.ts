@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { X264Encoder } from './x264-encoder.js';
+
+const nalTypes = (au: Uint8Array): number[] => {
+  const types: number[] = [];
+  for (let i = 0; i + 4 < au.length; i++) if (au[i] === 0 && au[i + 1] === 0 && au[i + 2] === 0 && au[i + 3] === 1) types.push(au[i + 4]! & 0x1f);
+  return types;
+};
+
+describe('x264 through a real ffmpeg', () => {
+  let enc: X264Encoder | undefined;
+  afterEach(async () => enc?.close());
+
+  it('gives one access unit per frame written: IDR with SPS/PPS first, then P, and IDR again on request', async () => {
+    enc = new X264Encoder();
+    const frame = { width: 64, height: 48, data: Buffer.alloc(64 * 48 * 4, 0x80) };
+    const first = await enc.encode(frame, { keyframe: true });
+    expect(first.keyframe).toBe(true);
+    expect(first.codec).toMatch(/^avc1\.[0-9A-F]{6}$/);
+    expect(nalTypes(first.data)).toEqual(expect.arrayContaining([7, 8, 5]));
+    frame.data.fill(0x20, 0, 64 * 4 * 10);
+    const second = await enc.encode(frame, { keyframe: false });
+    expect(second.keyframe).toBe(false);
+    expect(nalTypes(second.data)).toContain(1);
+    const third = await enc.encode(frame, { keyframe: true });
+    expect(third.keyframe).toBe(true);
+    expect(nalTypes(third.data)).toContain(5);
+  }, 20_000);
+
+  it('says plainly when ffmpeg is missing', () => {
+    expect(() => new X264Encoder({ ffmpeg: '/nonexistent/ffmpeg' })).toThrow(/FERNHILFE_FFMPEG|not an executable/);
+  });
+});

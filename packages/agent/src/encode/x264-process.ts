@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { parseAvcConfig, toAnnexB, type AvcConfig } from './avc.js';
+import { EncodeError } from './errors.js';
+import { FlvDemuxer } from './flv.js';
+import type { EncodedFrame } from './types.js';
+
+/**
+ * x264 in a long-running ffmpeg child for one frame size: raw BGRX frames on stdin, one FLV tag per
+ * frame on stdout. ultrafast + zerolatency: no lookahead, no B-frames, so every frame written comes
+ * straight back as one access unit. `-fps_mode passthrough` keeps ffmpeg from inventing frames for
+ * the gaps of an idle screen; `-flush_packets 1` writes each frame at once. The first frame is IDR.
+ */
+export function x264Args(width: number, height: number): string[] {
+  return [
+    ...['-hide_banner', '-loglevel', 'error', '-nostdin'],
+    ...['-probesize', '32', '-analyzeduration', '0'],
+    ...['-f', 'rawvideo', '-pix_fmt', 'bgr0', '-video_size', `${width}x${height}`, '-framerate', '30', '-i', 'pipe:0'],
+    ...['-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p'],
+    // no periodic keyframes: the viewer asks for one when it needs it
+    ...['-g', '1000000', '-x264-params', 'scenecut=0'],
+    ...['-fps_mode', 'passthrough', '-flush_packets', '1', '-f', 'flv', '-flvflags', 'no_duration_filesize', 'pipe:1'],
+  ];
+}
+
+export class X264Process {
+  private readonly child: ChildProcess;
+  private readonly demux = new FlvDemuxer();
+  private config: AvcConfig | undefined;
+  private readonly waiting: Array<{ resolve(f: EncodedFrame): void; reject(e: Error): void }> = [];
+  private stderr = '';
+  private failure: Error | undefined;
+  /** frames written so far; the first one comes out as a keyframe */
+  written = 0;
+
+  constructor(
+    ffmpeg: string,
+    readonly width: number,
+    readonly height: number,
+  ) {
+    this.child = spawn(ffmpeg, x264Args(width, height), { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (chunk: Buffer) => this.onOutput(chunk));
+    this.child.stderr!.on('data', (b: Buffer) => (this.stderr = (this.stderr + b.toString('utf8')).slice(-2000)));
+    this.child.stdin!.on('error', () => undefined); // the exit handler reports it
+    this.child.once('error', (err) => this.fail(EncodeError.failed(`ffmpeg could not start: ${err.message}`)));
+    this.child.once('exit', (code, signal) => this.fail(EncodeError.failed(`ffmpeg ended (${code ?? signal})${this.stderr ? `: ${this.stderr.trim()}` : ''}`)));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get alive(): boolean {
+    return this.failure === undefined;
+  }
+
+  /** Writes one frame (width*height*4 bytes) and resolves with its access unit. */
+  encode(data: Buffer): Promise<EncodedFrame> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (data.length !== this.width * this.height * 4) return Promise.reject(EncodeError.failed('frame size does not match the encoder'));
+    const out = new Promise<EncodedFrame>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    this.written++;
+    this.child.stdin!.write(data);
+    return out;
+  }
+
+  /** SIGTERM, SIGKILL after 2 s; resolves when the process is gone. */
+  close(): Promise<void> {
+    this.fail(EncodeError.failed('encoder closed'));
+    const child = this.child;
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.stdin!.destroy();
+      child.kill('SIGTERM');
+    });
+  }
+
+  private onOutput(chunk: Buffer): void {
+    let packets;
+    try {
+      packets = this.demux.push(chunk);
+    } catch (err) {
+      this.fail(EncodeError.failed(err instanceof Error ? err.message : String(err)));
+      void this.close();
+      return;
+    }
+    for (const p of packets) {
+      if (p.avcPacketType === 0) {
+        this.config = parseAvcConfig(p.payload);
+      } else if (p.avcPacketType === 1 && this.config) {
+        const waiter = this.waiting.shift();
+        if (!waiter) continue;
+        try {
+          const data = toAnnexB(p.payload, this.config, p.keyframe);
+          waiter.resolve({ keyframe: p.keyframe, codec: this.config.codec, width: this.width, height: this.height, data });
+        } catch (err) {
+          waiter.reject(EncodeError.failed(err instanceof Error ? err.message : String(err)));
+        }
+      }
+    }
+  }
+
+  private fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    for (const w of this.waiting.splice(0)) w.reject(err);
+  }
+}

@@ -1,0 +1,31 @@
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { FileSource } from '@fernhilfe/client';
+
+/** A FileSource over a file on disk: opened once, each chunk read at its offset when asked for. */
+export async function nodeFileSource(filePath: string, opts: { name?: string; mime?: string } = {}): Promise<FileSource> {
+  const info = await stat(filePath);
+  if (!info.isFile()) throw new Error(`${filePath} is not a file`);
+  let handle: FileHandle | undefined = await open(filePath, 'r');
+  return {
+    name: opts.name ?? path.basename(filePath),
+    size: info.size,
+    ...(opts.mime ? { mime: opts.mime } : {}),
+    async readChunk(offset, length) {
+      if (!handle) throw new Error('the file is closed');
+      const buf = new Uint8Array(length);
+      let got = 0;
+      while (got < length) {
+        const { bytesRead } = await handle.read(buf, got, length - got, offset + got);
+        if (bytesRead === 0) break; // the file shrank: the transfer fails with read-failed
+        got += bytesRead;
+      }
+      return got === length ? buf : buf.subarray(0, got);
+    },
+    async close() {
+      const h = handle;
+      handle = undefined;
+      await h?.close();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/** What the terminal UI says, in German and English. `{x}` are filled in by `say()`. */
+const en = {
+  title: '{company} QuickSupport',
+  loading: 'Loading the terms of use…',
+  loadFailed: 'The terms could not be loaded. [r] try again, [e] quit',
+  termsHeading: 'Please read the terms of use of {company} for remote maintenance:',
+  more: '--- [Enter] more, [n] decline ---',
+  accept: 'Do you accept these terms? [y] yes, [n] no',
+  registering: 'Getting your ID…',
+  registerFailed: 'No ID could be obtained. [r] try again, [e] quit',
+  registerBusy: 'The server is busy. [r] try again in a moment, [e] quit',
+  credentials: 'Read these to your technician on the phone:',
+  id: '  ID:       {id}',
+  password: '  Password: {password}',
+  newPassword: '  NEW password: {password}',
+  scam: 'Only give them to someone you called yourself. [e] ends at any time.',
+  pairing: '{who} is connecting…',
+  attempts: 'Wrong password entered ({n} of {max}).',
+  rotated: 'After {max} wrong attempts your password was changed.',
+  active: 'Connected with {who}. Security code: {sas} (compare it on the phone).',
+  activeHelp: 'Type a message and press Enter to chat. [e] ends the session.',
+  reconnecting: 'Connection lost, reconnecting…',
+  reconnected: 'Connection restored.',
+  askControl: 'The technician asks to CONTROL your computer (mouse and keyboard). Allow? [y] yes, [n] no',
+  askClipboard: 'The technician asks to share the CLIPBOARD. Allow? [y] yes, [n] no',
+  controlOn: 'The technician now controls your computer. [r] takes back control.',
+  controlOff: 'The technician can no longer control your computer.',
+  clipboardOn: 'The clipboard is shared. [r] stops it.',
+  clipboardOff: 'The clipboard is no longer shared.',
+  chat: 'Technician: {text}',
+  ended: 'The session has ended ({reason}). The password and keys were wiped. Nothing was saved on this computer.',
+} as const;
+
+export type TextKey = keyof typeof en;
+
+const de: Record<TextKey, string> = {
+  title: '{company} QuickSupport',
+  loading: 'Die Nutzungsbedingungen werden geladen…',
+  loadFailed: 'Die Nutzungsbedingungen konnten nicht geladen werden. [r] erneut versuchen, [e] beenden',
+  termsHeading: 'Bitte lesen Sie die Bedingungen von {company} für die Fernwartung:',
+  more: '--- [Enter] weiter, [n] ablehnen ---',
+  accept: 'Akzeptieren Sie diese Bedingungen? [y] ja, [n] nein',
+  registering: 'Ihre ID wird angefordert…',
+  registerFailed: 'Es konnte keine ID angefordert werden. [r] erneut versuchen, [e] beenden',
+  registerBusy: 'Der Server ist ausgelastet. [r] gleich erneut versuchen, [e] beenden',
+  credentials: 'Nennen Sie Ihrem Techniker am Telefon:',
+  id: '  ID:       {id}',
+  password: '  Passwort: {password}',
+  newPassword: '  NEUES Passwort: {password}',
+  scam: 'Geben Sie sie nur jemandem, den Sie selbst angerufen haben. [e] beendet jederzeit.',
+  pairing: '{who} verbindet sich…',
+  attempts: 'Falsches Passwort eingegeben ({n} von {max}).',
+  rotated: 'Nach {max} Fehlversuchen wurde Ihr Passwort geändert.',
+  active: 'Verbunden mit {who}. Sicherheitscode: {sas} (am Telefon vergleichen).',
+  activeHelp: 'Nachricht eingeben und Enter drücken zum Chatten. [e] beendet die Sitzung.',
+  reconnecting: 'Verbindung unterbrochen, wird wiederhergestellt…',
+  reconnected: 'Verbindung wiederhergestellt.',
+  askControl: 'Der Techniker bittet darum, Ihren Computer zu STEUERN (Maus und Tastatur). Erlauben? [y] ja, [n] nein',
+  askClipboard: 'Der Techniker bittet darum, die ZWISCHENABLAGE zu teilen. Erlauben? [y] ja, [n] nein',
+  controlOn: 'Der Techniker steuert jetzt Ihren Computer. [r] nimmt ihm die Steuerung wieder.',
+  controlOff: 'Der Techniker kann Ihren Computer nicht mehr steuern.',
+  clipboardOn: 'Die Zwischenablage wird geteilt. [r] beendet das.',
+  clipboardOff: 'Die Zwischenablage wird nicht mehr geteilt.',
+  chat: 'Techniker: {text}',
+  ended: 'Die Sitzung ist beendet ({reason}). Passwort und Schlüssel wurden gelöscht. Auf diesem Computer wurde nichts gespeichert.',
+};
+
+export function say(language: 'de' | 'en', key: TextKey, values: Record<string, string | number> = {}): string {
+  const template = (language === 'de' ? de : en)[key];
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''));
+}

@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * Opens `url` in the customer's browser: each command in $BROWSER (colon-separated, "%s" stands for
+ * the URL), then xdg-open. Resolves true once a command started and did not fail within a moment,
+ * false when none could (no browser: the agent falls back to its terminal UI). The URL is passed
+ * as an argument, never through a shell.
+ */
+export async function openBrowser(url: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const candidates = [...(env.BROWSER ?? '').split(':').filter((c) => c.trim() !== ''), 'xdg-open'];
+  for (const candidate of candidates) {
+    const [command, ...rest] = candidate.trim().split(/\s+/);
+    if (!command) continue;
+    const args = rest.some((a) => a.includes('%s')) ? rest.map((a) => a.replace('%s', url)) : [...rest, url];
+    if (await tryStart(command, args)) return true;
+  }
+  return false;
+}
+
+/** xdg-open exits 3 or 4 when it finds no browser; a browser itself keeps running. */
+function tryStart(command: string, args: string[], settleMs = 1_500): Promise<boolean> {
+  return new Promise((resolve) => {
+    let child;
+    try {
+      child = spawn(command, args, { stdio: 'ignore', detached: true });
+    } catch {
+      return resolve(false);
+    }
+    const timer = setTimeout(() => {
+      child.unref();
+      resolve(true);
+    }, settleMs);
+    child.once('error', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      child.unref();
+      resolve(code === 0);
+    });
+  });
+}

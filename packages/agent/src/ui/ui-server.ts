@@ -1,0 +1,153 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Branding } from '@fernhilfe/client';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { AgentApp } from '../app/agent-app.js';
+import type { Log } from '../app/log.js';
+import type { UiAsset } from './assets.js';
+import { UiGuard } from './guard.js';
+import { agentIndex, brandingAsset, securityHeaders, send } from './http.js';
+import { AGENT_WS_PATH, decodeMessage, fromPageSchema, type FromPage, type ToPage } from './messages.js';
+
+export interface UiServerOptions {
+  app: AgentApp;
+  assets: Map<string, UiAsset>;
+  branding: Branding;
+  language: 'de' | 'en';
+  log: Log;
+  /** when the last page is gone this long (closed tab, browser quit), the customer has lost their End button: end */
+  pageGraceMs?: number;
+  onPageGone?: () => void;
+}
+
+type PageHandlers = { [K in FromPage['type']]: (message: Extract<FromPage, { type: K }>) => void };
+
+/**
+ * The customer's face when a browser is there: the QuickSupport page (in agent mode) and a
+ * WebSocket to it, on 127.0.0.1 at a random port, for the holder of the secret only (guard.ts).
+ * The page renders the app's state; the customer's clicks come back as FromPage messages.
+ */
+export class UiServer {
+  private readonly guard = new UiGuard();
+  private readonly http: Server;
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  private readonly sockets = new Set<WebSocket>();
+  private readonly files: Map<string, UiAsset>;
+  private readonly offState: () => void;
+  private headers: Record<string, string> = {};
+  private goneTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private readonly handlers: PageHandlers = {
+    'accept-terms': (m) => void this.opts.app.handleAcceptTerms(m.version, m.language),
+    'reload-terms': () => void this.opts.app.loadTerms(),
+    consent: (m) => this.opts.app.handleConsent(m.what, m.decision),
+    chat: (m) => void this.opts.app.handleChat(m.text),
+    end: () => void this.opts.app.handleEnd(),
+  };
+
+  private constructor(private readonly opts: UiServerOptions) {
+    const index = opts.assets.get('/index.html');
+    if (!index) throw new Error('the page has no index.html');
+    this.files = new Map(opts.assets);
+    this.files.set('/index.html', agentIndex(index, opts.language));
+    this.files.set('/api/branding', brandingAsset(opts.branding));
+    this.http = createServer((req, res) => this.handleRequest(req, res));
+    this.http.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket, head));
+    this.offState = opts.app.on('state', (state) => this.broadcast({ type: 'state', state }));
+  }
+
+  /** Listens on 127.0.0.1 at a port the system picks. */
+  static async start(opts: UiServerOptions): Promise<UiServer> {
+    const ui = new UiServer(opts);
+    await new Promise<void>((resolve, reject) => {
+      ui.http.once('error', reject);
+      ui.http.listen(0, '127.0.0.1', () => resolve());
+    });
+    const address = ui.http.address();
+    if (!address || typeof address === 'string') throw new Error('no port');
+    ui.guard.bind(address.port);
+    ui.headers = securityHeaders(ui.guard.origin);
+    return ui;
+  }
+
+  /** The address to open in the customer's browser; it carries the secret. */
+  get url(): string {
+    return this.guard.url();
+  }
+
+  /** Tells the page the agent is going, closes every connection, forgets the secret. */
+  async close(): Promise<void> {
+    clearTimeout(this.goneTimer);
+    this.offState();
+    this.broadcast({ type: 'closing' });
+    await new Promise((r) => setTimeout(r, 100)); // let the last frames out
+    for (const ws of this.sockets) ws.close(1001, 'agent exits');
+    this.wss.close();
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.guard.wipe();
+  }
+
+  private handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const verdict = this.guard.check(req);
+    if (!verdict.ok) {
+      this.opts.log.warn({ why: verdict.why, path: (req.url ?? '').replace(/\?.*/, '') }, 'refused a local request');
+      return send(res, 403, { ...this.headers, 'content-type': 'text/plain; charset=utf-8' }, 'Forbidden\n');
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ...this.headers, allow: 'GET, HEAD' });
+    const path = new URL(req.url ?? '/', this.guard.origin).pathname;
+    if (verdict.via === 'url') {
+      // first load: the secret moves from the address bar into the cookie
+      return send(res, 303, { ...this.headers, 'set-cookie': this.guard.setCookie(), location: path });
+    }
+    const file = this.files.get(path === '/' ? '/index.html' : path);
+    if (!file) return send(res, 404, { ...this.headers, 'content-type': 'text/plain; charset=utf-8' }, 'Not found\n');
+    send(res, 200, { ...this.headers, 'content-type': file.type, 'content-length': String(file.body.length) }, req.method === 'HEAD' ? '' : file.body);
+  }
+
+  private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const verdict = this.guard.checkUpgrade(req);
+    const path = new URL(req.url ?? '/', this.guard.origin).pathname;
+    if (!verdict.ok || path !== AGENT_WS_PATH) {
+      this.opts.log.warn({ why: verdict.ok ? 'wrong-path' : verdict.why }, 'refused a local WebSocket');
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
+  }
+
+  private onSocket(ws: WebSocket): void {
+    this.sockets.add(ws);
+    clearTimeout(this.goneTimer);
+    ws.on('close', () => {
+      this.sockets.delete(ws);
+      if (this.sockets.size === 0 && this.opts.onPageGone) {
+        // a reload reconnects at once; a closed tab does not
+        this.goneTimer = setTimeout(() => this.opts.onPageGone?.(), this.opts.pageGraceMs ?? 60_000);
+      }
+    });
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return ws.close(1003, 'text only');
+      const msg = decodeMessage(fromPageSchema, data.toString());
+      if (!msg.ok) {
+        this.opts.log.warn({ error: msg.error }, 'bad message from the page');
+        return;
+      }
+      const handler = this.handlers[msg.value.type] as (m: FromPage) => void;
+      handler(msg.value);
+    });
+    this.sendTo(ws, { type: 'state', state: this.opts.app.state });
+  }
+
+  private broadcast(message: ToPage): void {
+    for (const ws of this.sockets) this.sendTo(ws, message);
+  }
+
+  /** Sends and then overwrites the bytes: snapshots can hold the password. */
+  private sendTo(ws: WebSocket, message: ToPage): void {
+    if (ws.readyState !== ws.OPEN) return;
+    const bytes = Buffer.from(JSON.stringify(message));
+    ws.send(bytes, { binary: false }, () => bytes.fill(0));
+  }
+}
+

@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { XPainter } from '../browser-x11.js';
+import { startXvfb } from '../browser-xvfb.js';
+import { hostLoadPercent } from '../proc.js';
+import { measureCapture } from './capture-costs.js';
+import { measureScenario, type ScenarioResult } from './measure.js';
+import { formatTable, writeReport, type AgentBenchReport } from './report.js';
+import { workloads } from './workloads.js';
+
+/**
+ * `npm run bench:agent [-- --smoke]`: the native agent's screen path on a real Xvfb at 1920x1080:
+ * capture cost (shared memory vs core), then for each workload (idle clock, typing, dragged window,
+ * full motion) frames/s, bytes/s and the agent's CPU. Writes bench/results/agent.{md,json}
+ * (a smoke run writes nothing unless --out is given).
+ */
+export async function runAgentBench(opts: { smoke: boolean; outDir?: string }): Promise<AgentBenchReport> {
+  const hostLoadBefore = await hostLoadPercent(opts.smoke ? 300 : 1000);
+  const xvfb = await startXvfb({ width: 1920, height: 1080 });
+  // a client stays connected the whole time (else Xvfb resets between workloads) and paints a plain desktop
+  const painter = await XPainter.open(xvfb.display);
+  try {
+    await painter.fill([58, 110, 165]);
+    const capture = await measureCapture(xvfb.name, opts.smoke ? 5 : 60);
+    const scenarios: ScenarioResult[] = [];
+    for (const w of workloads) {
+      await painter.fill([58, 110, 165]);
+      scenarios.push(await measureScenario(xvfb.name, w, { warmupMs: opts.smoke ? 500 : 2000, windowMs: opts.smoke ? 1500 : 10_000 }));
+    }
+    const report: AgentBenchReport = { when: new Date().toISOString(), smoke: opts.smoke, screen: 'Xvfb 1920x1080x24', capture, scenarios, hostLoadBefore };
+    if (opts.outDir) writeReport(report, opts.outDir);
+    return report;
+  } finally {
+    painter.close();
+    await xvfb.stop();
+  }
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const smoke = process.argv.includes('--smoke');
+  const outArg = process.argv.indexOf('--out');
+  const root = fileURLToPath(new URL('../../../../../', import.meta.url));
+  const outDir = outArg > 0 ? process.argv[outArg + 1] : smoke ? undefined : path.join(root, 'bench/results');
+  runAgentBench({ smoke, outDir }).then(
+    (r) => {
+      console.log(formatTable(r));
+      if (outDir) console.log(`\nwritten to ${path.join(outDir, 'agent.md')} and agent.json`);
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,46 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CaptureCost } from './capture-costs.js';
+import type { ScenarioResult } from './measure.js';
+
+export interface AgentBenchReport {
+  when: string;
+  smoke: boolean;
+  screen: string;
+  capture: CaptureCost[];
+  scenarios: ScenarioResult[];
+  /** host load while nothing of ours ran, % of one core (others' work on this shared machine) */
+  hostLoadBefore: number;
+}
+
+const f1 = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(1));
+const rate = (bps: number) => (bps >= 1024 * 1024 ? `${(bps / 1024 / 1024).toFixed(2)} MiB/s` : bps >= 1024 ? `${(bps / 1024).toFixed(1)} KiB/s` : `${Math.round(bps)} B/s`);
+
+export function formatTable(r: AgentBenchReport): string {
+  const lines = [
+    `Agent screen benchmark (${r.screen}${r.smoke ? ', SMOKE run: short windows, figures rough' : ''}), ${r.when}`,
+    `host busy before the run (other processes): ${r.hostLoadBefore.toFixed(0)} % of one core`,
+    '',
+    '| capture, full 1920x1080 frame | median | p90 |',
+    '|---|---|---|',
+    ...r.capture.map((c) => `| ${c.method === 'shm' ? 'MIT-SHM GetImage' : 'core GetImage'} (${c.grabs} grabs) | ${f1(c.medianMs)} ms | ${f1(c.p90Ms)} ms |`),
+    '',
+    '| workload | frames/s | video | cursor msgs | agent CPU (node + ffmpeg) | grab ms (median) | encode ms (median / p90) |',
+    '|---|---|---|---|---|---|---|',
+    ...r.scenarios.map(
+      (s) =>
+        `| ${s.name} | ${f1(s.fps)} | ${rate(s.videoBytesPerSec)} | ${rate(s.controlBytesPerSec)} | ${f1(s.cpuTotal)} % (${f1(s.cpuAgent)} + ${f1(s.cpuEncoder)}) | ${f1(s.grabMsMedian)} | ${f1(s.encodeMsMedian)} / ${f1(s.encodeMsP90)} |`,
+    ),
+    '',
+    'Goals: idle desktop ≤ 1 % of a core and ~0 B/s; 30 fps of full motion at ≤ 60 % of one core.',
+    'CPU in % of one core from /proc/<pid>/stat of the agent process and its ffmpeg children; the viewer',
+    'acknowledges every frame at once (in-process), so this is capture + encode without network or crypto.',
+  ];
+  return lines.join('\n');
+}
+
+export function writeReport(r: AgentBenchReport, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'agent.json'), JSON.stringify(r, null, 2) + '\n');
+  writeFileSync(path.join(dir, 'agent.md'), `# Agent screen benchmark\n\n\`npm run bench:agent\`\n\n${formatTable(r)}\n`);
+}

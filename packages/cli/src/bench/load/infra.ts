@@ -1,0 +1,113 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * The shared services a multi-node benchmark needs, started for the run and removed afterwards:
+ * a redis-server on a free loopback port and a PostgreSQL on a unix socket in a temp directory
+ * (both Debian packages; `npm test` installs them). Each knows its pid, so the bench can sample it.
+ */
+export interface Service {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+async function until(what: string, ms: number, ready: () => Promise<boolean>, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await ready())) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`${what} was not ready within ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => (clearTimeout(t), resolve()));
+    child.kill(signal);
+  });
+}
+
+function killOnExit(child: ChildProcess): () => void {
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  return () => process.off('exit', kill);
+}
+
+export async function startRedisService(): Promise<Service> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-bench-redis-'));
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const forget = killOnExit(child);
+  const probe = () =>
+    new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => (s.end(), resolve(true)));
+      s.once('error', () => (s.destroy(), resolve(false)));
+    });
+  await until('redis-server', 10_000, probe, child);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    pid: child.pid!,
+    stop: async () => {
+      forget();
+      await stopChild(child, 'SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** PostgreSQL in a temp dir, listening only on a unix socket there; as root it runs as the `postgres` user. */
+export async function startPostgresService(): Promise<Service> {
+  const root = '/usr/lib/postgresql';
+  const version = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a))[0] : undefined;
+  if (!version) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
+  const bin = path.join(root, version, 'bin');
+  const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-bench-pg-'));
+  const owner: { uid?: number; gid?: number } = {};
+  if (process.getuid?.() === 0) {
+    owner.uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
+    owner.gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
+    chownSync(dir, owner.uid, owner.gid);
+  }
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', LC_ALL: 'C' };
+  const data = path.join(dir, 'data');
+  execFileSync(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '--encoding=UTF8', '--locale=C'], { ...owner, env, stdio: 'ignore' });
+  const settings = ['listen_addresses=', `unix_socket_directories=${dir}`, 'fsync=off', 'synchronous_commit=off', 'max_connections=200'];
+  const child = spawn(path.join(bin, 'postgres'), ['-D', data, ...settings.flatMap((s) => ['-c', s])], { ...owner, env, stdio: 'ignore' });
+  const forget = killOnExit(child);
+  const pgIsReady = path.join(bin, 'pg_isready');
+  await until('postgres', 30_000, async () => {
+    try {
+      execFileSync(pgIsReady, ['-h', dir, '-q'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  }, child);
+  return {
+    url: `postgres://postgres@/postgres?host=${encodeURIComponent(dir)}`,
+    pid: child.pid!,
+    stop: async () => {
+      forget();
+      await stopChild(child, 'SIGINT');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

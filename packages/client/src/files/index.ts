@@ -1,0 +1,6 @@
+export * from './types.js';
+export * from './transfers.js';
+export * from './bind.js';
+export * from './memory.js';
+export * from './browser.js';
+export { RateMeter } from './rate.js';

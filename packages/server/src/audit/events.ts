@@ -1,0 +1,41 @@
+import type { SessionReportEvent } from '@fernhilfe/protocol';
+
+/**
+ * Every kind of audit entry (docs/audit.md lists their data). Metadata only: never chat, pixels,
+ * keystrokes, file contents, passwords or keys.
+ */
+export const SESSION_EVENTS = [
+  'session-opened',
+  'terms-accepted',
+  'technician-connected',
+  'authentication-failed',
+  'session-authenticated',
+  'password-rotated',
+  'session-ended',
+] as const;
+
+/** What endpoints report (packages/protocol/src/messages/audit.ts), recorded under the same name. */
+export const REPORTED_EVENTS = [
+  'control-granted',
+  'control-revoked',
+  'clipboard-allowed',
+  'clipboard-revoked',
+  'file-offered',
+  'file-accepted',
+  'file-refused',
+  'file-completed',
+  'file-failed',
+] as const satisfies readonly SessionReportEvent[];
+
+/** Changes an admin made. */
+export const ADMIN_EVENTS = ['terms-changed', 'logo-changed'] as const;
+
+export type SessionEvent = (typeof SESSION_EVENTS)[number];
+export type AdminEvent = (typeof ADMIN_EVENTS)[number];
+export type AuditEvent = SessionEvent | SessionReportEvent | AdminEvent;
+
+/** Who did it: `customer`, `technician:<user id>`, `admin:<user id>` or `server`. */
+export type Actor = 'customer' | 'server' | `technician:${string}` | `admin:${string}`;
+
+/** The events a customer's receipt lists (consents and transfers, and the session's milestones). */
+export const RECEIPT_EVENTS: ReadonlySet<string> = new Set<string>([...SESSION_EVENTS, ...REPORTED_EVENTS]);

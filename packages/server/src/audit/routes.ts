@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AuthPreHandler } from '../auth/guards.js';
+import { parseInput, problemHandler } from './http.js';
+import type { AuditLog } from './log.js';
+import type { AuditDb } from './schema.js';
+import { verifyChain } from './verify.js';
+
+const listQuery = z.strictObject({
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  session: z.string().min(1).max(100).optional(),
+});
+
+/** GET /api/admin/audit (newest first, paged by `before`) and GET /api/admin/audit/verify: admins only. */
+export async function registerAuditRoutes(app: FastifyInstance, deps: { db: AuditDb; audit: AuditLog; requireAdmin: AuthPreHandler }): Promise<void> {
+  const { db, audit, requireAdmin } = deps;
+  await app.register((scope, _opts, done) => {
+    scope.setErrorHandler(problemHandler('audit'));
+    scope.addHook('onSend', async (_request, reply) => void reply.header('cache-control', 'no-store'));
+    scope.get('/api/admin/audit', { preHandler: requireAdmin }, async (request) => {
+      const q = parseInput(listQuery, request.query);
+      const entries = await audit.list({
+        limit: q.limit ?? 200,
+        ...(q.before !== undefined ? { beforeSeq: q.before } : {}),
+        ...(q.session !== undefined ? { sessionId: q.session } : {}),
+      });
+      return { entries };
+    });
+    scope.get('/api/admin/audit/verify', { preHandler: requireAdmin }, async () => verifyChain(db));
+    done();
+  });
+}

@@ -1,0 +1,80 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+import { decodeBusMessage, decodeJsonBody, encodeBusMessage, Op, openMetaSchema, type OpenMeta } from './bus-codec.js';
+import { keys } from './keys.js';
+
+/** One end of a link: a forwarded connection (on the node with the WebSocket) or its stand-in (on the home node). */
+export interface LinkEnd {
+  /** the node at the other end of the link */
+  readonly node: string;
+  onBusMessage(op: Op, body: Buffer): void;
+  /** the node at the other end stopped answering */
+  onNodeLost(): void;
+}
+
+export interface ClusterBusOptions {
+  /** for PUBLISH (auto-pipelined) */
+  pub: Redis;
+  /** a connection of its own in subscriber mode */
+  sub: Redis;
+  nodeId: string;
+  log: Logger;
+  /** another node handed a connection to this one */
+  onOpen(link: string, meta: OpenMeta): void;
+}
+
+/**
+ * The cluster bus: one Redis pub/sub channel per node, carrying the messages of every link between
+ * two nodes (bus-codec.ts). Messages on one link arrive in order (one publishing connection per node,
+ * one channel). A message for an unknown link is dropped.
+ */
+export class ClusterBus {
+  private readonly links = new Map<string, LinkEnd>();
+
+  constructor(private readonly opts: ClusterBusOptions) {}
+
+  async start(): Promise<void> {
+    this.opts.sub.on('messageBuffer', (_channel: Buffer, data: Buffer) => this.receive(data));
+    await this.opts.sub.subscribe(keys.bus(this.opts.nodeId));
+  }
+
+  /** Publishes one message; false when Redis is not connected (the caller gives the link up rather than queue without bound). */
+  send(node: string, op: Op, link: string, body?: Uint8Array): boolean {
+    if (this.opts.pub.status !== 'ready') return false;
+    this.opts.pub.publish(keys.bus(node), encodeBusMessage(op, link, body)).catch((err: unknown) => this.opts.log.warn({ err, node }, 'publishing on the cluster bus failed'));
+    return true;
+  }
+
+  add(link: string, end: LinkEnd): void {
+    this.links.set(link, end);
+  }
+
+  remove(link: string): void {
+    this.links.delete(link);
+  }
+
+  get size(): number {
+    return this.links.size;
+  }
+
+  /** The nodes this node has links with (to watch their liveness). */
+  peers(): Set<string> {
+    return new Set([...this.links.values()].map((l) => l.node));
+  }
+
+  /** `node` died: every link with it is told. */
+  nodeLost(node: string): void {
+    for (const end of [...this.links.values()]) if (end.node === node) end.onNodeLost();
+  }
+
+  private receive(data: Buffer): void {
+    const msg = decodeBusMessage(data);
+    if (!msg) return this.opts.log.warn({ bytes: data.byteLength }, 'dropped a malformed cluster bus message');
+    if (msg.op === Op.open) {
+      const meta = decodeJsonBody(openMetaSchema, msg.body);
+      if (!meta || this.links.has(msg.link)) return this.opts.log.warn({ link: msg.link }, 'dropped a bad cluster link open');
+      return this.opts.onOpen(msg.link, meta);
+    }
+    this.links.get(msg.link)?.onBusMessage(msg.op, msg.body);
+  }
+}

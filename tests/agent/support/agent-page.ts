@@ -1,0 +1,32 @@
+import type { Browser } from 'playwright-core';
+import { openPage, type WatchedPage } from '../../e2e/support/browser.js';
+import { valueOf, visible } from '../../../packages/cli/src/bench/browser-flows.js';
+import { startAgent, type AgentProcess, type StartAgentOptions } from './agent-process.js';
+
+/** The agent started with --no-browser and its page opened by the test in (headless) Chromium, as xdg-open would. */
+export interface AgentWithPage {
+  agent: AgentProcess;
+  /** the address the agent printed, with the secret */
+  url: string;
+  cust: WatchedPage;
+}
+
+export const UI_URL = /(?:Support page|Support-Seite): (http:\/\/127\.0\.0\.1:\d+\/\?t=[A-Za-z0-9_-]{43})/;
+
+export async function startAgentWithPage(serverUrl: string, browser: Browser, opts: StartAgentOptions & { lang?: 'de' | 'en' } = {}): Promise<AgentWithPage> {
+  const agent = startAgent(['--server', serverUrl, '--no-browser', '--lang', opts.lang ?? 'en'], opts);
+  const url = (await agent.waitFor(UI_URL))[1]!;
+  const cust = await openPage(browser, 'agent page', { viewport: { width: 900, height: 900 }, locale: opts.lang === 'de' ? 'de-DE' : 'en-US' });
+  await cust.page.goto(url);
+  return { agent, url, cust };
+}
+
+/** Accepts the terms on the agent's page and reads ID and password off it. */
+export async function acceptAndReadCredentials(cust: WatchedPage): Promise<{ id: string; password: string }> {
+  await visible(cust.page, 'accept-terms', 15_000);
+  await cust.page.getByTestId('accept-terms').click();
+  await visible(cust.page, 'customer-password', 10_000);
+  const id = (await valueOf(cust.page, 'customer-id')).replace(/\s/g, '');
+  const password = await valueOf(cust.page, 'customer-password');
+  return { id, password };
+}

@@ -1,0 +1,97 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../../support/processes.js';
+
+/**
+ * The real agent (packages/agent/dist/main.js) as a child process, as a customer would start it,
+ * optionally under a wrapper such as strace. Its stdout/stderr are recorded; the test waits for
+ * lines and writes answers to its stdin (the terminal UI).
+ */
+export const AGENT_MAIN = path.join(ROOT, 'packages/agent/dist/main.js');
+
+export function assertAgentBuilt(): void {
+  if (!existsSync(AGENT_MAIN)) throw new Error(`${AGENT_MAIN} is missing: run \`npx tsc -b\` before the agent tests`);
+  const index = path.join(ROOT, 'apps/quicksupport/dist/index.html');
+  if (!existsSync(index)) throw new Error(`${index} is missing: run \`npm run build -w apps/quicksupport\``);
+}
+
+export interface AgentProcess {
+  child: ChildProcessWithoutNullStreams;
+  stdout(): string;
+  stderr(): string;
+  /** resolves with the first match of `re` in stdout (or stdout+stderr with `anyStream`) */
+  waitFor(re: RegExp, timeoutMs?: number, anyStream?: boolean): Promise<RegExpMatchArray>;
+  /** one line to the agent's stdin */
+  type(line: string): void;
+  /** resolves with the exit code */
+  exited: Promise<number | null>;
+  /** SIGKILL if it still runs (cleanup) */
+  kill(): Promise<void>;
+}
+
+export interface StartAgentOptions {
+  env?: Record<string, string>;
+  /** a command that runs the agent, e.g. ['strace', '-f', …]; node and the script are appended */
+  wrapper?: string[];
+  cwd?: string;
+  /** another build of the agent to run (e.g. the one-file bundle); default packages/agent/dist/main.js */
+  script?: string;
+}
+
+export function startAgent(args: string[], opts: StartAgentOptions = {}): AgentProcess {
+  const [command, ...pre] = [...(opts.wrapper ?? []), process.execPath, opts.script ?? AGENT_MAIN, ...args];
+  const child = spawn(command!, pre, { cwd: opts.cwd ?? ROOT, env: { ...process.env, FERNHILFE_AGENT_LOG: 'info', ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const waiters = new Set<() => void>();
+  const wake = () => {
+    for (const w of [...waiters]) w();
+  };
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    wake();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+    wake();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  void exited.then(wake);
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    waitFor: (re, timeoutMs = 15_000, anyStream = false) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const m = (anyStream ? out + err : out).match(re);
+          if (m) {
+            done();
+            resolve(m);
+          } else if (child.exitCode !== null || child.signalCode !== null) {
+            done();
+            reject(new Error(`the agent exited (${child.exitCode ?? child.signalCode}) before ${re}\nstdout:\n${out}\nstderr:\n${err}`));
+          }
+        };
+        const done = () => {
+          waiters.delete(check);
+          clearTimeout(timer);
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`timed out waiting for ${re}\nstdout:\n${out}\nstderr:\n${err}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+    type: (line) => void child.stdin.write(line + '\n'),
+    exited,
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { runAgentBench } from '../../packages/cli/src/bench/agent/agent.js';
+import { formatTable } from '../../packages/cli/src/bench/agent/report.js';
+
+/**
+ * `npm run bench:agent -- --smoke`: the whole benchmark in short windows on a real Xvfb. It asserts
+ * that every part ran and measured something, never how fast (this machine is shared).
+ */
+describe('npm run bench:agent --smoke', () => {
+  it('measures capture both ways and every workload', async () => {
+    const r = await runAgentBench({ smoke: true });
+    const table = formatTable(r);
+    expect(r.capture.map((c) => c.method)).toEqual(['shm', 'core']);
+    expect(r.capture.every((c) => c.medianMs > 0)).toBe(true);
+    expect(r.scenarios.map((s) => s.name)).toEqual(['idle desktop (ticking clock)', 'typing in a terminal', 'dragged window', 'full-screen motion']);
+    const motion = r.scenarios.find((s) => s.name === 'full-screen motion')!;
+    expect(motion.frames, table).toBeGreaterThan(0);
+    expect(motion.cpuTotal, table).toBeGreaterThan(0);
+    expect(motion.encodeMsMedian, table).toBeGreaterThan(0);
+    expect(table).toContain('| full-screen motion |');
+  }, 180_000);
+});

@@ -1,0 +1,89 @@
+/**
+ * A real, throw-away redis-server for tests: on 127.0.0.1 and a free port (redis cannot listen on
+ * port 0, so a port is picked by binding a socket to port 0 first), no persistence, in a temp dir.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const REDIS_NOT_INSTALLED = 'redis-server is not installed: run `npm test` (it installs redis-server) or apt-get install redis-server';
+
+export interface RedisServer {
+  /** redis://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1 (free a moment ago; the caller binds it right away). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startRedis(): Promise<RedisServer> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await startOn(port);
+    } catch (err) {
+      // another process took the port between freePort() and redis binding it: try another
+      if (attempt >= 3 || !String(err).includes('Address already in use')) throw err;
+    }
+  }
+}
+
+async function startOn(port: number): Promise<RedisServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-redis-'));
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'];
+  const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (b: Buffer) => (output += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (output += b.toString()));
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    if (child.exitCode === null && child.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      });
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new Error(REDIS_NOT_INSTALLED) : err));
+      child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
+      const deadline = Date.now() + 10_000;
+      const probe = () => {
+        const socket = connect(port, '127.0.0.1');
+        socket.once('connect', () => {
+          socket.end('PING\r\n');
+          resolve();
+        });
+        socket.once('error', () => {
+          socket.destroy();
+          if (Date.now() > deadline) reject(new Error(`redis-server did not listen on ${port} within 10 s: ${output}`));
+          else setTimeout(probe, 30);
+        });
+      };
+      probe();
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url: `redis://127.0.0.1:${port}`, port, stop, [Symbol.asyncDispose]: stop };
+}
