@@ -21,7 +21,7 @@ describe('npx fernhilfe audit verify', () => {
     await pg?.stop();
   });
 
-  const cases = () => [
+  const cases = (): { name: string; env: Record<string, string>; open: { dataDir: string; databaseUrl?: string } }[] => [
     { name: 'SQLite', env: { DATA_DIR: dataDir }, open: { dataDir } },
     { name: 'PostgreSQL', env: { DATA_DIR: dataDir, DATABASE_URL: pg.url }, open: { dataDir, databaseUrl: pg.url } },
   ];

@@ -29,6 +29,10 @@ export const texts = {
       'file-offered': 'Datei angeboten', 'file-accepted': 'Datei angenommen', 'file-refused': 'Datei abgelehnt', 'file-completed': 'Datei übertragen', 'file-failed': 'Dateiübertragung abgebrochen',
       'session-ended': 'Sitzung beendet',
     },
+    reasons: {
+      'ended-by-customer': 'von Ihnen beendet', 'ended-by-technician': 'vom Techniker beendet', 'peer-disconnected': 'Verbindung getrennt',
+      'server-shutdown': 'Server wurde beendet', 'connection-lost': 'Verbindung verloren', 'handshake-timeout': 'Verbindungsaufbau dauerte zu lange',
+    },
     toCustomer: 'an Sie', toTechnician: 'an den Techniker', bytes: 'Bytes',
   },
   en: {
@@ -58,6 +62,10 @@ export const texts = {
       'control-granted': 'Control allowed', 'control-revoked': 'Control taken back', 'clipboard-allowed': 'Clipboard allowed', 'clipboard-revoked': 'Clipboard taken back',
       'file-offered': 'File offered', 'file-accepted': 'File accepted', 'file-refused': 'File refused', 'file-completed': 'File transferred', 'file-failed': 'File transfer stopped',
       'session-ended': 'Session ended',
+    },
+    reasons: {
+      'ended-by-customer': 'ended by you', 'ended-by-technician': 'ended by the technician', 'peer-disconnected': 'connection closed',
+      'server-shutdown': 'the server shut down', 'connection-lost': 'connection lost', 'handshake-timeout': 'connecting took too long',
     },
     toCustomer: 'to you', toTechnician: 'to the technician', bytes: 'bytes',
   },

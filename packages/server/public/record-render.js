@@ -21,7 +21,7 @@ function details(e, t) {
   if (typeof d.size === 'number') parts.push(`${d.size.toLocaleString()} ${t.bytes}`);
   if (d.direction === 'to-customer') parts.push(t.toCustomer);
   if (d.direction === 'to-technician') parts.push(t.toTechnician);
-  if (typeof d.reason === 'string') parts.push(d.reason);
+  if (typeof d.reason === 'string') parts.push(t.reasons[d.reason] ?? d.reason);
   if (typeof d.displayName === 'string' && d.displayName) parts.push(d.company ? `${d.displayName} (${d.company})` : d.displayName);
   if (typeof d.termsVersion === 'string') parts.push(d.termsVersion);
   const box = el('div', {}, parts.join(' · '));

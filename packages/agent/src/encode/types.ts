@@ -7,6 +7,10 @@ export interface EncodedFrame {
   height: number;
   /** one access unit, H.264 Annex B */
   data: Uint8Array;
+  /** wall clock (performance.timeOrigin + now) when the raw frame was fully handed over, if known */
+  writtenAt?: number;
+  /** a high-quality picture of a still screen (see ScreenEncoder.refines) */
+  refined?: boolean;
 }
 
 /** A raw frame: rows of `width` BGRX pixels (what X11 capture gives). */
@@ -22,7 +26,12 @@ export interface RawFrame {
  */
 export interface ScreenEncoder {
   readonly name: string;
-  encode(frame: RawFrame, opts: { keyframe: boolean }): Promise<EncodedFrame>;
+  /**
+   * true when encode(…, { refine: true }) makes a sharper picture of an unchanged screen: the
+   * frame pump asks for one once the screen has been still for a moment after coarse motion frames
+   */
+  readonly refines: boolean;
+  encode(frame: RawFrame, opts: { keyframe: boolean; refine?: boolean }): Promise<EncodedFrame>;
   /** ends child processes; never throws */
   close(): Promise<void>;
 }

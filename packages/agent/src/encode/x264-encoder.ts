@@ -1,6 +1,6 @@
 import { findFfmpeg } from './ffmpeg-path.js';
 import type { EncodedFrame, EncoderOptions, RawFrame, ScreenEncoder } from './types.js';
-import { X264Process } from './x264-process.js';
+import { X264Process, type X264Tier } from './x264-process.js';
 
 export interface X264Options extends EncoderOptions {
   /**
@@ -9,50 +9,79 @@ export interface X264Options extends EncoderOptions {
    * on stdin, no CPU) and switches to it; 'restart' starts one when asked (slower by the start-up).
    */
   keyframes?: 'spare' | 'restart';
+  /** sharp pictures of a still screen (default true); false: every frame in the motion tier */
+  refine?: boolean;
 }
 
-/** H.264 (x264 through ffmpeg); see x264-process.ts for the pipeline. */
+/** A still-tier frame bigger than this means real motion: the next frame goes back to the motion tier. */
+const STILL_TIER_MAX_BYTES = 16 * 1024;
+
+/**
+ * H.264 (x264 through ffmpeg); see x264-process.ts for the pipeline.
+ *
+ * Quality follows the screen. Changes are encoded in the cheap 'motion' tier. When the frame pump
+ * says the screen has stood still (encode with `refine`), the picture goes once more through a
+ * 'still' tier encoder (an idle spare, CRF 12): an IDR frame that makes the viewer's picture sharp.
+ * Small changes after it (a clock tick, a typed letter) stay in the still tier; the first big one
+ * (a frame over 16 KiB: scrolling, a moved window) switches back to a motion-tier spare, whose IDR
+ * starts the next motion. An ffmpeg command line cannot change its quantiser mid-stream, hence
+ * two processes; the spares wait blocked on stdin and cost no CPU.
+ */
 export class X264Encoder implements ScreenEncoder {
   readonly name = 'h264';
+  readonly refines: boolean;
   private readonly ffmpeg: string;
   private readonly keyframes: 'spare' | 'restart';
   private current: X264Process | undefined;
-  private spare: X264Process | undefined;
+  private readonly spares: Partial<Record<X264Tier, X264Process>> = {};
+  private lastBytes = 0;
   private closed = false;
 
   constructor(opts: X264Options = {}) {
     this.ffmpeg = findFfmpeg(process.env, opts.ffmpeg);
     this.keyframes = opts.keyframes ?? 'spare';
+    this.refines = opts.refine ?? true;
   }
 
   /** pids of the ffmpeg children, for CPU accounting */
   get pids(): number[] {
-    return [this.current?.pid, this.spare?.pid].filter((p): p is number => p !== undefined);
+    return [this.current?.pid, this.spares.motion?.pid, this.spares.still?.pid].filter((p): p is number => p !== undefined);
   }
 
-  async encode(frame: RawFrame, opts: { keyframe: boolean }): Promise<EncodedFrame> {
+  async encode(frame: RawFrame, opts: { keyframe: boolean; refine?: boolean }): Promise<EncodedFrame> {
     if (this.closed) throw new Error('encoder closed');
     const c = this.current;
     const sameSize = c !== undefined && c.width === frame.width && c.height === frame.height;
-    if (!c || !c.alive || !sameSize || (opts.keyframe && c.written > 0)) {
+    let tier: X264Tier | undefined;
+    if (!c || !c.alive || !sameSize || (opts.keyframe && c.written > 0)) tier = opts.refine && this.refines ? 'still' : 'motion';
+    else if (opts.refine && this.refines && c.tier === 'motion') tier = 'still';
+    else if (c.tier === 'still' && !opts.refine && this.lastBytes > STILL_TIER_MAX_BYTES) tier = 'motion';
+    if (tier) {
       void c?.close();
-      this.current = this.takeSpare(frame.width, frame.height) ?? new X264Process(this.ffmpeg, frame.width, frame.height);
+      this.current = this.takeSpare(tier, frame.width, frame.height) ?? new X264Process(this.ffmpeg, frame.width, frame.height, tier);
     }
     const out = await this.current!.encode(frame.data);
-    if (this.keyframes === 'spare' && !this.spare && !this.closed) this.spare = new X264Process(this.ffmpeg, frame.width, frame.height);
+    this.lastBytes = out.data.length;
+    this.refillSpares(frame.width, frame.height);
     return out;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    const all = [this.current, this.spare];
-    this.current = this.spare = undefined;
+    const all = [this.current, this.spares.motion, this.spares.still];
+    this.current = this.spares.motion = this.spares.still = undefined;
     await Promise.all(all.map((p) => p?.close()));
   }
 
-  private takeSpare(width: number, height: number): X264Process | undefined {
-    const s = this.spare;
-    this.spare = undefined;
+  private refillSpares(width: number, height: number): void {
+    if (this.closed || this.keyframes !== 'spare') return;
+    this.spares.motion ??= new X264Process(this.ffmpeg, width, height, 'motion');
+    if (this.refines) this.spares.still ??= new X264Process(this.ffmpeg, width, height, 'still');
+  }
+
+  private takeSpare(tier: X264Tier, width: number, height: number): X264Process | undefined {
+    const s = this.spares[tier];
+    this.spares[tier] = undefined;
     if (s && s.alive && s.width === width && s.height === height) return s;
     void s?.close();
     return undefined;

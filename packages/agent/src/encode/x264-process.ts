@@ -6,18 +6,33 @@ import type { EncodedFrame } from './types.js';
 
 /**
  * x264 in a long-running ffmpeg child for one frame size: raw BGRX frames on stdin, one FLV tag per
- * frame on stdout. ultrafast + zerolatency: no lookahead, no B-frames, so every frame written comes
- * straight back as one access unit. `-fps_mode passthrough` keeps ffmpeg from inventing frames for
- * the gaps of an idle screen; `-flush_packets 1` writes each frame at once. The first frame is IDR.
+ * frame on stdout. ultrafast + zerolatency: no lookahead, no B-frames, sliced threads, so every
+ * frame written comes straight back as one access unit. `-fps_mode passthrough` keeps ffmpeg from
+ * inventing frames for the gaps of an idle screen; `-flush_packets 1` writes each frame at once.
+ * The first frame is IDR, no further keyframes unless asked for (a new process).
+ *
+ * Two tiers: 'motion' (CRF 23, cheap) for changes as they come, 'still' (CRF 12) for the sharp
+ * picture of a screen that stopped changing (see X264Encoder). Colours: BT.709 matrix, full range,
+ * sRGB primaries and transfer, converted and signalled in the SPS, so the viewer's decoder turns
+ * the pixels back into the same RGB (an unsignalled stream is guessed at and shifts colours).
  */
-export function x264Args(width: number, height: number): string[] {
+export type X264Tier = 'motion' | 'still';
+
+const TIERS = {
+  motion: ['-crf', '23'],
+  still: ['-crf', '12'],
+} satisfies Record<X264Tier, string[]>;
+
+export function x264Args(width: number, height: number, tier: X264Tier = 'motion'): string[] {
   return [
     ...['-hide_banner', '-loglevel', 'error', '-nostdin'],
-    ...['-probesize', '32', '-analyzeduration', '0'],
+    ...['-probesize', '32', '-analyzeduration', '0', '-fflags', 'nobuffer', '-avioflags', 'direct'],
     ...['-f', 'rawvideo', '-pix_fmt', 'bgr0', '-video_size', `${width}x${height}`, '-framerate', '30', '-i', 'pipe:0'],
-    ...['-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p'],
-    // no periodic keyframes: the viewer asks for one when it needs it
-    ...['-g', '1000000', '-x264-params', 'scenecut=0'],
+    ...['-an', '-vf', 'scale=out_color_matrix=bt709:out_range=full,format=yuv420p'],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', ...TIERS[tier]],
+    ...['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'iec61966-2-1', '-color_range', 'pc'],
+    // no periodic keyframes (the viewer asks for one when it needs it); 4x4 intra blocks keep text cheap
+    ...['-g', '1000000', '-x264-params', 'scenecut=0:partitions=i4x4'],
     ...['-fps_mode', 'passthrough', '-flush_packets', '1', '-f', 'flv', '-flvflags', 'no_duration_filesize', 'pipe:1'],
   ];
 }
@@ -26,7 +41,7 @@ export class X264Process {
   private readonly child: ChildProcess;
   private readonly demux = new FlvDemuxer();
   private config: AvcConfig | undefined;
-  private readonly waiting: Array<{ resolve(f: EncodedFrame): void; reject(e: Error): void }> = [];
+  private readonly waiting: Array<{ resolve(f: EncodedFrame): void; reject(e: Error): void; writtenAt?: number }> = [];
   private stderr = '';
   private failure: Error | undefined;
   /** frames written so far; the first one comes out as a keyframe */
@@ -36,8 +51,9 @@ export class X264Process {
     ffmpeg: string,
     readonly width: number,
     readonly height: number,
+    readonly tier: X264Tier = 'motion',
   ) {
-    this.child = spawn(ffmpeg, x264Args(width, height), { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(ffmpeg, x264Args(width, height, tier), { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk: Buffer) => this.onOutput(chunk));
     this.child.stderr!.on('data', (b: Buffer) => (this.stderr = (this.stderr + b.toString('utf8')).slice(-2000)));
     this.child.stdin!.on('error', () => undefined); // the exit handler reports it
@@ -57,9 +73,10 @@ export class X264Process {
   encode(data: Buffer): Promise<EncodedFrame> {
     if (this.failure) return Promise.reject(this.failure);
     if (data.length !== this.width * this.height * 4) return Promise.reject(EncodeError.failed('frame size does not match the encoder'));
-    const out = new Promise<EncodedFrame>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    let waiter!: (typeof this.waiting)[number];
+    const out = new Promise<EncodedFrame>((resolve, reject) => this.waiting.push((waiter = { resolve, reject })));
     this.written++;
-    this.child.stdin!.write(data);
+    this.child.stdin!.write(data, () => (waiter.writtenAt = performance.timeOrigin + performance.now()));
     return out;
   }
 
@@ -96,7 +113,7 @@ export class X264Process {
         if (!waiter) continue;
         try {
           const data = toAnnexB(p.payload, this.config, p.keyframe);
-          waiter.resolve({ keyframe: p.keyframe, codec: this.config.codec, width: this.width, height: this.height, data });
+          waiter.resolve({ keyframe: p.keyframe, codec: this.config.codec, width: this.width, height: this.height, data, writtenAt: waiter.writtenAt, refined: this.tier === 'still' });
         } catch (err) {
           waiter.reject(EncodeError.failed(err instanceof Error ? err.message : String(err)));
         }

@@ -66,7 +66,7 @@ export class FileFeature extends Emitter<FileTransferEvents> implements AgentFea
     this.transfers?.setPolicy(policy);
   }
 
-  start(port: SessionPort & { report?: (r: SessionReport) => void }): Promise<void> {
+  start(port: SessionPort): Promise<void> {
     const report = port.report ?? this.opts.report;
     const t = new FileTransfers({
       role: 'customer',

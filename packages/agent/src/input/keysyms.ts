@@ -1,3 +1,5 @@
+import { keysym } from '../x11/keysyms.js';
+
 /**
  * Keysyms (X11 keysymdef.h values) for what the browser's KeyboardEvent says. Printable characters
  * go by Unicode code point: Latin-1 keysyms equal the code point, every other character is
@@ -5,42 +7,43 @@
  */
 export const NoSymbol = 0;
 
+/** The keysyms we name, with their values from the `x11` package's keysymdef.h table. */
 export const Keysym = {
-  BackSpace: 0xff08,
-  Tab: 0xff09,
-  Return: 0xff0d,
-  Pause: 0xff13,
-  ScrollLock: 0xff14,
-  Escape: 0xff1b,
-  Home: 0xff50,
-  Left: 0xff51,
-  Up: 0xff52,
-  Right: 0xff53,
-  Down: 0xff54,
-  PageUp: 0xff55,
-  PageDown: 0xff56,
-  End: 0xff57,
-  Print: 0xff61,
-  Insert: 0xff63,
-  Menu: 0xff67,
-  NumLock: 0xff7f,
-  F1: 0xffbe,
-  ShiftL: 0xffe1,
-  ShiftR: 0xffe2,
-  ControlL: 0xffe3,
-  ControlR: 0xffe4,
-  CapsLock: 0xffe5,
-  MetaL: 0xffe7,
-  MetaR: 0xffe8,
-  AltL: 0xffe9,
-  AltR: 0xffea,
-  SuperL: 0xffeb,
-  SuperR: 0xffec,
-  Delete: 0xffff,
-  ModeSwitch: 0xff7e,
-  ISOLevel3Shift: 0xfe03,
-  EuroSign: 0x20ac,
-} as const;
+  BackSpace: keysym('BackSpace'),
+  Tab: keysym('Tab'),
+  Return: keysym('Return'),
+  Pause: keysym('Pause'),
+  ScrollLock: keysym('Scroll_Lock'),
+  Escape: keysym('Escape'),
+  Home: keysym('Home'),
+  Left: keysym('Left'),
+  Up: keysym('Up'),
+  Right: keysym('Right'),
+  Down: keysym('Down'),
+  PageUp: keysym('Page_Up'),
+  PageDown: keysym('Page_Down'),
+  End: keysym('End'),
+  Print: keysym('Print'),
+  Insert: keysym('Insert'),
+  Menu: keysym('Menu'),
+  NumLock: keysym('Num_Lock'),
+  F1: keysym('F1'),
+  ShiftL: keysym('Shift_L'),
+  ShiftR: keysym('Shift_R'),
+  ControlL: keysym('Control_L'),
+  ControlR: keysym('Control_R'),
+  CapsLock: keysym('Caps_Lock'),
+  MetaL: keysym('Meta_L'),
+  MetaR: keysym('Meta_R'),
+  AltL: keysym('Alt_L'),
+  AltR: keysym('Alt_R'),
+  SuperL: keysym('Super_L'),
+  SuperR: keysym('Super_R'),
+  Delete: keysym('Delete'),
+  ModeSwitch: keysym('Mode_switch'),
+  ISOLevel3Shift: keysym('ISO_Level3_Shift'),
+  EuroSign: keysym('EuroSign'),
+};
 
 /** KeyboardEvent.key names of keys that type nothing -> keysym. */
 const named: Record<string, number> = {

@@ -21,6 +21,8 @@ export interface ScreenFeatureOptions {
   openEncoder?: () => ScreenEncoder;
   /** frames per second at most (default 30) */
   maxFps?: number;
+  /** after this long without a change the picture is sent once more, sharp (default 200 ms; 0: never) */
+  refineAfterMs?: number;
   /** pointer position polls per second (default 30) */
   pointerHz?: number;
   log?: ScreenLog;
@@ -79,7 +81,7 @@ export class ScreenFeature extends Emitter<ScreenFeatureEvents> implements Agent
       this.finish();
       throw err;
     }
-    const pump = new FramePump({ capture, encoder: this.encoder, maxFps: this.opts.maxFps ?? 30, sendVideo: (bytes) => port.sendData(LogicalChannel.video, bytes) });
+    const pump = new FramePump({ capture, encoder: this.encoder, maxFps: this.opts.maxFps ?? 30, refineAfterMs: this.opts.refineAfterMs, sendVideo: (bytes) => port.sendData(LogicalChannel.video, bytes) });
     this.pump = pump;
     this.offs.push(
       pump.on('configured', (c) => this.send({ type: 'video-config', ...c })),

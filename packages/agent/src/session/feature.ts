@@ -1,9 +1,11 @@
-import type { ControlMessage, LogicalChannel } from '@fernhilfe/protocol';
+import type { ControlMessage, LogicalChannel, SessionReport } from '@fernhilfe/protocol';
 
 /** The part of a SecureSession a feature may use. What comes in arrives through the handle*() methods. */
 export interface SessionPort {
   sendControl(message: ControlMessage): Promise<void>;
   sendData(channel: LogicalChannel, bytes: Uint8Array): Promise<void>;
+  /** a consent or transfer for the session's audit trail on the server (metadata only) */
+  report?(report: SessionReport): void;
 }
 
 /**

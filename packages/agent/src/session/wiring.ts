@@ -35,7 +35,7 @@ export function runFeatures(session: SecureSession, features: readonly AgentFeat
     return stopped;
   };
   session.on('ended', () => void stop());
-  const port = { sendControl: session.sendControl.bind(session), sendData: session.sendData.bind(session) };
+  const port = { sendControl: session.sendControl.bind(session), sendData: session.sendData.bind(session), report: session.report.bind(session) };
   for (const f of features) guarded(f, 'starting', () => f.start(port));
   return stop;
 }

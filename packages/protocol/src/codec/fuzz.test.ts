@@ -552,6 +552,42 @@ const resumeSamples = (rng: Rng) => [
   () => ({ type: 'resumed', path: rng.range(1, 1000), peer: rng.pick(['connected', 'disconnected']) }),
 ];
 
+const transferId = (rng: Rng) => hexString(rng, rng.pick([16, 24, 32]));
+const fileDirection = (rng: Rng) => rng.pick(['to-customer', 'to-technician']);
+const fileCancelReason = (rng: Rng) => rng.pick([...protocol.fileCancelReasons]);
+const monitorInfo = (rng: Rng) => ({ id: text(rng, 1, 20), name: text(rng, 0, 20), primary: rng.chance(0.5), x: rng.int(4000) - 2000, y: rng.int(2000), width: rng.range(1, 7680), height: rng.range(1, 4320) });
+const p2pAttempt = (rng: Rng) => rng.range(1, protocol.P2P_MAX_ATTEMPT);
+const fileMeta = (rng: Rng) => ({ transferId: transferId(rng), direction: fileDirection(rng), name: text(rng, 1, 80), size: rng.int(2 ** 40) });
+const sessionReport = (rng: Rng) =>
+  rng.pick<() => unknown>([
+    () => ({ event: rng.pick(['control-granted', 'control-revoked', 'clipboard-allowed', 'clipboard-revoked']) }),
+    () => ({ event: rng.pick(['file-offered', 'file-accepted', 'file-refused']), ...fileMeta(rng) }),
+    () => ({ event: 'file-completed', ...fileMeta(rng), sha256: hexString(rng, 64) }),
+    () => ({ event: 'file-failed', ...fileMeta(rng), reason: rng.pick(['cancelled-by-customer', 'cancelled-by-technician', 'hash-mismatch', 'too-large', 'not-allowed', 'write-failed', 'session-ended']) }),
+  ])();
+const iceServers = (rng: Rng) => ({
+  type: 'ice-servers',
+  iceServers: Array.from({ length: rng.int(3) }, () => optional(rng, { urls: [rng.pick(['stun:', 'turn:', 'turns:']) + text(rng, 1, 30).replace(/\s/g, 'x')] }, { username: `${rng.int(2e9)}:ab`, credential: 'c2VjcmV0' })),
+  ttlS: rng.int(86400),
+});
+/** One of each feature's end-to-end control messages (screen, remote control, files, p2p). */
+const featureControl = (rng: Rng) =>
+  rng.pick<() => unknown>([
+    () => ({ type: 'screen-monitors', monitors: [monitorInfo(rng)], selected: text(rng, 1, 20) }),
+    () => ({ type: 'screen-select-monitor', id: text(rng, 1, 20) }),
+    () => ({ type: 'cursor-position', x: rng.int(4000) - 100, y: rng.int(2000), visible: rng.chance(0.5) }),
+    () => ({ type: rng.pick(['control-request', 'control-release', 'control-granted', 'control-revoked', 'clipboard-request', 'clipboard-release', 'clipboard-allowed', 'clipboard-revoked']) }),
+    () => optional(rng, { type: 'file-offer', transferId: transferId(rng), name: text(rng, 0, 80), size: rng.int(2 ** 40), from: rng.pick(['customer', 'technician']) }, { mime: 'text/plain' }),
+    () => ({ type: rng.pick(['file-accept']), transferId: transferId(rng) }),
+    () => ({ type: 'file-ack', transferId: transferId(rng), offset: rng.int(2 ** 40) }),
+    () => ({ type: 'file-complete', transferId: transferId(rng), sha256: hexString(rng, 64) }),
+    () => ({ type: 'file-cancel', transferId: transferId(rng), reason: fileCancelReason(rng) }),
+    () => ({ type: 'file-request', message: text(rng, 0, 200) }),
+    () => ({ type: 'p2p-offer', attempt: p2pAttempt(rng), sdp: text(rng, 1, 400) }),
+    () => ({ type: 'p2p-candidate', attempt: p2pAttempt(rng), candidate: text(rng, 1, 200), sdpMid: rng.chance(0.5) ? '0' : null, sdpMLineIndex: rng.chance(0.5) ? 0 : null }),
+    () => ({ type: 'p2p-close', attempt: p2pAttempt(rng), reason: rng.pick(['timeout', 'failed', 'broken', 'unsupported', 'closed']) }),
+  ])();
+
 /** A valid value for each exported schema. A new schema without a sample here fails the test. */
 const samples: Record<string, (rng: Rng) => unknown> = {
   customerIdSchema: customerId,
@@ -573,6 +609,7 @@ const samples: Record<string, (rng: Rng) => unknown> = {
       () => ({ type: 'resume-key', publicKey: hexString(rng, 64) }),
       () => ({ type: 'resume', id: customerId(rng), role: 'customer' }),
       () => ({ type: 'resume-proof', signature: hexString(rng, 128) }),
+      () => ({ type: 'report', report: sessionReport(rng) }),
     ])(),
   technicianMessageSchema: (rng) =>
     rng.pick([
@@ -582,6 +619,7 @@ const samples: Record<string, (rng: Rng) => unknown> = {
       () => ({ type: 'resume-key', publicKey: hexString(rng, 64) }),
       () => ({ type: 'resume', id: customerId(rng), role: 'technician' }),
       () => ({ type: 'resume-proof', signature: hexString(rng, 128) }),
+      () => ({ type: 'report', report: sessionReport(rng) }),
     ])(),
   serverErrorSchema: serverError,
   toCustomerSchema: (rng) =>
@@ -607,7 +645,16 @@ const samples: Record<string, (rng: Rng) => unknown> = {
       () => ({ type: 'pong', id: rng.int(2 ** 31), t: rng.int(1e9) }),
       () => ({ type: 'chat', text: text(rng, 1, rng.chance(0.05) ? 4000 : 60) }),
       () => ({ type: 'bye' }),
+      () => featureControl(rng),
     ])(),
+  transferIdSchema: transferId,
+  fileDirectionSchema: fileDirection,
+  fileCancelReasonSchema: fileCancelReason,
+  monitorInfoSchema: monitorInfo,
+  p2pAttemptSchema: p2pAttempt,
+  sessionReportSchema: sessionReport,
+  reportMessageSchema: (rng) => ({ type: 'report', report: sessionReport(rng) }),
+  iceServersMessageSchema: iceServers,
 };
 
 const schemas = Object.entries(protocol).filter(([, v]) => v instanceof z.ZodType) as [string, z.ZodType][];

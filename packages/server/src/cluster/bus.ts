@@ -28,8 +28,14 @@ export interface ClusterBusOptions {
  * two nodes (bus-codec.ts). Messages on one link arrive in order (one publishing connection per node,
  * one channel). A message for an unknown link is dropped.
  */
+/** Bytes published but not yet confirmed by Redis above which the sending sockets are paused. */
+export const PUBLISH_HIGH_WATER = 8 * 1024 * 1024;
+
 export class ClusterBus {
   private readonly links = new Map<string, LinkEnd>();
+  /** bytes handed to PUBLISH whose reply has not come yet (Redis or the network is behind) */
+  private pending = 0;
+  private waiting: (() => void)[] = [];
 
   constructor(private readonly opts: ClusterBusOptions) {}
 
@@ -41,8 +47,27 @@ export class ClusterBus {
   /** Publishes one message; false when Redis is not connected (the caller gives the link up rather than queue without bound). */
   send(node: string, op: Op, link: string, body?: Uint8Array): boolean {
     if (this.opts.pub.status !== 'ready') return false;
-    this.opts.pub.publish(keys.bus(node), encodeBusMessage(op, link, body)).catch((err: unknown) => this.opts.log.warn({ err, node }, 'publishing on the cluster bus failed'));
+    const message = encodeBusMessage(op, link, body);
+    this.pending += message.byteLength;
+    this.opts.pub
+      .publish(keys.bus(node), message)
+      .catch((err: unknown) => this.opts.log.warn({ err, node }, 'publishing on the cluster bus failed'))
+      .finally(() => {
+        this.pending -= message.byteLength;
+        if (this.pending < PUBLISH_HIGH_WATER / 2) for (const wake of this.waiting.splice(0)) wake();
+      });
     return true;
+  }
+
+  /** Publishing is behind: the senders of PEER frames should stop reading until `drained()`. */
+  get backedUp(): boolean {
+    return this.pending >= PUBLISH_HIGH_WATER;
+  }
+
+  /** Resolves when what waits for Redis is below half the high-water mark. */
+  drained(): Promise<void> {
+    if (this.pending < PUBLISH_HIGH_WATER / 2) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   add(link: string, end: LinkEnd): void {

@@ -55,7 +55,11 @@ export class ForwardedConnection implements LinkEnd {
     this.bus.add(this.link, this);
     this.endpoint.attach({
       onControl: (body) => this.send(Op.control, body),
-      onPeer: (body) => this.send(Op.peer, body),
+      onPeer: (body) => {
+        this.send(Op.peer, body);
+        // Redis is behind: stop reading from this socket until it caught up (no unbounded queue)
+        if (this.bus.backedUp && !this.endpoint.paused) this.endpoint.pauseWhile(this.bus.drained());
+      },
       onClose: () => {
         if (this.state === 'closed') return;
         this.send(Op.close, Buffer.from(JSON.stringify({ code: CloseCode.goingAway, reason: 'connection closed' })));

@@ -54,7 +54,10 @@ export class RemoteEndpoint implements Endpoint, LinkEnd {
   }
 
   throttle(source: Pausable): void {
-    if (this.backedUp && !source.paused) source.pauseWhile(this.backedUp.promise);
+    if (source.paused) return;
+    // the other node's socket is backed up, or publishing to Redis is behind
+    if (this.backedUp) source.pauseWhile(this.bus.backedUp ? Promise.all([this.backedUp.promise, this.bus.drained()]).then(() => undefined) : this.backedUp.promise);
+    else if (this.bus.backedUp) source.pauseWhile(this.bus.drained());
   }
 
   pauseWhile(until: Promise<void>): void {

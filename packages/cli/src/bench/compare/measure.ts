@@ -1,8 +1,9 @@
 import type { Page } from 'playwright-core';
-import { armProbe, probeSeenAt, readCounters } from '../browser-probe.js';
+import { armProbe, probeSeenAt, probeStages, readCounters } from '../browser-probe.js';
 import type { Rgb, XPainter } from '../browser-x11.js';
 import { summarize, type Summary } from '../stats.js';
 import { cpuMsOf, cpuPercent, type Connection } from './stack.js';
+import type { StageBreakdown, StageCollector } from './stages.js';
 import { MARKER, SCREEN } from './workloads.js';
 
 export interface Traffic {
@@ -53,9 +54,10 @@ const TOLERANCE = 48;
  * clock just before the paint request) and the viewer page notes the time of the first canvas draw
  * that shows it (same clock: performance.timeOrigin + now). Missed markers (none within 3 s) are counted.
  */
-export async function measureLatency(page: Page, painter: XPainter, samples: number): Promise<Summary & { asked: number }> {
+export async function measureLatency(page: Page, painter: XPainter, samples: number, stages?: StageCollector): Promise<Summary & { asked: number; stages?: StageBreakdown[] }> {
   const at = { x: (MARKER.x + MARKER.width / 2) / SCREEN.width, y: (MARKER.y + MARKER.height / 2) / SCREEN.height };
   const latencies: number[] = [];
+  const breakdowns: StageBreakdown[] = [];
   for (let i = 0; i < samples; i++) {
     const colour = MARKER_COLOURS[i % MARKER_COLOURS.length]!;
     const id = Math.floor(Math.random() * 1e9);
@@ -64,9 +66,14 @@ export async function measureLatency(page: Page, painter: XPainter, samples: num
     await painter.fill(colour, [MARKER]);
     const seenAt = await probeSeenAt(page, id, 3_000);
     if (seenAt !== undefined) latencies.push(seenAt - paintedAt);
+    if (seenAt !== undefined && stages) {
+      await sleep(50); // the agent's datagram for that frame
+      const b = stages.breakdown(paintedAt, await probeStages(page, id));
+      if (b) breakdowns.push(b);
+    }
     await sleep(200 + Math.random() * 200);
   }
-  return { ...summarize(latencies), asked: samples };
+  return { ...summarize(latencies), asked: samples, ...(stages ? { stages: breakdowns } : {}) };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

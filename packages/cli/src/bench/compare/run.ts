@@ -5,6 +5,7 @@ import type { Summary } from '../stats.js';
 import { FernhilfeStack } from './fernhilfe.js';
 import { measureLatency, measureTraffic, sleep, type Traffic } from './measure.js';
 import { psnrAgainstScreen } from './quality.js';
+import { StageCollector, stageTable, type StageBreakdown } from './stages.js';
 import type { Stack } from './stack.js';
 import { NoVncStack } from './vnc.js';
 import { workloads, type Workload } from './workloads.js';
@@ -29,7 +30,7 @@ export interface StackResult {
   stack: Stack['name'];
   firstFrameMs: number;
   traffic: Traffic;
-  latency: Summary & { asked: number };
+  latency: Summary & { asked: number; stages?: StageBreakdown[] };
   /** PSNR of the viewer's canvas against the X screen, screen held still, dB */
   psnr: number;
 }
@@ -63,6 +64,10 @@ export async function runCompare(plan: ComparePlan): Promise<CompareResults> {
     const xvfb = await startXvfb({ width: 1920, height: 1080 });
     closers.push(() => xvfb.stop());
     const painter = await XPainter.open(xvfb.display);
+    // the bench customer sends its frames' stage times here (stages.ts); the child inherits the address
+    const stages = await StageCollector.open();
+    closers.push(async () => stages.close());
+    process.env.FERNHILFE_BENCH_STAGES = stages.address;
     closers.push(async () => painter.close());
     const browser = await launchHeadless();
     closers.push(() => browser.close());
@@ -80,11 +85,15 @@ export async function runCompare(plan: ComparePlan): Promise<CompareResults> {
         const results: StackResult[] = [];
         const changes0 = w.changes;
         const t0 = performance.now();
-        for (const stack of stacks) results.push(await measureStack(stack, w, painter, xvfb.name, plan));
+        for (const stack of stacks) results.push(await measureStack(stack, w, painter, xvfb.name, plan, stack === fernhilfe ? stages : undefined));
         out.push({ workload: w.name, title: w.title, changesPerSecond: ((w.changes - changes0) / (performance.now() - t0)) * 1000, results });
       } finally {
         await w.stop();
       }
+    }
+    for (const w of out) {
+      const f = w.results.find((r) => r.stack === 'Fernhilfe');
+      if (f?.latency.stages) process.stdout.write(`\n${stageTable(w.title, f.latency.stages, f.latency.p50)}\n`);
     }
     return { chromium: browser.version(), stacks: stacks.map((s) => ({ name: s.name, description: s.description })), workloads: out };
   } finally {
@@ -92,7 +101,7 @@ export async function runCompare(plan: ComparePlan): Promise<CompareResults> {
   }
 }
 
-async function measureStack(stack: Stack, w: Workload, painter: XPainter, display: string, plan: ComparePlan): Promise<StackResult> {
+async function measureStack(stack: Stack, w: Workload, painter: XPainter, display: string, plan: ComparePlan, stages?: StageCollector): Promise<StackResult> {
   progress(`  ${stack.name}: connect`);
   const c = await stack.connect();
   try {
@@ -100,7 +109,7 @@ async function measureStack(stack: Stack, w: Workload, painter: XPainter, displa
     progress(`  ${stack.name}: ${plan.measureMs / 1000} s of frames, bytes, CPU`);
     const traffic = await measureTraffic(c, plan.measureMs);
     progress(`  ${stack.name}: ${plan.latencySamples} latency markers`);
-    const latency = await measureLatency(c.page, painter, plan.latencySamples);
+    const latency = await measureLatency(c.page, painter, plan.latencySamples, stages);
     await w.freeze();
     await sleep(plan.settleMs);
     const psnr = await psnrAgainstScreen(c.page, display);

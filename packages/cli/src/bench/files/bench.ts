@@ -129,7 +129,7 @@ const METHOD = `How each figure was measured
   server's relay on 127.0.0.1, so each RSS high-water mark (VmRSS sampled every 100 ms) is that process's alone.
 - The file is a seeded pseudo-random stream (AES-128-CTR) written to a temporary folder first. The encrypted run is
   the real feature: the agent's file source reads 256 KiB chunks lazily, FileTransfers seals them in the session
-  (AES-256-GCM), hashes them (SHA-256 from node:crypto), at most 4 chunks beyond the receiver's last file-ack; the
+  (AES-256-GCM), hashes them (SHA-256 from node:crypto), at most 16 chunks (4 MiB) beyond the last file-ack; the
   receiver writes with the agent's folder sink (temporary name, fsync, rename after the hash matched). Timed from the
   send command until the receiver reported the file verified and renamed.
 - The unencrypted run sends the same file in the same chunk size as raw PEER frames on the same WebSocket

@@ -1,0 +1,122 @@
+import { createSocket, type Socket } from 'node:dgram';
+import type { ViewerStages } from '../browser-probe.js';
+import { summarize } from '../stats.js';
+
+/**
+ * The latency breakdown of the Fernhilfe path (issue 7: "say what holds it back, measured"). The
+ * bench customer (fernhilfe-customer.ts) sends each video frame's agent-side stage times as one UDP
+ * datagram to the collector here (address in FERNHILFE_BENCH_STAGES, inherited by the child); the
+ * viewer page notes when the frame's WebSocket message came, when it went into the VideoDecoder,
+ * when it came out and when it was drawn (browser-probe.ts). For each latency marker the frame that
+ * first showed it is matched by its size (the encoded bytes) and time. All clocks are this machine's
+ * wall clock (performance.timeOrigin + now), in ms.
+ */
+export interface AgentFrameStages {
+  /** video payload bytes (13-byte header + encoded frame) */
+  bytes: number;
+  keyframe: boolean;
+  refine: boolean;
+  damageAt?: number;
+  grabStart: number;
+  grabEnd: number;
+  writtenAt?: number;
+  encodedAt: number;
+  sentAt: number;
+}
+
+/** One marker's path, ms per stage. */
+export type StageBreakdown = Record<StageName, number | undefined>;
+
+export const STAGES = {
+  toGrab: 'marker painted → grab starts (DamageNotify, fps limit, flow window, frame in flight)',
+  grab: 'grab (MIT-SHM GetImage + copy)',
+  pipe: 'raw frame written into ffmpeg (8 MB pipe)',
+  encode: 'encode (ffmpeg: convert + x264) → access unit out',
+  seal: 'seal (encrypt) + queue on the session',
+  relay: 'WebSocket: agent → server relay → console',
+  open: 'console: decrypt + hand to the VideoDecoder',
+  decode: 'VideoDecoder: decode',
+  draw: 'draw on the canvas',
+} as const;
+export type StageName = keyof typeof STAGES;
+
+const HEADER = 13;
+
+export class StageCollector {
+  readonly frames: AgentFrameStages[] = [];
+
+  private constructor(
+    private readonly socket: Socket,
+    readonly address: string,
+  ) {
+    socket.on('message', (msg) => {
+      try {
+        this.frames.push(JSON.parse(msg.toString('utf8')) as AgentFrameStages);
+        if (this.frames.length > 5000) this.frames.splice(0, 1000);
+      } catch {
+        // not ours
+      }
+    });
+  }
+
+  static async open(): Promise<StageCollector> {
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    socket.unref();
+    return new StageCollector(socket, `127.0.0.1:${socket.address().port}`);
+  }
+
+  /** The agent frame that carried what the viewer drew: same size, sent before the decoder got it, grabbed after the paint. */
+  match(paintedAt: number, viewer: ViewerStages): AgentFrameStages | undefined {
+    let best: AgentFrameStages | undefined;
+    for (const f of this.frames) {
+      if (f.bytes - HEADER !== viewer.bytes || f.sentAt > viewer.decodeAt || f.grabStart < paintedAt - 1) continue;
+      if (!best || f.sentAt > best.sentAt) best = f;
+    }
+    return best;
+  }
+
+  breakdown(paintedAt: number, viewer: ViewerStages | undefined): StageBreakdown | undefined {
+    if (!viewer) return undefined;
+    const a = this.match(paintedAt, viewer);
+    if (!a) return undefined;
+    const d = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? undefined : to - from);
+    return {
+      toGrab: d(paintedAt, a.grabStart),
+      grab: d(a.grabStart, a.grabEnd),
+      pipe: d(a.grabEnd, a.writtenAt),
+      encode: d(a.writtenAt ?? a.grabEnd, a.encodedAt),
+      seal: d(a.encodedAt, a.sentAt),
+      relay: d(a.sentAt, viewer.wsAt),
+      open: d(viewer.wsAt ?? a.sentAt, viewer.decodeAt),
+      decode: d(viewer.decodeAt, viewer.outputAt),
+      draw: d(viewer.outputAt ?? viewer.decodeAt, viewer.drawAt),
+    };
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** Median and p95 per stage over the markers that could be matched. */
+export function summarizeStages(list: StageBreakdown[]): Array<{ stage: StageName; label: string; p50: number; p95: number; count: number }> {
+  return (Object.keys(STAGES) as StageName[]).map((stage) => {
+    const xs = list.map((b) => b[stage]).filter((v): v is number => v !== undefined);
+    const s = summarize(xs);
+    return { stage, label: STAGES[stage], p50: s.p50, p95: s.p95, count: s.count };
+  });
+}
+
+export function stageTable(title: string, list: StageBreakdown[], latencyP50: number): string {
+  const rows = summarizeStages(list);
+  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
+  const sum = rows.reduce((n, r) => n + (Number.isFinite(r.p50) ? r.p50 : 0), 0);
+  return [
+    `Fernhilfe latency by stage, ${title} (${list.length} markers matched; glass-to-glass median ${f(latencyP50)} ms, sum of stage medians ${f(sum)} ms)`,
+    '',
+    '| stage | median ms | p95 ms |',
+    '|---|---|---|',
+    ...rows.map((r) => `| ${r.label} | ${f(r.p50)} | ${f(r.p95)} |`),
+  ].join('\n');
+}
