@@ -13,8 +13,8 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * A real server, a cut proxy in front of it, and a session whose customer runs the agent's FileFeature
  * (saving into a fresh folder) and whose technician has a FileTransfers manager. Dispose to clean up.
  */
-export async function fileSession(opts: { chunkSize?: number } = {}) {
-  const srv: TestServer = await startTestServer();
+export async function fileSession(opts: { chunkSize?: number; env?: Record<string, string> } = {}) {
+  const srv: TestServer = await startTestServer(opts.env);
   const proxy: CutProxy = await startCutProxy(srv.url);
   const work = mkdtempSync(path.join(tmpdir(), 'fernhilfe-files-'));
   const folder = path.join(work, 'Downloads');
@@ -24,6 +24,8 @@ export async function fileSession(opts: { chunkSize?: number } = {}) {
   // the agent's wiring gives features sendControl/sendData; the audit report goes to the session directly
   const feature = new FileFeature({ folder, report: (r) => s.custSession.report(r), ...tuning });
   const stopFeatures = runFeatures(s.custSession, [feature], { error: () => undefined });
+  // as the agent app does: the operator's policy from the server's `registered` (agent-files.ts)
+  if (s.custSession.filePolicy) feature.setPolicy(s.custSession.filePolicy);
   const tech: FileTransfers = bindFileTransfers(s.techSession, tuning).files;
   const dispose = async () => {
     await stopFeatures();

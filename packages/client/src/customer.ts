@@ -7,6 +7,7 @@ import {
   generatePassword,
   toCustomerSchema,
   type Capability,
+  type FilePolicyWire,
   type ToCustomer,
 } from '@fernhilfe/protocol';
 import { ServerConnection } from './connection.js';
@@ -57,6 +58,8 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
   private endInfo: SessionEnd | undefined;
   /** the key to this session's receipt on the server (`/receipt#token=…`), if the server gives one */
   receiptToken: string | undefined;
+  /** the operator's file policy from `registered` (undefined: an older server, everything allowed) */
+  filePolicy: FilePolicyWire | undefined;
 
   private constructor(
     private readonly conn: ServerConnection,
@@ -92,6 +95,7 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
           // listen before anything else can arrive: frames right behind `registered` must not be lost
           const endpoint = new CustomerEndpoint(conn, m.id, opts);
           endpoint.receiptToken = m.receipt;
+          endpoint.filePolicy = m.files;
           endpoint.listen();
           resolve(endpoint);
         }),
@@ -202,6 +206,7 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
     const session = await SecureSession.create(this.conn, 'customer', secrets);
     if (this.endInfo || !this.conn.isOpen) return; // ended while the keys were imported
     this.session = session;
+    session.filePolicy = this.filePolicy;
     this.conn.sendPeer(encodeHandshake(HandshakeStep.confirmCustomer, tag));
     // the customer reconnects to the same URL; the resume key proves it is this customer
     const { transport, url } = this.opts;

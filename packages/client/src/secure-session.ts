@@ -16,6 +16,7 @@ import {
   wipeSecrets,
   type ControlMessage,
   type EndReason,
+  type FilePolicyWire,
   type Role,
   type SessionReport,
   type SessionSecrets,
@@ -61,6 +62,8 @@ export class SecureSession extends Emitter<SessionEvents> {
   private readonly sync: PathSync;
   private openTail: Promise<unknown> = Promise.resolve();
   private lostAt: number | undefined;
+  /** the operator's file policy the server sent with the pairing (set by the endpoint; undefined: everything allowed) */
+  filePolicy: FilePolicyWire | undefined;
 
   private constructor(
     private readonly link: RouteSwitch,

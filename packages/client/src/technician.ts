@@ -7,6 +7,7 @@ import {
   parseCustomerId,
   toProtocolError,
   toTechnicianSchema,
+  type FilePolicyWire,
   type ToTechnician,
 } from '@fernhilfe/protocol';
 import { ServerConnection } from './connection.js';
@@ -38,6 +39,8 @@ export interface TechnicianOptions {
 export class TechnicianEndpoint {
   private busy = false;
   private session: SecureSession | undefined;
+  /** the operator's file policy from the last `pairing` (undefined: an older server, everything allowed) */
+  filePolicy: FilePolicyWire | undefined;
 
   private constructor(
     private readonly conn: ServerConnection,
@@ -103,6 +106,7 @@ export class TechnicianEndpoint {
         switch (msg.type) {
           case 'pairing':
             if (msg.id !== id || handshake) return fail(new ConnectError('protocol', undefined, 'unexpected pairing'), true);
+            this.filePolicy = msg.files;
             handshake = new TechnicianHandshake({ customerId: id, nonceHex: msg.nonce, password, ...(this.opts.keyLog ? { keyLog: this.opts.keyLog } : {}) });
             this.conn.sendPeer(encodeHandshake(HandshakeStep.initiator, handshake.firstMessage));
             return;
@@ -132,6 +136,7 @@ export class TechnicianEndpoint {
               const pending = early ?? [];
               done();
               this.session = session;
+              session.filePolicy = this.filePolicy;
               session.start(() => () => undefined, pending, { customerId: id, ...this.reconnector() });
               resolve(session);
             }, (err: unknown) => fail(new ConnectError('protocol', undefined, String(err))));

@@ -60,6 +60,10 @@ const envSchema = z.object({
   NODE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (at most 64)').optional(),
   /** a node that has not renewed its liveness key for this long is dead: its sessions end */
   CLUSTER_NODE_TTL_MS: int(1000, 600_000).default(10_000),
+  /** largest file the endpoints may transfer, in bytes (docs/files.md); 0 = no file transfer */
+  FILES_MAX_BYTES: int(0, Number.MAX_SAFE_INTEGER).default(10 * 1024 ** 3),
+  /** which way files may go: both | to-customer | to-technician | none */
+  FILES_DIRECTIONS: z.enum(['both', 'to-customer', 'to-technician', 'none']).default('both'),
 });
 
 export type TrustProxy = boolean | number | string[];
@@ -86,6 +90,8 @@ export interface Config {
   agentPublicKey: KeyObject | undefined;
   /** undefined: one node, everything in memory */
   cluster: { redisUrl: string; nodeId: string; nodeTtlMs: number } | undefined;
+  /** the file policy sent to both endpoints (`files` in registered / pairing), which enforce it */
+  files: { maxBytes: number; directions: ('to-customer' | 'to-technician')[] };
 }
 
 export class ConfigError extends Error {
@@ -178,5 +184,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     agentDir: e.AGENT_DIR.trim() === '' ? undefined : path.resolve(e.AGENT_DIR),
     agentPublicKey: e.AGENT_PUBLIC_KEY ? readAgentKey(e.AGENT_PUBLIC_KEY) : undefined,
     cluster: e.REDIS_URL ? { redisUrl: e.REDIS_URL, nodeId: e.NODE_ID ?? `node-${randomBytes(4).toString('hex')}`, nodeTtlMs: e.CLUSTER_NODE_TTL_MS } : undefined,
+    files: {
+      maxBytes: e.FILES_MAX_BYTES,
+      directions: e.FILES_DIRECTIONS === 'both' ? ['to-customer', 'to-technician'] : e.FILES_DIRECTIONS === 'none' ? [] : [e.FILES_DIRECTIONS],
+    },
   };
 }

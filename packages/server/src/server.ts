@@ -91,6 +91,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     resumeGraceMs: config.resumeGraceMs,
     ...(cluster ? { cluster } : {}),
     p2p: { iceServers: (id, role) => ice?.forSession(id, role), relayed: (bytes) => relayMeter.count(bytes) },
+    files: config.files,
   });
 
   cluster?.serve(broker);

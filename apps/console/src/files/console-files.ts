@@ -1,4 +1,4 @@
-import { FileTransfers, FileTransferError, blobSource, browserSink, type FilePort, type TransferInfo } from '@fernhilfe/client';
+import { FileTransfers, FileTransferError, blobSource, browserSink, type FilePolicy, type FilePort, type TransferInfo } from '@fernhilfe/client';
 import type { ControlMessage, LogicalChannel } from '@fernhilfe/protocol';
 import { Store } from '../state/store';
 
@@ -21,8 +21,9 @@ export class ConsoleFiles {
   private readonly transfers: FileTransfers;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(port: FilePort) {
-    this.transfers = new FileTransfers({ port, role: 'technician' });
+  /** `policy`: the operator's file policy the server sent with the pairing (SecureSession.filePolicy) */
+  constructor(port: FilePort, policy?: FilePolicy) {
+    this.transfers = new FileTransfers({ port, role: 'technician', ...(policy ? { policy } : {}) });
     this.transfers.on('update', () => this.refresh());
     this.transfers.on('offer', (o) => this.store.set((s) => ({ offers: [...s.offers, o.transferId] })));
   }

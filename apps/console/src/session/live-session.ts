@@ -49,7 +49,7 @@ export class LiveSession {
   ) {
     this.store = new Store<LiveSessionState>({ screen: { kind: 'waiting' }, frameSize: { width: 0, height: 0 }, quality: emptyStats, chat: [], ended: undefined });
     this.control = new RemoteControl((message) => this.send(message));
-    this.files = new ConsoleFiles({ sendControl: (m) => session.sendControl(m), sendData: (c, b) => session.sendData(c, b), report: (r) => session.report(r) });
+    this.files = new ConsoleFiles({ sendControl: (m) => session.sendControl(m), sendData: (c, b) => session.sendData(c, b), report: (r) => session.report(r) }, session.filePolicy);
     this.remote = new RemoteScreen((message) => this.send(message));
     this.chat = new ChatLog((text) => session.sendControl({ type: 'chat', text }), (chat) => this.store.set({ chat }));
     this.viewer = new ScreenViewer(

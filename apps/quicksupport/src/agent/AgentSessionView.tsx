@@ -4,12 +4,14 @@ import { ConsentPrompt } from '../components/ConsentPrompt.js';
 import { SasNotice } from '../components/SasNotice.js';
 import { StatusPanel } from '../components/StatusPanel.js';
 import type { SessionState } from '../session-state.js';
-import { useAgentExtras } from './use-agent.js';
+import { FilesCard } from '../files/FilesCard.js';
+import { useAgentExtras, useAgentStore } from './use-agent.js';
 
 /** Connected, in agent mode: as SessionView, but the agent shares the screen itself and the customer answers consent prompts. */
 export function AgentSessionView({ state }: { state: SessionState }) {
   const { t } = useTranslation();
   const extras = useAgentExtras();
+  const agent = useAgentStore();
   return (
     <>
       <StatusPanel state={state} />
@@ -25,6 +27,7 @@ export function AgentSessionView({ state }: { state: SessionState }) {
           {t('agent.screenShared')}
         </p>
       )}
+      {agent && <FilesCard files={agent.agentFiles} technician={state.connectedTechnician?.displayName} />}
       <Chat entries={state.chat} />
     </>
   );

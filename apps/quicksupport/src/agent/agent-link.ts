@@ -1,7 +1,11 @@
-import { AGENT_WS_PATH, decodeMessage, toPageSchema, type FromPage, type ViewState } from '@fernhilfe/agent/ui-messages';
+import { AGENT_WS_PATH, decodeMessage, toPageSchema, type FromPage, type ToPage, type ViewState } from '@fernhilfe/agent/ui-messages';
+
+type FileMessage = Extract<ToPage, { type: 'files' | 'file-read' | 'file-release' }>;
 
 export interface AgentLinkHandlers {
   state(state: ViewState): void;
+  /** file transfer: the agent's view, its reads of a picked file, its release (agent-files.ts) */
+  files(message: FileMessage): void;
   /** the link is gone; `closing`: the agent said it exits (after the end), else it vanished */
   gone(closing: boolean): void;
 }
@@ -22,8 +26,10 @@ export class AgentLink {
       if (typeof event.data !== 'string') return;
       const msg = decodeMessage(toPageSchema, event.data);
       if (!msg.ok) return console.error(`agent sent a bad message: ${msg.error}`);
-      if (msg.value.type === 'closing') this.closing = true;
-      else handlers.state(msg.value.state);
+      const m = msg.value;
+      if (m.type === 'closing') this.closing = true;
+      else if (m.type === 'state') handlers.state(m.state);
+      else handlers.files(m);
     });
     ws.addEventListener('close', () => this.gone());
   }
@@ -37,6 +43,11 @@ export class AgentLink {
 
   send(message: FromPage): void {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  /** a binary frame: only the answer to the agent's read of a picked file */
+  sendBinary(bytes: Uint8Array): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(bytes);
   }
 
   private gone(): void {

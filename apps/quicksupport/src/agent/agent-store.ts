@@ -2,6 +2,7 @@ import type { FromPage, GrantName, ViewState } from '@fernhilfe/agent/ui-message
 import { currentLanguage } from '../i18n/index.js';
 import { initialState, type SessionState } from '../session-state.js';
 import { MAX_CHAT_LENGTH, SessionStore, type StoreDeps } from '../session-store.js';
+import { AgentPageFiles } from './agent-files.js';
 import { AgentLink } from './agent-link.js';
 
 type Decision = Extract<FromPage, { type: 'consent' }>['decision'];
@@ -32,10 +33,21 @@ export class AgentStore extends SessionStore {
   private extras: AgentExtras = { consent: undefined, screenShared: false, agentGone: false };
   private readonly agentListeners = new Set<() => void>();
   private readonly link: AgentLink;
+  /** file transfer run by the agent, shown with the browser page's files card */
+  readonly agentFiles: AgentPageFiles;
 
   constructor(connect: typeof AgentLink.connect = AgentLink.connect) {
     super(inertDeps);
-    this.link = connect({ state: (s) => this.onState(s), gone: (closing) => this.onGone(closing) });
+    this.agentFiles = new AgentPageFiles(
+      (m) => this.link.send(m),
+      (b) => this.link.sendBinary(b),
+    );
+    const files = this.agentFiles;
+    this.link = connect({
+      state: (s) => this.onState(s),
+      files: (m) => (m.type === 'files' ? files.handleView(m.files) : m.type === 'file-read' ? void files.handleRead(m) : files.handleRelease(m.source)),
+      gone: (closing) => this.onGone(closing),
+    });
   }
 
   override readonly subscribe = (listener: () => void): (() => void) => {

@@ -1,15 +1,16 @@
 import { useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatBytes } from './format.js';
-import type { PageFiles } from './page-files.js';
+import type { FilesPort } from './page-files.js';
 import { TransferRow } from './TransferRow.js';
 import './files.css';
 
 /**
  * Files on the customer's page: each offer asks with big Accept / Refuse buttons (who sends, name,
  * size); the technician's request with its message; "Send a file to the technician"; the list.
+ * The same card in the browser (PageFiles) and as the native agent's face (AgentPageFiles).
  */
-export function FilesCard({ files, technician }: { files: PageFiles; technician?: string }) {
+export function FilesCard({ files, technician }: { files: FilesPort; technician?: string }) {
   const { t, i18n } = useTranslation();
   const state = useSyncExternalStore(files.subscribe, files.getSnapshot);
   const input = useRef<HTMLInputElement>(null);
@@ -28,7 +29,7 @@ export function FilesCard({ files, technician }: { files: PageFiles; technician?
             <dt>{t('files.offerSize')}</dt>
             <dd data-testid="file-offer-size">{formatBytes(offer.size, i18n.language)}</dd>
           </dl>
-          <p className="file-offer-hint">{t('files.offerHint')}</p>
+          <p className="file-offer-hint">{state.folder ? t('files.offerHintFolder', { folder: state.folder }) : t('files.offerHint')}</p>
           <div className="file-offer-buttons">
             <button type="button" className="button button-primary button-big" data-testid="file-accept" onClick={() => void files.accept(offer.transferId)}>
               {t('files.accept')}
@@ -45,6 +46,11 @@ export function FilesCard({ files, technician }: { files: PageFiles; technician?
           {state.request && <blockquote data-testid="file-request-message">{state.request}</blockquote>}
           <p className="file-offer-hint">{t('files.requestHint')}</p>
         </div>
+      )}
+      {state.problem && (
+        <p className="notice notice-warning" data-testid="file-problem" role="alert">
+          {t(`files.reason.${state.problem}`)}
+        </p>
       )}
       <button type="button" className="button" data-testid="file-send" onClick={() => input.current?.click()}>
         {t('files.send')}

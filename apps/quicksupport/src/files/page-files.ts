@@ -1,4 +1,4 @@
-import { FileTransfers, blobSource, browserSink, type SecureSession, type TransferInfo } from '@fernhilfe/client';
+import { FileTransferError, FileTransfers, blobSource, browserSink, type SecureSession, type TransferInfo } from '@fernhilfe/client';
 
 export interface PageFilesState {
   transfers: readonly TransferInfo[];
@@ -6,6 +6,20 @@ export interface PageFilesState {
   offers: readonly TransferInfo[];
   /** the technician's latest "please send me a file" message */
   request?: string;
+  /** the last send the operator's policy refused before anything went out */
+  problem?: 'too-large' | 'not-allowed';
+  /** agent mode: the folder accepted files are saved in (else the browser's downloads) */
+  folder?: string;
+}
+
+/** What the files card needs: the browser's PageFiles, or the agent's (agent/agent-files.ts). */
+export interface FilesPort {
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): PageFilesState;
+  accept(transferId: string): Promise<void> | void;
+  refuse(transferId: string): void;
+  cancel(transferId: string): void;
+  send(files: Iterable<File>): void;
 }
 
 /**
@@ -14,7 +28,7 @@ export interface PageFilesState {
  * SHA-256 matched; the customer can send files to the technician. One per page, attached to the
  * session when it opens (session-store.ts).
  */
-export class PageFiles {
+export class PageFiles implements FilesPort {
   private state: PageFilesState = { transfers: [], offers: [] };
   private readonly listeners = new Set<() => void>();
   private transfers: FileTransfers | undefined;
@@ -30,6 +44,8 @@ export class PageFiles {
   attach(session: SecureSession): void {
     const t = new FileTransfers({
       role: 'customer',
+      // the operator's policy from the server (registered); undefined: an older server, everything allowed
+      ...(session.filePolicy ? { policy: session.filePolicy } : {}),
       port: { sendControl: (m) => session.sendControl(m), sendData: (c, b) => session.sendData(c, b), report: (r) => session.report(r) },
     });
     this.transfers = t;
@@ -68,14 +84,17 @@ export class PageFiles {
   }
 
   send(files: Iterable<File>): void {
+    let problem: PageFilesState['problem'];
     for (const file of files) {
       try {
         this.transfers?.send(blobSource(file));
-      } catch {
-        // refused by the operator's policy before anything was sent: nothing to show in the list
+      } catch (err) {
+        // refused by the operator's policy before anything was sent: say why
+        if (err instanceof FileTransferError && err.reason !== 'unknown-transfer') problem = err.reason;
+        else throw err;
       }
     }
-    this.set({ request: undefined });
+    this.set({ request: undefined, problem });
   }
 
   private dropOffer(id: string): void {

@@ -4,6 +4,7 @@ import type { Grant } from '../consent/types.js';
 import { loadNodeWebRtc, startAgentDirectPath } from '../p2p/direct-path.js';
 import { runFeatures } from '../session/wiring.js';
 import type { FromPage, GrantName, ViewState } from '../ui/messages.js';
+import { AgentFiles } from './agent-files.js';
 import { AgentError } from './errors.js';
 import type { Log } from './log.js';
 import { TransitionError, canMove, initialViewState } from './phases.js';
@@ -41,9 +42,12 @@ export class AgentApp extends Emitter<AppEvents> {
   private consent: ConsentPort | undefined;
   private stopFeatures: (() => Promise<void>) | undefined;
   private chatKey = 0;
+  /** file transfer as the faces show it (offers, progress, the list); fed by the session's FileFeature */
+  readonly files: AgentFiles;
 
   constructor(private readonly deps: AppDeps) {
     super();
+    this.files = new AgentFiles(deps.log);
   }
 
   get state(): ViewState {
@@ -154,6 +158,7 @@ export class AgentApp extends Emitter<AppEvents> {
       consent.on('changed', (granted) => this.set({ consent: { ...this.view.consent, granted: { ...granted } } }));
     }
     this.stopFeatures = runFeatures(session, kit.features, this.deps.log);
+    if (kit.files) this.files.attach(kit.files, session.filePolicy); // after the start: the feature's manager exists
     startAgentDirectPath(session, this.deps.log).catch((err: unknown) => this.deps.log.error({ err }, 'the direct path could not start'));
     this.deps.log.info({ features: kit.features.map((f) => f.name) }, 'session open');
     this.move('active', {
@@ -183,6 +188,7 @@ export class AgentApp extends Emitter<AppEvents> {
     this.consent = undefined;
     this.stopFeatures = undefined;
     await stop?.();
+    this.files.detach();
     const endKey = end.reason === 'ended-by-customer' && !hadSession ? 'ended-before-start' : end.reason;
     this.deps.log.info({ reason: end.reason, by: end.by }, 'ended');
     this.move('ended', {

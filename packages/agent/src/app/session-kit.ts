@@ -1,4 +1,5 @@
 import type { ConsentEvents, ConsentState, Grant } from '../consent/types.js';
+import type { FileFeature } from '../files/feature.js';
 import type { AgentFeature } from '../session/feature.js';
 
 /** What the agent app needs from the consent manager (consent/): the UI's three buttons and its events. */
@@ -15,6 +16,8 @@ export interface SessionKit {
   features: AgentFeature[];
   /** absent when the agent runs no feature that needs consent */
   consent?: ConsentPort;
+  /** file transfer (files/feature.ts), shown by the faces through AgentFiles */
+  files?: FileFeature;
 }
 
 /** The features this agent has (found at start, see feature-kit.ts) and a way to make them for a session. */

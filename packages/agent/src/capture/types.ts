@@ -66,6 +66,6 @@ export interface ScreenCapture {
 export interface CaptureOptions {
   /** X11: the DISPLAY value; default $DISPLAY */
   display?: string;
-  /** 'core' skips shared memory (for the benchmark's comparison) */
+  /** 'core' skips shared memory (the benchmark's comparison, tests); default: 'core' when $FERNHILFE_CAPTURE=core, else 'auto' */
   method?: 'auto' | 'core';
 }

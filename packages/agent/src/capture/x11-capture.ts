@@ -1,16 +1,20 @@
+import type { CursorImage, Damage, PointerInfo, Randr, XFixes } from 'x11';
 import { Emitter } from '@fernhilfe/client';
+import { X11Connection, type XEvent } from '../x11/client.js';
+import { X11Error } from '../x11/errors.js';
 import { CaptureError } from './errors.js';
 import { clipTo, evenArea } from './rect.js';
 import type { CaptureOptions, CapturedFrame, CursorShape, Monitor, Rect, ScreenCapture, ScreenCaptureEvents } from './types.js';
-import { XConnection } from './x11/connection.js';
-import { queryPointer } from './x11/core.js';
-import { XDamage } from './x11/damage.js';
-import { XRandr, type XMonitor } from './x11/randr.js';
-import { XFixes } from './x11/xfixes.js';
+import { straightRgba } from './x11/cursor.js';
+import { RANDR_SELECT, isRandrChange, openRandr, readMonitors } from './x11/monitors.js';
 import { openGrabber, type PixelGrabber } from './x11-grabber.js';
 
+/** `FERNHILFE_CAPTURE=core` forces the core GetImage path (tests, and a display where SHM misbehaves). */
+export const CAPTURE_METHOD_ENV = 'FERNHILFE_CAPTURE';
+
 /**
- * Linux/X11 screen capture over one X connection of our own:
+ * Linux/X11 screen capture over one connection of its own, made with the pure-JS `x11` package
+ * (with MIT-SHM descriptor passing on):
  * - DAMAGE (level NonEmpty) on the root: one event when something changes; `grab()` takes the
  *   changed region (Subtract into an XFIXES region, FetchRegion), which also re-arms the event;
  * - pixels by MIT-SHM GetImage, or core GetImage of the changed rectangles (x11-grabber.ts);
@@ -21,60 +25,68 @@ export class X11ScreenCapture extends Emitter<ScreenCaptureEvents> implements Sc
   private monitorList: Monitor[];
   private current: Monitor;
   private area: Rect;
-  private frame: Buffer;
   private needFull = true;
+  /** the root window's size: from the connection setup, then from RRScreenChangeNotify */
+  private screen: { width: number; height: number };
   private damaged = true;
   private closed = false;
 
   private constructor(
-    private readonly x: XConnection,
+    private readonly x: X11Connection,
     private readonly grabber: PixelGrabber,
     private readonly fixes: XFixes,
-    private readonly damage: XDamage,
-    private readonly randr: XRandr | undefined,
+    private readonly damage: Damage,
+    private readonly randr: Randr | undefined,
     private readonly damageId: number,
     private readonly region: number,
     monitors: Monitor[],
   ) {
     super();
     this.monitorList = monitors;
+    this.screen = x.screen;
     this.current = monitors.find((m) => m.primary) ?? monitors[0]!;
     this.area = evenArea(this.current);
-    this.frame = Buffer.alloc(this.area.width * this.area.height * 4);
     x.on('event', (e) => this.onEvent(e));
-    x.on('closed', (err) => {
-      if (!this.closed) this.emit('closed', err);
+    x.on('close', ({ error }) => {
+      if (!this.closed) this.emit('closed', error ?? new Error('the X connection closed'));
     });
     // X errors of requests nobody waits for (e.g. a monitor vanished mid-grab): the next grab retries
     x.on('error', () => undefined);
   }
 
   static async open(opts: CaptureOptions = {}): Promise<X11ScreenCapture> {
-    let x: XConnection;
+    const display = opts.display ?? process.env.DISPLAY;
+    if (!display) throw CaptureError.noDisplay('no X display: DISPLAY is not set');
+    let x: X11Connection;
     try {
-      x = await XConnection.open(opts.display);
+      x = await X11Connection.open(display, { shm: true });
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
-      throw /refused/.test(msg) ? CaptureError.refused(msg) : CaptureError.noDisplay(msg);
+      // the server answered the setup with a refusal (authorisation): 'X server connection failed: <reason>'
+      throw /connection failed|authori[sz]/i.test(msg) ? CaptureError.refused(msg) : CaptureError.noDisplay(msg);
     }
     try {
-      if (x.screen.rootDepth !== 24 && x.screen.rootDepth !== 32) throw CaptureError.refused(`unsupported colour depth ${x.screen.rootDepth}`);
-      const fixes = await XFixes.open(x);
-      if (!fixes) throw CaptureError.missingExtension('XFIXES');
-      const damage = await XDamage.open(x);
-      if (!damage) throw CaptureError.missingExtension('DAMAGE');
-      const randr = await XRandr.open(x);
-      const grabber = await openGrabber(x, opts.method ?? 'auto');
-      const root = x.screen.root;
-      const damageId = damage.createNonEmpty(root);
-      const region = fixes.createRegion();
-      fixes.selectCursorInput(root);
-      randr?.selectInput(root);
-      const monitors = await readMonitors(x, randr);
+      const depth = x.client.display.screen[0]!.root_depth;
+      if (depth !== 24 && depth !== 32) throw CaptureError.refused(`unsupported colour depth ${depth}`);
+      // XFIXES first: the DAMAGE spec wants its version negotiated before DAMAGE's
+      const fixes = await need(x.extension('fixes'), 'XFIXES');
+      if (fixes.major < 4) throw CaptureError.missingExtension('XFIXES 4');
+      const damage = await need(x.extension('damage'), 'DAMAGE');
+      const randr = await openRandr(x);
+      const method = opts.method ?? (process.env[CAPTURE_METHOD_ENV] === 'core' ? 'core' : 'auto');
+      const grabber = await openGrabber(x, method);
+      const root = x.root;
+      const damageId = x.client.AllocID();
+      damage.Create(damageId, root, damage.ReportLevel.NonEmpty);
+      const region = x.client.AllocID();
+      fixes.CreateRegion(region, []);
+      fixes.SelectCursorInput(root, fixes.CursorNotifyMask.DisplayCursor);
+      randr?.SelectInput(root, RANDR_SELECT(randr));
+      const monitors = await readMonitors(x, randr, x.screen);
       await x.sync();
       return new X11ScreenCapture(x, grabber, fixes, damage, randr, damageId, region, monitors);
     } catch (err) {
-      x.close();
+      void x.close();
       throw err;
     }
   }
@@ -96,7 +108,6 @@ export class X11ScreenCapture extends Emitter<ScreenCaptureEvents> implements Sc
     if (!m) return false;
     this.current = m;
     this.area = evenArea(m);
-    this.frame = Buffer.alloc(this.area.width * this.area.height * 4);
     this.needFull = true;
     return true;
   }
@@ -107,60 +118,62 @@ export class X11ScreenCapture extends Emitter<ScreenCaptureEvents> implements Sc
     if (this.damaged) {
       // empty the damage (re-arms DamageNotify) and learn what it covered
       this.damaged = false;
-      this.damage.subtract(this.damageId, this.region);
-      dirty = clipTo(await this.fixes.fetchRegion(this.region), this.area);
+      this.damage.Subtract(this.damageId, 0, this.region);
+      const fetched = await this.x.reply<{ rectangles: Rect[] }>((cb) => this.fixes.FetchRegion(this.region, cb));
+      dirty = clipTo(fetched.rectangles, this.area);
     }
     const full = this.needFull || opts.full === true;
     if (!full && !dirty?.length) return undefined;
     const area = this.area;
-    const frame = this.frame;
-    await this.grabber.grab(area, frame, full ? undefined : dirty);
+    const data = await this.grabber.grab(area, full ? undefined : dirty);
     this.needFull = false;
-    return { width: area.width, height: area.height, data: frame, captureTime };
+    return { width: area.width, height: area.height, data, captureTime };
   }
 
   async cursorShape(): Promise<CursorShape | undefined> {
-    const c = await this.fixes.getCursorImage();
+    const c = await this.x.reply<CursorImage>((cb) => this.fixes.GetCursorImage(cb));
     if (c.width === 0 || c.height === 0) return undefined;
-    return { serial: c.serial, width: c.width, height: c.height, hotX: c.hotX, hotY: c.hotY, rgba: c.rgba };
+    return { serial: c.cursorSerial, width: c.width, height: c.height, hotX: c.xhot, hotY: c.yhot, rgba: straightRgba(c.cursorImage, c.width * c.height) };
   }
 
   async pointer(): Promise<{ x: number; y: number } | undefined> {
-    const p = await queryPointer(this.x, this.x.screen.root);
-    return p.sameScreen ? { x: p.x, y: p.y } : undefined;
+    const p = await this.x.reply<PointerInfo>((cb) => this.x.client.QueryPointer(this.x.root, cb));
+    return p.sameScreen ? { x: p.rootX, y: p.rootY } : undefined;
   }
 
-  close(): void {
-    if (this.closed) return;
+  /** Frees the damage, region and shared memory segment and closes the connection; resolves when the socket is gone. */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.closed = true;
     try {
       if (this.x.isOpen) {
-        this.damage.destroy(this.damageId);
-        this.fixes.destroyRegion(this.region);
+        this.damage.Destroy(this.damageId);
+        this.fixes.DestroyRegion(this.region);
       }
-      this.grabber.close();
     } finally {
-      this.x.close();
+      this.grabber.close();
     }
+    return this.x.close();
   }
 
-  private onEvent(e: Buffer): void {
-    if (this.damage.isNotify(e)) {
+  private onEvent(e: XEvent): void {
+    if (e.type === this.damage.firstEvent) {
       if (this.damaged) return;
       this.damaged = true;
       this.emit('damage', undefined);
-    } else if (this.fixes.isCursorNotify(e)) {
+    } else if (e.type === this.fixes.firstEvent + this.fixes.events.CursorNotify) {
       this.cursorShape().then(
         (shape) => shape && this.emit('cursor-shape', shape),
         () => undefined,
       );
-    } else if (this.randr?.isChange(e)) {
+    } else if (this.randr && isRandrChange(this.randr, e.type)) {
+      if (e.name === 'RRScreenChangeNotify' && typeof e.width === 'number' && typeof e.height === 'number') this.screen = { width: e.width, height: e.height };
       void this.refreshMonitors();
     }
   }
 
   private async refreshMonitors(): Promise<void> {
-    const list = await readMonitors(this.x, this.randr).catch(() => undefined);
+    const list = await readMonitors(this.x, this.randr, this.screen).catch(() => undefined);
     if (!list || this.closed) return;
     if (JSON.stringify(list) === JSON.stringify(this.monitorList)) return;
     this.monitorList = list;
@@ -170,17 +183,11 @@ export class X11ScreenCapture extends Emitter<ScreenCaptureEvents> implements Sc
   }
 }
 
-/** RandR monitors, or the whole screen as one when RandR is missing or lists none. */
-async function readMonitors(x: XConnection, randr: XRandr | undefined): Promise<Monitor[]> {
-  const { width, height } = x.screen;
-  const list: XMonitor[] = (await randr?.getMonitors(x.screen.root).catch(() => [])) ?? [];
-  const onScreen = list.filter((m) => m.width > 1 && m.height > 1 && m.x >= 0 && m.y >= 0 && m.x + m.width <= width && m.y + m.height <= height);
-  // a monitor that spans others (the automatic whole-screen one next to user-defined `xrandr --setmonitor` parts) is not one to pick
-  const valid = onScreen.filter((m) => !onScreen.some((o) => o !== m && contains(m, o)));
-  if (valid.length === 0) return [{ id: 'screen', name: 'Screen', primary: true, x: 0, y: 0, width, height }];
-  return valid.map((m, i) => ({ id: `${i}:${m.name || 'monitor'}`, name: m.name || `Monitor ${i + 1}`, primary: m.primary, x: m.x, y: m.y, width: m.width, height: m.height }));
+/** An extension we cannot do without: its absence becomes CaptureError('missing-extension'). */
+function need<T>(p: Promise<T>, name: string): Promise<T> {
+  return p.catch((err: unknown) => {
+    throw err instanceof X11Error && err.reason === 'no-extension' ? CaptureError.missingExtension(name) : err;
+  });
 }
-
-const contains = (a: Rect, b: Rect): boolean => a.x <= b.x && a.y <= b.y && a.x + a.width >= b.x + b.width && a.y + a.height >= b.y + b.height && (a.width > b.width || a.height > b.height);
 
 export const openX11Capture = (opts: CaptureOptions): Promise<ScreenCapture> => X11ScreenCapture.open(opts);

@@ -1,58 +1,142 @@
-import type { XConnection } from './x11/connection.js';
-import { getImage } from './x11/core.js';
-import { ShmSegment } from './x11/shm.js';
+import type { Shm, ShmProvider, ShmProviderSegment } from 'x11';
+import type { X11Connection } from '../x11/client.js';
 import type { Rect } from './types.js';
 
-/** Reads pixels of `area` into `frame` (area.width*area.height*4 bytes, BGRX rows). */
+const Z_PIXMAP = 2;
+const ALL_PLANES = 0xffffffff;
+
+/** Reads the pixels of `area` (BGRX rows, area.width*area.height*4 bytes). */
 export interface PixelGrabber {
   readonly method: 'shm' | 'core';
-  /** `dirty`: changed rectangles relative to `area`; undefined = everything */
-  grab(area: Rect, frame: Buffer, dirty: readonly Rect[] | undefined): Promise<void>;
+  /**
+   * `dirty`: changed rectangles relative to `area`; undefined = everything. Resolves with the
+   * grabber's own frame buffer for `area` (reused by the next grab).
+   */
+  grab(area: Rect, dirty: readonly Rect[] | undefined): Promise<Buffer>;
   close(): void;
 }
 
-/** MIT-SHM: the whole area in one ShmGetImage (~2 ms for 1920x1080), then one copy out of /dev/shm. */
+/**
+ * MIT-SHM through the package: a segment from its built-in provider (a /dev/shm file, unlinked at
+ * once, handed to the server with ShmAttachFd), the whole area in one ShmGetImage, then the
+ * provider's `sync` (one pread) into its buffer, which is the frame: no further copy.
+ */
 class ShmGrabber implements PixelGrabber {
   readonly method = 'shm';
-  constructor(
-    private readonly segment: ShmSegment,
-    private readonly root: number,
+  private closed = false;
+
+  private constructor(
+    private readonly x: X11Connection,
+    private readonly shm: Shm,
+    private readonly provider: ShmProvider,
+    private segment: ShmProviderSegment,
+    private id: number,
   ) {}
 
-  grab(area: Rect, frame: Buffer): Promise<void> {
-    return this.segment.getImage(this.root, area, frame);
+  /** Undefined when shared memory cannot be used here (no provider, or the attach fails). */
+  static async open(x: X11Connection, shm: Shm, size: number): Promise<ShmGrabber | undefined> {
+    const provider = shm.provider;
+    if (!provider || provider.flavor !== 'fd') return undefined;
+    const attached = await attach(x, shm, provider, size).catch(() => undefined);
+    if (!attached) return undefined;
+    const grabber = new ShmGrabber(x, shm, provider, attached.segment, attached.id);
+    // a real test grab: some servers accept the attach but cannot map the descriptor
+    const ok = await grabber.grab({ x: 0, y: 0, width: 2, height: 2 }).then(
+      () => true,
+      () => false,
+    );
+    if (ok) return grabber;
+    grabber.close();
+    return undefined;
+  }
+
+  async grab(area: Rect): Promise<Buffer> {
+    const bytes = area.width * area.height * 4;
+    if (bytes > this.segment.size) await this.grow(bytes);
+    const root = this.x.root;
+    await this.x.reply((cb) => this.shm.GetImage(root, area.x, area.y, area.width, area.height, ALL_PLANES, Z_PIXMAP, this.id, 0, cb));
+    this.provider.sync(this.segment, 0, bytes);
+    return this.segment.buffer.subarray(0, bytes);
   }
 
   close(): void {
-    this.segment.close();
+    if (this.closed) return;
+    this.closed = true;
+    this.release();
+  }
+
+  /** The screen grew (RandR): a larger segment replaces the old one. */
+  private async grow(size: number): Promise<void> {
+    this.release();
+    const next = await attach(this.x, this.shm, this.provider, size);
+    if (this.closed) {
+      this.shm.Detach(next.id);
+      this.provider.destroy(next.segment);
+      throw new Error('the capture closed');
+    }
+    this.segment = next.segment;
+    this.id = next.id;
+  }
+
+  private release(): void {
+    try {
+      if (this.x.isOpen) this.shm.Detach(this.id);
+    } finally {
+      // our descriptor now; the server's mapping goes with the Detach or the connection
+      this.provider.destroy(this.segment);
+    }
   }
 }
 
+/** A segment from the provider, attached with ShmAttachFd (the package sends a dup of its descriptor). */
+async function attach(x: X11Connection, shm: Shm, provider: ShmProvider, size: number): Promise<{ segment: ShmProviderSegment; id: number }> {
+  const segment = provider.create(size);
+  const id = x.client.AllocID();
+  try {
+    await x.reply<void>((cb) => shm.AttachFd(id, segment.fd!, false, cb));
+  } catch (err) {
+    provider.destroy(segment);
+    throw err;
+  }
+  return { segment, id };
+}
+
 /**
- * Core GetImage through the socket (15-30 ms for a full 1920x1080): only the changed rectangles are
- * fetched and patched into the frame kept from before, so a typing cursor costs a few KB, not 8 MB.
+ * Core GetImage through the socket: only the changed rectangles are fetched and patched into the
+ * frame kept from before, so a typing cursor costs a few KB, not 8 MB.
  */
 class CoreGrabber implements PixelGrabber {
   readonly method = 'core';
-  constructor(
-    private readonly x: XConnection,
-    private readonly root: number,
-  ) {}
+  private frame = Buffer.alloc(0);
+  private frameArea: Rect | undefined;
 
-  async grab(area: Rect, frame: Buffer, dirty: readonly Rect[] | undefined): Promise<void> {
-    const parts = dirty ?? [{ x: 0, y: 0, width: area.width, height: area.height }];
+  constructor(private readonly x: X11Connection) {}
+
+  async grab(area: Rect, dirty: readonly Rect[] | undefined): Promise<Buffer> {
+    const same = this.frameArea && sameRect(this.frameArea, area);
+    if (!same) {
+      this.frame = Buffer.alloc(area.width * area.height * 4);
+      this.frameArea = { ...area };
+    }
+    const parts = same && dirty ? dirty : [{ x: 0, y: 0, width: area.width, height: area.height }];
     // many small rectangles: one bounding box costs fewer round trips
     const rects = parts.length > 16 ? [bounds(parts)] : parts;
-    const images = await Promise.all(rects.map((r) => getImage(this.x, this.root, { x: area.x + r.x, y: area.y + r.y, width: r.width, height: r.height })));
+    const root = this.x.root;
+    const images = await Promise.all(rects.map((r) => this.x.reply<{ data: Buffer }>((cb) => this.x.client.GetImage(Z_PIXMAP, root, area.x + r.x, area.y + r.y, r.width, r.height, ALL_PLANES, cb))));
+    const frame = this.frame;
     rects.forEach((r, i) => {
       const data = images[i]!.data;
       const row = r.width * 4;
-      for (let y = 0; y < r.height; y++) data.copy(frame, ((r.y + y) * area.width + r.x) * 4, y * row, y * row + row);
+      if (r.x === 0 && r.width === area.width) data.copy(frame, r.y * row, 0, r.height * row);
+      else for (let y = 0; y < r.height; y++) data.copy(frame, ((r.y + y) * area.width + r.x) * 4, y * row, y * row + row);
     });
+    return frame;
   }
 
   close(): void {}
 }
+
+const sameRect = (a: Rect, b: Rect): boolean => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
 
 function bounds(rects: readonly Rect[]): Rect {
   const x = Math.min(...rects.map((r) => r.x));
@@ -62,21 +146,13 @@ function bounds(rects: readonly Rect[]): Rect {
   return { x, y, width: right - x, height: bottom - y };
 }
 
-/** Shared memory when the display is local and the server has MIT-SHM 1.2, else core GetImage. */
-export async function openGrabber(x: XConnection, method: 'auto' | 'core'): Promise<PixelGrabber> {
-  const { root, width, height } = x.screen;
+/** Shared memory when the package offers it on this connection (local socket, MIT-SHM 1.2, /dev/shm), else core GetImage. */
+export async function openGrabber(x: X11Connection, method: 'auto' | 'core'): Promise<PixelGrabber> {
   if (method === 'auto') {
-    const segment = await ShmSegment.create(x, width * height * 4).catch(() => undefined);
-    if (segment) {
-      const grabber = new ShmGrabber(segment, root);
-      // a real test grab: some servers accept the attach but cannot map the descriptor
-      const ok = await grabber.grab({ x: 0, y: 0, width: 2, height: 2 }, Buffer.alloc(16)).then(
-        () => true,
-        () => false,
-      );
-      if (ok) return grabber;
-      grabber.close();
-    }
+    const shm = await x.extension('shm').catch(() => undefined);
+    const { width, height } = x.screen;
+    const grabber = shm && (await ShmGrabber.open(x, shm, width * height * 4));
+    if (grabber) return grabber;
   }
-  return new CoreGrabber(x, root);
+  return new CoreGrabber(x);
 }

@@ -26,7 +26,7 @@ const TIERS = {
 export function x264Args(width: number, height: number, tier: X264Tier = 'motion'): string[] {
   return [
     ...['-hide_banner', '-loglevel', 'error', '-nostdin'],
-    ...['-probesize', '32', '-analyzeduration', '0', '-fflags', 'nobuffer', '-avioflags', 'direct'],
+    ...['-probesize', '32', '-analyzeduration', '0', '-fflags', 'nobuffer'],
     ...['-f', 'rawvideo', '-pix_fmt', 'bgr0', '-video_size', `${width}x${height}`, '-framerate', '30', '-i', 'pipe:0'],
     ...['-an', '-vf', 'scale=out_color_matrix=bt709:out_range=full,format=yuv420p'],
     ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', ...TIERS[tier]],

@@ -13,6 +13,9 @@
  *   files.on('request', ({ message }) => ...)      // the technician asks for a file: show the message and a
  *   files.sendFile(path)                           // file picker; sendFile offers it (throws FileTransferError
  *                                                  // with reason 'too-large' | 'not-allowed')
+ *   files.send(source: FileSource)                 // the same for bytes that are not a file on disk (the
+ *                                                  // agent page's picked File, read over the local socket)
+ *   files.maySend                                  // the operator's policy lets the customer send at all
  *   files.on('update', (t: TransferInfo) => ...)   // progress / state of any transfer: t.transferred of t.size,
  *                                                  // t.bytesPerSecond, t.secondsLeft, t.state, t.reason, t.name
  *   files.list()                                   // every transfer of the session, in order
@@ -23,7 +26,8 @@
  * get their final name ("name (2).ext" if taken, never overwriting) only after the SHA-256 matched.
  */
 import type { ControlMessage, LogicalChannel, SessionReport } from '@fernhilfe/protocol';
-import { Emitter, FileTransfers, type FilePolicy, type FileTransferEvents, type TransferInfo } from '@fernhilfe/client';
+import { mkdir } from 'node:fs/promises';
+import { Emitter, FileTransfers, type FilePolicy, type FileSource, type FileTransferEvents, type TransferInfo } from '@fernhilfe/client';
 import type { AgentFeature, SessionPort } from '../session/feature.js';
 import { downloadsFolder } from './downloads.js';
 import { FolderSink } from './folder-sink.js';
@@ -91,8 +95,15 @@ export class FileFeature extends Emitter<FileTransferEvents> implements AgentFea
     this.transfers?.handleData(channel, bytes);
   }
 
-  accept(transferId: string, folder = this.folderValue): Promise<void> {
-    return this.live().accept(transferId, new FolderSink(folder));
+  /** Accept: the folder is created when missing (a fresh account may have no Downloads folder yet). */
+  async accept(transferId: string, folder = this.folderValue): Promise<void> {
+    const live = this.live();
+    try {
+      await mkdir(folder, { recursive: true });
+    } catch {
+      // the sink's open fails next and the transfer ends with write-failed, which the UI shows
+    }
+    return live.accept(transferId, new FolderSink(folder));
   }
 
   refuse(transferId: string): void {
@@ -104,13 +115,21 @@ export class FileFeature extends Emitter<FileTransferEvents> implements AgentFea
   }
 
   async sendFile(filePath: string): Promise<TransferInfo> {
-    const source = await nodeFileSource(filePath);
+    return this.send(await nodeFileSource(filePath));
+  }
+
+  /** Offers `source` to the technician; throws FileTransferError (policy) after closing the source. */
+  async send(source: FileSource): Promise<TransferInfo> {
     try {
       return this.live().send(source);
     } catch (err) {
       await source.close?.();
       throw err;
     }
+  }
+
+  get maySend(): boolean {
+    return this.transfers?.maySend ?? false;
   }
 
   list(): TransferInfo[] {

@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { MAX_FAILED_ATTEMPTS } from '@fernhilfe/client';
 import { formatCustomerId } from '@fernhilfe/protocol';
 import type { AgentApp } from '../app/agent-app.js';
-import type { GrantName, ViewState } from '../ui/messages.js';
+import type { FilesView, GrantName, ViewState } from '../ui/messages.js';
 import { say, type TextKey } from './texts.js';
 
 /** rows of terms per page (a classic terminal has 24) */
@@ -33,6 +33,9 @@ export class TerminalUi {
   private termsLines: string[] = [];
   private termsShown = 0;
   private readonly offState: () => void;
+  private readonly offFiles: () => void;
+  /** transfers already announced as ended, offers already asked */
+  private readonly told = new Set<string>();
 
   constructor(private readonly opts: TerminalOptions) {
     this.rl = createInterface({ input: opts.input, terminal: false });
@@ -42,6 +45,7 @@ export class TerminalUi {
       if (!this.closed) void opts.app.handleEnd();
     });
     this.offState = opts.app.on('state', (s) => this.render(s));
+    this.offFiles = opts.app.files.on('files', (f) => this.renderFiles(f));
     this.print('title', { company: clean(opts.company) });
     this.render(opts.app.state);
   }
@@ -51,6 +55,7 @@ export class TerminalUi {
   close(): void {
     this.closed = true;
     this.offState();
+    this.offFiles();
     this.rl.close();
   }
 
@@ -149,11 +154,33 @@ export class TerminalUi {
     const app = this.opts.app;
     const asked = s.consent.pending[0];
     if (asked && (answer === 'y' || answer === 'n')) return app.handleConsent(asked, answer === 'y' ? 'allow' : 'refuse');
+    const offer = app.files.view.offers[0];
+    if (offer && (answer === 'y' || answer === 'n')) return answer === 'y' ? app.files.handleAccept(offer.transferId) : app.files.handleRefuse(offer.transferId);
     if (answer === 'r' && (s.consent.granted.control || s.consent.granted.clipboard)) {
       for (const what of ['control', 'clipboard'] as const) if (s.consent.granted[what]) app.handleConsent(what, 'revoke');
       return;
     }
     if (line !== '') app.handleChat(line);
+  }
+
+  /** File offers (y/n, after any consent question), the technician's request, and how each incoming file ended. */
+  private renderFiles(f: FilesView): void {
+    for (const o of f.offers) {
+      if (this.told.has(`offer:${o.transferId}`)) continue;
+      this.told.add(`offer:${o.transferId}`);
+      this.print('fileOffer', { name: clean(o.name), size: formatSize(o.size), folder: clean(f.folder) });
+    }
+    if (f.request !== undefined && !this.told.has(`request:${f.request}`)) {
+      this.told.add(`request:${f.request}`);
+      this.print('fileRequest', { message: clean(f.request) });
+    }
+    for (const t of f.transfers) {
+      if (t.outgoing || t.state === 'refused' || this.told.has(`end:${t.transferId}`)) continue;
+      if (t.state !== 'completed' && t.state !== 'cancelled' && t.state !== 'failed') continue;
+      this.told.add(`end:${t.transferId}`);
+      if (t.state === 'completed') this.print('fileSaved', { folder: clean(f.folder), name: clean(t.name) });
+      else this.print('fileNotSaved', { name: clean(t.name), state: t.reason ?? t.state });
+    }
   }
 
   private print(key: TextKey, values: Record<string, string | number> = {}): void {
@@ -163,6 +190,18 @@ export class TerminalUi {
   private write(text: string): void {
     this.opts.output.write(text + '\n');
   }
+}
+
+/** 1234567 -> "1.2 MB" (decimal units, as file managers show them) */
+export function formatSize(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
 }
 
 /** Breaks a line at spaces into rows of at most `columns` characters (a longer word gets its own row). */

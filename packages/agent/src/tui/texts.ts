@@ -28,6 +28,10 @@ const en = {
   clipboardOn: 'The clipboard is shared. [r] stops it.',
   clipboardOff: 'The clipboard is no longer shared.',
   chat: 'Technician: {text}',
+  fileOffer: 'The technician wants to send you the file "{name}" ({size}). It will be saved in {folder}. Accept? [y] yes, [n] no',
+  fileRequest: 'The technician asks you for a file: {message} (sending files needs the support page)',
+  fileSaved: 'File saved: {folder}/{name} (SHA-256 checked).',
+  fileNotSaved: 'The file "{name}" was not saved ({state}). Nothing of it was kept.',
   ended: 'The session has ended ({reason}). The password and keys were wiped. Nothing was saved on this computer.',
 } as const;
 
@@ -62,6 +66,10 @@ const de: Record<TextKey, string> = {
   clipboardOn: 'Die Zwischenablage wird geteilt. [r] beendet das.',
   clipboardOff: 'Die Zwischenablage wird nicht mehr geteilt.',
   chat: 'Techniker: {text}',
+  fileOffer: 'Der Techniker möchte Ihnen die Datei „{name}“ ({size}) senden. Sie wird in {folder} gespeichert. Annehmen? [y] ja, [n] nein',
+  fileRequest: 'Der Techniker bittet Sie um eine Datei: {message} (Dateien senden geht über die Support-Seite)',
+  fileSaved: 'Datei gespeichert: {folder}/{name} (SHA-256 geprüft).',
+  fileNotSaved: 'Die Datei „{name}“ wurde nicht gespeichert ({state}). Nichts davon wurde behalten.',
   ended: 'Die Sitzung ist beendet ({reason}). Passwort und Schlüssel wurden gelöscht. Auf diesem Computer wurde nichts gespeichert.',
 };
 

@@ -1,6 +1,9 @@
 // protocol first: it configures zod (jitless, for the page's strict CSP) before any schema is built
 import { endReasons, languageSchema, termsVersionSchema } from '@fernhilfe/protocol';
 import { z } from 'zod';
+import { filesFromPage, filesToPage } from './file-messages.js';
+
+export * from './file-messages.js';
 
 /**
  * The local WebSocket between the agent and its face (the QuickSupport page served on 127.0.0.1).
@@ -54,6 +57,8 @@ export const toPageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('state'), state: viewStateSchema }),
   /** the agent is about to exit: the page keeps showing the summary */
   z.strictObject({ type: z.literal('closing') }),
+  /** file transfer (file-messages.ts) */
+  ...filesToPage,
 ]);
 export type ToPage = z.infer<typeof toPageSchema>;
 
@@ -64,6 +69,8 @@ export const fromPageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('consent'), what: grantSchema, decision: z.enum(['allow', 'refuse', 'revoke']) }),
   z.strictObject({ type: z.literal('chat'), text: z.string().trim().min(1).max(4000) }),
   z.strictObject({ type: z.literal('end') }),
+  /** file transfer (file-messages.ts) */
+  ...filesFromPage,
 ]);
 export type FromPage = z.infer<typeof fromPageSchema>;
 

@@ -7,7 +7,11 @@ import type { Log } from '../app/log.js';
 import type { UiAsset } from './assets.js';
 import { UiGuard } from './guard.js';
 import { agentIndex, brandingAsset, securityHeaders, send } from './http.js';
-import { AGENT_WS_PATH, decodeMessage, fromPageSchema, type FromPage, type ToPage } from './messages.js';
+import { AGENT_WS_PATH, MAX_PAGE_READ, PAGE_READ_HEADER, decodeMessage, fromPageSchema, type FromPage, type ToPage } from './messages.js';
+import { PageReads } from './page-source.js';
+
+/** the page's JSON messages are small (the terms come from the agent, not the page) */
+const TEXT_LIMIT = 64 * 1024;
 
 export interface UiServerOptions {
   app: AgentApp;
@@ -30,8 +34,12 @@ type PageHandlers = { [K in FromPage['type']]: (message: Extract<FromPage, { typ
 export class UiServer {
   private readonly guard = new UiGuard();
   private readonly http: Server;
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // binary frames carry the pieces of a file the page sends (at most MAX_PAGE_READ); text stays small (below)
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAGE_READ + PAGE_READ_HEADER });
   private readonly sockets = new Set<WebSocket>();
+  /** per page: the files it picked to send, read from it chunk by chunk (page-source.ts) */
+  private readonly reads = new Map<WebSocket, PageReads>();
+  private readonly offFiles: () => void;
   private readonly files: Map<string, UiAsset>;
   private readonly offState: () => void;
   private headers: Record<string, string> = {};
@@ -43,6 +51,11 @@ export class UiServer {
     consent: (m) => this.opts.app.handleConsent(m.what, m.decision),
     chat: (m) => void this.opts.app.handleChat(m.text),
     end: () => void this.opts.app.handleEnd(),
+    'file-accept': (m) => this.opts.app.files.handleAccept(m.transferId),
+    'file-refuse': (m) => this.opts.app.files.handleRefuse(m.transferId),
+    'file-cancel': (m) => this.opts.app.files.handleCancel(m.transferId),
+    // handled in onSocket: the source belongs to the page that picked the file
+    'file-send': () => undefined,
   };
 
   private constructor(private readonly opts: UiServerOptions) {
@@ -54,6 +67,7 @@ export class UiServer {
     this.http = createServer((req, res) => this.handleRequest(req, res));
     this.http.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket, head));
     this.offState = opts.app.on('state', (state) => this.broadcast({ type: 'state', state }));
+    this.offFiles = opts.app.files.on('files', (files) => this.broadcast({ type: 'files', files }));
   }
 
   /** Listens on 127.0.0.1 at a port the system picks. */
@@ -79,6 +93,7 @@ export class UiServer {
   async close(): Promise<void> {
     clearTimeout(this.goneTimer);
     this.offState();
+    this.offFiles();
     this.broadcast({ type: 'closing' });
     await new Promise((r) => setTimeout(r, 100)); // let the last frames out
     for (const ws of this.sockets) ws.close(1001, 'agent exits');
@@ -119,24 +134,37 @@ export class UiServer {
   private onSocket(ws: WebSocket): void {
     this.sockets.add(ws);
     clearTimeout(this.goneTimer);
+    const reads = new PageReads((m) => this.sendTo(ws, m));
+    this.reads.set(ws, reads);
     ws.on('close', () => {
       this.sockets.delete(ws);
+      this.reads.delete(ws);
+      reads.close(); // a file this page was sending fails (read-failed): its bytes are gone with it
       if (this.sockets.size === 0 && this.opts.onPageGone) {
         // a reload reconnects at once; a closed tab does not
         this.goneTimer = setTimeout(() => this.opts.onPageGone?.(), this.opts.pageGraceMs ?? 60_000);
       }
     });
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return ws.close(1003, 'text only');
-      const msg = decodeMessage(fromPageSchema, data.toString());
+      const frame = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      // binary: only the answer to an open read of this page; anything else ends this connection
+      if (isBinary) return void (reads.handleBinary(frame) || ws.close(1003, 'unexpected binary frame'));
+      if (frame.length > TEXT_LIMIT) return ws.close(1009, 'text message too large');
+      const msg = decodeMessage(fromPageSchema, frame.toString());
       if (!msg.ok) {
         this.opts.log.warn({ error: msg.error }, 'bad message from the page');
+        return;
+      }
+      if (msg.value.type === 'file-send') {
+        const m = msg.value;
+        void this.opts.app.files.handleSend(reads.source(m.source, m.name, m.size, m.mime)).catch((err: unknown) => this.opts.log.warn({ err }, 'sending a file failed'));
         return;
       }
       const handler = this.handlers[msg.value.type] as (m: FromPage) => void;
       handler(msg.value);
     });
     this.sendTo(ws, { type: 'state', state: this.opts.app.state });
+    this.sendTo(ws, { type: 'files', files: this.opts.app.files.view });
   }
 
   private broadcast(message: ToPage): void {

@@ -4,12 +4,6 @@ import x11, { type Callback, type Extensions, type RawEvent, type RawXError, typ
 import { Emitter } from '@fernhilfe/client';
 import { X11Error } from './errors.js';
 
-/**
- * One connection to the X server through the pure-JS `x11` package (node-x11): it speaks the
- * protocol, reads $XAUTHORITY, parses events and packs requests. What this thin layer adds: promises
- * for requests with replies (rejected when the connection closes, which the package leaves pending),
- * a connection state, and typed events. Void requests go straight to `client` (the package's own API).
- */
 /** A parsed event: `type` (without the SendEvent bit), `name` for core events, `rawData`. */
 export type XEvent = RawEvent;
 
@@ -27,6 +21,12 @@ export interface X11OpenOptions {
   timeoutMs?: number;
 }
 
+/**
+ * One connection to the X server through the pure-JS `x11` package (node-x11): it speaks the
+ * protocol, reads $XAUTHORITY, parses events and packs requests. What this thin layer adds: promises
+ * for requests with replies (rejected when the connection closes, which the package leaves pending),
+ * a connection state, and typed events. Void requests go straight to `client` (the package's own API).
+ */
 export class X11Connection extends Emitter<X11ConnectionEvents> {
   private closed = false;
   private closing = false;
@@ -35,7 +35,8 @@ export class X11Connection extends Emitter<X11ConnectionEvents> {
   private constructor(readonly client: XClient) {
     super();
     client.on('event', (e: RawEvent) => this.emit('event', e));
-    client.on('error', (err: RawXError) => (this.closed ? undefined : this.emit('error', X11Error.protocol(err))));
+    // the package emits both X errors (with a numeric `error` code) and socket errors here
+    client.on('error', (err: RawXError) => (typeof err.error === 'number' ? this.onXError(err) : this.finish(err)));
     client.on('end', () => this.finish());
     client.stream.on('close', () => this.finish());
     client.stream.on('error', (err: Error) => this.finish(err));
@@ -138,6 +139,10 @@ export class X11Connection extends Emitter<X11ConnectionEvents> {
     }
     await gone;
     this.finish();
+  }
+
+  private onXError(err: RawXError): void {
+    if (!this.closed) this.emit('error', X11Error.protocol(err));
   }
 
   private finish(error?: Error): void {

@@ -22,6 +22,7 @@ declare module 'x11' {
     root: number;
     pixel_width: number;
     pixel_height: number;
+    root_depth: number;
   }
 
   export interface Display {
@@ -51,6 +52,8 @@ declare module 'x11' {
   }
 
   export interface PointerInfo {
+    /** false: the pointer is on another screen of the display */
+    sameScreen: boolean;
     root: number;
     child: number;
     rootX: number;
@@ -79,11 +82,98 @@ declare module 'x11' {
     firstEvent: number;
     SelectionEventMask: { SetSelectionOwner: number; SelectionWindowDestroy: number; SelectionClientClose: number };
     SelectSelectionInput(window: number, selection: number, eventMask: number): void;
+    /** the negotiated version (the package asks for 5.0) */
+    major: number;
+    minor: number;
+    events: { SelectionNotify: number; CursorNotify: number };
+    CursorNotifyMask: { DisplayCursor: number };
+    SelectCursorInput(window: number, eventMask: number): void;
+    GetCursorImage(cb: Callback<CursorImage>): void;
+    CreateRegion(region: number, rects: Array<{ x: number; y: number; width: number; height: number }>): void;
+    DestroyRegion(region: number): void;
+    FetchRegion(region: number, cb: Callback<{ extents: Rectangle; rectangles: Rectangle[] }>): void;
+  }
+
+  export interface Rectangle {
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+  }
+
+  /** XFIXES GetCursorImage: `cursorImage` is width*height ARGB32, premultiplied alpha. */
+  export interface CursorImage {
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+    xhot: number;
+    yhot: number;
+    cursorSerial: number;
+    cursorImage: Buffer;
+  }
+
+  /** A shared memory segment of a provider (lib/shm-provider.js): the package never maps it, `buffer` is a copy. */
+  export interface ShmProviderSegment {
+    size: number;
+    fd: number | null;
+    buffer: Buffer;
+  }
+
+  /** The built-in provider: an unlinked /dev/shm file; `sync` preads server-written bytes into `seg.buffer`. */
+  export interface ShmProvider {
+    flavor: 'fd' | 'shmid';
+    zeroCopy: boolean;
+    create(size: number): ShmProviderSegment;
+    sync(seg: ShmProviderSegment, offset?: number, length?: number): void;
+    destroy(seg: ShmProviderSegment): void;
+  }
+
+  export interface Shm {
+    major: number;
+    minor: number;
+    /** the socket can pass descriptors (SCM_RIGHTS) */
+    fdCapable: boolean;
+    /** null: no shared memory on this connection (remote display, `shm: false`, no /dev/shm, SHM < 1.2) */
+    provider: ShmProvider | null;
+    ImageFormat: { ZPixmap: number };
+    AttachFd(shmseg: number, fd: number, readOnly: boolean, cb?: Callback<void>): void;
+    Detach(shmseg: number, cb?: Callback<void>): void;
+    GetImage(drawable: number, x: number, y: number, width: number, height: number, planeMask: number, format: number, shmseg: number, offset: number, cb: Callback<{ depth: number; visual: number; size: number }>): void;
+  }
+
+  export interface Damage {
+    major: number;
+    minor: number;
+    firstEvent: number;
+    ReportLevel: { RawRectangles: number; DeltaRectangles: number; BoundingBox: number; NonEmpty: number };
+    Create(damage: number, drawable: number, level: number): void;
+    Destroy(damage: number): void;
+    /** repair / parts: a region or 0 (None) */
+    Subtract(damage: number, repair: number, parts: number): void;
+  }
+
+  export interface Randr {
+    majorOpcode: number;
+    firstEvent: number;
+    major_version: number;
+    minor_version: number;
+    NotifyMask: { ScreenChange: number; CrtcChange: number; OutputChange: number; OutputProperty: number; All: number };
+    SelectInput(window: number, mask: number): void;
   }
 
   export interface Extensions {
     xtest: XTest;
     fixes: XFixes;
+    shm: Shm;
+    damage: Damage;
+    randr: Randr;
+  }
+
+  /** The package's output queue, for a request it does not pack itself (docs/README.md: `X.seq_num++` first). */
+  export interface PackStream {
+    put(packet: Buffer): void;
+    submit(expectsReply?: boolean): boolean;
   }
 
   export interface XClient extends EventEmitter {
@@ -92,6 +182,12 @@ declare module 'x11' {
     atoms: Record<string, number>;
     stream: EventEmitter & { destroyed: boolean; destroy(): void };
     AllocID(): number;
+    ReleaseID(id: number): void;
+    /** the sequence number of the last request issued */
+    seq_num: number;
+    pack_stream: PackStream;
+    /** pending replies by sequence number: [unpack(body after the first 8 bytes, header byte 1), callback] */
+    replies: Record<number, [(body: Buffer, opt: number) => unknown, Callback<unknown>]>;
     require<K extends keyof Extensions>(name: K, cb: Callback<Extensions[K]>): void;
     /** a round trip (GetInputFocus); cb once every request before it has been processed */
     sync(cb: (err: RawXError | null) => void): void;
@@ -101,7 +197,10 @@ declare module 'x11' {
     QueryExtension(name: string, cb: Callback<ExtensionInfo>): void;
     InternAtom(onlyIfExists: boolean, name: string, cb: Callback<number>): void;
     CreateWindow(id: number, parent: number, x: number, y: number, width: number, height: number, border: number, depth: number, cls: number, visual: number, values: { eventMask?: number }): void;
-    ChangeWindowAttributes(window: number, values: { eventMask?: number }): void;
+    ChangeWindowAttributes(window: number, values: { eventMask?: number; cursor?: number }): void;
+    OpenFont(font: number, name: string): void;
+    /** colours as 16-bit R, G, B */
+    CreateGlyphCursor(cursor: number, sourceFont: number, maskFont: number, sourceChar: number, maskChar: number, fore: { R: number; G: number; B: number }, back: { R: number; G: number; B: number }): void;
     MapWindow(window: number): void;
     DestroyWindow(window: number): void;
     /** mode 0 replace, 1 prepend, 2 append; format 8, 16 or 32 */
@@ -114,6 +213,9 @@ declare module 'x11' {
     /** `event`: 32 wire bytes, or an object shaped like a parsed event (packed with packEvent) */
     SendEvent(destination: number, propagate: number, eventMask: number, event: Buffer | Record<string, unknown>): void;
     QueryPointer(window: number, cb: Callback<PointerInfo>): void;
+    /** format 2 = ZPixmap; `data` the image bytes */
+    GetImage(format: number, drawable: number, x: number, y: number, width: number, height: number, planeMask: number, cb: Callback<{ depth: number; visualId: number; data: Buffer }>): void;
+    GetAtomName(atom: number, cb: Callback<string>): void;
     /** 32 bytes, one bit per keycode that is down */
     QueryKeymap(cb: Callback<Buffer>): void;
     /** rows[keycode - first][column] */

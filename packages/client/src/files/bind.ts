@@ -4,12 +4,15 @@ import type { FileTransferOptions } from './types.js';
 
 /**
  * A FileTransfers for `session`: its control messages and chunks go in, its reports go to the server,
+ * the server's file policy (sent with the pairing) applies unless `opts.policy` overrides it,
  * and a session end fails every running transfer (nothing partial is left). Returns the manager and a
  * function that unhooks it.
  */
 export function bindFileTransfers(session: SecureSession, opts: Omit<FileTransferOptions, 'port' | 'role'> = {}): { files: FileTransfers; off: () => void } {
+  const policy = opts.policy ?? session.filePolicy;
   const files = new FileTransfers({
     ...opts,
+    ...(policy ? { policy } : {}),
     role: session.role,
     port: {
       sendControl: (m) => session.sendControl(m),

@@ -25,8 +25,12 @@ export interface IncomingOptions {
  * Chunks must arrive in order (the session guarantees it, also across a resumed connection). A gap
  * (a chunk beyond the next expected offset) is answered once with file-resume{from: expected}; chunks
  * are dropped until the expected one comes. Each chunk is hashed on arrival and written in order;
- * file-ack{offset} follows every finished write.
+ * file-ack{offset} follows a finished write when ACK_EVERY bytes are unacknowledged or no other write
+ * is waiting (so a sender that waits for its window always hears back).
  */
+/** At most this many bytes are written before the sender hears of them while more writes wait (fewer control messages). */
+export const ACK_EVERY = 1024 * 1024;
+
 export class IncomingTransfer {
   private stateValue: TransferState = 'offered';
   private sink: FileSink | undefined;
@@ -34,6 +38,10 @@ export class IncomingTransfer {
   private written = 0;
   private askedFrom: number | undefined;
   private writes: Promise<void> = Promise.resolve();
+  /** chunks handed to the sink and not yet written */
+  private queued = 0;
+  /** the last offset told to the sender in a file-ack */
+  private acked = 0;
   private readonly hash: StreamingHash;
   private claimed: string | undefined;
   private finalName: string | undefined;
@@ -115,7 +123,9 @@ export class IncomingTransfer {
     this.expected = offset + bytes.length;
     this.hash.update(bytes);
     const sink = this.sink!;
+    this.queued++;
     this.writes = this.writes.then(async () => {
+      this.queued--;
       if (this.stateValue !== 'receiving' && this.stateValue !== 'verifying') return;
       try {
         await sink.write(offset, bytes);
@@ -125,7 +135,10 @@ export class IncomingTransfer {
       this.written = offset + bytes.length;
       this.rate.add(this.written);
       this.opts.changed(this.info());
-      await this.opts.port.sendControl({ type: 'file-ack', transferId: this.transferId, offset: this.written }).catch(() => undefined);
+      if (this.queued === 0 || this.written - this.acked >= ACK_EVERY || this.written === this.opts.size) {
+        this.acked = this.written;
+        await this.opts.port.sendControl({ type: 'file-ack', transferId: this.transferId, offset: this.written }).catch(() => undefined);
+      }
       this.maybeVerify();
     });
   }

@@ -140,7 +140,8 @@ export class OutgoingTransfer {
     try {
       const size = this.source.size;
       const max = this.opts.chunkSize;
-      // reading the next chunk overlaps with sealing the last one (the session keeps call order)
+      // reading the next chunk overlaps with sealing the last ones (the session keeps call order; a few
+      // seals in flight keep WebCrypto's thread pool busy while this thread reads and hashes)
       const queued: Promise<void>[] = [];
       while (this.stateValue === 'sending' && this.next < size) {
         if (this.next - this.acked >= this.opts.windowBytes) {
@@ -163,7 +164,7 @@ export class OutgoingTransfer {
         sending.catch(() => undefined); // awaited below; a transfer that ends meanwhile must not leave it unhandled
         queued.push(sending);
         this.sent += length;
-        if (queued.length >= 2) await queued.shift();
+        if (queued.length >= SEALS_IN_FLIGHT) await queued.shift();
       }
       await Promise.all(queued);
       if (this.stateValue === 'sending' && this.next >= size) {
@@ -197,6 +198,9 @@ export class OutgoingTransfer {
     this.opts.finished(info, local);
   }
 }
+
+/** chunks handed to the session whose sealing may still run while the next is read */
+const SEALS_IN_FLIGHT = 3;
 
 /** The largest chunk that still fits the session's 1 MiB frame limit. */
 export const maxChunkSize = (transferId: string): number => 1024 * 1024 - 1 - fileChunkHeaderLength(transferId);

@@ -13,7 +13,7 @@ import { IncomingTransfer } from './incoming.js';
 import { OutgoingTransfer, maxChunkSize } from './outgoing.js';
 import { OPEN_POLICY, type FileDirection, type FilePolicy, type FileSink, type FileSource, type FileTransferOptions, type TransferFailure, type TransferInfo } from './types.js';
 
-export const DEFAULT_CHUNK_SIZE = 256 * 1024;
+export const DEFAULT_CHUNK_SIZE = 512 * 1024;
 export const DEFAULT_WINDOW_CHUNKS = 16;
 
 export interface FileTransferEvents extends Record<string, unknown> {

@@ -87,9 +87,9 @@ export interface FileTransferOptions {
   port: FilePort;
   role: Role;
   policy?: FilePolicy;
-  /** bytes per chunk (default 256 KiB; at most 1 MiB minus the chunk header) */
+  /** bytes per chunk (default 512 KiB; at most 1 MiB minus the chunk header) */
   chunkSize?: number;
-  /** most bytes sent beyond the receiver's last file-ack (default 16 chunks: 4 MiB) */
+  /** most bytes sent beyond the receiver's last file-ack (default 16 chunks: 8 MiB) */
   windowBytes?: number;
   /** incremental SHA-256 (default: @noble/hashes, pure JS; Node endpoints pass node:crypto's, ~10x faster) */
   createHash?: () => StreamingHash;

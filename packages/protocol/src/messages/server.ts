@@ -62,10 +62,21 @@ export const iceServersMessageSchema = z.strictObject({
 });
 export type IceServersMessage = z.infer<typeof iceServersMessageSchema>;
 
+/**
+ * The operator's file policy (FILES_MAX_BYTES, FILES_DIRECTIONS; docs/files.md), sent to both endpoints,
+ * which enforce it. Absent (an older server): everything allowed.
+ */
+export const filePolicySchema = z.strictObject({
+  /** largest file in bytes; 0 = no file transfer */
+  maxBytes: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  directions: z.array(z.enum(['to-customer', 'to-technician'])).max(2),
+});
+export type FilePolicyWire = z.infer<typeof filePolicySchema>;
+
 /** Server -> customer endpoint. */
 export const toCustomerSchema = z.discriminatedUnion('type', [
   /** `receipt`: 32 random bytes in hex, the customer's key to its receipt at /receipt#token=… (docs/audit.md) */
-  z.strictObject({ type: z.literal('registered'), id: customerIdSchema, receipt: z.string().regex(/^[0-9a-f]{64}$/).optional() }),
+  z.strictObject({ type: z.literal('registered'), id: customerIdSchema, receipt: z.string().regex(/^[0-9a-f]{64}$/).optional(), files: filePolicySchema.optional() }),
   /** A technician is trying this ID now; run the handshake with this nonce. */
   z.strictObject({
     type: z.literal('pairing'),
@@ -86,7 +97,7 @@ export type ToCustomer = z.infer<typeof toCustomerSchema>;
 
 /** Server -> technician endpoint. */
 export const toTechnicianSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('pairing'), nonce: hexNonceSchema, id: customerIdSchema }),
+  z.strictObject({ type: z.literal('pairing'), nonce: hexNonceSchema, id: customerIdSchema, files: filePolicySchema.optional() }),
   z.strictObject({
     type: z.literal('connect-failed'),
     /** wrong-credentials covers an unknown ID too, so IDs cannot be probed */

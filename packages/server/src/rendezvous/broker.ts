@@ -7,6 +7,7 @@ import {
   randomNonce,
   type CustomerMessage,
   type EndReason,
+  type FilePolicyWire,
   type Role,
   type SessionReport,
   type TechnicianMessage,
@@ -66,7 +67,8 @@ interface TechnicianConn {
   user: Technician;
   reg?: Registration;
   /** a `connect` is being checked (limits, directory: async) */
-  connecting?: boolean;
+  /** the connect requests in progress, chained (see connect()) */
+  connecting?: Promise<void>;
 }
 
 export interface BrokerOptions {
@@ -83,6 +85,8 @@ export interface BrokerOptions {
   cluster?: ClusterPort;
   /** the peer-to-peer upgrade's server side (docs/p2p.md) */
   p2p?: SessionP2p;
+  /** the operator's file policy, told to both endpoints (FILES_MAX_BYTES, FILES_DIRECTIONS) */
+  files?: FilePolicyWire;
 }
 
 export class Broker {
@@ -131,7 +135,7 @@ export class Broker {
           });
           reg.sessionId.catch((err: unknown) => this.opts.log.error({ err }, 'recording a new session failed'));
           this.opts.log.info({ customerId: reg.id }, 'customer registered');
-          this.toCustomer(reg, { type: 'registered', id: reg.id, receipt });
+          this.toCustomer(reg, { type: 'registered', id: reg.id, receipt, ...(this.opts.files ? { files: this.opts.files } : {}) });
         }, (err: unknown) => {
           claiming = false;
           this.opts.log.error({ err }, 'claiming a customer ID failed');
@@ -246,12 +250,20 @@ export class Broker {
     return { resumes: this.resumes, cluster: this.opts.cluster, isLocal: (id: string) => this.registry.get(id) !== undefined, log: this.opts.log };
   }
 
-  private async connect(tech: TechnicianConn, id: string): Promise<void> {
-    if (tech.reg || tech.connecting) return this.refuse(tech.endpoint, 'bad-message', 'already connected to a customer');
+  /** Connect requests of one connection are handled one after the other, in the order they came. */
+  private connect(tech: TechnicianConn, id: string): Promise<void> {
+    tech.connecting = (tech.connecting ?? Promise.resolve())
+      .then(() => this.connectNow(tech, id))
+      .catch((err: unknown) => this.opts.log.error({ err }, 'a connect request failed'));
+    return tech.connecting;
+  }
+
+  private async connectNow(tech: TechnicianConn, id: string): Promise<void> {
+    if (!tech.endpoint.isOpen) return;
+    if (tech.reg) return this.refuse(tech.endpoint, 'bad-message', 'already connected to a customer');
     const { limits } = this.opts;
     const { userId } = tech.user;
     const ip = tech.endpoint.ip;
-    tech.connecting = true;
     try {
       const wait = await limits.retryAfter(id, userId, ip);
       if (!tech.endpoint.isOpen) return;
@@ -269,8 +281,6 @@ export class Broker {
     } catch (err) {
       this.opts.log.error({ err }, 'checking a connect failed');
       return this.toTechnician(tech, { type: 'connect-failed', code: 'rate-limited', retryAfterMs: 1000 });
-    } finally {
-      tech.connecting = false;
     }
     const reg = this.registry.get(id);
     if (!reg || tech.reg) return this.toTechnician(tech, { type: 'connect-failed', code: 'customer-left' });
@@ -283,7 +293,7 @@ export class Broker {
     this.opts.log.info({ customerId: id, technician: tech.user.userId }, 'pairing');
     void reg.sessionId.then((sid) => this.opts.recorder.connected(sid, tech.user.userId)).catch((err: unknown) => this.opts.log.error({ err }, 'recording connect failed'));
     this.toCustomer(reg, { type: 'pairing', nonce, technician: { displayName: tech.user.displayName, company: tech.user.company } });
-    this.toTechnician(tech, { type: 'pairing', nonce, id });
+    this.toTechnician(tech, { type: 'pairing', nonce, id, ...(this.opts.files ? { files: this.opts.files } : {}) });
   }
 
   private activate(reg: Registration): void {

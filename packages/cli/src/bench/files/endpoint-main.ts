@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { CustomerEndpoint, TechnicianEndpoint, bindFileTransfers, type FileTransfers, type SecureSession, type TransferInfo } from '@fernhilfe/client';
+import { CustomerEndpoint, DEFAULT_CHUNK_SIZE, TechnicianEndpoint, bindFileTransfers, type FileTransfers, type SecureSession, type TransferInfo } from '@fernhilfe/client';
 import { FolderSink, nodeFileSource, nodeSha256 } from '@fernhilfe/agent';
 import { nodeTransport } from '../../node-transport.js';
 import { receiveRaw, sendRaw } from './raw.js';
@@ -50,7 +50,7 @@ function onSession(s: SecureSession): void {
 const handlers: { [K in Command['cmd']]: (c: Extract<Command, { cmd: K }>) => Promise<void> } = {
   connect: async (c) => onSession(await technician!.connect(c.id, c.password)),
   send: async (c) => void files!.send(await nodeFileSource(c.path)),
-  'send-raw': async (c) => say({ event: 'raw-sent', bytes: await sendRaw(tap, c.path, config.chunkSize ?? 256 * 1024) }),
+  'send-raw': async (c) => say({ event: 'raw-sent', bytes: await sendRaw(tap, c.path, config.chunkSize ?? DEFAULT_CHUNK_SIZE) }),
   'expect-raw': async (c) => {
     await receiveRaw(tap, c.path, c.size, () => say({ event: 'raw-ready' }));
     say({ event: 'raw-received' });

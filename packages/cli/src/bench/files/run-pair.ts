@@ -47,6 +47,8 @@ export interface TransferRun {
   ms: number;
   /** RSS high-water marks, KiB, by name */
   peakKiB: Record<string, number>;
+  /** CPU time (user + system) during the run, ms, by name */
+  cpuMs: Record<string, number>;
   /** the sender's and receiver's end state (encrypted mode) */
   sender?: EndpointEvent;
   receiver?: EndpointEvent;
@@ -68,13 +70,16 @@ export async function timedTransfer(from: EndpointProcess, to: EndpointProcess, 
     if (mode === 'raw') {
       from.send({ cmd: 'send-raw', path: filePath });
       await to.next('raw-received', 600_000);
-      return { ms: performance.now() - t0, peakKiB: sampler.stop() };
+      const ms = performance.now() - t0;
+      return { ms, peakKiB: sampler.stop(), cpuMs: sampler.cpuMs() };
     }
     from.send({ cmd: 'send', path: filePath });
     const receiver = await to.next('finished', 600_000);
     const ms = performance.now() - t0;
+    const peakKiB = sampler.stop();
+    const cpuMs = sampler.cpuMs();
     const sender = await from.next('finished', 30_000);
-    return { ms, peakKiB: sampler.stop(), sender, receiver };
+    return { ms, peakKiB, cpuMs, sender, receiver };
   } finally {
     sampler.stop();
   }

@@ -25,7 +25,7 @@ export interface ClusterResults {
   cores: number;
 }
 
-const ms = (v: number) => `${v.toFixed(Math.abs(v) < 10 ? 2 : 1)} ms`;
+const ms = (v: number) => (Number.isNaN(v) ? 'none (no frame sent after the warm-up arrived)' : `${v.toFixed(Math.abs(v) < 10 ? 2 : 1)} ms`);
 const pct = (v: number) => `${v.toFixed(0)} %`;
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
 const max = (xs: number[]) => (xs.length ? Math.max(...xs) : Number.NaN);

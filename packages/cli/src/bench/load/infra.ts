@@ -53,7 +53,7 @@ function killOnExit(child: ChildProcess): () => void {
 export async function startRedisService(): Promise<Service> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-bench-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--client-output-buffer-limit', 'pubsub 256mb 64mb 60'], { stdio: 'ignore' });
   const forget = killOnExit(child);
   const probe = () =>
     new Promise<boolean>((resolve) => {
