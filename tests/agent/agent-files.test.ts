@@ -1,14 +1,16 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Download } from 'playwright-core';
+import { bindFileTransfers, bytesSource } from '@fernhilfe/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { technicianConnects, technicianSignsIn, visible } from '../../packages/cli/src/bench/browser-flows.js';
 import { sha256File, writePrngFile } from '../../packages/cli/src/bench/files/prng.js';
 import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, SCREENSHOTS, textOf, type WatchedPage } from '../e2e/support/browser.js';
 import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
 import { acceptAndReadCredentials, startAgentWithPage, type AgentWithPage } from './support/agent-page.js';
-import { assertAgentBuilt } from './support/agent-process.js';
+import { assertAgentBuilt, startAgent, type AgentProcess } from './support/agent-process.js';
 
 const MB = 1000 * 1000;
 
@@ -130,5 +132,63 @@ describe('file transfer through the native agent and its page', () => {
     await expect.poll(() => rows(page(), 'completed').count(), { timeout: 10_000 }).toBe(3);
     expect(await page().getByTestId('file-request').count(), 'the request is answered').toBe(0);
     expect(tree(home), 'sending writes nothing on the customer side').toEqual(before);
+  }, 90_000);
+});
+
+/**
+ * The terminal UI (no browser): a file offer from a real technician (the client library through the
+ * real server) is answered with y (saved into Downloads, same SHA-256) or n (nothing written).
+ */
+describe('file offers in the agent’s terminal UI', () => {
+  let srv: TestServer;
+  let agent: AgentProcess | undefined;
+  let home: string;
+
+  beforeAll(async () => {
+    assertAgentBuilt();
+    srv = await startTestServer();
+    home = mkdtempSync(path.join(tmpdir(), 'fernhilfe-agent-tui-home-'));
+  });
+  afterAll(async () => {
+    await agent?.kill();
+    await srv?.close();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  it('y saves the offered file into Downloads, n refuses and writes nothing', async () => {
+    agent = startAgent(['--server', srv.url, '--terminal', '--lang', 'en'], { env: { DISPLAY: '', HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') } });
+    const a = agent;
+    for (let i = 0; i < 200 && !/\[y\] yes, \[n\] no/.test(a.stdout()); i++) {
+      await a.waitFor(/\[Enter\] more|\[y\] yes, \[n\] no/);
+      if (/\[y\] yes, \[n\] no/.test(a.stdout())) break;
+      const shown = a.stdout().length;
+      a.type('');
+      await expect.poll(() => a.stdout().length, { timeout: 5_000 }).toBeGreaterThan(shown);
+    }
+    a.type('y');
+    const id = (await a.waitFor(/ID:\s+(\d{3} \d{3} \d{3})/))[1]!.replace(/\s/g, '');
+    const password = (await a.waitFor(/Password:\s+(\S+)/))[1]!;
+    const techEndpoint = await srv.technician();
+    const session = await techEndpoint.connect(id, password);
+    const { files } = bindFileTransfers(session);
+    await a.waitFor(/Connected with/);
+
+    const bytes = new Uint8Array(3 * MB).map((_, i) => (i * 7) & 255);
+    const sent = files.send(bytesSource('Rechnung.pdf', bytes));
+    await a.waitFor(/wants to send you the file "Rechnung\.pdf" \(3\.0 MB\)\. It will be saved in .*Downloads\. Accept\? \[y\] yes, \[n\] no/);
+    expect(tree(path.join(home, 'Downloads'))).toEqual([]);
+    a.type('y');
+    await a.waitFor(/File saved: .*Downloads\/Rechnung\.pdf \(SHA-256 checked\)/, 30_000);
+    expect(files.get(sent.transferId)?.state).toBe('completed');
+    expect(tree(path.join(home, 'Downloads'))).toEqual(['Rechnung.pdf']);
+    expect(createHash('sha256').update(readFileSync(path.join(home, 'Downloads', 'Rechnung.pdf'))).digest('hex')).toBe(createHash('sha256').update(bytes).digest('hex'));
+
+    const refused = files.send(bytesSource('virus.exe', new Uint8Array(1000).fill(1)));
+    await a.waitFor(/send you the file "virus\.exe"/);
+    a.type('n');
+    await expect.poll(() => files.get(refused.transferId)?.state, { timeout: 10_000 }).toBe('refused');
+    expect(tree(home)).toEqual(['Downloads', 'Downloads/Rechnung.pdf']);
+    a.type('e');
+    expect(await a.exited).toBe(0);
   }, 90_000);
 });

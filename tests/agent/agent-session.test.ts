@@ -94,6 +94,8 @@ describe('a support session through the native agent, driven from the console', 
     await tech.page.keyboard.press('Enter');
     // needs the agent's input feature (packages/agent/src/input/): fails here while it is missing
     await expect.poll(() => xterm!.typed(), { timeout: 5_000 }).toBe('Hallo 123\n');
+    await new Promise((r) => setTimeout(r, 500)); // the typed text reaches the console's canvas too
+    await tech.page.screenshot({ path: path.join(SCREENSHOTS, 'agent-console.png') });
 
     await page.getByTestId('revoke-control').click();
     await expect.poll(() => page.getByTestId('revoke-control').count(), { timeout: 5_000 }).toBe(0);

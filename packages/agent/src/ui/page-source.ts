@@ -16,8 +16,8 @@ interface PendingRead {
 /**
  * The files one page (one WebSocket) picked for sending, read chunk by chunk from that page: nothing
  * goes to disk. `source()` makes a FileSource whose readChunk sends `file-read{source, read, offset,
- * length}` and resolves with the page's binary answer. Bounded: the sender reads one chunk at a time
- * per transfer (at most MAX_PAGE_READ bytes), an answer must match an open read of this page with
+ * length}` and resolves with the page's binary answer. Bounded: at most two reads open per transfer
+ * (each at most MAX_PAGE_READ bytes), an answer must match an open read of this page with
  * exactly the asked length, and every open read fails when the page goes (reload, closed tab).
  */
 export class PageReads {
@@ -30,13 +30,30 @@ export class PageReads {
     private readonly timeoutMs = PAGE_READ_TIMEOUT_MS,
   ) {}
 
-  /** A source over the page's picked file `source` (its number, chosen by the page). */
+  /**
+   * A source over the page's picked file `source` (its number, chosen by the page). It asks for the
+   * next chunk while the current one is sealed and sent (one read ahead, so at most two are open),
+   * which hides the page's round trip.
+   */
   source(source: number, name: string, size: number, mime?: string): FileSource {
+    let ahead: { offset: number; length: number; bytes: Promise<Uint8Array> } | undefined;
+    const readChunk = (offset: number, length: number): Promise<Uint8Array> => {
+      const hit = ahead && ahead.offset === offset && ahead.length === length ? ahead.bytes : undefined;
+      ahead = undefined;
+      const bytes = hit ?? this.read(source, offset, length);
+      const next = offset + length;
+      if (next < size) {
+        const l = Math.min(length, size - next);
+        ahead = { offset: next, length: l, bytes: this.read(source, next, l) };
+        ahead.bytes.catch(() => undefined); // a read ahead that is never used must not go unhandled
+      }
+      return bytes;
+    };
     return {
       name,
       size,
       ...(mime ? { mime } : {}),
-      readChunk: (offset, length) => this.read(source, offset, length),
+      readChunk,
       close: async () => this.send({ type: 'file-release', source }),
     };
   }
