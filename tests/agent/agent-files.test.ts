@@ -179,7 +179,7 @@ describe('file offers in the agent’s terminal UI', () => {
     expect(tree(path.join(home, 'Downloads'))).toEqual([]);
     a.type('y');
     await a.waitFor(/File saved: .*Downloads\/Rechnung\.pdf \(SHA-256 checked\)/, 30_000);
-    expect(files.get(sent.transferId)?.state).toBe('completed');
+    await expect.poll(() => files.get(sent.transferId)?.state, { timeout: 10_000 }).toBe('completed');
     expect(tree(path.join(home, 'Downloads'))).toEqual(['Rechnung.pdf']);
     expect(createHash('sha256').update(readFileSync(path.join(home, 'Downloads', 'Rechnung.pdf'))).digest('hex')).toBe(createHash('sha256').update(bytes).digest('hex'));
 

@@ -91,7 +91,7 @@ describe('the agent writes no file during a whole session', () => {
     }
     const trace = readFileSync(log, 'utf8');
     expect(openCount(trace), 'the trace saw the agent open its files').toBeGreaterThan(20);
-    expect(run.agent.stderr(), 'the session ran the screen, input and clipboard features').toMatch(/"features":\["consent","screen","input","clipboard"\]/);
+    expect(run.agent.stderr(), 'the session ran the screen, input, clipboard and file features').toMatch(/"features":\["consent","screen","input","clipboard","files"\]/);
     expect(trace, 'the encoder child process (ffmpeg, x264) was traced too').toMatch(/libx264|libavcodec/);
     expect(writesOutsideDevProc(trace).map((w) => w.line)).toEqual([]);
     expect(readdirSync(home), 'HOME and the working directory stay empty').toEqual([]);

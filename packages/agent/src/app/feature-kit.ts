@@ -26,7 +26,7 @@ export function agentKit(opts: KitOptions): KitSource {
     make: () => {
       const consent = new Consent();
       const files = new FileFeature(opts.downloads ? { folder: opts.downloads } : {});
-      const features: AgentFeature[] = [consentFeature(consent), files];
+      const features: AgentFeature[] = [consentFeature(consent)];
       if (display) {
         const screen = screenFeature({ capture: { display }, log: opts.log });
         features.push(
@@ -35,6 +35,7 @@ export function agentKit(opts: KitOptions): KitSource {
           clipboardFeature({ consent, openClipboard: () => X11Clipboard.open(display), log: opts.log }),
         );
       }
+      features.push(files);
       return { consent, features, files };
     },
   };

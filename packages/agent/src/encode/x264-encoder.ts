@@ -1,4 +1,5 @@
 import { findFfmpeg } from './ffmpeg-path.js';
+import { I420Converter } from './i420.js';
 import type { EncodedFrame, EncoderOptions, RawFrame, ScreenEncoder } from './types.js';
 import { X264Process, type X264Tier } from './x264-process.js';
 
@@ -35,6 +36,7 @@ export class X264Encoder implements ScreenEncoder {
   private current: X264Process | undefined;
   private readonly spares: Partial<Record<X264Tier, X264Process>> = {};
   private lastBytes = 0;
+  private i420: I420Converter | undefined;
   private closed = false;
 
   constructor(opts: X264Options = {}) {
@@ -60,7 +62,9 @@ export class X264Encoder implements ScreenEncoder {
       void c?.close();
       this.current = this.takeSpare(tier, frame.width, frame.height) ?? new X264Process(this.ffmpeg, frame.width, frame.height, tier);
     }
-    const out = await this.current!.encode(frame.data);
+    if (this.i420?.width !== frame.width || this.i420.height !== frame.height) this.i420 = new I420Converter(frame.width, frame.height);
+    this.i420.update(frame.data);
+    const out = await this.current!.encode(this.i420.out);
     this.lastBytes = out.data.length;
     this.refillSpares(frame.width, frame.height);
     return out;

@@ -5,16 +5,20 @@ import { FlvDemuxer } from './flv.js';
 import type { EncodedFrame } from './types.js';
 
 /**
- * x264 in a long-running ffmpeg child for one frame size: raw BGRX frames on stdin, one FLV tag per
+ * x264 in a long-running ffmpeg child for one frame size: raw I420 frames on stdin (converted from
+ * BGRX by i420.ts, only where the screen changed), one FLV tag per
  * frame on stdout. ultrafast + zerolatency: no lookahead, no B-frames, sliced threads, so every
  * frame written comes straight back as one access unit. `-fps_mode passthrough` keeps ffmpeg from
  * inventing frames for the gaps of an idle screen; `-flush_packets 1` writes each frame at once.
  * The first frame is IDR, no further keyframes unless asked for (a new process).
  *
  * Two tiers: 'motion' (CRF 23, cheap) for changes as they come, 'still' (CRF 12) for the sharp
- * picture of a screen that stopped changing (see X264Encoder). Colours: BT.709 matrix, full range,
- * sRGB primaries and transfer, converted and signalled in the SPS, so the viewer's decoder turns
- * the pixels back into the same RGB (an unsignalled stream is guessed at and shifts colours).
+ * picture of a screen that stopped changing (see X264Encoder). Colours: BT.709 matrix, full range
+ * (i420.ts), sRGB primaries and transfer, signalled in the SPS, so the viewer's decoder turns the
+ * pixels back into the same RGB (an unsignalled stream is guessed at and shifts colours: 10 dB PSNR).
+ *
+ * Checked and left out: `-fflags nobuffer` holds the first frame back until the second arrives;
+ * `-avioflags direct` lets the rawvideo demuxer read short packets from the pipe ("Invalid buffer size").
  */
 export type X264Tier = 'motion' | 'still';
 
@@ -26,10 +30,9 @@ const TIERS = {
 export function x264Args(width: number, height: number, tier: X264Tier = 'motion'): string[] {
   return [
     ...['-hide_banner', '-loglevel', 'error', '-nostdin'],
-    ...['-probesize', '32', '-analyzeduration', '0', '-fflags', 'nobuffer'],
-    ...['-f', 'rawvideo', '-pix_fmt', 'bgr0', '-video_size', `${width}x${height}`, '-framerate', '30', '-i', 'pipe:0'],
-    ...['-an', '-vf', 'scale=out_color_matrix=bt709:out_range=full,format=yuv420p'],
-    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', ...TIERS[tier]],
+    ...['-probesize', '32', '-analyzeduration', '0'],
+    ...['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-video_size', `${width}x${height}`, '-framerate', '30', '-i', 'pipe:0'],
+    ...['-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', ...TIERS[tier]],
     ...['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'iec61966-2-1', '-color_range', 'pc'],
     // no periodic keyframes (the viewer asks for one when it needs it); 4x4 intra blocks keep text cheap
     ...['-g', '1000000', '-x264-params', 'scenecut=0:partitions=i4x4'],
@@ -69,10 +72,10 @@ export class X264Process {
     return this.failure === undefined;
   }
 
-  /** Writes one frame (width*height*4 bytes) and resolves with its access unit. */
+  /** Writes one I420 frame (width*height*3/2 bytes) and resolves with its access unit. */
   encode(data: Buffer): Promise<EncodedFrame> {
     if (this.failure) return Promise.reject(this.failure);
-    if (data.length !== this.width * this.height * 4) return Promise.reject(EncodeError.failed('frame size does not match the encoder'));
+    if (data.length !== (this.width * this.height * 3) / 2) return Promise.reject(EncodeError.failed('frame size does not match the encoder'));
     let waiter!: (typeof this.waiting)[number];
     const out = new Promise<EncodedFrame>((resolve, reject) => this.waiting.push((waiter = { resolve, reject })));
     this.written++;

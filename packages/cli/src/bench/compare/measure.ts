@@ -68,7 +68,7 @@ export async function measureLatency(page: Page, painter: XPainter, samples: num
     if (seenAt !== undefined) latencies.push(seenAt - paintedAt);
     if (seenAt !== undefined && stages) {
       await sleep(50); // the agent's datagram for that frame
-      const b = stages.breakdown(paintedAt, await probeStages(page, id));
+      const b = stages.breakdown(paintedAt, seenAt, await probeStages(page, id));
       if (b) breakdowns.push(b);
     }
     await sleep(200 + Math.random() * 200);

@@ -5,7 +5,7 @@ import type { Summary } from '../stats.js';
 import { FernhilfeStack } from './fernhilfe.js';
 import { measureLatency, measureTraffic, sleep, type Traffic } from './measure.js';
 import { psnrAgainstScreen } from './quality.js';
-import { StageCollector, stageTable, type StageBreakdown } from './stages.js';
+import { StageCollector, countFrames, stageTable, type AgentFrameCounts, type StageBreakdown } from './stages.js';
 import type { Stack } from './stack.js';
 import { NoVncStack } from './vnc.js';
 import { workloads, type Workload } from './workloads.js';
@@ -33,6 +33,8 @@ export interface StackResult {
   latency: Summary & { asked: number; stages?: StageBreakdown[] };
   /** PSNR of the viewer's canvas against the X screen, screen held still, dB */
   psnr: number;
+  /** Fernhilfe: what the agent sent while connected (frames, keyframes, sharp still pictures) */
+  agentFrames?: AgentFrameCounts;
 }
 
 export interface WorkloadResult {
@@ -93,7 +95,7 @@ export async function runCompare(plan: ComparePlan): Promise<CompareResults> {
     }
     for (const w of out) {
       const f = w.results.find((r) => r.stack === 'Fernhilfe');
-      if (f?.latency.stages) process.stdout.write(`\n${stageTable(w.title, f.latency.stages, f.latency.p50)}\n`);
+      if (f?.latency.stages) process.stdout.write(`\n${stageTable(w.title, f.latency.stages, f.latency.p50, f.agentFrames)}\n`);
     }
     return { chromium: browser.version(), stacks: stacks.map((s) => ({ name: s.name, description: s.description })), workloads: out };
   } finally {
@@ -104,6 +106,7 @@ export async function runCompare(plan: ComparePlan): Promise<CompareResults> {
 async function measureStack(stack: Stack, w: Workload, painter: XPainter, display: string, plan: ComparePlan, stages?: StageCollector): Promise<StackResult> {
   progress(`  ${stack.name}: connect`);
   const c = await stack.connect();
+  const framesBefore = stages?.frames.length ?? 0;
   try {
     await sleep(plan.warmupMs);
     progress(`  ${stack.name}: ${plan.measureMs / 1000} s of frames, bytes, CPU`);
@@ -114,7 +117,8 @@ async function measureStack(stack: Stack, w: Workload, painter: XPainter, displa
     await sleep(plan.settleMs);
     const psnr = await psnrAgainstScreen(c.page, display);
     w.thaw();
-    return { stack: stack.name, firstFrameMs: c.firstFrameMs, traffic, latency, psnr };
+    const agentFrames = stages ? countFrames(stages.frames.slice(framesBefore)) : undefined;
+    return { stack: stack.name, firstFrameMs: c.firstFrameMs, traffic, latency, psnr, ...(agentFrames ? { agentFrames } : {}) };
   } finally {
     await c.close();
   }

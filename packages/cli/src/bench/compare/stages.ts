@@ -37,6 +37,7 @@ export const STAGES = {
   open: 'console: decrypt + hand to the VideoDecoder',
   decode: 'VideoDecoder: decode',
   draw: 'draw on the canvas',
+  probe: 'bench probe: read the pixel back (getImageData; noVNC pays it too)',
 } as const;
 export type StageName = keyof typeof STAGES;
 
@@ -52,7 +53,7 @@ export class StageCollector {
     socket.on('message', (msg) => {
       try {
         this.frames.push(JSON.parse(msg.toString('utf8')) as AgentFrameStages);
-        if (this.frames.length > 5000) this.frames.splice(0, 1000);
+        if (this.frames.length > 50_000) this.frames.splice(0, 10_000);
       } catch {
         // not ours
       }
@@ -76,7 +77,7 @@ export class StageCollector {
     return best;
   }
 
-  breakdown(paintedAt: number, viewer: ViewerStages | undefined): StageBreakdown | undefined {
+  breakdown(paintedAt: number, seenAt: number, viewer: ViewerStages | undefined): StageBreakdown | undefined {
     if (!viewer) return undefined;
     const a = this.match(paintedAt, viewer);
     if (!a) return undefined;
@@ -91,6 +92,7 @@ export class StageCollector {
       open: d(viewer.wsAt ?? a.sentAt, viewer.decodeAt),
       decode: d(viewer.decodeAt, viewer.outputAt),
       draw: d(viewer.outputAt ?? viewer.decodeAt, viewer.drawAt),
+      probe: d(viewer.drawAt, seenAt),
     };
   }
 
@@ -108,7 +110,22 @@ export function summarizeStages(list: StageBreakdown[]): Array<{ stage: StageNam
   });
 }
 
-export function stageTable(title: string, list: StageBreakdown[], latencyP50: number): string {
+/** What the agent sent while one stack was connected: frames, keyframes, refinements (sharp still pictures). */
+export interface AgentFrameCounts {
+  frames: number;
+  keyframes: number;
+  refines: number;
+  bytes: number;
+  refineBytes: number;
+}
+
+export function countFrames(frames: readonly AgentFrameStages[]): AgentFrameCounts {
+  const refines = frames.filter((f) => f.refine);
+  const sum = (xs: readonly AgentFrameStages[]) => xs.reduce((n, f) => n + f.bytes, 0);
+  return { frames: frames.length, keyframes: frames.filter((f) => f.keyframe).length, refines: refines.length, bytes: sum(frames), refineBytes: sum(refines) };
+}
+
+export function stageTable(title: string, list: StageBreakdown[], latencyP50: number, counts?: AgentFrameCounts): string {
   const rows = summarizeStages(list);
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
   const sum = rows.reduce((n, r) => n + (Number.isFinite(r.p50) ? r.p50 : 0), 0);
@@ -118,5 +135,8 @@ export function stageTable(title: string, list: StageBreakdown[], latencyP50: nu
     '| stage | median ms | p95 ms |',
     '|---|---|---|',
     ...rows.map((r) => `| ${r.label} | ${f(r.p50)} | ${f(r.p95)} |`),
+    ...(counts
+      ? ['', `agent frames while connected: ${counts.frames} (${counts.keyframes} keyframes, ${counts.refines} sharp still pictures = ${(counts.refineBytes / 1000).toFixed(0)} of ${(counts.bytes / 1000).toFixed(0)} kB)`]
+      : []),
   ].join('\n');
 }
