@@ -22,7 +22,7 @@ describe('the console survives a dropped connection', () => {
 
   beforeAll(async () => {
     assertAppsBuilt();
-    srv = await startTestServer();
+    srv = await startTestServer({ P2P: '0' }); // this test cuts the relay path: the session must not have moved onto a direct channel
     proxy = await startCutProxy(srv.url);
     screen = await startScreen();
     await screen.painter.fill([128, 128, 128]);

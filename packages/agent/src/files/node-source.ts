@@ -7,21 +7,26 @@ export async function nodeFileSource(filePath: string, opts: { name?: string; mi
   const info = await stat(filePath);
   if (!info.isFile()) throw new Error(`${filePath} is not a file`);
   let handle: FileHandle | undefined = await open(filePath, 'r');
+  const readInto = async (offset: number, target: Uint8Array): Promise<number> => {
+    if (!handle) throw new Error('the file is closed');
+    let got = 0;
+    while (got < target.length) {
+      const { bytesRead } = await handle.read(target, got, target.length - got, offset + got);
+      if (bytesRead === 0) break; // the file shrank: the transfer fails with read-failed
+      got += bytesRead;
+    }
+    return got;
+  };
   return {
     name: opts.name ?? path.basename(filePath),
     size: info.size,
     ...(opts.mime ? { mime: opts.mime } : {}),
     async readChunk(offset, length) {
-      if (!handle) throw new Error('the file is closed');
       const buf = new Uint8Array(length);
-      let got = 0;
-      while (got < length) {
-        const { bytesRead } = await handle.read(buf, got, length - got, offset + got);
-        if (bytesRead === 0) break; // the file shrank: the transfer fails with read-failed
-        got += bytesRead;
-      }
+      const got = await readInto(offset, buf);
       return got === length ? buf : buf.subarray(0, got);
     },
+    readInto,
     async close() {
       const h = handle;
       handle = undefined;

@@ -1,4 +1,4 @@
-import { LogicalChannel, createSha256, encodeFileChunk, fileChunkHeaderLength, type StreamingHash } from '@fernhilfe/protocol';
+import { LogicalChannel, allocFileChunk, createSha256, encodeFileChunk, fileChunkHeaderLength, type StreamingHash } from '@fernhilfe/protocol';
 import { RateMeter } from './rate.js';
 import type { FileDirection, FilePort, FileSource, TransferFailure, TransferInfo, TransferState } from './types.js';
 
@@ -152,7 +152,7 @@ export class OutgoingTransfer {
         const offset = this.next;
         const generation = this.generation;
         const length = Math.min(max, size - offset);
-        const bytes = await this.source.readChunk(offset, length);
+        const { frame, bytes } = await this.read(offset, length);
         if (this.stateValue !== 'sending' || generation !== this.generation) continue;
         if (bytes.length !== length) return this.fail('read-failed', true);
         if (offset + length > this.hashed && offset <= this.hashed) {
@@ -160,7 +160,7 @@ export class OutgoingTransfer {
           this.hashed = offset + length;
         }
         this.next = offset + length;
-        const sending = this.opts.port.sendData(LogicalChannel.files, encodeFileChunk({ transferId: this.transferId, offset, bytes }));
+        const sending = this.opts.port.sendData(LogicalChannel.files, frame ?? encodeFileChunk({ transferId: this.transferId, offset, bytes }));
         sending.catch(() => undefined); // awaited below; a transfer that ends meanwhile must not leave it unhandled
         queued.push(sending);
         this.sent += length;
@@ -179,6 +179,14 @@ export class OutgoingTransfer {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** One chunk's bytes; with `readInto` read straight into the frame that is sent (one copy fewer). */
+  private async read(offset: number, length: number): Promise<{ frame?: Uint8Array; bytes: Uint8Array }> {
+    if (!this.source.readInto) return { bytes: await this.source.readChunk(offset, length) };
+    const { frame, data } = allocFileChunk(this.transferId, offset, length);
+    const got = await this.source.readInto(offset, data);
+    return got === length ? { frame, bytes: data } : { bytes: data.subarray(0, got) };
   }
 
   private fail(reason: TransferFailure, tellPeer: boolean): void {

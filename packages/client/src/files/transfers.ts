@@ -101,7 +101,9 @@ export class FileTransfers extends Emitter<FileTransferEvents> {
     if (source.size > this.policyValue.maxBytes) throw new FileTransferError('too-large', `the file is larger than ${this.policyValue.maxBytes} bytes`);
     const transferId = newTransferId();
     const name = safeFileName(source.name);
-    const t = new OutgoingTransfer(transferId, { ...source, name, readChunk: (o, l) => source.readChunk(o, l), close: () => source.close?.() ?? Promise.resolve() }, {
+    const readInto = source.readInto ? (o: number, target: Uint8Array) => source.readInto!(o, target) : undefined;
+    const wrapped: FileSource = { ...source, name, readChunk: (o, l) => source.readChunk(o, l), close: () => source.close?.() ?? Promise.resolve(), ...(readInto ? { readInto } : {}) };
+    const t = new OutgoingTransfer(transferId, wrapped, {
       port: this.opts.port,
       direction,
       chunkSize: this.chunkSize,

@@ -7,6 +7,11 @@ export interface FileSource {
   readonly mime?: string;
   /** exactly `length` bytes from `offset` (the manager never asks past the end) */
   readChunk(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional, faster: fills `target` with the bytes from `offset` and resolves with how many it read
+   * (fewer only at an unexpected end). The manager then reads straight into the chunk it sends.
+   */
+  readInto?(offset: number, target: Uint8Array): Promise<number>;
   /** releases the file (closes a descriptor); called once the transfer is over, however it ended */
   close?(): Promise<void>;
 }

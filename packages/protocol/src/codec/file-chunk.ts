@@ -33,6 +33,24 @@ export function encodeFileChunk(c: FileChunk): Uint8Array {
   return out;
 }
 
+/**
+ * A chunk frame with its header written and room for `length` bytes of data: the sender reads the
+ * file straight into `data` (no second copy of the bytes) and sends `frame`.
+ */
+export function allocFileChunk(transferId: string, offset: number, length: number): { frame: Uint8Array; data: Uint8Array } {
+  const id = fromHex(transferId);
+  if (id.length < 8 || id.length > 16) throw new RangeError('transfer id must be 8-16 bytes');
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError('offset must be a safe non-negative integer');
+  if (!Number.isSafeInteger(length) || length < 1) throw new RangeError('a chunk carries at least one byte');
+  const head = 2 + id.length + 8;
+  const frame = new Uint8Array(head + length);
+  frame[0] = FILE_CHUNK_VERSION;
+  frame[1] = id.length;
+  frame.set(id, 2);
+  new DataView(frame.buffer).setBigUint64(2 + id.length, BigInt(offset));
+  return { frame, data: frame.subarray(head) };
+}
+
 /** Never throws: a malformed chunk is a `malformed` ProtocolError in the result. */
 export function decodeFileChunk(bytes: Uint8Array): Result<FileChunk> {
   const bad = (detail: string): Result<FileChunk> => ({ ok: false, error: ProtocolError.malformed(`file chunk: ${detail}`) });
