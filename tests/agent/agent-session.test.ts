@@ -114,6 +114,16 @@ describe('a support session through the native agent, driven from the console', 
     await visible(page, 'summary', 5_000);
     expect(await run.agent.exited).toBe(0);
     await visible(page, 'agent-closed', 5_000);
+    // the receipt lives on the support server, not on the agent's (now closed) local page
+    const receipt = await page.getByTestId('show-receipt').getAttribute('href');
+    expect(receipt).toMatch(new RegExp(`^${srv.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/receipt\\?lang=(de|en)#token=[0-9a-f]{64}$`));
+    const receiptPage = await tech.page.context().newPage();
+    await receiptPage.goto(receipt!);
+    await receiptPage.getByTestId('receipt').waitFor({ timeout: 10_000 });
+    const shown = await receiptPage.locator("main").innerText();
+    expect(shown, shown).toMatch(/control/i); // the consent given in this session is on it
+    await receiptPage.close();
+    expect(await page.getByTestId('new-session').count(), 'the agent exits after one session: no "new session" button').toBe(0);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'agent-summary.png') });
 
     await tech.page.goto(`${srv.url}/console/`);

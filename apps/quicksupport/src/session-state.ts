@@ -76,6 +76,8 @@ export interface SessionState {
   /** a connection dropped during the session and is being restored (it reconnects by itself) */
   reconnecting?: boolean;
   /** the key to this session's signed receipt on the server (/receipt#token=…), if the server gave one */
+  /** in agent mode: the receipt's full address on the support server (the page itself is on 127.0.0.1) */
+  receiptUrl?: string | undefined;
   receiptToken?: string | undefined;
 }
 

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { currentLanguage } from '../i18n/index.js';
 import type { SessionState } from '../session-state.js';
+import { isAgentMode } from '../agent/mode.js';
 import { ReceiptLink } from './ReceiptLink.js';
 
 /** What happened, after the end: who, when, what was shared, and why it ended. */
@@ -38,10 +39,13 @@ export function Summary({ state }: { state: SessionState }) {
         <dd data-testid="summary-chat">{state.chat.length}</dd>
       </dl>
       <p>{t('summary.wiped')}</p>
-      <ReceiptLink token={state.receiptToken} />
-      <button type="button" className="button button-primary button-large" data-testid="new-session" onClick={() => location.reload()}>
-        {t('summary.again')}
-      </button>
+      <ReceiptLink token={state.receiptToken} url={state.receiptUrl} />
+      {/* the native agent exits after its one session: a new session means starting the program again */}
+      {!isAgentMode() && (
+        <button type="button" className="button button-primary button-large" data-testid="new-session" onClick={() => location.reload()}>
+          {t('summary.again')}
+        </button>
+      )}
     </section>
   );
 }

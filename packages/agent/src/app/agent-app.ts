@@ -19,6 +19,8 @@ export interface AppDeps {
   kit: KitSource;
   log: Log;
   now?(): number;
+  /** the address of the receipt for a receipt token (the server's /receipt page; docs/audit.md) */
+  receiptUrl?(token: string): string;
 }
 
 export interface AppEvents extends Record<string, unknown> {
@@ -111,7 +113,8 @@ export class AgentApp extends Emitter<AppEvents> {
     customer.on('ended', (end) => void this.onEnded(end));
     this.deps.log.info({}, 'registered');
     void loadNodeWebRtc(); // loaded before a technician's first offer can arrive (docs/p2p.md)
-    this.move('waiting', { id: customer.id, password: customer.password, registeredAt: this.now() });
+    const receiptUrl = customer.receiptToken && this.deps.receiptUrl ? this.deps.receiptUrl(customer.receiptToken) : undefined;
+    this.move('waiting', { id: customer.id, password: customer.password, registeredAt: this.now(), ...(receiptUrl ? { receiptUrl } : {}) });
   }
 
   handleConsent(what: GrantName, decision: Decision): void {

@@ -42,6 +42,7 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<numb
       CustomerEndpoint.open({ url: api.customerUrl, transport: nodeTransport, termsVersion, language, capabilities: capabilities(deps.kit) }),
     kit: deps.kit,
     log: deps.log,
+    receiptUrl: (token) => new URL(`/receipt#token=${token}`, config.server).href,
   });
   const ended = app.once('ended');
   const face = await openFace(config, { app, branding, log: deps.log, assets: deps.assets, openBrowser: deps.openBrowser, stdin: deps.stdin, stdout: deps.stdout, pageGraceMs: deps.pageGraceMs ?? 60_000 });

@@ -1,4 +1,4 @@
-import type { ControlMessage } from '@fernhilfe/protocol';
+import type { ControlMessage, SessionReport } from '@fernhilfe/protocol';
 import type { AgentFeature, SessionPort } from '../session/feature.js';
 import type { Consent } from './consent.js';
 import type { ConsentEvents, Grant } from './types.js';
@@ -21,6 +21,18 @@ const tell: Record<Grant, (t: Transition) => ControlMessage | undefined> = {
   },
 };
 
+/** What goes on the session's audit trail (and the customer's receipt): every grant, and every end of one. */
+const record: Record<Grant, { granted: SessionReport; ended: SessionReport }> = {
+  control: { granted: { event: 'control-granted' }, ended: { event: 'control-revoked' } },
+  clipboard: { granted: { event: 'clipboard-allowed' }, ended: { event: 'clipboard-revoked' } },
+};
+
+function reportFor(t: Transition): SessionReport | undefined {
+  if (t.to === 'granted' && t.from !== 'granted') return record[t.what].granted;
+  if (t.from === 'granted' && t.to !== 'granted') return record[t.what].ended;
+  return undefined;
+}
+
 type Incoming = Extract<ControlMessage, { type: 'control-request' | 'control-release' | 'clipboard-request' | 'clipboard-release' }>['type'];
 const incoming = {
   'control-request': (c) => c.handleRequest('control'),
@@ -34,7 +46,8 @@ const isIncoming = (type: string): type is Incoming => Object.hasOwn(incoming, t
 /**
  * Carries consent between the technician and the customer's UI: the technician's requests and releases
  * go into the Consent machines, and every answer of the customer (allow, refuse, revoke) goes back to
- * the technician as a control message. At the session's end nothing stays granted.
+ * the technician as a control message, and each grant and its end to the server's audit trail. At the
+ * session's end nothing stays granted.
  */
 export class ConsentFeature implements AgentFeature {
   readonly name = 'consent';
@@ -46,6 +59,8 @@ export class ConsentFeature implements AgentFeature {
     this.off = this.consent.on('transition', (t) => {
       const message = tell[t.what](t);
       if (message) void port.sendControl(message).catch(() => undefined);
+      const report = reportFor(t);
+      if (report) port.report?.(report);
     });
     return Promise.resolve();
   }

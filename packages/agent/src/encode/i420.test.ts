@@ -46,6 +46,16 @@ describe('BGRX to I420 (BT.709, full range)', () => {
     expect(c.out.equals(fresh.out)).toBe(true);
   });
 
+  it('with a dirty hint looks only at the rows the rectangles touch', () => {
+    const frame = solid(58, 110, 165);
+    const c = new I420Converter(W, H);
+    c.update(frame);
+    paint(frame, 10, 11, 4, 4, [250, 250, 20]);
+    paint(frame, 10, 100, 4, 4, [250, 250, 20]);
+    expect(c.update(frame, false, [{ y: 9, height: 8 }])).toBe(3);
+    expect(c.update(frame)).toBe(2);
+  });
+
   it('refuses a frame of another size', () => {
     expect(() => new I420Converter(W, H).update(Buffer.alloc(16))).toThrow(/size/);
   });

@@ -38,8 +38,11 @@ export class I420Converter {
     this.out = Buffer.alloc((width * height * 3) / 2);
   }
 
-  /** Converts what changed since the last call (everything the first time, or with `full`); returns the changed row pairs. */
-  update(bgrx: Buffer, full = false): number {
+  /**
+   * Converts what changed since the last call (everything the first time, or with `full`); returns
+   * the changed row pairs. `dirty` (optional): only rows these rectangles touch can have changed.
+   */
+  update(bgrx: Buffer, full = false, dirty?: ReadonlyArray<{ y: number; height: number }>): number {
     const { width: w, height: h } = this;
     if (bgrx.length !== w * h * 4) throw new Error('frame size does not match the converter');
     // 32-bit pixel reads need a 4-byte aligned start (capture buffers are; a copy otherwise)
@@ -47,7 +50,9 @@ export class I420Converter {
     const stride = w * 4;
     const prev = this.prev;
     let changed = 0;
+    const rows = prev && !full && dirty ? rowMask(dirty, h) : undefined;
     for (let y = 0; y < h; y += 2) {
+      if (rows && !rows[y >> 1]) continue;
       const a = y * stride;
       const b = a + 2 * stride;
       let x0 = 0;
@@ -109,6 +114,17 @@ export class I420Converter {
       out[vBase + ci] = clamp(((VR * rs + VG * gs + VB * bs + 0x20000) >> 18) + 128);
     }
   }
+}
+
+/** one flag per row pair: touched by a rectangle */
+function rowMask(rects: ReadonlyArray<{ y: number; height: number }>, h: number): Uint8Array {
+  const mask = new Uint8Array(h >> 1);
+  for (const r of rects) {
+    const from = Math.max(0, Math.floor(r.y / 2));
+    const to = Math.min(h >> 1, Math.ceil((r.y + r.height) / 2));
+    mask.fill(1, from, Math.max(from, to));
+  }
+  return mask;
 }
 
 function differs(cur: Buffer, prev: Buffer, a: number, b: number, x: number, n: number, stride: number): boolean {

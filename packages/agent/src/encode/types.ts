@@ -18,6 +18,11 @@ export interface RawFrame {
   width: number;
   height: number;
   data: Buffer;
+  /**
+   * Optional hint from the capture: the rectangles (frame pixels) that may have changed since the
+   * previous frame; only their rows are compared and converted. Undefined: look at every row.
+   */
+  dirty?: ReadonlyArray<{ x: number; y: number; width: number; height: number }>;
 }
 
 /**

@@ -63,7 +63,7 @@ export class X264Encoder implements ScreenEncoder {
       this.current = this.takeSpare(tier, frame.width, frame.height) ?? new X264Process(this.ffmpeg, frame.width, frame.height, tier);
     }
     if (this.i420?.width !== frame.width || this.i420.height !== frame.height) this.i420 = new I420Converter(frame.width, frame.height);
-    this.i420.update(frame.data);
+    this.i420.update(frame.data, false, frame.dirty);
     const out = await this.current!.encode(this.i420.out);
     this.lastBytes = out.data.length;
     this.refillSpares(frame.width, frame.height);

@@ -32,7 +32,7 @@ const en = {
   fileRequest: 'The technician asks you for a file: {message} (sending files needs the support page)',
   fileSaved: 'File saved: {folder}/{name} (SHA-256 checked).',
   fileNotSaved: 'The file "{name}" was not saved ({state}). Nothing of it was kept.',
-  ended: 'The session has ended ({reason}). The password and keys were wiped. Nothing was saved on this computer.',
+  ended: 'The session has ended ({reason}). The password and keys were wiped. The program saved nothing on this computer except files you accepted.',
 } as const;
 
 export type TextKey = keyof typeof en;
@@ -70,7 +70,7 @@ const de: Record<TextKey, string> = {
   fileRequest: 'Der Techniker bittet Sie um eine Datei: {message} (Dateien senden geht über die Support-Seite)',
   fileSaved: 'Datei gespeichert: {folder}/{name} (SHA-256 geprüft).',
   fileNotSaved: 'Die Datei „{name}“ wurde nicht gespeichert ({state}). Nichts davon wurde behalten.',
-  ended: 'Die Sitzung ist beendet ({reason}). Passwort und Schlüssel wurden gelöscht. Auf diesem Computer wurde nichts gespeichert.',
+  ended: 'Die Sitzung ist beendet ({reason}). Passwort und Schlüssel wurden gelöscht. Das Programm hat auf diesem Computer nichts gespeichert außer Dateien, die Sie angenommen haben.',
 };
 
 export function say(language: 'de' | 'en', key: TextKey, values: Record<string, string | number> = {}): string {

@@ -35,6 +35,8 @@ export const viewStateSchema = z.strictObject({
   sas: z.string().max(32).optional(),
   chat: z.array(z.strictObject({ key: z.number().int().nonnegative(), from: z.enum(['customer', 'technician']), text: z.string().max(4000), at: time })).max(5000),
   registeredAt: time.optional(),
+  /** the session's signed receipt on the support server (https://server/receipt#token=…), once registered */
+  receiptUrl: z.string().url().max(600).optional(),
   connectedAt: time.optional(),
   endedAt: time.optional(),
   endKey: z.enum([...endReasons, 'ended-before-start']).optional(),

@@ -66,7 +66,7 @@ export type IceServersMessage = z.infer<typeof iceServersMessageSchema>;
  * The operator's file policy (FILES_MAX_BYTES, FILES_DIRECTIONS; docs/files.md), sent to both endpoints,
  * which enforce it. Absent (an older server): everything allowed.
  */
-export const filePolicySchema = z.strictObject({
+const filePolicySchema = z.strictObject({
   /** largest file in bytes; 0 = no file transfer */
   maxBytes: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   directions: z.array(z.enum(['to-customer', 'to-technician'])).max(2),

@@ -8,12 +8,14 @@ import { ScreenFeature } from '@fernhilfe/agent';
  * one JSON line "ready" once sending, and a JSON summary when it gets SIGTERM.
  */
 const [display = process.env.DISPLAY ?? ':0', maxFps = '30'] = process.argv.slice(2);
-const frames: Array<{ bytes: number; grabMs: number; encodeMs: number; keyframe: boolean }> = [];
+const frames: Array<{ bytes: number; grabMs: number; writeMs?: number; encodeMs: number; keyframe: boolean; refine: boolean }> = [];
 let counting = false;
 const feature = new ScreenFeature({ capture: { display }, maxFps: Number(maxFps) });
 let controlBytes = 0;
 feature.on('frame', (f) => {
-  if (counting) frames.push({ bytes: f.bytes, grabMs: f.grabMs, encodeMs: f.encodeMs, keyframe: f.keyframe });
+  const t = f.timing;
+  const writeMs = t.writtenAt === undefined ? undefined : t.writtenAt - t.grabEnd;
+  if (counting) frames.push({ bytes: f.bytes, grabMs: f.grabMs, writeMs, encodeMs: f.encodeMs, keyframe: f.keyframe, refine: f.refine });
 });
 feature.on('started', (s) => console.log(JSON.stringify({ ready: true, method: s.method })));
 await feature.start({

@@ -18,6 +18,10 @@ export interface ScenarioResult {
   cpuEncoder: number;
   cpuTotal: number;
   grabMsMedian: number | undefined;
+  /** BGRX -> I420 of the changed rows + writing the frame into ffmpeg (part of encodeMs) */
+  writeMsMedian?: number | undefined;
+  /** frames from the sharp still-screen encoder (refinements and the small changes after them) */
+  stillFrames?: number;
   encodeMsMedian: number | undefined;
   encodeMsP90: number | undefined;
 }
@@ -83,7 +87,7 @@ export async function measureScenario(display: string, workload: Workload, opts:
     let encMs = 0;
     for (const [pid, ms] of childrenCpu(child.pid!)) encMs += ms - (enc0.get(pid) ?? 0);
     child.kill('SIGTERM');
-    const summary = JSON.parse(await waitLine((l) => l.includes('"frames"'), 10_000)) as { frames: Array<{ bytes: number; grabMs: number; encodeMs: number }>; controlBytes: number };
+    const summary = JSON.parse(await waitLine((l) => l.includes('"frames"'), 10_000)) as { frames: Array<{ bytes: number; grabMs: number; writeMs?: number; encodeMs: number; refine?: boolean }>; controlBytes: number };
     const seconds = wall / 1000;
     const frames = summary.frames;
     const pct = (ms: number) => Math.round((ms / wall) * 1000) / 10;
@@ -98,6 +102,8 @@ export async function measureScenario(display: string, workload: Workload, opts:
       cpuEncoder: pct(encMs),
       cpuTotal: pct(agentMs + encMs),
       grabMsMedian: quantile(frames.map((f) => f.grabMs), 0.5),
+      writeMsMedian: quantile(frames.flatMap((f) => (f.writeMs === undefined ? [] : [f.writeMs])), 0.5),
+      stillFrames: frames.filter((f) => f.refine).length,
       encodeMsMedian: quantile(frames.map((f) => f.encodeMs), 0.5),
       encodeMsP90: quantile(frames.map((f) => f.encodeMs), 0.9),
     };

@@ -25,11 +25,11 @@ export function formatTable(r: AgentBenchReport): string {
     '|---|---|---|',
     ...r.capture.map((c) => `| ${c.method === 'shm' ? 'MIT-SHM GetImage' : 'core GetImage'} (${c.grabs} grabs) | ${f1(c.medianMs)} ms | ${f1(c.p90Ms)} ms |`),
     '',
-    '| workload | frames/s | video | cursor msgs | agent CPU (node + ffmpeg) | grab ms (median) | encode ms (median / p90) |',
-    '|---|---|---|---|---|---|---|',
+    '| workload | frames/s | video | cursor msgs | agent CPU (node + ffmpeg) | grab ms (median) | encode ms (median / p90) | of which convert + write ms | still-tier frames |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...r.scenarios.map(
       (s) =>
-        `| ${s.name} | ${f1(s.fps)} | ${rate(s.videoBytesPerSec)} | ${rate(s.controlBytesPerSec)} | ${f1(s.cpuTotal)} % (${f1(s.cpuAgent)} + ${f1(s.cpuEncoder)}) | ${f1(s.grabMsMedian)} | ${f1(s.encodeMsMedian)} / ${f1(s.encodeMsP90)} |`,
+        `| ${s.name} | ${f1(s.fps)} | ${rate(s.videoBytesPerSec)} | ${rate(s.controlBytesPerSec)} | ${f1(s.cpuTotal)} % (${f1(s.cpuAgent)} + ${f1(s.cpuEncoder)}) | ${f1(s.grabMsMedian)} | ${f1(s.encodeMsMedian)} / ${f1(s.encodeMsP90)} | ${f1(s.writeMsMedian)} | ${s.stillFrames ?? '–'} |`,
     ),
     '',
     'Goals: idle desktop ≤ 1 % of a core and ~0 B/s; 30 fps of full motion at ≤ 60 % of one core.',

@@ -136,7 +136,7 @@ export function stageTable(title: string, list: StageBreakdown[], latencyP50: nu
     '|---|---|---|',
     ...rows.map((r) => `| ${r.label} | ${f(r.p50)} | ${f(r.p95)} |`),
     ...(counts
-      ? ['', `agent frames while connected: ${counts.frames} (${counts.keyframes} keyframes, ${counts.refines} sharp still pictures = ${(counts.refineBytes / 1000).toFixed(0)} of ${(counts.bytes / 1000).toFixed(0)} kB)`]
+      ? ['', `agent frames while connected: ${counts.frames} (${counts.keyframes} keyframes, ${counts.refines} from the sharp still-screen encoder = ${(counts.refineBytes / 1000).toFixed(0)} of ${(counts.bytes / 1000).toFixed(0)} kB)`]
       : []),
   ].join('\n');
 }

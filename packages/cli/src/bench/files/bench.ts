@@ -14,6 +14,8 @@ const MIB = 1024 * 1024;
 
 export interface FilesBenchPlan {
   smoke: boolean;
+  /** encrypted and unencrypted technician → customer runs alternate this often; the ratio compares medians */
+  rounds: number;
   /** the main run: this many bytes each way, encrypted and raw */
   bytes: number;
   chunk: number;
@@ -24,8 +26,8 @@ export interface FilesBenchPlan {
 
 export const filesPlan = (smoke: boolean): FilesBenchPlan =>
   smoke
-    ? { smoke, bytes: 16 * MIB, chunk: 512 * 1024, sweepBytes: 8 * MIB, sweepChunks: [64 * 1024, 1000 * 1024] }
-    : { smoke, bytes: 1024 * MIB, chunk: 512 * 1024, sweepBytes: 256 * MIB, sweepChunks: [128 * 1024, 256 * 1024, 512 * 1024, 1000 * 1024] };
+    ? { smoke, rounds: 1, bytes: 16 * MIB, chunk: 512 * 1024, sweepBytes: 8 * MIB, sweepChunks: [64 * 1024, 1000 * 1024] }
+    : { smoke, rounds: 3, bytes: 1024 * MIB, chunk: 512 * 1024, sweepBytes: 256 * MIB, sweepChunks: [128 * 1024, 256 * 1024, 512 * 1024, 1000 * 1024] };
 
 interface Measured {
   label: string;
@@ -58,25 +60,30 @@ export async function benchFiles(opts: { smoke: boolean }): Promise<void> {
         await pair.stop();
       }
     };
-    await runPair(plan.chunk, path.join(work, 'main'), async (pair) => {
-      const watch = { server: server.pid, customer: pair.customer.pid, technician: pair.technician.pid };
-      const down = await timedTransfer(pair.technician, pair.customer, source, plan.bytes, 'files', watch);
-      check(down, expected);
-      measured.push({ label: 'encrypted file transfer, technician → customer', chunk: plan.chunk, bytes: plan.bytes, run: down });
-      const received = path.join(pair.folders.customer, 'source.bin');
-      const up = await timedTransfer(pair.customer, pair.technician, received, plan.bytes, 'files', watch);
-      check(up, expected);
-      measured.push({ label: 'encrypted file transfer, customer → technician', chunk: plan.chunk, bytes: plan.bytes, run: up });
-      rmSync(received, { force: true });
-      rmSync(path.join(pair.folders.technician, 'source.bin'), { force: true });
-    });
-    // the baseline in a pair of its own: its receiver buffers without backpressure, which must not count for the encrypted runs
-    await runPair(plan.chunk, path.join(work, 'raw'), async (pair) => {
-      const watch = { server: server.pid, customer: pair.customer.pid, technician: pair.technician.pid };
-      const raw = await timedTransfer(pair.technician, pair.customer, source, plan.bytes, 'raw', watch, path.join(work, 'raw.bin'));
-      rmSync(path.join(work, 'raw.bin'), { force: true });
-      measured.unshift({ label: 'unencrypted, technician → customer', chunk: plan.chunk, bytes: plan.bytes, run: raw });
-    });
+    // encrypted and unencrypted alternate, so that both meet the same load of this shared machine
+    for (let round = 0; round < plan.rounds; round++) {
+      await runPair(plan.chunk, path.join(work, `main-${round}`), async (pair) => {
+        const watch = { server: server.pid, customer: pair.customer.pid, technician: pair.technician.pid };
+        const down = await timedTransfer(pair.technician, pair.customer, source, plan.bytes, 'files', watch);
+        check(down, expected);
+        measured.push({ label: DOWN, chunk: plan.chunk, bytes: plan.bytes, run: down });
+        const received = path.join(pair.folders.customer, 'source.bin');
+        if (round === 0) {
+          const up = await timedTransfer(pair.customer, pair.technician, received, plan.bytes, 'files', watch);
+          check(up, expected);
+          measured.push({ label: 'encrypted file transfer, customer → technician', chunk: plan.chunk, bytes: plan.bytes, run: up });
+          rmSync(path.join(pair.folders.technician, 'source.bin'), { force: true });
+        }
+        rmSync(received, { force: true });
+      });
+      // the baseline in a pair of its own: its receiver buffers without backpressure, which must not count for the encrypted runs
+      await runPair(plan.chunk, path.join(work, `raw-${round}`), async (pair) => {
+        const watch = { server: server.pid, customer: pair.customer.pid, technician: pair.technician.pid };
+        const raw = await timedTransfer(pair.technician, pair.customer, source, plan.bytes, 'raw', watch, path.join(work, 'raw.bin'));
+        rmSync(path.join(work, 'raw.bin'), { force: true });
+        measured.push({ label: RAW, chunk: plan.chunk, bytes: plan.bytes, run: raw });
+      });
+    }
     const small = path.join(work, 'sweep.bin');
     await writePrngFile(small, plan.sweepBytes, 'sweep');
     const sweepHash = await sha256File(small);
@@ -103,16 +110,28 @@ function check(run: TransferRun, sha256: string): void {
   if (info?.state !== 'completed' || info.sha256 !== sha256) throw new Error(`the transfer did not complete with the right hash: ${JSON.stringify(info)}`);
 }
 
+const DOWN = 'encrypted file transfer, technician → customer';
+const RAW = 'unencrypted, technician → customer';
 const rate = (m: Measured) => m.bytes / MIB / (m.run.ms / 1000);
+/** the run with the median speed (the lower middle one for an even count) */
+function median(runs: Measured[]): Measured {
+  const sorted = [...runs].sort((a, b) => rate(a) - rate(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
 const mb = (kib: number | undefined) => `${((kib ?? Number.NaN) / 1024).toFixed(0)} MiB`;
 
 function rows(measured: Measured[]): Row[] {
   const out: Row[] = [];
-  const raw = measured[0]!;
-  for (const m of measured) {
+  const raws = measured.filter((m) => m.label === RAW);
+  const downs = measured.filter((m) => m.label === DOWN);
+  const raw = median(raws);
+  const down = median(downs);
+  const each = (runs: Measured[]) => (runs.length > 1 ? ` (median of ${runs.map((m) => rate(m).toFixed(1)).join(', ')})` : '');
+  out.push({ metric: `${RAW}, ${(raw.bytes / MIB).toFixed(0)} MiB`, value: `${rate(raw).toFixed(1)} MiB/s${each(raws)}`, goal: '–', met: '–' });
+  out.push({ metric: `${DOWN}, ${(down.bytes / MIB).toFixed(0)} MiB`, value: `${rate(down).toFixed(1)} MiB/s${each(downs)}`, goal: '–', met: '–' });
+  for (const m of measured.filter((x) => x.label !== RAW && x.label !== DOWN)) {
     out.push({ metric: `${m.label}, ${(m.bytes / MIB).toFixed(0)} MiB`, value: `${rate(m).toFixed(1)} MiB/s`, goal: '–', met: '–' });
   }
-  const down = measured[1]!;
   const ratio = rate(down) / rate(raw);
   out.push({ metric: 'Encrypted / unencrypted throughput (technician → customer)', value: ratio.toFixed(2), goal: '≥ 0.7', met: ratio >= 0.7 ? 'yes' : 'NO' });
   // CPU time per MiB: what each process spent, which the machine's other load disturbs far less than the wall clock
@@ -123,11 +142,15 @@ function rows(measured: Measured[]): Row[] {
   }
   const busiest = (m: Measured) => Math.max(perMib(m, 'technician'), perMib(m, 'customer'), perMib(m, 'server'));
   out.push({ metric: 'Unencrypted / encrypted CPU per MiB of the busiest process (the throughput a free core would allow)', value: (busiest(raw) / busiest(down)).toFixed(2), goal: '–', met: '–' });
+  const total = (m: Measured) => perMib(m, 'technician') + perMib(m, 'customer') + perMib(m, 'server');
+  out.push({ metric: 'Unencrypted / encrypted CPU per MiB of all three processes (the throughput two busy cores allow)', value: (total(raw) / total(down)).toFixed(2), goal: '–', met: '–' });
   for (const who of ['server', 'technician', 'customer'] as const) {
-    const peak = Math.max(...measured.slice(1, 3).map((m) => m.run.peakKiB[who] ?? 0));
+    const peak = Math.max(...measured.filter((m) => m.label.startsWith('encrypted')).map((m) => m.run.peakKiB[who] ?? 0));
     out.push({ metric: `RSS high-water, ${who} (encrypted runs)`, value: mb(peak), goal: '< 200 MB', met: peak * 1024 < 200e6 ? 'yes' : 'NO' });
   }
-  for (const who of ['server', 'technician', 'customer'] as const) out.push({ metric: `RSS high-water, ${who} (unencrypted run)`, value: mb(raw.run.peakKiB[who]), goal: '–', met: '–' });
+  for (const who of ['server', 'technician', 'customer'] as const) {
+    out.push({ metric: `RSS high-water, ${who} (unencrypted run)`, value: mb(Math.max(...raws.map((m) => m.run.peakKiB[who] ?? 0))), goal: '–', met: '–' });
+  }
   return out;
 }
 
@@ -145,6 +168,8 @@ const METHOD = `How each figure was measured
   with the session's own high-water mark (1 MiB buffered) for backpressure. Timed until the last byte was written.
 - The unencrypted run uses its own pair of endpoint processes (after the encrypted runs), so that its
   receiver's memory (it buffers disk writes without backpressure) does not show in the encrypted rows.
+- Encrypted and unencrypted technician → customer runs alternate three times (a new pair each); the table shows
+  the median of each with all three figures, and the ratio compares the medians.
 - The sweep repeats the encrypted transfer with other chunk sizes (a new pair of endpoints each).
 - CPU ms per MiB: user + system time of each process (all its threads, /proc/<pid>/stat) during the run, divided
   by the MiB moved. The machine is shared, so wall-clock figures vary a lot from run to run (by 2× under load); the
