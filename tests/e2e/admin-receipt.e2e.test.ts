@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, SCREENSHOTS, type WatchedPage } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { openPage, SCREENSHOTS } from './support/browser.js';
 import { customerGetsCredentials } from './support/flows.js';
+import { browserSuite } from './support/suite.js';
 
 const FILE_HASH = '3f'.repeat(32);
 
@@ -14,25 +13,14 @@ const FILE_HASH = '3f'.repeat(32);
  * but not once one character is changed.
  */
 describe('the customer’s receipt in the browser', () => {
-  let srv: TestServer;
-  let browser: Browser;
-  const pages: WatchedPage[] = [];
-  beforeAll(async () => {
-    assertAppsBuilt();
-    srv = await startTestServer();
-    browser = await launchTechnicianBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await srv?.close();
-  });
-  afterEach(() => expect(cspViolations(...pages), 'Content-Security-Policy violations').toEqual([]));
+  const suite = browserSuite();
+  const { pages } = suite;
 
   it('shows, saves and verifies the receipt; one character changed and it is not genuine', async () => {
-    const customer = await openPage(browser, 'customer', { locale: 'de-DE', viewport: { width: 1024, height: 900 }, acceptDownloads: true });
+    const customer = await openPage(suite.browser, 'customer', { locale: 'de-DE', viewport: { width: 1024, height: 900 }, acceptDownloads: true });
     pages.push(customer);
-    const creds = await customerGetsCredentials(customer.page, srv.url);
-    const tech = await srv.technician();
+    const creds = await customerGetsCredentials(customer.page, suite.srv.url);
+    const tech = await suite.srv.technician();
     const session = await tech.connect(creds.id, creds.password);
     await customer.page.getByTestId('end-session').waitFor();
     const file = { transferId: 'fedcba9876543210', direction: 'to-customer', name: 'Druckertreiber.zip', size: 52_431 } as const;
@@ -47,9 +35,9 @@ describe('the customer’s receipt in the browser', () => {
     expect(href).toMatch(/^\/receipt\?lang=de#token=[0-9a-f]{64}$/);
     expect(await link.getAttribute('rel')).toContain('noreferrer');
 
-    const receipt = await openPage(browser, 'receipt', { locale: 'de-DE', viewport: { width: 1024, height: 900 }, acceptDownloads: true });
+    const receipt = await openPage(suite.browser, 'receipt', { locale: 'de-DE', viewport: { width: 1024, height: 900 }, acceptDownloads: true });
     pages.push(receipt);
-    await receipt.page.goto(`${srv.url}${href}`);
+    await receipt.page.goto(`${suite.srv.url}${href}`);
     await receipt.page.getByTestId('receipt').waitFor();
     const shown = await receipt.page.locator('main').innerText();
     expect(shown).toContain('Quittung über die Fernwartung');
@@ -57,16 +45,16 @@ describe('the customer’s receipt in the browser', () => {
     expect(shown).toContain('Druckertreiber.zip');
     expect(shown).toContain(`SHA-256 ${FILE_HASH}`);
     expect(shown).toContain('Bedingungen akzeptiert');
-    expect(await receipt.page.getByTestId('receipt-terms').innerText()).toBe(srv.terms().version);
+    expect(await receipt.page.getByTestId('receipt-terms').innerText()).toBe(suite.srv.terms().version);
     await receipt.page.screenshot({ path: path.join(SCREENSHOTS, 'receipt.png'), fullPage: true });
 
     const [download] = await Promise.all([receipt.page.waitForEvent('download'), receipt.page.locator('#save').click()]);
     const saved = readFileSync((await download.path())!, 'utf8');
     expect(JSON.parse(saved)).toMatchObject({ receipt: { format: 'fernhilfe-receipt/1' }, signature: { alg: 'Ed25519' } });
 
-    const verify = await openPage(browser, 'verify', { locale: 'de-DE', viewport: { width: 1024, height: 900 } });
+    const verify = await openPage(suite.browser, 'verify', { locale: 'de-DE', viewport: { width: 1024, height: 900 } });
     pages.push(verify);
-    await verify.page.goto(`${srv.url}/verify`);
+    await verify.page.goto(`${suite.srv.url}/verify`);
     const check = async (text: string) => {
       await verify.page.getByTestId('verify-input').fill(text);
       await verify.page.getByTestId('verify-submit').click();

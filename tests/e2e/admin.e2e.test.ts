@@ -1,12 +1,12 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
 import { EVIL_SVG } from '../audit/fixtures.js';
 import { seedReports, ADMIN } from '../reports/fixture.js';
 import { HttpSession } from '../server/http-session.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, SCREENSHOTS, type WatchedPage } from './support/browser.js';
+import { openPage, SCREENSHOTS } from './support/browser.js';
 import { technicianSignsIn } from './support/flows.js';
+import { browserSuite } from './support/suite.js';
 
 /**
  * The admin settings and the report page in a real Chromium: terms changed by an admin reach the
@@ -15,14 +15,17 @@ import { technicianSignsIn } from './support/flows.js';
  * reports.png).
  */
 describe('admin settings and reports in the browser', () => {
-  let srv: TestServer;
-  let browser: Browser;
   let admin: HttpSession;
-  const pages: WatchedPage[] = [];
+  const suite = browserSuite(async (srv) => {
+    await seedReports(srv);
+    admin = new HttpSession(srv.url);
+    await admin.login(ADMIN.login, ADMIN.password);
+  });
+  const { pages } = suite;
   const dialogs: string[] = [];
 
   const open = async (name: string, locale = 'en-US', viewport = { width: 1280, height: 900 }) => {
-    const p = await openPage(browser, name, { locale, viewport });
+    const p = await openPage(suite.browser, name, { locale, viewport });
     p.page.on('dialog', (d) => {
       dialogs.push(`${name}: ${d.message()}`);
       void d.dismiss();
@@ -31,27 +34,14 @@ describe('admin settings and reports in the browser', () => {
     return p;
   };
 
-  beforeAll(async () => {
-    assertAppsBuilt();
-    srv = await startTestServer();
-    await seedReports(srv);
-    admin = new HttpSession(srv.url);
-    await admin.login(ADMIN.login, ADMIN.password);
-    browser = await launchTechnicianBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await srv?.close();
-  });
   afterEach(() => {
-    expect(cspViolations(...pages), 'Content-Security-Policy violations').toEqual([]);
     expect(dialogs, 'no script may open a dialog').toEqual([]);
   });
 
   it('an admin changes the terms: a new version, and the customer page shows the new text', async () => {
-    const before = srv.terms().version;
+    const before = suite.srv.terms().version;
     const { page } = await open('admin-terms');
-    await technicianSignsIn(page, srv.url, ADMIN.login, ADMIN.password);
+    await technicianSignsIn(page, suite.srv.url, ADMIN.login, ADMIN.password);
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('terms-form').waitFor();
     expect(await page.getByTestId('terms-version').innerText()).toBe(before);
@@ -59,13 +49,13 @@ describe('admin settings and reports in the browser', () => {
     await page.getByTestId('terms-en').fill(english);
     await page.getByTestId('terms-save').click();
     await page.getByTestId('terms-status').getByText(/Saved as version/).waitFor();
-    const after = srv.terms().version;
+    const after = suite.srv.terms().version;
     expect(after).not.toBe(before);
     await page.getByTestId('terms-version').getByText(after).waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-settings.png'), fullPage: true });
 
     const customer = await open('customer-terms', 'en-US', { width: 1024, height: 768 });
-    await customer.page.goto(`${srv.url}/`);
+    await customer.page.goto(`${suite.srv.url}/`);
     const terms = customer.page.getByTestId('terms-text');
     await terms.getByText('Terms of ACME Remote Help').waitFor();
     expect(await terms.innerText()).toContain('Version two: you can end the session at any time.');
@@ -73,7 +63,7 @@ describe('admin settings and reports in the browser', () => {
     // accepting registers with the new version
     await customer.page.getByTestId('accept-terms').click();
     await customer.page.getByTestId('customer-password').waitFor();
-    const rows = await srv.database.db.selectFrom('support_sessions').select('terms_version').orderBy('created_at', 'desc').limit(1).execute();
+    const rows = await suite.srv.database.db.selectFrom('support_sessions').select('terms_version').orderBy('created_at', 'desc').limit(1).execute();
     expect(rows).toEqual([{ terms_version: after }]);
   });
 
@@ -87,8 +77,8 @@ describe('admin settings and reports in the browser', () => {
     expect(logo.status).toBe(200);
 
     const consolePage = await open('admin-inert');
-    await technicianSignsIn(consolePage.page, srv.url, ADMIN.login, ADMIN.password);
-    await consolePage.page.goto(`${srv.url}/console/#/settings`);
+    await technicianSignsIn(consolePage.page, suite.srv.url, ADMIN.login, ADMIN.password);
+    await consolePage.page.goto(`${suite.srv.url}/console/#/settings`);
     await consolePage.page.getByTestId('logo-preview').waitFor();
     await expectLogoDrawn(consolePage.page, 'logo-preview');
     await expectLogoDrawn(consolePage.page, 'header-logo');
@@ -97,14 +87,14 @@ describe('admin settings and reports in the browser', () => {
     expect(await consolePage.page.locator('img[src="x"], body script:not([src])').count()).toBe(0);
 
     const customer = await open('customer-inert');
-    await customer.page.goto(`${srv.url}/`);
+    await customer.page.goto(`${suite.srv.url}/`);
     await customer.page.getByTestId('accept-terms').waitFor();
     expect(await customer.page.locator('body').innerText()).toContain(evilName);
     expect(await customer.page.locator('img[src="x"]').count()).toBe(0);
 
     // even opened on its own, the logo runs nothing (sanitised, and served with a sandboxing CSP)
     const direct = await open('logo-direct');
-    const res = await direct.page.goto(`${srv.url}/branding/logo`);
+    const res = await direct.page.goto(`${suite.srv.url}/branding/logo`);
     expect(res?.headers()['content-type']).toBe('image/svg+xml');
     expect(await direct.page.evaluate(() => document.getElementsByTagName('script').length)).toBe(0);
     await direct.page.waitForTimeout(300);
@@ -115,8 +105,8 @@ describe('admin settings and reports in the browser', () => {
     const branding = { companyName: 'ACME Fernwartung GmbH', supportPhone: '+49 30 1234', primaryColor: '#0b5cad', accentColor: '#f0a500', website: '' };
     expect((await admin.call('PUT', '/api/admin/branding', { body: branding })).status).toBe(200);
     const { page } = await open('reports');
-    await technicianSignsIn(page, srv.url, ADMIN.login, ADMIN.password);
-    await page.goto(`${srv.url}/console/#/reports`);
+    await technicianSignsIn(page, suite.srv.url, ADMIN.login, ADMIN.password);
+    await page.goto(`${suite.srv.url}/console/#/reports`);
     await page.getByTestId('report-from').fill('2026-02-01');
     await page.getByTestId('report-to').fill('2026-03-31');
     await page.getByTestId('report-show').click();

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
-import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, SCREENSHOTS, textOf, type WatchedPage } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { TECH_LOGIN, TECH_PASSWORD } from '../support/server.js';
+import { openPage, SCREENSHOTS, textOf } from './support/browser.js';
 import { customerGetsCredentials, technicianSignsIn } from './support/flows.js';
+import { browserSuite } from './support/suite.js';
 
 /**
  * Both apps speak the browser's language (German for de-*, English otherwise), and the pictures
@@ -34,30 +34,14 @@ const LANGUAGES = [
 ] as const;
 
 describe('the apps in German and English', () => {
-  let srv: TestServer;
-  let browser: Browser;
-  const pages: WatchedPage[] = [];
-
-  beforeAll(async () => {
-    assertAppsBuilt();
-    srv = await startTestServer();
-    browser = await launchTechnicianBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await srv?.close();
-  });
-
-  afterEach(() => {
-    expect(cspViolations(...pages), 'Content-Security-Policy violations').toEqual([]);
-  });
+  const suite = browserSuite();
+  const { pages } = suite;
 
   for (const l of LANGUAGES) {
     it(`shows the customer page in ${l.lang} for a ${l.locale} browser`, async () => {
-      const p = await openPage(browser, `customer-${l.lang}`, { locale: l.locale, viewport: { width: 1024, height: 768 } });
+      const p = await openPage(suite.browser, `customer-${l.lang}`, { locale: l.locale, viewport: { width: 1024, height: 768 } });
       pages.push(p);
-      await p.page.goto(`${srv.url}/`);
+      await p.page.goto(`${suite.srv.url}/`);
       await p.page.getByTestId('accept-terms').waitFor({ state: 'visible' });
       await p.page.getByTestId('terms-text').waitFor({ state: 'visible' });
       expect(await textOf(p.page, 'accept-terms')).toMatch(l.accept);
@@ -65,7 +49,7 @@ describe('the apps in German and English', () => {
       expect(await p.page.evaluate(() => document.documentElement.lang)).toBe(l.lang);
       await p.page.screenshot({ path: path.join(SCREENSHOTS, `customer-terms${l.suffix}.png`), fullPage: true });
 
-      const creds = await customerGetsCredentials(p.page, srv.url);
+      const creds = await customerGetsCredentials(p.page, suite.srv.url);
       expect(creds.id).toMatch(/^\d{3} ?\d{3} ?\d{3}$/);
       expect(creds.password.length).toBeGreaterThanOrEqual(6);
       expect(await p.page.locator('body').innerText()).toMatch(l.idLabel);
@@ -74,15 +58,15 @@ describe('the apps in German and English', () => {
     });
 
     it(`shows the console in ${l.lang} for a ${l.locale} browser`, async () => {
-      const p = await openPage(browser, `console-${l.lang}`, { locale: l.locale, viewport: { width: 1280, height: 800 } });
+      const p = await openPage(suite.browser, `console-${l.lang}`, { locale: l.locale, viewport: { width: 1280, height: 800 } });
       pages.push(p);
-      await p.page.goto(`${srv.url}/console/`);
+      await p.page.goto(`${suite.srv.url}/console/`);
       await p.page.getByTestId('login-submit').waitFor({ state: 'visible' });
       expect(await textOf(p.page, 'login-submit')).toMatch(l.loginSubmit);
       expect(await p.page.evaluate(() => document.documentElement.lang)).toBe(l.lang);
       await p.page.screenshot({ path: path.join(SCREENSHOTS, `console-login${l.suffix}.png`) });
 
-      await technicianSignsIn(p.page, srv.url, TECH_LOGIN, TECH_PASSWORD);
+      await technicianSignsIn(p.page, suite.srv.url, TECH_LOGIN, TECH_PASSWORD);
       expect(await textOf(p.page, 'connect-submit')).toMatch(l.connectSubmit);
       await p.context.close();
     });

@@ -1,13 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { encodeFrame, FrameDecoder, FrameKind } from '@fernhilfe/protocol';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
-import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, textOf, type WatchedPage } from './support/browser.js';
+import { TECH_LOGIN, TECH_PASSWORD } from '../support/server.js';
+import { openPage, textOf, type WatchedPage } from './support/browser.js';
 import { customerGetsCredentials, technicianConnects, technicianSignsIn } from './support/flows.js';
 import { http, signIn } from './support/http.js';
+import { browserSuite } from './support/suite.js';
 
 /**
  * What an attacker could try through the two web apps: HTML in every text that comes from
@@ -38,43 +39,28 @@ async function expectInert(page: Page, who: string, literals: string[]): Promise
 }
 
 describe('web security, end to end', () => {
-  let srv: TestServer;
-  let browser: Browser;
-  const pages: WatchedPage[] = [];
-  let brandingVia = '';
-
-  beforeAll(async () => {
-    assertAppsBuilt();
-    srv = await startTestServer();
+  const suite = browserSuite(async (srv) => {
     await srv.accounts.createUser({ login: EVE.login, password: EVE.password, role: 'technician', displayName: EVIL_NAME, company: EVIL_COMPANY });
     await srv.accounts.createUser({ login: ADMIN.login, password: ADMIN.password, role: 'admin', displayName: 'Chefin', company: 'Beispiel GmbH' });
-    browser = await launchTechnicianBrowser();
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await srv?.close();
-  });
-
-  afterEach(() => {
-    expect(cspViolations(...pages), 'Content-Security-Policy violations').toEqual([]);
-  });
+  const { pages } = suite;
+  let brandingVia = '';
 
   async function page(name: string, locale = 'en-US'): Promise<WatchedPage> {
-    const p = await openPage(browser, name, { locale, viewport: { width: 1280, height: 900 } });
+    const p = await openPage(suite.browser, name, { locale, viewport: { width: 1280, height: 900 } });
     pages.push(p);
     return p;
   }
 
   it('sets the branding through the admin API (admin session + CSRF token)', async () => {
-    const admin = await signIn(srv.url, ADMIN.login, ADMIN.password);
+    const admin = await signIn(suite.srv.url, ADMIN.login, ADMIN.password);
     const body = { companyName: EVIL_BRAND, supportPhone: '+49 30 123456', primaryColor: '#0b5cad', accentColor: '#f0a500', website: '' };
-    const noCsrf = await http(`${srv.url}/api/admin/branding`, { method: 'PUT', body, headers: { cookie: admin.cookie } });
+    const noCsrf = await http(`${suite.srv.url}/api/admin/branding`, { method: 'PUT', body, headers: { cookie: admin.cookie } });
     expect(noCsrf.status, noCsrf.text).toBe(403);
-    const put = await http(`${srv.url}/api/admin/branding`, { method: 'PUT', body, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken } });
+    const put = await http(`${suite.srv.url}/api/admin/branding`, { method: 'PUT', body, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken } });
     expect(put.status, put.text).toBe(200);
     brandingVia = 'PUT /api/admin/branding';
-    const got = await http(`${srv.url}/api/branding`);
+    const got = await http(`${suite.srv.url}/api/branding`);
     expect(got.body).toMatchObject({ companyName: EVIL_BRAND });
   });
 
@@ -82,9 +68,9 @@ describe('web security, end to end', () => {
     expect(brandingVia, 'the branding test before this one set the company name').not.toBe('');
     const cust = await page('customer');
     const tech = await page('technician');
-    const creds = await customerGetsCredentials(cust.page, srv.url);
+    const creds = await customerGetsCredentials(cust.page, suite.srv.url);
     await expect.poll(() => cust.page.locator('body').innerText()).toContain(EVIL_BRAND);
-    await technicianSignsIn(tech.page, srv.url, EVE.login, EVE.password);
+    await technicianSignsIn(tech.page, suite.srv.url, EVE.login, EVE.password);
     await technicianConnects(tech.page, creds);
     await cust.page.getByTestId('technician-name').waitFor({ state: 'visible', timeout: 10_000 });
     expect(await textOf(cust.page, 'technician-name')).toContain(EVIL_NAME);
@@ -105,7 +91,7 @@ describe('web security, end to end', () => {
   });
 
   it('refuses a registration with terms that are not the current ones: an error, never an ID', async () => {
-    const ws = new WebSocket(`${srv.url.replace(/^http/, 'ws')}/ws/customer`);
+    const ws = new WebSocket(`${suite.srv.url.replace(/^http/, 'ws')}/ws/customer`);
     ws.binaryType = 'nodebuffer';
     const decoder = new FrameDecoder();
     const received: Array<{ type: string; code?: string }> = [];
@@ -120,10 +106,10 @@ describe('web security, end to end', () => {
     ws.close();
     expect(received).toContainEqual(expect.objectContaining({ type: 'error', code: 'terms-outdated' }));
     expect(received.map((m) => m.type)).not.toContain('registered');
-    expect(srv.broker.liveRegistrations).toBe(0);
+    expect(suite.srv.broker.liveRegistrations).toBe(0);
 
     // the same raw client with the current terms is registered: the refusal above was about the terms
-    const ok = new WebSocket(`${srv.url.replace(/^http/, 'ws')}/ws/customer`);
+    const ok = new WebSocket(`${suite.srv.url.replace(/^http/, 'ws')}/ws/customer`);
     const okDecoder = new FrameDecoder();
     const registered = new Promise<{ type: string }>((resolve) =>
       ok.on('message', (data: Buffer) => {
@@ -131,26 +117,26 @@ describe('web security, end to end', () => {
       }),
     );
     await new Promise<void>((resolve, reject) => (ok.once('open', resolve), ok.once('error', reject)));
-    ok.send(encodeFrame(FrameKind.control, new TextEncoder().encode(JSON.stringify({ ...register, termsVersion: srv.terms().version }))));
+    ok.send(encodeFrame(FrameKind.control, new TextEncoder().encode(JSON.stringify({ ...register, termsVersion: suite.srv.terms().version }))));
     expect(await registered).toMatchObject({ type: 'registered' });
     ok.close();
   });
 
   it('refuses sign-in from a foreign Origin and state changes without the CSRF token', async () => {
-    const foreign = await http(`${srv.url}/api/auth/login`, { method: 'POST', body: { login: TECH_LOGIN, password: TECH_PASSWORD }, headers: { origin: 'https://evil.example' } });
+    const foreign = await http(`${suite.srv.url}/api/auth/login`, { method: 'POST', body: { login: TECH_LOGIN, password: TECH_PASSWORD }, headers: { origin: 'https://evil.example' } });
     expect(foreign.status, foreign.text).toBe(403);
     expect(foreign.headers['set-cookie']).toBeUndefined();
 
-    const session = await signIn(srv.url, TECH_LOGIN, TECH_PASSWORD);
-    const noToken = await http(`${srv.url}/api/auth/ws-ticket`, { method: 'POST', body: {}, headers: { cookie: session.cookie } });
+    const session = await signIn(suite.srv.url, TECH_LOGIN, TECH_PASSWORD);
+    const noToken = await http(`${suite.srv.url}/api/auth/ws-ticket`, { method: 'POST', body: {}, headers: { cookie: session.cookie } });
     expect(noToken.status, noToken.text).toBe(403);
-    const withToken = await http(`${srv.url}/api/auth/ws-ticket`, { method: 'POST', body: {}, headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken } });
+    const withToken = await http(`${suite.srv.url}/api/auth/ws-ticket`, { method: 'POST', body: {}, headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken } });
     expect(withToken.status, withToken.text).toBe(200);
   });
 
   it('lets the console’s own calls through, and a form posted from another site cannot sign the technician out', async () => {
     const tech = await page('technician-csrf');
-    await technicianSignsIn(tech.page, srv.url, TECH_LOGIN, TECH_PASSWORD);
+    await technicianSignsIn(tech.page, suite.srv.url, TECH_LOGIN, TECH_PASSWORD);
     // the console's own state-changing call (a WebSocket ticket, with its CSRF token) works
     const ticket = tech.page.waitForResponse((r) => r.url().endsWith('/api/auth/ws-ticket'));
     await technicianConnects(tech.page, { id: '123 456 789', password: 'nobody-has-this' });
@@ -158,11 +144,11 @@ describe('web security, end to end', () => {
     await tech.page.getByTestId('connect-error').waitFor({ state: 'visible', timeout: 5_000 });
 
     // another origin (localhost instead of 127.0.0.1) with an ordinary form aimed at the API
-    const evil = await evilSite(`${srv.url}/api/auth/logout`);
+    const evil = await evilSite(`${suite.srv.url}/api/auth/logout`);
     try {
       const attack = await tech.context.newPage();
       await attack.goto(evil.url);
-      const response = attack.waitForResponse((r) => r.url().startsWith(srv.url));
+      const response = attack.waitForResponse((r) => r.url().startsWith(suite.srv.url));
       await attack.click('#go');
       const status = (await response).status();
       expect([401, 403], `status of the cross-site logout: ${status}`).toContain(status);

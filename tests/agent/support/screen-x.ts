@@ -1,5 +1,4 @@
-import { XPainter, rgb, type Rgb } from '../../../packages/cli/src/bench/browser-x11.js';
-import { startXvfb, type Xvfb } from '../../../packages/cli/src/bench/browser-xvfb.js';
+import { rgb, startScreen, type Rgb, type XScreen } from '../../e2e/support/xvfb.js';
 
 /**
  * A real two-monitor X screen for the screen tests: Xvfb 3840x1080 with RANDR and two RandR 1.5
@@ -8,33 +7,14 @@ import { startXvfb, type Xvfb } from '../../../packages/cli/src/bench/browser-xv
 export const LEFT = { name: 'LEFT', x: 0, y: 0, width: 1920, height: 1080 };
 export const RIGHT = { name: 'RIGHT', x: 1920, y: 0, width: 1920, height: 1080 };
 
-export interface TwoMonitorScreen {
-  xvfb: Xvfb;
-  display: string;
-  painter: XPainter;
+export interface TwoMonitorScreen extends XScreen {
   /** fills the whole monitor; resolves when the X server has drawn it */
   fill(monitor: typeof LEFT, colour: string): Promise<void>;
-  stop(): Promise<void>;
 }
 
 export async function startTwoMonitors(): Promise<TwoMonitorScreen> {
-  const xvfb = await startXvfb({ width: 3840, height: 1080, randr: true, monitors: [LEFT, RIGHT] });
-  try {
-    const painter = await XPainter.open(xvfb.display);
-    return {
-      xvfb,
-      display: xvfb.name,
-      painter,
-      fill: (m, colour) => painter.fill(rgb(colour), [{ x: m.x, y: m.y, width: m.width, height: m.height }]),
-      stop: async () => {
-        painter.close();
-        await xvfb.stop();
-      },
-    };
-  } catch (err) {
-    await xvfb.stop();
-    throw err;
-  }
+  const screen = await startScreen({ width: 3840, height: 1080, randr: true, monitors: [LEFT, RIGHT] });
+  return { ...screen, fill: (m, colour) => screen.painter.fill(rgb(colour), [{ x: m.x, y: m.y, width: m.width, height: m.height }]) };
 }
 
 export { rgb, type Rgb };

@@ -1,5 +1,5 @@
 import { XPainter, rgb, type Rect, type Rgb } from '../../../packages/cli/src/bench/browser-x11.js';
-import { startXvfb, type Xvfb } from '../../../packages/cli/src/bench/browser-xvfb.js';
+import { startXvfb, type Xvfb, type XvfbOptions } from '../../../packages/cli/src/bench/browser-xvfb.js';
 import { CUSTOMER_WINDOW } from '../../../packages/cli/src/bench/browser-launch.js';
 
 /**
@@ -17,8 +17,9 @@ export interface XScreen {
   stop(): Promise<void>;
 }
 
-export async function startScreen(): Promise<XScreen> {
-  const xvfb = await startXvfb({ width: 1920, height: 1080 });
+/** An Xvfb (1920x1080 unless `options` say otherwise) with a painter on it. */
+export async function startScreen(options: XvfbOptions = { width: 1920, height: 1080 }): Promise<XScreen> {
+  const xvfb = await startXvfb(options);
   try {
     const painter = await XPainter.open(xvfb.display);
     return {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { recordsApi, type AuditEntry, type VerifyResult } from './api';
+import { AuditTable } from './AuditTable';
 import { StatusLine, type FormStatus } from './Status';
 import { describe, useLoad } from './use-load';
 
@@ -36,30 +37,11 @@ export function AuditPanel() {
         </button>
       </div>
       <StatusLine status={check} testId="audit-verify-result" />
-      <div className="records-table-wrap">
-        <table className="records-table">
-          <thead>
-            <tr>
-              <th>{t('records.audit.seq')}</th>
-              <th>{t('records.audit.time')}</th>
-              <th>{t('records.audit.event')}</th>
-              <th>{t('records.audit.actor')}</th>
-              <th>{t('records.audit.session')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.seq}>
-                <td>{e.seq}</td>
-                <td>{time.format(e.time)}</td>
-                <td>{e.event}</td>
-                <td>{e.actor}</td>
-                <td>{e.sessionId ? <a href={`#/reports/${e.sessionId}`}>{e.sessionId.slice(0, 8)}</a> : '–'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AuditTable
+        entries={entries}
+        time={time}
+        last={{ heading: t('records.audit.session'), cell: (e) => (e.sessionId ? <a href={`#/reports/${e.sessionId}`}>{e.sessionId.slice(0, 8)}</a> : '–') }}
+      />
       {entries.length === 50 && (
         <button type="button" className="button button--small" onClick={() => setBefore(entries.at(-1)!.seq)}>
           {t('records.audit.more')}

@@ -1,3 +1,5 @@
+import type { Branding } from '@fernhilfe/client';
+
 /**
  * The console's calls for settings, reports and the audit log. Same origin, the session cookie
  * travels by itself; state-changing calls carry the CSRF token (fetched once from /api/auth/csrf).
@@ -13,13 +15,7 @@ export class RecordsApiError extends Error {
   }
 }
 
-export interface Branding {
-  companyName: string;
-  supportPhone: string;
-  primaryColor: string;
-  accentColor: string;
-  website: string;
-}
+export type { Branding };
 
 export interface TermsInfo {
   current: { version: string; text: { de: string; en: string } };

@@ -2,7 +2,7 @@ import { useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from '../state/use-store';
 import type { ConsoleFiles } from './console-files';
-import { formatBytes } from './format';
+import { formatBytes } from '@fernhilfe/client';
 import { TransferRow } from './TransferRow';
 import './files.css';
 

@@ -1,6 +1,5 @@
-import type { TransferInfo } from '@fernhilfe/client';
+import { formatBytes, formatTimeLeft, type TransferInfo } from '@fernhilfe/client';
 import { useTranslation } from 'react-i18next';
-import { formatBytes, formatDuration } from './format';
 
 const ACTIVE = new Set(['offered', 'sending', 'receiving', 'verifying']);
 
@@ -19,7 +18,7 @@ export function TransferRow({ info, onCancel }: { info: TransferInfo; onCancel: 
       <div className="transfer-meta">
         <span>{t('files.progress', { done: formatBytes(info.transferred, lang), size: formatBytes(info.size, lang) })}</span>
         {(info.state === 'sending' || info.state === 'receiving') && (
-          <span data-testid="transfer-speed">{t('files.speed', { speed: formatBytes(info.bytesPerSecond, lang), left: formatDuration(info.secondsLeft) })}</span>
+          <span data-testid="transfer-speed">{t('files.speed', { speed: formatBytes(info.bytesPerSecond, lang), left: formatTimeLeft(info.secondsLeft) })}</span>
         )}
         <span className="transfer-state">{t(`files.state.${info.state}`)}</span>
         {active && (

@@ -1,4 +1,5 @@
 import '../admin/admin.css';
+import { formatCustomerId } from '@fernhilfe/protocol';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { recordsApi, reportParams, type ReportQuery } from '../admin/api';
@@ -84,7 +85,7 @@ export function ReportsPage() {
                   <tr key={r.sessionId} data-session={r.sessionId}>
                     <td>{time.format(r.openedAt)}</td>
                     <td>{r.technicianName ?? '–'}</td>
-                    <td>{r.customerId.replace(/^(\d{3})(\d{3})(\d{3})$/, '$1 $2 $3')}</td>
+                    <td>{formatCustomerId(r.customerId)}</td>
                     <td className="num">{formatDuration(r.durationSeconds)}</td>
                     <td className="num">{r.controlGranted}</td>
                     <td className="num">{r.filesTransferred}</td>

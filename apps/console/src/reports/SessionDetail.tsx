@@ -1,6 +1,8 @@
 import '../admin/admin.css';
+import { formatCustomerId } from '@fernhilfe/protocol';
 import { useTranslation } from 'react-i18next';
 import { recordsApi } from '../admin/api';
+import { AuditTable } from '../admin/AuditTable';
 import { useLoad } from '../admin/use-load';
 import { formatDuration } from './format';
 
@@ -23,7 +25,7 @@ export function SessionDetail({ sessionId }: { sessionId: string }) {
   return (
     <div className="records-page" data-testid="report-detail">
       <a href="#/reports">{t('records.reports.back')}</a>
-      <h1>{s.customerId.replace(/^(\d{3})(\d{3})(\d{3})$/, '$1 $2 $3')}</h1>
+      <h1>{formatCustomerId(s.customerId)}</h1>
       <section className="card records-card">
         <dl className="records-facts">
           <dt>{t('records.reports.technician')}</dt>
@@ -40,30 +42,17 @@ export function SessionDetail({ sessionId }: { sessionId: string }) {
           </dd>
         </dl>
         <h2>{t('records.reports.events')}</h2>
-        <div className="records-table-wrap">
-          <table className="records-table" data-testid="report-events">
-            <thead>
-              <tr>
-                <th>{t('records.audit.seq')}</th>
-                <th>{t('records.audit.time')}</th>
-                <th>{t('records.audit.event')}</th>
-                <th>{t('records.audit.actor')}</th>
-                <th>{t('records.reports.details')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <tr key={e.seq}>
-                  <td>{e.seq}</td>
-                  <td>{time.format(e.time)}</td>
-                  <td>{e.event}</td>
-                  <td>{e.actor.split(':')[0]}</td>
-                  <td className="records-data">{Object.entries(e.data).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' · ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AuditTable
+          entries={events}
+          time={time}
+          testId="report-events"
+          actor={(e) => e.actor.split(':')[0] ?? ''}
+          last={{
+            heading: t('records.reports.details'),
+            className: 'records-data',
+            cell: (e) => Object.entries(e.data).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' · '),
+          }}
+        />
       </section>
     </div>
   );

@@ -1,8 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Chat } from '../components/Chat.js';
 import { ConsentPrompt } from '../components/ConsentPrompt.js';
-import { SasNotice } from '../components/SasNotice.js';
-import { StatusPanel } from '../components/StatusPanel.js';
+import { SessionStatus } from '../components/SessionStatus.js';
 import type { SessionState } from '../session-state.js';
 import { FilesCard } from '../files/FilesCard.js';
 import { useAgentExtras, useAgentStore } from './use-agent.js';
@@ -14,13 +13,7 @@ export function AgentSessionView({ state }: { state: SessionState }) {
   const agent = useAgentStore();
   return (
     <>
-      <StatusPanel state={state} />
-      {state.reconnecting && (
-        <p className="notice notice-warning" data-testid="reconnecting" role="status">
-          {t('status.reconnecting')}
-        </p>
-      )}
-      {state.sas && <SasNotice sas={state.sas} />}
+      <SessionStatus state={state} />
       <ConsentPrompt />
       {extras?.screenShared && (
         <p className="notice" data-testid="agent-screen-shared">

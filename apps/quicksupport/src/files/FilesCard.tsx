@@ -1,6 +1,6 @@
 import { useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatBytes } from './format.js';
+import { formatBytes } from '@fernhilfe/client';
 import type { FilesPort } from './page-files.js';
 import { TransferRow } from './TransferRow.js';
 import './files.css';

@@ -95,23 +95,38 @@ export class I420Converter {
     const r1 = r0 + w;
     const c0 = (y >> 1) * (w >> 1);
     const px = new Uint32Array(src.buffer, src.byteOffset, src.length >> 2);
+    // screens are mostly runs of equal pixels: a 2x2 block equal to the one before reuses its values
+    let l0 = -1, l1 = -1, l2 = -1, l3 = -1;
+    let y0 = 0, y1 = 0, y2 = 0, y3 = 0, u = 0, v = 0;
     for (let x = x0; x < x1; x += 2) {
       // the 2x2 block: (x, y) (x+1, y) (x, y+1) (x+1, y+1), each pixel 0xXXRRGGBB (little endian BGRX)
       const p0 = px[r0 + x]!, p1 = px[r0 + x + 1]!, p2 = px[r1 + x]!, p3 = px[r1 + x + 1]!;
-      const b0 = p0 & 255, g0 = (p0 >> 8) & 255, q0 = (p0 >> 16) & 255;
-      const b1 = p1 & 255, g1 = (p1 >> 8) & 255, q1 = (p1 >> 16) & 255;
-      const b2 = p2 & 255, g2 = (p2 >> 8) & 255, q2 = (p2 >> 16) & 255;
-      const b3 = p3 & 255, g3 = (p3 >> 8) & 255, q3 = (p3 >> 16) & 255;
-      out[r0 + x] = (YR * q0 + YG * g0 + YB * b0 + 0x8000) >> 16;
-      out[r0 + x + 1] = (YR * q1 + YG * g1 + YB * b1 + 0x8000) >> 16;
-      out[r1 + x] = (YR * q2 + YG * g2 + YB * b2 + 0x8000) >> 16;
-      out[r1 + x + 1] = (YR * q3 + YG * g3 + YB * b3 + 0x8000) >> 16;
-      const rs = q0 + q1 + q2 + q3;
-      const gs = g0 + g1 + g2 + g3;
-      const bs = b0 + b1 + b2 + b3;
+      if (p0 !== l0 || p1 !== l1 || p2 !== l2 || p3 !== l3) {
+        l0 = p0;
+        l1 = p1;
+        l2 = p2;
+        l3 = p3;
+        const b0 = p0 & 255, g0 = (p0 >> 8) & 255, q0 = (p0 >> 16) & 255;
+        const b1 = p1 & 255, g1 = (p1 >> 8) & 255, q1 = (p1 >> 16) & 255;
+        const b2 = p2 & 255, g2 = (p2 >> 8) & 255, q2 = (p2 >> 16) & 255;
+        const b3 = p3 & 255, g3 = (p3 >> 8) & 255, q3 = (p3 >> 16) & 255;
+        y0 = (YR * q0 + YG * g0 + YB * b0 + 0x8000) >> 16;
+        y1 = (YR * q1 + YG * g1 + YB * b1 + 0x8000) >> 16;
+        y2 = (YR * q2 + YG * g2 + YB * b2 + 0x8000) >> 16;
+        y3 = (YR * q3 + YG * g3 + YB * b3 + 0x8000) >> 16;
+        const rs = q0 + q1 + q2 + q3;
+        const gs = g0 + g1 + g2 + g3;
+        const bs = b0 + b1 + b2 + b3;
+        u = clamp(((UR * rs + UG * gs + UB * bs + 0x20000) >> 18) + 128);
+        v = clamp(((VR * rs + VG * gs + VB * bs + 0x20000) >> 18) + 128);
+      }
+      out[r0 + x] = y0;
+      out[r0 + x + 1] = y1;
+      out[r1 + x] = y2;
+      out[r1 + x + 1] = y3;
       const ci = c0 + (x >> 1);
-      out[uBase + ci] = clamp(((UR * rs + UG * gs + UB * bs + 0x20000) >> 18) + 128);
-      out[vBase + ci] = clamp(((VR * rs + VG * gs + VB * bs + 0x20000) >> 18) + 128);
+      out[uBase + ci] = u;
+      out[vBase + ci] = v;
     }
   }
 }

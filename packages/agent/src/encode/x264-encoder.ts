@@ -26,7 +26,8 @@ const STILL_TIER_MAX_BYTES = 16 * 1024;
  * Small changes after it (a clock tick, a typed letter) stay in the still tier; the first big one
  * (a frame over 16 KiB: scrolling, a moved window) switches back to a motion-tier spare, whose IDR
  * starts the next motion. An ffmpeg command line cannot change its quantiser mid-stream, hence
- * two processes; the spares wait blocked on stdin and cost no CPU.
+ * two processes; the spares are warmed up with one blank frame (x264's set-up, ~60-90 ms at 1080p,
+ * is then not paid by the frame that switches) and then wait blocked on stdin, costing no CPU.
  */
 export class X264Encoder implements ScreenEncoder {
   readonly name = 'h264';
@@ -79,8 +80,8 @@ export class X264Encoder implements ScreenEncoder {
 
   private refillSpares(width: number, height: number): void {
     if (this.closed || this.keyframes !== 'spare') return;
-    this.spares.motion ??= new X264Process(this.ffmpeg, width, height, 'motion');
-    if (this.refines) this.spares.still ??= new X264Process(this.ffmpeg, width, height, 'still');
+    this.spares.motion ??= new X264Process(this.ffmpeg, width, height, 'motion', true);
+    if (this.refines) this.spares.still ??= new X264Process(this.ffmpeg, width, height, 'still', true);
   }
 
   private takeSpare(tier: X264Tier, width: number, height: number): X264Process | undefined {

@@ -27,6 +27,31 @@ describe('x264 through a real ffmpeg', () => {
     expect(nalTypes(third.data)).toContain(5);
   }, 20_000);
 
+  it('sends a still screen once more through the sharp tier (an IDR), and goes back to the motion tier on a big change', async () => {
+    enc = new X264Encoder();
+    const frame = { width: 320, height: 240, data: Buffer.alloc(320 * 240 * 4, 0x80) };
+    const first = await enc.encode(frame, { keyframe: true });
+    expect([first.keyframe, first.refined]).toEqual([true, false]);
+    frame.data.fill(0x20, 0, 320 * 4 * 10);
+    expect((await enc.encode(frame, { keyframe: false })).refined).toBe(false);
+    await new Promise((r) => setTimeout(r, 500)); // the spares start and warm up
+    const sharp = await enc.encode(frame, { keyframe: false, refine: true });
+    expect([sharp.keyframe, sharp.refined]).toEqual([true, true]);
+    // the same codec string in both tiers: the viewer's decoder is not reconfigured at a switch
+    expect(sharp.codec).toBe(first.codec);
+    expect(nalTypes(sharp.data)).toEqual(expect.arrayContaining([7, 8, 5]));
+    frame.data.fill(0x30, 320 * 4 * 100, 320 * 4 * 104);
+    const small = await enc.encode(frame, { keyframe: false });
+    expect([small.keyframe, small.refined]).toEqual([false, true]);
+    // noise everywhere: a frame over 16 KiB in the sharp tier, then the motion tier starts with an IDR
+    for (let i = 0; i < frame.data.length; i++) frame.data[i] = (i * 7919) % 251;
+    const big = await enc.encode(frame, { keyframe: false });
+    expect(big.data.length).toBeGreaterThan(16 * 1024);
+    frame.data.fill(0x40, 0, 320 * 4 * 10);
+    const back = await enc.encode(frame, { keyframe: false });
+    expect([back.keyframe, back.refined]).toEqual([true, false]);
+  }, 20_000);
+
   it('says plainly when ffmpeg is missing', () => {
     expect(() => new X264Encoder({ ffmpeg: '/nonexistent/ffmpeg' })).toThrow(/FERNHILFE_FFMPEG|not an executable/);
   });

@@ -31,19 +31,28 @@ export type X264Tier = 'motion' | 'still';
  * per pause, ~5 ms more than ultrafast; small changes after it cost less than in the motion tier.
  */
 const TIERS = {
-  motion: { preset: 'ultrafast', crf: '23', params: 'partitions=i4x4:aq-mode=1' },
+  motion: { preset: 'ultrafast', crf: '23', params: 'partitions=i4x4:aq-mode=1:8x8dct=1' },
   still: { preset: 'superfast', crf: '14', params: 'aq-mode=0' },
 } satisfies Record<X264Tier, { preset: string; crf: string; params: string }>;
 
-export function x264Args(width: number, height: number, tier: X264Tier = 'motion'): string[] {
+/**
+ * `warm`: the process is a spare. x264 sets itself up only when the first frame comes (~60-90 ms
+ * for 1080p), which would delay the frame that switches to it; so a spare is given one blank frame
+ * at once, its output is dropped, and frame 1 (the first real one) is forced to be an IDR.
+ */
+export function x264Args(width: number, height: number, tier: X264Tier = 'motion', warm = false): string[] {
   return [
     ...['-hide_banner', '-loglevel', 'error', '-nostdin'],
     ...['-probesize', '32', '-analyzeduration', '0'],
     ...['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-video_size', `${width}x${height}`, '-framerate', '30', '-i', 'pipe:0'],
     ...['-an', '-c:v', 'libx264', '-preset', TIERS[tier].preset, '-tune', 'zerolatency', '-crf', TIERS[tier].crf],
+    // one profile for both tiers: the codec string (and so the viewer's decoder) stays the same
+    // across a switch; a changed string makes the console reconfigure and ask for keyframes
+    ...['-profile:v', 'high'],
     ...['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'iec61966-2-1', '-color_range', 'pc'],
     // no periodic keyframes (the viewer asks for one when it needs it)
     ...['-g', '1000000', '-x264-params', `scenecut=0:${TIERS[tier].params}`],
+    ...(warm ? ['-force_key_frames', 'expr:lte(n,1)'] : []),
     ...['-fps_mode', 'passthrough', '-flush_packets', '1', '-f', 'flv', '-flvflags', 'no_duration_filesize', 'pipe:1'],
   ];
 }
@@ -63,14 +72,22 @@ export class X264Process {
     readonly width: number,
     readonly height: number,
     readonly tier: X264Tier = 'motion',
+    warm = false,
   ) {
-    this.child = spawn(ffmpeg, x264Args(width, height, tier), { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(ffmpeg, x264Args(width, height, tier, warm), { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk: Buffer) => this.onOutput(chunk));
     this.child.stderr!.on('data', (b: Buffer) => (this.stderr = (this.stderr + b.toString('utf8')).slice(-2000)));
     this.child.stdin!.on('error', () => undefined); // the exit handler reports it
     this.child.once('error', (err) => this.fail(EncodeError.failed(`ffmpeg could not start: ${err.message}`)));
     this.child.once('exit', (code, signal) => this.fail(EncodeError.failed(`ffmpeg ended (${code ?? signal})${this.stderr ? `: ${this.stderr.trim()}` : ''}`)));
+    if (warm) {
+      this.discard = 1;
+      this.child.stdin!.write(Buffer.alloc((width * height * 3) / 2));
+    }
   }
+
+  /** access units still to drop (the warm-up frame's) */
+  private discard = 0;
 
   get pid(): number | undefined {
     return this.child.pid;
@@ -120,6 +137,10 @@ export class X264Process {
       if (p.avcPacketType === 0) {
         this.config = parseAvcConfig(p.payload);
       } else if (p.avcPacketType === 1 && this.config) {
+        if (this.discard > 0) {
+          this.discard--;
+          continue;
+        }
         const waiter = this.waiting.shift();
         if (!waiter) continue;
         try {

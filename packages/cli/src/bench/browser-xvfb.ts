@@ -1,6 +1,7 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { stopChild } from './child.js';
 
 /**
  * A virtual X server (Xvfb) for browser tests and the browser benchmark. `-displayfd` lets Xvfb
@@ -81,16 +82,4 @@ export async function startXvfb(opts: XvfbOptions = {}): Promise<Xvfb> {
     }
   }
   return { display, name: `:${display}`, width, height, pid: child.pid!, stop: () => stopChild(child) };
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

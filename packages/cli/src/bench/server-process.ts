@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from './child.js';
 import { processCpuMs, rssKiB } from './proc.js';
 
 /** The `fernhilfe` command of this checkout (the compiled one: run `npm run build` first). */
@@ -53,7 +54,7 @@ export class ServerProcess {
       child.stderr?.on('data', (b: Buffer) => server.keep(b));
       return server;
     } catch (err) {
-      await stopChild(child);
+      await stopChild(child, { graceMs: STOP_TIMEOUT_MS });
       rmSync(dataDir, { recursive: true, force: true });
       throw err;
     }
@@ -81,7 +82,7 @@ export class ServerProcess {
   }
 
   async stop(): Promise<void> {
-    await stopChild(this.child);
+    await stopChild(this.child, { graceMs: STOP_TIMEOUT_MS });
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
@@ -146,19 +147,6 @@ function waitForUrl(child: ChildProcess): Promise<string> {
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onErr);
     child.once('exit', onExit);
-  });
-}
-
-/** SIGTERM (the server shuts down cleanly), SIGKILL if it has not ended after a few seconds. */
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
   });
 }
 

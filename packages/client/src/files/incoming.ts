@@ -1,5 +1,5 @@
 import { createSha256, type FileChunk, type StreamingHash } from '@fernhilfe/protocol';
-import { RateMeter } from './rate.js';
+import { RateMeter, withProgress } from './rate.js';
 import type { FileDirection, FilePort, FileSink, TransferFailure, TransferInfo, TransferState } from './types.js';
 
 export interface IncomingOptions {
@@ -60,19 +60,20 @@ export class IncomingTransfer {
   }
 
   info(): TransferInfo {
-    const info: TransferInfo = {
-      transferId: this.transferId,
-      direction: this.opts.direction,
-      outgoing: false,
-      name: this.finalName ?? this.opts.name,
-      size: this.opts.size,
-      state: this.stateValue,
-      transferred: this.written,
-      sentBytes: 0,
-      bytesPerSecond: this.rate.bytesPerSecond,
-    };
-    const left = this.rate.secondsLeft(this.opts.size - this.written);
-    if (left !== undefined && this.stateValue === 'receiving') info.secondsLeft = left;
+    const info = withProgress(
+      {
+        transferId: this.transferId,
+        direction: this.opts.direction,
+        outgoing: false,
+        name: this.finalName ?? this.opts.name,
+        size: this.opts.size,
+        state: this.stateValue,
+        transferred: this.written,
+        sentBytes: 0,
+      },
+      this.rate,
+      this.stateValue === 'receiving',
+    );
     if (this.opts.mime) info.mime = this.opts.mime;
     if (this.claimed && this.stateValue === 'completed') info.sha256 = this.claimed;
     if (this.failure) info.reason = this.failure;

@@ -4,3 +4,4 @@ export * from './bind.js';
 export * from './memory.js';
 export * from './browser.js';
 export { RateMeter } from './rate.js';
+export { formatBytes, formatTimeLeft } from './format.js';

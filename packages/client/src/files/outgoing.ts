@@ -1,5 +1,5 @@
 import { LogicalChannel, allocFileChunk, createSha256, encodeFileChunk, fileChunkHeaderLength, type StreamingHash } from '@fernhilfe/protocol';
-import { RateMeter } from './rate.js';
+import { RateMeter, withProgress } from './rate.js';
 import type { FileDirection, FilePort, FileSource, TransferFailure, TransferInfo, TransferState } from './types.js';
 
 export interface OutgoingOptions {
@@ -53,19 +53,20 @@ export class OutgoingTransfer {
   }
 
   info(): TransferInfo {
-    const info: TransferInfo = {
-      transferId: this.transferId,
-      direction: this.opts.direction,
-      outgoing: true,
-      name: this.source.name,
-      size: this.source.size,
-      state: this.stateValue,
-      transferred: this.acked,
-      sentBytes: this.sent,
-      bytesPerSecond: this.rate.bytesPerSecond,
-    };
-    const left = this.rate.secondsLeft(this.source.size - this.acked);
-    if (left !== undefined && this.stateValue === 'sending') info.secondsLeft = left;
+    const info = withProgress(
+      {
+        transferId: this.transferId,
+        direction: this.opts.direction,
+        outgoing: true,
+        name: this.source.name,
+        size: this.source.size,
+        state: this.stateValue,
+        transferred: this.acked,
+        sentBytes: this.sent,
+      },
+      this.rate,
+      this.stateValue === 'sending',
+    );
     if (this.source.mime) info.mime = this.source.mime;
     if (this.digest) info.sha256 = this.digest;
     if (this.failure) info.reason = this.failure;

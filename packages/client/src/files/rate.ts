@@ -1,3 +1,5 @@
+import type { TransferInfo } from './types.js';
+
 /** Speed over the last few seconds and the time left, from (time, bytes) samples. */
 export class RateMeter {
   private samples: { t: number; bytes: number }[] = [];
@@ -29,4 +31,12 @@ export class RateMeter {
     const bps = this.bytesPerSecond;
     return bps > 0 ? remaining / bps : undefined;
   }
+}
+
+/** A transfer's info with its speed, and the time left while `moving` (sending or receiving). */
+export function withProgress(base: Omit<TransferInfo, 'bytesPerSecond' | 'secondsLeft'>, rate: RateMeter, moving: boolean): TransferInfo {
+  const info: TransferInfo = { ...base, bytesPerSecond: rate.bytesPerSecond };
+  const left = rate.secondsLeft(base.size - base.transferred);
+  if (left !== undefined && moving) info.secondsLeft = left;
+  return info;
 }

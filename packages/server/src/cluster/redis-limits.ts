@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ConnectLimiter, LimitOptions } from '../rendezvous/limits.js';
+import { withLimitDefaults, type ConnectLimiter, type LimitOptions } from '../rendezvous/limits.js';
 import { keys } from './keys.js';
 
 /** KEYS: target, account, ip. ARGV: now, base, max, window, member. */
@@ -39,31 +39,25 @@ return math.floor(math.max(0, wait))`;
  * in-memory ConnectLimits; entries expire by themselves (TTL), so `sweep` has nothing to do.
  */
 export class RedisConnectLimits implements ConnectLimiter {
-  private readonly now: () => number;
-  private readonly maxMs: number;
-  private readonly windowMs: number;
-  private readonly accountFailures: number;
-  private readonly ipFailures: number;
+  private readonly limits: Required<LimitOptions>;
 
   constructor(
     private readonly redis: Redis,
-    private readonly opts: LimitOptions,
+    opts: LimitOptions,
   ) {
-    this.now = opts.now ?? Date.now;
-    this.maxMs = opts.backoffMaxMs ?? 15 * 60_000;
-    this.windowMs = opts.windowMs ?? 10 * 60_000;
-    this.accountFailures = opts.accountFailures ?? 20;
-    this.ipFailures = opts.ipFailures ?? 30;
+    this.limits = withLimitDefaults(opts);
   }
 
   async retryAfter(target: string, account: string, ip: string): Promise<number> {
-    const wait = await this.redis.eval(RETRY_AFTER, 3, ...this.keys(target, account, ip), this.now(), this.windowMs, this.accountFailures, this.ipFailures);
+    const { now, windowMs, accountFailures, ipFailures } = this.limits;
+    const wait = await this.redis.eval(RETRY_AFTER, 3, ...this.keys(target, account, ip), now(), windowMs, accountFailures, ipFailures);
     return Number(wait);
   }
 
   async recordFailure(target: string, account: string, ip: string): Promise<void> {
-    const member = `${this.now()}:${Math.random().toString(36).slice(2)}`;
-    await this.redis.eval(RECORD_FAILURE, 3, ...this.keys(target, account, ip), this.now(), this.opts.backoffBaseMs, this.maxMs, this.windowMs, member);
+    const { now, backoffBaseMs, backoffMaxMs, windowMs } = this.limits;
+    const member = `${now()}:${Math.random().toString(36).slice(2)}`;
+    await this.redis.eval(RECORD_FAILURE, 3, ...this.keys(target, account, ip), now(), backoffBaseMs, backoffMaxMs, windowMs, member);
   }
 
   async recordSuccess(target: string): Promise<void> {

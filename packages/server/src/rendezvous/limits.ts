@@ -26,6 +26,18 @@ export interface ConnectLimiter {
   sweep(): void;
 }
 
+/** The options with every default filled in: the same rules in memory and in Redis. */
+export function withLimitDefaults(opts: LimitOptions): Required<LimitOptions> {
+  return {
+    backoffBaseMs: opts.backoffBaseMs,
+    backoffMaxMs: opts.backoffMaxMs ?? 15 * 60_000,
+    windowMs: opts.windowMs ?? 10 * 60_000,
+    accountFailures: opts.accountFailures ?? 20,
+    ipFailures: opts.ipFailures ?? 30,
+    now: opts.now ?? Date.now,
+  };
+}
+
 interface Backoff {
   failures: number;
   until: number;
@@ -35,37 +47,29 @@ export class ConnectLimits implements ConnectLimiter {
   private readonly byTarget = new Map<string, Backoff>();
   private readonly byAccount = new Map<string, number[]>();
   private readonly byIp = new Map<string, number[]>();
-  private readonly now: () => number;
-  private readonly maxMs: number;
-  private readonly windowMs: number;
-  private readonly accountFailures: number;
-  private readonly ipFailures: number;
+  private readonly limits: Required<LimitOptions>;
 
-  constructor(private readonly opts: LimitOptions) {
-    this.now = opts.now ?? Date.now;
-    this.maxMs = opts.backoffMaxMs ?? 15 * 60_000;
-    this.windowMs = opts.windowMs ?? 10 * 60_000;
-    this.accountFailures = opts.accountFailures ?? 20;
-    this.ipFailures = opts.ipFailures ?? 30;
+  constructor(opts: LimitOptions) {
+    this.limits = withLimitDefaults(opts);
   }
 
   /** Milliseconds until this attempt may be made; 0 when it may be made now. */
   async retryAfter(target: string, account: string, ip: string): Promise<number> {
-    const now = this.now();
+    const now = this.limits.now();
     const target_ = this.byTarget.get(target);
     const waits = [
       target_ ? target_.until - now : 0,
-      this.windowWait(this.byAccount, account, this.accountFailures, now),
-      this.windowWait(this.byIp, ip, this.ipFailures, now),
+      this.windowWait(this.byAccount, account, this.limits.accountFailures, now),
+      this.windowWait(this.byIp, ip, this.limits.ipFailures, now),
     ];
     return Math.max(0, ...waits);
   }
 
   async recordFailure(target: string, account: string, ip: string): Promise<void> {
-    const now = this.now();
+    const now = this.limits.now();
     const prev = this.byTarget.get(target);
     const failures = (prev?.failures ?? 0) + 1;
-    const delay = Math.min(this.maxMs, this.opts.backoffBaseMs * 2 ** (failures - 1));
+    const delay = Math.min(this.limits.backoffMaxMs, this.limits.backoffBaseMs * 2 ** (failures - 1));
     this.byTarget.set(target, { failures, until: now + delay });
     this.push(this.byAccount, account, now);
     this.push(this.byIp, ip, now);
@@ -78,11 +82,11 @@ export class ConnectLimits implements ConnectLimiter {
 
   /** Drops entries that no longer limit anything; called periodically. */
   sweep(): void {
-    const now = this.now();
-    for (const [key, b] of this.byTarget) if (b.until + this.maxMs < now) this.byTarget.delete(key);
+    const now = this.limits.now();
+    for (const [key, b] of this.byTarget) if (b.until + this.limits.backoffMaxMs < now) this.byTarget.delete(key);
     for (const map of [this.byAccount, this.byIp]) {
       for (const [key, times] of map) {
-        const kept = times.filter((t) => t > now - this.windowMs);
+        const kept = times.filter((t) => t > now - this.limits.windowMs);
         if (kept.length === 0) map.delete(key);
         else map.set(key, kept);
       }
@@ -90,14 +94,14 @@ export class ConnectLimits implements ConnectLimiter {
   }
 
   private push(map: Map<string, number[]>, key: string, now: number): void {
-    const times = (map.get(key) ?? []).filter((t) => t > now - this.windowMs);
+    const times = (map.get(key) ?? []).filter((t) => t > now - this.limits.windowMs);
     times.push(now);
     map.set(key, times);
   }
 
   private windowWait(map: Map<string, number[]>, key: string, limit: number, now: number): number {
-    const times = (map.get(key) ?? []).filter((t) => t > now - this.windowMs);
+    const times = (map.get(key) ?? []).filter((t) => t > now - this.limits.windowMs);
     if (times.length < limit) return 0;
-    return times[times.length - limit]! + this.windowMs - now;
+    return times[times.length - limit]! + this.limits.windowMs - now;
   }
 }

@@ -5,6 +5,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { technicianConnects, technicianSignsIn } from '../browser-flows.js';
 import { PAGE_COUNTERS, readCounters } from '../browser-probe.js';
 import { ServerProcess } from '../server-process.js';
+import { stopChild } from '../child.js';
 import { processTree, type Connection, type Stack } from './stack.js';
 
 const CUSTOMER = fileURLToPath(new URL('./fernhilfe-customer.js', import.meta.url));
@@ -93,13 +94,4 @@ function readCredentials(child: ChildProcess): Promise<{ id: string; password: s
       reject(new Error(`the bench customer exited (${code}): ${err.slice(-400)}`));
     });
   });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-  await gone;
-  clearTimeout(timer);
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '../child.js';
 
 /**
  * The classic open-source web remote desktop: x11vnc on the X display, a WebSocket-to-TCP proxy
@@ -26,7 +27,7 @@ export async function startVncStack(display: string): Promise<VncStack> {
   });
   const children: ChildProcess[] = [x11vnc];
   const stop = async () => {
-    await Promise.all(children.map(stopChild));
+    await Promise.all(children.map((c) => stopChild(c)));
   };
   try {
     await waitForOutput(x11vnc, new RegExp(`PORT=${vncPort}`), 15_000, 'x11vnc (Debian package x11vnc)');
@@ -83,13 +84,4 @@ function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number, 
     child.once('exit', onExit);
     child.once('error', onError);
   });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-  await gone;
-  clearTimeout(timer);
 }

@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Rect, Rgb, XPainter } from '../browser-x11.js';
+import { stopChild } from '../child.js';
 import { processTree } from './stack.js';
 
 const run = promisify(execFile);
@@ -51,7 +52,7 @@ class IdleClock implements Workload {
   }
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await stopChild(this.clock);
+    await stopChild(this.clock, { graceMs: 2_000 });
   }
   freeze = () => signalTree(this.clock, 'SIGSTOP');
   thaw = () => void signalTree(this.clock, 'SIGCONT');
@@ -77,7 +78,7 @@ class TerminalTyping implements Workload {
   }
   async stop(): Promise<void> {
     this.started = 0;
-    await stopChild(this.term);
+    await stopChild(this.term, { graceMs: 2_000 });
   }
   freeze = () => signalTree(this.term, 'SIGSTOP');
   thaw = () => void signalTree(this.term, 'SIGCONT');
@@ -115,7 +116,7 @@ class WindowDrag implements Workload {
   }
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await stopChild(this.term);
+    await stopChild(this.term, { graceMs: 2_000 });
     await this.d.painter.sync();
   }
 }
@@ -210,13 +211,4 @@ async function signalTree(child: ChildProcess | undefined, signal: 'SIGSTOP' | '
   }
   // give the X server a moment to finish what the client had sent
   await new Promise((r) => setTimeout(r, 50));
-}
-
-async function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 2_000);
-  await gone;
-  clearTimeout(timer);
 }

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { CustomerEndpoint, DEFAULT_CHUNK_SIZE, TechnicianEndpoint, bindFileTransfers, type FileTransfers, type SecureSession, type TransferInfo } from '@fernhilfe/client';
 import { FolderSink, nodeFileSource, nodeSha256 } from '@fernhilfe/agent';
 import { nodeTransport } from '../../node-transport.js';
+import type { EndpointConfig } from './endpoint-process.js';
 import { receiveRaw, sendRaw } from './raw.js';
 import { tapTransport } from './tap-transport.js';
 
@@ -15,17 +16,9 @@ import { tapTransport } from './tap-transport.js';
  *   stdout   {event: 'registered', id, password} | {event: 'session', sas} | {event: 'finished', info}
  *            | {event: 'raw-sent', bytes} | {event: 'raw-received'} | {event: 'error', message}
  */
-interface Config {
-  role: 'customer' | 'technician';
-  url: string;
-  termsVersion?: string;
-  folder: string;
-  chunkSize?: number;
-  windowBytes?: number;
-}
 type Command = { cmd: 'connect'; id: string; password: string } | { cmd: 'send'; path: string } | { cmd: 'send-raw'; path: string } | { cmd: 'expect-raw'; path: string; size: number } | { cmd: 'end' };
 
-const config = JSON.parse(process.argv[2] ?? '{}') as Config;
+const config = JSON.parse(process.argv[2] ?? '{}') as EndpointConfig;
 const say = (event: object) => void process.stdout.write(`${JSON.stringify(event)}\n`);
 const { factory, tap } = tapTransport(nodeTransport);
 let session: SecureSession | undefined;

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '../child.js';
 
 const MAIN = fileURLToPath(new URL('./endpoint-main.js', import.meta.url).href.replace('/src/', '/dist/').replace(/\.ts$/, '.js'));
 
@@ -80,9 +81,6 @@ export class EndpointProcess {
 
   async stop(): Promise<void> {
     if (this.exited) return;
-    const gone = new Promise((r) => this.child.once('exit', r));
-    this.child.kill('SIGTERM');
-    await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
-    if (!this.exited) this.child.kill('SIGKILL');
+    await stopChild(this.child);
   }
 }

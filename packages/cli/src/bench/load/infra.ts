@@ -3,6 +3,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { stopChild } from '../child.js';
 
 /**
  * The shared services a multi-node benchmark needs, started for the run and removed afterwards:
@@ -35,15 +36,6 @@ async function until(what: string, ms: number, ready: () => Promise<boolean>, ch
   }
 }
 
-function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => (clearTimeout(t), resolve()));
-    child.kill(signal);
-  });
-}
-
 function killOnExit(child: ChildProcess): () => void {
   const kill = () => child.kill('SIGKILL');
   process.once('exit', kill);
@@ -67,7 +59,7 @@ export async function startRedisService(): Promise<Service> {
     pid: child.pid!,
     stop: async () => {
       forget();
-      await stopChild(child, 'SIGTERM');
+      await stopChild(child, { graceMs: 10_000 });
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -106,7 +98,7 @@ export async function startPostgresService(): Promise<Service> {
     pid: child.pid!,
     stop: async () => {
       forget();
-      await stopChild(child, 'SIGINT');
+      await stopChild(child, { graceMs: 10_000, signal: 'SIGINT' });
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -7,11 +7,12 @@ export function formatBytes(n: number, lang: string): string {
     v /= 1000;
     i++;
   }
-  return `${new Intl.NumberFormat(lang, { maximumFractionDigits: i === 0 ? 0 : 1, minimumFractionDigits: i === 0 ? 0 : 1 }).format(v)} ${units[i]}`;
+  const digits = i === 0 ? 0 : 1;
+  return `${new Intl.NumberFormat(lang, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(v)} ${units[i]}`;
 }
 
-/** "1:05" (m:ss) or "1:02:05"; "–" while unknown. */
-export function formatDuration(seconds: number | undefined): string {
+/** Time left of a transfer: "1:05" (m:ss) or "1:02:05"; "–" while unknown. */
+export function formatTimeLeft(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return '–';
   const s = Math.max(0, Math.round(seconds));
   const h = Math.floor(s / 3600);
