@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { COMPARE_METHOD, compareRows, compareTable } from './compare/report.js';
 import { comparePlotSvg } from './compare/plot.js';
 import { comparePlan, runCompare } from './compare/run.js';
+import { stageTable } from './compare/stages.js';
 
 /**
  * `npm run bench [-- --smoke]`: Fernhilfe against x11vnc + noVNC on the same X screen in one run
@@ -28,7 +29,12 @@ export async function benchCompare(opts: { smoke: boolean }): Promise<void> {
   writeFileSync(path.join(RESULTS_DIR, 'compare.json'), JSON.stringify({ date, environment, plan, results }, null, 2) + '\n');
   writeFileSync(path.join(RESULTS_DIR, 'compare.svg'), svg);
   const stacks = results.stacks.map((s) => `- **${s.name}**: ${s.description}`).join('\n');
-  const md = ['# Fernhilfe vs x11vnc + noVNC', '', `\`npm run bench\`, ${date}, Node ${environment.node}, ${environment.cpus} × ${environment.cpuModel}, Chromium ${results.chromium}.`, '', stacks, '', table, '', '![plot](compare.svg)', '', COMPARE_METHOD, ''].join('\n');
+  // where Fernhilfe's glass-to-glass time goes, stage by stage, per workload (what holds a missed goal back)
+  const stageTables = results.workloads.flatMap((w) => {
+    const f = w.results.find((r) => r.stack === 'Fernhilfe');
+    return f?.latency.stages ? [stageTable(w.title, f.latency.stages, f.latency.p50, f.agentFrames)] : [];
+  });
+  const md = ['# Fernhilfe vs x11vnc + noVNC', '', `\`npm run bench\`, ${date}, Node ${environment.node}, ${environment.cpus} × ${environment.cpuModel}, Chromium ${results.chromium}.`, '', stacks, '', table, '', '![plot](compare.svg)', '', '## Where Fernhilfe\'s latency goes', '', ...stageTables.flatMap((t) => [t, '']), COMPARE_METHOD, ''].join('\n');
   writeFileSync(path.join(RESULTS_DIR, 'compare.md'), md);
   process.stdout.write(`results written to ${RESULTS_DIR}\n`);
 }
