@@ -26,15 +26,17 @@ export async function comparePlotSvg(r: CompareResults): Promise<string> {
     encoding: {
       x: { field: 'workload', type: 'nominal', sort: ['idle', 'typing', 'drag', 'animation'], title: null },
       xOffset: { field: 'stack' },
-      y: { field, type: 'quantitative', title: null, ...(log ? { scale: { type: 'log' } } : {}) },
-      color: { field: 'stack', scale: { domain: ['Fernhilfe', 'noVNC'], range: ['#1f6f43', '#b5651d'] } },
+      // symlog, not log: bars start at 0, which a log scale cannot show
+      y: { field, type: 'quantitative', title: null, ...(log ? { scale: { type: 'symlog', constant: 1 } } : {}) },
+      color: { field: 'stack', title: null, scale: { domain: ['Fernhilfe', 'noVNC'], range: ['#1f6f43', '#b5651d'] } },
     },
   });
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values },
-    title: 'Fernhilfe vs x11vnc + noVNC, one Xvfb 1920x1080',
-    hconcat: [panel('latency', 'latency median, ms (lower is better)'), panel('fps', 'frames/s at the viewer'), panel('kbs', 'kB/s to the viewer (log)', true), panel('cpu', 'capturing side, % of a core')],
+    title: { text: 'Fernhilfe vs x11vnc + noVNC, one Xvfb 1920x1080', anchor: 'start' },
+    config: { legend: { orient: 'top' } },
+    hconcat: [panel('latency', 'latency median, ms (lower is better)'), panel('fps', 'frames/s at the viewer'), panel('kbs', 'kB/s to the viewer (symlog)', true), panel('cpu', 'capturing side, % of a core')],
   };
   const compiled = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0]).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
