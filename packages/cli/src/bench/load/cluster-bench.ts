@@ -14,7 +14,7 @@ import { plotSamples } from './plot.js';
 import { Sampler } from './sampler.js';
 
 /**
- * `npm run bench:load [-- --smoke] [--sessions N] [--seconds S]`: many concurrent sessions across
+ * `npm run bench:load [-- --smoke] [--sessions N] [--seconds S] [--interval-ms MS]`: many concurrent sessions across
  * two server nodes on Redis, each with a paced stream: frames lost, relay-added latency, CPU and
  * memory of each node over time. Prints a table; writes bench/results/load.{md,json} and
  * load-cpu-memory.svg (a temporary directory with --smoke).
@@ -42,7 +42,8 @@ export function clusterPlan(argv: string[]): ClusterPlan {
     warmupMs: smoke ? 1000 : 5000,
     drainMs: smoke ? 5000 : 15_000,
     chunk: 10 * 1024,
-    intervalMs: 100,
+    // 10 KiB every 100 ms = 100 KiB/s per session; --interval-ms 1000 gives a load this 2-core host can drive
+    intervalMs: arg('--interval-ms', 100),
     // about 100 sessions per worker thread, set up one worker after the other (tickets are valid 30 s)
     workers: arg('--workers', Math.max(2, 2 * Math.ceil(sessions / 200))),
     sampleMs: arg('--sample-seconds', smoke ? 1 : 5) * 1000,
