@@ -32,6 +32,8 @@ export interface CapturedFrame {
   data: Buffer;
   /** wall clock (ms since the epoch) when the grab started */
   captureTime: number;
+  /** what changed since the last grab, relative to the frame; undefined: anything may have */
+  dirty?: Rect[];
 }
 
 export interface ScreenCaptureEvents extends Record<string, unknown> {

@@ -126,7 +126,7 @@ describe('X11 screen capture (x11 package, real Xvfb)', () => {
     expect(pixelAt(frame.data, 1920, r.x - (onRight ? RIGHT.x : 0) + 30, r.y + 8)).toEqual(last.color);
   });
 
-  it('does no work for an unchanged screen, and patches only what DAMAGE reports in the core fallback', async () => {
+  it('does no work for an unchanged screen, and reads only what DAMAGE reports (core and shared memory)', async () => {
     for (const c of [shm, core]) {
       c.select(c.monitors[0]!.id);
       await c.grab({ full: true });
@@ -142,7 +142,7 @@ describe('X11 screen capture (x11 package, real Xvfb)', () => {
     expect(await otherSide).toBeUndefined();
     expect(await core.grab()).toBeUndefined();
 
-    // a change on the shown monitor: core patches the damaged rectangles into its kept frame
+    // a change on the shown monitor: both patch the damaged rectangles into their kept frame
     const damaged = next(core, 'damage');
     await painter.paint([
       { color: rgb('#fedcba'), rects: [{ x: 101, y: 203, width: 77, height: 31 }] },
@@ -151,8 +151,15 @@ describe('X11 screen capture (x11 package, real Xvfb)', () => {
     expect(await damaged).toBeUndefined();
     const patched = (await core.grab())!;
     expect(pixelAt(patched.data, 1920, 120, 210)).toEqual(rgb('#fedcba'));
-    const truth = (await shm.grab())!;
+    const shmPatched = (await shm.grab())!;
+    // the frame says what changed: both rectangles, nothing far from them
+    const covers = (x: number, y: number) => shmPatched.dirty!.some((d) => x >= d.x && x < d.x + d.width && y >= d.y && y < d.y + d.height);
+    expect([covers(101, 203), covers(177, 233), covers(1700, 900), covers(1708, 1020), covers(900, 600)]).toEqual([true, true, true, true, false]);
+    const shmFrame = Buffer.from(shmPatched.data);
+    const truth = (await shm.grab({ full: true }))!;
+    expect(truth.dirty).toBeUndefined();
     expect(patched.data.equals(truth.data), 'the patched core frame differs from a full SHM grab').toBe(true);
+    expect(shmFrame.equals(truth.data), 'the patched SHM frame differs from a full SHM grab').toBe(true);
   });
 
   it('reports the cursor shape (XFIXES) when it changes, and the pointer position', async () => {

@@ -127,7 +127,7 @@ export class X11ScreenCapture extends Emitter<ScreenCaptureEvents> implements Sc
     const area = this.area;
     const data = await this.grabber.grab(area, full ? undefined : dirty);
     this.needFull = false;
-    return { width: area.width, height: area.height, data, captureTime };
+    return { width: area.width, height: area.height, data, captureTime, dirty: full ? undefined : dirty };
   }
 
   async cursorShape(): Promise<CursorShape | undefined> {
