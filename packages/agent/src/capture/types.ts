@@ -41,6 +41,8 @@ export interface ScreenCaptureEvents extends Record<string, unknown> {
   damage: undefined;
   monitors: Monitor[];
   'cursor-shape': CursorShape;
+  /** the pointer moved (a real device or XTEST; not a warp); only where `pointerEvents` is true */
+  'pointer-moved': undefined;
   /** the display went away (X server ended, connection lost) */
   closed: Error | undefined;
 }
@@ -53,6 +55,8 @@ export interface ScreenCaptureEvents extends Record<string, unknown> {
 export interface ScreenCapture {
   /** how pixels are read, for logs and the benchmark ('shm' = shared memory, 'core' = copy through the socket) */
   readonly method: string;
+  /** 'pointer-moved' events come, so the pointer need not be polled often while it is still */
+  readonly pointerEvents: boolean;
   readonly monitors: readonly Monitor[];
   readonly selected: Monitor;
   /** The area captured from now on (even width and height). The next grab is a full one. */

@@ -188,6 +188,13 @@ describe('X11 screen capture (x11 package, real Xvfb)', () => {
     }
     execFileSync('xdotool', ['mousemove', '2345', '678'], { env: { ...process.env, DISPLAY: xvfb.name } });
     expect(await shm.pointer()).toEqual({ x: 2345, y: 678 });
+
+    // movement through XTEST (as a real mouse: raw motion) wakes the tracker; one event until the next look
+    expect(shm.pointerEvents).toBe(true);
+    const moved = next(shm, 'pointer-moved');
+    execFileSync('xdotool', ['mousemove_relative', '--', '-10', '5'], { env: { ...process.env, DISPLAY: xvfb.name } });
+    expect(await moved).toBeUndefined();
+    expect(await shm.pointer()).toEqual({ x: 2335, y: 683 });
   });
 
   it('follows a RandR change of the monitors', async () => {

@@ -30,6 +30,8 @@ export class X11ScreenCapture extends Emitter<ScreenCaptureEvents> implements Sc
   private screen: { width: number; height: number };
   private damaged = true;
   private closed = false;
+  /** set when a 'pointer-moved' went out; cleared by pointer(): one event per poll, not one per raw motion */
+  private moveReported = false;
 
   private constructor(
     private readonly x: X11Connection,
@@ -40,6 +42,7 @@ export class X11ScreenCapture extends Emitter<ScreenCaptureEvents> implements Sc
     private readonly damageId: number,
     private readonly region: number,
     monitors: Monitor[],
+    readonly pointerEvents: boolean,
   ) {
     super();
     this.monitorList = monitors;
@@ -82,9 +85,10 @@ export class X11ScreenCapture extends Emitter<ScreenCaptureEvents> implements Sc
       fixes.CreateRegion(region, []);
       fixes.SelectCursorInput(root, fixes.CursorNotifyMask.DisplayCursor);
       randr?.SelectInput(root, RANDR_SELECT(randr));
+      const pointerEvents = await selectRawMotion(x);
       const monitors = await readMonitors(x, randr, x.screen);
       await x.sync();
-      return new X11ScreenCapture(x, grabber, fixes, damage, randr, damageId, region, monitors);
+      return new X11ScreenCapture(x, grabber, fixes, damage, randr, damageId, region, monitors, pointerEvents);
     } catch (err) {
       void x.close();
       throw err;
@@ -137,6 +141,7 @@ export class X11ScreenCapture extends Emitter<ScreenCaptureEvents> implements Sc
   }
 
   async pointer(): Promise<{ x: number; y: number } | undefined> {
+    this.moveReported = false;
     const p = await this.x.reply<PointerInfo>((cb) => this.x.client.QueryPointer(this.x.root, cb));
     return p.sameScreen ? { x: p.rootX, y: p.rootY } : undefined;
   }
@@ -157,7 +162,11 @@ export class X11ScreenCapture extends Emitter<ScreenCaptureEvents> implements Sc
   }
 
   private onEvent(e: XEvent): void {
-    if (e.type === this.damage.firstEvent) {
+    if (e.name === 'XIRawMotion') {
+      if (this.moveReported) return;
+      this.moveReported = true;
+      this.emit('pointer-moved', undefined);
+    } else if (e.type === this.damage.firstEvent) {
       if (this.damaged) return;
       this.damaged = true;
       this.emit('damage', undefined);
@@ -181,6 +190,18 @@ export class X11ScreenCapture extends Emitter<ScreenCaptureEvents> implements Sc
     this.select(same.id);
     this.emit('monitors', list);
   }
+}
+
+/**
+ * XInput 2 raw motion on the root, for all master devices: the pointer tracker is woken by movement
+ * instead of polling a still pointer often. False when the server has no XI2 (the tracker polls).
+ */
+async function selectRawMotion(x: X11Connection): Promise<boolean> {
+  const xi = await x.extension('xinput').catch(() => undefined);
+  if (!xi?.xi2) return false;
+  const XI_ALL_MASTER_DEVICES = 1;
+  xi.XISelectEvents(x.root, { deviceId: XI_ALL_MASTER_DEVICES, mask: [xi.EventType.RawMotion] });
+  return true;
 }
 
 /** An extension we cannot do without: its absence becomes CaptureError('missing-extension'). */

@@ -4,6 +4,8 @@ import type { CursorShape, Rect, ScreenCapture } from '../capture/types.js';
 const STILL_AFTER_MS = 2000;
 /** polls a second once the pointer has been still for STILL_AFTER_MS */
 const STILL_HZ = 5;
+/** the same where the capture reports movement (XI2 raw motion): the poll only catches warps */
+const STILL_HZ_WITH_EVENTS = 1;
 
 /**
  * Sends the pointer to the viewer apart from the video: its shape when it changes (XFIXES
@@ -11,6 +13,9 @@ const STILL_HZ = 5;
  * pixels of the monitor shown. A still pointer sends nothing, and is looked at 5 times a second
  * only: one timer per poll (not a 30 Hz timer that skips), so an idle agent wakes 5 times a second
  * for the pointer (measured: 0.67 % of a core with the skipping 30 Hz timer, 0.27 % at 1 Hz).
+ * Where the capture reports movement ('pointer-moved': XI2 raw motion of a device or of XTEST), a
+ * still pointer is polled once a second (for warps, which make no raw motion) and movement wakes
+ * the fast polling at once.
  */
 export class CursorTracker {
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -20,6 +25,8 @@ export class CursorTracker {
   private movedAt = 0;
   private readonly now = () => performance.now();
   private readonly offShape: () => void;
+  private readonly offMoved: () => void;
+  private still = false;
 
   constructor(
     private readonly capture: ScreenCapture,
@@ -28,6 +35,7 @@ export class CursorTracker {
     private readonly hz = 30,
   ) {
     this.offShape = capture.on('cursor-shape', (shape) => this.sendShape(shape));
+    this.offMoved = capture.on('pointer-moved', () => this.wake());
   }
 
   async start(): Promise<void> {
@@ -39,11 +47,22 @@ export class CursorTracker {
 
   private next(): void {
     if (this.stopped) return;
-    const still = this.now() - this.movedAt > STILL_AFTER_MS;
-    const ms = Math.max(5, Math.round(1000 / (still ? Math.min(STILL_HZ, this.hz) : this.hz)));
+    const still = (this.still = this.now() - this.movedAt > STILL_AFTER_MS);
+    const stillHz = this.capture.pointerEvents ? STILL_HZ_WITH_EVENTS : STILL_HZ;
+    const ms = Math.max(5, Math.round(1000 / (still ? Math.min(stillHz, this.hz) : this.hz)));
+    clearTimeout(this.timer); // one chain of polls, also after a wake-up during a poll
     this.timer = setTimeout(() => {
       void this.poll().finally(() => this.next());
     }, ms);
+  }
+
+  /** Movement while the slow poll waits: look now, and poll fast again while it moves. */
+  private wake(): void {
+    if (this.stopped || !this.still) return;
+    this.still = false;
+    this.movedAt = this.now();
+    clearTimeout(this.timer);
+    void this.poll().finally(() => this.next());
   }
 
   /** The monitor changed: send the position again even if the pointer did not move. */
@@ -56,6 +75,7 @@ export class CursorTracker {
     this.stopped = true;
     clearTimeout(this.timer);
     this.offShape();
+    this.offMoved();
   }
 
   private async poll(): Promise<void> {

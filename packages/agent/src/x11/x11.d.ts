@@ -162,7 +162,17 @@ declare module 'x11' {
     SelectInput(window: number, mask: number): void;
   }
 
+  /** XInput; only what the capture uses: XI2 raw motion on the root (events come as GenericEvent, name 'XIRawMotion'). */
+  export interface XInput {
+    majorOpcode: number;
+    /** the XI2 version the server agreed to, null before XI2 */
+    xi2: { majorVersion: number; minorVersion: number } | null;
+    EventType: { RawMotion: number };
+    XISelectEvents(window: number, masks: { deviceId: number; mask: number | Array<string | number> }): void;
+  }
+
   export interface Extensions {
+    xinput: XInput;
     xtest: XTest;
     fixes: XFixes;
     shm: Shm;

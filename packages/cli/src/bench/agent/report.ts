@@ -35,6 +35,7 @@ export function formatTable(r: AgentBenchReport): string {
     'Goals: idle desktop ≤ 1 % of a core and ~0 B/s; 30 fps of full motion at ≤ 60 % of one core.',
     'CPU in % of one core from /proc/<pid>/stat of the agent process and its ffmpeg children; the viewer',
     'acknowledges every frame at once (in-process), so this is capture + encode without network or crypto.',
+    'Each workload: a fresh agent, 8 s of warm-up (its start-up is not the workload\'s cost), then 20 s measured.',
   ];
   return lines.join('\n');
 }
