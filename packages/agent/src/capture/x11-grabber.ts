@@ -23,7 +23,8 @@ export interface PixelGrabber {
  * - full grab: the whole area in one ShmGetImage into the first half, read into the provider's
  *   buffer, whose first half is then the frame (no further copy);
  * - changed rectangles only: each one ShmGetImage'd into the second half one after the other, that
- *   part read, and its rows copied into the frame. A ticking clock reads 100 KB, not 8 MB.
+ *   part read, and its rows copied into the frame. A ticking clock reads 100 KB, not 8 MB. Changes
+ *   over a third of the area are read whole (the copy would cost more than it saves).
  */
 class ShmGrabber implements PixelGrabber {
   readonly method = 'shm';
@@ -60,14 +61,16 @@ class ShmGrabber implements PixelGrabber {
     const bytes = area.width * area.height * 4;
     if (2 * bytes > this.segment.size) await this.grow(2 * bytes);
     const same = this.frameArea !== undefined && sameRect(this.frameArea, area);
-    if (!same || !dirty) {
+    const rects = dirty && dirty.length > 16 ? [bounds(dirty)] : dirty;
+    // reading a part costs its bytes twice (read, then copy into the frame): for large changes one full read is cheaper
+    const partBytes = rects?.reduce((n, r) => n + r.width * r.height * 4, 0) ?? bytes;
+    if (!same || !rects || 3 * partBytes > bytes) {
       this.frameArea = undefined; // until the read below has filled it
       await this.getImage(area, 0);
       this.provider.sync(this.segment, 0, bytes);
       this.frameArea = { ...area };
       return this.segment.buffer.subarray(0, bytes);
     }
-    const rects = dirty.length > 16 ? [bounds(dirty)] : dirty;
     let end = bytes;
     const placed = rects.map((r) => {
       const at = end;

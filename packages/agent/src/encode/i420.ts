@@ -51,6 +51,7 @@ export class I420Converter {
     const prev = this.prev;
     let changed = 0;
     const rows = prev && !full && dirty ? rowMask(dirty, h) : undefined;
+    const px = new Uint32Array(bgrx.buffer, bgrx.byteOffset, bgrx.length >> 2);
     for (let y = 0; y < h; y += 2) {
       if (rows && !rows[y >> 1]) continue;
       const a = y * stride;
@@ -78,7 +79,7 @@ export class I420Converter {
         bgrx.copy(prev, a + x0 * 4, a + x0 * 4, a + x1 * 4);
         bgrx.copy(prev, a + stride + x0 * 4, a + stride + x0 * 4, a + stride + x1 * 4);
       }
-      this.convert(bgrx, y, x0, x1);
+      this.convert(px, y, x0, x1);
       changed++;
     }
     if (!prev) this.prev = Buffer.from(bgrx);
@@ -87,14 +88,13 @@ export class I420Converter {
   }
 
   /** rows y and y+1, columns x0..x1 (even) */
-  private convert(src: Buffer, y: number, x0: number, x1: number): void {
+  private convert(px: Uint32Array, y: number, x0: number, x1: number): void {
     const { width: w, height: h, out } = this;
     const uBase = w * h;
     const vBase = uBase + (w * h) / 4;
     const r0 = y * w;
     const r1 = r0 + w;
     const c0 = (y >> 1) * (w >> 1);
-    const px = new Uint32Array(src.buffer, src.byteOffset, src.length >> 2);
     // screens are mostly runs of equal pixels: a 2x2 block equal to the one before reuses its values
     let l0 = -1, l1 = -1, l2 = -1, l3 = -1;
     let y0 = 0, y1 = 0, y2 = 0, y3 = 0, u = 0, v = 0;
