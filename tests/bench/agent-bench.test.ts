@@ -12,7 +12,9 @@ describe('npm run bench:agent --smoke', () => {
     const table = formatTable(r);
     expect(r.capture.map((c) => c.method)).toEqual(['shm', 'core']);
     expect(r.capture.every((c) => c.medianMs > 0)).toBe(true);
-    expect(r.scenarios.map((s) => s.name)).toEqual(['idle desktop (ticking clock)', 'typing in a terminal', 'dragged window', 'full-screen motion']);
+    expect(r.scenarios.map((s) => s.name)).toEqual(['idle desktop (nothing changes)', 'idle desktop (ticking clock)', 'typing in a terminal', 'dragged window', 'full-screen motion']);
+    // nothing changes, nothing is sent (at most the start's keyframe and its sharp refresh, if they fall late)
+    expect(r.scenarios[0]!.frames, table).toBeLessThanOrEqual(2);
     const motion = r.scenarios.find((s) => s.name === 'full-screen motion')!;
     expect(motion.frames, table).toBeGreaterThan(0);
     expect(motion.cpuTotal, table).toBeGreaterThan(0);

@@ -46,14 +46,21 @@ describe('BGRX to I420 (BT.709, full range)', () => {
     expect(c.out.equals(fresh.out)).toBe(true);
   });
 
-  it('with a dirty hint looks only at the rows the rectangles touch', () => {
+  it('with a dirty hint looks only at the rows and columns the rectangles span', () => {
     const frame = solid(58, 110, 165);
     const c = new I420Converter(W, H);
     c.update(frame);
     paint(frame, 10, 11, 4, 4, [250, 250, 20]);
-    paint(frame, 10, 100, 4, 4, [250, 250, 20]);
-    expect(c.update(frame, false, [{ y: 9, height: 8 }])).toBe(3);
-    expect(c.update(frame)).toBe(2);
+    paint(frame, 200, 12, 4, 4, [20, 250, 250]); // same rows, other columns: outside the hint
+    paint(frame, 10, 100, 4, 4, [250, 250, 20]); // other rows
+    expect(c.update(frame, false, [{ x: 8, y: 9, width: 10, height: 8 }])).toBe(3);
+    expect(c.update(frame)).toBe(2 + 2);
+    // a hint at the right edge, the width not a multiple of the compare chunk; then the same as a full conversion
+    paint(frame, 301, 170, 19, 10, [10, 200, 30]);
+    expect(c.update(frame, false, [{ x: 301, y: 170, width: 19, height: 10 }])).toBe(5);
+    const fresh = new I420Converter(W, H);
+    fresh.update(frame);
+    expect(c.out.equals(fresh.out)).toBe(true);
   });
 
   it('refuses a frame of another size', () => {

@@ -40,9 +40,10 @@ export class I420Converter {
 
   /**
    * Converts what changed since the last call (everything the first time, or with `full`); returns
-   * the changed row pairs. `dirty` (optional): only rows these rectangles touch can have changed.
+   * the changed row pairs. `dirty` (optional): only pixels inside these rectangles can have changed,
+   * so only the rows they touch are looked at, and in each only the columns they span.
    */
-  update(bgrx: Buffer, full = false, dirty?: ReadonlyArray<{ y: number; height: number }>): number {
+  update(bgrx: Buffer, full = false, dirty?: ReadonlyArray<{ x: number; y: number; width: number; height: number }>): number {
     const { width: w, height: h } = this;
     if (bgrx.length !== w * h * 4) throw new Error('frame size does not match the converter');
     // 32-bit pixel reads need a 4-byte aligned start (capture buffers are; a copy otherwise)
@@ -50,26 +51,34 @@ export class I420Converter {
     const stride = w * 4;
     const prev = this.prev;
     let changed = 0;
-    const rows = prev && !full && dirty ? rowMask(dirty, h) : undefined;
+    const spans = prev && !full && dirty ? rowSpans(dirty, w, h) : undefined;
     const px = new Uint32Array(bgrx.buffer, bgrx.byteOffset, bgrx.length >> 2);
     for (let y = 0; y < h; y += 2) {
-      if (rows && !rows[y >> 1]) continue;
+      // the columns to look at in this row pair, widened to whole chunks (so x0 stays even)
+      let lo = 0;
+      let hi = w;
+      if (spans) {
+        const i = y >> 1;
+        if (spans.lo[i]! >= spans.hi[i]!) continue;
+        lo = Math.floor(spans.lo[i]! / CHUNK) * CHUNK;
+        hi = Math.min(w, Math.ceil(spans.hi[i]! / CHUNK) * CHUNK);
+      }
       const a = y * stride;
       const b = a + 2 * stride;
       let x0 = 0;
       let x1 = w;
       if (prev && !full) {
-        if (bgrx.compare(prev, a, b, a, b) === 0) continue;
-        x0 = w;
-        x1 = 0;
-        for (let c = 0; c < w; c += CHUNK) {
-          if (differs(bgrx, prev, a, b, c, Math.min(w, c + CHUNK) - c, stride)) {
+        if (!differs(bgrx, prev, a, b, lo, hi - lo, stride)) continue;
+        x0 = hi;
+        x1 = lo;
+        for (let c = lo; c < hi; c += CHUNK) {
+          if (differs(bgrx, prev, a, b, c, Math.min(hi, c + CHUNK) - c, stride)) {
             x0 = c;
             break;
           }
         }
-        for (let c = Math.floor((w - 1) / CHUNK) * CHUNK; c >= x0; c -= CHUNK) {
-          const n = Math.min(w, c + CHUNK) - c;
+        for (let c = lo + Math.floor((hi - lo - 1) / CHUNK) * CHUNK; c >= x0; c -= CHUNK) {
+          const n = Math.min(hi, c + CHUNK) - c;
           if (differs(bgrx, prev, a, b, c, n, stride)) {
             x1 = c + n;
             break;
@@ -131,15 +140,21 @@ export class I420Converter {
   }
 }
 
-/** one flag per row pair: touched by a rectangle */
-function rowMask(rects: ReadonlyArray<{ y: number; height: number }>, h: number): Uint8Array {
-  const mask = new Uint8Array(h >> 1);
+/** per row pair, the columns [lo, hi) the rectangles span in it (lo >= hi: untouched) */
+function rowSpans(rects: ReadonlyArray<{ x: number; y: number; width: number; height: number }>, w: number, h: number): { lo: Int32Array; hi: Int32Array } {
+  const lo = new Int32Array(h >> 1).fill(w);
+  const hi = new Int32Array(h >> 1);
   for (const r of rects) {
     const from = Math.max(0, Math.floor(r.y / 2));
     const to = Math.min(h >> 1, Math.ceil((r.y + r.height) / 2));
-    mask.fill(1, from, Math.max(from, to));
+    const x0 = Math.max(0, r.x);
+    const x1 = Math.min(w, r.x + r.width);
+    for (let i = from; i < to; i++) {
+      if (x0 < lo[i]!) lo[i] = x0;
+      if (x1 > hi[i]!) hi[i] = x1;
+    }
   }
-  return mask;
+  return { lo, hi };
 }
 
 function differs(cur: Buffer, prev: Buffer, a: number, b: number, x: number, n: number, stride: number): boolean {

@@ -8,19 +8,20 @@ import { comparePlan, runCompare } from './compare/run.js';
 import { stageTable } from './compare/stages.js';
 
 /**
- * `npm run bench [-- --smoke]`: Fernhilfe against x11vnc + noVNC on the same X screen in one run
- * (issue 7). Prints the table; a full run writes bench/results/compare.{json,md,svg}.
+ * `npm run bench [-- --smoke] [--only NAME]`: Fernhilfe against x11vnc + noVNC on the same X screen in
+ * one run (issue 7). Prints the table; a full run of all workloads writes bench/results/compare.{json,md,svg}
+ * (--only idle|typing|drag|animation runs one workload and writes nothing).
  */
 const RESULTS_DIR = fileURLToPath(new URL('../../../../bench/results', import.meta.url));
 
-export async function benchCompare(opts: { smoke: boolean }): Promise<void> {
-  const plan = comparePlan(opts.smoke);
+export async function benchCompare(opts: { smoke: boolean; only?: string }): Promise<void> {
+  const plan = { ...comparePlan(opts.smoke), ...(opts.only ? { only: opts.only } : {}) };
   const results = await runCompare(plan);
   const table = compareTable(compareRows(results));
   process.stdout.write(`\n${table}\n\n`);
   const svg = await comparePlotSvg(results);
-  if (plan.smoke) {
-    process.stdout.write(`smoke run: results not written (plot rendered, ${svg.length} bytes of SVG)\n`);
+  if (plan.smoke || plan.only) {
+    process.stdout.write(`${plan.smoke ? 'smoke' : 'partial'} run: results not written (plot rendered, ${svg.length} bytes of SVG)\n`);
     return;
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -40,7 +41,8 @@ export async function benchCompare(opts: { smoke: boolean }): Promise<void> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  benchCompare({ smoke: process.argv.includes('--smoke') }).then(
+  const only = process.argv.indexOf('--only');
+  benchCompare({ smoke: process.argv.includes('--smoke'), ...(only > 0 && process.argv[only + 1] ? { only: process.argv[only + 1] } : {}) }).then(
     () => process.exit(0),
     (err: unknown) => {
       process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

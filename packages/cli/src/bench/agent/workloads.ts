@@ -51,6 +51,15 @@ async function windowId(display: string, name: string, timeoutMs = 10_000): Prom
   }
 }
 
+/** A desktop where nothing changes (the person reads, or is away): only the agent's own upkeep costs. */
+export const stillDesktop: Workload = {
+  name: 'idle desktop (nothing changes)',
+  description: 'the plain desktop, nothing running',
+  async start() {
+    return { stop: async () => undefined };
+  },
+};
+
 /** An otherwise still desktop with a digital clock that ticks once a second. */
 export const idleClock: Workload = {
   name: 'idle desktop (ticking clock)',
@@ -144,4 +153,4 @@ export const fullMotion: Workload = {
   },
 };
 
-export const workloads = [idleClock, terminalTyping, windowDrag, fullMotion] as const;
+export const workloads = [stillDesktop, idleClock, terminalTyping, windowDrag, fullMotion] as const;

@@ -18,6 +18,8 @@ export interface ComparePlan {
   latencySamples: number;
   /** how long the screen is held still before the picture-quality sample */
   settleMs: number;
+  /** run only the workload of this name (idle, typing, drag, animation) */
+  only?: string;
 }
 
 export function comparePlan(smoke: boolean): ComparePlan {
@@ -81,7 +83,7 @@ export async function runCompare(plan: ComparePlan): Promise<CompareResults> {
     const stacks: Stack[] = [fernhilfe, novnc];
 
     const out: WorkloadResult[] = [];
-    for (const w of workloads({ display: xvfb.name, painter })) {
+    for (const w of workloads({ display: xvfb.name, painter }).filter((x) => !plan.only || x.name === plan.only)) {
       progress(`${w.title}`);
       await w.start();
       try {
