@@ -177,4 +177,11 @@ describe('the agent’s page: terms, ID + password, consent prompts, chat, end',
     await visible(run.cust.page, 'summary', 5_000);
     expect(await run.agent.exited).toBe(0);
   });
+
+  it('speaks the agent’s language (--lang de), not the browser’s (en-US)', async () => {
+    run = await startAgentWithPage(srv.url, browser, { lang: 'de', browserLocale: 'en-US', env: { DISPLAY: xvfb.name } });
+    await visible(run.cust.page, 'accept-terms', 15_000);
+    expect(await run.cust.page.getByTestId('accept-terms').textContent()).toContain('Ich stimme zu');
+    expect(await run.cust.page.evaluate(() => [navigator.language, document.documentElement.lang])).toEqual(['en-US', 'de']);
+  });
 });

@@ -98,6 +98,19 @@ describe('remote input into a real X server', () => {
     expect(await until(async () => (await screen.keysDown()).length === 0, 5_000)).toBe(true);
   });
 
+  it('input allowed while the X connection is still opening is injected once it is open, not dropped', async () => {
+    const s = await openInputSession(srv, screen.display, undefined, { injectorDelayMs: 1_500 });
+    try {
+      await s.grantControl();
+      await s.send([{ type: 'key', down: true, code: 'ShiftRight', key: 'Shift' }]);
+      expect(await until(async () => (await screen.keysDown()).length === 1, 5_000)).toBe(true);
+      await s.send([{ type: 'release-all' }]);
+      expect(await until(async () => (await screen.keysDown()).length === 0, 5_000)).toBe(true);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('pointer, buttons and the wheel on both axes reach the window under the pointer', async () => {
     const rec = await openPointerRecorder(screen.display, { x: 700, y: 400, width: 300, height: 200 });
     const s = await openInputSession(srv, screen.display);

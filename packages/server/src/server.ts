@@ -104,6 +104,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     accounts,
     secureCookies: Boolean(config.tls),
     totpIssuer: async () => (await branding.get()).companyName,
+    ...(cluster ? { limiter: cluster.signInLimiter() } : {}),
   });
   await registerBrandingRoutes(app, { store: branding, requireAdmin: guards.requireAdmin });
   await records.registerRoutes(app, { guards, branding, serverUrl: () => config.publicUrl ?? url });

@@ -13,10 +13,12 @@ export interface AgentWithPage {
 
 export const UI_URL = /(?:Support page|Support-Seite): (http:\/\/127\.0\.0\.1:\d+\/\?t=[A-Za-z0-9_-]{43})/;
 
-export async function startAgentWithPage(serverUrl: string, browser: Browser, opts: StartAgentOptions & { lang?: 'de' | 'en' } = {}): Promise<AgentWithPage> {
+/** `browserLocale`: the browser's own language (default: the agent's --lang) */
+export async function startAgentWithPage(serverUrl: string, browser: Browser, opts: StartAgentOptions & { lang?: 'de' | 'en'; browserLocale?: string } = {}): Promise<AgentWithPage> {
   const agent = startAgent(['--server', serverUrl, '--no-browser', '--lang', opts.lang ?? 'en'], opts);
   const url = (await agent.waitFor(UI_URL))[1]!;
-  const cust = await openPage(browser, 'agent page', { viewport: { width: 900, height: 900 }, locale: opts.lang === 'de' ? 'de-DE' : 'en-US' });
+  const locale = opts.browserLocale ?? (opts.lang === 'de' ? 'de-DE' : 'en-US');
+  const cust = await openPage(browser, 'agent page', { viewport: { width: 900, height: 900 }, locale });
   await cust.page.goto(url);
   return { agent, url, cust };
 }

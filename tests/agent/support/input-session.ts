@@ -27,7 +27,8 @@ export interface InputSession {
   close(): Promise<void>;
 }
 
-export async function openInputSession(srv: TestServer, display: string, extra: (consent: Consent) => AgentFeature[] = () => []): Promise<InputSession> {
+/** `injectorDelayMs`: the X connection for input takes this much longer to open (a slow display) */
+export async function openInputSession(srv: TestServer, display: string, extra: (consent: Consent) => AgentFeature[] = () => [], opts: { injectorDelayMs?: number } = {}): Promise<InputSession> {
   const customerEnd = await srv.customer();
   const techEnd = await srv.technician();
   const custSessionP = customerEnd.once('session');
@@ -36,7 +37,7 @@ export async function openInputSession(srv: TestServer, display: string, extra: 
   const consent = new Consent();
   const errors: string[] = [];
   const log = { error: (obj: object, msg: string) => void errors.push(`${msg} ${String((obj as { err?: unknown }).err)}`), warn: (_: object, msg: string) => void errors.push(msg) };
-  const stop = runFeatures(customer, [consentFeature(consent), inputFeature({ consent, openInjector: () => X11Injector.open(display), log }), ...extra(consent)], log);
+  const stop = runFeatures(customer, [consentFeature(consent), inputFeature({ consent, openInjector: () => new Promise((r) => setTimeout(r, opts.injectorDelayMs ?? 0)).then(() => X11Injector.open(display)), log }), ...extra(consent)], log);
   const techHeard: ControlMessage[] = [];
   const waiters: Array<() => void> = [];
   tech.on('control', (m) => {

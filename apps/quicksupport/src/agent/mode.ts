@@ -9,3 +9,8 @@ import { AGENT_META_NAME } from '@fernhilfe/agent/ui-messages';
 export function isAgentMode(doc: Document = document): boolean {
   return doc.querySelector(`meta[name="${AGENT_META_NAME}"]`) !== null;
 }
+
+/** The agent's language (its --lang, else the customer's system locale), carried in the same tag; undefined in the browser. */
+export function agentLanguage(doc: Document = document): string | undefined {
+  return doc.querySelector(`meta[name="${AGENT_META_NAME}"]`)?.getAttribute('content') ?? undefined;
+}

@@ -2,6 +2,7 @@ import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { de } from './de.js';
 import { en } from './en.js';
+import { agentLanguage } from '../agent/mode.js';
 
 export const languages = ['de', 'en'] as const;
 export type Language = (typeof languages)[number];
@@ -12,10 +13,15 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (languages as readonly string[]).includes(value);
 }
 
-/** The stored choice, else the browser's language: German for any `de*`, English otherwise. */
+/**
+ * The stored choice, else (served by the native agent) the agent's language, which the customer set
+ * with --lang or has as the system locale, else the browser's language: German for any `de*`, English otherwise.
+ */
 export function initialLanguage(): Language {
   const stored = readStored();
   if (stored) return stored;
+  const agent = agentLanguage();
+  if (isLanguage(agent)) return agent;
   return navigator.language.toLowerCase().startsWith('de') ? 'de' : 'en';
 }
 

@@ -48,6 +48,7 @@ export class InputFeature implements AgentFeature {
   readonly name = 'input';
   private injector: InputInjector | undefined;
   private queue: Promise<void> = Promise.resolve();
+  private stopping = false;
   private quietUntil = 0;
   private poll: ReturnType<typeof setInterval> | undefined;
   private polling = false;
@@ -62,11 +63,22 @@ export class InputFeature implements AgentFeature {
   }
 
   async start(_port: SessionPort): Promise<void> {
+    // the queue waits for the injector: input that comes while the X connection is still opening is
+    // injected once it is open, not dropped (a grant can come before that, e.g. on a slow display)
+    const opening = this.opts.openInjector();
+    this.queue = opening.then(
+      async (inj) => {
+        if (this.stopping) await inj.close().catch(() => undefined); // the session ended while it opened
+        else this.injector = inj;
+      },
+      () => undefined,
+    );
     this.offConsent = this.opts.consent.on('changed', (state) => {
       if (state.control) this.startPolling();
       else this.endControl();
     });
-    this.injector = await this.opts.openInjector();
+    await opening;
+    await this.queue;
     if (this.opts.consent.isGranted('control')) this.startPolling();
   }
 
@@ -85,6 +97,7 @@ export class InputFeature implements AgentFeature {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     this.offConsent?.();
     this.offConsent = undefined;
     this.stopPolling();

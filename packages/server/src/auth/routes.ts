@@ -5,7 +5,7 @@ import { LOGIN_PATTERN, type AccountService } from './accounts.js';
 import { AuthError } from './errors.js';
 import { assertSameOrigin, createAuthGuards, SESSION_COOKIE, type AuthGuards } from './guards.js';
 import { handleError, parse, signedIn } from './http-helpers.js';
-import { FailureLimiter } from './rate-limit.js';
+import { FailureLimiter, type SignInLimiter } from './rate-limit.js';
 import { deriveCsrfToken } from './tokens.js';
 import { addTotpRoutes } from './totp-routes.js';
 import { toPublicUser, type User } from './user.js';
@@ -14,8 +14,11 @@ export interface AuthRouteDeps {
   accounts: AccountService;
   /** Adds `Secure` to the session cookie; true whenever the console is served over HTTPS. */
   secureCookies: boolean;
-  /** Failed sign-ins per login and per source IP; defaults to 10 per 15 minutes. */
-  limiter?: FailureLimiter;
+  /**
+   * Failed sign-ins per login and per source IP; defaults to 10 per 15 minutes in this node's memory.
+   * With several nodes (REDIS_URL) the server passes the shared one from the cluster.
+   */
+  limiter?: SignInLimiter;
   /** The issuer authenticator apps show for two-factor sign-in; defaults to "Fernhilfe". */
   totpIssuer?: () => Promise<string>;
 }
@@ -56,7 +59,7 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDe
   return guards;
 }
 
-function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards, limiter: FailureLimiter): void {
+function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards, limiter: SignInLimiter): void {
   const { accounts } = deps;
   const { requireUser, requireCsrf } = guards;
 
@@ -84,14 +87,14 @@ function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards
     assertSameOrigin(request);
     const body = parse(loginBody, request.body);
     const keys = [`login:${body.login.toLowerCase()}`, `ip:${request.ip}`] as const;
-    const wait = Math.max(...keys.map((key) => limiter.retryAfterSeconds(key)));
+    const wait = Math.max(...(await Promise.all(keys.map((key) => limiter.retryAfterSeconds(key)))));
     if (wait > 0) {
       request.log.warn({ login: loginForLog(body.login), ip: request.ip }, 'sign-in refused: too many failures');
       throw AuthError.rateLimited(wait);
     }
     const user = await accounts.verifyLogin(body.login, body.password);
     if (!user) {
-      for (const key of keys) limiter.recordFailure(key);
+      await Promise.all(keys.map((key) => limiter.recordFailure(key)));
       request.log.info({ login: loginForLog(body.login), ip: request.ip }, 'sign-in failed');
       throw AuthError.invalidCredentials();
     }
@@ -99,13 +102,13 @@ function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards
       // A missing code is the normal first step of a two-factor sign-in, not a failure.
       if (body.totp === undefined || body.totp.trim() === '') throw AuthError.totpRequired();
       if (!(await accounts.twoFactor.verify(user.id, body.totp))) {
-        for (const key of keys) limiter.recordFailure(key);
+        await Promise.all(keys.map((key) => limiter.recordFailure(key)));
         request.log.info({ userId: user.id, ip: request.ip }, 'sign-in failed: wrong two-factor code');
         throw AuthError.totpInvalid('sign-in');
       }
     }
     // Only the account's counter: a success must not reset the budget of an IP guessing other accounts.
-    limiter.reset(keys[0]);
+    await limiter.reset(keys[0]);
     return startSession(request, reply, user);
   });
 

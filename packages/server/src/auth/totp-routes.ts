@@ -4,13 +4,13 @@ import type { AccountService } from './accounts.js';
 import { AuthError } from './errors.js';
 import type { AuthGuards } from './guards.js';
 import { parse, signedIn } from './http-helpers.js';
-import type { FailureLimiter } from './rate-limit.js';
+import type { SignInLimiter } from './rate-limit.js';
 
 export interface TotpRouteDeps {
   accounts: AccountService;
   guards: AuthGuards;
   /** Shared with sign-in: wrong codes here count against the account like wrong passwords. */
-  limiter: FailureLimiter;
+  limiter: SignInLimiter;
   /** The issuer shown in authenticator apps. */
   issuer: () => Promise<string>;
 }
@@ -26,12 +26,12 @@ export function addTotpRoutes(app: FastifyInstance, deps: TotpRouteDeps): void {
   const withCodeBudget = async (request: FastifyRequest, check: (userId: string) => Promise<void>) => {
     const { user } = signedIn(request);
     const key = `login:${user.login}`;
-    const wait = limiter.retryAfterSeconds(key);
+    const wait = await limiter.retryAfterSeconds(key);
     if (wait > 0) throw AuthError.rateLimited(wait);
     try {
       await check(user.id);
     } catch (error) {
-      if (error instanceof AuthError && error.reason === 'totp-invalid') limiter.recordFailure(key);
+      if (error instanceof AuthError && error.reason === 'totp-invalid') await limiter.recordFailure(key);
       throw error;
     }
   };

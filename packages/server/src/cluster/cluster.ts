@@ -11,6 +11,7 @@ import { ForwardedConnection } from './forwarded-connection.js';
 import { NodeLiveness } from './node-liveness.js';
 import { RedisDirectory } from './redis-directory.js';
 import { RedisConnectLimits } from './redis-limits.js';
+import { RedisSignInLimiter } from './redis-sign-in-limiter.js';
 import { RemoteEndpoint } from './remote-endpoint.js';
 import { SignedTickets } from './signed-tickets.js';
 
@@ -92,6 +93,11 @@ export class Cluster implements ClusterPort {
   /** Brute-force limits shared by all nodes. */
   limits(opts: LimitOptions): RedisConnectLimits {
     return new RedisConnectLimits(this.redis, opts);
+  }
+
+  /** The console's sign-in failure limiter, shared by all nodes. */
+  signInLimiter(): RedisSignInLimiter {
+    return new RedisSignInLimiter(this.redis);
   }
 
   /** Where handed-off connections go (the broker, once it exists). */

@@ -13,6 +13,9 @@ export const keys = {
   /** failure times of a technician account / a source address: sorted sets */
   limitAccount: (account: string) => `fernhilfe:limit:account:${account}`,
   limitIp: (ip: string) => `fernhilfe:limit:ip:${ip}`,
+  /** failed web sign-ins of a login name / from an address: sorted sets of failure times */
+  signInLogin: (login: string) => `fernhilfe:signin:login:${login}`,
+  signInIp: (ip: string) => `fernhilfe:signin:ip:${ip}`,
   /** the key that signs WebSocket tickets, shared by all nodes */
   ticketKey: 'fernhilfe:ticket:key',
   /** a ticket that was used (single use across nodes) */
