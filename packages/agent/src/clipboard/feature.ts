@@ -32,24 +32,34 @@ export class ClipboardFeature implements AgentFeature {
   /** the last text that came from the technician: copying it back is no news */
   private fromTechnician: string | undefined;
   private writing: Promise<void> = Promise.resolve();
+  private stopping = false;
 
   constructor(private readonly opts: ClipboardFeatureOptions) {}
 
   async start(port: SessionPort): Promise<void> {
     this.port = port;
-    this.backend = await this.opts.openClipboard();
-    this.offs.push(this.backend.onChange((text) => this.onLocalCopy(text)));
+    // text from the technician that comes while the clipboard is still opening waits for it (not dropped)
+    const opening = this.opts.openClipboard();
+    this.writing = opening.then(
+      async (backend) => {
+        if (this.stopping) return void (await backend.close().catch(() => undefined)); // ended meanwhile
+        this.backend = backend;
+        this.offs.push(backend.onChange((text) => this.onLocalCopy(text)));
+      },
+      () => undefined,
+    );
+    await opening;
+    await this.writing;
   }
 
   handleControl(message: ControlMessage): void {
-    if (message.type !== 'clipboard-text' || !this.opts.consent.isGranted('clipboard')) return;
-    const backend = this.backend;
-    if (!backend) return;
+    if (message.type !== 'clipboard-text' || !this.opts.consent.isGranted('clipboard') || this.stopping) return;
     this.fromTechnician = message.text;
-    this.writing = this.writing.then(() => backend.write(message.text)).catch((err: unknown) => this.opts.log?.error({ err }, 'setting the clipboard failed'));
+    this.writing = this.writing.then(() => this.backend?.write(message.text)).catch((err: unknown) => this.opts.log?.error({ err }, 'setting the clipboard failed'));
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const off of this.offs.splice(0)) off();
     const backend = this.backend;
     this.backend = undefined;
