@@ -58,7 +58,11 @@ const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
 /** Starts everything on one port: HTTP API, static pages, and the two WebSocket endpoints. */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.logger ?? createLogger(config.logLevel);
-  const database = await createDatabase({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  const database = await createDatabase({
+    dataDir: config.dataDir,
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    onConnectionLost: (err) => log.warn({ reason: err.message }, 'a pooled PostgreSQL connection was lost; the next query opens a new one'),
+  });
   await migrateToLatest(database.db);
   // several nodes (REDIS_URL): shared IDs, limits, tickets and sessions (cluster/, docs/deployment.md)
   const cluster = config.cluster ? await Cluster.start({ ...config.cluster, log }) : undefined;

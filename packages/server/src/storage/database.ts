@@ -17,6 +17,8 @@ export interface DatabaseOptions {
   /** postgres:// or postgresql:// URL; unset means SQLite in `dataDir`. */
   databaseUrl?: string | undefined;
   dataDir: string;
+  /** PostgreSQL: an idle pooled connection failed (a database restart, an administrator's terminate) */
+  onConnectionLost?: (err: Error) => void;
 }
 
 export const SQLITE_FILE_NAME = 'fernhilfe.sqlite';
@@ -25,7 +27,7 @@ export const SQLITE_FILE_NAME = 'fernhilfe.sqlite';
 export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   const url = opts.databaseUrl;
   if (url === undefined || url === '') return openSqlite(opts.dataDir);
-  if (/^postgres(ql)?:\/\//i.test(url)) return openPostgres(url);
+  if (/^postgres(ql)?:\/\//i.test(url)) return openPostgres(url, opts.onConnectionLost);
   throw new Error(
     `DATABASE_URL must start with postgres:// or postgresql:// (or be unset for SQLite); got "${redactUrl(url)}"`,
   );
@@ -43,8 +45,12 @@ function openSqlite(dataDir: string): Database {
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, onConnectionLost?: (err: Error) => void): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, types: { getTypeParser } });
+  // An idle client whose connection dies (PostgreSQL restarted, pg_terminate_backend) makes the pool
+  // emit 'error'; unheard, that would end the process. The pool drops that client and opens a new
+  // connection for the next query, so it is only worth a log line.
+  pool.on('error', (err) => onConnectionLost?.(err));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`select 1`.execute(db);
