@@ -6,28 +6,9 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\n== %s\n' "$*"; }
 
-# 1. Debian packages the suite starts for real.
-need=()
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
-command -v python3 >/dev/null 2>&1 && command -v make >/dev/null 2>&1 && command -v g++ >/dev/null 2>&1 || need+=(python3 make g++)
-# browser tests (tests/e2e, bench:browser): Debian's Chromium driven by playwright-core, the customer's screen on Xvfb
-[ -x /usr/bin/chromium ] || need+=(chromium)
-command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
-# native agent (tests/agent, bench:agent): x264 through ffmpeg, keyboard layouts, X tools, strace for "leaves nothing behind"
-command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
-command -v setxkbmap >/dev/null 2>&1 && command -v xkbcomp >/dev/null 2>&1 || need+=(x11-xkb-utils)
-command -v xdotool >/dev/null 2>&1 || need+=(xdotool)
-command -v xterm >/dev/null 2>&1 || need+=(xterm)
-command -v xclip >/dev/null 2>&1 || need+=(xclip)
-command -v xwd >/dev/null 2>&1 || need+=(x11-apps)
-command -v strace >/dev/null 2>&1 || need+=(strace)
-[ -d /usr/share/X11/xkb/symbols ] || need+=(xkb-data)
-# the baseline of `npm run bench` (issue 7): x11vnc + noVNC
-command -v x11vnc >/dev/null 2>&1 || need+=(x11vnc)
-# several nodes and peer-to-peer (issue 8): Redis, coturn, network namespaces
-command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
-command -v turnserver >/dev/null 2>&1 || need+=(coturn)
-command -v ip >/dev/null 2>&1 || need+=(iproute2)
+# 1. Debian packages of every program the code, the tests and the benchmarks start: the one list is
+#    packages/programs/src/programs.json (plain JavaScript reads it, before npm ci and any build).
+read -r -a need <<<"$(node packages/programs/src/missing.js)"
 if ((${#need[@]})); then
   log "installing Debian packages: ${need[*]}"
   sudo=""

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execProgramSync } from '@fernhilfe/programs';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -56,8 +56,7 @@ describe('the agent writes no file during a whole session', () => {
   it('the trace catches a real write through the same strace options (it can fail)', () => {
     const log = path.join(dir, 'strace-probe.log');
     const target = path.join(dir, 'probe-written.txt');
-    const [cmd, ...args] = straceArgs(log);
-    execFileSync(cmd!, [...args, process.execPath, '-e', `require('node:fs').writeFileSync(${JSON.stringify(target)}, 'x')`]);
+    execProgramSync('strace', [...straceArgs(log), process.execPath, '-e', `require('node:fs').writeFileSync(${JSON.stringify(target)}, 'x')`]);
     expect(writesOutsideDevProc(readFileSync(log, 'utf8')).map((w) => w.path)).toContain(target);
   });
 
@@ -66,7 +65,7 @@ describe('the agent writes no file during a whole session', () => {
     const home = mkdtempSync(path.join(dir, 'home-'));
     const log = path.join(dir, `strace-${name}.log`);
     const run = await startAgentWithPage(srv.url, browser, {
-      wrapper: straceArgs(log),
+      wrapper: { program: 'strace', args: straceArgs(log) },
       cwd: home,
       ...(script ? { script } : {}),
       env: { HOME: home, DISPLAY: xvfb.name, XDG_CACHE_HOME: path.join(home, '.cache'), XDG_CONFIG_HOME: path.join(home, '.config') },
@@ -101,7 +100,7 @@ describe('the agent writes no file during a whole session', () => {
 
   it('the same with the one-file bundle (the page embedded, nothing unpacked)', async () => {
     const out = mkdtempSync(path.join(dir, 'bundle-'));
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-agent.mjs'), '--bundle-only', '--unsigned', '--out', out], { cwd: ROOT, stdio: 'pipe' });
+    execProgramSync({ file: process.execPath }, [path.join(ROOT, 'scripts/build-agent.mjs'), '--bundle-only', '--unsigned', '--out', out], { cwd: ROOT, stdio: 'pipe' });
     const bundle = readdirSync(out).find((f) => f.endsWith('.cjs'));
     expect(bundle, 'the build wrote a .cjs bundle').toBeDefined();
     await pageSession('bundle', path.join(out, bundle!));
@@ -110,7 +109,7 @@ describe('the agent writes no file during a whole session', () => {
   it('terminal UI: the same, with answers piped to stdin', async () => {
     const home = mkdtempSync(path.join(dir, 'home-'));
     const log = path.join(dir, 'strace-terminal.log');
-    const agent = startAgent(['--server', srv.url, '--terminal', '--lang', 'en'], { wrapper: straceArgs(log), cwd: home, env: { HOME: home, DISPLAY: xvfb.name } });
+    const agent = startAgent(['--server', srv.url, '--terminal', '--lang', 'en'], { wrapper: { program: 'strace', args: straceArgs(log) }, cwd: home, env: { HOME: home, DISPLAY: xvfb.name } });
     try {
       await agent.waitFor(/Please read the terms/);
       for (let i = 0; i < 50 && !/\[y\] yes, \[n\] no/.test(agent.stdout()); i++) {

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnProgram, type Command } from '@fernhilfe/programs';
 import path from 'node:path';
 import { parseSignature, publicKeyFromRaw, verifyAgent } from '@fernhilfe/server/agent-download/public';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,12 +18,12 @@ interface Run {
   out: string;
 }
 
-function run(cmd: string, args: string[], opts: { cwd: string; env: Record<string, string> }): Promise<Run> {
+function run(cmd: Command, args: string[], opts: { cwd: string; env: Record<string, string> }): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnProgram(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -117,7 +117,7 @@ describe('npm run build:agent: one signed file that runs without installation', 
     const program = path.join(out, AGENT_FILE);
     // run from elsewhere, so nothing can be read from the checkout
     const env = { PATH: '/usr/bin:/bin', HOME: out };
-    const dump = await run(program, ['--dump-assets'], { cwd: tempDir('fernhilfe-agent-empty-'), env });
+    const dump = await run({ file: program }, ['--dump-assets'], { cwd: tempDir('fernhilfe-agent-empty-'), env });
     expect(dump.code).toBe(0);
     const embedded = JSON.parse(dump.out) as Record<string, { type: string; sha256: string }>;
 
@@ -136,9 +136,9 @@ describe('npm run build:agent: one signed file that runs without installation', 
     expect(Object.entries(embedded).filter(([k]) => k.endsWith('.js')).map(([, v]) => v.type)).toContain('text/javascript; charset=utf-8');
 
     // started in the checkout, where node_modules/@roamhq/wrtc is installed: still neither is loaded
-    const probe = await run(program, ['--probe-native'], { cwd: ROOT, env });
+    const probe = await run({ file: program }, ['--probe-native'], { cwd: ROOT, env });
     expect(probe.out).toBe('wrtc: absent (ERR_FERNHILFE_NOT_BUNDLED): relay only\n');
-    const dynamic = await run(program, ['--probe-dynamic'], { cwd: ROOT, env });
+    const dynamic = await run({ file: program }, ['--probe-dynamic'], { cwd: ROOT, env });
     expect(dynamic.out).toBe('dynamic import: refused (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING)\n');
   });
 

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execProgramSync, spawnProgram } from '@fernhilfe/programs';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,7 +53,7 @@ function inputsHash(): string {
 /** The QuickSupport page must be built before the agent can embed it; built here only when missing. */
 export function ensurePageBuilt(): void {
   if (existsSync(path.join(ROOT, 'apps/quicksupport/dist/index.html'))) return;
-  execFileSync('npm', ['run', 'build', '--workspace', 'apps/quicksupport', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  execProgramSync('npm', ['run', 'build', '--workspace', 'apps/quicksupport', '--silent'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 export interface ScriptRun {
@@ -69,11 +69,11 @@ export function runBuildScript(args: string[], env: Record<string, string | unde
     const t0 = performance.now();
     const fullEnv = { ...process.env, ...env };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete fullEnv[k];
-    const child = spawn(process.execPath, [BUILD_SCRIPT, ...args], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnProgram({ file: process.execPath }, [BUILD_SCRIPT, ...args], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     child.on('error', reject);
     child.on('close', (code) => {

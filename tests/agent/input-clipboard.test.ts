@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execProgram, spawnProgram } from '@fernhilfe/programs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlMessage } from '@fernhilfe/protocol';
 import { clipboardFeature } from '../../packages/agent/src/clipboard/feature.js';
@@ -20,14 +20,14 @@ describe('clipboard sync with a real X server', () => {
 
   /** what an application pasting now gets */
   const paste = () =>
-    new Promise<string>((resolve) => execFile('xclip', ['-o', '-selection', 'clipboard', '-target', 'UTF8_STRING'], { env: env(), timeout: 5_000, maxBuffer: 8 << 20 }, (err, out) => resolve(err ? '' : out)));
+    execProgram('xclip', ['-o', '-selection', 'clipboard', '-target', 'UTF8_STRING'], { env: env(), timeout: 5_000, maxBuffer: 8 << 20 }).then(({ stdout }) => stdout, () => '');
   /** an application copies text (xclip keeps serving it in the background until someone else owns the clipboard) */
   const copy = (text: string) =>
     new Promise<void>((resolve, reject) => {
-      const child = spawn('xclip', ['-i', '-selection', 'clipboard'], { env: env(), stdio: ['pipe', 'ignore', 'ignore'] });
+      const child = spawnProgram('xclip', ['-i', '-selection', 'clipboard'], { env: env(), stdio: ['pipe', 'ignore', 'ignore'] });
       child.once('error', reject);
       child.once('exit', () => resolve());
-      child.stdin.end(text);
+      child.stdin!.end(text);
     });
   const textsHeard = () => s.techHeard.filter((m): m is Extract<ControlMessage, { type: 'clipboard-text' }> => m.type === 'clipboard-text').map((m) => m.text);
 

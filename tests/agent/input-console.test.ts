@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execProgram, spawnProgram } from '@fernhilfe/programs';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomerEndpoint, SecureSession } from '@fernhilfe/client';
@@ -166,17 +166,17 @@ describe('the console controls a real X screen', () => {
     expect(await textOf(tech.page, 'clipboard-status')).toBe('Die Zwischenablage wird in beide Richtungen geteilt.');
 
     await new Promise<void>((resolve, reject) => {
-      const child = spawn('xclip', ['-i', '-selection', 'clipboard'], { env, stdio: ['pipe', 'ignore', 'ignore'] });
+      const child = spawnProgram('xclip', ['-i', '-selection', 'clipboard'], { env, stdio: ['pipe', 'ignore', 'ignore'] });
       child.once('error', reject);
       child.once('exit', () => resolve());
-      child.stdin.end('Seriennummer: ÄÖÜ-4711');
+      child.stdin!.end('Seriennummer: ÄÖÜ-4711');
     });
     await until(async () => (await tech.page.getByTestId('clipboard-from-customer').inputValue()) === 'Seriennummer: ÄÖÜ-4711', 5_000);
     expect(await tech.page.getByTestId('clipboard-from-customer').inputValue()).toBe('Seriennummer: ÄÖÜ-4711');
 
     await tech.page.getByTestId('clipboard-input').fill('sudo apt install hilfe €');
     await tech.page.getByTestId('clipboard-send').click();
-    const paste = () => new Promise<string>((resolve) => execFile('xclip', ['-o', '-selection', 'clipboard'], { env, timeout: 5_000 }, (err, out) => resolve(err ? '' : out)));
+    const paste = () => execProgram('xclip', ['-o', '-selection', 'clipboard'], { env, timeout: 5_000 }).then(({ stdout }) => stdout, () => '');
     expect(await until(async () => (await paste()) === 'sudo apt install hilfe €', 5_000)).toBe(true);
   });
 });

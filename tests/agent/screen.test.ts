@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execProgramSync } from '@fernhilfe/programs';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomerEndpoint, SecureSession } from '@fernhilfe/client';
@@ -122,7 +122,7 @@ describe('the agent shares a real X screen with the console', () => {
   });
 
   it('draws the customer’s pointer over the video where it is on the shown monitor', async () => {
-    execFileSync('xdotool', ['mousemove', '700', '400'], { env: { ...process.env, DISPLAY: screen.display } });
+    execProgramSync('xdotool', ['mousemove', '700', '400'], { env: { ...process.env, DISPLAY: screen.display } });
     const cursor = tech.page.getByTestId('viewer-cursor');
     const at = await poll(async () => (await cursor.isVisible()) && (await cursor.getAttribute('data-x')) === '700' && (await cursor.getAttribute('data-y')) === '400', 5_000);
     expect(at.ok, 'the pointer shows at 700,400').toBe(true);
@@ -136,7 +136,7 @@ describe('the agent shares a real X screen with the console', () => {
     });
     expect(opaque).toBeGreaterThan(10);
     // on the other monitor it is hidden
-    execFileSync('xdotool', ['mousemove', '2500', '400'], { env: { ...process.env, DISPLAY: screen.display } });
+    execProgramSync('xdotool', ['mousemove', '2500', '400'], { env: { ...process.env, DISPLAY: screen.display } });
     expect((await poll(async () => !(await cursor.isVisible()), 5_000)).ok).toBe(true);
     expect(errors).toEqual([]);
   });

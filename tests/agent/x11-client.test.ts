@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnProgram } from '@fernhilfe/programs';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ function xauthority(file: string, cookie: Buffer): void {
 
 /** An Xvfb that admits only clients with the cookie in `authFile` (what a customer's X server does). */
 async function startLockedXvfb(authFile: string): Promise<{ name: string; child: ChildProcess }> {
-  const child = spawn('Xvfb', ['-displayfd', '3', '-auth', authFile, '-nolisten', 'tcp', '-screen', '0', '640x480x24'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+  const child = spawnProgram('Xvfb', ['-displayfd', '3', '-auth', authFile, '-nolisten', 'tcp', '-screen', '0', '640x480x24'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
   const display = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.once('exit', (code) => reject(new Error(`Xvfb exited with ${code}`)));

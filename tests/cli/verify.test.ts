@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execProgramSync } from '@fernhilfe/programs';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -109,7 +109,7 @@ describe('npx fernhilfe verify: a customer checks the downloaded QuickSupport pr
     writeFileSync(sigBin, Buffer.from(sigLine.slice('signature: '.length), 'base64'));
     const openssl = (file: string) => {
       try {
-        return execFileSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', agent.publicPemFile, '-rawin', '-in', file, '-sigfile', sigBin], { encoding: 'utf8', stdio: 'pipe' });
+        return execProgramSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', agent.publicPemFile, '-rawin', '-in', file, '-sigfile', sigBin], { stdio: 'pipe' });
       } catch (err) {
         return `failed: ${(err as { stdout?: string }).stdout ?? ''}`;
       }

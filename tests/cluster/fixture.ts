@@ -133,7 +133,7 @@ export async function startNode(env: ClusterEnv, name: string, opts: { createUse
 /** A node as its own process (`fernhilfe start`; run buildOnce() first), so that a test can kill it. */
 export async function startNodeProcess(env: ClusterEnv, name: string): Promise<ClusterNode & { process: Started; kill(): Promise<void> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), `fernhilfe-${name}-`));
-  const started = startProcess(process.execPath, [CLI, 'start'], nodeEnv(env, name, dataDir, { LOG_LEVEL: 'info' }));
+  const started = startProcess({ file: process.execPath }, [CLI, 'start'], nodeEnv(env, name, dataDir, { LOG_LEVEL: 'info' }));
   const [, url] = await started.waitFor(/Fernhilfe is running at (http:\/\/\S+)/, 60_000);
   const kill = async () => {
     if (started.child.exitCode !== null || started.child.signalCode !== null) return;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHROMIUM, QUIET_ARGS } from '../../packages/cli/src/bench/browser-launch.js';
+import { chromiumPath, QUIET_ARGS } from '../../packages/cli/src/bench/browser-launch.js';
 import { technicianConnects, technicianSignsIn } from '../e2e/support/flows.js';
 import { assertAppsBuilt, openPage, textOf } from '../e2e/support/browser.js';
 import { startCoturn, type Coturn } from '../support/coturn.js';
@@ -41,7 +41,7 @@ describe('console shows the session path (Chromium in a network namespace)', () 
   async function chromiumIn(ns: string, origin: string): Promise<Browser> {
     dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-p2p-chromium-'));
     const wrapper = path.join(dir, 'chromium');
-    writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${ns} ${CHROMIUM} "$@"\n`);
+    writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${ns} ${chromiumPath()} "$@"\n`);
     chmodSync(wrapper, 0o755);
     // the server is on a private address over plain HTTP: WebCrypto needs a secure context, so this
     // one origin is treated as secure (as it would be behind TLS in production)

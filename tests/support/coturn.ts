@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnProgram } from '@fernhilfe/programs';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 
@@ -33,7 +34,7 @@ export async function startCoturn(address: string): Promise<Coturn> {
   const port = await freeUdpPort(address);
   const secret = randomBytes(24).toString('hex');
   const minPort = 40000 + Math.floor(Math.random() * 20000);
-  const child: ChildProcess = spawn(
+  const child: ChildProcess = spawnProgram(
     'turnserver',
     [
       '-n', // no configuration file

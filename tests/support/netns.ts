@@ -1,4 +1,5 @@
-import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { execProgramSync, spawnProgram } from '@fernhilfe/programs';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
@@ -31,7 +32,7 @@ export interface Lab {
   close(): void;
 }
 
-const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+const ip = (...args: string[]) => execProgramSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 
 /** True when this process may make network namespaces (root with CAP_SYS_ADMIN and iproute2). */
 export function canMakeNamespaces(): { ok: boolean; why?: string } {
@@ -77,7 +78,7 @@ export function makeLab(opts: { direct: boolean }): Lab {
       ip('-n', tns, 'link', 'set', `fhd${id}t`, up ? 'up' : 'down');
     },
     spawnIn(ns, command, args, spawnOpts = {}) {
-      return spawn('ip', ['netns', 'exec', ns, command, ...args], spawnOpts);
+      return spawnProgram('ip', ['netns', 'exec', ns, command, ...args], spawnOpts);
     },
     close() {
       for (const link of made.links) {

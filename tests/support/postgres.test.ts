@@ -55,6 +55,6 @@ describe('findPostgresBinDir', () => {
   });
 
   it('says how to install PostgreSQL when there is none', () => {
-    expect(() => findPostgresBinDir({ libRoot: '/nonexistent', pathEnv: '' })).toThrow(NOT_INSTALLED_MESSAGE);
+    expect(() => findPostgresBinDir({ dirs: ['/nonexistent/*/bin'], path: '' })).toThrow(NOT_INSTALLED_MESSAGE);
   });
 });

@@ -2,8 +2,9 @@
  * A real, throw-away PostgreSQL server for tests: initdb into a temp dir, listen only on a unix
  * socket there, fsync off. As root it runs as the `postgres` system user (PostgreSQL refuses root).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, chownSync, constants, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { execProgramSync, findProgram, spawnProgram, type FindOptions } from '@fernhilfe/programs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -20,34 +21,11 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-export interface FindOptions {
-  /** Where Debian keeps versioned installs; default /usr/lib/postgresql. */
-  libRoot?: string;
-  /** PATH to search for pg_config and initdb; default process.env.PATH. */
-  pathEnv?: string;
-}
-
-/** The directory with initdb and postgres, newest version first; throws NOT_INSTALLED_MESSAGE. */
+/** The directory with initdb and postgres (newest version first); throws NOT_INSTALLED_MESSAGE. */
 export function findPostgresBinDir(opts: FindOptions = {}): string {
-  const libRoot = opts.libRoot ?? '/usr/lib/postgresql';
-  const pathEnv = opts.pathEnv ?? process.env.PATH ?? '';
-  const versions = existsSync(libRoot)
-    ? readdirSync(libRoot).filter((v) => /^\d+(\.\d+)?$/.test(v)).sort((a, b) => Number(b) - Number(a))
-    : [];
-  const candidates = versions.map((v) => path.join(libRoot, v, 'bin'));
-  const pgConfig = which('pg_config', pathEnv);
-  if (pgConfig) {
-    try {
-      candidates.push(execFileSync(pgConfig, ['--bindir'], { encoding: 'utf8' }).trim());
-    } catch {
-      // a broken pg_config is the same as none
-    }
-  }
-  const initdb = which('initdb', pathEnv);
-  if (initdb) candidates.push(path.dirname(initdb));
-  const found = candidates.find((dir) => isExecutable(dir, 'initdb') && isExecutable(dir, 'postgres'));
-  if (!found) throw new Error(NOT_INSTALLED_MESSAGE);
-  return found;
+  const initdb = findProgram('initdb', opts);
+  if (!initdb || !findProgram('postgres', { ...opts, path: path.dirname(initdb), dirs: [] })) throw new Error(NOT_INSTALLED_MESSAGE);
+  return path.dirname(initdb);
 }
 
 export async function startPostgres(opts: { database?: string } = {}): Promise<PostgresServer> {
@@ -57,13 +35,13 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<P
   const owner = runAs();
   if (owner) chownSync(socketDir, owner.uid, owner.gid);
 
-  execFileSync(
-    path.join(binDir, 'initdb'),
+  execProgramSync(
+    { file: path.join(binDir, 'initdb') },
     ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '--encoding=UTF8', '--locale=C'],
     { ...owner, stdio: ['ignore', 'ignore', 'pipe'], env: childEnv() },
   );
   const settings = ['listen_addresses=', `unix_socket_directories=${socketDir}`, 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
-  const child = spawn(path.join(binDir, 'postgres'), ['-D', dataDir, ...settings.flatMap((s) => ['-c', s])], {
+  const child = spawnProgram({ file: path.join(binDir, 'postgres') }, ['-D', dataDir, ...settings.flatMap((s) => ['-c', s])], {
     ...owner,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: childEnv(),
@@ -106,8 +84,8 @@ function socketUrl(database: string, socketDir: string): string {
 function runAs(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   try {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    const uid = Number(execProgramSync('id', ['-u', 'postgres']).trim());
+    const gid = Number(execProgramSync('id', ['-g', 'postgres']).trim());
     return { uid, gid };
   } catch {
     throw new Error('Running as root but there is no `postgres` system user to run PostgreSQL as. ' + NOT_INSTALLED_MESSAGE);
@@ -155,22 +133,6 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function which(name: string, pathEnv: string): string | undefined {
-  for (const dir of pathEnv.split(path.delimiter)) {
-    if (dir !== '' && isExecutable(dir, name)) return path.join(dir, name);
-  }
-  return undefined;
-}
-
-function isExecutable(dir: string, name: string): boolean {
-  try {
-    accessSync(path.join(dir, name), constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export interface TestBackend {
   name: 'sqlite' | 'postgres';
   /** createDatabase() options for a fresh, empty database. */
@@ -179,9 +141,12 @@ export interface TestBackend {
   dispose(): Promise<void>;
 }
 
-/** Both storage backends, for `describe.each`; PostgreSQL starts on first use, once per test file. */
+/**
+ * Both storage backends, for `describe.each`; PostgreSQL starts on first use, once per test file.
+ * `npm run test:unit` (no database server) takes SQLite only; `npm test` always both.
+ */
 export function testBackends(): TestBackend[] {
-  return [sqliteBackend(), postgresBackend()];
+  return process.env.FERNHILFE_TEST_SCOPE === 'unit' ? [sqliteBackend()] : [sqliteBackend(), postgresBackend()];
 }
 
 function sqliteBackend(): TestBackend {

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { execProgramSync, spawnProgram, type Command } from '@fernhilfe/programs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,7 +8,7 @@ export const CLI = path.join(ROOT, 'packages/cli/bin/fernhilfe.js');
 
 /** Compiles the TypeScript once (the CLI and `npm start` run the compiled output). */
 export function buildOnce(): void {
-  execFileSync('npx', ['tsc', '-b'], { cwd: ROOT, stdio: 'inherit' });
+  execProgramSync('npx', ['tsc', '-b'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 export interface RunResult {
@@ -20,11 +20,11 @@ export interface RunResult {
 /** Runs a Node script to completion with `input` on stdin. */
 export function runNode(script: string, args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawnProgram({ file: process.execPath }, [script, ...args], { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${path.basename(script)} ${args.join(' ')} did not finish: ${stdout}${stderr}`));
@@ -37,7 +37,7 @@ export function runNode(script: string, args: string[], opts: { env?: Record<str
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
-    child.stdin.end(opts.input ?? '');
+    child.stdin!.end(opts.input ?? '');
   });
 }
 
@@ -55,8 +55,8 @@ export interface Started {
 }
 
 /** Starts a long-running process (e.g. `npm start`) and lets the test wait for lines of its output. */
-export function startProcess(command: string, args: string[], env: Record<string, string>): Started {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+export function startProcess(command: Command, args: string[], env: Record<string, string>): Started {
+  const child = spawnProgram(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   const waiters = new Set<() => void>();
   const onData = (d: Buffer) => {

@@ -2,7 +2,8 @@
  * A real, throw-away redis-server for tests: on 127.0.0.1 and a free port (redis cannot listen on
  * port 0, so a port is picked by binding a socket to port 0 first), no persistence, in a temp dir.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnProgram } from '@fernhilfe/programs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -46,7 +47,7 @@ export async function startRedis(): Promise<RedisServer> {
 async function startOn(port: number): Promise<RedisServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'];
-  const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawnProgram('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (b: Buffer) => (output += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (output += b.toString()));

@@ -1,5 +1,5 @@
 // @ts-check
-import { spawnSync } from 'node:child_process';
+import { spawnProgramSync } from '@fernhilfe/programs';
 
 /**
  * Start-up time of the built program: `FILE --help` from exec to exit, 7 runs after one warm-up,
@@ -10,7 +10,7 @@ export function measureStartup(file) {
   const runs = [];
   for (let i = 0; i < 8; i++) {
     const t = performance.now();
-    const r = spawnSync(file, ['--help'], { stdio: 'ignore' });
+    const r = spawnProgramSync({ file }, ['--help'], { stdio: 'ignore' });
     if (r.status !== 0) return `--help exited with ${r.status ?? r.signal}`;
     if (i > 0) runs.push(performance.now() - t);
   }

@@ -1,8 +1,8 @@
 // @ts-check
-import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { execProgramSync, findProgram, spawnProgramSync } from '@fernhilfe/programs';
 
 /** The fuse Node looks for to know a blob was injected (Node's single-executable docs). */
 const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -21,16 +21,16 @@ const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
  * @returns {Promise<{ stripped: boolean, nodeVersion: string }>}
  */
 export async function makeSea(o) {
-  const nodeVersion = execFileSync(o.node, ['--version'], { encoding: 'utf8' }).trim();
+  const nodeVersion = execProgramSync({ file: o.node }, ['--version']).trim();
   if (!/^v(2\d|[3-9]\d)\./.test(nodeVersion)) throw new Error(`${o.node} is Node ${nodeVersion}; single executables need Node 20 or newer`);
   const blob = path.join(o.workDir, 'sea-prep.blob');
   const config = path.join(o.workDir, 'sea-config.json');
   writeFileSync(config, JSON.stringify({ main: o.bundleFile, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: true }));
-  execFileSync(o.node, ['--experimental-sea-config', config], { stdio: 'pipe' });
+  execProgramSync({ file: o.node }, ['--experimental-sea-config', config], { stdio: 'pipe' });
 
   let stripped = false;
-  if (o.strip && spawnSync('strip', ['--version'], { stdio: 'ignore' }).status === 0) {
-    execFileSync('strip', ['--strip-all', o.node, '-o', o.outFile]);
+  if (o.strip && findProgram('strip')) {
+    execProgramSync('strip', ['--strip-all', o.node, '-o', o.outFile]);
     stripped = true;
   } else {
     copyFileSync(o.node, o.outFile);
@@ -39,7 +39,7 @@ export async function makeSea(o) {
 
   // postject's own CLI, in a child: its injector chatters on stderr; shown only when it fails
   const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');
-  const run = spawnSync(process.execPath, [postject, o.outFile, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SENTINEL_FUSE], { encoding: 'utf8' });
+  const run = spawnProgramSync({ file: process.execPath }, [postject, o.outFile, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SENTINEL_FUSE]);
   if (run.status !== 0) throw new Error(`postject failed (${run.status ?? run.signal}): ${run.stdout}${run.stderr}`);
   return { stripped, nodeVersion };
 }

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnProgram, type ProgramName } from '@fernhilfe/programs';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../../support/processes.js';
@@ -32,16 +33,17 @@ export interface AgentProcess {
 
 export interface StartAgentOptions {
   env?: Record<string, string>;
-  /** a command that runs the agent, e.g. ['strace', '-f', …]; node and the script are appended */
-  wrapper?: string[];
+  /** a program that runs the agent, e.g. strace with its arguments; node and the script are appended */
+  wrapper?: { program: ProgramName; args: string[] };
   cwd?: string;
   /** another build of the agent to run (e.g. the one-file bundle); default packages/agent/dist/main.js */
   script?: string;
 }
 
 export function startAgent(args: string[], opts: StartAgentOptions = {}): AgentProcess {
-  const [command, ...pre] = [...(opts.wrapper ?? []), process.execPath, opts.script ?? AGENT_MAIN, ...args];
-  const child = spawn(command!, pre, { cwd: opts.cwd ?? ROOT, env: { ...process.env, FERNHILFE_AGENT_LOG: 'info', ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const node = [process.execPath, opts.script ?? AGENT_MAIN, ...args];
+  const [command, argv] = opts.wrapper ? [opts.wrapper.program, [...opts.wrapper.args, ...node]] : [{ file: process.execPath }, node.slice(1)];
+  const child = spawnProgram(command, argv, { cwd: opts.cwd ?? ROOT, env: { ...process.env, FERNHILFE_AGENT_LOG: 'info', ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] }) as ChildProcessWithoutNullStreams;
   let out = '';
   let err = '';
   const waiters = new Set<() => void>();

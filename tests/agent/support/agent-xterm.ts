@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnProgram } from '@fernhilfe/programs';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -14,7 +14,7 @@ export interface TypingWindow {
 }
 
 export async function startTypingWindow(display: string, file: string, at = { x: 1300, y: 760 }): Promise<TypingWindow> {
-  const child = spawn('xterm', ['-geometry', `50x6+${at.x}+${at.y}`, '-fa', '', '-e', 'sh', '-c', `stty -echo; exec cat > '${file}'`], {
+  const child = spawnProgram('xterm', ['-geometry', `50x6+${at.x}+${at.y}`, '-fa', '', '-e', 'sh', '-c', `stty -echo; exec cat > '${file}'`], {
     env: { ...process.env, DISPLAY: display },
     stdio: 'ignore',
   });

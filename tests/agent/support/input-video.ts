@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import type { SecureSession } from '@fernhilfe/client';
+import { spawnProgram } from '@fernhilfe/programs';
 import { LogicalChannel, encodeVideoFrame } from '@fernhilfe/protocol';
 
 /**
@@ -14,7 +14,7 @@ export interface TestVideo {
 const START = Buffer.from([0, 0, 0, 1, 9]); // start code + AUD NAL
 
 export function sendScreenVideo(session: SecureSession, display: string, size: { width: number; height: number }, fps = 5): TestVideo {
-  const ff = spawn(
+  const ff = spawnProgram(
     'ffmpeg',
     ['-loglevel', 'error', '-f', 'x11grab', '-framerate', String(fps), '-video_size', `${size.width}x${size.height}`, '-i', display,
       '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p',
@@ -29,7 +29,7 @@ export function sendScreenVideo(session: SecureSession, display: string, size: {
     const keyframe = hasIdr(unit);
     void session.sendData(LogicalChannel.video, encodeVideoFrame({ keyframe, frameId: frameId++, captureTime: Date.now(), data: new Uint8Array(unit) })).catch(() => undefined);
   };
-  ff.stdout.on('data', (chunk: Buffer) => {
+  ff.stdout!.on('data', (chunk: Buffer) => {
     pending = Buffer.concat([pending, chunk]);
     // every complete access unit runs from one AUD to the next
     for (;;) {

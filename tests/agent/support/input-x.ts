@@ -1,13 +1,12 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { execProgram, spawnProgram } from '@fernhilfe/programs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { startXvfb, type Xvfb } from '../../../packages/cli/src/bench/browser-xvfb.js';
 import { X11Connection } from '../../../packages/agent/src/x11/client.js';
 import { queryKeymap, queryPointer } from '../../../packages/agent/src/x11/core.js';
 
-const run = promisify(execFile);
 
 /** Where the test terminal sits on the X screen (no window manager: the geometry is exact). */
 export const TERMINAL = { x: 100, y: 100 };
@@ -55,8 +54,8 @@ export async function startInputScreen(): Promise<InputScreen> {
   try {
     // the probe connection also keeps the X server from resetting (and losing the layout) between tools
     probe = await X11Connection.open(xvfb.name);
-    xterm = spawn('xterm', ['-u8', '-geometry', `60x8+${TERMINAL.x}+${TERMINAL.y}`, '-e', 'sh', '-c', `stty -echo; exec cat > '${file}'`], { env, stdio: 'ignore' });
-    const { stdout } = await run('xdotool', ['search', '--sync', '--onlyvisible', '--class', 'XTerm', 'getwindowgeometry', '--shell'], { env, timeout: 15_000 });
+    xterm = spawnProgram('xterm', ['-u8', '-geometry', `60x8+${TERMINAL.x}+${TERMINAL.y}`, '-e', 'sh', '-c', `stty -echo; exec cat > '${file}'`], { env, stdio: 'ignore' });
+    const { stdout } = await execProgram('xdotool', ['search', '--sync', '--onlyvisible', '--class', 'XTerm', 'getwindowgeometry', '--shell'], { env, timeout: 15_000 });
     const num = (k: string) => Number(new RegExp(`^${k}=(\\d+)`, 'm').exec(stdout)?.[1]);
     const terminal = { x: num('X'), y: num('Y'), width: num('WIDTH'), height: num('HEIGHT') };
     const x = probe;
@@ -72,8 +71,8 @@ export async function startInputScreen(): Promise<InputScreen> {
         }
       },
       setLayout: async (layout) => {
-        await run('setxkbmap', [layout], { env });
-        const { stdout: query } = await run('setxkbmap', ['-query'], { env });
+        await execProgram('setxkbmap', [layout], { env });
+        const { stdout: query } = await execProgram('setxkbmap', ['-query'], { env });
         if (!new RegExp(`^layout:\\s+${layout}$`, 'm').test(query)) throw new Error(`setxkbmap ${layout} did not take: ${query}`);
       },
       keysDown: async () => {
@@ -83,7 +82,7 @@ export async function startInputScreen(): Promise<InputScreen> {
         return down;
       },
       pointer: () => queryPointer(x),
-      localMouseMove: async (px, py) => void (await run('xdotool', ['mousemove', String(px), String(py)], { env })),
+      localMouseMove: async (px, py) => void (await execProgram('xdotool', ['mousemove', String(px), String(py)], { env })),
       stop,
     };
   } catch (err) {

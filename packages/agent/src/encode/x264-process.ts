@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnProgram } from '@fernhilfe/programs';
 import { parseAvcConfig, toAnnexB, type AvcConfig } from './avc.js';
 import { EncodeError } from './errors.js';
 import { FlvDemuxer } from './flv.js';
@@ -77,7 +78,7 @@ export class X264Process {
     readonly tier: X264Tier = 'motion',
     warm = false,
   ) {
-    this.child = spawn(ffmpeg, x264Args(width, height, tier, warm), { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawnProgram({ file: ffmpeg }, x264Args(width, height, tier, warm), { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (chunk: Buffer) => this.onOutput(chunk));
     this.child.stderr!.on('data', (b: Buffer) => (this.stderr = (this.stderr + b.toString('utf8')).slice(-2000)));
     this.child.stdin!.on('error', () => undefined); // the exit handler reports it

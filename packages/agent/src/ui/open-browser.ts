@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnProgram, type Command } from '@fernhilfe/programs';
 
 /**
  * Opens `url` in the customer's browser: each command in $BROWSER (colon-separated, "%s" stands for
@@ -7,22 +7,22 @@ import { spawn } from 'node:child_process';
  * as an argument, never through a shell.
  */
 export async function openBrowser(url: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
-  const candidates = [...(env.BROWSER ?? '').split(':').filter((c) => c.trim() !== ''), 'xdg-open'];
-  for (const candidate of candidates) {
-    const [command, ...rest] = candidate.trim().split(/\s+/);
-    if (!command) continue;
+  const configured = (env.BROWSER ?? '').split(':').filter((c) => c.trim() !== '');
+  for (const candidate of configured) {
+    const [file, ...rest] = candidate.trim().split(/\s+/);
+    if (!file) continue;
     const args = rest.some((a) => a.includes('%s')) ? rest.map((a) => a.replace('%s', url)) : [...rest, url];
-    if (await tryStart(command, args)) return true;
+    if (await tryStart({ file }, args, env)) return true;
   }
-  return false;
+  return tryStart('xdg-open', [url], env);
 }
 
 /** xdg-open exits 3 or 4 when it finds no browser; a browser itself keeps running. */
-function tryStart(command: string, args: string[], settleMs = 1_500): Promise<boolean> {
+function tryStart(command: Command, args: string[], env: NodeJS.ProcessEnv, settleMs = 1_500): Promise<boolean> {
   return new Promise((resolve) => {
     let child;
     try {
-      child = spawn(command, args, { stdio: 'ignore', detached: true });
+      child = spawnProgram(command, args, { stdio: 'ignore', detached: true, env });
     } catch {
       return resolve(false);
     }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { programPath } from '@fernhilfe/programs';
 import { chromium, type Browser } from 'playwright-core';
 
 /**
@@ -10,7 +10,8 @@ import { chromium, type Browser } from 'playwright-core';
  * --user-data-dir and removes it on close), so no state leaks between runs.
  */
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Debian's /usr/bin/chromium, or $CHROMIUM_PATH; throws naming the package when it is missing. */
+export const chromiumPath = (): string => programPath('chromium');
 
 /** Keeps Chromium from reaching the internet (updates, sync, field trials) and failing slowly. */
 export const QUIET_ARGS = [
@@ -39,15 +40,10 @@ export interface CustomerWindow {
 /** Small and in the bottom-right corner of a 1920x1080 screen, so most of the screen stays visible. */
 export const CUSTOMER_WINDOW: CustomerWindow = { width: 480, height: 360, x: 1420, y: 700 };
 
-function assertChromium(): void {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install the Debian package chromium (or set CHROMIUM_PATH)`);
-}
-
 /** The technician's browser: new headless mode. Throws unless the user agent says HeadlessChrome. */
 export async function launchHeadless(extraArgs: string[] = []): Promise<Browser> {
-  assertChromium();
   // headless: false so Playwright adds no --headless of its own; ours picks the new headless mode
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: false, args: ['--headless=new', ...QUIET_ARGS, ...extraArgs] });
+  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: false, args: ['--headless=new', ...QUIET_ARGS, ...extraArgs] });
   await expectUserAgent(browser, true);
   return browser;
 }
@@ -59,9 +55,8 @@ export async function launchHeadless(extraArgs: string[] = []): Promise<Browser>
  */
 export async function launchOnDisplay(display: string, opts: { window?: CustomerWindow; extraArgs?: string[] } = {}): Promise<Browser> {
   const win = opts.window ?? CUSTOMER_WINDOW;
-  assertChromium();
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: chromiumPath(),
     headless: false,
     env: { ...process.env, DISPLAY: display },
     args: [

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execProgramSync, spawnProgram } from '@fernhilfe/programs';
 import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { stopChild } from './child.js';
@@ -37,7 +37,7 @@ export async function startXvfb(opts: XvfbOptions = {}): Promise<Xvfb> {
   // source 0, which it refuses when RANDR lists monitors (their ids are atoms), and getDisplayMedia
   // fails with NotReadableError "Could not start video source". Without RANDR it captures the root.
   const args = ['-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', ...(opts.randr ? ['-noreset'] : ['-extension', 'RANDR'])];
-  const child = spawn('Xvfb', args, {
+  const child = spawnProgram('Xvfb', args, {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -74,7 +74,7 @@ export async function startXvfb(opts: XvfbOptions = {}): Promise<Xvfb> {
     try {
       opts.monitors.forEach((m, i) => {
         const geometry = `${m.width}/500x${m.height}/280+${m.x}+${m.y}`;
-        execFileSync('xrandr', ['--display', `:${display}`, '--setmonitor', i === 0 ? `*${m.name}` : m.name, geometry, 'none'], { stdio: 'pipe' });
+        execProgramSync('xrandr', ['--display', `:${display}`, '--setmonitor', i === 0 ? `*${m.name}` : m.name, geometry, 'none'], { stdio: 'pipe' });
       });
     } catch (err) {
       await stopChild(child);

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execProgramSync } from '@fernhilfe/programs';
 import { readFileSync } from 'node:fs';
 
 /** Readers for Linux /proc: a process's memory and CPU time, and the whole host's busy time. */
@@ -35,7 +35,7 @@ let ticks: number | undefined;
 function ticksToMs(n: number): number {
   if (ticks === undefined) {
     try {
-      ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+      ticks = Number(execProgramSync('getconf', ['CLK_TCK']).trim()) || 100;
     } catch {
       ticks = 100;
     }

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnProgram } from '@fernhilfe/programs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,7 +41,7 @@ export class ServerProcess {
     const child = await (async () => {
       try {
         await addUser(dataDir, opts.login, opts.password);
-        return spawn(process.execPath, [BIN, 'start'], { env: serverEnv(dataDir, opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+        return spawnProgram({ file: process.execPath }, [BIN, 'start'], { env: serverEnv(dataDir, opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (err) {
         rmSync(dataDir, { recursive: true, force: true });
         throw err;
@@ -107,13 +108,13 @@ function serverEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.
 
 function addUser(dataDir: string, login: string, password: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'user', 'add', login, '--role', 'technician'], {
+    const child = spawnProgram({ file: process.execPath }, [BIN, 'user', 'add', login, '--role', 'technician'], {
       env: { ...serverEnv(dataDir) },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (b: Buffer) => (output += b.toString('utf8')));
-    child.stderr.on('data', (b: Buffer) => (output += b.toString('utf8')));
+    child.stdout!.on('data', (b: Buffer) => (output += b.toString('utf8')));
+    child.stderr!.on('data', (b: Buffer) => (output += b.toString('utf8')));
     const timer = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
     child.once('error', (err) => (clearTimeout(timer), reject(err)));
     child.once('exit', (code) => {
@@ -121,7 +122,7 @@ function addUser(dataDir: string, login: string, password: string): Promise<void
       if (code === 0) resolve();
       else reject(new Error(`fernhilfe user add failed (exit code ${code ?? 'killed'}): ${output.trim()}`));
     });
-    child.stdin.end(`${password}\n`);
+    child.stdin!.end(`${password}\n`);
   });
 }
 

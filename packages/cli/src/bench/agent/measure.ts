@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnProgram } from '@fernhilfe/programs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { processCpuMs } from '../proc.js';
@@ -54,7 +54,7 @@ const quantile = (xs: number[], q: number): number | undefined => {
 /** Runs the agent's screen feature in its own process while `workload` changes the screen. */
 export async function measureScenario(display: string, workload: Workload, opts: { warmupMs: number; windowMs: number; maxFps?: number }): Promise<ScenarioResult> {
   const running = await workload.start(display);
-  const child = spawn(process.execPath, [CHILD, display, String(opts.maxFps ?? 30)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnProgram({ file: process.execPath }, [CHILD, display, String(opts.maxFps ?? 30)], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     let out = '';
     const lines: string[] = [];

@@ -1,5 +1,5 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { promisify } from 'node:util';
+import type { ChildProcess } from 'node:child_process';
+import { execProgram, spawnProgram, type ProgramName } from '@fernhilfe/programs';
 import { XPainter } from '../browser-x11.js';
 
 /**
@@ -18,10 +18,8 @@ export interface RunningWorkload {
   stop(): Promise<void>;
 }
 
-const run = promisify(execFile);
-
-function launch(cmd: string, args: string[], display: string): ChildProcess {
-  const child = spawn(cmd, args, { env: { ...process.env, DISPLAY: display }, stdio: 'ignore' });
+function launch(cmd: ProgramName, args: string[], display: string): ChildProcess {
+  const child = spawnProgram(cmd, args, { env: { ...process.env, DISPLAY: display }, stdio: 'ignore' });
   child.on('error', () => undefined);
   return child;
 }
@@ -40,7 +38,7 @@ async function windowId(display: string, name: string, timeoutMs = 10_000): Prom
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const { stdout } = await run('xdotool', ['search', '--onlyvisible', '--name', name], { env: { ...process.env, DISPLAY: display } });
+      const { stdout } = await execProgram('xdotool', ['search', '--onlyvisible', '--name', name], { env: { ...process.env, DISPLAY: display } });
       const id = stdout.trim().split('\n')[0];
       if (id) return id;
     } catch {
@@ -81,11 +79,11 @@ export const terminalTyping: Workload = {
     const env = { ...process.env, DISPLAY: display };
     let stopped = false;
     // focus it and type through XTEST (xterm ignores events sent with --window, i.e. XSendEvent)
-    await run('xdotool', ['windowfocus', id], { env }).catch(() => undefined);
+    await execProgram('xdotool', ['windowfocus', id], { env }).catch(() => undefined);
     const typing = (async () => {
       while (!stopped) {
-        await run('xdotool', ['type', '--delay', '100', 'the quick brown fox jumps over the lazy dog '], { env }).catch(() => undefined);
-        await run('xdotool', ['key', 'Return'], { env }).catch(() => undefined);
+        await execProgram('xdotool', ['type', '--delay', '100', 'the quick brown fox jumps over the lazy dog '], { env }).catch(() => undefined);
+        await execProgram('xdotool', ['key', 'Return'], { env }).catch(() => undefined);
       }
     })();
     return {
@@ -110,7 +108,7 @@ export const windowDrag: Workload = {
     const moving = (async () => {
       for (let i = 0; !stopped; i++) {
         const x = 100 + (i % 60) * 20;
-        await run('xdotool', ['windowmove', id, String(x), String(100 + (i % 30) * 10)], { env }).catch(() => undefined);
+        await execProgram('xdotool', ['windowmove', id, String(x), String(100 + (i % 30) * 10)], { env }).catch(() => undefined);
         await new Promise((r) => setTimeout(r, 16));
       }
     })();

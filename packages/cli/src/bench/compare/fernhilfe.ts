@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnProgram } from '@fernhilfe/programs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -39,7 +40,7 @@ export class FernhilfeStack implements Stack {
   }
 
   async connect(): Promise<Connection> {
-    const customer = spawn(process.execPath, [CUSTOMER, this.server.url, this.display], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const customer = spawnProgram({ file: process.execPath }, [CUSTOMER, this.server.url, this.display], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const creds = await readCredentials(customer);
       const page = await this.context.newPage();

@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
+import { execProgram } from '@fernhilfe/programs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 
-const run = promisify(execFile);
 
 /**
  * Picture quality of what a viewer shows against what the X screen shows, as PSNR in dB (higher is
@@ -19,12 +17,12 @@ export async function psnrAgainstScreen(page: Page, display: string): Promise<nu
     const source = path.join(dir, 'source.png');
     const viewer = path.join(dir, 'viewer.png');
     const [, dataUrl] = await Promise.all([
-      run('import', ['-display', display, '-window', 'root', source]),
+      execProgram('import', ['-display', display, '-window', 'root', source]),
       page.evaluate(`document.querySelector('[data-testid="viewer-canvas"]').toDataURL('image/png')`) as Promise<string>,
     ]);
     writeFileSync(viewer, Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
     // compare exits 1 when the pictures differ; the metric is on stderr either way
-    const { stderr } = await run('compare', ['-metric', 'PSNR', viewer, source, 'null:']).catch((err: { stderr?: string; code?: number }) => {
+    const { stderr } = await execProgram('compare', ['-metric', 'PSNR', viewer, source, 'null:']).catch((err: { stderr?: string; code?: number }) => {
       if (err.code === 1 && err.stderr) return { stderr: err.stderr };
       throw err;
     });

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnProgram } from '@fernhilfe/programs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { stopChild } from '../child.js';
@@ -22,7 +23,7 @@ const PROXY = fileURLToPath(new URL('./vnc-proxy.js', import.meta.url));
 
 export async function startVncStack(display: string): Promise<VncStack> {
   const vncPort = await freePort();
-  const x11vnc = spawn('x11vnc', ['-display', display, '-listen', '127.0.0.1', '-rfbport', String(vncPort), '-nopw', '-forever', '-shared', '-quiet'], {
+  const x11vnc = spawnProgram('x11vnc', ['-display', display, '-listen', '127.0.0.1', '-rfbport', String(vncPort), '-nopw', '-forever', '-shared', '-quiet'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const children: ChildProcess[] = [x11vnc];
@@ -31,7 +32,7 @@ export async function startVncStack(display: string): Promise<VncStack> {
   };
   try {
     await waitForOutput(x11vnc, new RegExp(`PORT=${vncPort}`), 15_000, 'x11vnc (Debian package x11vnc)');
-    const proxy = spawn(process.execPath, [PROXY, String(vncPort)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proxy = spawnProgram({ file: process.execPath }, [PROXY, String(vncPort)], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(proxy);
     const m = await waitForOutput(proxy, /listening (\d+)/, 10_000, 'the WebSocket proxy');
     const base = `http://127.0.0.1:${m[1]}`;

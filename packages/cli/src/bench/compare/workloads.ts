@@ -1,10 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { promisify } from 'node:util';
+import type { ChildProcess } from 'node:child_process';
+import { execProgram, spawnProgram, type ProgramName } from '@fernhilfe/programs';
 import type { Rect, Rgb, XPainter } from '../browser-x11.js';
 import { stopChild } from '../child.js';
 import { processTree } from './stack.js';
 
-const run = promisify(execFile);
 
 /**
  * The four scripted screens of `npm run bench` on one 1920x1080 Xvfb. Each keeps clear of MARKER,
@@ -177,8 +176,8 @@ const PALETTE: Rgb[] = Array.from({ length: 16 }, (_, i) => {
   return [f(5), f(3), f(1)] as const;
 });
 
-function spawnX(display: string, command: string, args: string[]): ChildProcess {
-  const child = spawn(command, args, { env: { ...process.env, DISPLAY: display }, stdio: 'ignore' });
+function spawnX(display: string, command: ProgramName, args: string[]): ChildProcess {
+  const child = spawnProgram(command, args, { env: { ...process.env, DISPLAY: display }, stdio: 'ignore' });
   child.on('error', () => undefined);
   return child;
 }
@@ -188,7 +187,7 @@ async function windowByPid(display: string, child: ChildProcess): Promise<number
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${child.spawnfile} exited (${child.exitCode}); is its Debian package installed?`);
-    const out = await run('xdotool', ['search', '--onlyvisible', '--pid', String(child.pid)], { env: { ...process.env, DISPLAY: display } }).then(
+    const out = await execProgram('xdotool', ['search', '--onlyvisible', '--pid', String(child.pid)], { env: { ...process.env, DISPLAY: display } }).then(
       (r) => r.stdout.trim(),
       () => '',
     );

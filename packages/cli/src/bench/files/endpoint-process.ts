@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnProgram } from '@fernhilfe/programs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { stopChild } from '../child.js';
@@ -40,7 +41,7 @@ export class EndpointProcess {
   }
 
   static start(config: EndpointConfig): EndpointProcess {
-    return new EndpointProcess(spawn(process.execPath, [MAIN, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] }));
+    return new EndpointProcess(spawnProgram({ file: process.execPath }, [MAIN, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] }));
   }
 
   get pid(): number {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnProgram } from '@fernhilfe/programs';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -139,11 +139,11 @@ async function report(plan: ClusterPlan, results: ClusterResults): Promise<void>
 /** The technician account, in the shared database (`fernhilfe user add` with DATABASE_URL). */
 function addUser(databaseUrl: string, password: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'user', 'add', LOGIN, '--role', 'technician'], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawnProgram({ file: process.execPath }, [BIN, 'user', 'add', LOGIN, '--role', 'technician'], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['pipe', 'ignore', 'pipe'] });
     let err = '';
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`fernhilfe user add failed: ${err}`))));
-    child.stdin.end(`${password}\n`);
+    child.stdin!.end(`${password}\n`);
   });
 }
 

@@ -1,5 +1,6 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { execProgramSync, programPath, spawnProgram } from '@fernhilfe/programs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,7 +46,7 @@ function killOnExit(child: ChildProcess): () => void {
 export async function startRedisService(): Promise<Service> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-bench-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--client-output-buffer-limit', 'pubsub 256mb 64mb 60'], { stdio: 'ignore' });
+  const child = spawnProgram('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--client-output-buffer-limit', 'pubsub 256mb 64mb 60'], { stdio: 'ignore' });
   const forget = killOnExit(child);
   const probe = () =>
     new Promise<boolean>((resolve) => {
@@ -67,27 +68,24 @@ export async function startRedisService(): Promise<Service> {
 
 /** PostgreSQL in a temp dir, listening only on a unix socket there; as root it runs as the `postgres` user. */
 export async function startPostgresService(): Promise<Service> {
-  const root = '/usr/lib/postgresql';
-  const version = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a))[0] : undefined;
-  if (!version) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
-  const bin = path.join(root, version, 'bin');
+  const initdb = programPath('initdb');
   const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-bench-pg-'));
   const owner: { uid?: number; gid?: number } = {};
   if (process.getuid?.() === 0) {
-    owner.uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
-    owner.gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
+    owner.uid = Number(execProgramSync('id', ['-u', 'postgres']));
+    owner.gid = Number(execProgramSync('id', ['-g', 'postgres']));
     chownSync(dir, owner.uid, owner.gid);
   }
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', LC_ALL: 'C' };
   const data = path.join(dir, 'data');
-  execFileSync(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '--encoding=UTF8', '--locale=C'], { ...owner, env, stdio: 'ignore' });
+  execProgramSync({ file: initdb }, ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '--encoding=UTF8', '--locale=C'], { ...owner, env, stdio: 'ignore' });
   const settings = ['listen_addresses=', `unix_socket_directories=${dir}`, 'fsync=off', 'synchronous_commit=off', 'max_connections=200'];
-  const child = spawn(path.join(bin, 'postgres'), ['-D', data, ...settings.flatMap((s) => ['-c', s])], { ...owner, env, stdio: 'ignore' });
+  const child = spawnProgram({ file: path.join(path.dirname(initdb), 'postgres') }, ['-D', data, ...settings.flatMap((s) => ['-c', s])], { ...owner, env, stdio: 'ignore' });
   const forget = killOnExit(child);
-  const pgIsReady = path.join(bin, 'pg_isready');
+  const pgIsReady = path.join(path.dirname(initdb), 'pg_isready');
   await until('postgres', 30_000, async () => {
     try {
-      execFileSync(pgIsReady, ['-h', dir, '-q'], { stdio: 'ignore' });
+      execProgramSync({ file: pgIsReady }, ['-h', dir, '-q'], { stdio: 'ignore' });
       return true;
     } catch {
       return false;

@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execProgramSync } from '@fernhilfe/programs';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { XPainter, rgb, type Rgb } from '../../../cli/src/bench/browser-x11.js';
-import { startXvfb, type Xvfb } from '../../../cli/src/bench/browser-xvfb.js';
-import { X11Connection } from '../x11/client.js';
-import type { ScreenCapture, ScreenCaptureEvents } from './types.js';
-import { CAPTURE_METHOD_ENV, X11ScreenCapture } from './x11-capture.js';
+import { XPainter, rgb, type Rgb } from '../../packages/cli/src/bench/browser-x11.js';
+import { startXvfb, type Xvfb } from '../../packages/cli/src/bench/browser-xvfb.js';
+import { X11Connection } from '../../packages/agent/src/x11/client.js';
+import type { ScreenCapture, ScreenCaptureEvents } from '../../packages/agent/src/capture/types.js';
+import { CAPTURE_METHOD_ENV, X11ScreenCapture } from '../../packages/agent/src/capture/x11-capture.js';
 
 const LEFT = { name: 'LEFT', x: 0, y: 0, width: 1920, height: 1080 };
 const RIGHT = { name: 'RIGHT', x: 1920, y: 0, width: 1920, height: 1080 };
@@ -186,22 +186,22 @@ describe('X11 screen capture (x11 package, real Xvfb)', () => {
     } finally {
       await setter.close();
     }
-    execFileSync('xdotool', ['mousemove', '2345', '678'], { env: { ...process.env, DISPLAY: xvfb.name } });
+    execProgramSync('xdotool', ['mousemove', '2345', '678'], { env: { ...process.env, DISPLAY: xvfb.name } });
     expect(await shm.pointer()).toEqual({ x: 2345, y: 678 });
 
     // movement through XTEST (as a real mouse: raw motion) wakes the tracker; one event until the next look
     expect(shm.pointerEvents).toBe(true);
     const moved = next(shm, 'pointer-moved');
-    execFileSync('xdotool', ['mousemove_relative', '--', '-10', '5'], { env: { ...process.env, DISPLAY: xvfb.name } });
+    execProgramSync('xdotool', ['mousemove_relative', '--', '-10', '5'], { env: { ...process.env, DISPLAY: xvfb.name } });
     expect(await moved).toBeUndefined();
     expect(await shm.pointer()).toEqual({ x: 2335, y: 683 });
   });
 
   it('follows a RandR change of the monitors', async () => {
     // defining or deleting a monitor sends no RandR event by itself; an output change does
-    execFileSync('xrandr', ['--display', xvfb.name, '--delmonitor', 'RIGHT']);
+    execProgramSync('xrandr', ['--display', xvfb.name, '--delmonitor', 'RIGHT']);
     const changed = next(shm, 'monitors');
-    execFileSync('xrandr', ['--display', xvfb.name, '--output', 'screen', '--primary']);
+    execProgramSync('xrandr', ['--display', xvfb.name, '--output', 'screen', '--primary']);
     const list = await changed;
     expect(list === 'timeout' ? list : list.map((m) => m.name)).toEqual(['LEFT']);
   });
