@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isProgramName } from './index.js';
+import { isProgramName } from '@fernhilfe/programs';
 
 /**
  * The guard of the one list: every program that Fernhilfe's code, tests and benchmarks start goes

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { execProgram, execProgramSync, findProgram, missingPackages, programPath, ProgramMissingError, PROGRAMS, spawnProgram } from './index.js';
+import { execProgram, execProgramSync, findProgram, missingPackages, programPath, ProgramMissingError, PROGRAMS, spawnProgram } from '@fernhilfe/programs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-programs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
