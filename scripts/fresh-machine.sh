@@ -33,6 +33,10 @@ if ! command -v debootstrap >/dev/null; then
     || { apt-get update -qq </dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap </dev/null; }
 fi
 
+# what a new machine of this kind has besides Debian's minimal base (with Node.js, copied in below):
+# certificates, and python3, make and g++ for npm's native builds (better-sqlite3 compiles itself when no
+# prebuilt binary can be downloaded)
+BASE_PACKAGES=ca-certificates,python3,make,g++
 ROOT=$(mktemp -d /var/tmp/fernhilfe-fresh.XXXXXX)
 APP=/root/fernhilfe
 
@@ -69,9 +73,9 @@ in_root() {
 printf 'fresh-machine: %s (%s) on Debian %s from %s, Node %s; log %s\n' "$COMMIT" "$REPO" "$SUITE" "$MIRROR" "$(node --version)" "$LOG"
 : >"$LOG"
 
-say "debootstrap --variant=minbase $SUITE"
+say "debootstrap --variant=minbase --include=$BASE_PACKAGES $SUITE"
 t0=$SECONDS
-debootstrap --variant=minbase --include=ca-certificates "$SUITE" "$ROOT" "$MIRROR" >>"$LOG" 2>&1 \
+debootstrap --variant=minbase --include="$BASE_PACKAGES" "$SUITE" "$ROOT" "$MIRROR" >>"$LOG" 2>&1 \
   || { tail -n 20 "$LOG"; die "debootstrap failed"; }
 t_debootstrap=$((SECONDS - t0))
 echo "debootstrap: ${t_debootstrap} s, $(du -sh "$ROOT" | cut -f1)"
