@@ -63,7 +63,7 @@ describe('the agent’s local UI server lets only its own page in', () => {
     await srv?.close();
   });
 
-  it('the printed URL carries a 256-bit secret and the server listens on 127.0.0.1 only', () => {
+  it('the printed URL carries a 256-bit one-time ticket and the server listens on 127.0.0.1 only', () => {
     expect(Buffer.from(token, 'base64url')).toHaveLength(32);
     expect(agent.stdout()).toMatch(/http:\/\/127\.0\.0\.1:\d+\//);
   });
@@ -76,14 +76,15 @@ describe('the agent’s local UI server lets only its own page in', () => {
     }
   });
 
-  it('the first load moves the secret into an HttpOnly SameSite=Strict cookie and out of the address bar', async () => {
+  it('the first load exchanges the URL’s one-time ticket for an HttpOnly SameSite=Strict cookie and clears the address bar', async () => {
     const r = await get(port, `/?t=${token}`, { 'sec-fetch-site': 'none' });
     expect(r.status).toBe(303);
     expect(r.headers.location).toBe('/');
     const set = String(r.headers['set-cookie']);
     expect(set).toMatch(/HttpOnly/);
     expect(set).toMatch(/SameSite=Strict/);
-    expect(set).toMatch(new RegExp(`fernhilfe_agent_${port}=${token}`));
+    expect(set).toMatch(new RegExp(`^fernhilfe_agent_${port}_[0-9a-f]{16}=[A-Za-z0-9_-]{43};`));
+    expect(set).not.toContain(token); // the URL's one-time ticket is not the cookie's secret
     cookie = set.split(';')[0]!;
     const page = await get(port, '/', { cookie });
     expect(page.status).toBe(200);

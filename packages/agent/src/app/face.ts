@@ -42,6 +42,10 @@ export async function openFace(config: AgentConfig, deps: FaceDeps): Promise<Fac
         deps.log.warn({}, 'the support page was closed: ending');
         void deps.app.handleEnd();
       },
+      onLinkReused: () => {
+        deps.log.warn({}, 'the support page link was used twice: ending');
+        void deps.app.handleEnd();
+      },
     });
     deps.stdout.write(`${config.language === 'de' ? 'Support-Seite' : 'Support page'}: ${ui.url}\n`);
     if (config.face === 'url' || (await deps.openBrowser(ui.url))) return { kind: 'page', close: () => ui.close() };

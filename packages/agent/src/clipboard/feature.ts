@@ -33,18 +33,27 @@ export class ClipboardFeature implements AgentFeature {
   private fromTechnician: string | undefined;
   private writing: Promise<void> = Promise.resolve();
   private stopping = false;
+  /** counts every change of the clipboard grant: a read that started under another grant is not sent */
+  private grant = 0;
 
   constructor(private readonly opts: ClipboardFeatureOptions) {}
 
   async start(port: SessionPort): Promise<void> {
     this.port = port;
+    let granted = this.opts.consent.isGranted('clipboard');
+    this.offs.push(
+      this.opts.consent.on('changed', (state) => {
+        if (state.clipboard !== granted) this.grant++;
+        granted = state.clipboard;
+      }),
+    );
     // text from the technician that comes while the clipboard is still opening waits for it (not dropped)
     const opening = this.opts.openClipboard();
     this.writing = opening.then(
       async (backend) => {
         if (this.stopping) return void (await backend.close().catch(() => undefined)); // ended meanwhile
         this.backend = backend;
-        this.offs.push(backend.onChange((text) => this.onLocalCopy(text)));
+        this.offs.push(backend.onCopy((read) => void this.onLocalCopy(read)));
       },
       () => undefined,
     );
@@ -67,8 +76,17 @@ export class ClipboardFeature implements AgentFeature {
     await backend?.close().catch((err: unknown) => this.opts.log?.error({ err }, 'closing the clipboard failed'));
   }
 
-  private onLocalCopy(text: string): void {
-    if (!this.opts.consent.isGranted('clipboard') || !this.port || text === this.fromTechnician) return;
+  /**
+   * The customer copied: read it only while sharing is allowed, and send it only if the same grant
+   * still holds when the (asynchronous, possibly slow) read ends: a revoke during the read, even one
+   * followed by a new allow, means the copy is not shared.
+   */
+  private async onLocalCopy(read: () => Promise<string | undefined>): Promise<void> {
+    if (!this.opts.consent.isGranted('clipboard') || this.stopping) return;
+    const grant = this.grant;
+    const text = await read();
+    if (text === undefined || grant !== this.grant || !this.opts.consent.isGranted('clipboard') || this.stopping) return;
+    if (!this.port || text === this.fromTechnician) return;
     const message: ControlMessage = { type: 'clipboard-text', text };
     if (utf8Length(text) > CLIPBOARD_MAX_BYTES || encodeJson(message).length > MAX_FRAME) {
       this.opts.log?.warn({ bytes: utf8Length(text) }, 'clipboard text too large to share');

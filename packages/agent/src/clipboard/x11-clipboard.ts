@@ -13,7 +13,7 @@ import { readSelection, type SelectionAtoms } from './x11-read.js';
  * when the customer copies something (XFIXES tells us the owner changed). Nothing touches a file.
  */
 export class X11Clipboard implements ClipboardBackend {
-  private readonly listeners = new Set<(text: string) => void>();
+  private readonly listeners = new Set<(read: () => Promise<string | undefined>) => void>();
   private readonly owner: SelectionOwner;
   private readonly events: EventWaiter;
   private reading: Promise<unknown> = Promise.resolve();
@@ -54,7 +54,7 @@ export class X11Clipboard implements ClipboardBackend {
     }
   }
 
-  onChange(listener: (text: string) => void): () => void {
+  onCopy(listener: (read: () => Promise<string | undefined>) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -79,11 +79,14 @@ export class X11Clipboard implements ClipboardBackend {
     await this.x.close();
   }
 
-  /** Another application copied: read its text (one read at a time, in order) and tell the listeners. */
+  /** Another application copied: tell the listeners; whoever wants the text reads it (one read at a time, in order). */
   private onForeignCopy(): void {
-    this.reading = this.reading.then(async () => {
-      const text = await this.read().catch(() => undefined);
-      if (text !== undefined) for (const l of [...this.listeners]) l(text);
-    });
+    for (const l of [...this.listeners]) l(() => this.readInTurn());
+  }
+
+  private readInTurn(): Promise<string | undefined> {
+    const text = this.reading.then(() => this.read().catch(() => undefined));
+    this.reading = text;
+    return text;
   }
 }

@@ -15,12 +15,16 @@ export interface InputInjector {
   /**
    * A key by the browser's `code` (physical key) and `key` (its meaning). Keys that type text are
    * typed on key-down as the character `key` names, with whatever modifiers the customer's layout
-   * needs; other keys are pressed and released as the technician does.
+   * needs; other keys are pressed and released as the technician does. Once `signal` is aborted
+   * (control taken back) nothing more of this key is typed, even if it was waiting.
    */
-  key(code: string, key: string, down: boolean): Promise<void>;
+  key(code: string, key: string, down: boolean, signal?: AbortSignal): Promise<void>;
   /** releases every key and button this injector holds down */
   releaseAll(): Promise<void>;
-  /** true when the local user used mouse or keyboard since the last call (local input wins) */
+  /**
+   * true when the local user used mouse or keyboard since the last call (local input wins). May run
+   * while input is being injected: what this injector did before the look never counts as local.
+   */
   localInputSince(): Promise<boolean>;
   close(): Promise<void>;
 }

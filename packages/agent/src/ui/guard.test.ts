@@ -11,8 +11,10 @@ describe('the local UI guard', () => {
   const host = '127.0.0.1:4321';
   const cookie = guard.setCookie().split(';')[0]!;
 
-  it('lets in the secret from the URL once, then from the cookie', () => {
-    expect(guard.check(req(`/?t=${token}`, { host }))).toEqual({ ok: true, via: 'url' });
+  it('lets in the one-time ticket from the URL once, then only the cookie', () => {
+    expect(guard.check(req(`/?t=${token}`, { host }))).toEqual({ ok: true, via: 'ticket' });
+    expect(guard.check(req(`/?t=${token}`, { host }))).toEqual({ ok: false, why: 'ticket-used' });
+    expect(cookie.split('=')[1]).not.toBe(token); // the cookie's secret is not the ticket
     expect(guard.check(req('/assets/x.js', { host, cookie }))).toEqual({ ok: true, via: 'cookie' });
     expect(guard.checkUpgrade(req('/agent/ws', { host, cookie, origin: 'http://127.0.0.1:4321' }))).toEqual({ ok: true, via: 'cookie' });
   });
@@ -20,13 +22,19 @@ describe('the local UI guard', () => {
   it('refuses everything else with the reason', () => {
     expect(guard.check(req('/', { host }))).toEqual({ ok: false, why: 'no-token' });
     expect(guard.check(req(`/?t=${token}x`, { host }))).toEqual({ ok: false, why: 'no-token' });
+    expect(guard.check(req(`/?t=${cookie.split('=')[1]}`, { host }))).toEqual({ ok: false, why: 'no-token' }); // the secret is no ticket
     expect(guard.check(req('/', { host: 'rebind.example:4321', cookie }))).toEqual({ ok: false, why: 'wrong-host' });
     expect(guard.check(req('/', { host, cookie, origin: 'http://127.0.0.1:9999' }))).toEqual({ ok: false, why: 'wrong-origin' });
     expect(guard.check(req('/', { host, cookie, 'sec-fetch-site': 'cross-site' }))).toEqual({ ok: false, why: 'cross-site' });
     expect(guard.checkUpgrade(req('/agent/ws', { host, cookie }))).toEqual({ ok: false, why: 'wrong-origin' });
     expect(guard.checkUpgrade(req(`/agent/ws?t=${token}`, { host, origin: 'http://127.0.0.1:4321' }))).toEqual({ ok: false, why: 'no-token' });
     // another agent's cookie (other port) is not ours
-    expect(guard.check(req('/', { host, cookie: cookie.replace('_4321=', '_4322=') }))).toEqual({ ok: false, why: 'no-token' });
+    expect(guard.check(req('/', { host, cookie: cookie.replace('_4321_', '_4322_') }))).toEqual({ ok: false, why: 'no-token' });
+    // the name is random per run: another guard on the same port does not use it
+    const other = new UiGuard();
+    other.bind(4321);
+    expect(other.cookieName).not.toBe(guard.cookieName);
+    expect(guard.cookieName).toMatch(/^fernhilfe_agent_4321_[0-9a-f]{16}$/);
   });
 
   it('knows nothing after wipe()', () => {

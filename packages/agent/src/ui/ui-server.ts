@@ -10,6 +10,12 @@ import { agentIndex, brandingAsset, securityHeaders, send } from './http.js';
 import { AGENT_WS_PATH, MAX_PAGE_READ, PAGE_READ_HEADER, decodeMessage, fromPageSchema, type FromPage, type ToPage } from './messages.js';
 import { PageReads } from './page-source.js';
 
+/** The answer to a second use of the one-time link (a plain page: the customer may see it). */
+const usedLink = {
+  en: 'This link has already been used. For your safety it opens the support page only once, and the support session has been ended.\nIf you did not open it twice yourself, another program on this computer may have. Please start the support program again.\n',
+  de: 'Dieser Link wurde bereits verwendet. Zu Ihrer Sicherheit öffnet er die Support-Seite nur einmal, und die Support-Sitzung wurde beendet.\nFalls Sie ihn nicht selbst zweimal geöffnet haben, hat es möglicherweise ein anderes Programm auf diesem Computer getan. Bitte starten Sie das Support-Programm neu.\n',
+} as const;
+
 /** the page's JSON messages are small (the terms come from the agent, not the page) */
 const TEXT_LIMIT = 64 * 1024;
 
@@ -22,6 +28,8 @@ export interface UiServerOptions {
   /** when the last page is gone this long (closed tab, browser quit), the customer has lost their End button: end */
   pageGraceMs?: number;
   onPageGone?: () => void;
+  /** the one-time link was used a second time: every page is shut out; the session should end */
+  onLinkReused?: () => void;
 }
 
 type PageHandlers = { [K in FromPage['type']]: (message: Extract<FromPage, { type: K }>) => void };
@@ -84,7 +92,7 @@ export class UiServer {
     return ui;
   }
 
-  /** The address to open in the customer's browser; it carries the secret. */
+  /** The address to open in the customer's browser; it carries a one-time ticket (never the cookie's secret). */
   get url(): string {
     return this.guard.url();
   }
@@ -107,17 +115,32 @@ export class UiServer {
     const verdict = this.guard.check(req);
     if (!verdict.ok) {
       this.opts.log.warn({ why: verdict.why, path: (req.url ?? '').replace(/\?.*/, '') }, 'refused a local request');
-      return send(res, 403, { ...this.headers, 'content-type': 'text/plain; charset=utf-8' }, 'Forbidden\n');
+      if (verdict.why === 'ticket-used') this.shutOut();
+      return send(res, 403, { ...this.headers, 'content-type': 'text/plain; charset=utf-8' }, verdict.why === 'ticket-used' ? usedLink[this.opts.language] : 'Forbidden\n');
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ...this.headers, allow: 'GET, HEAD' });
-    const path = new URL(req.url ?? '/', this.guard.origin).pathname;
-    if (verdict.via === 'url') {
-      // first load: the secret moves from the address bar into the cookie
+    const url = new URL(req.url ?? '/', this.guard.origin);
+    const path = url.pathname;
+    if (verdict.via === 'ticket') {
+      // first load: the one-time ticket (now spent) is exchanged for the cookie, and leaves the address bar
       return send(res, 303, { ...this.headers, 'set-cookie': this.guard.setCookie(), location: path });
     }
+    if (url.searchParams.has('t')) return send(res, 303, { ...this.headers, location: path }); // the link opened again where the cookie is
     const file = this.files.get(path === '/' ? '/index.html' : path);
     if (!file) return send(res, 404, { ...this.headers, 'content-type': 'text/plain; charset=utf-8' }, 'Not found\n');
     send(res, 200, { ...this.headers, 'content-type': file.type, 'content-length': String(file.body.length) }, req.method === 'HEAD' ? '' : file.body);
+  }
+
+  /**
+   * The one-time link came back without the cookie: another program may have raced the browser to it
+   * (it was readable in /proc). Nobody keeps the page: the cookie is replaced, every connection closed,
+   * and the owner is told (the agent ends the session, so credentials the page may have shown die).
+   */
+  private shutOut(): void {
+    this.opts.log.warn({}, 'the one-time link of the support page was used twice: every page is shut out');
+    this.guard.shutOut();
+    for (const ws of this.sockets) ws.close(4001, 'link used twice');
+    this.opts.onLinkReused?.();
   }
 
   private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

@@ -2,6 +2,7 @@ import { eventTypes, type X11Connection, type XEvent } from './client.js';
 
 /** The fields of the core events we read, as the `x11` package parses them. */
 export interface CoreEvents {
+  KeyPress: { keycode: number; time: number };
   ButtonPress: { keycode: number; rootx: number; rooty: number };
   ButtonRelease: { keycode: number; rootx: number; rooty: number };
   MotionNotify: { rootx: number; rooty: number };

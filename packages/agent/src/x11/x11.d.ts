@@ -243,7 +243,7 @@ declare module 'x11' {
   }
 
   export function createClient(options: ClientOptions, cb: (err: Error | undefined, display: Display) => void): XClient;
-  export const eventMask: Record<'ButtonPress' | 'ButtonRelease' | 'PointerMotion' | 'PropertyChange', number>;
+  export const eventMask: Record<'KeyPress' | 'ButtonPress' | 'ButtonRelease' | 'PointerMotion' | 'PropertyChange', number>;
   export const eventTypes: Record<string, number>;
   export const keySyms: Record<string, { code: number; description: string | null } | undefined>;
   export const InputOnly: number;

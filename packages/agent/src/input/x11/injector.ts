@@ -72,8 +72,8 @@ export class X11Injector implements InputInjector {
     return Promise.resolve();
   }
 
-  key(code: string, key: string, down: boolean): Promise<void> {
-    return this.keyboard.key(code, key, down);
+  key(code: string, key: string, down: boolean, signal?: AbortSignal): Promise<void> {
+    return this.keyboard.key(code, key, down, signal);
   }
 
   async releaseAll(): Promise<void> {
@@ -86,15 +86,19 @@ export class X11Injector implements InputInjector {
   }
 
   async localInputSince(): Promise<boolean> {
-    const [p, keys] = await Promise.all([queryPointer(this.x), queryKeymap(this.x)]);
-    const moved = this.pointer !== undefined && (p.x !== this.pointer.x || p.y !== this.pointer.y);
-    this.pointer = { x: p.x, y: p.y };
+    // what we had injected when the queries went out: X answers them after everything sent before on
+    // this connection, and our key strokes are pressed and released without a pause in between
+    const expected = this.pointer;
     const ours = this.keyboard.heldKeycodes();
+    const buttons = new Set(this.buttons);
+    const [p, keys] = await Promise.all([queryPointer(this.x), queryKeymap(this.x)]);
+    const moved = expected !== undefined && (p.x !== expected.x || p.y !== expected.y);
+    if (this.pointer === expected) this.pointer = { x: p.x, y: p.y }; // else we moved it meanwhile: that counts
     let typing = false;
     for (let k = 8; k < 256 && !typing; k++) if ((keys[k >> 3]! >> (k & 7)) & 1 && !ours.has(k)) typing = true;
     // a button down in the pointer's state mask that we did not press: a local click
     let clicking = false;
-    for (let b = 1; b <= 5; b++) if (p.mask & BUTTON_MASK(b) && !this.buttons.has(b)) clicking = true;
+    for (let b = 1; b <= 5; b++) if (p.mask & BUTTON_MASK(b) && !buttons.has(b)) clicking = true;
     return moved || typing || clicking;
   }
 

@@ -37,7 +37,7 @@ export class X11Keyboard {
   constructor(
     private readonly x: X11Connection,
     private readonly fake: KeyFaker,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void> = abortableSleep,
   ) {
     x.on('event', (e) => {
       if (isEvent(e, 'MappingNotify') && e.request !== 2) this.stale = true; // 2: pointer mapping
@@ -49,15 +49,17 @@ export class X11Keyboard {
     return new Set(this.held.values());
   }
 
-  async key(code: string, key: string, down: boolean): Promise<void> {
+  /** Nothing more is pressed once `signal` aborts (a key may wait for the mapping or a lent keycode). */
+  async key(code: string, key: string, down: boolean, signal?: AbortSignal): Promise<void> {
     if (!down) return this.up(code);
     const map = await this.current();
+    if (signal?.aborted) return;
     const modifier = modifierKeysyms(code, key);
     if (modifier) return this.press(code, map.keycodeFor(modifier));
     const named = namedKeysym(key);
     if (named !== undefined) return this.press(code, map.keycodeFor([named]));
     const points = printable(key);
-    if (points) for (const cp of points) await this.type(cp);
+    if (points) for (const cp of points) if (!signal?.aborted) await this.type(cp, signal);
   }
 
   async releaseAll(): Promise<void> {
@@ -91,10 +93,10 @@ export class X11Keyboard {
   }
 
   /** Types one character: the customer's modifiers set exactly as its key needs, then put back. */
-  private async type(codepoint: number): Promise<void> {
+  private async type(codepoint: number, signal?: AbortSignal): Promise<void> {
     const map = await this.current();
-    const stroke = map.strokeFor(codepoint) ?? (await this.lend(map, keysymForCodepoint(codepoint)));
-    if (!stroke) return;
+    const stroke = map.strokeFor(codepoint) ?? (await this.lend(map, keysymForCodepoint(codepoint), signal));
+    if (!stroke || signal?.aborted) return;
     const heldNow = [...this.held.values()];
     const lift = heldNow.filter((k) => (!stroke.shift && map.shiftKeycodes.has(k)) || (!stroke.level3 && map.level3Keycodes.has(k)));
     const add: number[] = [];
@@ -109,7 +111,7 @@ export class X11Keyboard {
   }
 
   /** No key types this keysym: lend a keycode that has no symbols, mapped to it for a while. */
-  private async lend(map: KeyboardMap, keysym: number): Promise<KeyStroke | undefined> {
+  private async lend(map: KeyboardMap, keysym: number, signal?: AbortSignal): Promise<KeyStroke | undefined> {
     const now = Date.now();
     for (const [keycode, l] of this.lent) {
       if (l.keysym === keysym) {
@@ -125,7 +127,8 @@ export class X11Keyboard {
       const [oldest, l] = [...this.lent].sort((a, b) => a[1].lastUse - b[1].lastUse)[0] ?? [];
       if (oldest === undefined || !l) return undefined;
       const wait = l.lastUse + REMAP_REUSE_MS - now;
-      if (wait > 0) await this.sleep(wait);
+      if (wait > 0) await this.sleep(wait, signal);
+      if (signal?.aborted || this.lent.get(oldest) !== l) return undefined; // control ended meanwhile
       keycode = oldest;
     }
     this.setKeysym(keycode, keysym);
@@ -157,6 +160,20 @@ export class X11Keyboard {
     this.map = new KeyboardMap(min, rows, modifiers);
     return this.map;
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function first(set: ReadonlySet<number>): number {
