@@ -100,7 +100,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   cluster?.serve(broker);
   registerPublicRoutes(app, { terms: () => records.terms.current(), health: () => ({ registrations: broker.liveRegistrations }) });
-  const agentDownload = new AgentDownloadStore({ dir: config.agentDir, publicKey: config.agentPublicKey, log: getLogger(log, 'agent-download') });
+  const agentDownload = new AgentDownloadStore({ dir: config.agentDir, publicKey: config.agentPublicKey, releases: new SettingsRepo({ db: database.db }), log: getLogger(log, 'agent-download') });
   await agentDownload.load();
   registerAgentDownloadRoutes(app, agentDownload);
   const branding = new BrandingStore({ settings: new SettingsRepo({ db: database.db }), logger: getLogger(log, 'branding') });
