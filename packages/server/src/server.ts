@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import proxyAddr from '@fastify/proxy-addr';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AgentDownloadStore, registerAgentDownloadRoutes } from './agent-download/index.js';
 import { openRecords } from './audit/setup.js';
+import { ServerKeys } from './keys/server-keys.js';
 import { AccountService, registerAuthRoutes } from './auth/index.js';
 import { BrandingStore, registerBrandingRoutes } from './branding/index.js';
 import type { Config } from './config.js';
@@ -66,9 +68,19 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   await migrateToLatest(database.db);
   // several nodes (REDIS_URL): shared IDs, limits, tickets and sessions (cluster/, docs/deployment.md)
   const cluster = config.cluster ? await Cluster.start({ ...config.cluster, log }) : undefined;
-  const accounts = new AccountService({ db: database.db, logger: getLogger(log, 'accounts'), ...(cluster ? { tickets: cluster.tickets } : {}) });
+  // the keys outside the database: receipts, audit heads, TOTP secrets (keys/server-keys.ts)
+  const keys = await ServerKeys.open(config.serverKey, database, getLogger(log, 'keys'));
+  const accounts = new AccountService({ db: database.db, logger: getLogger(log, 'accounts'), totpBox: keys.totpBox, ...(cluster ? { tickets: cluster.tickets } : {}) });
+  await accounts.twoFactor.encryptStoredSecrets();
   // terms, audit log, the broker's recorder, receipts and retention (audit/setup.ts)
-  const records = await openRecords({ database, logger: getLogger(log, 'records'), retentionDays: config.retentionDays, ...(opts.terms ? { seedTerms: opts.terms } : {}) });
+  const records = await openRecords({
+    database,
+    logger: getLogger(log, 'records'),
+    retentionDays: config.retentionDays,
+    keys,
+    headFile: path.join(config.dataDir, 'audit-heads.jsonl'),
+    ...(opts.terms ? { seedTerms: opts.terms } : {}),
+  });
 
   const trust = compileTrust(config.trustProxy);
   const app = Fastify({
