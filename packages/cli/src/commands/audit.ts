@@ -56,6 +56,7 @@ export async function auditVerify(opts: AuditVerifyOptions): Promise<number> {
 
 function readHeads(file: string): unknown[] {
   const text = readFileSync(file, 'utf8');
+  if (text.trim() === '') throw new Error(`${file} holds no signed audit head`);
   try {
     return [JSON.parse(text) as unknown];
   } catch {

@@ -49,7 +49,7 @@ export async function checkAgainstHead(db: AuditDb, body: unknown, trusted: KeyO
   if (head.publicKey !== rawPublicKeyB64(trusted)) {
     return { ok: false, kind: 'wrong-key', message: `the head was signed with key ${head.publicKey}, not with this server's audit head key ${rawPublicKeyB64(trusted)}` };
   }
-  if (!verify(null, Buffer.from(canonicalJson(head), 'utf8'), createPublicKey(trusted), Buffer.from(signature, 'base64url'))) {
+  if (!verify(null, Buffer.from(canonicalJson(head), 'utf8'), trusted.type === 'public' ? trusted : createPublicKey(trusted), Buffer.from(signature, 'base64url'))) {
     return { ok: false, kind: 'bad-signature', message: 'the head file was changed after it was signed' };
   }
   const at = `the signed head of ${head.time} (entry ${head.seq})`;

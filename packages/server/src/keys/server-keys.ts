@@ -30,7 +30,7 @@ export function ed25519FromSeed(seed: Buffer): KeyObject {
 
 /** The raw 32-byte public key, base64url. */
 export function rawPublicKeyB64(key: KeyObject): string {
-  const der = createPublicKey(key).export({ type: 'spki', format: 'der' });
+  const der = (key.type === 'public' ? key : createPublicKey(key)).export({ type: 'spki', format: 'der' });
   return der.subarray(der.length - 32).toString('base64url');
 }
 
