@@ -45,8 +45,8 @@ const envSchema = z.object({
   TURN_URLS: z.string().default(''),
   /** coturn's static-auth-secret (use-auth-secret): signs the short-lived TURN credentials */
   TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** how long a TURN credential stays valid, in seconds */
-  TURN_TTL_S: int(60, 7 * 86400).default(3600),
+  /** how long a TURN credential stays valid, in seconds; renewed every half of it while a session lasts */
+  TURN_TTL_S: int(5, 86400).default(600),
   /** directory with the signed QuickSupport agent build (`npm run build:agent`); empty = no download */
   AGENT_DIR: z.string().default('./dist/agent'),
   /** the operator's Ed25519 public key (base64, hex or PEM, or a path to a PEM file) the agent build must verify with */
