@@ -77,5 +77,7 @@ describe('TOTP secrets at rest', () => {
     expect((await login(srv, codeFor(secret))).status).toBe(200);
     await stop(srv);
     expect(await storedSecret(dir, TECH_LOGIN)).toMatch(/^enc1:/);
+    // and the clear text is not left behind in the file's free space or its write-ahead log
+    expect(databaseBytes(dir).includes(Buffer.from(secret))).toBe(false);
   });
 });

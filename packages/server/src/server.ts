@@ -6,7 +6,7 @@ import proxyAddr from '@fastify/proxy-addr';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AgentDownloadStore, registerAgentDownloadRoutes } from './agent-download/index.js';
 import { openRecords } from './audit/setup.js';
-import { ServerKeys } from './keys/server-keys.js';
+import { scrubFreedSpace, ServerKeys } from './keys/server-keys.js';
 import { AccountService, registerAuthRoutes } from './auth/index.js';
 import { BrandingStore, registerBrandingRoutes } from './branding/index.js';
 import type { Config } from './config.js';
@@ -71,7 +71,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // the keys outside the database: receipts, audit heads, TOTP secrets (keys/server-keys.ts)
   const keys = await ServerKeys.open(config.serverKey, database, getLogger(log, 'keys'));
   const accounts = new AccountService({ db: database.db, logger: getLogger(log, 'accounts'), totpBox: keys.totpBox, ...(cluster ? { tickets: cluster.tickets } : {}) });
-  await accounts.twoFactor.encryptStoredSecrets();
+  if ((await accounts.twoFactor.encryptStoredSecrets()) > 0) await scrubFreedSpace(database, 'users');
   // terms, audit log, the broker's recorder, receipts and retention (audit/setup.ts)
   const records = await openRecords({
     database,

@@ -69,6 +69,8 @@ export class ServerKeys {
    */
   static async open(source: KeySource, database: Pick<Database, 'db' | 'dialect'>, log: Logger): Promise<ServerKeys> {
     const { db, dialect } = database;
+    // deleted or overwritten rows are zeroed on disk, not left in free space (secrets are moved out below)
+    if (dialect === 'sqlite') await sql`PRAGMA secure_delete = ON`.execute(db);
     const warn = (message: string) => log.warn(message);
     const legacy = await readLegacy(db);
     let material = source.text ? parseKeyFile(source.text, 'SERVER_KEY') : readKeyFile(source.file, warn);
@@ -103,14 +105,18 @@ async function readLegacy(db: Kysely<Schema>): Promise<{ seed: Buffer; publicKey
 
 /** Deletes the old receipt key so that its bytes do not stay behind in free pages or the log. */
 async function eraseLegacy(db: Kysely<Schema>, dialect: Dialect): Promise<void> {
-  if (dialect === 'sqlite') {
-    await sql`PRAGMA secure_delete = ON`.execute(db);
-    await db.deleteFrom('settings').where('key', '=', LEGACY_RECEIPT_KEY).execute();
-    await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
-  } else {
-    await db.deleteFrom('settings').where('key', '=', LEGACY_RECEIPT_KEY).execute();
-    await sql`VACUUM settings`.execute(db);
-  }
+  await db.deleteFrom('settings').where('key', '=', LEGACY_RECEIPT_KEY).execute();
+  await scrubFreedSpace({ db, dialect }, 'settings');
+}
+
+/**
+ * After secrets were deleted or overwritten: SQLite (whose connection has `secure_delete` on, set
+ * below at start) moves the write-ahead log into the database and empties it; PostgreSQL vacuums
+ * `table`, so the old row versions are gone.
+ */
+export async function scrubFreedSpace(database: Pick<Database, 'db' | 'dialect'>, table: 'settings' | 'users'): Promise<void> {
+  if (database.dialect === 'sqlite') await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(database.db);
+  else await sql.raw(`VACUUM ${table}`).execute(database.db);
 }
 
 async function checkFingerprint(db: Kysely<Schema>, mine: z.infer<typeof fingerprintSchema>, source: KeySource): Promise<void> {
