@@ -94,7 +94,7 @@ async function main() {
     const sea = await makeSea({ bundleFile, outFile: tmpOut, workDir: work, node: values.node ?? process.execPath, strip: !values['no-strip'] });
     const t2 = performance.now();
 
-    const signed = values.unsigned ? undefined : await signBuild({ root: ROOT, file: tmpOut, name: FILE, keyFile: /** @type {string} */ (keyFile) });
+    const signed = values.unsigned ? undefined : await signBuild({ root: ROOT, file: tmpOut, name: FILE, keyFile: /** @type {string} */ (keyFile), version });
     const t3 = performance.now();
     const out = path.join(outDir, FILE);
     rmSync(`${out}.sig`, { force: true });
@@ -111,6 +111,7 @@ async function main() {
         `  entry       ${path.relative(ROOT, entry.file)}`,
         signed ? `  signature   ${out}.sig (key ${signed.keyId}, public key ${signed.publicKey})` : '  signature   NONE (--unsigned)',
         signed ? `  sha256      ${signed.sha256}` : '',
+        signed ? `  release     ${signed.version}, built ${signed.built} (signed: the server never goes back to an older one)` : '',
         `  time        ${s(t3 - t0)} (bundle ${s(t1 - t0)}, executable ${s(t2 - t1)}, sign ${s(t3 - t2)})`,
         '',
       ].filter((l, i, a) => l !== '' || i === a.length - 1).join('\n'),

@@ -2,7 +2,7 @@ import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { formatSignature, signAgent } from '@fernhilfe/server/agent-download/public';
+import { formatSignature, rawPublicKey, signAgent } from '@fernhilfe/server/agent-download/public';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, textOf, type WatchedPage } from '../e2e/support/browser.js';
@@ -35,11 +35,11 @@ describe('the QuickSupport page offers the signed QuickSupport program', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-agent-page-'));
     dirs.push(dir);
     const key = generateKeyPairSync('ed25519').privateKey;
-    writeFileSync(path.join(dir, `${AGENT_FILE}.sig`), formatSignature(signAgent(bytes, AGENT_FILE, key)));
+    writeFileSync(path.join(dir, `${AGENT_FILE}.sig`), formatSignature(signAgent(bytes, AGENT_FILE, key, { version: '1.0.0', built: new Date().toISOString() })));
     const served = Buffer.from(bytes);
     if (opts.tamper) served[7] = served[7]! ^ 0xff;
     writeFileSync(path.join(dir, AGENT_FILE), served);
-    const srv = await startTestServer({ AGENT_DIR: dir });
+    const srv = await startTestServer({ AGENT_DIR: dir, AGENT_PUBLIC_KEY: Buffer.from(rawPublicKey(key)).toString('base64') });
     servers.push(srv);
     return srv;
   }

@@ -34,7 +34,7 @@ describe('npx fernhilfe verify: a customer checks the downloaded QuickSupport pr
 
   it('accepts the built program with the public key as text or as a PEM file', async () => {
     const byText = await runCli(['verify', agent.file, '--key', agent.publicKeyBase64]);
-    expect(byText.stdout).toMatch(new RegExp(`^OK: ${AGENT_FILE} is exactly the file signed with the key [0-9a-f]{16}`));
+    expect(byText.stdout).toMatch(new RegExp(`^OK: ${AGENT_FILE} is exactly the file signed with the key [0-9a-f]{16} \\(version \\d+\\.\\d+\\.\\d+, built `));
     expect(byText.code).toBe(0);
     const byPem = await runCli(['verify', agent.file, '--sig', agent.sig, '--key', agent.publicPemFile]);
     expect(byPem.stdout).toContain('OK:');
@@ -75,9 +75,9 @@ describe('npx fernhilfe verify: a customer checks the downloaded QuickSupport pr
     expect(missing.stdout).toBe(`CANNOT CHECK: the signature file ${file}.sig does not exist.\n`);
     expect(missing.code).toBe(2);
 
-    writeFileSync(`${file}.sig`, readFileSync(agent.sig, 'utf8').replace('algorithm: ed25519', 'algorithm: rsa'));
+    writeFileSync(`${file}.sig`, readFileSync(agent.sig, 'utf8').replace(/^version: .*$/m, 'version: latest'));
     const broken = await runCli(['verify', file, '--key', agent.publicKeyBase64]);
-    expect(broken.stdout).toMatch(/^CANNOT CHECK: not a Fernhilfe signature file: algorithm/);
+    expect(broken.stdout).toMatch(/^CANNOT CHECK: not a Fernhilfe signature file: version: must be a version like 1\.2\.3/);
     expect(broken.code).toBe(2);
 
     const noKey = await runCli(['verify', agent.file]);
@@ -98,15 +98,27 @@ describe('npx fernhilfe verify: a customer checks the downloaded QuickSupport pr
     expect(ok.stdout).toMatch(new RegExp(`^Using the public key [0-9a-f]{16} published by ${srv.url}\\.\\nOK: downloaded is exactly`));
     expect(ok.code).toBe(0);
 
+    // an older build, genuinely signed by the same key, is refused against what the server offers now
+    const older = path.join(tmp, 'older');
+    writeFileSync(older, 'an older program\n');
+    writeFileSync(`${older}.sig`, formatSignature(signAgent(readFileSync(older), 'older', parseSigningKey(readFileSync(agent.keyFile, 'utf8')), { version: '0.0.1', built: '2020-01-01T00:00:00.000Z' })));
+    expect((await runCli(['verify', older, '--key', agent.publicKeyBase64])).code).toBe(0);
+    const rolledBack = await runCli(['verify', older, '--server', srv.url]);
+    expect(rolledBack.stdout).toMatch(/NOT VALID: older is version 0\.0\.1 built 2020-01-01T00:00:00\.000Z, older than version \d+\.\d+\.\d+ built \S+ that http:\/\/127\.0\.0\.1:\d+ offers/);
+    expect(rolledBack.code).toBe(1);
+
     const unreachable = await runCli(['verify', file, '--server', 'http://127.0.0.1:1']);
     expect(unreachable.stdout).toMatch(/^CANNOT CHECK: could not get the public key from http:\/\/127\.0\.0\.1:1/);
     expect(unreachable.code).toBe(3);
   });
 
-  it('checks with standard tools too: openssl pkeyutl -verify -rawin (docs/agent-build.md)', () => {
-    const sigLine = readFileSync(agent.sig, 'utf8').split('\n').find((l) => l.startsWith('signature: '))!;
+  it('checks with standard tools too: openssl pkeyutl -verify -rawin over the signed lines, and sha256sum (docs/agent-build.md)', () => {
+    const sigText = readFileSync(agent.sig, 'utf8');
+    const sigLine = sigText.split('\n').find((l) => l.startsWith('signature: '))!;
     const sigBin = path.join(tmp, 'signature.bin');
     writeFileSync(sigBin, Buffer.from(sigLine.slice('signature: '.length), 'base64'));
+    const statement = path.join(tmp, 'statement.txt');
+    execFileSync('sh', ['-c', `head -n 6 "$0" > "$1"`, agent.sig, statement]);
     const openssl = (file: string) => {
       try {
         return execProgramSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', agent.publicPemFile, '-rawin', '-in', file, '-sigfile', sigBin], { stdio: 'pipe' });
@@ -114,12 +126,12 @@ describe('npx fernhilfe verify: a customer checks the downloaded QuickSupport pr
         return `failed: ${(err as { stdout?: string }).stdout ?? ''}`;
       }
     };
-    expect(openssl(agent.file)).toBe('Signature Verified Successfully\n');
-    const file = copyOfBuild('changed-for-openssl');
-    const bytes = readFileSync(file);
-    bytes[1000] = bytes[1000]! ^ 0x80;
-    writeFileSync(file, bytes);
-    expect(openssl(file)).toMatch(/^failed: Signature Verification Failure/);
+    expect(openssl(statement)).toBe('Signature Verified Successfully\n');
+    const sha = execFileSync('sha256sum', [agent.file], { encoding: 'utf8' }).split(' ')[0];
+    expect(readFileSync(statement, 'utf8')).toContain(`\nsha256: ${sha}\n`);
+    // a statement claiming a newer version does not verify
+    writeFileSync(statement, readFileSync(statement, 'utf8').replace(/^version: .*$/m, 'version: 99.0.0'));
+    expect(openssl(statement)).toMatch(/^failed: Signature Verification Failure/);
   });
 
   it('agent-key generate writes a private key only its owner can read, never over an existing one', async () => {
@@ -140,7 +152,7 @@ describe('npx fernhilfe verify: a customer checks the downloaded QuickSupport pr
     // what this key signs verifies with the printed public key, and with nothing else
     const file = path.join(tmp, 'signed-by-operator');
     writeFileSync(file, 'a small program\n');
-    writeFileSync(`${file}.sig`, formatSignature(signAgent(readFileSync(file), 'signed-by-operator', parseSigningKey(before))));
+    writeFileSync(`${file}.sig`, formatSignature(signAgent(readFileSync(file), 'signed-by-operator', parseSigningKey(before), { version: '1.0.0', built: new Date().toISOString() })));
     expect((await runCli(['verify', file, '--key', publicKey!])).code).toBe(0);
     expect((await runCli(['verify', file, '--key', agent.publicKeyBase64])).code).toBe(1);
     expect(existsSync(`${keyFile}.pub.pem`)).toBe(true);

@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConsoleApi, CustomerEndpoint, TechnicianEndpoint } from '@fernhilfe/client';
-import { createLogger, loadConfig, startServer, type RunningServer } from '@fernhilfe/server';
+import { createLogger, formatKeyFile, loadConfig, startServer, type RunningServer } from '@fernhilfe/server';
 import { CLI, startProcess, type Started } from '../support/processes.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
@@ -18,6 +19,8 @@ export interface ClusterEnv {
   redis: RedisServer;
   pg: PostgresServer;
   databaseUrl: string;
+  /** SERVER_KEY: the one server key file every node of the shared database needs (docs/audit.md, "Keys") */
+  serverKey: string;
   termsVersion: string | undefined;
   close(): Promise<void>;
 }
@@ -32,6 +35,7 @@ export async function startClusterEnv(): Promise<ClusterEnv> {
     redis,
     pg,
     databaseUrl: pg.url,
+    serverKey: formatKeyFile({ master: randomBytes(32), receiptSeed: randomBytes(32) }),
     termsVersion: undefined,
     close: async () => {
       await redis.stop();
@@ -68,6 +72,7 @@ function nodeEnv(env: ClusterEnv, name: string, dataDir: string, extra: Record<s
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     DATABASE_URL: env.databaseUrl,
+    SERVER_KEY: env.serverKey,
     REDIS_URL: env.redis.url,
     NODE_ID: name,
     CLUSTER_NODE_TTL_MS: String(NODE_TTL_MS),

@@ -26,12 +26,16 @@ export interface TestServer extends RunningServer {
  * given) and one technician account. Logs go to memory so tests can search them.
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-test-'));
+  // a DATA_DIR the test gives is the test's to keep (a restart on the same data); otherwise a fresh one, removed on close
+  const ownDir = env.DATA_DIR === undefined;
+  const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'fernhilfe-test-'));
   const lines: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, BACKOFF_BASE_MS: '50', ...env });
   const server = await startServer(config, { logger });
-  await server.accounts.createUser({ login: TECH_LOGIN, password: TECH_PASSWORD, role: 'technician', displayName: 'Max Mustermann', company: 'Beispiel GmbH' });
+  if (ownDir || !(await server.accounts.verifyLogin(TECH_LOGIN, TECH_PASSWORD))) {
+    await server.accounts.createUser({ login: TECH_LOGIN, password: TECH_PASSWORD, role: 'technician', displayName: 'Max Mustermann', company: 'Beispiel GmbH' });
+  }
   const terms = server.terms();
 
   const api = async () => {
@@ -41,7 +45,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   };
   const close = async () => {
     await server.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
   };
   return {
     ...server,

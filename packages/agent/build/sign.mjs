@@ -26,8 +26,9 @@ async function signatureModule(root) {
 
 /**
  * Signs `file` with the operator's key (FERNHILFE_SIGNING_KEY: a PKCS#8 PEM or a hex seed file)
- * and writes `file.sig` for the download name `name`; checks the signature it just made.
- * @param {{ root: string, file: string, name: string, keyFile: string }} o
+ * and writes `file.sig` for the download name `name`, binding the release (`version`, and the build
+ * time now) into what is signed; checks the signature it just made.
+ * @param {{ root: string, file: string, name: string, keyFile: string, version: string }} o
  */
 export async function signBuild(o) {
   const sig = await signatureModule(o.root);
@@ -39,9 +40,9 @@ export async function signBuild(o) {
   }
   const key = sig.parseSigningKey(keyText);
   const bytes = readFileSync(o.file);
-  const signature = sig.signAgent(bytes, o.name, key);
+  const signature = sig.signAgent(bytes, o.name, key, { version: o.version, built: new Date().toISOString() });
   const check = sig.verifyAgent(bytes, signature, sig.publicKeyFromRaw(signature.publicKey));
   if (!check.ok) throw new Error(`the signature just made does not verify: ${check.message}`);
   writeFileSync(`${o.file}.sig`, sig.formatSignature(signature), { mode: 0o644 });
-  return { keyId: signature.keyId, sha256: signature.sha256, publicKey: Buffer.from(signature.publicKey).toString('base64') };
+  return { version: signature.version, built: signature.built, keyId: signature.keyId, sha256: signature.sha256, publicKey: Buffer.from(signature.publicKey).toString('base64') };
 }

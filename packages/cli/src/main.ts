@@ -37,9 +37,21 @@ program
   .description('the audit log')
   .command('verify')
   .description('check the whole audit chain in the configured database (DATA_DIR / DATABASE_URL); exit code 1 names the first broken entry')
-  .action(async () => {
+  .option('--head <file>', 'also check against signed heads kept outside the database (GET /api/admin/audit/head, DATA_DIR/audit-heads.jsonl): proves no entry up to them changed')
+  .option('--key <publicKey>', 'the audit head public key (default: from the server key file, SERVER_KEY_FILE / SERVER_KEY)')
+  .action(async (o: { head?: string; key?: string }) => {
     const { auditVerify } = await import('./commands/audit.js');
-    process.exit(await auditVerify({ dataDir: process.env.DATA_DIR ?? './data', ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}) }));
+    const env = process.env;
+    process.exit(
+      await auditVerify({
+        dataDir: env.DATA_DIR ?? './data',
+        ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+        ...(env.SERVER_KEY_FILE ? { serverKeyFile: env.SERVER_KEY_FILE } : {}),
+        ...(env.SERVER_KEY ? { serverKey: env.SERVER_KEY } : {}),
+        ...(o.head ? { head: o.head } : {}),
+        ...(o.key ? { key: o.key } : {}),
+      }),
+    );
   });
 
 program

@@ -45,12 +45,16 @@ const envSchema = z.object({
   TURN_URLS: z.string().default(''),
   /** coturn's static-auth-secret (use-auth-secret): signs the short-lived TURN credentials */
   TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** how long a TURN credential stays valid, in seconds */
-  TURN_TTL_S: int(60, 7 * 86400).default(3600),
+  /** how long a TURN credential stays valid, in seconds; renewed every half of it while a session lasts */
+  TURN_TTL_S: int(5, 86400).default(600),
   /** directory with the signed QuickSupport agent build (`npm run build:agent`); empty = no download */
   AGENT_DIR: z.string().default('./dist/agent'),
   /** the operator's Ed25519 public key (base64, hex or PEM, or a path to a PEM file) the agent build must verify with */
   AGENT_PUBLIC_KEY: z.string().min(1).optional(),
+  /** the server key file (receipt and audit head signing, TOTP encryption; docs/audit.md "Keys"); default DATA_DIR/server.key */
+  SERVER_KEY_FILE: z.string().min(1).optional(),
+  /** the key file's text itself (from a secret store); wins over SERVER_KEY_FILE */
+  SERVER_KEY: z.string().min(1).optional(),
   /** several nodes share IDs, limits and sessions through this Redis (docs/deployment.md); unset = one node */
   REDIS_URL: z
     .string()
@@ -88,6 +92,8 @@ export interface Config {
   p2p: { urls: string[]; secret: string | undefined; ttlS: number } | undefined;
   agentDir: string | undefined;
   agentPublicKey: KeyObject | undefined;
+  /** where the server's secret keys come from (keys/server-keys.ts) */
+  serverKey: { file: string; text: string | undefined };
   /** undefined: one node, everything in memory */
   cluster: { redisUrl: string; nodeId: string; nodeTtlMs: number } | undefined;
   /** the file policy sent to both endpoints (`files` in registered / pairing), which enforce it */
@@ -183,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     p2p: e.P2P ? { urls: parseIceUrls(e.TURN_URLS, e.TURN_SECRET), secret: e.TURN_SECRET, ttlS: e.TURN_TTL_S } : undefined,
     agentDir: e.AGENT_DIR.trim() === '' ? undefined : path.resolve(e.AGENT_DIR),
     agentPublicKey: e.AGENT_PUBLIC_KEY ? readAgentKey(e.AGENT_PUBLIC_KEY) : undefined,
+    serverKey: { file: path.resolve(e.SERVER_KEY_FILE ?? path.join(e.DATA_DIR, 'server.key')), text: e.SERVER_KEY },
     cluster: e.REDIS_URL ? { redisUrl: e.REDIS_URL, nodeId: e.NODE_ID ?? `node-${randomBytes(4).toString('hex')}`, nodeTtlMs: e.CLUSTER_NODE_TTL_MS } : undefined,
     files: {
       maxBytes: e.FILES_MAX_BYTES,

@@ -6,3 +6,6 @@ export { AccountService, TOTP_PERIOD_SECONDS } from './auth/index.js';
 export { BrandingStore, DEFAULT_BRANDING, type Branding } from './branding/index.js';
 export { createDatabase, migrateToLatest, type Database } from './storage/index.js';
 export { AuditLog, auditDb, canonicalJson, entryHash, runRetention, verifyAuditChain, type AuditDb, type AuditEntry, type VerifyResult } from './audit/index.js';
+export { ServerKeys, type KeySource } from './keys/server-keys.js';
+export { formatKeyFile, parseKeyFile, KeyFileError } from './keys/key-file.js';
+export { checkAgainstHead as checkAuditHead, signedHeadSchema, type SignedHead, type HeadCheck } from './audit/head.js';

@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import proxyAddr from '@fastify/proxy-addr';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AgentDownloadStore, registerAgentDownloadRoutes } from './agent-download/index.js';
 import { openRecords } from './audit/setup.js';
+import { scrubFreedSpace, ServerKeys } from './keys/server-keys.js';
 import { AccountService, registerAuthRoutes } from './auth/index.js';
 import { BrandingStore, registerBrandingRoutes } from './branding/index.js';
 import type { Config } from './config.js';
@@ -66,9 +68,19 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   await migrateToLatest(database.db);
   // several nodes (REDIS_URL): shared IDs, limits, tickets and sessions (cluster/, docs/deployment.md)
   const cluster = config.cluster ? await Cluster.start({ ...config.cluster, log }) : undefined;
-  const accounts = new AccountService({ db: database.db, logger: getLogger(log, 'accounts'), ...(cluster ? { tickets: cluster.tickets } : {}) });
+  // the keys outside the database: receipts, audit heads, TOTP secrets (keys/server-keys.ts)
+  const keys = await ServerKeys.open(config.serverKey, database, getLogger(log, 'keys'));
+  const accounts = new AccountService({ db: database.db, logger: getLogger(log, 'accounts'), totpBox: keys.totpBox, ...(cluster ? { tickets: cluster.tickets } : {}) });
+  if ((await accounts.twoFactor.encryptStoredSecrets()) > 0) await scrubFreedSpace(database, 'users');
   // terms, audit log, the broker's recorder, receipts and retention (audit/setup.ts)
-  const records = await openRecords({ database, logger: getLogger(log, 'records'), retentionDays: config.retentionDays, ...(opts.terms ? { seedTerms: opts.terms } : {}) });
+  const records = await openRecords({
+    database,
+    logger: getLogger(log, 'records'),
+    retentionDays: config.retentionDays,
+    keys,
+    headFile: path.join(config.dataDir, 'audit-heads.jsonl'),
+    ...(opts.terms ? { seedTerms: opts.terms } : {}),
+  });
 
   const trust = compileTrust(config.trustProxy);
   const app = Fastify({
@@ -100,7 +112,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   cluster?.serve(broker);
   registerPublicRoutes(app, { terms: () => records.terms.current(), health: () => ({ registrations: broker.liveRegistrations }) });
-  const agentDownload = new AgentDownloadStore({ dir: config.agentDir, publicKey: config.agentPublicKey, log: getLogger(log, 'agent-download') });
+  const agentDownload = new AgentDownloadStore({ dir: config.agentDir, publicKey: config.agentPublicKey, releases: new SettingsRepo({ db: database.db }), log: getLogger(log, 'agent-download') });
   await agentDownload.load();
   registerAgentDownloadRoutes(app, agentDownload);
   const branding = new BrandingStore({ settings: new SettingsRepo({ db: database.db }), logger: getLogger(log, 'branding') });

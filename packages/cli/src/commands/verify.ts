@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { agentInfoSchema, keyIdOf, parsePublicKey, parseSignature, SignatureError, verifyAgent } from '@fernhilfe/server/agent-download/public';
+import { type AgentInfo, agentInfoSchema, compareReleases, keyIdOf, parsePublicKey, parseSignature, SignatureError, verifyAgent } from '@fernhilfe/server/agent-download/public';
 
 /** `fernhilfe verify` exit codes (docs/agent-build.md). */
 export const VerifyExit = {
@@ -45,7 +45,8 @@ export async function verifyCommand(o: VerifyOptions): Promise<number> {
     const bytes = readOrFail(o.file, 'the file to check');
     const sigPath = o.sig ?? `${o.file}.sig`;
     const sig = parseSignature(readOrFail(sigPath, 'the signature file').toString('utf8'));
-    const trusted = o.key ? keyFromOption(o.key) : await keyFromServer(o.server ?? '', o.out, o.fetch ?? fetch);
+    const server = o.server ? await infoFromServer(o.server, o.out, o.fetch ?? fetch) : undefined;
+    const trusted = o.key ? keyFromOption(o.key) : server!.key;
     const result = verifyAgent(bytes, sig, trusted);
     const name = path.basename(o.file);
     if (!result.ok) {
@@ -53,7 +54,13 @@ export async function verifyCommand(o: VerifyOptions): Promise<number> {
       o.out('Do not run this file. / Diese Datei nicht ausführen: sie ist nicht die signierte Datei.');
       return VerifyExit.invalid;
     }
-    o.out(`OK: ${name} is exactly the file signed with the key ${result.keyId} (SHA-256 ${sig.sha256}).`);
+    const offered = server?.info;
+    if (server && offered?.version && offered.built && compareReleases(sig, { version: offered.version, built: offered.built }) < 0) {
+      o.out(`NOT VALID: ${name} is version ${sig.version} built ${sig.built}, older than version ${offered.version} built ${offered.built} that ${server.origin} offers: an old build, perhaps rolled back.`);
+      o.out('Do not run this file. / Diese Datei nicht ausführen: sie ist eine ältere Version als die angebotene.');
+      return VerifyExit.invalid;
+    }
+    o.out(`OK: ${name} is exactly the file signed with the key ${result.keyId} (version ${sig.version}, built ${sig.built}, SHA-256 ${sig.sha256}).`);
     o.out('OK: Die Datei ist unverändert und mit dem vertrauten Schlüssel signiert.');
     return VerifyExit.ok;
   } catch (err) {
@@ -83,7 +90,8 @@ function keyFromOption(value: string): KeyObject {
   return parsePublicKey(text);
 }
 
-async function keyFromServer(server: string, out: (line: string) => void, fetchFn: typeof fetch): Promise<KeyObject> {
+/** The server's /api/agent/info: the key it publishes and the release it offers. */
+async function infoFromServer(server: string, out: (line: string) => void, fetchFn: typeof fetch): Promise<{ key: KeyObject; info: AgentInfo; origin: string }> {
   let url: URL;
   try {
     url = new URL('/api/agent/info', server);
@@ -106,5 +114,5 @@ async function keyFromServer(server: string, out: (line: string) => void, fetchF
   if (!info.data.publicKey) throw new CannotCheck(`${url.origin} publishes no signing key for the QuickSupport program.`, VerifyExit.serverUnreachable);
   const key = parsePublicKey(info.data.publicKey);
   out(`Using the public key ${keyIdOf(key)} published by ${url.origin}.`);
-  return key;
+  return { key, info: info.data, origin: url.origin };
 }

@@ -62,10 +62,19 @@ export class DirectUpgrade extends Emitter<DirectUpgradeEvents> {
   constructor(private readonly opts: DirectUpgradeOptions) {
     super();
     this.offs.push(opts.routes.on('route', (r) => this.onRoute(r)));
+    // renewed TURN credentials (every half of their lifetime): a live connection takes them; new attempts read them anyway
+    this.offs.push(opts.routes.on('ice-servers', (m) => this.current?.updateIceServers(m.iceServers)));
     if (opts.role === 'technician' && opts.PeerConnection) {
-      // the server sends the ICE servers with resume-ready; without them (P2P off) nothing is tried
+      // the server sends the ICE servers with resume-ready; without them (P2P off) nothing is tried.
+      // Only the first message starts an attempt: a renewal is no reason to try again.
       if (opts.routes.iceServers) this.schedule(0);
-      else this.offs.push(opts.routes.on('ice-servers', () => this.schedule(0)));
+      else {
+        const off = opts.routes.on('ice-servers', () => {
+          off();
+          this.schedule(0);
+        });
+        this.offs.push(off);
+      }
     }
   }
 

@@ -68,6 +68,17 @@ export class PeerAttempt extends Emitter<PeerAttemptEvents> {
     return this.opts.attempt;
   }
 
+  /** Fresh TURN credentials from the server: a live connection uses them for any new allocation (ICE restart). */
+  updateIceServers(iceServers: RTCIceServer[]): void {
+    const pc = this.pcValue;
+    if (!pc || this.state === 'closed') return;
+    try {
+      pc.setConfiguration({ ...pc.getConfiguration(), iceServers });
+    } catch {
+      // an implementation that cannot change them keeps the old ones; the next attempt reads the new ones
+    }
+  }
+
   get isOpen(): boolean {
     return this.state === 'open';
   }

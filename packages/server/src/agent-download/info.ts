@@ -8,6 +8,9 @@ export const agentInfoSchema = z.strictObject({
   publicKeyPem: z.string().max(400).nullable(),
   keyId: z.string().regex(/^[0-9a-f]{16}$/).nullable(),
   fileName: z.string().max(128).nullable(),
+  /** the signed release: version and build time (ISO 8601 UTC) */
+  version: z.string().max(32).nullable(),
+  built: z.string().max(32).nullable(),
   size: z.number().int().nonnegative().nullable(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
   downloadUrl: z.string().max(200).nullable(),

@@ -16,7 +16,7 @@ function agentDir(bytes: Buffer, signer: KeyObject) {
   const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-agent-dir-'));
   const write = (content: Buffer, by: KeyObject) => {
     writeFileSync(path.join(dir, AGENT_FILE), content);
-    writeFileSync(path.join(dir, `${AGENT_FILE}.sig`), formatSignature(signAgent(content, AGENT_FILE, by)));
+    writeFileSync(path.join(dir, `${AGENT_FILE}.sig`), formatSignature(signAgent(content, AGENT_FILE, by, { version: '1.0.0', built: new Date().toISOString() })));
   };
   write(bytes, signer);
   return { dir, write };
@@ -44,10 +44,10 @@ describe('the signed agent download', () => {
     const bytes = randomBytes(300_000);
     const { dir } = agentDir(bytes, operator);
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const srv = await start({ AGENT_DIR: dir });
+    const srv = await start({ AGENT_DIR: dir, AGENT_PUBLIC_KEY: b64(operator) });
 
     const i = await info(srv);
-    expect(i).toMatchObject({ available: true, fileName: AGENT_FILE, size: bytes.length, publicKey: b64(operator), keyId: keyIdOf(operator), downloadUrl: '/download/agent', signatureUrl: '/download/agent.sig' });
+    expect(i).toMatchObject({ available: true, fileName: AGENT_FILE, version: '1.0.0', size: bytes.length, publicKey: b64(operator), keyId: keyIdOf(operator), downloadUrl: '/download/agent', signatureUrl: '/download/agent.sig' });
     expect(i.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
 
     const download = await fetch(`${srv.url}${i.downloadUrl}`);
@@ -69,7 +69,7 @@ describe('the signed agent download', () => {
     const changed = Buffer.from(bytes);
     changed[100] = changed[100]! ^ 1;
     writeFileSync(path.join(dir, AGENT_FILE), changed);
-    const srv = await start({ AGENT_DIR: dir });
+    const srv = await start({ AGENT_DIR: dir, AGENT_PUBLIC_KEY: b64(operator) });
 
     expect(await info(srv)).toMatchObject({ available: false, fileName: null, size: null, sha256: null, downloadUrl: null });
     expect((await fetch(`${srv.url}/download/agent`)).status).toBe(404);
@@ -111,7 +111,7 @@ describe('the signed agent download', () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'fernhilfe-agent-empty-'));
     cleanup.push(() => rmSync(empty, { recursive: true, force: true }));
     const srv = await start({ AGENT_DIR: empty });
-    expect(await info(srv)).toEqual({ available: false, publicKey: null, publicKeyPem: null, keyId: null, fileName: null, size: null, sha256: null, downloadUrl: null, signatureUrl: null });
+    expect(await info(srv)).toEqual({ available: false, publicKey: null, publicKeyPem: null, keyId: null, fileName: null, version: null, built: null, size: null, sha256: null, downloadUrl: null, signatureUrl: null });
     expect((await fetch(`${srv.url}/download/agent`)).status).toBe(404);
   });
 

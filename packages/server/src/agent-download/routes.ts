@@ -1,11 +1,11 @@
-import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { AGENT_FILE, type AgentDownloadStore } from './store.js';
 
 /**
  * GET /api/agent/info (public key, file name, size, SHA-256, whether a download is offered),
  * GET /download/agent (the signed build, as an attachment) and GET /download/agent.sig.
- * All public: the customer downloads before anyone signs in. Nothing is served that did not verify.
+ * All public: the customer downloads before anyone signs in. Nothing is served that did not verify,
+ * and a download whose bytes on disk changed since is cut off before its end (store.open).
  */
 export function registerAgentDownloadRoutes(app: FastifyInstance, store: AgentDownloadStore): void {
   app.get('/api/agent/info', async (_request, reply) => {
@@ -22,7 +22,7 @@ export function registerAgentDownloadRoutes(app: FastifyInstance, store: AgentDo
       .header('cache-control', 'no-cache')
       .header('x-content-sha256', build.sha256)
       .type('application/octet-stream')
-      .send(createReadStream(build.file));
+      .send(store.open(build));
   });
 
   app.get('/download/agent.sig', async (_request, reply) => {

@@ -1,15 +1,18 @@
+import { createHash, type KeyObject } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { KeyObject } from 'node:crypto';
+import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { AgentInfo } from './info.js';
-import { keyIdOf, parseSignature, publicKeyFromRaw, rawPublicKey, SignatureError, verifyAgent } from './signature.js';
+import { type BuildRelease, compareReleases, keyIdOf, mismatch, parseSignature, rawPublicKey, SignatureError, verifyStatement } from './signature.js';
+import { verifiedStream } from './verified-stream.js';
 
 /** The file name of the Linux build, in AGENT_DIR and as offered for download. */
 export const AGENT_FILE = 'fernhilfe-quicksupport-linux-x64';
 
 /** A build that verified: the file as it was when it verified (size, mtime, inode) and its signature. */
-interface Verified {
+export interface Verified extends BuildRelease {
   file: string;
   size: number;
   sha256: string;
@@ -17,31 +20,40 @@ interface Verified {
   stamp: string;
 }
 
+/** Where the newest release this server ever offered is remembered (the settings table), so it never goes back. */
+export interface ReleaseMemory {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: { version: string; built: string }): Promise<void>;
+}
+const NEWEST_KEY = 'agent-download.newest-release';
+const releaseSchema = z.object({ version: z.string(), built: z.string() });
+
 export interface AgentDownloadOptions {
   /** directory holding the signed build; undefined = no download offered */
   dir: string | undefined;
-  /** the operator's public key; without it the key named in the signature file is published */
+  /** AGENT_PUBLIC_KEY, the operator's public key; without it nothing is offered */
   publicKey: KeyObject | undefined;
+  /** remembers the newest release offered; without it a rollback is not detected across restarts */
+  releases?: ReleaseMemory;
   log: Logger;
 }
 
 type State = { kind: 'none' } | { kind: 'refused' } | { kind: 'offered'; build: Verified };
 
 /**
- * Offers the signed agent build from AGENT_DIR, but only a build whose signature verifies. It is
- * checked at start and again whenever the file on disk changes (size, mtime or inode), so a
- * rebuilt or replaced file is never served unchecked.
+ * Offers the signed agent build from AGENT_DIR, but only a build whose signature verifies with
+ * AGENT_PUBLIC_KEY and that is not older than the newest one this server offered before. It is
+ * checked at start and again whenever the file on disk changes (size, mtime or inode); the bytes
+ * served are hashed on the way out and the download is cut off before its last chunk if they are
+ * not the verified ones (`verified-stream.ts`).
  */
 export class AgentDownloadStore {
   private state: State = { kind: 'none' };
-  private key: KeyObject | undefined;
   private checking: Promise<void> | undefined;
   /** the stamp of the last check, so that a refused or missing build is not read again until it changes */
   private lastStamp: string | undefined;
 
-  constructor(private readonly opts: AgentDownloadOptions) {
-    this.key = opts.publicKey;
-  }
+  constructor(private readonly opts: AgentDownloadOptions) {}
 
   get filePath(): string | undefined {
     return this.opts.dir ? path.join(this.opts.dir, AGENT_FILE) : undefined;
@@ -64,15 +76,26 @@ export class AgentDownloadStore {
     return this.state.kind === 'offered' ? this.state.build : undefined;
   }
 
+  /** The verified bytes of `build` as a stream that fails (cutting the download short) if the file on disk differs. */
+  open(build: Verified): NodeJS.ReadableStream {
+    return verifiedStream(createReadStream(build.file), build, (why) => {
+      this.opts.log.error({ file: build.file, reason: why }, `agent download cut off: the file on disk is no longer the verified build (${why}); withdrawn until it verifies again`);
+      if (this.state.kind === 'offered' && this.state.build === build) this.state = { kind: 'refused' };
+      this.lastStamp = undefined; // check it again on the next request
+    });
+  }
+
   async info(): Promise<AgentInfo> {
     const build = await this.current();
-    const key = this.key;
+    const key = this.opts.publicKey;
     return {
       available: Boolean(build),
       publicKey: key ? Buffer.from(rawPublicKey(key)).toString('base64') : null,
       publicKeyPem: key ? String(key.export({ type: 'spki', format: 'pem' })) : null,
       keyId: key ? keyIdOf(key) : null,
       fileName: build ? AGENT_FILE : null,
+      version: build?.version ?? null,
+      built: build?.built ?? null,
       size: build?.size ?? null,
       sha256: build?.sha256 ?? null,
       downloadUrl: build ? '/download/agent' : null,
@@ -94,20 +117,48 @@ export class AgentDownloadStore {
       return;
     }
     try {
-      const [bytes, signatureText] = await Promise.all([readFile(file), readFile(`${file}.sig`, 'utf8')]);
+      const trusted = this.opts.publicKey;
+      if (!trusted) throw new SignatureError('wrong-key', 'AGENT_PUBLIC_KEY is not set, and the key named inside the signature file is never trusted; set AGENT_PUBLIC_KEY to the public key of your signing key');
+      const signatureText = await readFile(`${file}.sig`, 'utf8');
       const sig = parseSignature(signatureText);
-      const trusted = this.opts.publicKey ?? publicKeyFromRaw(sig.publicKey);
-      const result = verifyAgent(bytes, sig, trusted);
+      const result = verifyStatement(sig, trusted);
       if (!result.ok) throw new SignatureError(result.reason, result.message);
-      this.key = trusted;
-      this.state = { kind: 'offered', build: { file, size: bytes.length, sha256: sig.sha256, signatureText, stamp } };
-      log.info({ file, size: bytes.length, keyId: result.keyId }, 'agent build verified: offered for download');
+      const { size, sha256 } = await hashFile(file);
+      const why = mismatch(sig, size, sha256);
+      if (why) throw new SignatureError('bad-signature', `the file is not the one that was signed: ${why}`);
+      await this.checkNotOlder(sig);
+      this.state = { kind: 'offered', build: { file, size, sha256, version: sig.version, built: sig.built, signatureText, stamp } };
+      log.info({ file, size, keyId: result.keyId, version: sig.version, built: sig.built }, 'agent build verified: offered for download');
     } catch (err) {
       const reason = err instanceof SignatureError ? err.message : (err as NodeJS.ErrnoException).code === 'ENOENT' ? `the signature file ${file}.sig is missing` : String(err);
       log.warn({ file, reason }, `agent build NOT offered for download: its signature does not verify (${reason}). Sign it again with \`npm run build:agent\` and the operator's key.`);
       this.state = { kind: 'refused' };
     }
   }
+
+  /** Refuses a release older than the newest one offered before; remembers a newer one. */
+  private async checkNotOlder(release: BuildRelease): Promise<void> {
+    const memory = this.opts.releases;
+    if (!memory) return;
+    const stored = releaseSchema.safeParse(await memory.get(NEWEST_KEY));
+    if (stored.success && compareReleases(release, stored.data) < 0) {
+      throw new SignatureError(
+        'bad-signature',
+        `it is version ${release.version} built ${release.built}, older than version ${stored.data.version} built ${stored.data.built} that this server offered before: a rollback`,
+      );
+    }
+    if (!stored.success || compareReleases(release, stored.data) > 0) await memory.set(NEWEST_KEY, { version: release.version, built: release.built });
+  }
+}
+
+async function hashFile(file: string): Promise<{ size: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(file)) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { size, sha256: hash.digest('hex') };
 }
 
 /** Changes whenever the build or its signature file is replaced or rewritten. */

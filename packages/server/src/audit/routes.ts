@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AuthPreHandler } from '../auth/guards.js';
+import type { SignedHead } from './head.js';
 import { parseInput, problemHandler } from './http.js';
 import type { AuditLog } from './log.js';
 import type { AuditDb } from './schema.js';
@@ -12,8 +13,14 @@ const listQuery = z.strictObject({
   session: z.string().min(1).max(100).optional(),
 });
 
-/** GET /api/admin/audit (newest first, paged by `before`) and GET /api/admin/audit/verify: admins only. */
-export async function registerAuditRoutes(app: FastifyInstance, deps: { db: AuditDb; audit: AuditLog; requireAdmin: AuthPreHandler }): Promise<void> {
+/**
+ * GET /api/admin/audit (newest first, paged by `before`), GET /api/admin/audit/verify and
+ * GET /api/admin/audit/head (the head signed now, to keep outside the database): admins only.
+ */
+export async function registerAuditRoutes(
+  app: FastifyInstance,
+  deps: { db: AuditDb; audit: AuditLog; requireAdmin: AuthPreHandler; signHead: () => Promise<SignedHead> },
+): Promise<void> {
   const { db, audit, requireAdmin } = deps;
   await app.register((scope, _opts, done) => {
     scope.setErrorHandler(problemHandler('audit'));
@@ -28,6 +35,10 @@ export async function registerAuditRoutes(app: FastifyInstance, deps: { db: Audi
       return { entries };
     });
     scope.get('/api/admin/audit/verify', { preHandler: requireAdmin }, async () => verifyChain(db));
+    scope.get('/api/admin/audit/head', { preHandler: requireAdmin }, async (_request, reply) => {
+      reply.header('content-disposition', 'attachment; filename="audit-head.json"');
+      return deps.signHead();
+    });
     done();
   });
 }

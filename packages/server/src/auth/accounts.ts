@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { SecretBox } from '../keys/secret-box.js';
 import type { Logger } from 'pino';
 import { isUniqueViolation } from '../storage/errors.js';
 import { ROLES, type Role, type Schema } from '../storage/schema.js';
@@ -30,6 +31,8 @@ export interface AccountServiceOptions {
   now?: () => number;
   /** WebSocket tickets (default: this node's memory; with several nodes, tickets any node redeems) */
   tickets?: TicketStore;
+  /** encrypts TOTP secrets at rest (the server key file's TOTP key); default: a key for this process only */
+  totpBox?: SecretBox;
 }
 
 /** Technician and admin accounts, console sign-in sessions, setup tokens, WebSocket tickets and two-factor. */
@@ -50,7 +53,7 @@ export class AccountService {
     this.#now = opts.now ?? Date.now;
     this.#sessions = new WebSessions(opts.db, this.#now);
     this.#tickets = opts.tickets ?? new WsTickets(this.#now);
-    this.twoFactor = new TwoFactor({ db: opts.db, logger: opts.logger, now: this.#now });
+    this.twoFactor = new TwoFactor({ db: opts.db, logger: opts.logger, now: this.#now, box: opts.totpBox });
     this.#dummyHash = hashPassword(randomToken());
     this.#dummyHash.catch(() => undefined); // awaited (and so reported) on first use
   }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Schema, UsersTable } from '../storage/schema.js';
+import { SecretBox } from '../keys/secret-box.js';
 import { AuthError } from './errors.js';
 import { newTotpSecret, totpStep, totpUri } from './totp.js';
 
@@ -15,17 +16,36 @@ export interface TotpSetup {
  * TOTP two-factor sign-in per user: set up (a pending secret), enable with a first code, check codes
  * at sign-in, disable with a code. Every accepted code moves the user's last used time step forward
  * in the database, in the same UPDATE that checks it, so no code works twice, even across nodes.
- * Secrets and codes are never logged.
+ * Secrets and codes are never logged. Secrets are stored encrypted (AES-256-GCM with the TOTP key
+ * from the server key file, the user id as associated data; keys/secret-box.ts); a secret stored
+ * in clear by an older version is encrypted by `encryptStoredSecrets` at start.
  */
 export class TwoFactor {
   readonly #db: Kysely<Schema>;
   readonly #log: Logger;
   readonly #now: () => number;
+  readonly #box: SecretBox;
 
-  constructor(opts: { db: Kysely<Schema>; logger: Logger; now: () => number }) {
+  /** `box`: the TOTP key of the server key file; without one, a key for this process only (tests). */
+  constructor(opts: { db: Kysely<Schema>; logger: Logger; now: () => number; box?: SecretBox | undefined }) {
     this.#db = opts.db;
     this.#log = opts.logger;
     this.#now = opts.now;
+    this.#box = opts.box ?? SecretBox.ephemeral();
+  }
+
+  /** Encrypts every TOTP secret still stored in clear (from before secrets were encrypted); returns how many. */
+  async encryptStoredSecrets(): Promise<number> {
+    const rows = await this.#db.selectFrom('users').select(['id', 'totp_secret']).where('totp_secret', 'is not', null).execute();
+    let count = 0;
+    for (const row of rows) {
+      if (row.totp_secret === null || SecretBox.isSealed(row.totp_secret)) continue;
+      const sealed = this.#box.seal(row.totp_secret, row.id);
+      const result = await this.#db.updateTable('users').set({ totp_secret: sealed }).where('id', '=', row.id).where('totp_secret', '=', row.totp_secret).executeTakeFirst();
+      count += Number(result.numUpdatedRows);
+    }
+    if (count > 0) this.#log.info({ count }, 'two-factor secrets stored in clear were encrypted');
+    return count;
   }
 
   /** Stores a new pending secret, replacing a pending one; refuses while two-factor is enabled. */
@@ -33,7 +53,7 @@ export class TwoFactor {
     const secret = newTotpSecret();
     const result = await this.#db
       .updateTable('users')
-      .set({ totp_secret: secret, totp_last_step: null })
+      .set({ totp_secret: this.#box.seal(secret, user.id), totp_last_step: null })
       .where('id', '=', user.id)
       .where('totp_enabled_at', 'is', null)
       .executeTakeFirst();
@@ -82,11 +102,19 @@ export class TwoFactor {
   /** Checks the code and, if its step is newer than the last accepted one, records it with `also`. */
   async #accept(
     userId: string,
-    secret: string,
+    /** the secret as stored (encrypted): the UPDATE checks it did not change meanwhile */
+    stored: string,
     code: string,
     state: 'pending' | 'enabled',
     also: Partial<Pick<UsersTable, 'totp_secret' | 'totp_enabled_at' | 'totp_last_step'>>,
   ): Promise<boolean> {
+    let secret: string;
+    try {
+      secret = this.#box.open(stored, userId);
+    } catch {
+      this.#log.error({ userId }, 'two-factor code refused: the stored secret cannot be decrypted with this server key (another SERVER_KEY_FILE?)');
+      return false;
+    }
     const step = totpStep(secret, code, this.#now());
     if (step === undefined) {
       this.#log.info({ userId }, 'two-factor code refused: wrong');
@@ -96,7 +124,7 @@ export class TwoFactor {
       .updateTable('users')
       .set({ totp_last_step: step, ...also })
       .where('id', '=', userId)
-      .where('totp_secret', '=', secret)
+      .where('totp_secret', '=', stored)
       .where('totp_enabled_at', state === 'pending' ? 'is' : 'is not', null)
       .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
       .executeTakeFirst();

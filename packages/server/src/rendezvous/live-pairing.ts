@@ -10,6 +10,7 @@ import {
 } from '@fernhilfe/protocol';
 import { CloseCode, type Endpoint, type EndpointHandlers } from '../relay/endpoint.js';
 import type { Logger } from '../logger.js';
+import { renewIceServers, type IceRenewal } from '../p2p/ice-renewal.js';
 import type { SessionP2p } from '../p2p/index.js';
 import { refuse } from './replies.js';
 import type { ResumeStore } from './resume-store.js';
@@ -56,6 +57,8 @@ export class LivePairing {
   private readonly sides: Record<Role, Side>;
   private path = 0;
   private closed = false;
+  /** sends both sides fresh TURN credentials before the last ones expire (p2p/ice-renewal.ts) */
+  private iceRenewal: IceRenewal | undefined;
 
   constructor(
     private readonly opts: LivePairingOptions,
@@ -94,6 +97,7 @@ export class LivePairing {
   close(by: Party, reason: EndReason): void {
     if (this.closed) return;
     this.closed = true;
+    this.iceRenewal?.stop();
     for (const side of Object.values(this.sides)) {
       clearTimeout(side.graceTimer);
       side.endpoint?.sendControl({ type: 'ended', by, reason });
@@ -167,6 +171,7 @@ export class LivePairing {
           endpoint.sendControl({ type: 'resume-ready', graceMs: this.opts.graceMs });
           const ice = this.opts.p2p?.iceServers(this.opts.customerId, role);
           if (ice) endpoint.sendControl(ice);
+          if (ice && !this.closed) this.iceRenewal ??= renewIceServers(ice, (r) => this.sides[r].resumable ? this.sides[r].endpoint : undefined, this.opts.customerId, this.opts.p2p!);
         }
         else if (!stored) side.resumable = false;
       },
