@@ -118,7 +118,7 @@ describe('npx fernhilfe verify: a customer checks the downloaded QuickSupport pr
     const sigBin = path.join(tmp, 'signature.bin');
     writeFileSync(sigBin, Buffer.from(sigLine.slice('signature: '.length), 'base64'));
     const statement = path.join(tmp, 'statement.txt');
-    execFileSync('sh', ['-c', `head -n 6 "$0" > "$1"`, agent.sig, statement]);
+    execProgramSync('sh', ['-c', `head -n 6 "$0" > "$1"`, agent.sig, statement]);
     const openssl = (file: string) => {
       try {
         return execProgramSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', agent.publicPemFile, '-rawin', '-in', file, '-sigfile', sigBin], { stdio: 'pipe' });
@@ -127,7 +127,7 @@ describe('npx fernhilfe verify: a customer checks the downloaded QuickSupport pr
       }
     };
     expect(openssl(statement)).toBe('Signature Verified Successfully\n');
-    const sha = execFileSync('sha256sum', [agent.file], { encoding: 'utf8' }).split(' ')[0];
+    const sha = execProgramSync('sha256sum', [agent.file]).split(' ')[0];
     expect(readFileSync(statement, 'utf8')).toContain(`\nsha256: ${sha}\n`);
     // a statement claiming a newer version does not verify
     writeFileSync(statement, readFileSync(statement, 'utf8').replace(/^version: .*$/m, 'version: 99.0.0'));

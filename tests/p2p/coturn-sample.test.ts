@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnProgram } from '@fernhilfe/programs';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -68,10 +68,10 @@ describe('the coturn sample in docs/p2p.md', () => {
     // the sample as it stands, with the test's secret and without the certificate lines (no TLS here)
     writeFileSync(file, conf.replace(/^static-auth-secret=.*$/m, `static-auth-secret=${secret}`).replace(/^(cert|pkey|tls-listening-port)=.*$/gm, ''));
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const child = spawn('turnserver', ['-c', file, '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${port}`, '--no-tls', '--no-dtls', '--log-file=stdout', '--simple-log', '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnProgram('turnserver', ['-c', file, '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${port}`, '--no-tls', '--no-dtls', '--log-file=stdout', '--simple-log', '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     try {
       await expect.poll(() => /UDP listener opened/.test(out) || child.exitCode !== null, { timeout: 10_000 }).toBe(true);
       expect(out).not.toMatch(/Wrong address format|Bad configuration|unknown option/i);
