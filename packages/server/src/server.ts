@@ -99,7 +99,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
 
   cluster?.serve(broker);
-  registerPublicRoutes(app, { terms: () => records.terms.current(), health: () => ({ registrations: broker.liveRegistrations }) });
+  registerPublicRoutes(app, { terms: () => records.terms.current() });
   const agentDownload = new AgentDownloadStore({ dir: config.agentDir, publicKey: config.agentPublicKey, log: getLogger(log, 'agent-download') });
   await agentDownload.load();
   registerAgentDownloadRoutes(app, agentDownload);
