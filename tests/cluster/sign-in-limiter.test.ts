@@ -1,12 +1,16 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FailureLimiter } from '../../packages/server/src/auth/rate-limit.js';
+import { FailureLimiter, type Admission, type SignInAttempt, type SignInOutcome } from '../../packages/server/src/auth/rate-limit.js';
 import { RedisSignInLimiter } from '../../packages/server/src/cluster/redis-sign-in-limiter.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
 
+const policy = { pairMax: 3, ipMax: 5, loginSoftMax: 6, slowIntervalMs: 2000, windowMs: 60_000 };
+const retryOf = (a: Admission) => (a.ok ? 0 : a.retryAfterSeconds);
+
 /**
- * The Redis sign-in limiter against a real redis-server: the same sliding window as the in-memory
- * FailureLimiter, shared by every limiter (node) on the same Redis, and no password in any key.
+ * The Redis sign-in limiter against a real redis-server: the same policy as the in-memory
+ * FailureLimiter, counted atomically before the check, shared by every node on the same Redis, and
+ * no password in any key.
  */
 describe('RedisSignInLimiter on a real Redis', () => {
   let redis: RedisServer;
@@ -14,10 +18,10 @@ describe('RedisSignInLimiter on a real Redis', () => {
   let clock = 1_700_000_000_000;
   const advance = (ms: number) => (clock += ms);
   /** A limiter with its own Redis connection, like one server node. */
-  const node = (opts: { maxFailures?: number; windowMs?: number } = {}) => {
+  const node = (p: Partial<typeof policy> = {}) => {
     const client = new Redis(redis.url);
     clients.push(client);
-    return { limiter: new RedisSignInLimiter(client, { maxFailures: 3, windowMs: 60_000, now: () => clock, ...opts }), client };
+    return { limiter: new RedisSignInLimiter(client, { policy: { ...policy, ...p }, now: () => clock }), client };
   };
 
   beforeAll(async () => {
@@ -32,95 +36,82 @@ describe('RedisSignInLimiter on a real Redis', () => {
     await redis?.stop();
   });
 
-  it('allows attempts until the limit, then says how long to wait', async () => {
+  it('admits only the limit out of 200 concurrent attempts spread over two nodes', async () => {
+    const [a, b] = [node().limiter, node().limiter];
+    const burst = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).admit({ login: 'alice', ip: '192.0.2.1' })));
+    expect(burst.filter((x) => x.ok)).toHaveLength(3);
+    expect(burst.filter((x) => !x.ok).every((x) => retryOf(x) === 60)).toBe(true);
+    const spray = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).admit({ login: `user${i}`, ip: '192.0.2.7' })));
+    expect(spray.filter((x) => x.ok)).toHaveLength(5);
+  });
+
+  it('is shared: a success on one node forgets the pair on the other; another address is never locked out', async () => {
+    const [a, b] = [node().limiter, node().limiter];
+    await a.admit({ login: 'alice', ip: '192.0.2.1' });
+    await b.admit({ login: 'alice', ip: '192.0.2.1' });
+    const third = await a.admit({ login: 'alice', ip: '192.0.2.1' });
+    expect(retryOf(await b.admit({ login: 'alice', ip: '192.0.2.1' }))).toBe(60);
+    expect((await b.admit({ login: 'alice', ip: '192.0.2.2' })).ok).toBe(true);
+    if (!third.ok) throw new Error('admitted');
+    await b.settle(third.ticket, 'succeeded');
+    expect((await a.admit({ login: 'alice', ip: '192.0.2.1' })).ok).toBe(true);
+  });
+
+  it('answers like the in-memory limiter for the same sequence of attempts and outcomes', async () => {
+    const memory = new FailureLimiter({ policy, now: () => clock });
     const { limiter } = node();
-    for (let i = 0; i < 3; i++) {
-      expect(await limiter.retryAfterSeconds('login:alice')).toBe(0);
-      await limiter.recordFailure('login:alice');
-      advance(10_000);
-    }
-    expect(await limiter.retryAfterSeconds('login:alice')).toBe(30); // first failure 30 s ago leaves the 60 s window in 30 s
-    expect(await limiter.retryAfterSeconds('login:bob')).toBe(0);
-  });
-
-  it('slides: old failures stop counting; reset forgets the key', async () => {
-    const { limiter } = node();
-    await limiter.recordFailure('login:alice');
-    advance(59_000);
-    await limiter.recordFailure('login:alice');
-    await limiter.recordFailure('login:alice');
-    expect(await limiter.retryAfterSeconds('login:alice')).toBe(1);
-    advance(1_000);
-    expect(await limiter.retryAfterSeconds('login:alice')).toBe(0);
-    await limiter.recordFailure('login:alice');
-    expect(await limiter.retryAfterSeconds('login:alice')).toBeGreaterThan(0);
-    await limiter.reset('login:alice');
-    expect(await limiter.retryAfterSeconds('login:alice')).toBe(0);
-  });
-
-  it('is shared: failures on one node count on the other', async () => {
-    const a = node().limiter;
-    const b = node().limiter;
-    await a.recordFailure('ip:203.0.113.9');
-    await b.recordFailure('ip:203.0.113.9');
-    expect(await a.retryAfterSeconds('ip:203.0.113.9')).toBe(0);
-    await a.recordFailure('ip:203.0.113.9');
-    expect(await a.retryAfterSeconds('ip:203.0.113.9')).toBe(60);
-    expect(await b.retryAfterSeconds('ip:203.0.113.9')).toBe(60);
-    await b.reset('ip:203.0.113.9');
-    expect(await a.retryAfterSeconds('ip:203.0.113.9')).toBe(0);
-  });
-
-  it('answers like the in-memory limiter for the same sequence of failures', async () => {
-    const memory = new FailureLimiter({ maxFailures: 4, windowMs: 30_000, now: () => clock });
-    const { limiter } = node({ maxFailures: 4, windowMs: 30_000 });
-    const keys = ['login:alice', 'login:bob', 'ip:192.0.2.1', 'ip:2001:db8::1'];
+    const attempts: SignInAttempt[] = [
+      { login: 'alice', ip: '192.0.2.1' },
+      { login: 'alice', ip: '192.0.2.2' },
+      { login: 'alice', ip: '2001:db8::1' },
+      { login: 'bob', ip: '192.0.2.1' },
+      { login: undefined, ip: '192.0.2.3' },
+    ];
+    const outcomes: SignInOutcome[] = ['failed', 'failed', 'failed', 'not-a-failure', 'succeeded'];
     let seed = 7;
     const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
     const answers: number[] = [];
     for (let step = 0; step < 300; step++) {
-      const key = keys[next(keys.length)]!;
-      const op = next(10);
-      if (op < 6) {
-        await memory.recordFailure(key);
-        await limiter.recordFailure(key);
-      } else if (op === 6) {
-        await memory.reset(key);
-        await limiter.reset(key);
+      const attempt = attempts[next(attempts.length)]!;
+      const [m, r] = [await memory.admit(attempt), await limiter.admit(attempt)];
+      expect(retryOf(r), `step ${step}, ${JSON.stringify(attempt)}`).toBe(retryOf(m));
+      if (m.ok && r.ok) {
+        const outcome = outcomes[next(outcomes.length)]!;
+        await memory.settle(m.ticket, outcome);
+        await limiter.settle(r.ticket, outcome);
       }
-      const [m, r] = [await memory.retryAfterSeconds(key), await limiter.retryAfterSeconds(key)];
-      expect(r, `step ${step}, ${key}`).toBe(m);
-      answers.push(r);
-      advance(next(4_000));
+      answers.push(retryOf(r));
+      advance(next(1500));
     }
-    // the sequence did reach the limit often enough to compare waiting times, not just zeros
+    // the sequence did reach the limits often enough to compare waiting times, not just zeros
     expect(answers.filter((s) => s > 0).length).toBeGreaterThan(30);
+    expect(answers.filter((s) => s > 0 && s <= 2).length, 'slowed answers').toBeGreaterThan(0);
   });
 
-  it('keeps at most maxFailures entries per key, expiring with the window', async () => {
+  it('keeps at most the limit per key, expiring with the window', async () => {
     const { limiter, client } = node();
-    for (let i = 0; i < 20; i++) await limiter.recordFailure('login:alice');
-    expect(await client.zcard('fernhilfe:signin:login:alice')).toBe(3);
+    for (let i = 0; i < 20; i++) await limiter.admit({ login: 'alice', ip: `192.0.2.${i}` });
+    expect(await client.zcard('fernhilfe:signin:login:alice')).toBe(6);
     const ttl = await client.pttl('fernhilfe:signin:login:alice');
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60_000);
+    expect(await client.pttl('fernhilfe:signin:slot:alice')).toBeLessThanOrEqual(2000);
   });
 
-  it('puts no password into Redis: a login field holding a password is not kept, its address still counts', async () => {
+  it('puts no password into Redis: a login field holding a password gets no key, its address still counts', async () => {
     const { limiter, client } = node();
     const typedPassword = 'Sommer 2026! geheim';
-    for (let i = 0; i < 3; i++) {
-      await limiter.recordFailure(`login:${typedPassword.toLowerCase()}`);
-      await limiter.recordFailure('ip:198.51.100.4');
-    }
-    await limiter.recordFailure('ip:not an address, sommer 2026');
-    expect(await limiter.retryAfterSeconds(`login:${typedPassword.toLowerCase()}`)).toBe(0);
-    expect(await limiter.retryAfterSeconds('ip:198.51.100.4')).toBe(60);
+    for (let i = 0; i < 3; i++) await limiter.admit({ login: typedPassword, ip: '198.51.100.4' });
+    await limiter.admit({ login: 'carol', ip: 'not an address, sommer 2026' });
     const stored = (await client.keys('*')).sort();
-    expect(stored).toEqual(['fernhilfe:signin:ip:(not an address)', 'fernhilfe:signin:ip:198.51.100.4']);
+    expect(stored).toEqual([
+      'fernhilfe:signin:ip:(not an address)',
+      'fernhilfe:signin:ip:198.51.100.4',
+      'fernhilfe:signin:login:carol',
+      'fernhilfe:signin:pair:carol|(not an address)',
+    ]);
     const members = (await Promise.all(stored.map((k) => client.zrange(k, '0', '-1')))).flat();
-    expect(members.length).toBe(4);
+    expect(members.length).toBe(6);
     for (const text of [...stored, ...members]) expect(text.toLowerCase()).not.toContain('sommer');
-    await expect(limiter.recordFailure('user:alice')).rejects.toThrow(/login:… or ip:…/);
   });
 });

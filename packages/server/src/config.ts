@@ -26,7 +26,15 @@ const envSchema = z.object({
   TLS_KEY: z.string().min(1).optional(),
   TRUST_PROXY: z.string().optional(),
   ALLOW_INSECURE: bool.default(false),
-  PUBLIC_URL: z.url().optional(),
+  /** the address people use, e.g. https://support.example.com: links, and `Secure` cookies + HSTS when https */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as https://support.example.com' })
+    .refine((v) => {
+      const u = URL.parse(v);
+      return u === null || u.username === '' && u.password === '' && u.search === '' && u.hash === '' && (u.pathname === '/' || u.pathname === '');
+    }, 'must be only the scheme, host and port (no path, query, fragment or user), e.g. https://support.example.com')
+    .transform((v) => URL.parse(v)?.origin ?? v)
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** first back-off step after a failed attempt on an ID; doubles with each failure */
   BACKOFF_BASE_MS: int(0, 600_000).default(1000),

@@ -93,7 +93,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
-  await registerSecurityHeaders(app, Boolean(config.tls));
+  // https to the people using it: TLS here, or TLS at the proxy in front (an https PUBLIC_URL)
+  const servedOverHttps = Boolean(config.tls) || config.publicUrl?.startsWith('https:') === true;
+  await registerSecurityHeaders(app, servedOverHttps);
 
   const limits = cluster ? cluster.limits({ backoffBaseMs: config.backoffBaseMs }) : new ConnectLimits({ backoffBaseMs: config.backoffBaseMs });
   const relayMeter = new RelayMeter();
@@ -111,14 +113,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
 
   cluster?.serve(broker);
-  registerPublicRoutes(app, { terms: () => records.terms.current(), health: () => ({ registrations: broker.liveRegistrations }) });
+  registerPublicRoutes(app, { terms: () => records.terms.current() });
   const agentDownload = new AgentDownloadStore({ dir: config.agentDir, publicKey: config.agentPublicKey, releases: new SettingsRepo({ db: database.db }), log: getLogger(log, 'agent-download') });
   await agentDownload.load();
   registerAgentDownloadRoutes(app, agentDownload);
   const branding = new BrandingStore({ settings: new SettingsRepo({ db: database.db }), logger: getLogger(log, 'branding') });
   const guards = await registerAuthRoutes(app, {
     accounts,
-    secureCookies: Boolean(config.tls),
+    secureCookies: servedOverHttps,
     totpIssuer: async () => (await branding.get()).companyName,
     ...(cluster ? { limiter: cluster.signInLimiter() } : {}),
   });

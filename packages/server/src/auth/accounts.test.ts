@@ -1,3 +1,4 @@
+import { randomBytes, scrypt } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -10,6 +11,17 @@ import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from './web-sessions.js';
 import { WS_TICKET_TTL_MS } from './ws-tickets.js';
 
 const PASSWORD = 'correct horse battery staple';
+
+/** A PHC scrypt string as an older release stored it (r=8, p=1, the given cost), made with node:crypto. */
+function scryptPhc(password: string, logN: number): Promise<string> {
+  const salt = randomBytes(16);
+  const b64 = (b: Buffer) => b.toString('base64').replace(/=+$/, '');
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, 32, { N: 2 ** logN, r: 8, p: 1, maxmem: 256 * 2 ** 20 }, (err, key) =>
+      err ? reject(err) : resolve(`$scrypt$ln=${logN},r=8,p=1$${b64(salt)}$${b64(key)}`),
+    ),
+  );
+}
 const alice: NewUser = { login: 'Alice', password: PASSWORD, role: 'technician', displayName: 'Alice A.', company: 'ACME' };
 
 const backends = testBackends();
@@ -62,6 +74,23 @@ describe.each(backends)('AccountService on $name', (backend) => {
       const user = await accounts.createUser(alice);
       expect(await accounts.verifyLogin('alice', PASSWORD)).toEqual(user);
       expect(await accounts.verifyLogin('ALICE', PASSWORD)).toEqual(user);
+    });
+
+    it('replaces a stored hash of the old cost (N=2^15) at the next right sign-in, and only then', async () => {
+      const user = await accounts.createUser(alice);
+      const oldHash = await scryptPhc(PASSWORD, 15);
+      await database.db.updateTable('users').set({ password_hash: oldHash }).where('id', '=', user.id).execute();
+      const stored = async () => (await database.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow()).password_hash;
+
+      expect(await accounts.verifyLogin('alice', `${PASSWORD}!`)).toBeUndefined();
+      expect(await stored()).toBe(oldHash); // a wrong password changes nothing
+      expect(await accounts.verifyLogin('alice', PASSWORD)).toEqual(user);
+      const upgraded = await stored();
+      expect(upgraded).toMatch(/^\$scrypt\$ln=17,r=8,p=1\$/);
+      expect(upgraded).not.toContain(PASSWORD);
+      expect(await accounts.verifyLogin('alice', PASSWORD)).toEqual(user);
+      expect(await accounts.verifyLogin('alice', `${PASSWORD}!`)).toBeUndefined();
+      expect(await stored()).toBe(upgraded); // rehashed once, not at every sign-in
     });
 
     it('refuses a wrong password, an unknown login and a disabled account', async () => {

@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import { isUniqueViolation } from '../storage/errors.js';
 import { ROLES, type Role, type Schema } from '../storage/schema.js';
 import { AuthError } from './errors.js';
-import { checkPasswordPolicy, hashPassword, verifyPassword } from './password.js';
+import { HashGate } from './hash-gate.js';
+import { checkPasswordPolicy, hashPassword, needsRehash, verifyPassword } from './password.js';
 import { randomToken, sha256Hex } from './tokens.js';
 import { TwoFactor } from './two-factor.js';
 import { toUser, type User } from './user.js';
@@ -33,6 +34,8 @@ export interface AccountServiceOptions {
   tickets?: TicketStore;
   /** encrypts TOTP secrets at rest (the server key file's TOTP key); default: a key for this process only */
   totpBox?: SecretBox;
+  /** bounds password hashing server-wide (default: one gate per service, which is one per server) */
+  hashGate?: HashGate;
 }
 
 /** Technician and admin accounts, console sign-in sessions, setup tokens, WebSocket tickets and two-factor. */
@@ -42,6 +45,7 @@ export class AccountService {
   readonly #now: () => number;
   readonly #sessions: WebSessions;
   readonly #tickets: TicketStore;
+  readonly #gate: HashGate;
   /** TOTP set-up and code checks for these accounts. */
   readonly twoFactor: TwoFactor;
   /** Hashed once so that unknown logins cost as much as known ones. */
@@ -53,21 +57,28 @@ export class AccountService {
     this.#now = opts.now ?? Date.now;
     this.#sessions = new WebSessions(opts.db, this.#now);
     this.#tickets = opts.tickets ?? new WsTickets(this.#now);
+    this.#gate = opts.hashGate ?? new HashGate();
     this.twoFactor = new TwoFactor({ db: opts.db, logger: opts.logger, now: this.#now, box: opts.totpBox });
     this.#dummyHash = hashPassword(randomToken());
     this.#dummyHash.catch(() => undefined); // awaited (and so reported) on first use
   }
 
   async createUser(input: NewUser): Promise<User> {
-    const values = await prepareUser(input);
+    const values = await prepareUser(input, this.#gate);
     const user = await this.#insertUser(this.#db, values);
     this.#log.info({ userId: user.id, login: user.login, role: user.role }, 'user created');
     return user;
   }
 
-  /** Creates the first admin with a setup token; token, emptiness check and insert are one transaction. */
+  /**
+   * Creates the first admin with a setup token. The cheap checks (no admin yet, the token is valid)
+   * come before the password is hashed, so a wrong or late request costs one query; token,
+   * emptiness check and insert are then one transaction.
+   */
   async setupFirstAdmin(input: Omit<NewUser, 'role'> & { token: string }): Promise<User> {
-    const values = await prepareUser({ ...input, role: 'admin' });
+    if ((await this.countUsers()) > 0) throw AuthError.alreadySetUp();
+    if (!(await this.#setupTokenValid(input.token))) throw AuthError.setupTokenInvalid();
+    const values = await prepareUser({ ...input, role: 'admin' }, this.#gate);
     const user = await this.#db.transaction().execute(async (trx) => {
       if ((await countUsersIn(trx)) > 0) throw AuthError.alreadySetUp();
       if (!(await this.#consumeSetupTokenIn(trx, input.token))) throw AuthError.setupTokenInvalid();
@@ -86,14 +97,20 @@ export class AccountService {
     return row && toUser(row);
   }
 
-  /** The user for a correct login and password, if the account is enabled. */
+  /**
+   * The user for a correct login and password, if the account is enabled. A hash made with weaker
+   * parameters than today's is replaced by a new one while the password is at hand.
+   * Throws AuthError.busy() when too many hashes are waiting already.
+   */
   async verifyLogin(login: string, password: string): Promise<User | undefined> {
     const normalized = login.toLowerCase();
     const row = LOGIN_PATTERN.test(normalized)
       ? await this.#db.selectFrom('users').selectAll().where('login', '=', normalized).executeTakeFirst()
       : undefined;
-    const ok = await verifyPassword(password, row?.password_hash ?? (await this.#dummyHash));
+    const stored = row?.password_hash ?? (await this.#dummyHash);
+    const ok = await this.#gate.run(() => verifyPassword(password, stored));
     if (!row || !ok || row.disabled_at !== null) return undefined;
+    if (needsRehash(row.password_hash)) await this.#rehash(row.id, row.password_hash, password);
     return toUser(row);
   }
 
@@ -143,6 +160,29 @@ export class AccountService {
     this.#log.debug({ sessions, setupTokens: Number(tokens.numDeletedRows) }, 'pruned expired credentials');
   }
 
+  async #rehash(userId: string, old: string, password: string): Promise<void> {
+    try {
+      const fresh = await this.#gate.run(() => hashPassword(password));
+      // only if nobody changed the password meanwhile
+      await this.#db.updateTable('users').set({ password_hash: fresh }).where('id', '=', userId).where('password_hash', '=', old).execute();
+      this.#log.info({ userId }, 'password hash upgraded to the current scrypt cost');
+    } catch (err) {
+      // the sign-in itself succeeded; the next one tries again
+      this.#log.warn({ userId, reason: err instanceof Error ? err.message : String(err) }, 'password hash upgrade failed');
+    }
+  }
+
+  async #setupTokenValid(token: string): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('setup_tokens')
+      .select('token_hash')
+      .where('token_hash', '=', sha256Hex(token))
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', this.#now())
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async #consumeSetupTokenIn(db: Kysely<Schema>, token: string): Promise<boolean> {
     const now = this.#now();
     const result = await db
@@ -169,8 +209,8 @@ export class AccountService {
 
 type PreparedUser = { login: string; display_name: string; company: string; role: Role; password_hash: string };
 
-/** Validates a new account (throwing AuthError) and hashes its password. */
-async function prepareUser(input: NewUser): Promise<PreparedUser> {
+/** Validates a new account (throwing AuthError) and hashes its password through the gate. */
+async function prepareUser(input: NewUser, gate: HashGate): Promise<PreparedUser> {
   const login = input.login.toLowerCase();
   if (!LOGIN_PATTERN.test(login)) throw AuthError.invalidLoginName();
   checkPasswordPolicy(input.password);
@@ -183,7 +223,7 @@ async function prepareUser(input: NewUser): Promise<PreparedUser> {
   if (company.length > PROFILE_MAX_LENGTH) {
     throw AuthError.invalidProfile(`company name must be at most ${PROFILE_MAX_LENGTH} characters long`);
   }
-  const password_hash = await hashPassword(input.password);
+  const password_hash = await gate.run(() => hashPassword(input.password));
   return { login, display_name: displayName, company, role: input.role, password_hash };
 }
 

@@ -9,6 +9,7 @@ export type AuthErrorReason =
   | 'csrf_failed'
   | 'origin_mismatch'
   | 'rate_limited'
+  | 'busy'
   | 'setup_token_invalid'
   | 'already_set_up'
   | 'forbidden'
@@ -74,6 +75,9 @@ export class AuthError extends Error {
       `Too many failed sign-in attempts. Try again in ${retryAfterSeconds} seconds.`,
       { retryAfterSeconds },
     );
+  }
+  static busy(): AuthError {
+    return new AuthError('busy', 'The server is busy. Please try again in a few seconds.', { retryAfterSeconds: 2 });
   }
   static setupTokenInvalid(): AuthError {
     return new AuthError('setup_token_invalid', 'The setup token is wrong, expired or already used.');

@@ -42,6 +42,7 @@ const STATUS = {
   csrf_failed: 403,
   origin_mismatch: 403,
   rate_limited: 429,
+  busy: 503,
   setup_token_invalid: 403,
   already_set_up: 409,
   forbidden: 403,

@@ -11,8 +11,10 @@ export {
 } from './guards.js';
 export type { AuthGuards, AuthPreHandler } from './guards.js';
 export { checkPasswordPolicy, hashPassword, verifyPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.js';
-export { FailureLimiter, SIGN_IN_MAX_FAILURES, SIGN_IN_WINDOW_MS } from './rate-limit.js';
-export type { FailureLimiterOptions, SignInLimiter } from './rate-limit.js';
+export { HashGate } from './hash-gate.js';
+export type { HashGateOptions } from './hash-gate.js';
+export { FailureLimiter, SIGN_IN_MAX_FAILURES, SIGN_IN_POLICY, SIGN_IN_WINDOW_MS } from './rate-limit.js';
+export type { Admission, FailureLimiterOptions, SignInAttempt, SignInLimiter, SignInOutcome, SignInPolicy, SignInTicket } from './rate-limit.js';
 export { registerAuthRoutes } from './routes.js';
 export { newTotpSecret, totpStep, totpUri, TOTP_PERIOD_SECONDS } from './totp.js';
 export { TwoFactor } from './two-factor.js';

@@ -5,7 +5,7 @@ import { checkPasswordPolicy, hashPassword, verifyPassword } from './password.js
 describe('password hashing', () => {
   it('produces a PHC scrypt string that verifies only the right password', async () => {
     const stored = await hashPassword('correct horse battery');
-    expect(stored).toMatch(/^\$scrypt\$ln=15,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+    expect(stored).toMatch(/^\$scrypt\$ln=17,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
     expect(stored).not.toContain('correct horse battery');
     expect(await verifyPassword('correct horse battery', stored)).toBe(true);
     expect(await verifyPassword('correct horse batterx', stored)).toBe(false);

@@ -4,7 +4,7 @@ import { AuthError } from './errors.js';
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 256;
 
-const LOG_N = 15;
+const LOG_N = 17;
 const BLOCK_SIZE = 8;
 const PARALLEL = 1;
 const SALT_BYTES = 16;
@@ -21,7 +21,7 @@ export function checkPasswordPolicy(password: string): void {
   }
 }
 
-/** `$scrypt$ln=15,r=8,p=1$<b64 salt>$<b64 hash>` (PHC string format, unpadded base64). */
+/** `$scrypt$ln=17,r=8,p=1$<b64 salt>$<b64 hash>` (PHC string format, unpadded base64). */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const key = await derive(password, salt, KEY_BYTES, { logN: LOG_N, r: BLOCK_SIZE, p: PARALLEL });
@@ -36,6 +36,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, parsed.hash);
 }
 
+/** True for a readable hash made with weaker parameters than today's: rehash it at the next sign-in. */
+export function needsRehash(stored: string): boolean {
+  const parsed = parseHash(stored);
+  return parsed !== undefined && (parsed.params.logN < LOG_N || parsed.params.r < BLOCK_SIZE);
+}
+
 interface Params {
   logN: number;
   r: number;
@@ -43,7 +49,7 @@ interface Params {
 }
 
 function derive(password: string, salt: Buffer, keyLength: number, { logN, r, p }: Params): Promise<Buffer> {
-  // Node's default maxmem (32 MiB) equals what ln=15,r=8 needs and is rejected; allow twice that.
+  // Node's default maxmem (32 MiB) is below what ln=17,r=8 needs (128 MiB); allow twice the need.
   const options: ScryptOptions = { N: 2 ** logN, r, p, maxmem: 2 * scryptMemory({ logN, r, p }) };
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFC'), salt, keyLength, options, (error, key) =>

@@ -1,10 +1,11 @@
 import fastifyCookie, { type CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { LOGIN_PATTERN, type AccountService } from './accounts.js';
+import type { AccountService } from './accounts.js';
 import { AuthError } from './errors.js';
 import { assertSameOrigin, createAuthGuards, SESSION_COOKIE, type AuthGuards } from './guards.js';
 import { handleError, parse, signedIn } from './http-helpers.js';
+import { limited, loginForLog } from './limited.js';
 import { FailureLimiter, type SignInLimiter } from './rate-limit.js';
 import { deriveCsrfToken } from './tokens.js';
 import { addTotpRoutes } from './totp-routes.js';
@@ -12,11 +13,15 @@ import { toPublicUser, type User } from './user.js';
 
 export interface AuthRouteDeps {
   accounts: AccountService;
-  /** Adds `Secure` to the session cookie; true whenever the console is served over HTTPS. */
+  /**
+   * Adds `Secure` to the session cookie: true when the console is served over HTTPS (TLS here, or an
+   * https PUBLIC_URL). A request that came as https through a trusted proxy (`X-Forwarded-Proto`,
+   * TRUST_PROXY) gets it anyway.
+   */
   secureCookies: boolean;
   /**
-   * Failed sign-ins per login and per source IP; defaults to 10 per 15 minutes in this node's memory.
-   * With several nodes (REDIS_URL) the server passes the shared one from the cluster.
+   * Sign-in attempts per login and address, per address, and per login (auth/sign-in-policy.ts), in
+   * this node's memory by default. With several nodes (REDIS_URL) the server passes the shared one.
    */
   limiter?: SignInLimiter;
   /** The issuer authenticator apps show for two-factor sign-in; defaults to "Fernhilfe". */
@@ -63,22 +68,33 @@ function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards
   const { accounts } = deps;
   const { requireUser, requireCsrf } = guards;
 
+  const secure = (request: FastifyRequest) => deps.secureCookies || request.protocol === 'https';
+
   const startSession = async (request: FastifyRequest, reply: FastifyReply, user: User) => {
     const previous = request.cookies[SESSION_COOKIE];
     if (previous !== undefined) await accounts.deleteWebSession(previous);
     const session = await accounts.createWebSession(user.id);
     reply.setCookie(SESSION_COOKIE, session.token, {
-      ...cookieOptions(deps.secureCookies),
+      ...cookieOptions(secure(request)),
       expires: new Date(session.expiresAt),
     });
     request.log.info({ userId: user.id }, 'console user signed in');
     return { user: toPublicUser(user), csrfToken: session.csrfToken };
   };
 
+  // Counted like a sign-in on the address: a wrong token or a setup after the first admin is a
+  // failure; the checks run before any hashing (AccountService.setupFirstAdmin).
   app.post('/api/setup', async (request, reply) => {
     assertSameOrigin(request);
     const body = parse(setupBody, request.body);
-    const user = await accounts.setupFirstAdmin(body);
+    const user = await limited(limiter, request, { login: undefined, ip: request.ip }, async (fail) => {
+      try {
+        return await accounts.setupFirstAdmin(body);
+      } catch (error) {
+        if (error instanceof AuthError && (error.reason === 'setup_token_invalid' || error.reason === 'already_set_up')) fail();
+        throw error;
+      }
+    });
     const result = await startSession(request, reply, user);
     return reply.code(201).send(result);
   });
@@ -86,36 +102,31 @@ function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards
   app.post('/api/auth/login', async (request, reply) => {
     assertSameOrigin(request);
     const body = parse(loginBody, request.body);
-    const keys = [`login:${body.login.toLowerCase()}`, `ip:${request.ip}`] as const;
-    const wait = Math.max(...(await Promise.all(keys.map((key) => limiter.retryAfterSeconds(key)))));
-    if (wait > 0) {
-      request.log.warn({ login: loginForLog(body.login), ip: request.ip }, 'sign-in refused: too many failures');
-      throw AuthError.rateLimited(wait);
-    }
-    const user = await accounts.verifyLogin(body.login, body.password);
-    if (!user) {
-      await Promise.all(keys.map((key) => limiter.recordFailure(key)));
-      request.log.info({ login: loginForLog(body.login), ip: request.ip }, 'sign-in failed');
-      throw AuthError.invalidCredentials();
-    }
-    if (user.totpEnabled) {
-      // A missing code is the normal first step of a two-factor sign-in, not a failure.
-      if (body.totp === undefined || body.totp.trim() === '') throw AuthError.totpRequired();
-      if (!(await accounts.twoFactor.verify(user.id, body.totp))) {
-        await Promise.all(keys.map((key) => limiter.recordFailure(key)));
-        request.log.info({ userId: user.id, ip: request.ip }, 'sign-in failed: wrong two-factor code');
-        throw AuthError.totpInvalid('sign-in');
+    const user = await limited(limiter, request, { login: body.login, ip: request.ip }, async (fail) => {
+      const found = await accounts.verifyLogin(body.login, body.password);
+      if (!found) {
+        fail();
+        request.log.info({ login: loginForLog(body.login), ip: request.ip }, 'sign-in failed');
+        throw AuthError.invalidCredentials();
       }
-    }
-    // Only the account's counter: a success must not reset the budget of an IP guessing other accounts.
-    await limiter.reset(keys[0]);
+      if (found.totpEnabled) {
+        // A missing code is the normal first step of a two-factor sign-in, not a failure.
+        if (body.totp === undefined || body.totp.trim() === '') throw AuthError.totpRequired();
+        if (!(await accounts.twoFactor.verify(found.id, body.totp))) {
+          fail();
+          request.log.info({ userId: found.id, ip: request.ip }, 'sign-in failed: wrong two-factor code');
+          throw AuthError.totpInvalid('sign-in');
+        }
+      }
+      return found;
+    });
     return startSession(request, reply, user);
   });
 
   app.post('/api/auth/logout', { preHandler: requireCsrf }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token !== undefined) await accounts.deleteWebSession(token);
-    reply.clearCookie(SESSION_COOKIE, cookieOptions(deps.secureCookies));
+    reply.clearCookie(SESSION_COOKIE, cookieOptions(secure(request)));
     request.log.info({ userId: request.webSession?.user.id }, 'console user signed out');
     return reply.code(204).send();
   });
@@ -137,9 +148,4 @@ function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards
 
 function cookieOptions(secure: boolean): CookieSerializeOptions {
   return { path: '/', httpOnly: true, sameSite: 'strict', secure };
-}
-
-/** People type their password into the login field; only something shaped like a login is logged. */
-function loginForLog(login: string): string {
-  return LOGIN_PATTERN.test(login.toLowerCase()) ? login.toLowerCase() : '(not a login name)';
 }

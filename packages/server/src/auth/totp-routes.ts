@@ -4,6 +4,7 @@ import type { AccountService } from './accounts.js';
 import { AuthError } from './errors.js';
 import type { AuthGuards } from './guards.js';
 import { parse, signedIn } from './http-helpers.js';
+import { limited } from './limited.js';
 import type { SignInLimiter } from './rate-limit.js';
 
 export interface TotpRouteDeps {
@@ -22,18 +23,17 @@ export function addTotpRoutes(app: FastifyInstance, deps: TotpRouteDeps): void {
   const { accounts, limiter } = deps;
   const { requireCsrf } = deps.guards;
 
-  /** Runs a code check under the account's failure budget. */
+  /** Runs a code check under the account's sign-in budget from this address. */
   const withCodeBudget = async (request: FastifyRequest, check: (userId: string) => Promise<void>) => {
     const { user } = signedIn(request);
-    const key = `login:${user.login}`;
-    const wait = await limiter.retryAfterSeconds(key);
-    if (wait > 0) throw AuthError.rateLimited(wait);
-    try {
-      await check(user.id);
-    } catch (error) {
-      if (error instanceof AuthError && error.reason === 'totp-invalid') await limiter.recordFailure(key);
-      throw error;
-    }
+    await limited(limiter, request, { login: user.login, ip: request.ip }, async (fail) => {
+      try {
+        await check(user.id);
+      } catch (error) {
+        if (error instanceof AuthError && error.reason === 'totp-invalid') fail();
+        throw error;
+      }
+    });
   };
 
   app.post('/api/auth/totp/setup', { preHandler: requireCsrf }, async (request) => {

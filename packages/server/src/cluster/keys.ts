@@ -16,6 +16,9 @@ export const keys = {
   /** failed web sign-ins of a login name / from an address: sorted sets of failure times */
   signInLogin: (login: string) => `fernhilfe:signin:login:${login}`,
   signInIp: (ip: string) => `fernhilfe:signin:ip:${ip}`,
+  /** failed web sign-ins of one login from one address; when a login is slowed, the time its next attempt may start */
+  signInPair: (login: string, ip: string) => `fernhilfe:signin:pair:${login}|${ip}`,
+  signInSlot: (login: string) => `fernhilfe:signin:slot:${login}`,
   /** the key that signs WebSocket tickets, shared by all nodes */
   ticketKey: 'fernhilfe:ticket:key',
   /** a ticket that was used (single use across nodes) */

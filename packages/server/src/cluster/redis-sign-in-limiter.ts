@@ -1,93 +1,103 @@
 import { isIP } from 'node:net';
 import type { Redis } from 'ioredis';
-import { LOGIN_PATTERN } from '../auth/accounts.js';
-import { SIGN_IN_MAX_FAILURES, SIGN_IN_WINDOW_MS, type SignInLimiter } from '../auth/rate-limit.js';
+import type { Admission, SignInAttempt, SignInLimiter, SignInOutcome, SignInTicket } from '../auth/rate-limit.js';
+import { signInKeysFor, SIGN_IN_POLICY, type SignInKey, type SignInPolicy } from '../auth/sign-in-policy.js';
 import { keys } from './keys.js';
 
-/** KEYS: the key. ARGV: now, window, max failures, member. */
-const RECORD_FAILURE = `
-local now = tonumber(ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%d', now - tonumber(ARGV[2])))
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1`;
-
-/** KEYS: the key. ARGV: now, window, max failures. Returns the ms until the next attempt is allowed, -1 when it is now. */
-const RETRY_AFTER = `
+/**
+ * KEYS: n sorted sets of attempt times, then the slot key of the soft one (if any).
+ * ARGV: now, window, member, slow interval, then per sorted set: max, soft (1/0).
+ * Returns 0 when the attempt was counted, else the ms until one may start. One script, so atomic.
+ */
+const ADMIT = `
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
-local max = tonumber(ARGV[3])
-local times = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. string.format('%d', now - window), '+inf', 'WITHSCORES')
-local n = #times / 2
-if n < max then return -1 end
-return tonumber(times[2 * (n - max + 1)]) + window - now`;
+local n = (#ARGV - 4) / 2
+local wait = 0
+local slot = nil
+for i = 1, n do
+  local key = KEYS[i]
+  local max = tonumber(ARGV[3 + 2 * i])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', string.format('%d', now - window))
+  local count = redis.call('ZCARD', key)
+  if count >= max then
+    if ARGV[4 + 2 * i] == '1' then
+      local nextSlot = tonumber(redis.call('GET', KEYS[n + 1]) or '0')
+      if now < nextSlot then wait = math.max(wait, nextSlot - now) else slot = KEYS[n + 1] end
+    else
+      local oldest = redis.call('ZRANGE', key, count - max, count - max, 'WITHSCORES')
+      wait = math.max(wait, tonumber(oldest[2]) + window - now)
+    end
+  end
+end
+if wait > 0 then return wait end
+for i = 1, n do
+  redis.call('ZADD', KEYS[i], ARGV[1], ARGV[3])
+  redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -(tonumber(ARGV[3 + 2 * i]) + 1))
+  redis.call('PEXPIRE', KEYS[i], ARGV[2])
+end
+if slot then redis.call('SET', slot, string.format('%d', now + tonumber(ARGV[4])), 'PX', ARGV[4]) end
+return 0`;
 
 export interface RedisSignInLimiterOptions {
-  /** Default 10 (like the in-memory FailureLimiter). */
-  maxFailures?: number;
-  /** Default 15 minutes. */
-  windowMs?: number;
+  policy?: Partial<SignInPolicy>;
   now?: () => number;
 }
 
 /**
- * The sign-in failure limiter of auth/rate-limit.ts kept in Redis, so that all nodes count the same
- * failures: spreading password guesses over several nodes gains nothing. Same sliding window as the
- * in-memory FailureLimiter: a sorted set of failure times per key (at most `maxFailures` entries),
- * one atomic script per operation, expiring by itself after the window.
+ * The sign-in limiter of auth/rate-limit.ts kept in Redis, so that all nodes count the same
+ * attempts: spreading guesses over several nodes gains nothing. Same policy and sliding window as
+ * the in-memory FailureLimiter: a sorted set of attempt times per key (at most its limit), one
+ * atomic script that checks every key and counts the attempt in all of them, expiring by itself
+ * after the window.
  *
- * Key names hold only a login name or an IP address, never a password: people type their password
- * into the login field, so a `login:` key whose name cannot be a login (LOGIN_PATTERN) is not kept.
- * Such a sign-in cannot succeed anyway (there is no such account); its `ip:` key still counts. An
- * `ip:` value that is not an address (only a misconfigured proxy could forward one) is counted under
- * one shared key instead of its text.
+ * Key names hold only a login name or an IP address, never a password: text typed into the login
+ * field that cannot be a login gets no login keys (auth/sign-in-policy.ts). An `ip:` value that is
+ * not an address (only a misconfigured proxy could forward one) is counted under one shared key.
  */
 export class RedisSignInLimiter implements SignInLimiter {
-  readonly #maxFailures: number;
-  readonly #windowMs: number;
+  readonly #policy: SignInPolicy;
   readonly #now: () => number;
 
   constructor(
     private readonly redis: Redis,
     opts: RedisSignInLimiterOptions = {},
   ) {
-    this.#maxFailures = opts.maxFailures ?? SIGN_IN_MAX_FAILURES;
-    this.#windowMs = opts.windowMs ?? SIGN_IN_WINDOW_MS;
+    this.#policy = { ...SIGN_IN_POLICY, ...opts.policy };
     this.#now = opts.now ?? Date.now;
   }
 
-  async retryAfterSeconds(key: string): Promise<number> {
-    const redisKey = signInKey(key);
-    if (redisKey === undefined) return 0;
-    const waitMs = Number(await this.redis.eval(RETRY_AFTER, 1, redisKey, this.#now(), this.#windowMs, this.#maxFailures));
-    return waitMs < 0 ? 0 : Math.max(1, Math.ceil(waitMs / 1000));
-  }
-
-  async recordFailure(key: string): Promise<void> {
-    const redisKey = signInKey(key);
-    if (redisKey === undefined) return;
+  async admit(attempt: SignInAttempt): Promise<Admission> {
+    const ip = isIP(attempt.ip) !== 0 ? attempt.ip : '(not an address)';
+    const counted = signInKeysFor({ login: attempt.login, ip }, this.#policy);
     const now = this.#now();
     const member = `${now}:${Math.random().toString(36).slice(2)}`;
-    await this.redis.eval(RECORD_FAILURE, 1, redisKey, now, this.#windowMs, this.#maxFailures, member);
+    const redisKeys = counted.map(redisKeyOf);
+    const soft = counted.find((k) => k.soft);
+    if (soft) redisKeys.push(keys.signInSlot(soft.name.slice('login:'.length)));
+    const args = counted.flatMap((k) => [k.max, k.soft ? 1 : 0]);
+    const waitMs = Number(await this.redis.eval(ADMIT, redisKeys.length, ...redisKeys, now, this.#policy.windowMs, member, this.#policy.slowIntervalMs, ...args));
+    if (waitMs > 0) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    return { ok: true, ticket: { keys: counted, member } };
   }
 
-  async reset(key: string): Promise<void> {
-    const redisKey = signInKey(key);
-    if (redisKey !== undefined) await this.redis.del(redisKey);
+  async settle(ticket: SignInTicket, outcome: SignInOutcome): Promise<void> {
+    if (outcome === 'failed') return;
+    const multi = this.redis.multi();
+    for (const key of ticket.keys) {
+      if (outcome === 'succeeded' && key.kind === 'pair') multi.del(redisKeyOf(key));
+      else multi.zrem(redisKeyOf(key), ticket.member);
+    }
+    await multi.exec();
   }
 }
 
-/**
- * `login:<name>` -> `fernhilfe:signin:login:<name>`, `ip:<address>` -> `fernhilfe:signin:ip:<address>`;
- * undefined for a login that cannot be one (not counted, see the class comment).
- */
-export function signInKey(key: string): string | undefined {
-  const colon = key.indexOf(':');
-  const kind = colon < 0 ? '' : key.slice(0, colon);
-  const value = key.slice(colon + 1);
-  if (kind === 'login') return LOGIN_PATTERN.test(value) ? keys.signInLogin(value) : undefined;
-  if (kind === 'ip') return keys.signInIp(isIP(value) !== 0 ? value : '(not an address)');
-  // only the kind, never the value: a programming error must not put a typed password into a log
-  throw new Error(`a sign-in limiter key is login:… or ip:…, not "${kind.slice(0, 16)}:…"`);
+/** `pair:<login>|<ip>`, `ip:<ip>`, `login:<login>` -> `fernhilfe:signin:…` */
+function redisKeyOf(key: SignInKey): string {
+  const value = key.name.slice(key.name.indexOf(':') + 1);
+  if (key.kind === 'pair') {
+    const bar = value.indexOf('|');
+    return keys.signInPair(value.slice(0, bar), value.slice(bar + 1));
+  }
+  return key.kind === 'login' ? keys.signInLogin(value) : keys.signInIp(value);
 }

@@ -1,9 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Terms } from '../terms/terms.js';
 
-/** Public, read-only routes: health and the current terms. */
-export function registerPublicRoutes(app: FastifyInstance, deps: { terms: () => Terms; health: () => object }): void {
-  app.get('/healthz', async () => ({ status: 'ok', ...deps.health() }));
+/**
+ * Public, read-only routes: health and the current terms. `/healthz` says only that the server
+ * answers: counts of sessions or accounts are nobody's business on an open port.
+ */
+export function registerPublicRoutes(app: FastifyInstance, deps: { terms: () => Terms }): void {
+  app.get('/healthz', async (_req, reply) => {
+    reply.header('cache-control', 'no-store');
+    return { status: 'ok' };
+  });
   app.get('/api/terms', async (_req, reply) => {
     const t = deps.terms();
     reply.header('cache-control', 'no-store');

@@ -1,8 +1,16 @@
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 
-/** Strict CSP (no inline script or style anywhere), no framing, no referrer, HSTS under TLS. */
-export async function registerSecurityHeaders(app: FastifyInstance, tls: boolean): Promise<void> {
+/** `max-age` of one year, as helmet sets it. */
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
+/**
+ * Strict CSP (no inline script or style anywhere), no framing, no referrer, and HSTS whenever the
+ * console is served over HTTPS: TLS here, an https PUBLIC_URL (TLS ends at a proxy), or a request
+ * that came as https through a trusted proxy (`X-Forwarded-Proto`, TRUST_PROXY; Fastify believes
+ * the header only from such a proxy).
+ */
+export async function registerSecurityHeaders(app: FastifyInstance, https: boolean): Promise<void> {
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -21,6 +29,9 @@ export async function registerSecurityHeaders(app: FastifyInstance, tls: boolean
     },
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'no-referrer' },
-    hsts: tls ? { maxAge: 31536000 } : false,
+    hsts: false,
+  });
+  app.addHook('onSend', async (request, reply) => {
+    if (https || request.protocol === 'https') reply.header('strict-transport-security', HSTS);
   });
 }
