@@ -77,6 +77,7 @@ function nodeEnv(env: ClusterEnv, name: string, dataDir: string, extra: Record<s
     NODE_ID: name,
     CLUSTER_NODE_TTL_MS: String(NODE_TTL_MS),
     BACKOFF_BASE_MS: '50',
+    PASSWORD_COST: '12',
     MAX_CONNECTIONS_PER_IP: '5000',
     LOG_LEVEL: 'debug',
     ...extra,

@@ -25,6 +25,8 @@ describe('configuration is validated at start', () => {
     expect(() => loadConfig({ TLS_CERT: '/nonexistent.pem', TLS_KEY: '/nonexistent.key' })).toThrow(/TLS_CERT: cannot read/);
     expect(() => loadConfig({ TRUST_PROXY: 'proxy.example' })).toThrow(/TRUST_PROXY/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(loadConfig({}).passwordCost).toBe(17);
+    expect(() => loadConfig({ PASSWORD_COST: '8' })).toThrow(/PASSWORD_COST/);
   });
 });
 

@@ -10,7 +10,7 @@ import { signInAt } from './sign-in-burst.js';
 describe('the hash gate', () => {
   let srv: TestServer;
   beforeAll(async () => {
-    srv = await startTestServer({ TRUST_PROXY: '127.0.0.1' });
+    srv = await startTestServer({ TRUST_PROXY: '127.0.0.1', PASSWORD_COST: '17' }); // real hashing cost: that is what the gate bounds
   });
   afterAll(() => srv?.close());
 

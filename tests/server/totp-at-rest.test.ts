@@ -64,7 +64,7 @@ describe('TOTP secrets at rest', () => {
     const dir = dataDir();
     const database = await createDatabase({ dataDir: dir });
     await migrateToLatest(database.db);
-    const accounts = new AccountService({ db: database.db, logger: createLogger('silent') });
+    const accounts = new AccountService({ db: database.db, logger: createLogger('silent'), passwordCost: 12 });
     await accounts.createUser({ login: TECH_LOGIN, password: TECH_PASSWORD, role: 'technician', displayName: 'Max', company: '' });
     const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
     // what the version before this one stored: the base32 secret itself

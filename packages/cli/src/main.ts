@@ -28,6 +28,7 @@ user
       company: o.company,
       dataDir: process.env.DATA_DIR ?? './data',
       ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+      ...(process.env.PASSWORD_COST ? { passwordCost: process.env.PASSWORD_COST } : {}),
       passwordInput: process.stdin,
     });
   });

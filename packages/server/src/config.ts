@@ -47,6 +47,8 @@ const envSchema = z.object({
   KEEPALIVE_MS: int(100, 600_000).default(20_000),
   /** sessions and audit entries older than this many days are deleted (docs/audit.md); 0 keeps everything */
   RETENTION_DAYS: int(0, 36_500).default(365),
+  /** scrypt's cost (log2 N) for password hashes; 17 by default; lower values are for test servers only */
+  PASSWORD_COST: int(12, 20).default(17),
   /** peer-to-peer upgrade (docs/p2p.md): off = every session stays relayed through this server */
   P2P: bool.default(true),
   /** comma-separated stun:/turn:/turns: URLs handed to the endpoints for the upgrade */
@@ -96,6 +98,7 @@ export interface Config {
   keepaliveMs: number;
   resumeGraceMs: number;
   retentionDays: number;
+  passwordCost: number;
   /** undefined: P2P off */
   p2p: { urls: string[]; secret: string | undefined; ttlS: number } | undefined;
   agentDir: string | undefined;
@@ -194,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keepaliveMs: e.KEEPALIVE_MS,
     resumeGraceMs: e.RESUME_GRACE_MS,
     retentionDays: e.RETENTION_DAYS,
+    passwordCost: e.PASSWORD_COST,
     p2p: e.P2P ? { urls: parseIceUrls(e.TURN_URLS, e.TURN_SECRET), secret: e.TURN_SECRET, ttlS: e.TURN_TTL_S } : undefined,
     agentDir: e.AGENT_DIR.trim() === '' ? undefined : path.resolve(e.AGENT_DIR),
     agentPublicKey: e.AGENT_PUBLIC_KEY ? readAgentKey(e.AGENT_PUBLIC_KEY) : undefined,

@@ -70,8 +70,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const cluster = config.cluster ? await Cluster.start({ ...config.cluster, log }) : undefined;
   // the keys outside the database: receipts, audit heads, TOTP secrets (keys/server-keys.ts)
   const keys = await ServerKeys.open(config.serverKey, database, getLogger(log, 'keys'));
-  const accounts = new AccountService({ db: database.db, logger: getLogger(log, 'accounts'), totpBox: keys.totpBox, ...(cluster ? { tickets: cluster.tickets } : {}) });
+  const accounts = new AccountService({ db: database.db, logger: getLogger(log, 'accounts'), totpBox: keys.totpBox, passwordCost: config.passwordCost, ...(cluster ? { tickets: cluster.tickets } : {}) });
   if ((await accounts.twoFactor.encryptStoredSecrets()) > 0) await scrubFreedSpace(database, 'users');
+  if (config.passwordCost < 17) log.warn({ passwordCost: config.passwordCost }, 'PASSWORD_COST is below 17: passwords are hashed more cheaply than they should be (for test servers only)');
   // terms, audit log, the broker's recorder, receipts and retention (audit/setup.ts)
   const records = await openRecords({
     database,

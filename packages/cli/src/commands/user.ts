@@ -1,4 +1,4 @@
-import { AccountService, createDatabase, createLogger, migrateToLatest } from '@fernhilfe/server';
+import { AccountService, createDatabase, createLogger, loadConfig, migrateToLatest } from '@fernhilfe/server';
 import { readPassword } from '../read-password.js';
 
 export interface UserAddOptions {
@@ -9,6 +9,8 @@ export interface UserAddOptions {
   company?: string;
   dataDir: string;
   databaseUrl?: string;
+  /** scrypt's log2 N as PASSWORD_COST gives it (checked like the server's setting); default 17 */
+  passwordCost?: string;
   /** The password is its first line. */
   passwordInput: NodeJS.ReadableStream;
 }
@@ -20,7 +22,7 @@ export async function userAdd(opts: UserAddOptions): Promise<void> {
   try {
     await migrateToLatest(database.db);
     // Warnings and errors only, and on stderr: stdout carries the one result line.
-    const accounts = new AccountService({ db: database.db, logger: createLogger('warn', process.stderr) });
+    const accounts = new AccountService({ db: database.db, logger: createLogger('warn', process.stderr), ...(opts.passwordCost ? { passwordCost: loadConfig({ DATA_DIR: opts.dataDir, PASSWORD_COST: opts.passwordCost }).passwordCost } : {}) });
     const user = await accounts.createUser({
       login: opts.login,
       password,

@@ -39,7 +39,8 @@ describe.each(backends)('AccountService on $name', (backend) => {
     database = await createDatabase(opts);
     await migrateToLatest(database.db);
     clock = 1_767_225_600_000;
-    accounts = new AccountService({ db: database.db, logger: pino({ level: 'silent' }), now: () => clock });
+    // a cheap scrypt cost keeps these tests fast; the default cost (17) is tested in the rehash test
+    accounts = new AccountService({ db: database.db, logger: pino({ level: 'silent' }), now: () => clock, passwordCost: 12 });
   });
   afterEach(async () => {
     await database.close();
@@ -77,6 +78,7 @@ describe.each(backends)('AccountService on $name', (backend) => {
     });
 
     it('replaces a stored hash of the old cost (N=2^15) at the next right sign-in, and only then', async () => {
+      accounts = new AccountService({ db: database.db, logger: pino({ level: 'silent' }), now: () => clock }); // the default cost
       const user = await accounts.createUser(alice);
       const oldHash = await scryptPhc(PASSWORD, 15);
       await database.db.updateTable('users').set({ password_hash: oldHash }).where('id', '=', user.id).execute();
@@ -224,7 +226,7 @@ describe('the SQLite files', () => {
     const opts = await backends[0]!.freshDatabase();
     const database = await createDatabase(opts);
     await migrateToLatest(database.db);
-    const accounts = new AccountService({ db: database.db, logger: pino({ level: 'silent' }) });
+    const accounts = new AccountService({ db: database.db, logger: pino({ level: 'silent' }), passwordCost: 12 });
     const user = await accounts.createUser(alice);
     const session = await accounts.createWebSession(user.id);
     const setupToken = await accounts.createSetupToken();

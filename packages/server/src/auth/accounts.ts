@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../storage/errors.js';
 import { ROLES, type Role, type Schema } from '../storage/schema.js';
 import { AuthError } from './errors.js';
 import { HashGate } from './hash-gate.js';
-import { checkPasswordPolicy, hashPassword, needsRehash, verifyPassword } from './password.js';
+import { checkPasswordPolicy, DEFAULT_PASSWORD_COST, hashPassword, needsRehash, verifyPassword } from './password.js';
 import { randomToken, sha256Hex } from './tokens.js';
 import { TwoFactor } from './two-factor.js';
 import { toUser, type User } from './user.js';
@@ -36,6 +36,8 @@ export interface AccountServiceOptions {
   totpBox?: SecretBox;
   /** bounds password hashing server-wide (default: one gate per service, which is one per server) */
   hashGate?: HashGate;
+  /** scrypt's log2 N for new hashes (PASSWORD_COST); default 17. Older, cheaper hashes are redone at sign-in. */
+  passwordCost?: number;
 }
 
 /** Technician and admin accounts, console sign-in sessions, setup tokens, WebSocket tickets and two-factor. */
@@ -46,6 +48,7 @@ export class AccountService {
   readonly #sessions: WebSessions;
   readonly #tickets: TicketStore;
   readonly #gate: HashGate;
+  readonly #cost: number;
   /** TOTP set-up and code checks for these accounts. */
   readonly twoFactor: TwoFactor;
   /** Hashed once so that unknown logins cost as much as known ones. */
@@ -58,13 +61,14 @@ export class AccountService {
     this.#sessions = new WebSessions(opts.db, this.#now);
     this.#tickets = opts.tickets ?? new WsTickets(this.#now);
     this.#gate = opts.hashGate ?? new HashGate();
+    this.#cost = opts.passwordCost ?? DEFAULT_PASSWORD_COST;
     this.twoFactor = new TwoFactor({ db: opts.db, logger: opts.logger, now: this.#now, box: opts.totpBox });
-    this.#dummyHash = hashPassword(randomToken());
+    this.#dummyHash = hashPassword(randomToken(), this.#cost);
     this.#dummyHash.catch(() => undefined); // awaited (and so reported) on first use
   }
 
   async createUser(input: NewUser): Promise<User> {
-    const values = await prepareUser(input, this.#gate);
+    const values = await prepareUser(input, this.#gate, this.#cost);
     const user = await this.#insertUser(this.#db, values);
     this.#log.info({ userId: user.id, login: user.login, role: user.role }, 'user created');
     return user;
@@ -78,7 +82,7 @@ export class AccountService {
   async setupFirstAdmin(input: Omit<NewUser, 'role'> & { token: string }): Promise<User> {
     if ((await this.countUsers()) > 0) throw AuthError.alreadySetUp();
     if (!(await this.#setupTokenValid(input.token))) throw AuthError.setupTokenInvalid();
-    const values = await prepareUser({ ...input, role: 'admin' }, this.#gate);
+    const values = await prepareUser({ ...input, role: 'admin' }, this.#gate, this.#cost);
     const user = await this.#db.transaction().execute(async (trx) => {
       if ((await countUsersIn(trx)) > 0) throw AuthError.alreadySetUp();
       if (!(await this.#consumeSetupTokenIn(trx, input.token))) throw AuthError.setupTokenInvalid();
@@ -110,7 +114,7 @@ export class AccountService {
     const stored = row?.password_hash ?? (await this.#dummyHash);
     const ok = await this.#gate.run(() => verifyPassword(password, stored));
     if (!row || !ok || row.disabled_at !== null) return undefined;
-    if (needsRehash(row.password_hash)) await this.#rehash(row.id, row.password_hash, password);
+    if (needsRehash(row.password_hash, this.#cost)) await this.#rehash(row.id, row.password_hash, password);
     return toUser(row);
   }
 
@@ -162,7 +166,7 @@ export class AccountService {
 
   async #rehash(userId: string, old: string, password: string): Promise<void> {
     try {
-      const fresh = await this.#gate.run(() => hashPassword(password));
+      const fresh = await this.#gate.run(() => hashPassword(password, this.#cost));
       // only if nobody changed the password meanwhile
       await this.#db.updateTable('users').set({ password_hash: fresh }).where('id', '=', userId).where('password_hash', '=', old).execute();
       this.#log.info({ userId }, 'password hash upgraded to the current scrypt cost');
@@ -210,7 +214,7 @@ export class AccountService {
 type PreparedUser = { login: string; display_name: string; company: string; role: Role; password_hash: string };
 
 /** Validates a new account (throwing AuthError) and hashes its password through the gate. */
-async function prepareUser(input: NewUser, gate: HashGate): Promise<PreparedUser> {
+async function prepareUser(input: NewUser, gate: HashGate, cost: number): Promise<PreparedUser> {
   const login = input.login.toLowerCase();
   if (!LOGIN_PATTERN.test(login)) throw AuthError.invalidLoginName();
   checkPasswordPolicy(input.password);
@@ -223,7 +227,7 @@ async function prepareUser(input: NewUser, gate: HashGate): Promise<PreparedUser
   if (company.length > PROFILE_MAX_LENGTH) {
     throw AuthError.invalidProfile(`company name must be at most ${PROFILE_MAX_LENGTH} characters long`);
   }
-  const password_hash = await gate.run(() => hashPassword(input.password));
+  const password_hash = await gate.run(() => hashPassword(input.password, cost));
   return { login, display_name: displayName, company, role: input.role, password_hash };
 }
 

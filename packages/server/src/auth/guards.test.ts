@@ -20,7 +20,7 @@ describe('requireAdmin', () => {
   beforeEach(async () => {
     database = await createDatabase(await sqlite!.freshDatabase());
     await migrateToLatest(database.db);
-    accounts = new AccountService({ db: database.db, logger: pino({ level: 'silent' }) });
+    accounts = new AccountService({ db: database.db, logger: pino({ level: 'silent' }), passwordCost: 12 });
     app = Fastify();
     const { requireAdmin } = await registerAuthRoutes(app, { accounts, secureCookies: false });
     app.get('/api/admin/thing', { preHandler: requireAdmin }, async () => ({ ok: true }));

@@ -4,7 +4,8 @@ import { AuthError } from './errors.js';
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 256;
 
-const LOG_N = 17;
+/** scrypt's cost, log2 N, for new hashes: 17 (128 MiB, ~0.5 s); PASSWORD_COST may lower it for tests only. */
+export const DEFAULT_PASSWORD_COST = 17;
 const BLOCK_SIZE = 8;
 const PARALLEL = 1;
 const SALT_BYTES = 16;
@@ -22,10 +23,10 @@ export function checkPasswordPolicy(password: string): void {
 }
 
 /** `$scrypt$ln=17,r=8,p=1$<b64 salt>$<b64 hash>` (PHC string format, unpadded base64). */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, logN = DEFAULT_PASSWORD_COST): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
-  const key = await derive(password, salt, KEY_BYTES, { logN: LOG_N, r: BLOCK_SIZE, p: PARALLEL });
-  return `$scrypt$ln=${LOG_N},r=${BLOCK_SIZE},p=${PARALLEL}$${b64(salt)}$${b64(key)}`;
+  const key = await derive(password, salt, KEY_BYTES, { logN, r: BLOCK_SIZE, p: PARALLEL });
+  return `$scrypt$ln=${logN},r=${BLOCK_SIZE},p=${PARALLEL}$${b64(salt)}$${b64(key)}`;
 }
 
 /** False for a wrong password and for a stored hash it cannot read. */
@@ -36,10 +37,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, parsed.hash);
 }
 
-/** True for a readable hash made with weaker parameters than today's: rehash it at the next sign-in. */
-export function needsRehash(stored: string): boolean {
+/** True for a readable hash made with weaker parameters than `logN`: rehash it at the next sign-in. */
+export function needsRehash(stored: string, logN = DEFAULT_PASSWORD_COST): boolean {
   const parsed = parseHash(stored);
-  return parsed !== undefined && (parsed.params.logN < LOG_N || parsed.params.r < BLOCK_SIZE);
+  return parsed !== undefined && (parsed.params.logN < logN || parsed.params.r < BLOCK_SIZE);
 }
 
 interface Params {

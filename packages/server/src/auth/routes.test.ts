@@ -35,7 +35,7 @@ describe.each(backends)('auth routes on $name', (backend) => {
   beforeEach(async () => {
     database = await createDatabase(await backend.freshDatabase());
     await migrateToLatest(database.db);
-    accounts = new AccountService({ db: database.db, logger: pino({ level: 'silent' }) });
+    accounts = new AccountService({ db: database.db, logger: pino({ level: 'silent' }), passwordCost: 12 });
     app = await buildApp(accounts);
   });
   afterEach(async () => {
@@ -208,7 +208,7 @@ describe('registerAuthRoutes', () => {
   it('works when the caller registered @fastify/cookie already', async () => {
     const database = await createDatabase(await backends[0]!.freshDatabase());
     await migrateToLatest(database.db);
-    const accounts = new AccountService({ db: database.db, logger: pino({ level: 'silent' }) });
+    const accounts = new AccountService({ db: database.db, logger: pino({ level: 'silent' }), passwordCost: 12 });
     const app = Fastify();
     void app.register(fastifyCookie);
     await registerAuthRoutes(app, { accounts, secureCookies: false });

@@ -23,7 +23,7 @@ describe.each(backends)('two-factor on $name', (backend) => {
     database = await createDatabase(await backend.freshDatabase());
     await migrateToLatest(database.db);
     clock = 1_767_225_600_000;
-    accounts = new AccountService({ db: database.db, logger: pino({ level: 'silent' }), now: () => clock });
+    accounts = new AccountService({ db: database.db, logger: pino({ level: 'silent' }), now: () => clock, passwordCost: 12 });
     alice = await accounts.createUser({ login: 'alice', password: 'correct horse battery', role: 'technician', displayName: 'Alice', company: '' });
   });
   afterEach(async () => {
