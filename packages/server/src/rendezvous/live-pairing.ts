@@ -159,12 +159,17 @@ export class LivePairing {
     }
   }
 
-  /** A report the sender cannot know, or one over the quota, is not recorded; the sender is told why. */
+  /**
+   * A report the sender cannot know, or one over the quota, is not recorded: an honest module never
+   * sends one, so the session ends as for any message not allowed now (`protocol-error`), and the
+   * sender is told why first.
+   */
   private onReport(role: Role, endpoint: Endpoint, report: SessionReport): void {
     const refused = this.opts.reports?.check(role, report);
     if (refused === undefined) return this.opts.report(role, report);
-    this.opts.log.info({ customerId: this.opts.customerId, role, event: report.event, refused }, 'report not recorded');
+    this.opts.log.info({ customerId: this.opts.customerId, role, event: report.event, refused }, 'report not recorded, ending the session');
     endpoint.sendControl({ type: 'error', code: 'bad-message', message: `report not recorded: ${refused}` });
+    this.opts.end(role, 'protocol-error');
   }
 
   private refuseInSession(endpoint: Endpoint, m: CustomerMessage | TechnicianMessage): void {
