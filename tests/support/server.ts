@@ -29,7 +29,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const dataDir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-test-'));
   const lines: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, BACKOFF_BASE_MS: '50', ...env });
+  // every test customer comes from 127.0.0.1: the registration limit is lifted unless a test sets it
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, BACKOFF_BASE_MS: '50', REGISTRATIONS_PER_MINUTE: '100000', ...env });
   const server = await startServer(config, { logger });
   await server.accounts.createUser({ login: TECH_LOGIN, password: TECH_PASSWORD, role: 'technician', displayName: 'Max Mustermann', company: 'Beispiel GmbH' });
   const terms = server.terms();

@@ -34,7 +34,6 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const spread = (values: number[], fmt: (v: number) => string) => (values.length > 1 ? `${fmt(median(values))} (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})` : fmt(values[0]!));
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
 const int = (v: number) => String(Math.round(v));
-const mib = (kib: number) => `${Math.round(kib / 1024)} MiB`;
 const pct = (v: number | undefined) => `${Math.round(v ?? Number.NaN)} %`;
 const yes = (ok: boolean) => (ok ? 'yes' : 'NO');
 const info = (metric: string, value: string): Row => ({ metric, value, goal: '–', met: '–' });
