@@ -14,7 +14,8 @@ const ROWS = [
   /Unauthenticated connections held at once/,
   /header claiming 1 MiB/,
   /Connections opened by the flood \/ refused/,
-  /loops from 5 addresses: registered/,
+  /loops from 5 addresses .*attempts per second/,
+  /^\| {3}registered/,
   /refused by the registration limit/,
   /refused for a foreign Origin/,
   /Server memory, RSS high-water/,
@@ -45,7 +46,7 @@ describe('bench abuse --smoke', () => {
     const value = (re: RegExp) => Number(rows.find((l) => re.test(l))!.split('|')[2]!.trim().split(' ')[0]);
     expect(value(/held at once/)).toBe(300);
     expect(value(/refused for a foreign Origin/)).toBeGreaterThan(0);
-    expect(value(/loops from 5 addresses: registered/) + value(/refused by the registration limit/)).toBeGreaterThan(0);
+    expect(value(/^\| {3}registered/) + value(/refused by the registration limit/)).toBeGreaterThan(0);
     const dir = /results written to (\S+)/.exec(stdout)?.[1];
     expect(dir).toMatch(/fernhilfe-bench-abuse-smoke-/);
     const json = JSON.parse(readFileSync(path.join(dir!, 'abuse.json'), 'utf8')) as { runs: { serverRssHighWaterKiB: number }[] };

@@ -21,7 +21,7 @@ export interface Frame {
 export const MAX_FRAME_BODY = 1024 * 1024 + 256;
 const HEADER = 5;
 /** A body buffer starts this small (or as large as the bytes at hand) and doubles as bytes arrive. */
-const FIRST_BODY_BUFFER = 64 * 1024;
+const FIRST_BODY_BUFFER = 4 * 1024;
 
 export function encodeFrame(kind: FrameKind, body: Uint8Array): Uint8Array {
   if (body.length > MAX_FRAME_BODY) throw ProtocolError.tooLarge(body.length, MAX_FRAME_BODY);

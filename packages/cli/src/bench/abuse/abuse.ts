@@ -33,6 +33,7 @@ export function abusePlan(argv: string[]): AbusePlan {
     held,
     heldAddresses: smoke ? 3 : 50,
     loopAddresses: smoke ? 5 : 50,
+    loopRatePerAddress: 5,
     // the real sessions register 2 x sessions IDs per run from 127.0.0.1 within a minute
     serverEnv: { REGISTRATIONS_PER_MINUTE: String(Math.max(30, 3 * (smoke ? 4 : 20))) },
     openFileLimit: openFileLimit(),
@@ -67,7 +68,7 @@ async function oneRun(plan: AbusePlan): Promise<AbuseRun> {
   server.assertRunning();
 
   const before = databaseSize(server.dataDir);
-  const flood = new Flood({ customerUrl: client.customerUrl, termsVersion: client.termsVersion, held: plan.held, heldAddresses: plan.heldAddresses, loopAddresses: plan.loopAddresses });
+  const flood = new Flood({ customerUrl: client.customerUrl, termsVersion: client.termsVersion, held: plan.held, heldAddresses: plan.heldAddresses, loopAddresses: plan.loopAddresses, loopRatePerAddress: plan.loopRatePerAddress });
   const floodStart = performance.now();
   progress(`  flood: opening ${plan.held} connections`);
   try {

@@ -11,6 +11,8 @@ export interface FloodOptions {
   heldAddresses: number;
   /** addresses that run register -> end loops, one loop each (127.0.2.x) */
   loopAddresses: number;
+  /** attempts per second each loop makes at most (the attacker's rate, not the bench's CPU, sets the load) */
+  loopRatePerAddress: number;
 }
 
 /** What the flood did and what the server answered. */
@@ -24,7 +26,7 @@ export interface FloodCounts {
   closedByServer: Record<string, number>;
   /** held connections that sent a 5-byte header claiming a 1 MiB frame, then nothing */
   bigClaims: number;
-  loops: { registered: number; rateLimited: number; forbidden: number; otherErrors: number };
+  loops: { attempts: number; registered: number; rateLimited: number; forbidden: number; otherErrors: number };
 }
 
 const bump = (map: Record<string, number>, key: string | number) => void (map[String(key)] = (map[String(key)] ?? 0) + 1);
@@ -39,10 +41,10 @@ const BIG_CLAIM = (() => {
  * An unauthenticated attacker on /ws/customer, from many loopback source addresses (all of
  * 127.0.0.0/8 is on `lo`, so the server sees each as a different client): holds many idle
  * connections (a third of them with a frame header that claims 1 MiB), and runs register -> end
- * loops as fast as the server answers, every tenth from a foreign web page's Origin.
+ * loops at a set rate per address, every tenth from a foreign web page's Origin.
  */
 export class Flood {
-  readonly counts: FloodCounts = { heldPeak: 0, opened: 0, refused: {}, closedByServer: {}, bigClaims: 0, loops: { registered: 0, rateLimited: 0, forbidden: 0, otherErrors: 0 } };
+  readonly counts: FloodCounts = { heldPeak: 0, opened: 0, refused: {}, closedByServer: {}, bigClaims: 0, loops: { attempts: 0, registered: 0, rateLimited: 0, forbidden: 0, otherErrors: 0 } };
   private readonly open = new Set<WebSocket>();
   private running = true;
   private readonly loops: Promise<void>[] = [];
@@ -91,25 +93,33 @@ export class Flood {
   }
 
   private async loop(localAddress: string): Promise<void> {
+    const gapMs = 1000 / this.opts.loopRatePerAddress;
     for (let n = 0; this.running; n++) {
-      const foreign = n % 10 === 9;
-      const ws = await this.connect(localAddress, foreign ? 'https://attacker.example' : undefined);
-      if (!ws) {
-        if (foreign) this.counts.loops.forbidden++;
-        else await new Promise((r) => setTimeout(r, 50)); // refused for another reason (a cap): do not spin
-        continue;
-      }
-      const answer = await new Promise<string>((resolve) => {
-        ws.once('message', (data: Buffer) => resolve(data.subarray(5).toString('utf8')));
-        ws.once('close', () => resolve('closed'));
-        ws.send(encodeFrame(FrameKind.control, encodeJson({ type: 'register', termsVersion: this.opts.termsVersion, language: 'en', capabilities: [] })));
-      });
-      if (answer.includes('"registered"')) this.counts.loops.registered++;
-      else if (answer.includes('"rate-limited"')) this.counts.loops.rateLimited++;
-      else this.counts.loops.otherErrors++;
-      if (ws.readyState === WebSocket.OPEN) ws.send(encodeFrame(FrameKind.control, encodeJson({ type: 'end' })));
-      await new Promise<void>((resolve) => (ws.readyState === WebSocket.CLOSED ? resolve() : ws.once('close', () => resolve())));
+      const due = performance.now() + gapMs;
+      this.counts.loops.attempts++;
+      await this.attempt(localAddress, n % 10 === 9);
+      const wait = due - performance.now();
+      if (wait > 0 && this.running) await new Promise((r) => setTimeout(r, wait));
     }
+  }
+
+  /** One register -> end cycle (or an upgrade from a foreign page, refused). */
+  private async attempt(localAddress: string, foreign: boolean): Promise<void> {
+    const ws = await this.connect(localAddress, foreign ? 'https://attacker.example' : undefined);
+    if (!ws) {
+      if (foreign) this.counts.loops.forbidden++;
+      return;
+    }
+    const answer = await new Promise<string>((resolve) => {
+      ws.once('message', (data: Buffer) => resolve(data.subarray(5).toString('utf8')));
+      ws.once('close', () => resolve('closed'));
+      ws.send(encodeFrame(FrameKind.control, encodeJson({ type: 'register', termsVersion: this.opts.termsVersion, language: 'en', capabilities: [] })));
+    });
+    if (answer.includes('"registered"')) this.counts.loops.registered++;
+    else if (answer.includes('"rate-limited"')) this.counts.loops.rateLimited++;
+    else this.counts.loops.otherErrors++;
+    if (ws.readyState === WebSocket.OPEN) ws.send(encodeFrame(FrameKind.control, encodeJson({ type: 'end' })));
+    await new Promise<void>((resolve) => (ws.readyState === WebSocket.CLOSED ? resolve() : ws.once('close', () => resolve())));
   }
 
   /** One connection from `localAddress`; undefined when the server refused the upgrade. */

@@ -11,6 +11,8 @@ export interface AbusePlan {
   held: number;
   heldAddresses: number;
   loopAddresses: number;
+  /** register -> end attempts per second per loop address, at most */
+  loopRatePerAddress: number;
   /** the server's settings that differ from the defaults */
   serverEnv: Record<string, string>;
   /** the bench's own open-file limit (soft), checked against what it needs */
@@ -53,7 +55,8 @@ export function abuseRows(plan: AbusePlan, runs: AbuseRun[]): Row[] {
     info('Unauthenticated connections held at once (peak)', spread(sum((c) => c.heldPeak), int)),
     info('  of them with a header claiming 1 MiB', spread(sum((c) => c.bigClaims), int)),
     info('Connections opened by the flood / refused at the upgrade', `${spread(sum((c) => c.opened), int)} / ${spread(all(refused), int)}`),
-    info(`Register -> end loops from ${plan.loopAddresses} addresses: registered`, spread(sum((c) => c.loops.registered), int)),
+    info(`Register -> end loops from ${plan.loopAddresses} addresses (at most ${plan.loopRatePerAddress}/s each): attempts per second`, spread(all((r) => r.counts.loops.attempts / r.floodSeconds), int)),
+    info('  registered', spread(sum((c) => c.loops.registered), int)),
     info('  refused by the registration limit', spread(sum((c) => c.loops.rateLimited), int)),
     info('  refused for a foreign Origin (403)', spread(sum((c) => c.loops.forbidden), int)),
     { metric: 'Server memory, RSS high-water', value: spread(rss.map((k) => k / 1024), (v) => `${Math.round(v)} MiB`), goal: `< ${GOALS.memoryMiB} MiB`, met: yes(Math.max(...rss) < GOALS.memoryMiB * 1024) },
@@ -78,7 +81,8 @@ paced 16 KiB frames every 16 ms technician -> customer through the relay, one-wa
 then while an unauthenticated flood runs from the bench's main thread. The flood holds idle connections to
 \`/ws/customer\` from 127.0.1.x (a third send a 5-byte header claiming a 1 MiB frame and nothing more; the server
 closes each after REGISTER_TIMEOUT_MS and the flood opens another) and runs register -> end loops, one per
-address 127.0.2.x, as fast as the server answers, every tenth with a foreign Origin. All of 127.0.0.0/8 is on \`lo\`,
+address 127.0.2.x, each at most \`loopRatePerAddress\` attempts per second (so the attacker's rate, not how much CPU
+the bench itself can spend on a 2-core machine, sets the load), every tenth with a foreign Origin. All of 127.0.0.0/8 is on \`lo\`,
 so the server sees every address as its own client. Memory is the server's VmHWM (/proc/<pid>/status) over its
 whole life; database growth is the SQLite files (with WAL) and rows before and after the flood; CPU is % of one
 core. The bench needs an open-file limit above the connections it holds (checked at start; no \`ulimit\` change
