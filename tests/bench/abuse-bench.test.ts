@@ -23,6 +23,7 @@ const ROWS = [
   /p99, quiet \/ flood/,
   /p99 under flood \/ p99 quiet/,
   /frames lost \(sent, never delivered\)/,
+  /frames still on their way/,
   /frames not sent in time/,
   /Real sessions ended early/,
   /Database growth during the flood, bytes/,

@@ -62,7 +62,7 @@ async function oneRun(plan: AbusePlan): Promise<AbuseRun> {
   const password = randomBytes(18).toString('base64url');
   await using server = await ServerProcess.start({ login: LOGIN, password, env: plan.serverEnv });
   const client = await BenchClient.signIn(server.url, LOGIN, password);
-  const load: LoadOptions = { mode: 'relay', sessions: plan.sessions, workers: 1, chunk: 16 * 1024, intervalMs: 16, warmupMs: 500, durationMs: plan.seconds * 1000, drainMs: 5000 };
+  const load: LoadOptions = { mode: 'relay', sessions: plan.sessions, workers: 1, chunk: 16 * 1024, intervalMs: 16, warmupMs: 500, durationMs: plan.seconds * 1000, drainMs: plan.smoke ? 5000 : 15_000 };
   progress(`  quiet: ${plan.sessions} sessions, ${plan.seconds} s`);
   const quiet = await runLoad(load, client, server);
   server.assertRunning();

@@ -129,6 +129,7 @@ export class Flood {
       let settled = false;
       ws.once('open', () => {
         settled = true;
+        if (!this.running) return (ws.terminate(), resolve(undefined)); // opened after stop(): not part of the flood
         this.counts.opened++;
         this.open.add(ws);
         ws.once('close', (code) => {
@@ -139,7 +140,7 @@ export class Flood {
       });
       ws.once('unexpected-response', (_req, res) => {
         settled = true;
-        bump(this.counts.refused, res.statusCode ?? 0);
+        if (this.running) bump(this.counts.refused, res.statusCode ?? 0);
         res.resume();
         ws.terminate();
         resolve(undefined);
@@ -147,7 +148,7 @@ export class Flood {
       ws.on('error', (err) => {
         if (settled) return;
         settled = true;
-        bump(this.counts.refused, (err as NodeJS.ErrnoException).code ?? 'error');
+        if (this.running) bump(this.counts.refused, (err as NodeJS.ErrnoException).code ?? 'error');
         resolve(undefined);
       });
     });
