@@ -79,6 +79,7 @@ function nodeEnv(env: ClusterEnv, name: string, dataDir: string, extra: Record<s
     BACKOFF_BASE_MS: '50',
     PASSWORD_COST: '12',
     MAX_CONNECTIONS_PER_IP: '5000',
+    REGISTRATIONS_PER_MINUTE: '100000',
     LOG_LEVEL: 'debug',
     ...extra,
   };

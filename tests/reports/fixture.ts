@@ -61,8 +61,17 @@ export async function seedReports(srv: TestServer): Promise<Fixture> {
   const file = { transferId: '0123456789abcdef', direction: 'to-customer', name: 'setup.exe', size: 1000 } as const;
   clock = at('2026-03-01T10:02:00Z');
   await audit.append({ sessionId: s.march1Max, event: 'control-granted', actor: 'customer', data: {} });
+  // two transfers both ends reported (the technician's offer, the customer's completion) ...
+  const second = { ...file, transferId: '0123456789abcdee', size: 24 };
+  await audit.append({ sessionId: s.march1Max, event: 'file-offered', actor: `technician:${maxId}`, data: file });
+  await audit.append({ sessionId: s.march1Max, event: 'file-offered', actor: `technician:${maxId}`, data: second });
   await audit.append({ sessionId: s.march1Max, event: 'file-completed', actor: 'customer', data: { ...file, sha256: 'c'.repeat(64) } });
-  await audit.append({ sessionId: s.march1Max, event: 'file-completed', actor: 'customer', data: { ...file, size: 24, sha256: 'd'.repeat(64) } });
+  await audit.append({ sessionId: s.march1Max, event: 'file-completed', actor: 'customer', data: { ...second, sha256: 'd'.repeat(64) } });
+  // ... and one completion nobody offered, and one whose size differs from the offer: claims, not counted
+  await audit.append({ sessionId: s.march1Max, event: 'file-completed', actor: 'customer', data: { ...file, transferId: 'ffffffffffffffff', size: 9_000_000, sha256: 'e'.repeat(64) } });
+  await audit.append({ sessionId: s.march1Max, event: 'file-offered', actor: `technician:${maxId}`, data: { ...file, transferId: 'fffffffffffffffe', size: 10 } });
+  await audit.append({ sessionId: s.march1Max, event: 'file-completed', actor: 'customer', data: { ...file, transferId: 'fffffffffffffffe', size: 9_000_000, sha256: 'e'.repeat(64) } });
+  await audit.append({ sessionId: s.march1Max, event: 'session-ended', actor: 'server', data: { by: 'technician', reason: 'ended-by-technician', relayedBytes: 123_456 } });
   clock = at('2026-03-03T00:02:00Z');
   await audit.append({ sessionId: s.march2Eva, event: 'control-granted', actor: 'customer', data: {} });
   return { maxId, evaId, s };

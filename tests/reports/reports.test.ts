@@ -20,6 +20,7 @@ const DOCUMENTED = [
   'control_granted',
   'files_transferred',
   'bytes_transferred',
+  'relayed_bytes',
 ];
 
 describe('connection reports', () => {
@@ -52,7 +53,7 @@ describe('connection reports', () => {
     const [header, ...rows] = await csv(admin, `from=2026-03-01&to=2026-03-03&technician=${f.maxId}`);
     expect(header).toEqual(DOCUMENTED);
     expect(rows).toEqual([
-      [f.s.march1Max, expect.stringMatching(/^\d{9}$/), 'max', 'Max Mustermann', '2026-03-01T10:00:00.000Z', '2026-03-01T10:00:30.000Z', '2026-03-01T10:31:00.000Z', '1800', 'technician:ended-by-technician', 'a'.repeat(64), '0', '1', '2', '1024'],
+      [f.s.march1Max, expect.stringMatching(/^\d{9}$/), 'max', 'Max Mustermann', '2026-03-01T10:00:00.000Z', '2026-03-01T10:00:30.000Z', '2026-03-01T10:31:00.000Z', '1800', 'technician:ended-by-technician', 'a'.repeat(64), '0', '1', '2', '1024', '123456'],
     ]);
   });
 
@@ -83,10 +84,10 @@ describe('connection reports', () => {
   it('the JSON rows carry duration and event counts; the detail page has the events', async () => {
     const res = await admin.call('GET', '/api/reports/sessions?from=2026-03-01&to=2026-03-02');
     const row = (res.body as { sessions: Record<string, unknown>[] }).sessions.find((r) => r.sessionId === f.s.march1Max);
-    expect(row).toMatchObject({ durationSeconds: 1800, controlGranted: 1, filesTransferred: 2, bytesTransferred: 1024, technicianLogin: 'max', events: { 'control-granted': 1, 'file-completed': 2 } });
+    expect(row).toMatchObject({ durationSeconds: 1800, controlGranted: 1, filesTransferred: 2, bytesTransferred: 1024, technicianLogin: 'max', relayedBytes: 123_456, events: { 'control-granted': 1, 'file-offered': 3, 'file-completed': 4 } });
     const detail = await max.call('GET', `/api/reports/sessions/${f.s.march1Max}`);
     expect(detail.status).toBe(200);
-    expect((detail.body as { events: { event: string }[] }).events.map((e) => e.event)).toEqual(['control-granted', 'file-completed', 'file-completed']);
+    expect((detail.body as { events: { event: string }[] }).events.map((e) => e.event)).toEqual(['control-granted', 'file-offered', 'file-offered', 'file-completed', 'file-completed', 'file-completed', 'file-offered', 'file-completed', 'session-ended']);
     expect((await admin.call('GET', `/api/reports/sessions/${f.s.march2Eva}`)).status).toBe(200);
   });
 

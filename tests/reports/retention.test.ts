@@ -26,12 +26,12 @@ describe('retention', () => {
     await db.insertInto('receipt_tokens').values({ token_hash: 'f'.repeat(64), session_id: f.s.march1Max, created_at: 0 }).execute();
     // keep what is at most 30 days older than 2026-04-01T12:00Z: from 2026-03-02T12:00Z on
     const result = await runRetention({ db, dialect: srv.database.dialect, days: 30, now: Date.parse('2026-04-01T12:00:00Z') });
-    expect(result).toMatchObject({ sessionsDeleted: 3, entriesDeleted: 3, anchoredAt: 4 });
+    expect(result).toMatchObject({ sessionsDeleted: 3, entriesDeleted: 9, anchoredAt: 10 });
     const left = await db.selectFrom('support_sessions').select('id').orderBy('id').execute();
     expect(left.map((r) => r.id)).toEqual([f.s.march2Eva, f.s.march5Max]);
     expect(await db.selectFrom('receipt_tokens').selectAll().execute()).toEqual([]);
-    expect((await db.selectFrom('audit_log').select('seq').orderBy('seq').execute()).map((r) => r.seq)).toEqual(before.filter((e) => e.seq >= 4).map((e) => e.seq));
-    expect(await verifyAuditChain(srv.database.db)).toMatchObject({ ok: true, anchoredAt: 4 });
+    expect((await db.selectFrom('audit_log').select('seq').orderBy('seq').execute()).map((r) => r.seq)).toEqual(before.filter((e) => e.seq >= 10).map((e) => e.seq));
+    expect(await verifyAuditChain(srv.database.db)).toMatchObject({ ok: true, anchoredAt: 10 });
 
     const admin = new HttpSession(srv.url);
     await admin.login(ADMIN.login, ADMIN.password);
@@ -40,6 +40,6 @@ describe('retention', () => {
     expect((await admin.call('GET', '/api/admin/audit/verify')).body).toMatchObject({ ok: true });
     // a second run has nothing left to do and adds no anchor
     expect(await runRetention({ db, dialect: srv.database.dialect, days: 30, now: Date.parse('2026-04-01T12:00:00Z') })).toMatchObject({ sessionsDeleted: 0, entriesDeleted: 0 });
-    expect(await db.selectFrom('audit_anchors').select('seq').execute()).toEqual([{ seq: 4 }]);
+    expect(await db.selectFrom('audit_anchors').select('seq').execute()).toEqual([{ seq: 10 }]);
   });
 });

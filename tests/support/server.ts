@@ -31,8 +31,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'fernhilfe-test-'));
   const lines: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
-  // PASSWORD_COST 12: test servers hash a few passwords each; the cost itself is tested where it matters
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, BACKOFF_BASE_MS: '50', PASSWORD_COST: '12', ...env });
+  // PASSWORD_COST 12: test servers hash a few passwords each; the cost itself is tested where it matters.
+  // Every test customer comes from 127.0.0.1: the registration limit is lifted unless a test sets it.
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, BACKOFF_BASE_MS: '50', PASSWORD_COST: '12', REGISTRATIONS_PER_MINUTE: '100000', ...env });
   const server = await startServer(config, { logger });
   if (ownDir || !(await server.accounts.verifyLogin(TECH_LOGIN, TECH_PASSWORD))) {
     await server.accounts.createUser({ login: TECH_LOGIN, password: TECH_PASSWORD, role: 'technician', displayName: 'Max Mustermann', company: 'Beispiel GmbH' });

@@ -41,6 +41,14 @@ const envSchema = z.object({
   /** how long a technician has to finish the handshake */
   PAIRING_TIMEOUT_MS: int(1000, 600_000).default(30_000),
   MAX_CONNECTIONS_PER_IP: int(1, 1_000_000).default(200),
+  /** WebSocket connections the whole server holds at most; more are closed with a plain reason (docs/configuration.md) */
+  MAX_CONNECTIONS: int(1, 10_000_000).default(20_000),
+  /** a customer connection must send `register` (or `resume`) within this many ms */
+  REGISTER_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  /** registrations per minute from one address; an IPv6 /64 gets four times as many in all */
+  REGISTRATIONS_PER_MINUTE: int(1, 1_000_000).default(30),
+  /** audit reports one endpoint may send in one session; more are refused */
+  REPORTS_PER_SESSION: int(1, 1_000_000).default(2000),
   /** how long an active session waits for an endpoint whose connection dropped to resume */
   RESUME_GRACE_MS: int(100, 600_000).default(30_000),
   /** the server pings every connection this often and drops one that did not answer the last ping */
@@ -95,6 +103,8 @@ export interface Config {
   backoffBaseMs: number;
   pairingTimeoutMs: number;
   maxConnectionsPerIp: number;
+  /** abuse limits of the WebSocket endpoints (relay/admission.ts, rendezvous/register-limits.ts) */
+  abuse: { maxConnections: number; registerTimeoutMs: number; registrationsPerMinute: number; reportsPerSession: number };
   keepaliveMs: number;
   resumeGraceMs: number;
   retentionDays: number;
@@ -194,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backoffBaseMs: e.BACKOFF_BASE_MS,
     pairingTimeoutMs: e.PAIRING_TIMEOUT_MS,
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+    abuse: { maxConnections: e.MAX_CONNECTIONS, registerTimeoutMs: e.REGISTER_TIMEOUT_MS, registrationsPerMinute: e.REGISTRATIONS_PER_MINUTE, reportsPerSession: e.REPORTS_PER_SESSION },
     keepaliveMs: e.KEEPALIVE_MS,
     resumeGraceMs: e.RESUME_GRACE_MS,
     retentionDays: e.RETENTION_DAYS,

@@ -19,6 +19,7 @@ import { Cluster } from './cluster/index.js';
 import { attachWebSockets } from './relay/websocket.js';
 import { Broker } from './rendezvous/broker.js';
 import { ConnectLimits } from './rendezvous/limits.js';
+import { RegisterLimits } from './rendezvous/register-limits.js';
 import { createDatabase, migrateToLatest, SettingsRepo, type Database } from './storage/index.js';
 import type { Terms } from './terms/terms.js';
 
@@ -111,6 +112,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ...(cluster ? { cluster } : {}),
     p2p: { iceServers: (id, role) => ice?.forSession(id, role), relayed: (bytes) => relayMeter.count(bytes) },
     files: config.files,
+    registerTimeoutMs: config.abuse.registerTimeoutMs,
+    registerLimits: new RegisterLimits({ perAddress: config.abuse.registrationsPerMinute }),
+    reportsPerSession: config.abuse.reportsPerSession,
   });
 
   cluster?.serve(broker);
@@ -140,6 +144,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       return user ? { userId: user.id, displayName: user.displayName, company: user.company } : undefined;
     },
     maxConnectionsPerIp: config.maxConnectionsPerIp,
+    maxConnections: config.abuse.maxConnections,
+    publicUrl: config.publicUrl,
     keepaliveMs: config.keepaliveMs,
   });
 

@@ -100,7 +100,7 @@ export function markdownTable(table: Row[]): string {
 
 export const METHOD = `How each figure was measured
 - The server is the real \`fernhilfe start\` as a child process (SQLite in a fresh DATA_DIR, LOG_LEVEL=warn, default
-  BACKOFF_BASE_MS; MAX_CONNECTIONS_PER_IP raised to 10000 because every connection comes from 127.0.0.1), with one
+  BACKOFF_BASE_MS; MAX_CONNECTIONS_PER_IP raised to 10000 and REGISTRATIONS_PER_MINUTE lifted because every connection comes from 127.0.0.1), with one
   technician made by \`fernhilfe user add\`. Customers and technicians are @fernhilfe/client endpoints over \`ws\` in the
   bench process; every technician connection uses a fresh ticket. Order: warm-up sessions, idle memory, setup,
   throughput, load (relay, then direct), light load (relay, then direct), in-process crypto costs.

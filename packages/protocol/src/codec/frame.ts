@@ -20,6 +20,8 @@ export interface Frame {
 /** Largest body a frame may carry: a 1 MiB payload plus room for the channel's headers. */
 export const MAX_FRAME_BODY = 1024 * 1024 + 256;
 const HEADER = 5;
+/** A body buffer starts this small (or as large as the bytes at hand) and doubles as bytes arrive. */
+const FIRST_BODY_BUFFER = 4 * 1024;
 
 export function encodeFrame(kind: FrameKind, body: Uint8Array): Uint8Array {
   if (body.length > MAX_FRAME_BODY) throw ProtocolError.tooLarge(body.length, MAX_FRAME_BODY);
@@ -38,14 +40,17 @@ function checkKind(kind: number): FrameKind {
 }
 
 /**
- * Reassembles frames from arbitrarily split chunks. Copies each byte once, whatever the split, so a
- * transport that delivers one byte per message costs no more than one that delivers whole frames.
+ * Reassembles frames from arbitrarily split chunks. Copies each byte about once (at most twice while
+ * a large body's buffer doubles), whatever the split, so a transport that delivers one byte per
+ * message costs no more than one that delivers whole frames. Memory grows with the bytes received,
+ * not with what a header claims: a 5-byte header announcing 1 MiB costs a small buffer, not 1 MiB.
  * After it throws, the stream is unusable: the caller closes the connection.
  */
 export class FrameDecoder {
   private readonly header = new Uint8Array(HEADER);
   private headerFill = 0;
   private body: Uint8Array | undefined;
+  private bodyLength = 0;
   private bodyFill = 0;
   private kind: FrameKind = FrameKind.control;
   private failed = false;
@@ -65,14 +70,14 @@ export class FrameDecoder {
           this.headerFill += take;
           at += take;
           if (this.headerFill < HEADER) break;
-          this.startBody();
+          this.startBody(chunk.length - at);
         }
-        const body = this.body!;
-        const take = Math.min(body.length - this.bodyFill, chunk.length - at);
+        const take = Math.min(this.bodyLength - this.bodyFill, chunk.length - at);
+        const body = this.room(this.bodyFill + take);
         body.set(chunk.subarray(at, at + take), this.bodyFill);
         this.bodyFill += take;
         at += take;
-        if (this.bodyFill === body.length) {
+        if (this.bodyFill === this.bodyLength) {
           frames.push({ kind: this.kind, body });
           this.body = undefined;
           this.headerFill = 0;
@@ -90,13 +95,24 @@ export class FrameDecoder {
     return this.body === undefined && this.headerFill === 0;
   }
 
-  private startBody(): void {
+  private startBody(available: number): void {
     const length = new DataView(this.header.buffer).getUint32(0);
     if (length < 1) throw ProtocolError.malformed('empty frame');
     const bodyLength = length - 1;
     if (bodyLength > this.maxBody) throw ProtocolError.tooLarge(bodyLength, this.maxBody);
     this.kind = checkKind(this.header[4]!);
-    this.body = new Uint8Array(bodyLength);
+    this.bodyLength = bodyLength;
+    this.body = new Uint8Array(Math.min(bodyLength, Math.max(FIRST_BODY_BUFFER, available)));
     this.bodyFill = 0;
+  }
+
+  /** The body buffer, grown (doubling, at most to the frame's length) to hold `needed` bytes. */
+  private room(needed: number): Uint8Array {
+    const body = this.body!;
+    if (needed <= body.length) return body;
+    const grown = new Uint8Array(Math.min(this.bodyLength, Math.max(needed, body.length * 2)));
+    grown.set(body.subarray(0, this.bodyFill));
+    this.body = grown;
+    return grown;
   }
 }

@@ -84,12 +84,12 @@ export function auditRecorder(deps: RecorderDeps): SessionRecorder {
         const { event, ...data } = report;
         await write(id, event, await actorOf(id, by), data);
       }),
-    ended: (id, reason) =>
+    ended: (id, reason, observed) =>
       inOrder(id, async () => {
         const [by = 'server', ...rest] = reason.split(':');
         const why = rest.join(':') || reason;
         const actor = await actorOf(id, by);
-        if (await sessions.markEnded(id, reason)) await write(id, 'session-ended', actor, { by, reason: why });
+        if (await sessions.markEnded(id, reason)) await write(id, 'session-ended', actor, { by, reason: why, ...(observed ? { relayedBytes: observed.relayedBytes } : {}) });
       }),
   };
 }

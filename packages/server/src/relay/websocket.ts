@@ -4,7 +4,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../logger.js';
 import { getLogger } from '../logger.js';
 import type { Broker, Technician } from '../rendezvous/broker.js';
-import { WsEndpoint } from './endpoint.js';
+import { ConnectionCounts, networkKey, originAllowed } from './admission.js';
+import { CloseCode, WsEndpoint } from './endpoint.js';
 
 export interface WebSocketDeps {
   broker: Broker;
@@ -13,13 +14,19 @@ export interface WebSocketDeps {
   clientIp(req: IncomingMessage): string;
   /** a single-use ticket from POST /api/auth/ws-ticket -> the signed-in technician */
   technicianForTicket(ticket: string): Promise<Technician | undefined>;
+  /** open connections from one IPv4 address or one IPv6 /64 */
   maxConnectionsPerIp: number;
+  /** open connections in all; more are accepted only to be closed with a plain reason */
+  maxConnections: number;
+  /** PUBLIC_URL: its origin may open customer connections (as may the host a request names, and no Origin) */
+  publicUrl: string | undefined;
   /** ping interval; a connection that did not answer the previous ping is dropped (a dead NAT entry, a lost laptop) */
   keepaliveMs: number;
 }
 
 /** WebSocket messages may carry part of a frame; this only bounds one message's size. */
 const MAX_MESSAGE = 2 * 1024 * 1024;
+export const SERVER_FULL = 'the server has too many connections; please try again in a minute';
 
 /**
  * Accepts the two WebSocket endpoints on the HTTP server's port:
@@ -28,7 +35,7 @@ const MAX_MESSAGE = 2 * 1024 * 1024;
  */
 export function attachWebSockets(server: Server, deps: WebSocketDeps): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE, perMessageDeflate: false });
-  const perIp = new Map<string, number>();
+  const counts = new ConnectionCounts();
   let nextConn = 0;
 
   const refuse = (socket: Duplex, status: number, text: string) => {
@@ -45,22 +52,32 @@ export function attachWebSockets(server: Server, deps: WebSocketDeps): { close()
   const handle = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const ip = deps.clientIp(req);
-    if ((perIp.get(ip) ?? 0) >= deps.maxConnectionsPerIp) return refuse(socket, 429, 'Too Many Requests');
+    const net = networkKey(ip);
+    if (counts.of(net) >= deps.maxConnectionsPerIp) return refuse(socket, 429, 'Too Many Requests');
     let technician: Technician | undefined;
     if (url.pathname === '/ws/technician') {
       technician = await deps.technicianForTicket(url.searchParams.get('ticket') ?? '');
       if (!technician) return refuse(socket, 401, 'Unauthorized');
     } else if (url.pathname !== '/ws/customer') {
       return refuse(socket, 404, 'Not Found');
+    } else if (!originAllowed(req.headers.origin, req.headers.host, deps.publicUrl)) {
+      deps.log.info({ origin: req.headers.origin?.slice(0, 200) }, 'refused a customer connection from another web page');
+      return refuse(socket, 403, 'Forbidden');
+    }
+    // counted from here, so that upgrades still in progress count against the caps too
+    const release = counts.add(net);
+    socket.once('close', release);
+    if (counts.total > deps.maxConnections) {
+      // accepted only to say why: a browser cannot read an HTTP status of a refused upgrade
+      return wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.on('error', () => undefined);
+        ws.close(CloseCode.tryAgainLater, SERVER_FULL);
+        setTimeout(() => ws.terminate(), 2000).unref();
+      });
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       wss.emit('connection', ws, req);
-      perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
-      ws.on('close', () => {
-        const n = (perIp.get(ip) ?? 1) - 1;
-        if (n <= 0) perIp.delete(ip);
-        else perIp.set(ip, n);
-      });
+      ws.on('close', release);
       const role = technician ? 'technician' : 'customer';
       const endpoint = new WsEndpoint(ws, ip, getLogger(deps.log, 'relay', { conn: ++nextConn, role }));
       if (technician) deps.broker.addTechnician(endpoint, technician);

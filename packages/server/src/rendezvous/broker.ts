@@ -21,6 +21,8 @@ import { MemoryDirectory, type ClusterPort, type Directory } from '../cluster/di
 import { beginResume } from '../cluster/resume-routing.js';
 import type { ConnectLimiter } from './limits.js';
 import { LivePairing, type Party } from './live-pairing.js';
+import type { RegisterLimits } from './register-limits.js';
+import { ReportGate } from './report-gate.js';
 import { IdRegistry } from './registry.js';
 import { refuse } from './replies.js';
 import { ResumeGate, type ResumeAttempt } from './resume-gate.js';
@@ -33,7 +35,8 @@ export interface SessionRecorder {
   connected(sessionId: string, technicianUserId: string): Promise<void>;
   failedAttempt(sessionId: string): Promise<void>;
   authenticated(sessionId: string): Promise<void>;
-  ended(sessionId: string, reason: string): Promise<void>;
+  /** `observed`: what the server itself saw of the session (not what an endpoint claimed) */
+  ended(sessionId: string, reason: string, observed?: { relayedBytes: number }): Promise<void>;
   /** the customer made a new password after failed attempts */
   passwordRotated(sessionId: string): Promise<void>;
   /** an endpoint reported a consent or a file transfer (messages/audit.ts) */
@@ -87,6 +90,12 @@ export interface BrokerOptions {
   p2p?: SessionP2p;
   /** the operator's file policy, told to both endpoints (FILES_MAX_BYTES, FILES_DIRECTIONS) */
   files?: FilePolicyWire;
+  /** a customer connection that neither registers nor resumes within this is closed (REGISTER_TIMEOUT_MS) */
+  registerTimeoutMs?: number;
+  /** registrations per address and IPv6 /64 (REGISTRATIONS_PER_MINUTE) */
+  registerLimits?: RegisterLimits;
+  /** reports one side may send per session (REPORTS_PER_SESSION); default 2000 */
+  reportsPerSession?: number;
 }
 
 export class Broker {
@@ -108,18 +117,30 @@ export class Broker {
   sweep(): void {
     this.registry.sweep();
     this.opts.limits.sweep();
+    this.opts.registerLimits?.sweep();
   }
 
   addCustomer(endpoint: Endpoint): void {
     let reg: Registration | undefined;
     let resume: ResumeAttempt | undefined;
     let claiming = false;
+    // a connection that only sits there holds memory and a socket: it must register or resume soon
+    const timeoutMs = this.opts.registerTimeoutMs;
+    const idle = timeoutMs === undefined ? undefined : setTimeout(() => {
+      if (!reg && !claiming && !resume) endpoint.close(CloseCode.policy, `no registration within ${Math.ceil(timeoutMs / 1000)} s; please connect again`);
+    }, timeoutMs);
     const handlers = {
       register: (m) => {
         if (reg || claiming) return this.refuse(endpoint, 'already-registered', 'this connection already has an ID');
         if (resume) return this.refuse(endpoint, 'bad-message', 'this connection is resuming a session');
         if (m.termsVersion !== this.opts.termsVersion()) {
           return this.refuse(endpoint, 'terms-outdated', 'the terms have changed; please read and accept them again');
+        }
+        const wait = this.opts.registerLimits?.take(endpoint.ip) ?? 0;
+        if (wait > 0) {
+          const message = `too many new IDs from your address; please try again in ${Math.ceil(wait / 1000)} s`;
+          endpoint.sendControl({ type: 'error', code: 'rate-limited', message, retryAfterMs: wait });
+          return endpoint.close(CloseCode.policy, message);
         }
         // the ID is claimed in the directory first (with several nodes: in Redis, atomically)
         claiming = true;
@@ -181,6 +202,7 @@ export class Broker {
         }
       },
       onClose: () => {
+        clearTimeout(idle);
         resume?.cancel();
         if (reg) this.end(reg, 'customer', reg.state === 'active' ? 'peer-disconnected' : 'ended-by-customer');
       },
@@ -310,6 +332,7 @@ export class Broker {
         end: (by, reason) => this.end(reg, by, reason),
         report: (by, report) => this.record(reg, (sid) => this.opts.recorder.reported(sid, by, report), 'a report'),
         ...(this.opts.p2p ? { p2p: this.opts.p2p } : {}),
+        reports: new ReportGate({ quota: this.opts.reportsPerSession ?? 2000, files: this.opts.files }),
       },
       reg.customer,
       tech.endpoint,
@@ -362,7 +385,8 @@ export class Broker {
       reg.customer.close(CloseCode.normal, reason);
     }
     this.opts.log.info({ customerId: reg.id, by, reason }, 'session ended');
-    void reg.sessionId.then((sid) => this.opts.recorder.ended(sid, `${by}:${reason}`)).catch((err: unknown) => this.opts.log.error({ err }, 'recording the end failed'));
+    const observed = { relayedBytes: reg.live?.relayedBytes ?? 0 };
+    void reg.sessionId.then((sid) => this.opts.recorder.ended(sid, `${by}:${reason}`, observed)).catch((err: unknown) => this.opts.log.error({ err }, 'recording the end failed'));
   }
 
   private refuse(endpoint: Endpoint, code: 'bad-message' | 'already-registered' | 'terms-outdated', message: string): void {

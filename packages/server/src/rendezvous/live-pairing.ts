@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import { renewIceServers, type IceRenewal } from '../p2p/ice-renewal.js';
 import type { SessionP2p } from '../p2p/index.js';
 import { refuse } from './replies.js';
+import type { ReportGate } from './report-gate.js';
 import type { ResumeStore } from './resume-store.js';
 
 export type Party = Role | 'server';
@@ -28,6 +29,8 @@ export interface LivePairingOptions {
   report(by: Role, report: SessionReport): void;
   /** ICE servers for the peer-to-peer upgrade and the relayed-bytes count (docs/p2p.md) */
   p2p?: SessionP2p;
+  /** which reports are believed, and how many (report-gate.ts); without it every report is */
+  reports?: ReportGate;
 }
 
 interface Side {
@@ -59,6 +62,7 @@ export class LivePairing {
   private closed = false;
   /** sends both sides fresh TURN credentials before the last ones expire (p2p/ice-renewal.ts) */
   private iceRenewal: IceRenewal | undefined;
+  private relayed = 0;
 
   constructor(
     private readonly opts: LivePairingOptions,
@@ -72,6 +76,11 @@ export class LivePairing {
 
   get isOpen(): boolean {
     return !this.closed;
+  }
+
+  /** PEER bytes this server relayed between the two sides: its own observation, for the report */
+  get relayedBytes(): number {
+    return this.relayed;
   }
 
   /** A connection that proved the side's resume key takes the side over. */
@@ -113,6 +122,7 @@ export class LivePairing {
         const to = this.sides[other(role)].endpoint;
         if (!to) return;
         to.sendPeer(body);
+        this.relayed += body.length;
         this.opts.p2p?.relayed(body.length);
         to.throttle(endpoint);
       },
@@ -142,7 +152,7 @@ export class LivePairing {
       case 'resume-key':
         return this.storeKey(role, endpoint, m.publicKey);
       case 'report':
-        return this.opts.report(role, m.report);
+        return this.onReport(role, endpoint, m.report);
       case 'register':
         return refuse(endpoint, 'already-registered', 'this connection already has an ID');
       case 'password-rotated':
@@ -151,6 +161,19 @@ export class LivePairing {
       default:
         return this.refuseInSession(endpoint, m);
     }
+  }
+
+  /**
+   * A report the sender cannot know, or one over the quota, is not recorded: an honest module never
+   * sends one, so the session ends as for any message not allowed now (`protocol-error`), and the
+   * sender is told why first.
+   */
+  private onReport(role: Role, endpoint: Endpoint, report: SessionReport): void {
+    const refused = this.opts.reports?.check(role, report);
+    if (refused === undefined) return this.opts.report(role, report);
+    this.opts.log.info({ customerId: this.opts.customerId, role, event: report.event, refused }, 'report not recorded, ending the session');
+    endpoint.sendControl({ type: 'error', code: 'bad-message', message: `report not recorded: ${refused}` });
+    this.opts.end(role, 'protocol-error');
   }
 
   private refuseInSession(endpoint: Endpoint, m: CustomerMessage | TechnicianMessage): void {

@@ -19,6 +19,7 @@ const row: ReportRow = {
   controlGranted: 1,
   filesTransferred: 0,
   bytesTransferred: 0,
+  relayedBytes: 0,
   events: {},
 };
 
@@ -27,7 +28,7 @@ describe('reportCsv', () => {
     const csv = reportCsv([row]);
     const [header, line, end] = csv.split('\r\n');
     expect(header).toBe(CSV_COLUMNS.join(','));
-    expect(line).toBe('s-1,123456789,max,"Max, ""der Techniker""",2026-03-01T10:00:00.000Z,,,0,,v,2,1,0,0');
+    expect(line).toBe('s-1,123456789,max,"Max, ""der Techniker""",2026-03-01T10:00:00.000Z,,,0,,v,2,1,0,0,0');
     expect(end).toBe('');
   });
 

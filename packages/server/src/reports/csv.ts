@@ -17,6 +17,7 @@ export const CSV_COLUMNS = [
   'control_granted',
   'files_transferred',
   'bytes_transferred',
+  'relayed_bytes',
 ] as const;
 
 type Column = (typeof CSV_COLUMNS)[number];
@@ -38,6 +39,7 @@ const cells = {
   control_granted: (r) => String(r.controlGranted),
   files_transferred: (r) => String(r.filesTransferred),
   bytes_transferred: (r) => String(r.bytesTransferred),
+  relayed_bytes: (r) => String(r.relayedBytes),
 } satisfies Record<Column, (r: ReportRow) => string>;
 
 /**

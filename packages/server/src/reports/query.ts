@@ -26,8 +26,12 @@ export interface ReportRow {
   termsVersion: string;
   failedAttempts: number;
   controlGranted: number;
+  /** transfers both ends reported: the sender's offer and the receiver's completion, same size */
   filesTransferred: number;
+  /** the size of those transfers */
   bytesTransferred: number;
+  /** PEER bytes this server relayed in the session, both ways: its own count, no endpoint's claim */
+  relayedBytes: number;
   /** how many audit entries of each kind */
   events: Record<string, number>;
 }
@@ -62,7 +66,8 @@ export async function reportRows(db: AuditDb, audit: AuditLog, filter: ReportFil
     const entries = bySession.get(r.id) ?? [];
     const events: Record<string, number> = {};
     for (const e of entries) events[e.event] = (events[e.event] ?? 0) + 1;
-    const completed = entries.filter((e) => e.event === 'file-completed');
+    const completed = corroboratedTransfers(entries);
+    const ended = entries.findLast((e) => e.event === 'session-ended');
     return {
       sessionId: r.id,
       customerId: r.customer_id,
@@ -79,10 +84,32 @@ export async function reportRows(db: AuditDb, audit: AuditLog, filter: ReportFil
       failedAttempts: r.failed_attempts,
       controlGranted: events['control-granted'] ?? 0,
       filesTransferred: completed.length,
-      bytesTransferred: completed.reduce((sum, e) => sum + (typeof e.data.size === 'number' ? e.data.size : 0), 0),
+      bytesTransferred: completed.reduce((sum, size) => sum + size, 0),
+      relayedBytes: typeof ended?.data.relayedBytes === 'number' ? ended.data.relayedBytes : 0,
       events,
     };
   });
+}
+
+/**
+ * The sizes of the transfers that count for the report: the receiver reported the completion and the
+ * sender had reported the offer of the same transfer with the same size (the broker records each
+ * only from the side that can know it, rendezvous/report-gate.ts). One endpoint alone cannot add a
+ * transfer or inflate its size.
+ */
+function corroboratedTransfers(entries: AuditEntry[]): number[] {
+  const offered = new Map<string, unknown>();
+  for (const e of entries) if (e.event === 'file-offered' && typeof e.data.transferId === 'string') offered.set(e.data.transferId, e.data.size);
+  const counted = new Set<string>();
+  const sizes: number[] = [];
+  for (const e of entries) {
+    const { transferId, size } = e.data;
+    if (e.event !== 'file-completed' || typeof transferId !== 'string' || typeof size !== 'number') continue;
+    if (counted.has(transferId) || offered.get(transferId) !== size) continue;
+    counted.add(transferId);
+    sizes.push(size);
+  }
+  return sizes;
 }
 
 function groupBySession(entries: AuditEntry[]): Map<string, AuditEntry[]> {
