@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, buildOnce, runNode } from '../support/processes.js';
+import { expectTableRows } from './table-rows.js';
 
 /**
  * `npm run bench:abuse -- --smoke`: 300 unauthenticated connections and register -> end loops from 5
@@ -37,13 +38,7 @@ describe('bench abuse --smoke', () => {
   it('runs the flood next to real sessions, prints every figure with a number, and writes the table and the data', async () => {
     const { code, stdout, stderr } = await runNode(SCRIPT, ['--smoke'], { timeoutMs: 170_000 });
     expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).toBe(0);
-    const rows = stdout.split('\n').filter((l) => l.startsWith('| '));
-    for (const metric of ROWS) {
-      const row = rows.find((l) => metric.test(l));
-      expect(row, `a row for ${metric}`).toBeDefined();
-      expect(row!.split('|')[2], `the value of ${metric}`).toMatch(/\d/);
-      expect(row).not.toMatch(/NaN|undefined/);
-    }
+    const rows = expectTableRows(stdout, ROWS);
     // the flood really reached the server: connections held, loops answered, foreign pages refused
     const value = (re: RegExp) => Number(rows.find((l) => re.test(l))!.split('|')[2]!.trim().split(' ')[0]);
     expect(value(/held at once/)).toBe(300);
