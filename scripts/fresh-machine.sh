@@ -38,6 +38,7 @@ fi
 # prebuilt binary can be downloaded)
 BASE_PACKAGES=ca-certificates,python3,make,g++
 ROOT=$(mktemp -d /var/tmp/fernhilfe-fresh.XXXXXX)
+chmod 755 "$ROOT" # it becomes "/": system users (postgres) must be able to enter it
 APP=/root/fernhilfe
 
 mounted() { awk -v r="$ROOT" '$2 == r || index($2, r "/") == 1 { print $2 }' /proc/mounts; }
@@ -99,6 +100,8 @@ cp -a /etc/apt/apt.conf.d/. "$ROOT/etc/apt/apt.conf.d/"
 # tests start their own, and a daemon left running here would keep the root busy
 printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d" && chmod 755 "$ROOT/usr/sbin/policy-rc.d"
 
+# the root must be a mount point of its own: `ip netns` (the peer-to-peer tests) makes "/" a slave mount
+mount --bind "$ROOT" "$ROOT"
 mount -t proc proc "$ROOT/proc"
 mount -t sysfs sysfs "$ROOT/sys"
 mount --rbind /dev "$ROOT/dev" && mount --make-rslave "$ROOT/dev"
