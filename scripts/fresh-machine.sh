@@ -136,7 +136,9 @@ grep -m1 -E 'setup#token=' "$LOG" | sed -E 's/token=.*/token=…/' || true
 say "npm test"
 t0=$SECONDS
 test_status=0
-in_root bash -c "cd $APP && npm test" >>"$LOG" 2>&1 || test_status=$?
+# in the background and waited for, so that Ctrl+C or a TERM reaches the cleanup at once
+in_root bash -c "cd $APP && npm test" >>"$LOG" 2>&1 &
+wait "$!" || test_status=$?
 t_test=$((SECONDS - t0))
 summary=$(grep -E '^tests: [0-9]+ passed' "$LOG" | tail -n 1 || true)
 installed=$(grep -m1 -E '^== installing Debian packages' "$LOG" || true)

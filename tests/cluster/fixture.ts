@@ -30,7 +30,11 @@ export const NODE_TTL_MS = 1500;
 
 export async function startClusterEnv(): Promise<ClusterEnv> {
   const redis = await startRedis();
-  const pg = await startPostgres({ database: 'fernhilfe_cluster' });
+  // a PostgreSQL that cannot start must not leave the redis-server behind (it kept a failed run from ending)
+  const pg = await startPostgres({ database: 'fernhilfe_cluster' }).catch(async (error: unknown) => {
+    await redis.stop();
+    throw error;
+  });
   return {
     redis,
     pg,
