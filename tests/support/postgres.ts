@@ -4,7 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { execProgramSync, findProgram, spawnProgram, type FindOptions } from '@fernhilfe/programs';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -23,7 +23,9 @@ export interface PostgresServer {
 
 /** The directory with initdb and postgres (newest version first); throws NOT_INSTALLED_MESSAGE. */
 export function findPostgresBinDir(opts: FindOptions = {}): string {
-  const initdb = findProgram('initdb', opts);
+  const found = findProgram('initdb', opts);
+  // the real folder: a machine may link initdb into /usr/local/bin without the rest beside it
+  const initdb = found && realpathSync(found);
   if (!initdb || !findProgram('postgres', { ...opts, path: path.dirname(initdb), dirs: [] })) throw new Error(NOT_INSTALLED_MESSAGE);
   return path.dirname(initdb);
 }

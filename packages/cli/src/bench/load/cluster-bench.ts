@@ -1,4 +1,5 @@
 import { spawnProgram } from '@fernhilfe/programs';
+import { formatKeyFile } from '@fernhilfe/server';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -60,10 +61,12 @@ export async function benchLoad(plan: ClusterPlan): Promise<void> {
     const pg = await startPostgresService();
     services.push(pg);
     const password = randomBytes(18).toString('base64url');
+    // every node of one database needs the same server key (docs/deployment.md): one for the run, never written
+    const serverKey = formatKeyFile({ master: randomBytes(32), receiptSeed: randomBytes(32) });
     const nodes: ServerProcess[] = [];
     for (const name of ['node-a', 'node-b']) {
       progress(`starting ${name}`);
-      const env = { REDIS_URL: redis.url, NODE_ID: name, DATABASE_URL: pg.url, MAX_CONNECTIONS_PER_IP: '100000', P2P: '0', LOG_LEVEL: 'warn' };
+      const env = { REDIS_URL: redis.url, NODE_ID: name, DATABASE_URL: pg.url, SERVER_KEY: serverKey, MAX_CONNECTIONS_PER_IP: '100000', P2P: '0', LOG_LEVEL: 'warn' };
       const node = await ServerProcess.start({ login: LOGIN, password, env });
       services.push(node);
       nodes.push(node);

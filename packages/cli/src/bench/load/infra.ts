@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { execProgramSync, programPath, spawnProgram } from '@fernhilfe/programs';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -68,7 +68,8 @@ export async function startRedisService(): Promise<Service> {
 
 /** PostgreSQL in a temp dir, listening only on a unix socket there; as root it runs as the `postgres` user. */
 export async function startPostgresService(): Promise<Service> {
-  const initdb = programPath('initdb');
+  // the real folder: a machine may link initdb into /usr/local/bin without pg_isready beside it
+  const initdb = realpathSync(programPath('initdb'));
   const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-bench-pg-'));
   const owner: { uid?: number; gid?: number } = {};
   if (process.getuid?.() === 0) {
