@@ -1,11 +1,14 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { bindFileTransfers } from '@fernhilfe/client';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPage, SCREENSHOTS } from './support/browser.js';
 import { customerGetsCredentials } from './support/flows.js';
 import { browserSuite } from './support/suite.js';
 
-const FILE_HASH = '3f'.repeat(32);
+const FILE = new Uint8Array(52_431).map((_, i) => (i * 31) % 251);
+const FILE_HASH = createHash('sha256').update(FILE).digest('hex');
 
 /**
  * The customer's receipt in a real Chromium: after the session the summary offers it, the receipt
@@ -23,10 +26,12 @@ describe('the customer’s receipt in the browser', () => {
     const tech = await suite.srv.technician();
     const session = await tech.connect(creds.id, creds.password);
     await customer.page.getByTestId('end-session').waitFor();
-    const file = { transferId: 'fedcba9876543210', direction: 'to-customer', name: 'Druckertreiber.zip', size: 52_431 } as const;
-    session.report({ event: 'file-offered', ...file });
-    session.report({ event: 'file-completed', ...file, sha256: FILE_HASH });
-    await new Promise((r) => setTimeout(r, 300)); // the reports reach the record before the end
+    // a real transfer, so that each side reports its own part (the server records only what the side can know)
+    const { files } = bindFileTransfers(session);
+    const sent = files.send({ name: 'Druckertreiber.zip', size: FILE.length, readChunk: (offset, length) => Promise.resolve(FILE.subarray(offset, offset + length)) });
+    await customer.page.getByTestId('file-accept').click();
+    await expect.poll(() => files.get(sent.transferId)?.state, { timeout: 15_000 }).toBe('completed');
+    await new Promise((r) => setTimeout(r, 300)); // named wait: the customer's completion report reaches the record before the end
     await customer.page.getByTestId('end-session').click();
     const link = customer.page.getByTestId('show-receipt');
     await link.waitFor();
