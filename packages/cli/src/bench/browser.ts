@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { BROWSER_METHOD, browserRows } from './browser-report.js';
 import { browserPlan, runBrowserBench, type BrowserBenchPlan, type BrowserBenchResults } from './browser-run.js';
 import { markdownTable } from './report.js';
+import { runAsMain } from './main.js';
 
 /**
  * `npm run bench:browser [-- --smoke]`, or `node packages/cli/dist/bench/browser.js [--smoke]`:
@@ -35,12 +36,4 @@ function writeResults(dir: string, plan: BrowserBenchPlan, results: BrowserBench
   writeFileSync(path.join(dir, 'browser.md'), md);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  benchBrowser({ smoke: process.argv.includes('--smoke') }).then(
-    () => process.exit(0),
-    (err: unknown) => {
-      process.stderr.write(`bench:browser failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsMain(import.meta.url, 'bench:browser', () => benchBrowser({ smoke: process.argv.includes('--smoke') }));

@@ -12,6 +12,7 @@ import { ServerProcess } from '../server-process.js';
 import { databaseSize, growth } from './database.js';
 import { Flood } from './flood.js';
 import { ABUSE_METHOD, abuseRows, type AbusePlan, type AbuseRun } from './report.js';
+import { runAsMain } from '../main.js';
 
 /**
  * `npm run bench:abuse [-- --smoke]`: real sessions streaming through the relay while an
@@ -119,12 +120,4 @@ function writeResults(dir: string, plan: AbusePlan, runs: AbuseRun[], table: str
   writeFileSync(path.join(dir, 'abuse.md'), md);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  benchAbuse(abusePlan(process.argv.slice(2))).then(
-    () => process.exit(0),
-    (err: unknown) => {
-      process.stderr.write(`bench:abuse failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsMain(import.meta.url, 'bench:abuse', () => benchAbuse(abusePlan(process.argv.slice(2))));

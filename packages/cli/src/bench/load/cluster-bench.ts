@@ -13,6 +13,7 @@ import { startPostgresService, startRedisService, type Service } from './infra.j
 import { runLoad, type LoadOptions } from './load-phase.js';
 import { plotSamples } from './plot.js';
 import { Sampler } from './sampler.js';
+import { runAsMain } from '../main.js';
 
 /**
  * `npm run bench:load [-- --smoke] [--sessions N] [--seconds S] [--interval-ms MS]`: many concurrent sessions across
@@ -150,12 +151,4 @@ function addUser(databaseUrl: string, password: string): Promise<void> {
   });
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  benchLoad(clusterPlan(process.argv.slice(2))).then(
-    () => process.exit(0),
-    (err: unknown) => {
-      process.stderr.write(`bench:load failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsMain(import.meta.url, 'bench:load', () => benchLoad(clusterPlan(process.argv.slice(2))));
