@@ -1,29 +1,12 @@
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { assertAgentBuilt, startAgent, type AgentProcess } from './support/agent-process.js';
 import { UI_URL } from './support/agent-page.js';
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
+import { rawGet } from './support/raw-get.js';
 
 /** A raw request to the agent's port, with any Host/Origin/Cookie a hostile page could send. */
-function get(port: number, path: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = rawGet;
 
 /** Opens the local WebSocket; resolves with the first message, or rejects with the refusal. */
 function openWs(port: number, headers: Record<string, string>): Promise<string> {

@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,25 +6,9 @@ import { WebSocket } from 'ws';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { assertAgentBuilt, startAgent, type AgentProcess } from './support/agent-process.js';
 import { until } from './support/input-x.js';
+import { rawGet } from './support/raw-get.js';
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function get(url: URL, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: url.port, path: url.pathname + url.search, headers: { host: url.host, 'sec-fetch-site': 'none', ...headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (url: URL, headers: Record<string, string> = {}) => rawGet(Number(url.port), url.pathname + url.search, { host: url.host, 'sec-fetch-site': 'none', ...headers });
 
 /**
  * The agent opens its page by starting the customer's browser with the page's address on the command
