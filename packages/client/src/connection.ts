@@ -1,5 +1,5 @@
 import { FrameDecoder, FrameKind, ProtocolError, encodeFrame, encodeJson } from '@fernhilfe/protocol';
-import { Emitter } from './emitter.js';
+import { Emitter } from '@fernhilfe/protocol';
 import type { Transport } from './transport.js';
 
 /**

@@ -11,7 +11,7 @@ import {
   type ToCustomer,
 } from '@fernhilfe/protocol';
 import { ServerConnection } from './connection.js';
-import { Emitter } from './emitter.js';
+import { Emitter } from '@fernhilfe/protocol';
 import { RegistrationError, type SessionEnd } from './errors.js';
 import { CustomerHandshake, type KeyLog } from './handshake.js';
 import { SecureSession } from './secure-session.js';

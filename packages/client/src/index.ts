@@ -7,5 +7,5 @@ export * from './technician.js';
 export * from './api.js';
 export * from './files/index.js';
 export * from './p2p/index.js';
-export { Emitter } from './emitter.js';
+export { Emitter } from '@fernhilfe/protocol';
 export type { KeyLog } from './handshake.js';

@@ -22,7 +22,7 @@ import {
   type SessionSecrets,
 } from '@fernhilfe/protocol';
 import type { ServerConnection } from './connection.js';
-import { Emitter } from './emitter.js';
+import { Emitter } from '@fernhilfe/protocol';
 import type { SessionEnd } from './errors.js';
 import { AckPolicy } from './resume/ack-policy.js';
 import { Outbound } from './resume/outbound.js';

@@ -1,3 +1,5 @@
+import { FernhilfeError, describeError } from './base-error.js';
+
 /**
  * Why a session (or one connection) ended. Every failure the protocol can detect has a name here,
  * so that both people see a plain reason and tests can assert on it.
@@ -26,13 +28,10 @@ export const endReasons = [
 export type EndReason = (typeof endReasons)[number];
 
 /** An error that carries an EndReason; thrown by decoders and the channel, caught at one boundary. */
-export class ProtocolError extends Error {
+export class ProtocolError extends FernhilfeError<EndReason> {
   override readonly name = 'ProtocolError';
-  constructor(
-    readonly reason: EndReason,
-    detail: string,
-  ) {
-    super(`${reason}: ${detail}`);
+  constructor(reason: EndReason, detail: string, options: { cause?: unknown } = {}) {
+    super(reason, detail, { ...options, message: `${reason}: ${detail}` });
   }
   static malformed(detail: string): ProtocolError {
     return new ProtocolError('malformed', detail);
@@ -57,6 +56,5 @@ export class ProtocolError extends Error {
 /** Turns anything thrown into a ProtocolError (the single boundary for unknown throws). */
 export function toProtocolError(err: unknown, fallback: EndReason = 'malformed'): ProtocolError {
   if (err instanceof ProtocolError) return err;
-  const detail = err instanceof Error ? err.message : String(err);
-  return new ProtocolError(fallback, detail);
+  return new ProtocolError(fallback, describeError(err), { cause: err });
 }

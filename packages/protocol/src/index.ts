@@ -1,5 +1,7 @@
 export * from './version.js';
+export * from './base-error.js';
 export * from './errors.js';
+export * from './emitter.js';
 export * from './ids.js';
 export * from './codec/frame.js';
 export * from './codec/peer.js';

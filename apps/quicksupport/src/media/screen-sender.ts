@@ -1,6 +1,6 @@
 import { VIDEO_HEADER, VideoFlow, encodeVideoFrame, type ControlMessage } from '@fernhilfe/protocol';
 import { CaptureTimes } from './capture-times.js';
-import { Emitter } from '@fernhilfe/client';
+import { Emitter } from '@fernhilfe/protocol';
 import { chooseCodec, encodeSize, encoderConfig } from './encoder-config.js';
 import { ScreenShareError, toScreenShareError } from './errors.js';
 import { openFrameSource, type FrameSource } from './frame-source.js';

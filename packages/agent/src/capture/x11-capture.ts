@@ -1,5 +1,5 @@
 import type { CursorImage, Damage, PointerInfo, Randr, XFixes } from 'x11';
-import { Emitter } from '@fernhilfe/client';
+import { Emitter } from '@fernhilfe/protocol';
 import { X11Connection, type XEvent } from '../x11/client.js';
 import { X11Error } from '../x11/errors.js';
 import { CaptureError } from './errors.js';

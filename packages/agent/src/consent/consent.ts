@@ -1,4 +1,4 @@
-import { Emitter } from '@fernhilfe/client';
+import { Emitter } from '@fernhilfe/protocol';
 import { grants, type ConsentEvent, type ConsentEvents, type ConsentState, type Grant, type GrantStatus } from './types.js';
 
 export type ConsentErrorReason = 'impossible-transition';

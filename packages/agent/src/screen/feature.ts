@@ -1,5 +1,5 @@
 import { LogicalChannel, type ControlMessage } from '@fernhilfe/protocol';
-import { Emitter } from '@fernhilfe/client';
+import { Emitter } from '@fernhilfe/protocol';
 import { openScreenCapture } from '../capture/index.js';
 import type { CaptureOptions, Monitor, ScreenCapture } from '../capture/types.js';
 import { encoders } from '../encode/index.js';

@@ -1,5 +1,5 @@
 import { VIDEO_HEADER, VideoFlow, encodeVideoFrame } from '@fernhilfe/protocol';
-import { Emitter } from '@fernhilfe/client';
+import { Emitter } from '@fernhilfe/protocol';
 import type { ScreenCapture } from '../capture/types.js';
 import type { EncodedFrame, ScreenEncoder } from '../encode/types.js';
 

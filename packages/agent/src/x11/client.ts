@@ -1,7 +1,7 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- x11 ships no types: this brings ours into every program that compiles this file (the tests too)
 /// <reference path="./x11.d.ts" />
 import x11, { type Callback, type Extensions, type RawEvent, type RawXError, type XClient } from 'x11';
-import { Emitter } from '@fernhilfe/client';
+import { Emitter } from '@fernhilfe/protocol';
 import { X11Error } from './errors.js';
 
 /** A parsed event: `type` (without the SendEvent bit), `name` for core events, `rawData`. */

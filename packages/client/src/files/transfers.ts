@@ -8,7 +8,7 @@ import {
   type Role,
   type SessionReport,
 } from '@fernhilfe/protocol';
-import { Emitter } from '../emitter.js';
+import { Emitter } from '@fernhilfe/protocol';
 import { IncomingTransfer } from './incoming.js';
 import { OutgoingTransfer, maxChunkSize } from './outgoing.js';
 import { OPEN_POLICY, type FileDirection, type FilePolicy, type FileSink, type FileSource, type FileTransferOptions, type TransferFailure, type TransferInfo } from './types.js';

@@ -1,6 +1,6 @@
 import { P2P_MAX_ATTEMPT, type ControlMessage, type P2pCloseReason, type Role } from '@fernhilfe/protocol';
 import { ServerConnection } from '../connection.js';
-import { Emitter } from '../emitter.js';
+import { Emitter } from '@fernhilfe/protocol';
 import type { SecureSession } from '../secure-session.js';
 import { dataChannelTransport } from './data-channel-transport.js';
 import { PeerAttempt, type P2pSignal, type PeerConnectionClass } from './peer-attempt.js';

@@ -1,5 +1,5 @@
 import type { ControlMessage, P2pCloseReason } from '@fernhilfe/protocol';
-import { Emitter } from '../emitter.js';
+import { Emitter } from '@fernhilfe/protocol';
 
 /** The RTCPeerConnection class to use: the browser's own, or @roamhq/wrtc's in Node. */
 export type PeerConnectionClass = new (config: RTCConfiguration) => RTCPeerConnection;

@@ -8,7 +8,7 @@ import {
   type SyncPayload,
 } from '@fernhilfe/protocol';
 import type { ServerConnection } from '../connection.js';
-import { Emitter } from '../emitter.js';
+import { Emitter } from '@fernhilfe/protocol';
 import type { LinkEvents, ResumeOptions, SessionLink } from '../resume/session-link.js';
 import { directGeneration, fallbackGeneration, generationOf, isDirectGeneration, routePath } from './route-path.js';
 

@@ -1,6 +1,6 @@
 import { resumePublicKey, toHex, type EndReason, type Role } from '@fernhilfe/protocol';
 import type { ServerConnection } from '../connection.js';
-import { Emitter } from '../emitter.js';
+import { Emitter } from '@fernhilfe/protocol';
 import type { SessionEnd } from '../errors.js';
 import { runResumeExchange, type ResumeResult } from './exchange.js';
 import { decodeServerMessage } from './server-message.js';
