@@ -1,7 +1,7 @@
 import type { ControlMessage } from '@fernhilfe/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clipboardFeature } from '../../packages/agent/src/clipboard/feature.js';
-import { X11Clipboard } from '../../packages/agent/src/clipboard/x11-clipboard.js';
+import { X11Clipboard } from '../../packages/agent/src/platform/x11/clipboard.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { openClipboardHolder, type ClipboardHolder } from './support/clipboard-holder.js';
 import { openInputSession, type InputSession } from './support/input-session.js';

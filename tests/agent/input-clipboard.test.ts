@@ -2,7 +2,7 @@ import { execProgram, spawnProgram } from '@fernhilfe/programs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlMessage } from '@fernhilfe/protocol';
 import { clipboardFeature } from '../../packages/agent/src/clipboard/feature.js';
-import { X11Clipboard } from '../../packages/agent/src/clipboard/x11-clipboard.js';
+import { X11Clipboard } from '../../packages/agent/src/platform/x11/clipboard.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { openInputSession, type InputSession } from './support/input-session.js';
 import { sleep, startInputScreen, until, type InputScreen } from './support/input-x.js';

@@ -1,4 +1,4 @@
-import { keysym } from '../x11/keysyms.js';
+import { keysym } from './x11-keysyms.js';
 
 /**
  * Keysyms (X11 keysymdef.h values) for what the browser's KeyboardEvent says. Printable characters

@@ -1,6 +1,6 @@
-import type { X11Connection } from '../x11/client.js';
-import { getProperty } from '../x11/core.js';
-import type { EventWaiter } from '../x11/events.js';
+import type { X11Connection } from './client.js';
+import { getProperty } from './core.js';
+import type { EventWaiter } from './events.js';
 
 export interface SelectionAtoms {
   clipboard: number;

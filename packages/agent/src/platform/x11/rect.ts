@@ -1,4 +1,4 @@
-import type { Rect } from './types.js';
+import type { Rect } from '../types.js';
 
 export function intersect(a: Rect, b: Rect): Rect | undefined {
   const x = Math.max(a.x, b.x);

@@ -1,13 +1,13 @@
 import type { CursorImage, Damage, PointerInfo, Randr, XFixes } from 'x11';
 import { Emitter } from '@fernhilfe/protocol';
-import { X11Connection, type XEvent } from '../x11/client.js';
-import { X11Error } from '../x11/errors.js';
-import { CaptureError } from './errors.js';
+import { X11Connection, type XEvent } from './client.js';
+import { X11Error } from './errors.js';
+import { CaptureError } from '../errors.js';
 import { clipTo, evenArea } from './rect.js';
-import type { CaptureOptions, CapturedFrame, CursorShape, Monitor, Rect, ScreenCapture, ScreenCaptureEvents } from './types.js';
-import { straightRgba } from './x11/cursor.js';
-import { RANDR_SELECT, isRandrChange, openRandr, readMonitors } from './x11/monitors.js';
-import { openGrabber, type PixelGrabber } from './x11-grabber.js';
+import type { CaptureOptions, CapturedFrame, CursorShape, Monitor, Rect, ScreenCapture, ScreenCaptureEvents } from '../types.js';
+import { straightRgba } from './cursor.js';
+import { RANDR_SELECT, isRandrChange, openRandr, readMonitors } from './monitors.js';
+import { openGrabber, type PixelGrabber } from './grabber.js';
 
 /** `FERNHILFE_CAPTURE=core` forces the core GetImage path (tests, and a display where SHM misbehaves). */
 export const CAPTURE_METHOD_ENV = 'FERNHILFE_CAPTURE';
