@@ -7,8 +7,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { X11Injector } from '../../packages/agent/src/platform/x11/injector.js';
-import { X11Connection } from '../../packages/agent/src/platform/x11/client.js';
-import { getProperty, internAtom, queryPointer } from '../../packages/agent/src/platform/x11/core.js';
+import { X11Connection, getProperty, internAtom, queryPointer } from '../../packages/agent/src/platform/x11/client.js';
 import type { X11Error } from '../../packages/agent/src/platform/x11/errors.js';
 
 /** An Xauthority file with one MIT-MAGIC-COOKIE-1 for any host and display (family Wild). */

@@ -1,7 +1,6 @@
 import { SelectionOwner } from '../../../packages/agent/src/platform/x11/selection-owner.js';
 import type { SelectionAtoms } from '../../../packages/agent/src/platform/x11/selection-read.js';
-import { InputOnly, X11Connection, eventMask } from '../../../packages/agent/src/platform/x11/client.js';
-import { getSelectionOwner, internAtom } from '../../../packages/agent/src/platform/x11/core.js';
+import { InputOnly, X11Connection, eventMask, getSelectionOwner, internAtom } from '../../../packages/agent/src/platform/x11/client.js';
 import { isEvent, type XEvent } from '../../../packages/agent/src/platform/x11/events.js';
 
 /**

@@ -1,7 +1,6 @@
 import { CLIPBOARD_MAX_BYTES } from '@fernhilfe/protocol';
 import type { XFixes } from 'x11';
-import { InputOnly, X11Connection, eventMask } from './client.js';
-import { getSelectionOwner, internAtom } from './core.js';
+import { InputOnly, X11Connection, eventMask, getSelectionOwner, internAtom } from './client.js';
 import { EventWaiter } from './events.js';
 import type { ClipboardBackend } from '../types.js';
 import { SelectionOwner } from './selection-owner.js';

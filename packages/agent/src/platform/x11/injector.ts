@@ -1,7 +1,6 @@
 import type { PointerButton } from '@fernhilfe/protocol';
 import type { XTest } from 'x11';
-import { X11Connection } from './client.js';
-import { queryKeymap, queryPointer } from './core.js';
+import { X11Connection, queryKeymap, queryPointer } from './client.js';
 import { X11Error } from './errors.js';
 import { InputError } from '../errors.js';
 import type { InputInjector } from '../types.js';

@@ -1,7 +1,5 @@
-import { KeyboardMap, type KeyStroke } from './keymap.js';
-import { keysymForCodepoint, modifierKeysyms, namedKeysym, printable } from './keysyms.js';
-import type { X11Connection } from './client.js';
-import { getKeyboardMapping, getModifierMapping } from './core.js';
+import { KeyboardMap, keysymForCodepoint, modifierKeysyms, namedKeysym, printable, type KeyStroke } from './keymap.js';
+import { getKeyboardMapping, getModifierMapping, type X11Connection } from './client.js';
 import { isEvent } from './events.js';
 
 /** What the keyboard needs from XTEST: press or release one keycode. */

@@ -1,5 +1,4 @@
-import type { X11Connection } from './client.js';
-import { getProperty } from './core.js';
+import { getProperty, type X11Connection } from './client.js';
 import type { EventWaiter } from './events.js';
 
 export interface SelectionAtoms {
