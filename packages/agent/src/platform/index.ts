@@ -25,10 +25,6 @@ export function choosePlatform(env: PlatformEnv = process.env, capture?: Capture
 }
 
 /** The screen capture of the platform chosen for `env` (the screen feature's default; the benchmark names its display). */
-export function openScreenCapture(opts: CaptureOptions = {}, env: PlatformEnv = process.env): Promise<ScreenCapture> {
-  try {
-    return choosePlatform(env, opts).openCapture(env, opts);
-  } catch (err) {
-    return Promise.reject(err as Error);
-  }
+export async function openScreenCapture(opts: CaptureOptions = {}, env: PlatformEnv = process.env): Promise<ScreenCapture> {
+  return choosePlatform(env, opts).openCapture(env, opts);
 }
