@@ -1,17 +1,13 @@
 import { FernhilfeError } from '@fernhilfe/protocol';
 
-export const captureErrorReasons = ['unsupported-platform', 'no-display', 'display-refused', 'missing-extension'] as const;
+/** Errors of the platform interfaces (platform/types.ts), shared by every backend, and of the platform table. */
+
+export const captureErrorReasons = ['no-display', 'display-refused', 'missing-extension'] as const;
 export type CaptureErrorReason = (typeof captureErrorReasons)[number];
 
 /** Why the screen cannot be captured; `reason` is what the UI turns into plain words. */
-export class CaptureError extends Error {
-  constructor(
-    readonly reason: CaptureErrorReason,
-    detail: string,
-  ) {
-    super(detail);
-    this.name = 'CaptureError';
-  }
+export class CaptureError extends FernhilfeError<CaptureErrorReason> {
+  override readonly name = 'CaptureError';
 
   static noDisplay(detail: string): CaptureError {
     return new CaptureError('no-display', detail);
