@@ -6,6 +6,7 @@ import { ScreenFeature } from '../../packages/agent/src/screen/feature.js';
 import { runFeatures } from '../../packages/agent/src/session/wiring.js';
 import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, poll, type WatchedPage } from '../e2e/support/browser.js';
 import { canvasColours, closeTo, hex, technicianConnects, technicianSignsIn } from '../e2e/support/flows.js';
+import { expectNothingFor, holdStill } from '../support/quiet.js';
 import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
 import { LEFT, RIGHT, rgb, startTwoMonitors, type TwoMonitorScreen } from './support/screen-x.js';
 
@@ -95,14 +96,12 @@ describe('the agent shares a real X screen with the console', () => {
   });
 
   it('sends nothing while nothing changes on the screen', async () => {
-    await new Promise((r) => setTimeout(r, 1_000)); // let the last change settle
+    await holdStill(1_000, 'the last change settles (the encoder may still send what it holds)');
     const before = frames.length;
-    await new Promise((r) => setTimeout(r, 3_000));
-    expect(frames.length - before).toBe(0);
+    await expectNothingFor(3_000, 'no frame is sent while nothing changes', () => expect(frames.length - before).toBe(0));
     // and a change on the monitor that is not shown sends nothing either
     await screen.fill(RIGHT, '#d010d0');
-    await new Promise((r) => setTimeout(r, 1_000));
-    expect(frames.length - before).toBe(0);
+    await expectNothingFor(1_000, 'a change on the monitor that is not shown sends no frame', () => expect(frames.length - before).toBe(0));
   });
 
   it('lets the technician switch to the second monitor', async () => {
