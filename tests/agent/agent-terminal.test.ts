@@ -152,6 +152,6 @@ describe('the agent in a terminal', () => {
 
 async function waitUntil(fn: () => boolean, timeoutMs: number): Promise<void> {
   await vi.waitFor(() => {
-    if (!fn()) throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (!fn()) throw new Error(`not within ${timeoutMs} ms: ${fn.toString()}`);
   }, { timeout: timeoutMs, interval: 20 });
 }

@@ -22,7 +22,7 @@ describe('P2P upgrade, Node endpoints on this host', () => {
     const tech = upgrade(s.techSession);
     const cust = upgrade(s.custSession);
     await Promise.all([tech.reached('direct', 20_000), cust.reached('direct', 20_000)]);
-    await expect.poll(() => [s.techSession.routes.via, s.custSession.routes.via], { message: 'both sessions send on the data channel' }).toEqual(['direct', 'direct']);
+    await expect.poll(() => [s.techSession.routes.via, s.custSession.routes.via], { message: 'both sessions send on the data channel', timeout: 5_000 }).toEqual(['direct', 'direct']);
     const got = receiver(s.techSession);
     const before = srv.relayMeter.bytes;
     const sent = await sendStream(s.custSession, 128, 32 * 1024);

@@ -41,7 +41,7 @@ describe('a whole session with the server on PostgreSQL', () => {
       const found = await srv.database.db.selectFrom('support_sessions').selectAll().where('customer_id', '=', customer.id).execute();
       expect(found.map((r) => r.ended_at), 'the ended session on record').toEqual([expect.anything()]);
       return found;
-    });
+    }, { timeout: 5000 });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ failed_attempts: 1, end_reason: 'customer:ended-by-customer' });
     expect(rows[0]!.authenticated_at).not.toBeNull();

@@ -153,7 +153,7 @@ describe('secrets never reach the server', () => {
     await techSession.end();
     await ended;
     // the server has recorded the end (the files below hold the whole session)
-    await vi.waitFor(async () => expect((await srv.database.db.selectFrom('support_sessions').select('ended_at').where('customer_id', '=', customer.id).executeTakeFirst())?.ended_at, 'the end on record').toEqual(expect.any(Number)));
+    await vi.waitFor(async () => expect((await srv.database.db.selectFrom('support_sessions').select('ended_at').where('customer_id', '=', customer.id).executeTakeFirst())?.ended_at, 'the end on record').toEqual(expect.any(Number)), { timeout: 5000 });
 
     const logs = Buffer.from(srv.logText(), 'utf8');
     expect(logs.toString()).toMatch(/connection resumed/);
