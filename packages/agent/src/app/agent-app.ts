@@ -84,7 +84,7 @@ export class AgentApp extends Emitter<AppEvents> {
     try {
       customer = await this.deps.openCustomer(terms.version, language);
     } catch (err) {
-      const code = err instanceof RegistrationError ? err.code : 'network';
+      const code = err instanceof RegistrationError ? err.reason : 'network';
       this.deps.log.warn({ code }, 'registration failed');
       if (this.phase !== 'registering') return;
       if (code === 'terms-outdated') {
