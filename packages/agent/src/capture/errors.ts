@@ -1,15 +1,11 @@
-export const captureErrorReasons = ['unsupported-platform', 'no-display', 'display-refused', 'missing-extension'] as const;
+import { FernhilfeError } from '@fernhilfe/protocol';
+
+export const captureErrorReasons = ['unsupported-platform', 'no-display', 'display-refused', 'missing-extension', 'closed'] as const;
 export type CaptureErrorReason = (typeof captureErrorReasons)[number];
 
 /** Why the screen cannot be captured; `reason` is what the UI turns into plain words. */
-export class CaptureError extends Error {
-  constructor(
-    readonly reason: CaptureErrorReason,
-    detail: string,
-  ) {
-    super(detail);
-    this.name = 'CaptureError';
-  }
+export class CaptureError extends FernhilfeError<CaptureErrorReason> {
+  override readonly name = 'CaptureError';
 
   static unsupportedPlatform(platform: string): CaptureError {
     return new CaptureError('unsupported-platform', `screen capture is not available on ${platform} yet`);

@@ -1,3 +1,10 @@
+import { FernhilfeError } from '@fernhilfe/protocol';
+
+/** Another program kept (or took back) the clipboard while we tried to own it. */
+export class ClipboardError extends FernhilfeError<'not-owner'> {
+  override readonly name = 'ClipboardError';
+}
+
 /**
  * The customer's system clipboard (text only), one implementation per platform: x11-clipboard.ts
  * for Linux/X11 (the CLIPBOARD selection). Windows and macOS can fill the same shape later.

@@ -1,4 +1,4 @@
-import type { PointerButton } from '@fernhilfe/protocol';
+import { FernhilfeError, type PointerButton } from '@fernhilfe/protocol';
 
 /**
  * Puts input into the customer's desktop, one implementation per platform (x11/injector.ts for
@@ -31,12 +31,9 @@ export interface InputInjector {
 
 export type InputErrorReason = 'no-display' | 'no-xtest' | 'closed';
 
-export class InputError extends Error {
+export class InputError extends FernhilfeError<InputErrorReason> {
   override readonly name = 'InputError';
-  constructor(
-    readonly reason: InputErrorReason,
-    detail: string,
-  ) {
-    super(`${reason}: ${detail}`);
+  constructor(reason: InputErrorReason, detail: string, options: { cause?: unknown } = {}) {
+    super(reason, detail, { ...options, message: `${reason}: ${detail}` });
   }
 }
