@@ -1,31 +1,23 @@
-import { Emitter } from '@fernhilfe/protocol';
 import { describe, expect, it } from 'vitest';
-import { listenerErrorsTo, type Log } from './log.js';
+import { FileFeature } from '../files/feature.js';
+import { AgentFiles } from './agent-files.js';
+import type { Log } from './log.js';
 
-class Ticker extends Emitter<{ tick: number }> {
-  constructor(log: Log) {
-    super(listenerErrorsTo(log));
-  }
-  tick(n: number): void {
-    this.emit('tick', n);
-  }
-}
-
-describe('listenerErrorsTo', () => {
-  it('puts a throwing listener into the agent log, and the other listeners still hear the event', () => {
-    const lines: Array<{ obj: object; msg: string }> = [];
-    const log: Log = { info: () => undefined, warn: () => undefined, error: (obj, msg) => void lines.push({ obj, msg }) };
-    const ticker = new Ticker(log);
-    const heard: number[] = [];
-    const bug = new TypeError('listener bug');
-    ticker.on('tick', () => {
+describe("a throwing listener of the agent's emitters", () => {
+  it('is an error line in the agent log, and the faces still get the new view', () => {
+    const errors: Array<{ obj: object; msg: string }> = [];
+    const log: Log = { info: () => undefined, warn: () => undefined, error: (obj, msg) => void errors.push({ obj, msg }) };
+    const files = new AgentFiles(log);
+    const bug = new TypeError('a face broke');
+    files.on('files', () => {
       throw bug;
     });
-    ticker.on('tick', (n) => heard.push(n));
+    const folders: string[] = [];
+    files.on('files', (view) => folders.push(view.folder));
 
-    ticker.tick(7);
+    files.attach(new FileFeature({ folder: '/home/customer/Downloads' }), undefined);
 
-    expect(heard).toEqual([7]);
-    expect(lines).toEqual([{ obj: { err: bug, event: 'tick' }, msg: 'a listener for "tick" threw' }]);
+    expect(folders).toEqual(['/home/customer/Downloads']);
+    expect(errors).toEqual([{ obj: { err: bug, event: 'files' }, msg: 'a listener for "files" threw' }]);
   });
 });
