@@ -1,5 +1,5 @@
 import { MAX_FAILED_ATTEMPTS, RegistrationError, type CustomerEndpoint, type SecureSession, type SessionEnd } from '@fernhilfe/client';
-import type { ControlMessage } from '@fernhilfe/protocol';
+import { InvariantError, type ControlMessage } from '@fernhilfe/protocol';
 import { PageFiles } from './files/page-files.js';
 import type { Language } from './i18n/index.js';
 import { toScreenShareError } from './media/errors.js';
@@ -64,7 +64,7 @@ export class SessionStore {
     try {
       customer = await this.deps.openCustomer(terms.version, this.deps.language());
     } catch (err) {
-      const code = err instanceof RegistrationError ? err.code : 'network';
+      const code = err instanceof RegistrationError ? err.reason : 'network';
       if (code === 'terms-outdated') {
         this.move('loading', { termsOutdated: true });
         return this.loadTerms();
@@ -114,7 +114,7 @@ export class SessionStore {
       await sender.start();
     } catch (err) {
       if (this.sender === sender) this.sender = undefined;
-      if (this.state.phase === 'active') this.set({ share: { status: 'off', problem: toScreenShareError(err).problem } });
+      if (this.state.phase === 'active') this.set({ share: { status: 'off', problem: toScreenShareError(err).reason } });
     }
   }
 
@@ -175,7 +175,7 @@ export class SessionStore {
 
   private move(to: Phase, patch: Partial<SessionState> = {}): void {
     const from = this.state.phase;
-    if (!canMove(from, to)) throw new Error(`impossible transition ${from} -> ${to}`);
+    if (!canMove(from, to)) throw new InvariantError(`impossible transition ${from} -> ${to}`);
     this.set({ ...patch, phase: to });
   }
 

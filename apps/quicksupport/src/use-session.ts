@@ -1,3 +1,4 @@
+import { InvariantError } from '@fernhilfe/protocol';
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { Branding } from './server-api.js';
 import type { SessionState } from './session-state.js';
@@ -8,7 +9,7 @@ export const BrandingContext = createContext<Branding | null>(null);
 
 export function useStore(): SessionStore {
   const store = useContext(StoreContext);
-  if (!store) throw new Error('useStore() outside <StoreContext.Provider>');
+  if (!store) throw new InvariantError('useStore() outside <StoreContext.Provider>');
   return store;
 }
 
@@ -20,6 +21,6 @@ export function useSessionState(): SessionState {
 
 export function useBranding(): Branding {
   const branding = useContext(BrandingContext);
-  if (!branding) throw new Error('useBranding() outside <BrandingContext.Provider>');
+  if (!branding) throw new InvariantError('useBranding() outside <BrandingContext.Provider>');
   return branding;
 }

@@ -1,4 +1,5 @@
 import type { FromPage, GrantName, ViewState } from '@fernhilfe/agent/ui-messages';
+import { InvariantError } from '@fernhilfe/protocol';
 import { currentLanguage } from '../i18n/index.js';
 import { initialState, type SessionState } from '../session-state.js';
 import { MAX_CHAT_LENGTH, SessionStore, type StoreDeps } from '../session-store.js';
@@ -9,7 +10,7 @@ type Decision = Extract<FromPage, { type: 'consent' }>['decision'];
 
 /** The agent does the work; the browser's own session parts are never used in agent mode. */
 const unused = (): never => {
-  throw new Error('not used in agent mode');
+  throw new InvariantError('not used in agent mode');
 };
 const inertDeps: StoreDeps = { fetchTerms: unused, openCustomer: unused, createSender: unused, language: () => currentLanguage(), secureContext: () => true };
 

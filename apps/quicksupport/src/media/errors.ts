@@ -1,3 +1,5 @@
+import { FernhilfeError } from '@fernhilfe/protocol';
+
 /** Why screen sharing could not start or had to stop, in words the page can translate. */
 export const shareProblems = [
   'denied', // the person said no in the browser's picker (or closed it)
@@ -7,13 +9,10 @@ export const shareProblems = [
 ] as const;
 export type ShareProblem = (typeof shareProblems)[number];
 
-export class ScreenShareError extends Error {
+export class ScreenShareError extends FernhilfeError<ShareProblem> {
   override readonly name = 'ScreenShareError';
-  constructor(
-    readonly problem: ShareProblem,
-    detail?: string,
-  ) {
-    super(detail ? `${problem}: ${detail}` : problem);
+  constructor(reason: ShareProblem, detail?: string) {
+    super(reason, detail ?? reason, { message: detail ? `${reason}: ${detail}` : reason });
   }
 
   static unsupported(detail: string): ScreenShareError {

@@ -6,7 +6,7 @@ import { runFeatures } from '../session/wiring.js';
 import type { FromPage, GrantName, ViewState } from '../ui/messages.js';
 import { AgentFiles } from './agent-files.js';
 import { AgentError } from './errors.js';
-import type { Log } from './log.js';
+import { listenerErrorsTo, type Log } from './log.js';
 import { TransitionError, canMove, initialViewState } from './phases.js';
 import type { Terms } from './server-api.js';
 import type { ConsentPort, KitSource } from './session-kit.js';
@@ -48,7 +48,7 @@ export class AgentApp extends Emitter<AppEvents> {
   readonly files: AgentFiles;
 
   constructor(private readonly deps: AppDeps) {
-    super();
+    super(listenerErrorsTo(deps.log));
     this.files = new AgentFiles(deps.log);
   }
 
@@ -84,7 +84,7 @@ export class AgentApp extends Emitter<AppEvents> {
     try {
       customer = await this.deps.openCustomer(terms.version, language);
     } catch (err) {
-      const code = err instanceof RegistrationError ? err.code : 'network';
+      const code = err instanceof RegistrationError ? err.reason : 'network';
       this.deps.log.warn({ code }, 'registration failed');
       if (this.phase !== 'registering') return;
       if (code === 'terms-outdated') {

@@ -2,7 +2,7 @@ import { FernhilfeError } from '@fernhilfe/protocol';
 
 /** Errors of the platform interfaces (platform/types.ts), shared by every backend, and of the platform table. */
 
-export const captureErrorReasons = ['no-display', 'display-refused', 'missing-extension'] as const;
+export const captureErrorReasons = ['no-display', 'display-refused', 'missing-extension', 'closed'] as const;
 export type CaptureErrorReason = (typeof captureErrorReasons)[number];
 
 /** Why the screen cannot be captured; `reason` is what the UI turns into plain words. */
@@ -30,6 +30,11 @@ export class InputError extends FernhilfeError<InputErrorReason> {
   constructor(reason: InputErrorReason, detail: string, options: { cause?: unknown } = {}) {
     super(reason, detail, { ...options, message: `${reason}: ${detail}` });
   }
+}
+
+/** Another program kept (or took back) the clipboard while we tried to own it. */
+export class ClipboardError extends FernhilfeError<'not-owner'> {
+  override readonly name = 'ClipboardError';
 }
 
 export type PlatformErrorReason = 'unavailable';

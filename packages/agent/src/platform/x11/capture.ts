@@ -50,7 +50,7 @@ export class X11ScreenCapture extends Emitter<ScreenCaptureEvents> implements Sc
     this.area = evenArea(this.current);
     x.on('event', (e) => this.onEvent(e));
     x.on('close', ({ error }) => {
-      if (!this.closed) this.emit('closed', error ?? new Error('the X connection closed'));
+      if (!this.closed) this.emit('closed', error ?? new CaptureError('closed', 'the X connection closed'));
     });
     // X errors of requests nobody waits for (e.g. a monitor vanished mid-grab): the next grab retries
     x.on('error', () => undefined);

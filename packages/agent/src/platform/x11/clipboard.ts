@@ -3,6 +3,7 @@ import type { XFixes } from 'x11';
 import { InputOnly, X11Connection, eventMask, getSelectionOwner, internAtom } from './client.js';
 import { EventWaiter } from './events.js';
 import type { ClipboardBackend } from '../types.js';
+import { ClipboardError } from '../errors.js';
 import { SelectionOwner } from './selection-owner.js';
 import { readSelection, type SelectionAtoms } from './selection-read.js';
 
@@ -62,7 +63,7 @@ export class X11Clipboard implements ClipboardBackend {
     this.owner.set(text);
     this.x.client.SetSelectionOwner(this.window, this.atoms.clipboard);
     const owner = await getSelectionOwner(this.x, this.atoms.clipboard);
-    if (owner !== this.window) throw new Error('could not take the clipboard');
+    if (owner !== this.window) throw new ClipboardError('not-owner', 'could not take the clipboard');
   }
 
   async read(): Promise<string | undefined> {

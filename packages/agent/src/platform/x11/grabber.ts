@@ -1,5 +1,6 @@
 import type { Shm, ShmProvider, ShmProviderSegment } from 'x11';
 import type { X11Connection } from './client.js';
+import { CaptureError } from '../errors.js';
 import type { Rect } from '../types.js';
 
 const Z_PIXMAP = 2;
@@ -110,7 +111,7 @@ class ShmGrabber implements PixelGrabber {
     if (this.closed) {
       this.shm.Detach(next.id);
       this.provider.destroy(next.segment);
-      throw new Error('the capture closed');
+      throw new CaptureError('closed', 'the capture closed');
     }
     this.segment = next.segment;
     this.id = next.id;
