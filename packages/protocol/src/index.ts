@@ -27,3 +27,4 @@ export * from './crypto/keys.js';
 export * from './crypto/channel.js';
 export * from './crypto/resume.js';
 export * from './crypto/acks.js';
+export * from './agent-page/messages.js';

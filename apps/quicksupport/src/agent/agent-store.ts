@@ -1,4 +1,4 @@
-import type { FromPage, GrantName, ViewState } from '@fernhilfe/agent/ui-messages';
+import type { FromPage, GrantName, ViewState } from '@fernhilfe/protocol';
 import { currentLanguage } from '../i18n/index.js';
 import { initialState, type SessionState } from '../session-state.js';
 import { MAX_CHAT_LENGTH, SessionStore, type StoreDeps } from '../session-store.js';

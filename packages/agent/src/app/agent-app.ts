@@ -1,9 +1,8 @@
 import { Emitter, MAX_FAILED_ATTEMPTS, RegistrationError, type CustomerEndpoint, type SecureSession, type SessionEnd } from '@fernhilfe/client';
-import type { ControlMessage } from '@fernhilfe/protocol';
+import type { ControlMessage, FromPage, GrantName, ViewState } from '@fernhilfe/protocol';
 import type { Grant } from '../consent/types.js';
 import { loadNodeWebRtc, startAgentDirectPath } from '../p2p/direct-path.js';
 import { runFeatures } from '../session/wiring.js';
-import type { FromPage, GrantName, ViewState } from '../ui/messages.js';
 import { AgentFiles } from './agent-files.js';
 import { AgentError } from './errors.js';
 import type { Log } from './log.js';

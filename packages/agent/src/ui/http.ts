@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Branding } from '@fernhilfe/client';
-import { AGENT_META_NAME } from './messages.js';
+import { AGENT_META_NAME } from '@fernhilfe/protocol';
 import type { UiAsset } from './assets.js';
 
 /** The same strict policy as the server's (no inline script or style), plus the local WebSocket. */

@@ -7,7 +7,7 @@ import type { Log } from '../app/log.js';
 import type { UiAsset } from './assets.js';
 import { UiGuard } from './guard.js';
 import { agentIndex, brandingAsset, securityHeaders, send } from './http.js';
-import { AGENT_WS_PATH, MAX_PAGE_READ, PAGE_READ_HEADER, decodeMessage, fromPageSchema, type FromPage, type ToPage } from './messages.js';
+import { AGENT_WS_PATH, MAX_PAGE_READ, PAGE_READ_HEADER, decodeMessage, fromPageSchema, type FromPage, type ToPage } from '@fernhilfe/protocol';
 import { PageReads } from './page-source.js';
 
 /** The answer to a second use of the one-time link (a plain page: the customer may see it). */
