@@ -1,3 +1,5 @@
+import { ApiError } from '@fernhilfe/protocol';
+
 /** Why the agent cannot do what it was asked; `reason` picks the sentence a person reads. */
 export const agentFailures = [
   'bad-server-url', // --server is not an http(s) URL, or plain http to a host that is not this machine
@@ -45,9 +47,6 @@ export class AgentError extends Error {
   static noServerUrl(): AgentError {
     return new AgentError('no-server-url', 'no server URL built in and none given');
   }
-  static unreachable(origin: string, cause: unknown): AgentError {
-    return new AgentError('unreachable', `${origin} did not answer`, { cause });
-  }
   static server(detail: string): AgentError {
     return new AgentError('server', detail);
   }
@@ -61,6 +60,7 @@ export class AgentError extends Error {
   /** The one boundary that turns any throw into an AgentError. */
   static from(err: unknown): AgentError {
     if (err instanceof AgentError) return err;
+    if (err instanceof ApiError && err.reason === 'network') return new AgentError('unreachable', err.detail, { cause: err });
     return new AgentError('server', err instanceof Error ? err.message : String(err), { cause: err });
   }
 }

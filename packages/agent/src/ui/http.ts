@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Branding } from '@fernhilfe/client';
+import type { Branding } from '@fernhilfe/protocol';
 import { AGENT_META_NAME } from '@fernhilfe/protocol';
 import type { UiAsset } from './assets.js';
 

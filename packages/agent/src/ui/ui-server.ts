@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Branding } from '@fernhilfe/client';
+import type { Branding } from '@fernhilfe/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AgentApp } from '../app/agent-app.js';
 import type { Log } from '../app/log.js';
