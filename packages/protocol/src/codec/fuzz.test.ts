@@ -647,6 +647,7 @@ const samples: Record<string, (rng: Rng) => unknown> = {
       () => serverError(rng),
       ...resumeSamples(rng),
     ])(),
+  serverMessageSchema: (rng) => (rng.int(2) === 0 ? samples.toCustomerSchema!(rng) : samples.toTechnicianSchema!(rng)),
   controlMessageSchema: (rng) =>
     rng.pick([
       () => ({ type: 'ping', id: rng.int(2 ** 31), t: rng.int(1e9) / 7 }),
