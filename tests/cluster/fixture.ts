@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConsoleApi, CustomerEndpoint, TechnicianEndpoint } from '@fernhilfe/client';
+import { CustomerEndpoint, TechnicianEndpoint } from '@fernhilfe/client';
+import { ApiClient } from '@fernhilfe/protocol';
 import { createLogger, formatKeyFile, loadConfig, startServer, type RunningServer } from '@fernhilfe/server';
 import { CLI, startProcess, type Started } from '../support/processes.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
@@ -53,7 +54,7 @@ export interface ClusterNode {
   url: string;
   wsUrl: string;
   logText(): string;
-  api(): Promise<ConsoleApi>;
+  api(): Promise<ApiClient>;
   customer(): Promise<CustomerEndpoint>;
   /**
    * A technician whose ticket comes from `ticketFrom` (default: this node) and whose WebSocket goes to
@@ -65,7 +66,7 @@ export interface ClusterNode {
 
 export interface TechnicianOpts {
   ticketFrom?: ClusterNode;
-  api?: ConsoleApi;
+  api?: ApiClient;
   via?: string;
   reconnectTo?: () => ClusterNode;
 }
@@ -92,7 +93,7 @@ function nodeEnv(env: ClusterEnv, name: string, dataDir: string, extra: Record<s
 function clientsFor(name: string, url: string, termsVersion: () => Promise<string>): Omit<ClusterNode, 'logText' | 'close'> {
   const wsUrl = url.replace(/^http/, 'ws');
   const api = async () => {
-    const a = new ConsoleApi(url, true);
+    const a = new ApiClient(url);
     await a.login(TECH_LOGIN, TECH_PASSWORD);
     return a;
   };

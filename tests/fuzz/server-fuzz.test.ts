@@ -22,7 +22,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { z } from 'zod';
-import type { ConsoleApi, SecureSession } from '@fernhilfe/client';
+import type { SecureSession } from '@fernhilfe/client';
 import {
   FrameDecoder,
   FrameKind,
@@ -36,6 +36,7 @@ import {
   technicianMessageSchema,
   toCustomerSchema,
   toTechnicianSchema,
+  type ApiClient,
   type Frame,
 } from '@fernhilfe/protocol';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -442,7 +443,7 @@ describe('known bug: WebSocket close reasons over 123 bytes', () => {
 
 describe(`the server under fuzzing (FUZZ_SEED=${SEED})`, () => {
   let srv: TestServer;
-  let api: ConsoleApi;
+  let api: ApiClient;
   let termsVersion: string;
   let guards: ReturnType<typeof processGuards>;
   const failures: string[] = [];

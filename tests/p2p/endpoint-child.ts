@@ -9,7 +9,8 @@
  */
 import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
-import { ConsoleApi, CustomerEndpoint, TechnicianEndpoint, startDirectUpgrade, webSocketTransport, type SecureSession, type WebSocketLike } from '@fernhilfe/client';
+import { CustomerEndpoint, TechnicianEndpoint, startDirectUpgrade, webSocketTransport, type SecureSession, type WebSocketLike } from '@fernhilfe/client';
+import { ApiClient } from '@fernhilfe/protocol';
 import { holdStill } from '../support/quiet.js';
 import { NodePeerConnection, receiver, sendStream } from './stream.js';
 
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
     customer.on('session', run);
     say({ ev: 'registered', id: customer.id, password: customer.password });
   } else {
-    const api = new ConsoleApi(server, true);
+    const api = new ApiClient(server);
     await api.login(process.env.TECH_LOGIN!, process.env.TECH_PASSWORD!);
     tech = await TechnicianEndpoint.open({ url: await api.technicianUrl(), reconnectUrl: () => api.technicianUrl(), transport });
     say({ ev: 'ready' });

@@ -1,6 +1,6 @@
 import { URI } from 'otpauth';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_BRANDING } from '@fernhilfe/server';
+import { DEFAULT_BRANDING } from '@fernhilfe/protocol';
 import { testBackends } from '../support/postgres.js';
 import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
 import { HttpSession } from './http-session.js';

@@ -1,6 +1,10 @@
+import { checkReply } from './contract.js';
+
 /**
  * A tiny browser for the JSON API in the server tests: keeps the session cookie and, once signed
- * in, sends the CSRF token like the console does (unless told not to).
+ * in, sends the CSRF token like the console does (unless told not to). Every successful reply is
+ * checked against its route's contract in @fernhilfe/protocol (contract.ts): a route that answers a
+ * field the schema lacks, or a wrong type, fails the test that called it.
  */
 export interface ApiResponse {
   status: number;
@@ -37,7 +41,9 @@ export class HttpSession {
     const session = res.headers.getSetCookie().find((c) => c.startsWith('fh_session='));
     if (session) this.cookie = session.split(';')[0];
     const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown), setsSession: session !== undefined };
+    const body = text === '' ? undefined : (JSON.parse(text) as unknown);
+    checkReply(method, path, res.status, body);
+    return { status: res.status, headers: res.headers, body, setsSession: session !== undefined };
   }
 
   /** POST /api/auth/login; on success keeps the CSRF token for later calls. */

@@ -1,7 +1,7 @@
 import { connect as tcpConnect } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
-import { ConnectError, ConsoleApi, type SessionEnd } from '@fernhilfe/client';
-import { FrameKind, PeerType, fromHex, signResumeProof, toHex, type Frame } from '@fernhilfe/protocol';
+import { ConnectError, type SessionEnd } from '@fernhilfe/client';
+import { ApiClient, FrameKind, PeerType, fromHex, signResumeProof, toHex, type Frame } from '@fernhilfe/protocol';
 import { controlMessages, protocolFrames, startCutProxy } from '../support/cut-proxy.js';
 import { isSealed, sealedSeq, startHostileProxy } from '../support/hostile-proxy.js';
 import { capturedResume, cutAndWait, establish, numberedStream, rawConnection, roundTrip, watch, within, wsBase } from '../support/resume-kit.js';
@@ -174,7 +174,7 @@ describe('a session survives network drops', () => {
 
     // 4. a valid proof for the technician's side, but on another account's ticket
     await srv.accounts.createUser({ login: 'erika', password: 'another long passphrase', role: 'technician', displayName: 'Erika', company: 'Beispiel GmbH' });
-    const other = new ConsoleApi(srv.url, true);
+    const other = new ApiClient(srv.url);
     await other.login('erika', 'another long passphrase');
     const c = await rawConnection(await other.technicianUrl());
     c.send({ type: 'resume', id: customer.id, role: 'technician' });

@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, ConnectError, ConsoleApi, type SecureSession, type TechnicianEndpoint } from '@fernhilfe/client';
-import { generatePassword, resumePublicKey, toHex } from '@fernhilfe/protocol';
+import { ConnectError, type SecureSession, type TechnicianEndpoint } from '@fernhilfe/client';
+import { ApiError, ApiClient, generatePassword, resumePublicKey, toHex } from '@fernhilfe/protocol';
 import { startCutProxy } from '../support/cut-proxy.js';
 import { encodedForms, findNeedles, textForms, type Needle } from '../support/hostile-proxy.js';
 import { TECH_LOGIN, TECH_PASSWORD, startTestServer } from '../support/server.js';
@@ -49,7 +49,7 @@ describe('secrets never reach the server', () => {
 
     // a technician fails to sign in to the console once, with a wrong account password
     const wrongAccountPassword = 'Wrong Account Passphrase 7391';
-    const refused = await new ConsoleApi(srv.url, true).login(TECH_LOGIN, wrongAccountPassword).catch((e: unknown) => e);
+    const refused = await new ApiClient(srv.url).login(TECH_LOGIN, wrongAccountPassword).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ApiError);
 
     // customer A: two wrong guesses, then the right password, a session with chat, ended by the technician

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConsoleApi, CustomerEndpoint, TechnicianEndpoint, webSocketTransport, type TransportFactory, type KeyLog, type WebSocketLike } from '@fernhilfe/client';
+import { CustomerEndpoint, TechnicianEndpoint, webSocketTransport, type TransportFactory, type KeyLog, type WebSocketLike } from '@fernhilfe/client';
+import { ApiClient } from '@fernhilfe/protocol';
 import { createLogger, loadConfig, startServer, type RunningServer } from '@fernhilfe/server';
 import { WebSocket } from 'ws';
 
@@ -15,10 +16,10 @@ export interface TestServer extends RunningServer {
   /** every log line the server wrote, as text */
   logText(): string;
   /** a signed-in technician API client */
-  api(): Promise<ConsoleApi>;
+  api(): Promise<ApiClient>;
   /** `url`: another base to connect through (e.g. a proxy, ws://127.0.0.1:port) */
   customer(opts?: { transport?: TransportFactory; keyLog?: KeyLog; url?: string }): Promise<CustomerEndpoint>;
-  technician(opts?: { transport?: TransportFactory; keyLog?: KeyLog; url?: string; api?: ConsoleApi }): Promise<TechnicianEndpoint>;
+  technician(opts?: { transport?: TransportFactory; keyLog?: KeyLog; url?: string; api?: ApiClient }): Promise<TechnicianEndpoint>;
 }
 
 /**
@@ -41,7 +42,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const terms = server.terms();
 
   const api = async () => {
-    const a = new ConsoleApi(server.url, true);
+    const a = new ApiClient(server.url);
     await a.login(TECH_LOGIN, TECH_PASSWORD);
     return a;
   };

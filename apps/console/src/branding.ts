@@ -1,4 +1,4 @@
-import type { Branding } from '@fernhilfe/client';
+import type { Branding } from '@fernhilfe/protocol';
 
 /** Applies the operator's colours through CSSOM (allowed by the CSP) and names the page. */
 export function applyBranding(branding: Branding | undefined, root: HTMLElement = document.documentElement): void {

@@ -1,6 +1,9 @@
+import { ApiClient } from '@fernhilfe/protocol';
+
 /**
- * The signed QuickSupport program the operator offers (GET /api/agent/info; the server side is
- * packages/server/src/agent-download/). Anything odd, or no such endpoint, means: no offer.
+ * The signed QuickSupport program the operator offers (GET /api/agent/info through the one API
+ * client; the server side is packages/server/src/agent-download/). Anything odd, or no such
+ * endpoint, means: no offer.
  */
 export interface AgentOffer {
   fileName: string;
@@ -13,15 +16,11 @@ export interface AgentOffer {
   signatureUrl: string;
 }
 
-export async function fetchAgentOffer(): Promise<AgentOffer | null> {
-  try {
-    const res = await fetch('/api/agent/info', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
-    return res.ok ? parseAgentOffer(await res.json()) : null;
-  } catch {
-    return null;
-  }
+export async function fetchAgentOffer(api = new ApiClient(location.origin)): Promise<AgentOffer | null> {
+  return api.call('agentInfo').then(parseAgentOffer, () => null);
 }
 
+/** Only what is safe to show: a download that is on offer, same-site links, a plain file name. */
 export function parseAgentOffer(body: unknown): AgentOffer | null {
   if (typeof body !== 'object' || body === null) return null;
   const b = body as Record<string, unknown>;

@@ -1,4 +1,4 @@
-import type { Branding } from './server-api.js';
+import type { Branding } from '@fernhilfe/protocol';
 
 /**
  * Puts the operator's colours into CSS custom properties through CSSOM (allowed by the strict CSP,

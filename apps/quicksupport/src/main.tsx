@@ -1,5 +1,5 @@
 // must stay the first import: configures zod for the strict CSP before it loads
-import { InvariantError } from '@fernhilfe/protocol';
+import { ApiClient, DEFAULT_BRANDING, InvariantError, type Branding } from '@fernhilfe/protocol';
 import { createRoot } from 'react-dom/client';
 import { applyBranding } from './branding.js';
 import { browserDeps } from './browser-deps.js';
@@ -7,7 +7,6 @@ import { AgentStore } from './agent/agent-store.js';
 import { isAgentMode } from './agent/mode.js';
 import { App } from './components/App.js';
 import { initI18n } from './i18n/index.js';
-import { fetchBranding } from './server-api.js';
 import { SessionStore } from './session-store.js';
 import { BrandingContext, StoreContext } from './use-session.js';
 import './styles/base.css';
@@ -18,11 +17,13 @@ import './styles/session.css';
 async function main(): Promise<void> {
   const root = document.getElementById('root');
   if (!root) throw new InvariantError('#root is missing from index.html');
-  const [branding] = await Promise.all([fetchBranding(), initI18n()]);
+  const api = new ApiClient(location.origin);
+  // no branding (or an odd one): the default look
+  const branding = await Promise.all([api.call('branding').catch((): Branding => ({ ...DEFAULT_BRANDING })), initI18n()]).then(([b]) => b);
   applyBranding(branding);
   document.title = `${branding.companyName} – ${document.title}`;
   // served by the native agent (packages/agent/src/ui/): the agent holds the session, the page is its face
-  const store = isAgentMode() ? new AgentStore() : new SessionStore(browserDeps());
+  const store = isAgentMode() ? new AgentStore() : new SessionStore(browserDeps(api));
   void store.loadTerms();
   createRoot(root).render(
     <BrandingContext.Provider value={branding}>

@@ -1,7 +1,6 @@
-import type { EndReason } from '@fernhilfe/protocol';
+import type { EndReason, Terms } from '@fernhilfe/protocol';
 import type { SessionEnd } from '@fernhilfe/client';
 import type { ShareProblem } from './media/errors.js';
-import type { Terms } from './server-api.js';
 
 /**
  * What the page shows, as one state machine:

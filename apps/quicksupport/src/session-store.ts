@@ -1,10 +1,9 @@
 import { MAX_FAILED_ATTEMPTS, RegistrationError, type CustomerEndpoint, type SecureSession, type SessionEnd } from '@fernhilfe/client';
-import { InvariantError, type ControlMessage } from '@fernhilfe/protocol';
+import { InvariantError, type ControlMessage, type Terms } from '@fernhilfe/protocol';
 import { PageFiles } from './files/page-files.js';
 import type { Language } from './i18n/index.js';
 import { toScreenShareError } from './media/errors.js';
 import type { ScreenSender } from './media/screen-sender.js';
-import type { Terms } from './server-api.js';
 import { canMove, endKey, initialState, type ChatEntry, type Phase, type SessionState, type Technician } from './session-state.js';
 
 export const MAX_CHAT_LENGTH = 4000;

@@ -1,6 +1,6 @@
 import { InvariantError } from '@fernhilfe/protocol';
 import { createContext, useContext, useSyncExternalStore } from 'react';
-import type { Branding } from './server-api.js';
+import type { Branding } from '@fernhilfe/protocol';
 import type { SessionState } from './session-state.js';
 import type { SessionStore } from './session-store.js';
 

@@ -1,13 +1,35 @@
-import { FrameDecoder, FrameKind, ProtocolError, encodeFrame, encodeJson } from '@fernhilfe/protocol';
-import { Emitter } from '@fernhilfe/protocol';
+import {
+  Emitter,
+  FrameDecoder,
+  FrameKind,
+  ProtocolError,
+  decodeJson,
+  encodeFrame,
+  encodeJson,
+  toCustomerSchema,
+  toTechnicianSchema,
+  type CustomerMessage,
+  type Result,
+  type Role,
+  type TechnicianMessage,
+  type ToCustomer,
+  type ToTechnician,
+} from '@fernhilfe/protocol';
 import type { Transport } from './transport.js';
+
+/** What the server may send an endpoint of role `R`. */
+export type FromServer<R extends Role> = R extends 'customer' ? ToCustomer : ToTechnician;
+/** What an endpoint of role `R` may send the server. */
+export type ToServer<R extends Role> = R extends 'customer' ? CustomerMessage : TechnicianMessage;
 
 /**
  * An endpoint's connection to the server: frames over the byte stream, control messages out,
- * control and peer payloads in. Decoding is left to the role (its schema says what may arrive).
+ * control and peer payloads in. Every control message is decoded here, once, against the role's
+ * schema: listeners get `control` with a typed message, or `invalid-control` with why it was not one.
  */
-export class ServerConnection extends Emitter<{
-  control: Uint8Array;
+export class ServerConnection<R extends Role = Role> extends Emitter<{
+  control: FromServer<R>;
+  'invalid-control': ProtocolError;
   peer: Uint8Array;
   /** `local`: closed by this side (close(), or bytes that do not frame); else by the server or the network */
   closed: { code: number; reason: string; local: boolean; error?: ProtocolError };
@@ -15,7 +37,10 @@ export class ServerConnection extends Emitter<{
   private readonly decoder = new FrameDecoder();
   private open = true;
 
-  constructor(private readonly transport: Transport) {
+  constructor(
+    private readonly transport: Transport,
+    readonly role: R,
+  ) {
     super();
     transport.onMessage = (bytes) => this.receive(bytes);
     transport.onClose = (info) => this.finish(info.code, info.reason, false);
@@ -29,7 +54,7 @@ export class ServerConnection extends Emitter<{
     return this.transport.bufferedAmount;
   }
 
-  sendControl(message: object): void {
+  sendControl(message: ToServer<R>): void {
     if (this.open) this.transport.send(encodeFrame(FrameKind.control, encodeJson(message)));
   }
 
@@ -57,7 +82,12 @@ export class ServerConnection extends Emitter<{
     }
     for (const frame of frames) {
       if (!this.open) return;
-      this.emit(frame.kind === FrameKind.control ? 'control' : 'peer', frame.body);
+      if (frame.kind !== FrameKind.control) this.emit('peer', frame.body);
+      else {
+        const msg = decodeServerMessage(this.role, frame.body);
+        if (msg.ok) this.emit('control', msg.value);
+        else this.emit('invalid-control', msg.error);
+      }
     }
   }
 
@@ -66,4 +96,8 @@ export class ServerConnection extends Emitter<{
     this.open = false;
     this.emit('closed', error ? { code, reason, local, error } : { code, reason, local });
   }
+}
+
+function decodeServerMessage<R extends Role>(role: R, bytes: Uint8Array): Result<FromServer<R>> {
+  return (role === 'customer' ? decodeJson(toCustomerSchema, bytes) : decodeJson(toTechnicianSchema, bytes)) as Result<FromServer<R>>;
 }

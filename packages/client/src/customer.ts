@@ -1,11 +1,9 @@
 import {
   HandshakeStep,
   PeerType,
-  decodeJson,
   decodePeerPayload,
   encodeHandshake,
   generatePassword,
-  toCustomerSchema,
   type Capability,
   type FilePolicyWire,
   type ToCustomer,
@@ -62,7 +60,7 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
   filePolicy: FilePolicyWire | undefined;
 
   private constructor(
-    private readonly conn: ServerConnection,
+    private readonly conn: ServerConnection<'customer'>,
     readonly id: string,
     private readonly opts: CustomerOptions,
   ) {
@@ -71,7 +69,7 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
 
   /** Connects, registers with the accepted terms, and resolves with the ID. */
   static async open(opts: CustomerOptions): Promise<CustomerEndpoint> {
-    const conn = new ServerConnection(await opts.transport(opts.url));
+    const conn = new ServerConnection(await opts.transport(opts.url), 'customer');
     conn.sendControl({ type: 'register', termsVersion: opts.termsVersion, language: opts.language, capabilities: opts.capabilities });
     return new Promise<CustomerEndpoint>((resolve, reject) => {
       const fail = (err: Error, reason: string) => {
@@ -82,10 +80,8 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
       };
       const timer = setTimeout(() => fail(new RegistrationError('network', 'the server did not answer the registration'), 'timeout'), opts.timeoutMs ?? 15_000);
       const offs = [
-        conn.on('control', (bytes) => {
-          const msg = decodeJson(toCustomerSchema, bytes);
-          if (!msg.ok) return fail(msg.error, msg.error.reason);
-          const m = msg.value;
+        conn.on('invalid-control', (error) => fail(error, error.reason)),
+        conn.on('control', (m) => {
           if (m.type !== 'registered') {
             const err = m.type === 'error' ? new RegistrationError(m.code, m.message) : new RegistrationError('bad-message', `unexpected ${m.type}`);
             return fail(err, 'registration refused');
@@ -125,11 +121,12 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
   }
 
   private listen(): void {
-    this.conn.on('control', (bytes) => {
-      if (this.session) return; // the session's link reads the server's messages from here on
-      const msg = decodeJson(toCustomerSchema, bytes);
-      if (!msg.ok) return this.finish({ reason: 'malformed', by: 'server', detail: msg.error.message });
-      this.onServer(msg.value);
+    // the session's link reads the server's messages once there is a session
+    this.conn.on('control', (msg) => {
+      if (!this.session) this.onServer(msg);
+    });
+    this.conn.on('invalid-control', (error) => {
+      if (!this.session) this.finish({ reason: 'malformed', by: 'server', detail: error.message });
     });
     this.conn.on('peer', (bytes) => {
       if (!this.session && bytes[0] === PeerType.handshake) this.onHandshake(bytes);
@@ -210,7 +207,7 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
     this.conn.sendPeer(encodeHandshake(HandshakeStep.confirmCustomer, tag));
     // the customer reconnects to the same URL; the resume key proves it is this customer
     const { transport, url } = this.opts;
-    session.start(() => () => undefined, [], { customerId: this.id, reconnect: async () => new ServerConnection(await transport(url)) });
+    session.start(() => () => undefined, [], { customerId: this.id, reconnect: async () => new ServerConnection(await transport(url), 'customer') });
     session.on('ended', (end) => this.finish(end));
     this.emit('session', session);
   }

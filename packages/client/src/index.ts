@@ -4,7 +4,6 @@ export * from './connection.js';
 export * from './secure-session.js';
 export * from './customer.js';
 export * from './technician.js';
-export * from './api.js';
 export * from './files/index.js';
 export * from './p2p/index.js';
 export { Emitter } from '@fernhilfe/protocol';

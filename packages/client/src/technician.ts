@@ -1,12 +1,10 @@
 import {
   HandshakeStep,
   PeerType,
-  decodeJson,
   decodePeerPayload,
   encodeHandshake,
   parseCustomerId,
   toProtocolError,
-  toTechnicianSchema,
   type FilePolicyWire,
   type ToTechnician,
 } from '@fernhilfe/protocol';
@@ -43,7 +41,7 @@ export class TechnicianEndpoint {
   filePolicy: FilePolicyWire | undefined;
 
   private constructor(
-    private readonly conn: ServerConnection,
+    private readonly conn: ServerConnection<'technician'>,
     private readonly opts: TechnicianOptions,
   ) {}
 
@@ -55,7 +53,7 @@ export class TechnicianEndpoint {
       const detail = err instanceof Error ? err.message : String(err);
       throw new ConnectError(/\(40[13]\)|401|Unauthorized/.test(detail) ? 'not-signed-in' : 'network', undefined, detail);
     }
-    return new TechnicianEndpoint(new ServerConnection(transport), opts);
+    return new TechnicianEndpoint(new ServerConnection(transport, 'technician'), opts);
   }
 
   get isOpen(): boolean {
@@ -79,7 +77,7 @@ export class TechnicianEndpoint {
 
   private reconnector(): { reconnect?: () => Promise<ServerConnection> } {
     const { reconnectUrl, transport } = this.opts;
-    return reconnectUrl ? { reconnect: async () => new ServerConnection(await transport(await reconnectUrl())) } : {};
+    return reconnectUrl ? { reconnect: async () => new ServerConnection(await transport(await reconnectUrl()), 'technician') } : {};
   }
 
   private attempt(id: string, password: string): Promise<SecureSession> {
@@ -150,11 +148,8 @@ export class TechnicianEndpoint {
       };
 
       offs.push(
-        this.conn.on('control', (bytes) => {
-          const msg = decodeJson(toTechnicianSchema, bytes);
-          if (!msg.ok) return fail(new ConnectError('protocol', undefined, msg.error.message));
-          onControl(msg.value);
-        }),
+        this.conn.on('control', onControl),
+        this.conn.on('invalid-control', (error) => fail(new ConnectError('protocol', undefined, error.message))),
         this.conn.on('peer', onPeer),
         this.conn.on('closed', (info) => fail(new ConnectError('network', undefined, info.reason))),
       );

@@ -21,8 +21,6 @@ const BASE = 'packages/protocol/src/base-error.ts';
  */
 const LEFT_TO_OTHER_CHANGES = [
   'packages/cli/src/bench/', // the benchmarks move into their own workspace, which converts their throws
-  'packages/client/src/api.ts', // ApiError: replaced by the one typed HTTP client
-  'apps/console/src/admin/api.ts', // RecordsApiError: replaced by the one typed HTTP client
   'packages/agent/src/app/phases.ts', // TransitionError: replaced by CustomerFlow's one transition table
 ];
 

@@ -1,6 +1,6 @@
 import './admin.css';
 import { useTranslation } from 'react-i18next';
-import { recordsApi } from './api';
+import { api } from '../api';
 import { AuditPanel } from './AuditPanel';
 import { BrandingSettings } from './BrandingSettings';
 import { LogoSettings } from './LogoSettings';
@@ -10,8 +10,8 @@ import { useLoad } from './use-load';
 /** Settings for admins: branding, logo, terms, and the audit log. The server refuses all of it to others. */
 export function AdminPage() {
   const { t } = useTranslation();
-  const [branding] = useLoad(() => recordsApi.branding(), []);
-  const [terms, reloadTerms] = useLoad(() => recordsApi.terms(), []);
+  const [branding] = useLoad(() => api.call('branding'), []);
+  const [terms, reloadTerms] = useLoad(() => api.call('adminTerms'), []);
 
   if (terms.status === 'failed') {
     return <p className="card records-status--error" role="alert" data-testid="settings-error">{terms.code === 'forbidden' ? t('records.common.forbidden') : t('records.common.error', { message: terms.message })}</p>;

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { recordsApi, type AuditEntry, type VerifyResult } from './api';
+import type { AuditEntry, AuditVerifyResult } from '@fernhilfe/protocol';
+import { api } from '../api';
 import { AuditTable } from './AuditTable';
 import { StatusLine, type FormStatus } from './Status';
 import { describe, useLoad } from './use-load';
@@ -9,14 +10,14 @@ import { describe, useLoad } from './use-load';
 export function AuditPanel() {
   const { t, i18n } = useTranslation();
   const [before, setBefore] = useState<number | undefined>(undefined);
-  const [page] = useLoad(() => recordsApi.audit(before), [before]);
+  const [page] = useLoad(() => api.call('audit', { query: { limit: 50, before } }), [before]);
   const [check, setCheck] = useState<FormStatus>({ kind: 'idle' });
   const time = new Intl.DateTimeFormat(i18n.language === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' });
 
   const verify = async () => {
     setCheck({ kind: 'busy' });
     try {
-      const r: VerifyResult = await recordsApi.verifyAudit();
+      const r: AuditVerifyResult = await api.call('auditVerify');
       setCheck(
         r.ok
           ? { kind: 'done', text: t('records.audit.ok', { count: r.entries, head: r.headHash.slice(0, 16) }) }

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AuditEntry } from './api';
+import type { AuditEntry } from '@fernhilfe/protocol';
 
 export interface AuditTableProps {
   entries: AuditEntry[];

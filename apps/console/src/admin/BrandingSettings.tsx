@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConsole } from '../state/context';
-import { recordsApi, type Branding } from './api';
+import type { Branding } from '@fernhilfe/protocol';
+import { api } from '../api';
 import { StatusLine, type FormStatus } from './Status';
 import { describe } from './use-load';
 
@@ -23,7 +24,7 @@ export function BrandingSettings({ initial }: { initial: Branding }) {
     e.preventDefault();
     setStatus({ kind: 'busy' });
     try {
-      const saved = await recordsApi.saveBranding(form);
+      const saved = await api.call('saveBranding', { body: form });
       controller.store.set({ branding: saved });
       setStatus({ kind: 'done', text: t('records.common.saved') });
     } catch (err) {

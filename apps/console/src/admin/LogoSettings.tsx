@@ -1,10 +1,11 @@
+import type { LogoType } from '@fernhilfe/protocol';
 import { useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { recordsApi } from './api';
+import { api } from '../api';
 import { StatusLine, type FormStatus } from './Status';
 import { describe } from './use-load';
 
-const TYPES: Record<string, string> = { 'image/png': 'image/png', 'image/svg+xml': 'image/svg+xml' };
+const TYPES: Record<string, LogoType> = { 'image/png': 'image/png', 'image/svg+xml': 'image/svg+xml' };
 
 /** Upload (PNG or SVG; the server sanitises SVG) and remove; shown only as <img>, never inlined. */
 export function LogoSettings() {
@@ -24,7 +25,7 @@ export function LogoSettings() {
       const bytes = new Uint8Array(await file.arrayBuffer());
       let binary = '';
       for (const b of bytes) binary += String.fromCharCode(b);
-      await recordsApi.uploadLogo(type, btoa(binary));
+      await api.call('uploadLogo', { body: { type, data: btoa(binary) } });
       setMissing(false);
       setVersion(Date.now());
       setStatus({ kind: 'done', text: t('records.common.saved') });
@@ -35,7 +36,7 @@ export function LogoSettings() {
 
   const remove = async () => {
     try {
-      await recordsApi.removeLogo();
+      await api.call('removeLogo');
       setVersion(Date.now());
       setStatus({ kind: 'done', text: t('records.common.saved') });
     } catch (err) {

@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { recordsApi, type TermsInfo } from './api';
+import type { AdminTerms } from '@fernhilfe/protocol';
+import { api } from '../api';
 import { StatusLine, type FormStatus } from './Status';
 import { describe } from './use-load';
 
 /** The terms in German and English (Markdown); each saved change is a new version (SHA-256). */
-export function TermsSettings({ initial, onSaved }: { initial: TermsInfo; onSaved(): void }) {
+export function TermsSettings({ initial, onSaved }: { initial: AdminTerms; onSaved(): void }) {
   const { t, i18n } = useTranslation();
   const [texts, setTexts] = useState(initial.current.text);
   const [status, setStatus] = useState<FormStatus>({ kind: 'idle' });
@@ -15,7 +16,7 @@ export function TermsSettings({ initial, onSaved }: { initial: TermsInfo; onSave
     e.preventDefault();
     setStatus({ kind: 'busy' });
     try {
-      const { version, changed } = await recordsApi.saveTerms(texts);
+      const { version, changed } = await api.call('saveTerms', { body: texts });
       setStatus({ kind: 'done', text: t(changed ? 'records.terms.newVersion' : 'records.terms.unchanged', { version: version.slice(0, 12) }) });
       onSaved();
     } catch (err) {

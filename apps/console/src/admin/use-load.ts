@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { RecordsApiError } from './api';
+import { ApiError } from '@fernhilfe/protocol';
 
 export type Loaded<T> = { status: 'loading' } | { status: 'ready'; value: T } | { status: 'failed'; code: string; message: string };
 
@@ -22,6 +22,6 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): [L
 }
 
 export function describe(err: unknown): { code: string; message: string } {
-  if (err instanceof RecordsApiError) return { code: err.code, message: err.message };
+  if (err instanceof ApiError) return { code: err.code, message: err.detail };
   return { code: 'unknown', message: err instanceof Error ? err.message : String(err) };
 }

@@ -1,4 +1,4 @@
-import type { TotpSetup } from '@fernhilfe/client';
+import type { TotpSetup } from '@fernhilfe/protocol';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeTotpError, errorCode } from '../i18n/describe';

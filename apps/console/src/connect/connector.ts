@@ -1,11 +1,5 @@
-import {
-  ApiError,
-  ConnectError,
-  TechnicianEndpoint,
-  type ConsoleApi,
-  type SecureSession,
-  type TransportFactory,
-} from '@fernhilfe/client';
+import { ConnectError, TechnicianEndpoint, type SecureSession, type TransportFactory } from '@fernhilfe/client';
+import { ApiError, type ApiClient } from '@fernhilfe/protocol';
 
 /**
  * Turns "ID + password" into a session. Keeps one server connection (TechnicianEndpoint) open across
@@ -17,7 +11,7 @@ export class Connector {
   private endpoint: TechnicianEndpoint | undefined;
 
   constructor(
-    private readonly api: ConsoleApi,
+    private readonly api: ApiClient,
     private readonly transport: TransportFactory,
   ) {}
 
@@ -58,6 +52,7 @@ export class Connector {
 export function toConnectError(err: unknown): ConnectError {
   if (err instanceof ConnectError) return err;
   if (err instanceof ApiError) {
+    if (err.reason === 'invalid-reply') return new ConnectError('protocol', undefined, err.detail);
     // no session cookie (401) or no valid CSRF token for it (403): the sign-in is gone
     if (err.status === 401 || err.status === 403) return new ConnectError('not-signed-in', undefined, err.code);
     if (err.status === 429) return new ConnectError('rate-limited', (err.retryAfterSeconds ?? 0) * 1000, err.code);

@@ -1,4 +1,5 @@
-import { ApiError, ConnectError, type SessionEnd } from '@fernhilfe/client';
+import { ConnectError, type SessionEnd } from '@fernhilfe/client';
+import { ApiError } from '@fernhilfe/protocol';
 import type { TFunction } from 'i18next';
 
 /** API error codes arrive as `totp-required` or `invalid_credentials`; compare them in one spelling. */
@@ -6,9 +7,11 @@ export function errorCode(err: unknown): string | undefined {
   return err instanceof ApiError ? err.code.replace(/_/g, '-') : undefined;
 }
 
+const isNetworkError = (err: unknown): boolean => err instanceof ConnectError || (err instanceof ApiError && err.reason !== 'http');
+
 /** Why signing in failed, in plain words. */
 export function describeLoginError(t: TFunction, err: unknown, totpGiven: boolean): string {
-  if (err instanceof ConnectError) return t('login.error.network');
+  if (isNetworkError(err)) return t('login.error.network');
   switch (errorCode(err)) {
     case 'invalid-credentials':
       return t('login.error.credentials');
@@ -27,7 +30,7 @@ export function describeLoginError(t: TFunction, err: unknown, totpGiven: boolea
 
 /** Why a TOTP action failed, in plain words. */
 export function describeTotpError(t: TFunction, err: unknown): string {
-  if (err instanceof ConnectError) return t('totp.error.network');
+  if (isNetworkError(err)) return t('totp.error.network');
   if (err instanceof ApiError && err.status === 404) return t('totp.error.unavailable');
   const code = errorCode(err);
   switch (code) {

@@ -1,11 +1,20 @@
 import '../admin/admin.css';
-import { formatCustomerId } from '@fernhilfe/protocol';
+import { formatCustomerId, type ReportQuery } from '@fernhilfe/protocol';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { recordsApi, reportParams, type ReportQuery } from '../admin/api';
+import { api } from '../api';
 import { useLoad } from '../admin/use-load';
 import { useAppState } from '../state/context';
 import { dayStart, formatDuration, localDay } from './format';
+
+/** The query string of a report, for the CSV link. */
+function reportParams(q: ReportQuery): string {
+  const p = new URLSearchParams();
+  if (q.from) p.set('from', q.from);
+  if (q.to) p.set('to', q.to);
+  if (q.technician) p.set('technician', q.technician);
+  return p.toString();
+}
 
 /** Sessions by date range (and technician, for admins) with duration and events; CSV for billing. */
 export function ReportsPage() {
@@ -16,8 +25,8 @@ export function ReportsPage() {
   const [form, setForm] = useState({ from: localDay(new Date(today.getFullYear(), today.getMonth(), 1)), to: localDay(today), technician: '' });
   const toQuery = (f: typeof form): ReportQuery => ({ from: dayStart(f.from), to: dayStart(f.to, 1), ...(f.technician ? { technician: f.technician } : {}) });
   const [query, setQuery] = useState<ReportQuery>(() => toQuery(form));
-  const [report] = useLoad(() => recordsApi.sessions(query), [query]);
-  const [people] = useLoad(() => (isAdmin ? recordsApi.technicians() : Promise.resolve({ users: [] })), [isAdmin]);
+  const [report] = useLoad(() => api.call('reportSessions', { query }), [query]);
+  const [people] = useLoad(() => (isAdmin ? api.call('technicians') : Promise.resolve({ users: [] })), [isAdmin]);
   const time = new Intl.DateTimeFormat(i18n.language === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 
   const submit = (e: FormEvent) => {

@@ -1,7 +1,7 @@
 import '../admin/admin.css';
 import { formatCustomerId } from '@fernhilfe/protocol';
 import { useTranslation } from 'react-i18next';
-import { recordsApi } from '../admin/api';
+import { api } from '../api';
 import { AuditTable } from '../admin/AuditTable';
 import { useLoad } from '../admin/use-load';
 import { formatDuration } from './format';
@@ -9,7 +9,7 @@ import { formatDuration } from './format';
 /** One session: its facts and every audit entry, oldest first. */
 export function SessionDetail({ sessionId }: { sessionId: string }) {
   const { t, i18n } = useTranslation();
-  const [detail] = useLoad(() => recordsApi.session(sessionId), [sessionId]);
+  const [detail] = useLoad(() => api.call('reportSession', { params: { id: sessionId } }), [sessionId]);
   const time = new Intl.DateTimeFormat(i18n.language === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
 
   if (detail.status === 'loading') return <p className="loading">{t('records.common.loading')}</p>;

@@ -1,5 +1,5 @@
-import { ApiError, type Branding, type ConsoleApi, type SessionEnd, type SignedInUser, type TotpSetup, type TransportFactory } from '@fernhilfe/client';
-import { parseCustomerId } from '@fernhilfe/protocol';
+import type { SessionEnd, TransportFactory } from '@fernhilfe/client';
+import { ApiError, parseCustomerId, type ApiClient, type Branding, type PublicUser, type TotpSetup } from '@fernhilfe/protocol';
 import { Connector, toConnectError } from '../connect/connector';
 import { LiveSession } from '../session/live-session';
 import { Store } from './store';
@@ -8,7 +8,7 @@ export type AuthState =
   | { status: 'checking' }
   /** `expired`: the server no longer knows our sign-in (say so on the login form) */
   | { status: 'signed-out'; expired: boolean }
-  | { status: 'signed-in'; user: SignedInUser };
+  | { status: 'signed-in'; user: PublicUser };
 
 export interface EndedSession {
   customerId: string;
@@ -34,7 +34,7 @@ export class ConsoleController {
   private readonly connector: Connector;
 
   constructor(
-    private readonly api: ConsoleApi,
+    private readonly api: ApiClient,
     transport: TransportFactory,
   ) {
     this.connector = new Connector(api, transport);
@@ -42,7 +42,7 @@ export class ConsoleController {
 
   /** At start: load the branding and pick up an existing sign-in (cookie) with its CSRF token. */
   async restore(): Promise<void> {
-    void this.api.branding().then(
+    void this.api.call('branding').then(
       (branding) => this.store.set({ branding }),
       () => undefined, // no branding: the neutral look
     );
@@ -55,11 +55,9 @@ export class ConsoleController {
     }
   }
 
-  /** Throws ApiError (e.g. `totp-required`) or ConnectError('network'). */
+  /** Throws ApiError (e.g. `totp-required`, or reason `network`). */
   async login(login: string, password: string, totp?: string): Promise<void> {
-    let user = await this.api.login(login, password, totp);
-    // an older server leaves `totpEnabled` out of the login answer; `me` has it
-    if (user.totpEnabled === undefined) user = await this.api.me().catch(() => user);
+    const user = await this.api.login(login, password, totp);
     this.store.set({ auth: { status: 'signed-in', user }, lastEnd: undefined });
   }
 
@@ -114,7 +112,7 @@ export class ConsoleController {
     this.store.set({ lastEnd: undefined });
   }
 
-  private updateUser(patch: Partial<SignedInUser>): void {
+  private updateUser(patch: Partial<PublicUser>): void {
     const auth = this.store.get().auth;
     if (auth.status === 'signed-in') this.store.set({ auth: { status: 'signed-in', user: { ...auth.user, ...patch } } });
   }

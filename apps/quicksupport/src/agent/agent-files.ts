@@ -1,4 +1,4 @@
-import { encodePageRead, type FilesView, type FromPage, type ToPage } from '@fernhilfe/agent/ui-messages';
+import { encodePageRead, type FilesView, type FromPage, type ToPage } from '@fernhilfe/protocol';
 import type { FilesPort, PageFilesState } from '../files/page-files.js';
 
 type ReadRequest = Extract<ToPage, { type: 'file-read' }>;

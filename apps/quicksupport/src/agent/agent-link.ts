@@ -1,4 +1,4 @@
-import { AGENT_WS_PATH, decodeMessage, toPageSchema, type FromPage, type ToPage, type ViewState } from '@fernhilfe/agent/ui-messages';
+import { AGENT_WS_PATH, decodeMessage, toPageSchema, type FromPage, type ToPage, type ViewState } from '@fernhilfe/protocol';
 
 type FileMessage = Extract<ToPage, { type: 'files' | 'file-read' | 'file-release' }>;
 
@@ -12,7 +12,7 @@ export interface AgentLinkHandlers {
 
 /**
  * The page's WebSocket to its agent on 127.0.0.1 (same origin; the agent's cookie authenticates it).
- * Every message is parsed with the agent's schemas (packages/agent/src/ui/messages.ts).
+ * Every message is parsed with the agent's schemas (packages/protocol/src/agent-page/messages.ts).
  */
 export class AgentLink {
   private closing = false;

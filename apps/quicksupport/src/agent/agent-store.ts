@@ -1,5 +1,4 @@
-import type { FromPage, GrantName, ViewState } from '@fernhilfe/agent/ui-messages';
-import { InvariantError } from '@fernhilfe/protocol';
+import { InvariantError, type FromPage, type GrantName, type ViewState } from '@fernhilfe/protocol';
 import { currentLanguage } from '../i18n/index.js';
 import { initialState, type SessionState } from '../session-state.js';
 import { MAX_CHAT_LENGTH, SessionStore, type StoreDeps } from '../session-store.js';

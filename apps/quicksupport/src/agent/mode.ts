@@ -1,4 +1,4 @@
-import { AGENT_META_NAME } from '@fernhilfe/agent/ui-messages';
+import { AGENT_META_NAME } from '@fernhilfe/protocol';
 
 /**
  * The page runs as the face of the native agent when the agent served it: the agent adds

@@ -1,14 +1,12 @@
 import { Emitter, MAX_FAILED_ATTEMPTS, RegistrationError, type CustomerEndpoint, type SecureSession, type SessionEnd } from '@fernhilfe/client';
-import type { ControlMessage } from '@fernhilfe/protocol';
+import type { ControlMessage, FromPage, GrantName, Terms, ViewState } from '@fernhilfe/protocol';
 import type { Grant } from '../consent/types.js';
 import { loadNodeWebRtc, startAgentDirectPath } from '../p2p/direct-path.js';
 import { runFeatures } from '../session/wiring.js';
-import type { FromPage, GrantName, ViewState } from '../ui/messages.js';
 import { AgentFiles } from './agent-files.js';
 import { AgentError } from './errors.js';
 import { listenerErrorsTo, type Log } from './log.js';
 import { TransitionError, canMove, initialViewState } from './phases.js';
-import type { Terms } from './server-api.js';
 import type { ConsentPort, KitSource } from './session-kit.js';
 
 export const MAX_CHAT_LENGTH = 4000;

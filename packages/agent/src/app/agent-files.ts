@@ -1,6 +1,6 @@
 import { Emitter, FileTransferError, type FilePolicy, type FileSource, type TransferInfo } from '@fernhilfe/client';
 import type { FileFeature } from '../files/feature.js';
-import type { FilesView, SendProblem } from '../ui/file-messages.js';
+import type { FilesView, SendProblem } from '@fernhilfe/protocol';
 import { listenerErrorsTo, type Log } from './log.js';
 
 export interface AgentFilesEvents extends Record<string, unknown> {

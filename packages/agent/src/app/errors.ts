@@ -1,4 +1,4 @@
-import { FernhilfeError } from '@fernhilfe/protocol';
+import { ApiError, FernhilfeError } from '@fernhilfe/protocol';
 
 /** Why the agent cannot do what it was asked; `reason` picks the sentence a person reads. */
 export const agentFailures = [
@@ -43,9 +43,6 @@ export class AgentError extends FernhilfeError<AgentFailure> {
   static noServerUrl(): AgentError {
     return new AgentError('no-server-url', 'no server URL built in and none given');
   }
-  static unreachable(origin: string, cause: unknown): AgentError {
-    return new AgentError('unreachable', `${origin} did not answer`, { cause });
-  }
   static server(detail: string): AgentError {
     return new AgentError('server', detail);
   }
@@ -59,6 +56,7 @@ export class AgentError extends FernhilfeError<AgentFailure> {
   /** The one boundary that turns any throw into an AgentError. */
   static from(err: unknown): AgentError {
     if (err instanceof AgentError) return err;
+    if (err instanceof ApiError && err.reason === 'network') return new AgentError('unreachable', err.detail, { cause: err });
     return new AgentError('server', err instanceof Error ? err.message : String(err), { cause: err });
   }
 }

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import type { Branding } from '@fernhilfe/client';
+import type { Branding } from '@fernhilfe/protocol';
 import type { AgentConfig } from '../config/config.js';
 import { TerminalUi } from '../tui/terminal-ui.js';
 import type { UiAsset } from '../ui/assets.js';

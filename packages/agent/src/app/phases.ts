@@ -1,4 +1,4 @@
-import type { AgentPhase, ViewState } from '../ui/messages.js';
+import type { AgentPhase, ViewState } from '@fernhilfe/protocol';
 
 /**
  * The agent's session lifecycle, the same machine as the QuickSupport page's (docs/agent.md):

@@ -1,12 +1,11 @@
 import type { Readable, Writable } from 'node:stream';
 import { CustomerEndpoint } from '@fernhilfe/client';
-import type { Capability } from '@fernhilfe/protocol';
+import { ApiClient, DEFAULT_BRANDING, type Branding, type Capability } from '@fernhilfe/protocol';
 import type { AgentConfig } from '../config/config.js';
 import type { UiAsset } from '../ui/assets.js';
 import { AgentApp } from './agent-app.js';
 import { openFace } from './face.js';
 import type { Log } from './log.js';
-import { ServerApi } from './server-api.js';
 import type { KitSource } from './session-kit.js';
 import { nodeTransport } from './transport.js';
 
@@ -34,12 +33,14 @@ export function capabilities(kit: KitSource): Capability[] {
  * code once everything is closed; nothing is written anywhere but stdout/stderr.
  */
 export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<number> {
-  const api = new ServerApi(config.server);
-  const branding = await api.branding();
+  // the native program talks to exactly its server: no redirects
+  const api = new ApiClient(config.server.origin, { timeoutMs: 15_000, redirect: 'error' });
+  // no branding (or an odd one): the default look
+  const branding = await api.call('branding').catch((): Branding => ({ ...DEFAULT_BRANDING }));
   const app = new AgentApp({
-    fetchTerms: () => api.terms(),
+    fetchTerms: () => api.call('terms'),
     openCustomer: (termsVersion, language) =>
-      CustomerEndpoint.open({ url: api.customerUrl, transport: nodeTransport, termsVersion, language, capabilities: capabilities(deps.kit) }),
+      CustomerEndpoint.open({ url: api.customerUrl(), transport: nodeTransport, termsVersion, language, capabilities: capabilities(deps.kit) }),
     kit: deps.kit,
     log: deps.log,
     receiptUrl: (token) => new URL(`/receipt#token=${token}`, config.server).href,

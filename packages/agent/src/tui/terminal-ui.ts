@@ -1,9 +1,8 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { MAX_FAILED_ATTEMPTS } from '@fernhilfe/client';
-import { formatCustomerId } from '@fernhilfe/protocol';
+import { formatCustomerId, type FilesView, type GrantName, type ViewState } from '@fernhilfe/protocol';
 import type { AgentApp } from '../app/agent-app.js';
-import type { FilesView, GrantName, ViewState } from '../ui/messages.js';
 import { say, type TextKey } from './texts.js';
 
 /** rows of terms per page (a classic terminal has 24) */

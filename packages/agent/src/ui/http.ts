@@ -1,7 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Branding } from '@fernhilfe/client';
-import { InvariantError } from '@fernhilfe/protocol';
-import { AGENT_META_NAME } from './messages.js';
+import { AGENT_META_NAME, InvariantError, type Branding } from '@fernhilfe/protocol';
 import type { UiAsset } from './assets.js';
 
 /** The same strict policy as the server's (no inline script or style), plus the local WebSocket. */

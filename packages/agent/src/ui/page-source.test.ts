@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodePageRead, type ToPage } from './messages.js';
+import { encodePageRead, type ToPage } from '@fernhilfe/protocol';
 import { PageReads } from './page-source.js';
 
 type Read = Extract<ToPage, { type: 'file-read' }>;

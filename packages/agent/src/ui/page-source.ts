@@ -1,7 +1,6 @@
 import type { FileSource } from '@fernhilfe/client';
 import { LocalFileError } from '../files/errors.js';
-import { MAX_PAGE_READ, decodePageRead } from './file-messages.js';
-import type { ToPage } from './messages.js';
+import { MAX_PAGE_READ, decodePageRead, type ToPage } from '@fernhilfe/protocol';
 
 /** How long the agent waits for the page's answer to one read before the transfer fails (read-failed). */
 export const PAGE_READ_TIMEOUT_MS = 30_000;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Branding } from '@fernhilfe/client';
+import type { Branding } from '@fernhilfe/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { InvariantError } from '@fernhilfe/protocol';
 import type { AgentApp } from '../app/agent-app.js';
@@ -8,7 +8,7 @@ import type { Log } from '../app/log.js';
 import type { UiAsset } from './assets.js';
 import { UiGuard } from './guard.js';
 import { agentIndex, brandingAsset, securityHeaders, send } from './http.js';
-import { AGENT_WS_PATH, MAX_PAGE_READ, PAGE_READ_HEADER, decodeMessage, fromPageSchema, type FromPage, type ToPage } from './messages.js';
+import { AGENT_WS_PATH, MAX_PAGE_READ, PAGE_READ_HEADER, decodeMessage, fromPageSchema, type FromPage, type ToPage } from '@fernhilfe/protocol';
 import { PageReads } from './page-source.js';
 
 /** The answer to a second use of the one-time link (a plain page: the customer may see it). */

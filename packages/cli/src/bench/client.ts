@@ -1,4 +1,5 @@
-import { ConnectError, ConsoleApi, CustomerEndpoint, TechnicianEndpoint, type SecureSession } from '@fernhilfe/client';
+import { ConnectError, CustomerEndpoint, TechnicianEndpoint, type SecureSession } from '@fernhilfe/client';
+import { ApiClient } from '@fernhilfe/protocol';
 import { nodeTransport } from '../node-transport.js';
 
 export { nodeTransport };
@@ -64,14 +65,14 @@ export async function endPair(pair: SessionPair): Promise<void> {
 /** The signed-in technician's console API plus what a customer needs: one per bench run. */
 export class BenchClient implements CustomerTarget {
   private constructor(
-    readonly api: ConsoleApi,
+    readonly api: ApiClient,
     readonly termsVersion: string,
   ) {}
 
   static async signIn(serverUrl: string, login: string, password: string): Promise<BenchClient> {
-    const api = new ConsoleApi(serverUrl, true);
+    const api = new ApiClient(serverUrl);
     await api.login(login, password);
-    const terms = await api.terms();
+    const terms = await api.call('terms');
     return new BenchClient(api, terms.version);
   }
 

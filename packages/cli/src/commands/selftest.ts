@@ -1,5 +1,5 @@
-import { ConnectError, ConsoleApi, CustomerEndpoint, TechnicianEndpoint, type SecureSession } from '@fernhilfe/client';
-import { LogicalChannel } from '@fernhilfe/protocol';
+import { ConnectError, CustomerEndpoint, TechnicianEndpoint, type SecureSession } from '@fernhilfe/client';
+import { ApiClient, LogicalChannel } from '@fernhilfe/protocol';
 import { CommandError } from '../errors.js';
 import { nodeTransport as transport } from '../node-transport.js';
 
@@ -23,9 +23,9 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
  */
 export async function runSelftest(opts: { server: string; user: string; password: string }): Promise<SelftestResult> {
   const t0 = performance.now();
-  const api = new ConsoleApi(opts.server.replace(/\/$/, ''), true);
+  const api = new ApiClient(opts.server.replace(/\/$/, ''));
   await api.login(opts.user, opts.password);
-  const terms = await api.terms();
+  const terms = await api.call('terms');
   const customer = await CustomerEndpoint.open({ url: api.customerUrl(), transport, termsVersion: terms.version, language: 'en', capabilities: ['screen', 'chat'] });
   const password = customer.password!;
   const tech = await TechnicianEndpoint.open({ url: await api.technicianUrl(), transport });

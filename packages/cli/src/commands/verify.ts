@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { FernhilfeError } from '@fernhilfe/protocol';
-import { type AgentInfo, agentInfoSchema, compareReleases, keyIdOf, parsePublicKey, parseSignature, SignatureError, verifyAgent } from '@fernhilfe/server/agent-download/public';
+import { ApiClient, ApiError, FernhilfeError, type AgentInfo } from '@fernhilfe/protocol';
+import { compareReleases, keyIdOf, parsePublicKey, parseSignature, SignatureError, verifyAgent } from '@fernhilfe/server/agent-download/public';
 
 /** `fernhilfe verify` exit codes (docs/agent-build.md). */
 export const VerifyExit = {
@@ -25,7 +25,6 @@ export interface VerifyOptions {
   /** fetch the trusted public key from this server's /api/agent/info */
   server?: string;
   out: (line: string) => void;
-  fetch?: typeof fetch;
 }
 
 /** Nothing was checked; `code` is the exit code (cannotCheck, or serverUnreachable when the key could not be fetched). */
@@ -49,7 +48,7 @@ export async function verifyCommand(o: VerifyOptions): Promise<number> {
     const bytes = readOrFail(o.file, 'the file to check');
     const sigPath = o.sig ?? `${o.file}.sig`;
     const sig = parseSignature(readOrFail(sigPath, 'the signature file').toString('utf8'));
-    const server = o.server ? await infoFromServer(o.server, o.out, o.fetch ?? fetch) : undefined;
+    const server = o.server ? await infoFromServer(o.server, o.out) : undefined;
     const trusted = o.key ? keyFromOption(o.key) : server!.key;
     const result = verifyAgent(bytes, sig, trusted);
     const name = path.basename(o.file);
@@ -95,7 +94,7 @@ function keyFromOption(value: string): KeyObject {
 }
 
 /** The server's /api/agent/info: the key it publishes and the release it offers. */
-async function infoFromServer(server: string, out: (line: string) => void, fetchFn: typeof fetch): Promise<{ key: KeyObject; info: AgentInfo; origin: string }> {
+async function infoFromServer(server: string, out: (line: string) => void): Promise<{ key: KeyObject; info: AgentInfo; origin: string }> {
   let url: URL;
   try {
     url = new URL('/api/agent/info', server);
@@ -105,18 +104,15 @@ async function infoFromServer(server: string, out: (line: string) => void, fetch
   if (url.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
     out(`WARNING: ${url.origin} is not HTTPS: someone on the network could have swapped the key. Prefer --key or an https:// address.`);
   }
-  let body: unknown;
+  let info: AgentInfo;
   try {
-    const res = await fetchFn(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
-    if (!res.ok) throw new CannotCheck(`HTTP ${res.status}`, VerifyExit.serverUnreachable);
-    body = await res.json();
+    info = await new ApiClient(url.origin, { timeoutMs: 15_000 }).call('agentInfo');
   } catch (err) {
-    throw new CannotCheck(`could not get the public key from ${url.origin} (${err instanceof Error ? err.message : String(err)}).`, VerifyExit.serverUnreachable, { cause: err });
+    if (err instanceof ApiError && err.reason === 'invalid-reply') throw new CannotCheck(`${url.origin} did not answer with agent information (is it a Fernhilfe server?).`, VerifyExit.serverUnreachable, { cause: err });
+    throw new CannotCheck(`could not get the public key from ${url.origin} (${err instanceof ApiError && err.reason === 'http' ? `HTTP ${err.status}` : err instanceof Error ? err.message : String(err)}).`, VerifyExit.serverUnreachable, { cause: err });
   }
-  const info = agentInfoSchema.safeParse(body);
-  if (!info.success) throw new CannotCheck(`${url.origin} did not answer with agent information (is it a Fernhilfe server?).`, VerifyExit.serverUnreachable);
-  if (!info.data.publicKey) throw new CannotCheck(`${url.origin} publishes no signing key for the QuickSupport program.`, VerifyExit.serverUnreachable);
-  const key = parsePublicKey(info.data.publicKey);
+  if (!info.publicKey) throw new CannotCheck(`${url.origin} publishes no signing key for the QuickSupport program.`, VerifyExit.serverUnreachable);
+  const key = parsePublicKey(info.publicKey);
   out(`Using the public key ${keyIdOf(key)} published by ${url.origin}.`);
-  return { key, info: info.data, origin: url.origin };
+  return { key, info, origin: url.origin };
 }

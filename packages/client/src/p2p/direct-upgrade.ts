@@ -143,7 +143,7 @@ export class DirectUpgrade extends Emitter<DirectUpgradeEvents> {
     attempt.on('signal', (msg) => this.signal(msg));
     attempt.on('open', (dc) => {
       if (this.current !== attempt) return dc.close();
-      this.opts.routes.attachDirect(k, new ServerConnection(dataChannelTransport(dc)));
+      this.opts.routes.attachDirect(k, new ServerConnection(dataChannelTransport(dc), this.opts.role));
     });
     attempt.on('failed', ({ reason, detail }) => {
       if (this.current !== attempt) return;

@@ -1,13 +1,14 @@
 import {
   PeerType,
-  decodeJson,
   decodePeerPayload,
-  iceServersMessageSchema,
   type EndReason,
   type IceServersMessage,
+  type Role,
   type SyncPayload,
+  type ToCustomer,
+  type ToTechnician,
 } from '@fernhilfe/protocol';
-import type { ServerConnection } from '../connection.js';
+import type { ServerConnection, ToServer } from '../connection.js';
 import { Emitter } from '@fernhilfe/protocol';
 import type { LinkEvents, ResumeOptions, SessionLink } from '../resume/session-link.js';
 import { directGeneration, fallbackGeneration, generationOf, isDirectGeneration, routePath } from './route-path.js';
@@ -73,7 +74,7 @@ export class RouteSwitch extends Emitter<RouteEvents> {
       link.on('down', (e) => this.onRelayDown(e)),
       link.on('up', ({ path }) => this.onRelayUp(path)),
       link.on('end', (end) => this.emit('end', end)),
-      conn.on('control', (bytes) => this.onServerControl(bytes)),
+      conn.on('control', (msg) => this.onServerControl(msg)),
     );
   }
 
@@ -100,7 +101,7 @@ export class RouteSwitch extends Emitter<RouteEvents> {
   }
 
   /** A control message for the server (reports): always on the relay. */
-  sendServer(message: object): void {
+  sendServer(message: ToServer<Role>): void {
     this.link.sendServer(message);
   }
 
@@ -146,12 +147,11 @@ export class RouteSwitch extends Emitter<RouteEvents> {
     this.link.finish(tell);
   }
 
-  private onServerControl(bytes: Uint8Array): void {
+  private onServerControl(msg: ToCustomer | ToTechnician): void {
     // the server's other messages are the SessionLink's; this one is ours
-    const msg = decodeJson(iceServersMessageSchema, bytes);
-    if (!msg.ok) return;
-    this.ice = msg.value;
-    this.emit('ice-servers', msg.value);
+    if (msg.type !== 'ice-servers') return;
+    this.ice = msg;
+    this.emit('ice-servers', msg);
   }
 
   private onRelayDown(e: { side: 'local' | 'peer' }): void {

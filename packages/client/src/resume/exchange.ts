@@ -1,7 +1,6 @@
 import { fromHex, signResumeProof, toHex, type Role } from '@fernhilfe/protocol';
 import type { ServerConnection } from '../connection.js';
 import type { SessionEnd } from '../errors.js';
-import { decodeServerMessage } from './server-message.js';
 
 export interface ResumeCredentials {
   role: Role;
@@ -34,10 +33,8 @@ export function runResumeExchange(conn: ServerConnection, creds: ResumeCredentia
   };
   const timer = setTimeout(() => finish({ ok: false, refused: false, detail: 'the server did not answer the resume' }), timeoutMs);
   const offs = [
-    conn.on('control', (bytes) => {
-      const msg = decodeServerMessage(creds.role, bytes);
-      if (!msg.ok) return finish({ ok: false, refused: false, detail: msg.error.message });
-      const m = msg.value;
+    conn.on('invalid-control', (error) => finish({ ok: false, refused: false, detail: error.message })),
+    conn.on('control', (m) => {
       switch (m.type) {
         case 'resume-challenge': {
           const signature = signResumeProof(creds.seed, creds.role, creds.customerId, fromHex(m.nonce));

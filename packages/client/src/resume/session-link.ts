@@ -1,9 +1,8 @@
-import { resumePublicKey, toHex, type EndReason, type Role } from '@fernhilfe/protocol';
-import type { ServerConnection } from '../connection.js';
+import { resumePublicKey, toHex, type EndReason, type Role, type ToCustomer, type ToTechnician } from '@fernhilfe/protocol';
+import type { ServerConnection, ToServer } from '../connection.js';
 import { Emitter } from '@fernhilfe/protocol';
 import type { SessionEnd } from '../errors.js';
 import { runResumeExchange, type ResumeResult } from './exchange.js';
-import { decodeServerMessage } from './server-message.js';
 
 /** Waits before the reconnect attempts: 250 ms, 500 ms, 1 s, then every 2 s until the grace period is over. */
 export const RECONNECT_BACKOFF_MS = [250, 500, 1000, 2000] as const;
@@ -48,7 +47,7 @@ export class SessionLink extends Emitter<LinkEvents> {
   /** set once the server stored this side's resume key */
   private graceMs: number | undefined;
   private pendingEnd: EndReason | undefined;
-  private pendingServer: object[] = [];
+  private pendingServer: ToServer<Role>[] = [];
 
   constructor(
     conn: ServerConnection,
@@ -79,7 +78,7 @@ export class SessionLink extends Emitter<LinkEvents> {
   }
 
   /** A control message for the server (an audit report); while reconnecting it waits for the new connection. */
-  sendServer(message: object): void {
+  sendServer(message: ToServer<Role>): void {
     if (this.state === 'connected') this.conn?.sendControl(message);
     else if (this.state === 'reconnecting' && this.pendingServer.length < 256) this.pendingServer.push(message);
   }
@@ -113,19 +112,16 @@ export class SessionLink extends Emitter<LinkEvents> {
   private listen(conn: ServerConnection): void {
     this.offs.push(
       conn.on('peer', (bytes) => this.emit('peer', bytes)),
-      conn.on('control', (bytes) => this.onControl(bytes)),
+      conn.on('control', (msg) => this.onControl(msg)),
+      // as before issue 9: the customer ends on a server message it cannot read, the technician ignores it
+      conn.on('invalid-control', (error) => {
+        if (this.role === 'customer') this.end({ reason: 'malformed', by: 'server', detail: error.message });
+      }),
       conn.on('closed', (info) => this.onClosed(info)),
     );
   }
 
-  private onControl(bytes: Uint8Array): void {
-    const msg = decodeServerMessage(this.role, bytes);
-    if (!msg.ok) {
-      // as before issue 9: the customer ends on a server message it cannot read, the technician ignores it
-      if (this.role === 'customer') this.end({ reason: 'malformed', by: 'server', detail: msg.error.message });
-      return;
-    }
-    const m = msg.value;
+  private onControl(m: ToCustomer | ToTechnician): void {
     switch (m.type) {
       case 'ended':
         return this.end({ reason: m.reason, by: m.by });

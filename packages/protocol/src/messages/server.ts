@@ -111,3 +111,7 @@ export const toTechnicianSchema = z.discriminatedUnion('type', [
 ]);
 export type ToTechnician = z.infer<typeof toTechnicianSchema>;
 export type ServerError = z.infer<typeof serverErrorSchema>;
+
+/** Anything the server sends an endpoint, of either role: what `Endpoint.sendControl` takes. */
+export const serverMessageSchema = z.union([toCustomerSchema, toTechnicianSchema]);
+export type ServerMessage = ToCustomer | ToTechnician;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../../tests/support/server.js';
 import { loadConfig } from '../config.js';
-import { agentInfoSchema } from './info.js';
+import { agentInfoSchema } from '@fernhilfe/protocol';
 import { formatSignature, keyIdOf, parsePublicKey, parseSignature, rawPublicKey, signAgent, verifyAgent } from './signature.js';
 import { AGENT_FILE } from './store.js';
 

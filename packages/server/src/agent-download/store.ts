@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import type { AgentInfo } from './info.js';
+import type { AgentInfo } from '@fernhilfe/protocol';
 import { type BuildRelease, compareReleases, keyIdOf, mismatch, parseSignature, rawPublicKey, SignatureError, verifyStatement } from './signature.js';
 import { verifiedStream } from './verified-stream.js';
 

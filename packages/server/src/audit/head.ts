@@ -1,36 +1,22 @@
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
-import { z } from 'zod';
+import { AUDIT_HEAD_FORMAT, signedHeadSchema, type SignedHead } from '@fernhilfe/protocol';
 import type { Logger } from '../logger.js';
 import { rawPublicKeyB64 } from '../keys/server-keys.js';
 import { canonicalJson } from './canonical.js';
 import type { AuditDb } from './schema.js';
 import { verifyChain } from './verify.js';
 
-export const HEAD_FORMAT = 'fernhilfe-audit-head/1';
-
-/**
- * A signed audit head (docs/audit.md, "Signed heads"): the chain's newest entry number and hash at
- * a time, signed with the audit head key from the server key file (outside the database). Kept
- * anywhere outside the database, it proves that no entry up to `seq` changed since: every hash
- * covers all entries before it.
+/*
+ * A signed audit head (docs/audit.md, "Signed heads", schema in @fernhilfe/protocol): kept anywhere
+ * outside the database, it proves that no entry up to `seq` changed since: every hash covers all
+ * entries before it.
  */
-export const signedHeadSchema = z.strictObject({
-  head: z.strictObject({
-    format: z.literal(HEAD_FORMAT),
-    seq: z.number().int().nonnegative(),
-    hash: z.string().regex(/^[0-9a-f]{64}$/),
-    time: z.string().max(40),
-    publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  }),
-  signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/),
-});
-export type SignedHead = z.infer<typeof signedHeadSchema>;
 
 /** Signs the chain's current head. */
 export async function signHead(db: AuditDb, key: KeyObject, now: () => number = Date.now): Promise<SignedHead> {
   const row = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
-  const head = { format: HEAD_FORMAT, seq: row.seq, hash: row.hash, time: new Date(now()).toISOString(), publicKey: rawPublicKeyB64(key) } as const;
+  const head = { format: AUDIT_HEAD_FORMAT, seq: row.seq, hash: row.hash, time: new Date(now()).toISOString(), publicKey: rawPublicKeyB64(key) } as const;
   return { head, signature: sign(null, Buffer.from(canonicalJson(head), 'utf8'), key).toString('base64url') };
 }
 

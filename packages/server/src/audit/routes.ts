@@ -1,17 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import { auditQuerySchema } from '@fernhilfe/protocol';
 import type { AuthPreHandler } from '../auth/guards.js';
-import type { SignedHead } from './head.js';
+import type { SignedHead } from '@fernhilfe/protocol';
 import { parseInput, problemHandler } from './http.js';
 import type { AuditLog } from './log.js';
 import type { AuditDb } from './schema.js';
 import { verifyChain } from './verify.js';
-
-const listQuery = z.strictObject({
-  before: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-  session: z.string().min(1).max(100).optional(),
-});
 
 /**
  * GET /api/admin/audit (newest first, paged by `before`), GET /api/admin/audit/verify and
@@ -26,7 +20,7 @@ export async function registerAuditRoutes(
     scope.setErrorHandler(problemHandler('audit'));
     scope.addHook('onSend', async (_request, reply) => void reply.header('cache-control', 'no-store'));
     scope.get('/api/admin/audit', { preHandler: requireAdmin }, async (request) => {
-      const q = parseInput(listQuery, request.query);
+      const q = parseInput(auditQuerySchema, request.query);
       const entries = await audit.list({
         limit: q.limit ?? 200,
         ...(q.before !== undefined ? { beforeSeq: q.before } : {}),

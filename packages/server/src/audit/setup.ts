@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { SignedHead } from '@fernhilfe/protocol';
 import type { Logger } from 'pino';
 import type { AuthGuards } from '../auth/guards.js';
 import { registerLogoRoutes } from '../branding/logo-routes.js';
@@ -16,7 +17,7 @@ import { SupportSessionRepo } from '../storage/support-sessions.js';
 import { registerTermsRoutes } from '../terms/routes.js';
 import { TermsStore } from '../terms/store.js';
 import type { Terms } from '../terms/terms.js';
-import { scheduleHeadSigning, type SignedHead } from './head.js';
+import { scheduleHeadSigning } from './head.js';
 import { AuditLog } from './log.js';
 import { auditRecorder } from './recorder.js';
 import { scheduleRetention } from './retention.js';

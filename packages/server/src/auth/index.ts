@@ -20,7 +20,7 @@ export { newTotpSecret, totpStep, totpUri, TOTP_PERIOD_SECONDS } from './totp.js
 export { TwoFactor } from './two-factor.js';
 export type { TotpSetup } from './two-factor.js';
 export type { AuthRouteDeps } from './routes.js';
-export type { PublicUser, User } from './user.js';
+export type { User } from './user.js';
 export { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from './web-sessions.js';
 export type { NewWebSession, WebSession } from './web-sessions.js';
 export { WS_TICKET_TTL_MS } from './ws-tickets.js';

@@ -1,6 +1,6 @@
 import fastifyCookie, { type CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import { loginBodySchema, setupBodySchema } from '@fernhilfe/protocol';
 import type { AccountService } from './accounts.js';
 import { AuthError } from './errors.js';
 import { assertSameOrigin, createAuthGuards, SESSION_COOKIE, type AuthGuards } from './guards.js';
@@ -27,21 +27,6 @@ export interface AuthRouteDeps {
   /** The issuer authenticator apps show for two-factor sign-in; defaults to "Fernhilfe". */
   totpIssuer?: () => Promise<string>;
 }
-
-const loginBody = z.object({
-  login: z.string().min(1).max(256),
-  password: z.string().min(1).max(4096),
-  /** The current code of an account with two-factor sign-in; ignored for other accounts. */
-  totp: z.string().max(32).optional(),
-});
-
-const setupBody = z.object({
-  token: z.string().min(1).max(256),
-  login: z.string().min(1).max(256),
-  password: z.string().min(1).max(4096),
-  displayName: z.string().max(256),
-  company: z.string().max(256).default(''),
-});
 
 /**
  * Console sign-in API under /api/setup and /api/auth (with two-factor under /api/auth/totp). Registers @fastify/cookie on `app` unless it
@@ -86,7 +71,7 @@ function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards
   // failure; the checks run before any hashing (AccountService.setupFirstAdmin).
   app.post('/api/setup', async (request, reply) => {
     assertSameOrigin(request);
-    const body = parse(setupBody, request.body);
+    const body = parse(setupBodySchema, request.body);
     const user = await limited(limiter, request, { login: undefined, ip: request.ip }, async (fail) => {
       try {
         return await accounts.setupFirstAdmin(body);
@@ -101,7 +86,7 @@ function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards
 
   app.post('/api/auth/login', async (request, reply) => {
     assertSameOrigin(request);
-    const body = parse(loginBody, request.body);
+    const body = parse(loginBodySchema, request.body);
     const user = await limited(limiter, request, { login: body.login, ip: request.ip }, async (fail) => {
       const found = await accounts.verifyLogin(body.login, body.password);
       if (!found) {

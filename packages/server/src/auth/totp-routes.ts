@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import { totpCodeBodySchema } from '@fernhilfe/protocol';
 import type { AccountService } from './accounts.js';
 import { AuthError } from './errors.js';
 import type { AuthGuards } from './guards.js';
@@ -15,8 +15,6 @@ export interface TotpRouteDeps {
   /** The issuer shown in authenticator apps. */
   issuer: () => Promise<string>;
 }
-
-const codeBody = z.object({ code: z.string().min(1).max(32) });
 
 /** POST /api/auth/totp/{setup,enable,disable}: a signed-in user manages their own two-factor sign-in. */
 export function addTotpRoutes(app: FastifyInstance, deps: TotpRouteDeps): void {
@@ -42,13 +40,13 @@ export function addTotpRoutes(app: FastifyInstance, deps: TotpRouteDeps): void {
   });
 
   app.post('/api/auth/totp/enable', { preHandler: requireCsrf }, async (request, reply) => {
-    const { code } = parse(codeBody, request.body);
+    const { code } = parse(totpCodeBodySchema, request.body);
     await withCodeBudget(request, (userId) => accounts.twoFactor.enable(userId, code));
     return reply.code(204).send();
   });
 
   app.post('/api/auth/totp/disable', { preHandler: requireCsrf }, async (request, reply) => {
-    const { code } = parse(codeBody, request.body);
+    const { code } = parse(totpCodeBodySchema, request.body);
     await withCodeBudget(request, (userId) => accounts.twoFactor.disable(userId, code));
     return reply.code(204).send();
   });

@@ -1,3 +1,4 @@
+import type { PublicUser } from '@fernhilfe/protocol';
 import type { EpochMs, Role, UserRow } from '../storage/schema.js';
 
 /** An account as the rest of the server sees it: never with its password hash or TOTP secret. */
@@ -10,16 +11,6 @@ export interface User {
   createdAt: EpochMs;
   disabledAt: EpochMs | null;
   /** Sign-in asks for a TOTP code as well as the password. */
-  totpEnabled: boolean;
-}
-
-/** What the console may show about a user. */
-export interface PublicUser {
-  id: string;
-  login: string;
-  displayName: string;
-  company: string;
-  role: Role;
   totpEnabled: boolean;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { brandingSchema, DEFAULT_BRANDING, describeIssues, storedBrandingSchema } from './branding.js';
+import { brandingSchema, DEFAULT_BRANDING } from '@fernhilfe/protocol';
+import { describeIssues, storedBrandingSchema } from './branding.js';
 
 const valid = { companyName: 'ACME Hilfe', supportPhone: '+49 (30) 123-456/7', primaryColor: '#112233', accentColor: '#ABCDEF', website: 'support.example.com' };
 

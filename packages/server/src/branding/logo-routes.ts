@@ -1,15 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import { logoBodySchema } from '@fernhilfe/protocol';
 import type { AuditLog } from '../audit/log.js';
 import { HttpProblem, parseInput, problemHandler } from '../audit/http.js';
 import type { AuthPreHandler } from '../auth/guards.js';
-import { LOGO_TYPES, LogoError, MAX_LOGO_BYTES, type LogoStore } from './logo.js';
-
-const uploadSchema = z.strictObject({
-  type: z.enum(LOGO_TYPES, { error: 'must be image/png or image/svg+xml' }),
-  /** the file, base64 */
-  data: z.string().max(Math.ceil((MAX_LOGO_BYTES * 4) / 3) + 4, `the logo may be at most ${MAX_LOGO_BYTES / 1024} KiB`).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
-});
+import { LogoError, type LogoStore } from './logo.js';
 
 /** Nothing in the logo may run or load anything, even opened on its own. */
 const LOGO_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
@@ -27,7 +21,7 @@ export async function registerLogoRoutes(app: FastifyInstance, deps: LogoRouteDe
     scope.setErrorHandler(problemHandler('logo'));
 
     scope.put('/api/admin/branding/logo', { preHandler: requireAdmin, bodyLimit: 512 * 1024 }, async (request) => {
-      const { type, data } = parseInput(uploadSchema, request.body);
+      const { type, data } = parseInput(logoBodySchema, request.body);
       try {
         const logo = await store.set(type, Buffer.from(data, 'base64'));
         const userId = request.webSession?.user.id ?? '';

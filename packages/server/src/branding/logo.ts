@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
-import { FernhilfeError } from '@fernhilfe/protocol';
+import { FernhilfeError, logoTypes, MAX_LOGO_BYTES, type LogoType } from '@fernhilfe/protocol';
 import { z } from 'zod';
 import type { SettingsRepo } from '../storage/settings.js';
-
-export const LOGO_TYPES = ['image/png', 'image/svg+xml'] as const;
-export type LogoType = (typeof LOGO_TYPES)[number];
-export const MAX_LOGO_BYTES = 256 * 1024;
 
 export interface Logo {
   type: LogoType;
@@ -23,7 +19,7 @@ export class LogoError extends FernhilfeError<LogoFailure> {
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const KEY = 'branding.logo';
-const storedSchema = z.object({ type: z.enum(LOGO_TYPES), data: z.string() });
+const storedSchema = z.object({ type: z.enum(logoTypes), data: z.string() });
 
 /**
  * Makes an uploaded logo safe to serve: a PNG must start with the PNG signature; an SVG goes through

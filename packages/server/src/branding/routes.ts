@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthPreHandler } from '../auth/guards.js';
-import { brandingSchema, describeIssues } from './branding.js';
+import { brandingSchema } from '@fernhilfe/protocol';
+import { describeIssues } from './branding.js';
 import type { BrandingStore } from './store.js';
 
 export interface BrandingRouteDeps {

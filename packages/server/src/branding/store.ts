@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { SettingsRepo } from '../storage/settings.js';
-import { DEFAULT_BRANDING, storedBrandingSchema, type Branding } from './branding.js';
+import { DEFAULT_BRANDING, type Branding } from '@fernhilfe/protocol';
+import { storedBrandingSchema } from './branding.js';
 
 const KEY = 'branding';
 

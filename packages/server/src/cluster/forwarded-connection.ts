@@ -1,3 +1,4 @@
+import { serverMessageSchema } from '@fernhilfe/protocol';
 import { CloseCode, HIGH_WATER, type Pausable, type WsEndpoint } from '../relay/endpoint.js';
 import type { Logger } from '../logger.js';
 import type { LinkEnd } from './bus.js';
@@ -113,15 +114,11 @@ export class ForwardedConnection implements LinkEnd {
     this.endpoint.close(CloseCode.normal, 'server-node-lost');
   }
 
-  /** Control messages come from the home node's broker: passed on as they are (the client checks them). */
+  /** Control messages come from the home node's broker: passed on once they are a server message. */
   private control(body: Buffer): void {
-    let message: unknown;
-    try {
-      message = JSON.parse(body.toString('utf8'));
-    } catch {
-      return this.log.warn({ link: this.link }, 'dropped a control message that is not JSON');
-    }
-    if (typeof message === 'object' && message !== null) this.endpoint.sendControl(message);
+    const message = decodeJsonBody(serverMessageSchema, body);
+    if (!message) return this.log.warn({ link: this.link }, 'dropped a control message that is not a server message');
+    this.endpoint.sendControl(message);
   }
 
   private send(op: Op, body?: Uint8Array): void {

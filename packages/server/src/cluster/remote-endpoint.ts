@@ -1,4 +1,4 @@
-import { encodeJson, endReasons, type EndReason, type ProtocolError } from '@fernhilfe/protocol';
+import { encodeJson, endReasons, type EndReason, type ProtocolError, type ServerMessage } from '@fernhilfe/protocol';
 import { CloseCode, HIGH_WATER, type Endpoint, type EndpointHandlers, type Pausable } from '../relay/endpoint.js';
 import type { Logger } from '../logger.js';
 import type { ClusterBus, LinkEnd } from './bus.js';
@@ -45,7 +45,7 @@ export class RemoteEndpoint implements Endpoint, LinkEnd {
     this.handlers = handlers;
   }
 
-  sendControl(message: object): void {
+  sendControl(message: ServerMessage): void {
     this.send(Op.control, encodeJson(message));
   }
 

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { Socket } from 'node:net';
-import { FrameDecoder, FrameKind, ProtocolError, encodeFrame, encodeJson, type EndReason, type Frame } from '@fernhilfe/protocol';
+import { FrameDecoder, FrameKind, ProtocolError, encodeFrame, encodeJson, type EndReason, type Frame, type ServerMessage } from '@fernhilfe/protocol';
 import type { Logger } from '../logger.js';
 
 /** WebSocket close codes we use. */
@@ -37,7 +37,7 @@ export interface Endpoint extends Pausable {
   readonly log: Logger;
   readonly isOpen: boolean;
   attach(handlers: EndpointHandlers): void;
-  sendControl(message: object): void;
+  sendControl(message: ServerMessage): void;
   sendPeer(body: Uint8Array): void;
   /** Stops reading from `source` until this endpoint's queue has drained (backpressure end to end). */
   throttle(source: Pausable): void;
@@ -74,7 +74,7 @@ export class WsEndpoint implements Endpoint {
     return !this.closed;
   }
 
-  sendControl(message: object): void {
+  sendControl(message: ServerMessage): void {
     this.sendFrame(FrameKind.control, encodeJson(message));
   }
 

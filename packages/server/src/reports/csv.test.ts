@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, reportCsv } from './csv.js';
-import type { ReportRow } from './query.js';
+import type { ReportRow } from '@fernhilfe/protocol';
 
 const row: ReportRow = {
   sessionId: 's-1',

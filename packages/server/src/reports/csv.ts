@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { ReportRow } from './query.js';
+import type { ReportRow } from '@fernhilfe/protocol';
 
 /** The CSV columns, in order (documented in docs/audit.md, "Connection report CSV"). */
 export const CSV_COLUMNS = [

@@ -1,3 +1,4 @@
+import type { ReportRow } from '@fernhilfe/protocol';
 import type { AuditEntry, AuditLog } from '../audit/log.js';
 import type { AuditDb } from '../audit/schema.js';
 
@@ -8,32 +9,6 @@ export interface ReportFilter {
   to?: number;
   /** only this technician's sessions */
   technicianUserId?: string;
-}
-
-export interface ReportRow {
-  sessionId: string;
-  customerId: string;
-  technicianUserId: string | null;
-  technicianLogin: string | null;
-  technicianName: string | null;
-  openedAt: number;
-  connectedAt: number | null;
-  authenticatedAt: number | null;
-  endedAt: number | null;
-  /** from the start of the encrypted session to its end, whole seconds; 0 if it never began */
-  durationSeconds: number;
-  endReason: string | null;
-  termsVersion: string;
-  failedAttempts: number;
-  controlGranted: number;
-  /** transfers both ends reported: the sender's offer and the receiver's completion, same size */
-  filesTransferred: number;
-  /** the size of those transfers */
-  bytesTransferred: number;
-  /** PEER bytes this server relayed in the session, both ways: its own count, no endpoint's claim */
-  relayedBytes: number;
-  /** how many audit entries of each kind */
-  events: Record<string, number>;
 }
 
 export const MAX_REPORT_ROWS = 10_000;

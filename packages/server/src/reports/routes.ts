@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { reportQuerySchema } from '@fernhilfe/protocol';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/log.js';
 import { HttpProblem, parseInput, problemHandler } from '../audit/http.js';
@@ -7,13 +8,6 @@ import type { AuthGuards } from '../auth/guards.js';
 import { reportCsv } from './csv.js';
 import { reportRows, type ReportFilter } from './query.js';
 
-/** A day (`2026-03-01`, midnight UTC) or a moment with its offset (`2026-03-01T08:00:00+01:00`). */
-const moment = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((s) => Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s));
-const filterQuery = z.strictObject({
-  from: moment.optional(),
-  to: moment.optional(),
-  technician: z.string().min(1).max(100).optional(),
-});
 const idParam = z.strictObject({ id: z.string().min(1).max(100) });
 
 export interface ReportRouteDeps {
@@ -65,7 +59,7 @@ export async function registerReportRoutes(app: FastifyInstance, deps: ReportRou
 
 /** The filter from the query string; a technician is held to their own sessions. */
 function filterFor(request: FastifyRequest): ReportFilter {
-  const q = parseInput(filterQuery, request.query);
+  const q = parseInput(reportQuerySchema, request.query);
   const user = request.webSession!.user;
   if (user.role !== 'admin' && q.technician !== undefined && q.technician !== user.id) {
     throw new HttpProblem(403, 'forbidden', 'Technicians can only see their own sessions.');

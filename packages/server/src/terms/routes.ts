@@ -1,17 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { termsBodySchema } from '@fernhilfe/protocol';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/log.js';
 import { HttpProblem, parseInput, problemHandler } from '../audit/http.js';
 import type { AuthPreHandler } from '../auth/guards.js';
 import type { TermsStore } from './store.js';
 
-const MAX_TERMS = 20_000;
-const text = (lang: string) =>
-  z
-    .string()
-    .max(MAX_TERMS, `the ${lang} text may be at most ${MAX_TERMS} characters long`)
-    .refine((s) => s.trim() !== '', `the ${lang} text must not be empty`);
-export const termsBodySchema = z.strictObject({ de: text('German'), en: text('English') });
 const versionParam = z.strictObject({ version: z.string().regex(/^[0-9a-f]{64}$/, 'a terms version is a SHA-256 in hex') });
 
 export interface TermsRouteDeps {

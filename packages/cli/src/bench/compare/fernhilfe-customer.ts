@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { CustomerEndpoint } from '@fernhilfe/client';
+import { ApiClient } from '@fernhilfe/protocol';
 import { runFeatures, screenFeature } from '@fernhilfe/agent';
 import { nodeTransport } from '../../node-transport.js';
 
@@ -18,7 +19,7 @@ if (!serverUrl || !display) {
   process.exit(2);
 }
 
-const terms = (await (await fetch(new URL('/api/terms', serverUrl))).json()) as { version: string };
+const terms = await new ApiClient(serverUrl).call('terms');
 const wsUrl = new URL('/ws/customer', serverUrl);
 wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
 const customer = await CustomerEndpoint.open({

@@ -28,8 +28,8 @@ export class DirectPairs {
     const techTransport = await nodeTransport(this.url);
     const [ws] = await accepted;
     const secrets = randomSecrets();
-    const sender = await SecureSession.create(new ServerConnection(techTransport), 'technician', structuredClone(secrets));
-    const receiver = await SecureSession.create(new ServerConnection(acceptedTransport(ws)), 'customer', secrets);
+    const sender = await SecureSession.create(new ServerConnection(techTransport, 'technician'), 'technician', structuredClone(secrets));
+    const receiver = await SecureSession.create(new ServerConnection(acceptedTransport(ws), 'customer'), 'customer', secrets);
     for (const s of [sender, receiver]) s.start(() => () => undefined);
     return {
       sender,

@@ -1,6 +1,7 @@
-// protocol first: it configures zod (jitless, for the page's strict CSP) before any schema is built
-import { endReasons, languageSchema, termsVersionSchema } from '@fernhilfe/protocol';
+import '../messages/zod-config.js';
 import { z } from 'zod';
+import { endReasons } from '../errors.js';
+import { languageSchema, termsVersionSchema } from '../messages/common.js';
 import { filesFromPage, filesToPage } from './file-messages.js';
 
 export * from './file-messages.js';
@@ -9,7 +10,7 @@ export * from './file-messages.js';
  * The local WebSocket between the agent and its face (the QuickSupport page served on 127.0.0.1).
  * The agent holds the state and sends a full snapshot on every change; the page sends the
  * customer's clicks. Both ends parse every message with these schemas. Pure: zod only, so the
- * page (apps/quicksupport/src/agent/) imports this file too.
+ * page (apps/quicksupport/src/agent/) and the agent (packages/agent/src/ui/) import it from @fernhilfe/protocol.
  */
 
 export const phases = ['loading', 'load-failed', 'terms', 'registering', 'register-failed', 'waiting', 'pairing', 'active', 'ended'] as const;

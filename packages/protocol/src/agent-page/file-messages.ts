@@ -1,7 +1,6 @@
-// protocol first: it configures zod (jitless, for the page's strict CSP) before any schema is built
-import { transferIdSchema } from '@fernhilfe/protocol';
-import type { TransferFailure, TransferInfo, TransferState } from '@fernhilfe/client';
+import '../messages/zod-config.js';
 import { z } from 'zod';
+import { transferIdSchema } from '../messages/audit.js';
 
 /**
  * File transfer on the agent's local WebSocket (docs/files.md, "The native agent's page"). The agent
@@ -16,7 +15,7 @@ export const MAX_PAGE_READ = 1024 * 1024;
 /** Bytes before the data in a page's binary answer: the read number. */
 export const PAGE_READ_HEADER = 4;
 
-const states = ['offered', 'sending', 'receiving', 'verifying', 'completed', 'refused', 'cancelled', 'failed'] as const satisfies readonly TransferState[];
+const states = ['offered', 'sending', 'receiving', 'verifying', 'completed', 'refused', 'cancelled', 'failed'] as const;
 const failures = [
   'refused',
   'cancelled-by-customer',
@@ -28,7 +27,7 @@ const failures = [
   'not-allowed',
   'session-ended',
   'protocol-error',
-] as const satisfies readonly TransferFailure[];
+] as const;
 const bytes = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 export const transferInfoSchema = z.strictObject({
@@ -45,7 +44,7 @@ export const transferInfoSchema = z.strictObject({
   secondsLeft: z.number().nonnegative().optional(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   reason: z.enum(failures).optional(),
-}) satisfies z.ZodType<TransferInfo>;
+});
 
 /** Why "Send a file" did not start (the operator's policy, or the page could not give the bytes). */
 export const sendProblemSchema = z.enum(['too-large', 'not-allowed']);

@@ -1,0 +1,101 @@
+import '../messages/zod-config.js';
+import { z } from 'zod';
+import {
+  csrfReplySchema,
+  loginBodySchema,
+  meReplySchema,
+  setupBodySchema,
+  signedInReplySchema,
+  totpCodeBodySchema,
+  totpSetupReplySchema,
+  wsTicketReplySchema,
+} from './auth.js';
+import { brandingSchema } from './branding.js';
+import {
+  adminTermsReplySchema,
+  agentInfoSchema,
+  auditListReplySchema,
+  auditQuerySchema,
+  auditVerifyReplySchema,
+  logoBodySchema,
+  logoRemovedReplySchema,
+  logoReplySchema,
+  reportQuerySchema,
+  reportRowsReplySchema,
+  reportSessionReplySchema,
+  saveTermsReplySchema,
+  signedHeadSchema,
+  techniciansReplySchema,
+  termsBodySchema,
+  termsSchema,
+} from './records.js';
+
+export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** One JSON route: its body and query (what the server parses) and its reply (`null`: 204, no body). */
+export interface ApiRoute {
+  method: ApiMethod;
+  /** `:id` stands for a path parameter */
+  path: string;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  reply: z.ZodType | null;
+}
+
+const healthReplySchema = z.strictObject({ status: z.literal('ok') });
+
+/**
+ * Every JSON route the server serves under /api/ (and /healthz), by name: the one table the HTTP
+ * client calls through and the server's route tests check replies against. Not here: the CSV of
+ * /api/reports/sessions.csv and the downloads (not JSON).
+ */
+export const apiRoutes = {
+  health: { method: 'GET', path: '/healthz', reply: healthReplySchema },
+  terms: { method: 'GET', path: '/api/terms', reply: termsSchema },
+  branding: { method: 'GET', path: '/api/branding', reply: brandingSchema },
+  agentInfo: { method: 'GET', path: '/api/agent/info', reply: agentInfoSchema },
+
+  setup: { method: 'POST', path: '/api/setup', body: setupBodySchema, reply: signedInReplySchema },
+  login: { method: 'POST', path: '/api/auth/login', body: loginBodySchema, reply: signedInReplySchema },
+  logout: { method: 'POST', path: '/api/auth/logout', reply: null },
+  me: { method: 'GET', path: '/api/auth/me', reply: meReplySchema },
+  csrf: { method: 'GET', path: '/api/auth/csrf', reply: csrfReplySchema },
+  wsTicket: { method: 'POST', path: '/api/auth/ws-ticket', reply: wsTicketReplySchema },
+  totpSetup: { method: 'POST', path: '/api/auth/totp/setup', reply: totpSetupReplySchema },
+  totpEnable: { method: 'POST', path: '/api/auth/totp/enable', body: totpCodeBodySchema, reply: null },
+  totpDisable: { method: 'POST', path: '/api/auth/totp/disable', body: totpCodeBodySchema, reply: null },
+
+  saveBranding: { method: 'PUT', path: '/api/admin/branding', body: brandingSchema, reply: brandingSchema },
+  uploadLogo: { method: 'PUT', path: '/api/admin/branding/logo', body: logoBodySchema, reply: logoReplySchema },
+  removeLogo: { method: 'DELETE', path: '/api/admin/branding/logo', reply: logoRemovedReplySchema },
+  adminTerms: { method: 'GET', path: '/api/admin/terms', reply: adminTermsReplySchema },
+  saveTerms: { method: 'PUT', path: '/api/admin/terms', body: termsBodySchema, reply: saveTermsReplySchema },
+  audit: { method: 'GET', path: '/api/admin/audit', query: auditQuerySchema, reply: auditListReplySchema },
+  auditVerify: { method: 'GET', path: '/api/admin/audit/verify', reply: auditVerifyReplySchema },
+  auditHead: { method: 'GET', path: '/api/admin/audit/head', reply: signedHeadSchema },
+  technicians: { method: 'GET', path: '/api/admin/technicians', reply: techniciansReplySchema },
+  reportSessions: { method: 'GET', path: '/api/reports/sessions', query: reportQuerySchema, reply: reportRowsReplySchema },
+  reportSession: { method: 'GET', path: '/api/reports/sessions/:id', reply: reportSessionReplySchema },
+} as const satisfies Record<string, ApiRoute>;
+
+export type ApiRoutes = typeof apiRoutes;
+export type ApiRouteName = keyof ApiRoutes;
+
+/** What a call to route `R` takes: its body, its query, its path parameter. */
+export type ApiInput<R extends ApiRoute> = (R extends { body: z.ZodType } ? { body: z.input<R['body']> } : unknown) &
+  (R extends { query: z.ZodType } ? { query?: z.input<R['query']> } : unknown) &
+  (R['path'] extends `${string}:id${string}` ? { params: { id: string } } : unknown);
+
+/** What route `R` answers, parsed. */
+export type ApiReply<R extends ApiRoute> = R['reply'] extends z.ZodType ? z.output<R['reply']> : undefined;
+
+/** The route (name and table entry) for a method and a concrete path, e.g. GET /api/reports/sessions/abc. */
+export function findApiRoute(method: string, path: string): { name: ApiRouteName; route: ApiRoute } | undefined {
+  const bare = path.split('?')[0] ?? '';
+  for (const [name, route] of Object.entries(apiRoutes) as [ApiRouteName, ApiRoute][]) {
+    if (route.method !== method.toUpperCase()) continue;
+    const pattern = new RegExp(`^${route.path.replace(/[.]/g, '\\.').replace(':id', '[^/]+')}$`);
+    if (pattern.test(bare)) return { name, route };
+  }
+  return undefined;
+}
