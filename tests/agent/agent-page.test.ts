@@ -6,8 +6,7 @@ import { LogicalChannel, encodeInputEvent, type ControlMessage, type InputEvent 
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchTechnicianBrowser, cspViolations, textOf } from '../e2e/support/browser.js';
-import { visible } from '../../packages/cli/src/bench/browser-flows.js';
-import { startXvfb, type Xvfb } from '../../packages/cli/src/bench/browser-xvfb.js';
+import { visible, startXvfb, type Xvfb } from '@fernhilfe/testkit';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { assertAgentBuilt } from './support/agent-process.js';
 import { acceptAndReadCredentials, startAgentWithPage, type AgentWithPage } from './support/agent-page.js';

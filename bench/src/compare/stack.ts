@@ -1,0 +1,44 @@
+import type { Page } from 'playwright-core';
+import { processCpuMs } from '@fernhilfe/testkit';
+
+/** One remote-desktop stack connected to the X screen, with a viewer page in headless Chromium. */
+export interface Connection {
+  /** the viewer page; its canvas has data-testid="viewer-canvas" and the bench's page counters */
+  page: Page;
+  /** from the viewer's connect action to the first picture drawn, ms */
+  firstFrameMs: number;
+  /** the processes on the customer's side (capture, encoding) and in the middle (server or proxy) */
+  capturePids(): number[];
+  relayPids(): number[];
+  /** payload bytes that reached the viewer so far */
+  bytesToViewer(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface Stack {
+  readonly name: 'Fernhilfe' | 'noVNC';
+  /** what runs, for the report */
+  readonly description: string;
+  connect(): Promise<Connection>;
+  stop(): Promise<void>;
+}
+
+/** CPU ms of a set of processes; one that is gone counts 0 (compare over a window where they live). */
+export function cpuMsOf(pids: number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      out.set(pid, processCpuMs(pid));
+    } catch {
+      out.set(pid, 0);
+    }
+  }
+  return out;
+}
+
+/** % of one core used by the processes between two snapshots over `wallMs`. */
+export function cpuPercent(before: Map<number, number>, after: Map<number, number>, wallMs: number): number {
+  let ms = 0;
+  for (const [pid, end] of after) ms += Math.max(0, end - (before.get(pid) ?? end));
+  return (ms / wallMs) * 100;
+}
