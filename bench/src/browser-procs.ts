@@ -1,4 +1,5 @@
 import { listProcesses, processCpuMs, type ProcessEntry } from '@fernhilfe/testkit';
+import { BenchError } from './errors.js';
 
 /**
  * Chromium's processes, found in /proc: the browser process is the one whose command line holds a
@@ -22,7 +23,7 @@ export function chromiumProcesses(marker: string): Array<{ pid: number; kind: Pr
   const procs = listProcesses();
   const byPid = new Map(procs.map((p) => [p.pid, p]));
   const root = procs.find((p) => p.cmdline.includes(marker) && !byPid.get(p.ppid)?.cmdline.includes(marker));
-  if (!root) throw new Error(`no Chromium process with ${marker} on its command line`);
+  if (!root) throw new BenchError('process', `no Chromium process with ${marker} on its command line`);
   const children = new Map<number, ProcessEntry[]>();
   for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
   const out: Array<{ pid: number; kind: ProcessKind }> = [];

@@ -6,6 +6,7 @@ import { chromiumProcesses, cpuByKind, cpuSnapshot, type ProcessKind } from './b
 import { BACKGROUND, MovingSquare } from './browser-scene.js';
 import { ServerProcess } from './server-process.js';
 import { summarize, type Summary } from './stats.js';
+import { BenchError } from './errors.js';
 
 /** How long each phase runs; the smoke plan only proves the benchmark works. */
 export interface BrowserBenchPlan {
@@ -196,7 +197,7 @@ async function measureLatency(painter: XPainter, tech: Page, samples: number): P
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
   const start = performance.now();
   while (!(await check())) {
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (performance.now() - start > timeoutMs) throw new BenchError('timeout', `timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(20);
   }
   return performance.now() - start;

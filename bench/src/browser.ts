@@ -8,7 +8,7 @@ import { runAsMain } from './main.js';
 import { RESULTS_DIR } from './paths.js';
 
 /**
- * `npm run bench:browser [-- --smoke]`, or `node packages/cli/dist/bench/browser.js [--smoke]`:
+ * `npm run bench:browser [-- --smoke]`, or `node bench/dist/browser.js [--smoke]`:
  * the browser-shared screen end to end (customer page on Xvfb -> server -> console), printed as a
  * Markdown table and written to bench/results/browser.{json,md} (not in a smoke run).
  */

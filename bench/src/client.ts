@@ -1,11 +1,12 @@
 import { ConnectError, ConsoleApi, CustomerEndpoint, TechnicianEndpoint, type SecureSession } from '@fernhilfe/client';
 import { nodeTransport } from './node-transport.js';
+import { BenchError } from './errors.js';
 
 export { nodeTransport };
 
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+    const t = setTimeout(() => reject(new BenchError('timeout', `${what} took longer than ${ms / 1000} s`)), ms);
     p.then((v) => (clearTimeout(t), resolve(v)), (e: unknown) => (clearTimeout(t), reject(e)));
   });
 }
@@ -46,7 +47,7 @@ export async function connectPair(target: CustomerTarget, technicianUrl: string)
       throw err;
     });
     const setupMs = performance.now() - t0;
-    if (techSession.sas !== custSession.sas) throw new Error('the two ends derived different authentication strings');
+    if (techSession.sas !== custSession.sas) throw new BenchError('result', 'the two ends derived different authentication strings');
     return { customer, tech, customerSession: custSession, techSession, setupMs, pairingMs: pairingAt - t0 };
   } catch (err) {
     await customer.end().catch(() => undefined);

@@ -1,6 +1,7 @@
 import type { CustomerEndpoint } from '@fernhilfe/client';
 import { openCustomer, withTimeout, type CustomerTarget } from './client.js';
 import type { ServerProcess } from './server-process.js';
+import { BenchError } from './errors.js';
 
 export interface IdleMemoryResult {
   customers: number;
@@ -27,12 +28,12 @@ export async function measureIdleMemory(target: CustomerTarget, server: ServerPr
       const settled = await Promise.allSettled(batch);
       for (const s of settled) if (s.status === 'fulfilled') open.push(s.value);
       const failed = settled.find((s) => s.status === 'rejected');
-      if (failed) throw new Error(`registering customer ${open.length + 1} of ${customers} failed: ${String(failed.reason)}`);
+      if (failed) throw new BenchError('result', `registering customer ${open.length + 1} of ${customers} failed: ${String(failed.reason)}`);
     }
     await sleep(settleMs);
     const rssAfterKiB = server.rssKiB();
     const stillOpen = open.filter((c) => !c.ended).length;
-    if (stillOpen !== customers) throw new Error(`only ${stillOpen} of ${customers} customers were still registered when memory was read`);
+    if (stillOpen !== customers) throw new BenchError('result', `only ${stillOpen} of ${customers} customers were still registered when memory was read`);
     return { customers, rssBeforeKiB, rssAfterKiB, perCustomerKiB: (rssAfterKiB - rssBeforeKiB) / customers };
   } finally {
     await withTimeout(Promise.all(open.map((c) => (c.ended ? undefined : c.end()))), 10_000, 'ending the idle customers').catch(() => undefined);

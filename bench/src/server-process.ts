@@ -1,10 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnProgram } from '@fernhilfe/programs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { stopChild, processCpuMs, rssKiB } from '@fernhilfe/testkit';
+import { stopChild, processCpuMs, rssKiB, makeTempDir, removeDir } from '@fernhilfe/testkit';
 import { FERNHILFE_BIN as BIN } from './paths.js';
+import { BenchError } from './errors.js';
 
 /** The `fernhilfe` command of this checkout (the compiled one: run `npm run build` first). */
 const START_TIMEOUT_MS = 30_000;
@@ -35,13 +33,13 @@ export class ServerProcess {
   }
 
   static async start(opts: ServerProcessOptions): Promise<ServerProcess> {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-bench-'));
+    const dataDir = makeTempDir('bench');
     const child = await (async () => {
       try {
         await addUser(dataDir, opts.login, opts.password);
         return spawnProgram({ file: process.execPath }, [BIN, 'start'], { env: serverEnv(dataDir, opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (err) {
-        rmSync(dataDir, { recursive: true, force: true });
+        removeDir(dataDir);
         throw err;
       }
     })();
@@ -54,7 +52,7 @@ export class ServerProcess {
       return server;
     } catch (err) {
       await stopChild(child, { graceMs: STOP_TIMEOUT_MS });
-      rmSync(dataDir, { recursive: true, force: true });
+      removeDir(dataDir);
       throw err;
     }
   }
@@ -65,7 +63,7 @@ export class ServerProcess {
 
   /** Throws when the server is gone (a crash shows as this error instead of as odd numbers). */
   assertRunning(): void {
-    if (this.exitInfo) throw new Error(`the server process ended (${this.exitInfo}); its last output:\n${this.output.join('').slice(-2000)}`);
+    if (this.exitInfo) throw new BenchError('process', `the server process ended (${this.exitInfo}); its last output:\n${this.output.join('').slice(-2000)}`);
   }
 
   /** Resident set size from /proc/<pid>/status, KiB. */
@@ -82,7 +80,7 @@ export class ServerProcess {
 
   async stop(): Promise<void> {
     await stopChild(this.child, { graceMs: STOP_TIMEOUT_MS });
-    rmSync(this.dataDir, { recursive: true, force: true });
+    removeDir(this.dataDir);
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -119,7 +117,7 @@ function addUser(dataDir: string, login: string, password: string): Promise<void
     child.once('exit', (code) => {
       clearTimeout(timer);
       if (code === 0) resolve();
-      else reject(new Error(`fernhilfe user add failed (exit code ${code ?? 'killed'}): ${output.trim()}`));
+      else reject(new BenchError('process', `fernhilfe user add failed (exit code ${code ?? 'killed'}): ${output.trim()}`));
     });
     child.stdin!.end(`${password}\n`);
   });
@@ -142,8 +140,8 @@ function waitForUrl(child: ChildProcess): Promise<string> {
       if (match) done(undefined, match[1]);
     };
     const onErr = (b: Buffer) => (output += b.toString('utf8'));
-    const onExit = (code: number | null) => done(new Error(`fernhilfe start ended before it was ready (exit code ${code ?? 'killed'}): ${output.trim().slice(-2000)}`));
-    const timer = setTimeout(() => done(new Error(`fernhilfe start did not print its address within ${START_TIMEOUT_MS / 1000} s: ${output.trim().slice(-2000)}`)), START_TIMEOUT_MS);
+    const onExit = (code: number | null) => done(new BenchError('process', `fernhilfe start ended before it was ready (exit code ${code ?? 'killed'}): ${output.trim().slice(-2000)}`));
+    const timer = setTimeout(() => done(new BenchError('timeout', `fernhilfe start did not print its address within ${START_TIMEOUT_MS / 1000} s: ${output.trim().slice(-2000)}`)), START_TIMEOUT_MS);
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onErr);
     child.once('exit', onExit);

@@ -1,18 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { BenchClient } from './client.js';
 import { measureCryptoCosts } from './crypto-costs.js';
 import { measureIdleMemory } from './idle-memory-phase.js';
 import { runLoad, type LoadOptions } from './load/load-phase.js';
 import { benchPlan, type BenchPlan } from './plan.js';
-import { hostLoadPercent } from '@fernhilfe/testkit';
+import { hostLoadPercent, makeTempDir } from '@fernhilfe/testkit';
 import { METHOD, detailRows, markdownTable, rows, type LoadLevel, type SessionBenchResults } from './report.js';
 import { ServerProcess } from './server-process.js';
 import { measureSetup, warmUp } from './setup-phase.js';
 import { measureThroughput } from './throughput-phase.js';
 import { RESULTS_DIR } from './paths.js';
+import { BenchError } from './errors.js';
 
 const LOGIN = 'bench';
 /** a measurement during which other processes used more CPU than this (% of one core) is repeated */
@@ -21,7 +22,7 @@ const OTHER_LOAD_LIMIT = 15;
 const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
 
 /**
- * `fernhilfe bench session`: session setup, relay throughput, many paced sessions with their
+ * `npm run bench:session` (`node bench/dist/cli.js session`): session setup, relay throughput, many paced sessions with their
  * one-way latency against a no-relay baseline, and server memory per idle customer, against the
  * real server as a child process. Prints a Markdown table; writes bench/results/session.{json,md}
  * (a temporary directory with --smoke). Throws (exit code 1) when the benchmark cannot run.
@@ -40,7 +41,7 @@ export async function benchSession(opts: { smoke: boolean }): Promise<void> {
 
   const table = markdownTable([...rows(plan, results), ...detailRows(plan, results)]);
   process.stdout.write(`\n${table}\n\n`);
-  const outDir = plan.smoke ? mkdtempSync(path.join(tmpdir(), 'fernhilfe-bench-smoke-')) : RESULTS_DIR;
+  const outDir = plan.smoke ? makeTempDir('bench-smoke') : RESULTS_DIR;
   writeResults(outDir, plan, results, table);
   process.stdout.write(`results written to ${outDir}\n`);
 }
@@ -88,7 +89,7 @@ async function loadLevel(plan: BenchPlan, sessions: number, client: BenchClient,
   progress('  without the relay (baseline)');
   const direct = await runLoad(opts('direct'), client, undefined);
   for (const r of [relay, direct]) {
-    if (r.endedEarly > 0 || r.sendErrors > 0) throw new Error(`${r.mode} load: ${r.endedEarly} sessions ended early, ${r.sendErrors} sends failed`);
+    if (r.endedEarly > 0 || r.sendErrors > 0) throw new BenchError('result', `${r.mode} load: ${r.endedEarly} sessions ended early, ${r.sendErrors} sends failed`);
   }
   return { relay, direct };
 }

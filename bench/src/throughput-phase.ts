@@ -4,6 +4,7 @@ import { endPair, withTimeout, type BenchClient } from './client.js';
 import { CpuWindow, type CpuUsage } from './cpu-window.js';
 import type { ServerProcess } from './server-process.js';
 import { mibPerSecond } from './stats.js';
+import { BenchError } from './errors.js';
 
 export interface ThroughputResult {
   bytes: number;
@@ -29,7 +30,7 @@ export async function measureThroughput(client: BenchClient, server: ServerProce
         received += b.length;
         if (received >= frames * chunk) resolve();
       });
-      pair.customerSession.on('ended', (end) => reject(new Error(`the session ended during the transfer (${end.reason})`)));
+      pair.customerSession.on('ended', (end) => reject(new BenchError('result', `the session ended during the transfer (${end.reason})`)));
     });
     all.catch(() => undefined); // awaited below; an early end must not count as unhandled meanwhile
     const cpu = new CpuWindow(server);

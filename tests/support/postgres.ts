@@ -4,10 +4,11 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { execProgramSync, findProgram, spawnProgram, type FindOptions } from '@fernhilfe/programs';
-import { chownSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { chownSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { makeTempDir, removeDir } from '@fernhilfe/testkit';
 
 export const NOT_INSTALLED_MESSAGE =
   'PostgreSQL is not installed: run `npm test` (it installs postgresql) or apt-get install postgresql';
@@ -32,7 +33,7 @@ export function findPostgresBinDir(opts: FindOptions = {}): string {
 
 export async function startPostgres(opts: { database?: string } = {}): Promise<PostgresServer> {
   const binDir = findPostgresBinDir();
-  const socketDir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-pg-'));
+  const socketDir = makeTempDir('pg');
   const dataDir = path.join(socketDir, 'data');
   const owner = runAs();
   if (owner) chownSync(socketDir, owner.uid, owner.gid);
@@ -57,7 +58,7 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<P
   const stop = async () => {
     process.removeListener('exit', killOnExit);
     await stopChild(child);
-    rmSync(socketDir, { recursive: true, force: true });
+    removeDir(socketDir);
   };
   try {
     await waitUntilReady(adminUrl, child, stderr);
@@ -156,12 +157,12 @@ function sqliteBackend(): TestBackend {
   return {
     name: 'sqlite',
     freshDatabase: () => {
-      const dataDir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-sqlite-'));
+      const dataDir = makeTempDir('sqlite');
       dirs.push(dataDir);
       return Promise.resolve({ dataDir });
     },
     dispose: () => {
-      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+      for (const dir of dirs) removeDir(dir);
       return Promise.resolve();
     },
   };

@@ -4,10 +4,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawnProgram } from '@fernhilfe/programs';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { makeTempDir, removeDir } from '@fernhilfe/testkit';
 
 export const REDIS_NOT_INSTALLED = 'redis-server is not installed: run `npm test` (it installs redis-server) or apt-get install redis-server';
 
@@ -45,7 +43,7 @@ export async function startRedis(): Promise<RedisServer> {
 }
 
 async function startOn(port: number): Promise<RedisServer> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-redis-'));
+  const dir = makeTempDir('redis');
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'];
   const child: ChildProcess = spawnProgram('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -61,7 +59,7 @@ async function startOn(port: number): Promise<RedisServer> {
         child.kill('SIGKILL');
       });
     }
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   };
   try {
     await new Promise<void>((resolve, reject) => {

@@ -1,11 +1,11 @@
 import { execProgramSync } from '@fernhilfe/programs';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { BenchClient } from '../client.js';
 import { runLoad, type LoadOptions } from '../load/load-phase.js';
-import { hostLoadPercent } from '@fernhilfe/testkit';
+import { hostLoadPercent, makeTempDir } from '@fernhilfe/testkit';
 import { markdownTable } from '../report.js';
 import { ServerProcess } from '../server-process.js';
 import { databaseSize, growth } from './database.js';
@@ -13,6 +13,7 @@ import { Flood } from './flood.js';
 import { ABUSE_METHOD, abuseRows, type AbusePlan, type AbuseRun } from './report.js';
 import { runAsMain } from '../main.js';
 import { RESULTS_DIR } from '../paths.js';
+import { BenchError } from '../errors.js';
 
 /**
  * `npm run bench:abuse [-- --smoke]`: real sessions streaming through the relay while an
@@ -43,7 +44,7 @@ export function abusePlan(argv: string[]): AbusePlan {
 export async function benchAbuse(plan: AbusePlan): Promise<void> {
   const needed = plan.held + plan.loopAddresses + 4 * plan.sessions + 200;
   if (plan.openFileLimit < needed) {
-    throw new Error(`the open-file limit is ${plan.openFileLimit}, the flood needs about ${needed}: run it with a higher \`ulimit -n\``);
+    throw new BenchError('setup', `the open-file limit is ${plan.openFileLimit}, the flood needs about ${needed}: run it with a higher \`ulimit -n\``);
   }
   const runs: AbuseRun[] = [];
   for (let i = 1; i <= plan.runs; i++) {
@@ -52,7 +53,7 @@ export async function benchAbuse(plan: AbusePlan): Promise<void> {
   }
   const table = markdownTable(abuseRows(plan, runs));
   process.stdout.write(`\n${table}\n\n`);
-  const dir = plan.smoke ? mkdtempSync(path.join(tmpdir(), 'fernhilfe-bench-abuse-smoke-')) : RESULTS_DIR;
+  const dir = plan.smoke ? makeTempDir('bench-abuse-smoke') : RESULTS_DIR;
   writeResults(dir, plan, runs, table);
   process.stdout.write(`results written to ${dir}\n`);
 }
@@ -88,7 +89,7 @@ async function oneRun(plan: AbusePlan): Promise<AbuseRun> {
 /** VmHWM: the most resident memory the process ever had, KiB. */
 function rssHighWaterKiB(pid: number): number {
   const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmHWM:\s+(\d+)\s+kB/m);
-  if (!match) throw new Error(`no VmHWM in /proc/${pid}/status`);
+  if (!match) throw new BenchError('process', `no VmHWM in /proc/${pid}/status`);
   return Number(match[1]);
 }
 

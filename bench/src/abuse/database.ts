@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { BenchError } from '../errors.js';
 
 /** The size of the server's SQLite database and its rows that an unauthenticated client can add. */
 export interface DatabaseSize {
@@ -13,7 +14,7 @@ export function databaseSize(dataDir: string): DatabaseSize {
   let bytes = 0;
   for (const name of readdirSync(dataDir)) if (/\.(db|sqlite)(-wal|-shm)?$/.test(name)) bytes += statSync(path.join(dataDir, name)).size;
   const file = readdirSync(dataDir).find((n) => /\.(db|sqlite)$/.test(n));
-  if (!file) throw new Error(`no SQLite database in ${dataDir}`);
+  if (!file) throw new BenchError('setup', `no SQLite database in ${dataDir}`);
   const db = new Database(path.join(dataDir, file), { readonly: true, fileMustExist: true });
   try {
     const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;

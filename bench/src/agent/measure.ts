@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { processCpuMs } from '@fernhilfe/testkit';
 import type { Workload } from './workloads.js';
 import { compiledPath } from '../paths.js';
+import { BenchError } from '../errors.js';
 
 export interface ScenarioResult {
   name: string;
@@ -71,7 +72,7 @@ export async function measureScenario(display: string, workload: Workload, opts:
       for (;;) {
         const hit = lines.find(test);
         if (hit) return hit;
-        if (child.exitCode !== null || Date.now() > until) throw new Error(`the agent child did not answer (${workload.name})`);
+        if (child.exitCode !== null || Date.now() > until) throw new BenchError('timeout', `the agent child did not answer (${workload.name})`);
         await new Promise((r) => setTimeout(r, 20));
       }
     };

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { execProgram, spawnProgram, type ProgramName } from '@fernhilfe/programs';
 import { XPainter } from '@fernhilfe/testkit';
+import { BenchError } from '../errors.js';
 
 /**
  * Screen workloads on an X display, for `npm run bench:agent` and for any other benchmark of screen
@@ -44,7 +45,7 @@ async function windowId(display: string, name: string, timeoutMs = 10_000): Prom
     } catch {
       // not there yet
     }
-    if (Date.now() > until) throw new Error(`no window "${name}" on ${display} (are xterm/x11-apps installed?)`);
+    if (Date.now() > until) throw new BenchError('timeout', `no window "${name}" on ${display} (are xterm/x11-apps installed?)`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -7,6 +7,7 @@ import { processTree, stopChild, technicianConnects, technicianSignsIn } from '@
 import { PAGE_COUNTERS, readCounters } from '../browser-probe.js';
 import { ServerProcess } from '../server-process.js';
 import type { Connection, Stack } from './stack.js';
+import { BenchError } from '../errors.js';
 
 const CUSTOMER = fileURLToPath(new URL('./fernhilfe-customer.js', import.meta.url));
 const LOGIN = 'bench';
@@ -49,7 +50,7 @@ export class FernhilfeStack implements Stack {
       await technicianConnects(page, creds);
       const deadline = started + 20_000;
       while ((await readCounters(page)).frames === 0) {
-        if (performance.now() > deadline) throw new Error('the console drew no picture within 20 s');
+        if (performance.now() > deadline) throw new BenchError('timeout', 'the console drew no picture within 20 s');
         await new Promise((r) => setTimeout(r, 10));
       }
       const firstFrameMs = performance.now() - started;
@@ -80,7 +81,7 @@ function readCredentials(child: ChildProcess): Promise<{ id: string; password: s
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`the bench customer gave no credentials within 15 s: ${err.slice(-400)}`)), 15_000);
+    const timer = setTimeout(() => reject(new BenchError('timeout', `the bench customer gave no credentials within 15 s: ${err.slice(-400)}`)), 15_000);
     child.stderr!.on('data', (b: Buffer) => (err = (err + b.toString('utf8')).slice(-4000)));
     child.stdout!.on('data', (b: Buffer) => {
       out += b.toString('utf8');
@@ -91,7 +92,7 @@ function readCredentials(child: ChildProcess): Promise<{ id: string; password: s
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`the bench customer exited (${code}): ${err.slice(-400)}`));
+      reject(new BenchError('process', `the bench customer exited (${code}): ${err.slice(-400)}`));
     });
   });
 }

@@ -1,8 +1,9 @@
 import { execProgram } from '@fernhilfe/programs';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { BenchError } from '../errors.js';
+import { makeTempDir, removeDir } from '@fernhilfe/testkit';
 
 
 /**
@@ -12,7 +13,7 @@ import type { Page } from 'playwright-core';
  * resolution, and ImageMagick's `compare -metric PSNR` compares the two (both at the source size).
  */
 export async function psnrAgainstScreen(page: Page, display: string): Promise<number> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-quality-'));
+  const dir = makeTempDir('quality');
   try {
     const source = path.join(dir, 'source.png');
     const viewer = path.join(dir, 'viewer.png');
@@ -29,10 +30,10 @@ export async function psnrAgainstScreen(page: Page, display: string): Promise<nu
     const text = stderr.trim();
     if (text === 'inf' || text === '0') return 99;
     const value = Number.parseFloat(text);
-    if (!Number.isFinite(value)) throw new Error(`compare printed "${text}" instead of a PSNR`);
+    if (!Number.isFinite(value)) throw new BenchError('result', `compare printed "${text}" instead of a PSNR`);
     return value;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   }
 }
 

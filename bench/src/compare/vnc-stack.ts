@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawnProgram } from '@fernhilfe/programs';
 import { fileURLToPath } from 'node:url';
 import { freePort, stopChild } from '@fernhilfe/testkit';
+import { BenchError } from '../errors.js';
 
 /**
  * The classic open-source web remote desktop: x11vnc on the X display, a WebSocket-to-TCP proxy
@@ -51,14 +52,14 @@ export async function startVncStack(display: string): Promise<VncStack> {
 function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number, what: string): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => done(new Error(`${what} did not start within ${timeoutMs} ms: ${seen.slice(-500)}`)), timeoutMs);
+    const timer = setTimeout(() => done(new BenchError('timeout', `${what} did not start within ${timeoutMs} ms: ${seen.slice(-500)}`)), timeoutMs);
     const onData = (b: Buffer) => {
       seen = (seen + b.toString('utf8')).slice(-8000);
       const m = pattern.exec(seen);
       if (m) done(undefined, m);
     };
-    const onExit = (code: number | null) => done(new Error(`${what} exited (${code}) before it was ready: ${seen.slice(-500)}`));
-    const onError = (err: Error) => done(new Error(`${what} could not start: ${err.message}`));
+    const onExit = (code: number | null) => done(new BenchError('process', `${what} exited (${code}) before it was ready: ${seen.slice(-500)}`));
+    const onError = (err: Error) => done(new BenchError('process', `${what} could not start: ${err.message}`, { cause: err }));
     function done(err?: Error, m?: RegExpExecArray): void {
       clearTimeout(timer);
       child.stdout?.off('data', onData);

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { execProgram, spawnProgram, type ProgramName } from '@fernhilfe/programs';
 import { processTree, stopChild, type Rect, type Rgb, type XPainter } from '@fernhilfe/testkit';
+import { BenchError } from '../errors.js';
 
 /**
  * The four scripted screens of `npm run bench` on one 1920x1080 Xvfb. Each keeps clear of MARKER,
@@ -183,14 +184,14 @@ function spawnX(display: string, command: ProgramName, args: string[]): ChildPro
 async function windowByPid(display: string, child: ChildProcess): Promise<number> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${child.spawnfile} exited (${child.exitCode}); is its Debian package installed?`);
+    if (child.exitCode !== null) throw new BenchError('process', `${child.spawnfile} exited (${child.exitCode}); is its Debian package installed?`);
     const out = await execProgram('xdotool', ['search', '--onlyvisible', '--pid', String(child.pid)], { env: { ...process.env, DISPLAY: display } }).then(
       (r) => r.stdout.trim(),
       () => '',
     );
     const id = Number(out.split('\n')[0]);
     if (id > 0) return id;
-    if (Date.now() > deadline) throw new Error(`no window of ${child.spawnfile} appeared within 15 s`);
+    if (Date.now() > deadline) throw new BenchError('timeout', `no window of ${child.spawnfile} appeared within 15 s`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { markdownTable, type Row } from '../report.js';
 import { ServerProcess } from '../server-process.js';
-import { sha256File, writePrngFile } from '@fernhilfe/testkit';
+import { sha256File, writePrngFile, makeTempDir, removeDir } from '@fernhilfe/testkit';
 import { startProcessPair, timedTransfer, type TransferRun } from './run-pair.js';
 import { RESULTS_DIR } from '../paths.js';
+import { BenchError } from '../errors.js';
 
 const LOGIN = 'bench-files';
 const MIB = 1024 * 1024;
@@ -36,7 +37,7 @@ interface Measured {
 }
 
 /**
- * `fernhilfe bench files`: file transfer through the loopback relay (the real server as a child
+ * `npm run bench:files` (`node bench/dist/cli.js files`): file transfer through the loopback relay (the real server as a child
  * process, each endpoint its own process with the agent's file source and folder sink), against the
  * same bytes sent unencrypted as raw PEER frames over the same WebSocket path. Prints a table and
  * writes bench/results/files.{md,json} (a temporary directory with --smoke).
@@ -44,7 +45,7 @@ interface Measured {
 export async function benchFiles(opts: { smoke: boolean }): Promise<void> {
   const plan = filesPlan(opts.smoke);
   const password = randomBytes(12).toString('hex');
-  const work = mkdtempSync(path.join(tmpdir(), 'fernhilfe-bench-files-'));
+  const work = makeTempDir('bench-files');
   const measured: Measured[] = [];
   try {
     await using server = await ServerProcess.start({ login: LOGIN, password });
@@ -95,18 +96,18 @@ export async function benchFiles(opts: { smoke: boolean }): Promise<void> {
       });
     }
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    removeDir(work);
   }
   const table = markdownTable(rows(measured));
   process.stdout.write(`${table}\n`);
-  const outDir = plan.smoke ? mkdtempSync(path.join(tmpdir(), 'fernhilfe-bench-smoke-')) : RESULTS_DIR;
+  const outDir = plan.smoke ? makeTempDir('bench-smoke') : RESULTS_DIR;
   writeResults(outDir, plan, measured, table);
   process.stdout.write(`results written to ${outDir}\n`);
 }
 
 function check(run: TransferRun, sha256: string): void {
   const info = run.receiver?.info as { state?: string; sha256?: string } | undefined;
-  if (info?.state !== 'completed' || info.sha256 !== sha256) throw new Error(`the transfer did not complete with the right hash: ${JSON.stringify(info)}`);
+  if (info?.state !== 'completed' || info.sha256 !== sha256) throw new BenchError('result', `the transfer did not complete with the right hash: ${JSON.stringify(info)}`);
 }
 
 const DOWN = 'encrypted file transfer, technician → customer';
@@ -155,7 +156,7 @@ function rows(measured: Measured[]): Row[] {
 
 const METHOD = `How each figure was measured
 - The server is the real \`fernhilfe start\` as a child process (SQLite in a fresh DATA_DIR); the customer and the
-  technician are each their own Node process (packages/cli/src/bench/files/endpoint-main.ts) over \`ws\` through the
+  technician are each their own Node process (bench/src/files/endpoint-main.ts) over \`ws\` through the
   server's relay on 127.0.0.1, so each RSS high-water mark (VmRSS sampled every 100 ms) is that process's alone.
 - The file is a seeded pseudo-random stream (AES-128-CTR) written to a temporary folder first. The encrypted run is
   the real feature: the agent's file source reads 512 KiB chunks lazily, FileTransfers seals them in the session

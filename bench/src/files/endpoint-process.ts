@@ -3,6 +3,7 @@ import { spawnProgram } from '@fernhilfe/programs';
 import { createInterface } from 'node:readline';
 import { stopChild } from '@fernhilfe/testkit';
 import { compiledPath } from '../paths.js';
+import { BenchError } from '../errors.js';
 
 const MAIN = compiledPath(new URL('./endpoint-main.js', import.meta.url));
 
@@ -60,16 +61,16 @@ export class EndpointProcess {
         if (i >= 0) {
           const [e] = this.events.splice(i, 1);
           done();
-          if (e!.event === 'error') reject(new Error(`endpoint: ${String(e!.message)}`));
+          if (e!.event === 'error') reject(new BenchError('process', `endpoint: ${String(e!.message)}`));
           else resolve(e!);
         } else if (this.exited) {
           done();
-          reject(new Error(`endpoint ended (${this.exited}) while waiting for ${event}: ${this.stderr}`));
+          reject(new BenchError('process', `endpoint ended (${this.exited}) while waiting for ${event}: ${this.stderr}`));
         }
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`no ${event} from the endpoint within ${timeoutMs} ms: ${this.stderr}`));
+        reject(new BenchError('timeout', `no ${event} from the endpoint within ${timeoutMs} ms: ${this.stderr}`));
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { BenchClient } from '../client.js';
 import { EndpointProcess, type EndpointEvent } from './endpoint-process.js';
 import { MemorySampler } from './memory-sampler.js';
+import { BenchError } from '../errors.js';
 
 export interface PairOptions {
   serverUrl: string;
@@ -35,7 +36,7 @@ export async function startProcessPair(opts: PairOptions): Promise<ProcessPair> 
     await technician.next('ready', 20_000);
     technician.send({ cmd: 'connect', id: reg.id, password: reg.password });
     const [a, b] = await Promise.all([customer.next('session', 20_000), technician.next('session', 20_000)]);
-    if (a.sas !== b.sas) throw new Error('the endpoints derived different authentication strings');
+    if (a.sas !== b.sas) throw new BenchError('result', 'the endpoints derived different authentication strings');
     return { customer, technician, folders, stop };
   } catch (err) {
     await stop();

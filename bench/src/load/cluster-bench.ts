@@ -1,8 +1,8 @@
 import { spawnProgram } from '@fernhilfe/programs';
 import { formatKeyFile } from '@fernhilfe/server';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { BenchClient } from '../client.js';
 import { markdownTable } from '../report.js';
@@ -14,6 +14,8 @@ import { plotSamples } from './plot.js';
 import { Sampler } from './sampler.js';
 import { runAsMain } from '../main.js';
 import { FERNHILFE_BIN as BIN, RESULTS_DIR } from '../paths.js';
+import { BenchError } from '../errors.js';
+import { makeTempDir } from '@fernhilfe/testkit';
 
 /**
  * `npm run bench:load [-- --smoke] [--sessions N] [--seconds S] [--interval-ms MS]`: many concurrent sessions across
@@ -29,7 +31,7 @@ export function clusterPlan(argv: string[]): ClusterPlan {
   const arg = (name: string, fallback: number) => {
     const i = argv.indexOf(name);
     const v = i >= 0 ? Number(argv[i + 1]) : fallback;
-    if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} needs a positive number`);
+    if (!Number.isFinite(v) || v <= 0) throw new BenchError('setup', `${name} needs a positive number`);
     return v;
   };
   const sessions = arg('--sessions', smoke ? 20 : 1000);
@@ -115,7 +117,7 @@ async function run(plan: ClusterPlan, nodes: ServerProcess[], [a, b]: [BenchClie
 async function report(plan: ClusterPlan, results: ClusterResults): Promise<void> {
   const table = markdownTable(clusterRows(plan, results));
   process.stdout.write(`\n${table}\n\n`);
-  const dir = plan.smoke ? mkdtempSync(path.join(tmpdir(), 'fernhilfe-bench-load-smoke-')) : RESULTS_DIR;
+  const dir = plan.smoke ? makeTempDir('bench-load-smoke') : RESULTS_DIR;
   mkdirSync(dir, { recursive: true });
   const environment = { node: process.versions.node, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' };
   const date = new Date().toISOString();
@@ -144,7 +146,7 @@ function addUser(databaseUrl: string, password: string): Promise<void> {
     const child = spawnProgram({ file: process.execPath }, [BIN, 'user', 'add', LOGIN, '--role', 'technician'], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['pipe', 'ignore', 'pipe'] });
     let err = '';
     child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`fernhilfe user add failed: ${err}`))));
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new BenchError('process', `fernhilfe user add failed: ${err}`))));
     child.stdin!.end(`${password}\n`);
   });
 }

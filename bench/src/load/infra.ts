@@ -1,10 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { execProgramSync, programPath, spawnProgram } from '@fernhilfe/programs';
-import { chownSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { chownSync, realpathSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, stopChild } from '@fernhilfe/testkit';
+import { freePort, stopChild, makeTempDir, removeDir } from '@fernhilfe/testkit';
+import { BenchError } from '../errors.js';
 
 /**
  * The shared services a multi-node benchmark needs, started for the run and removed afterwards:
@@ -20,8 +20,8 @@ export interface Service {
 async function until(what: string, ms: number, ready: () => Promise<boolean>, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await ready())) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error(`${what} was not ready within ${ms / 1000} s`);
+    if (child.exitCode !== null) throw new BenchError('process', `${what} exited with code ${child.exitCode}`);
+    if (Date.now() > deadline) throw new BenchError('timeout', `${what} was not ready within ${ms / 1000} s`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -34,7 +34,7 @@ function killOnExit(child: ChildProcess): () => void {
 
 export async function startRedisService(): Promise<Service> {
   const port = await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-bench-redis-'));
+  const dir = makeTempDir('bench-redis');
   const child = spawnProgram('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--client-output-buffer-limit', 'pubsub 256mb 64mb 60'], { stdio: 'ignore' });
   const forget = killOnExit(child);
   const probe = () =>
@@ -50,7 +50,7 @@ export async function startRedisService(): Promise<Service> {
     stop: async () => {
       forget();
       await stopChild(child, { graceMs: 10_000 });
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
     },
   };
 }
@@ -59,7 +59,7 @@ export async function startRedisService(): Promise<Service> {
 export async function startPostgresService(): Promise<Service> {
   // the real folder: a machine may link initdb into /usr/local/bin without pg_isready beside it
   const initdb = realpathSync(programPath('initdb'));
-  const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-bench-pg-'));
+  const dir = makeTempDir('bench-pg');
   const owner: { uid?: number; gid?: number } = {};
   if (process.getuid?.() === 0) {
     owner.uid = Number(execProgramSync('id', ['-u', 'postgres']));
@@ -87,7 +87,7 @@ export async function startPostgresService(): Promise<Service> {
     stop: async () => {
       forget();
       await stopChild(child, { graceMs: 10_000, signal: 'SIGINT' });
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
     },
   };
 }

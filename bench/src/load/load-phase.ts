@@ -4,6 +4,7 @@ import type { ServerProcess } from '../server-process.js';
 import { CpuWindow, type CpuUsage } from '../cpu-window.js';
 import { mibPerSecond, summarize, type Summary } from '../stats.js';
 import type { FromWorker, LoadCounts, LoadJob, ToWorker } from './messages.js';
+import { BenchError } from '../errors.js';
 
 const WORKER = new URL('./worker.js', import.meta.url);
 const SETUP_TIMEOUT_MS = 120_000;
@@ -159,7 +160,7 @@ class LoadWorker {
     this.worker = new Worker(WORKER, { workerData: job });
     this.worker.on('message', (m: FromWorker) => this.deliver(m));
     this.worker.on('error', (err) => this.fail(err));
-    this.worker.on('exit', (code) => this.fail(new Error(`a load worker exited (code ${code})`)));
+    this.worker.on('exit', (code) => this.fail(new BenchError('process', `a load worker exited (code ${code})`)));
   }
 
   async ready(timeoutMs: number): Promise<void> {
@@ -185,12 +186,12 @@ class LoadWorker {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const m = this.inbox.shift();
-      if (m?.type === 'error') throw new Error(`load worker: ${m.message}`);
+      if (m?.type === 'error') throw new BenchError('process', `load worker: ${m.message}`);
       if (m?.type === type) return m as Extract<FromWorker, { type: T }>;
       if (m) continue;
       if (this.failure) throw this.failure;
       const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`a load worker did not report "${type}" within ${timeoutMs / 1000} s`);
+      if (left <= 0) throw new BenchError('timeout', `a load worker did not report "${type}" within ${timeoutMs / 1000} s`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiting = () => (clearTimeout(t), resolve());
