@@ -1,4 +1,4 @@
-import { listProcesses, processCpuMs, type ProcessEntry } from '@fernhilfe/testkit';
+import { listProcesses, type ProcessEntry } from '@fernhilfe/testkit';
 import { BenchError } from './errors.js';
 
 /**
@@ -33,19 +33,6 @@ export function chromiumProcesses(marker: string): Array<{ pid: number; kind: Pr
   };
   walk(root);
   return out;
-}
-
-/** CPU time (ms) so far of each process, by pid; a process that is gone counts as missing. */
-export function cpuSnapshot(pids: number[]): Map<number, number> {
-  const snap = new Map<number, number>();
-  for (const pid of pids) {
-    try {
-      snap.set(pid, processCpuMs(pid));
-    } catch {
-      // ended
-    }
-  }
-  return snap;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { customerGetsCredentials, technicianConnects, technicianSignsIn, launchHeadless, launchOnDisplay, XPainter, type Rgb, startXvfb, type Xvfb, processCpuMs } from '@fernhilfe/testkit';
+import { customerGetsCredentials, technicianConnects, technicianSignsIn, launchHeadless, launchOnDisplay, XPainter, type Rgb, startXvfb, type Xvfb, processCpuMs, cpuMsByPid } from '@fernhilfe/testkit';
 import { armProbe, PAGE_COUNTERS, probeSeenAt, readCounters, type Counters } from './browser-probe.js';
-import { chromiumProcesses, cpuByKind, cpuSnapshot, type ProcessKind } from './browser-procs.js';
+import { chromiumProcesses, cpuByKind, type ProcessKind } from './browser-procs.js';
 import { BACKGROUND, MovingSquare } from './browser-scene.js';
 import { ServerProcess } from './server-process.js';
 import { summarize, type Summary } from './stats.js';
@@ -147,8 +147,8 @@ async function measurePhase(what: string, ms: number, d: PhaseDeps): Promise<Pha
   const pids = (list: Array<{ pid: number }>) => list.map((p) => p.pid);
   const snap = () => ({
     at: performance.now(),
-    customer: cpuSnapshot(pids(d.procs.customer)),
-    console: cpuSnapshot(pids(d.procs.console)),
+    customer: cpuMsByPid(pids(d.procs.customer)),
+    console: cpuMsByPid(pids(d.procs.console)),
     xvfb: processCpuMs(d.xvfb.pid),
     server: processCpuMs(d.serverPid),
     ticks: d.motion?.ticks ?? 0,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectError } from '@fernhilfe/client';
 import { LogicalChannel } from '@fernhilfe/protocol';
-import { startPostgres, type PostgresServer } from '../support/postgres.js';
+import { startPostgres, type PostgresServer } from '@fernhilfe/testkit';
 import { startTestServer } from '../support/server.js';
 
 /** The session tests' core on a real PostgreSQL: the server records sessions there, not in SQLite. */

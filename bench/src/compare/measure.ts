@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { armProbe, probeSeenAt, probeStages, readCounters } from '../browser-probe.js';
-import type { Rgb, XPainter } from '@fernhilfe/testkit';
+import { cpuMsByPid, type Rgb, type XPainter } from '@fernhilfe/testkit';
 import { summarize, type Summary } from '../stats.js';
-import { cpuMsOf, cpuPercent, type Connection } from './stack.js';
+import { cpuPercent, type Connection } from './stack.js';
 import type { StageBreakdown, StageCollector } from './stages.js';
 import { MARKER, SCREEN } from './workloads.js';
 
@@ -23,14 +23,14 @@ export async function measureTraffic(c: Connection, ms: number): Promise<Traffic
   const relay = c.relayPids();
   const c0 = await readCounters(c.page);
   const b0 = await c.bytesToViewer();
-  const cap0 = cpuMsOf(capture);
-  const rel0 = cpuMsOf(relay);
+  const cap0 = cpuMsByPid(capture);
+  const rel0 = cpuMsByPid(relay);
   const t0 = performance.now();
   await sleep(ms);
   const c1 = await readCounters(c.page);
   const b1 = await c.bytesToViewer();
-  const cap1 = cpuMsOf(capture);
-  const rel1 = cpuMsOf(relay);
+  const cap1 = cpuMsByPid(capture);
+  const rel1 = cpuMsByPid(relay);
   const wall = performance.now() - t0;
   return {
     ms: wall,

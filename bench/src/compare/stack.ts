@@ -1,5 +1,4 @@
 import type { Page } from 'playwright-core';
-import { processCpuMs } from '@fernhilfe/testkit';
 
 /** One remote-desktop stack connected to the X screen, with a viewer page in headless Chromium. */
 export interface Connection {
@@ -21,19 +20,6 @@ export interface Stack {
   readonly description: string;
   connect(): Promise<Connection>;
   stop(): Promise<void>;
-}
-
-/** CPU ms of a set of processes; one that is gone counts 0 (compare over a window where they live). */
-export function cpuMsOf(pids: number[]): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const pid of pids) {
-    try {
-      out.set(pid, processCpuMs(pid));
-    } catch {
-      out.set(pid, 0);
-    }
-  }
-  return out;
 }
 
 /** % of one core used by the processes between two snapshots over `wallMs`. */

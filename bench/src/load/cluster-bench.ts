@@ -8,14 +8,13 @@ import { BenchClient } from '../client.js';
 import { markdownTable } from '../report.js';
 import { ServerProcess } from '../server-process.js';
 import { CLUSTER_METHOD, clusterRows, type ClusterPlan, type ClusterResults } from './cluster-report.js';
-import { startPostgresService, startRedisService, type Service } from './infra.js';
 import { runLoad, type LoadOptions } from './load-phase.js';
 import { plotSamples } from './plot.js';
 import { Sampler } from './sampler.js';
 import { runAsMain } from '../main.js';
 import { FERNHILFE_BIN as BIN, RESULTS_DIR } from '../paths.js';
 import { BenchError } from '../errors.js';
-import { makeTempDir } from '@fernhilfe/testkit';
+import { makeTempDir, startPostgres, startRedis, type PostgresServer, type RedisServer } from '@fernhilfe/testkit';
 
 /**
  * `npm run bench:load [-- --smoke] [--sessions N] [--seconds S] [--interval-ms MS]`: many concurrent sessions across
@@ -57,9 +56,10 @@ export async function benchLoad(plan: ClusterPlan): Promise<void> {
   const services: { stop(): Promise<void> }[] = [];
   try {
     progress('starting redis-server and PostgreSQL');
-    const redis = await startRedisService();
+    // the bench publishes far more than a test: a larger pub/sub output buffer keeps redis from dropping a node
+    const redis = await startRedis({ extraArgs: ['--client-output-buffer-limit', 'pubsub 256mb 64mb 60'] });
     services.push(redis);
-    const pg = await startPostgresService();
+    const pg = await startPostgres({ settings: ['max_connections=200'] });
     services.push(pg);
     const password = randomBytes(18).toString('base64url');
     // every node of one database needs the same server key (docs/deployment.md): one for the run, never written
@@ -82,7 +82,7 @@ export async function benchLoad(plan: ClusterPlan): Promise<void> {
   }
 }
 
-async function run(plan: ClusterPlan, nodes: ServerProcess[], [a, b]: [BenchClient, BenchClient], redis: Service, pg: Service): Promise<ClusterResults> {
+async function run(plan: ClusterPlan, nodes: ServerProcess[], [a, b]: [BenchClient, BenchClient], redis: RedisServer, pg: PostgresServer): Promise<ClusterResults> {
   const procs = [...nodes.map((n, i) => ({ name: `node-${'ab'[i]}`, pid: n.pid })), { name: 'redis', pid: redis.pid }, { name: 'postgres', pid: pg.pid }];
   const sampler = new Sampler(procs, plan.sampleMs);
   const opts = (mode: LoadOptions['mode'], seconds: number): LoadOptions => ({

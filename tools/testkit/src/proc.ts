@@ -36,6 +36,19 @@ export function processTree(root: number, procs: ProcessEntry[] = listProcesses(
   return tree;
 }
 
+/** CPU time (ms) so far of each of `pids`, by pid; a process that is gone is left out (compare two over a window where they live). */
+export function cpuMsByPid(pids: number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      out.set(pid, processCpuMs(pid));
+    } catch {
+      // ended
+    }
+  }
+  return out;
+}
+
 /** Resident set size of `pid`, KiB (VmRSS in /proc/<pid>/status). */
 export function rssKiB(pid: number): number {
   const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+)\s+kB/m);

@@ -1,11 +1,13 @@
 /**
- * A real, throw-away redis-server for tests: on 127.0.0.1 and a free port (redis cannot listen on
+ * A real, throw-away redis-server for tests and benches: on 127.0.0.1 and a free port (redis cannot listen on
  * port 0, so a port is picked by binding a socket to port 0 first), no persistence, in a temp dir.
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawnProgram } from '@fernhilfe/programs';
-import { createServer, connect } from 'node:net';
-import { makeTempDir, removeDir } from '@fernhilfe/testkit';
+import { connect } from 'node:net';
+import { TestkitError } from './errors.js';
+import { freePort } from './port.js';
+import { makeTempDir, removeDir } from './temp-dir.js';
 
 export const REDIS_NOT_INSTALLED = 'redis-server is not installed: run `npm test` (it installs redis-server) or apt-get install redis-server';
 
@@ -13,28 +15,22 @@ export interface RedisServer {
   /** redis://127.0.0.1:PORT */
   url: string;
   port: number;
+  /** the redis-server process, for a bench to sample */
+  pid: number;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** A free TCP port on 127.0.0.1 (free a moment ago; the caller binds it right away). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
+export interface RedisOptions {
+  /** more redis-server arguments, e.g. `['--client-output-buffer-limit', 'pubsub 256mb 64mb 60']` */
+  extraArgs?: string[];
 }
 
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     try {
-      return await startOn(port);
+      return await startOn(port, opts.extraArgs ?? []);
     } catch (err) {
       // another process took the port between freePort() and redis binding it: try another
       if (attempt >= 3 || !String(err).includes('Address already in use')) throw err;
@@ -42,9 +38,9 @@ export async function startRedis(): Promise<RedisServer> {
   }
 }
 
-async function startOn(port: number): Promise<RedisServer> {
+async function startOn(port: number, extraArgs: string[]): Promise<RedisServer> {
   const dir = makeTempDir('redis');
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes', ...extraArgs];
   const child: ChildProcess = spawnProgram('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (b: Buffer) => (output += b.toString()));
@@ -63,8 +59,8 @@ async function startOn(port: number): Promise<RedisServer> {
   };
   try {
     await new Promise<void>((resolve, reject) => {
-      child.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new Error(REDIS_NOT_INSTALLED) : err));
-      child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
+      child.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new TestkitError('process', REDIS_NOT_INSTALLED, { cause: err }) : err));
+      child.once('exit', (code) => reject(new TestkitError('process', `redis-server exited (${code}): ${output}`)));
       const deadline = Date.now() + 10_000;
       const probe = () => {
         const socket = connect(port, '127.0.0.1');
@@ -74,7 +70,7 @@ async function startOn(port: number): Promise<RedisServer> {
         });
         socket.once('error', () => {
           socket.destroy();
-          if (Date.now() > deadline) reject(new Error(`redis-server did not listen on ${port} within 10 s: ${output}`));
+          if (Date.now() > deadline) reject(new TestkitError('process', `redis-server did not listen on ${port} within 10 s: ${output}`));
           else setTimeout(probe, 30);
         });
       };
@@ -84,5 +80,5 @@ async function startOn(port: number): Promise<RedisServer> {
     await stop();
     throw err;
   }
-  return { url: `redis://127.0.0.1:${port}`, port, stop, [Symbol.asyncDispose]: stop };
+  return { url: `redis://127.0.0.1:${port}`, port, pid: child.pid!, stop, [Symbol.asyncDispose]: stop };
 }
