@@ -29,7 +29,7 @@ export function browserRows(plan: BrowserBenchPlan, r: BrowserBenchResults): Row
 
 export const BROWSER_METHOD = `How each figure was measured
 - The real server (\`fernhilfe start\`, a child process with a fresh SQLite directory and one technician). The customer's
-  page runs in a normal (headed) Debian Chromium on Xvfb 1920x1080x24 (RANDR off, see browser-xvfb.ts), window 480x360 at
+  page runs in a normal (headed) Debian Chromium on Xvfb 1920x1080x24 (RANDR off, see tools/testkit/src/xvfb.ts), window 480x360 at
   1420,700, sharing the entire screen through \`--auto-select-desktop-capture-source\`; the console runs in headless
   Chromium (1600x1000 viewport) on the same host. Both are driven by Playwright through the data-testid contract only.
 - The X screen is painted by a tiny X11 client in the bench (PolyFillRectangle on the root window, then a round trip, so the
