@@ -1,6 +1,5 @@
 import { spawnProgram } from '@fernhilfe/programs';
-import { readdirSync, readFileSync } from 'node:fs';
-import { processCpuMs } from '@fernhilfe/testkit';
+import { cpuMsByPid, listProcesses, processCpuMs } from '@fernhilfe/testkit';
 import type { Workload } from './workloads.js';
 import { compiledPath } from '../paths.js';
 import { BenchError } from '../errors.js';
@@ -32,18 +31,7 @@ const CHILD = compiledPath(new URL('./agent-child.js', import.meta.url));
 
 /** pid -> CPU ms of the direct children of `pid` (the ffmpeg encoders) */
 function childrenCpu(pid: number): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.set(Number(name), processCpuMs(Number(name)));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
+  return cpuMsByPid(listProcesses().filter((p) => p.ppid === pid).map((p) => p.pid));
 }
 
 const quantile = (xs: number[], q: number): number | undefined => {
