@@ -1,10 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { execProgram, spawnProgram } from '@fernhilfe/programs';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startXvfb, type Xvfb, makeTempDir, removeDir } from '@fernhilfe/testkit';
-import { X11Connection } from '../../../packages/agent/src/x11/client.js';
-import { queryKeymap, queryPointer } from '../../../packages/agent/src/x11/core.js';
+import { startXvfb, type Xvfb } from '@fernhilfe/testkit';
+import { X11Connection, queryKeymap, queryPointer } from '../../../packages/agent/src/platform/x11/client.js';
 
 
 /** Where the test terminal sits on the X screen (no window manager: the geometry is exact). */
@@ -35,7 +35,7 @@ export interface InputScreen {
 
 export async function startInputScreen(): Promise<InputScreen> {
   const xvfb = await startXvfb({ width: 1280, height: 800 });
-  const dir = makeTempDir('input');
+  const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-input-'));
   const file = path.join(dir, 'typed.txt');
   const env = { ...process.env, DISPLAY: xvfb.name, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' };
   let xterm: ChildProcess | undefined;
@@ -48,7 +48,7 @@ export async function startInputScreen(): Promise<InputScreen> {
       await gone;
     }
     await xvfb.stop();
-    removeDir(dir);
+    rmSync(dir, { recursive: true, force: true });
   };
   try {
     // the probe connection also keeps the X server from resetting (and losing the layout) between tools

@@ -1,7 +1,7 @@
 import { LogicalChannel, type ControlMessage } from '@fernhilfe/protocol';
 import { Emitter } from '@fernhilfe/protocol';
-import { openScreenCapture } from '../capture/index.js';
-import type { CaptureOptions, Monitor, ScreenCapture } from '../capture/types.js';
+import { openScreenCapture } from '../platform/index.js';
+import type { CaptureOptions, Monitor, ScreenCapture } from '../platform/types.js';
 import { encoders } from '../encode/index.js';
 import type { ScreenEncoder } from '../encode/types.js';
 import type { AgentFeature, SessionPort } from '../session/feature.js';

@@ -1,6 +1,6 @@
 import type { Shm, ShmProvider, ShmProviderSegment } from 'x11';
-import type { X11Connection } from '../x11/client.js';
-import type { Rect } from './types.js';
+import type { X11Connection } from './client.js';
+import type { Rect } from '../types.js';
 
 const Z_PIXMAP = 2;
 const ALL_PLANES = 0xffffffff;

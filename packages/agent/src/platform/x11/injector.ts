@@ -1,9 +1,9 @@
 import type { PointerButton } from '@fernhilfe/protocol';
 import type { XTest } from 'x11';
-import { X11Connection } from '../../x11/client.js';
-import { queryKeymap, queryPointer } from '../../x11/core.js';
-import { X11Error } from '../../x11/errors.js';
-import { InputError, type InputInjector } from '../injector.js';
+import { X11Connection, queryKeymap, queryPointer } from './client.js';
+import { X11Error } from './errors.js';
+import { InputError } from '../errors.js';
+import type { InputInjector } from '../types.js';
 import { X11Keyboard } from './keyboard.js';
 
 /** browser MouseEvent.button -> X button (left, middle, right, back, forward) */

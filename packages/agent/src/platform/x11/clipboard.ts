@@ -1,11 +1,10 @@
 import { CLIPBOARD_MAX_BYTES } from '@fernhilfe/protocol';
 import type { XFixes } from 'x11';
-import { InputOnly, X11Connection, eventMask } from '../x11/client.js';
-import { getSelectionOwner, internAtom } from '../x11/core.js';
-import { EventWaiter } from '../x11/events.js';
-import type { ClipboardBackend } from './backend.js';
-import { SelectionOwner } from './x11-owner.js';
-import { readSelection, type SelectionAtoms } from './x11-read.js';
+import { InputOnly, X11Connection, eventMask, getSelectionOwner, internAtom } from './client.js';
+import { EventWaiter } from './events.js';
+import type { ClipboardBackend } from '../types.js';
+import { SelectionOwner } from './selection-owner.js';
+import { readSelection, type SelectionAtoms } from './selection-read.js';
 
 /**
  * The X CLIPBOARD selection as a text clipboard, on its own X connection (the `x11` package): an
