@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import path from 'node:path';
 import { BROWSER_METHOD, browserRows } from './browser-report.js';
 import { browserPlan, runBrowserBench, type BrowserBenchPlan, type BrowserBenchResults } from './browser-run.js';
 import { markdownTable } from './report.js';
 import { runAsMain } from './main.js';
 import { RESULTS_DIR } from './paths.js';
+import { runEnvironment } from './report.js';
 
 /**
  * `npm run bench:browser [-- --smoke]`, or `node bench/dist/browser.js [--smoke]`:
@@ -28,7 +28,7 @@ export async function benchBrowser(opts: { smoke: boolean }): Promise<void> {
 
 function writeResults(dir: string, plan: BrowserBenchPlan, results: BrowserBenchResults, table: string): void {
   mkdirSync(dir, { recursive: true });
-  const environment = { node: process.versions.node, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', chromium: results.chromium };
+  const environment = { ...runEnvironment(), chromium: results.chromium };
   const date = new Date().toISOString();
   writeFileSync(path.join(dir, 'browser.json'), JSON.stringify({ date, environment, plan, results }, null, 2) + '\n');
   const md = ['# Browser screen-sharing benchmark', '', `\`npm run bench:browser\`, ${date}, Node ${environment.node}, ${environment.cpus} × ${environment.cpuModel}, Chromium ${results.chromium}.`, '', table, '', BROWSER_METHOD, ''].join('\n');

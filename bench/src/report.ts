@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import type { CryptoCosts } from './crypto-costs.js';
 import type { IdleMemoryResult } from './idle-memory-phase.js';
 import type { LoadResult } from './load/load-phase.js';
@@ -129,3 +130,8 @@ export const METHOD = `How each figure was measured
   be forced in the server, so uncollected garbage counts too.
 - In-process costs: CPace + key schedule + confirmation tags + AES key import for both ends, and seal + open of one frame,
   on the bench's main thread with nothing else running.`;
+
+/** Where a bench ran, for the head of its results (JSON and Markdown). */
+export function runEnvironment(): { node: string; platform: string; cpus: number; cpuModel: string } {
+  return { node: process.versions.node, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' };
+}

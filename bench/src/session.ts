@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import path from 'node:path';
 import { BenchClient } from './client.js';
 import { measureCryptoCosts } from './crypto-costs.js';
@@ -14,6 +13,7 @@ import { measureSetup, warmUp } from './setup-phase.js';
 import { measureThroughput } from './throughput-phase.js';
 import { RESULTS_DIR } from './paths.js';
 import { BenchError } from './errors.js';
+import { runEnvironment } from './report.js';
 
 const LOGIN = 'bench';
 /** a measurement during which other processes used more CPU than this (% of one core) is repeated */
@@ -128,7 +128,7 @@ async function waitForQuietHost(maxMs: number): Promise<number> {
 
 function writeResults(dir: string, plan: BenchPlan, results: SessionBenchResults, table: string): void {
   mkdirSync(dir, { recursive: true });
-  const environment = { node: process.versions.node, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' };
+  const environment = runEnvironment();
   const date = new Date().toISOString();
   writeFileSync(path.join(dir, 'session.json'), JSON.stringify({ date, environment, plan, results }, null, 2) + '\n');
   const md = [

@@ -1,7 +1,6 @@
 import { execProgramSync } from '@fernhilfe/programs';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import path from 'node:path';
 import { BenchClient } from '../client.js';
 import { runLoad, type LoadOptions } from '../load/load-phase.js';
@@ -14,6 +13,7 @@ import { ABUSE_METHOD, abuseRows, type AbusePlan, type AbuseRun } from './report
 import { runAsMain } from '../main.js';
 import { RESULTS_DIR } from '../paths.js';
 import { BenchError } from '../errors.js';
+import { runEnvironment } from '../report.js';
 
 /**
  * `npm run bench:abuse [-- --smoke]`: real sessions streaming through the relay while an
@@ -103,7 +103,7 @@ function openFileLimit(): number {
 
 function writeResults(dir: string, plan: AbusePlan, runs: AbuseRun[], table: string): void {
   mkdirSync(dir, { recursive: true });
-  const environment = { node: process.versions.node, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' };
+  const environment = runEnvironment();
   const date = new Date().toISOString();
   writeFileSync(path.join(dir, 'abuse.json'), JSON.stringify({ date, environment, plan, runs }, null, 2) + '\n');
   const settings = Object.entries(plan.serverEnv).map(([k, v]) => `${k}=${v}`).join(', ');

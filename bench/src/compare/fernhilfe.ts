@@ -6,7 +6,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { processTree, stopChild, technicianConnects, technicianSignsIn } from '@fernhilfe/testkit';
 import { PAGE_COUNTERS, readCounters } from '../browser-probe.js';
 import { ServerProcess } from '../server-process.js';
-import type { Connection, Stack } from './stack.js';
+import { firstFrameAfter, type Connection, type Stack } from './stack.js';
 import { BenchError } from '../errors.js';
 
 const CUSTOMER = fileURLToPath(new URL('./fernhilfe-customer.js', import.meta.url));
@@ -48,12 +48,7 @@ export class FernhilfeStack implements Stack {
       await page.getByTestId('connect-id').waitFor({ state: 'visible', timeout: 15_000 });
       const started = performance.now();
       await technicianConnects(page, creds);
-      const deadline = started + 20_000;
-      while ((await readCounters(page)).frames === 0) {
-        if (performance.now() > deadline) throw new BenchError('timeout', 'the console drew no picture within 20 s');
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      const firstFrameMs = performance.now() - started;
+      const firstFrameMs = await firstFrameAfter(page, started, 'the console');
       return {
         page,
         firstFrameMs,

@@ -1,4 +1,6 @@
 import type { Page } from 'playwright-core';
+import { readCounters } from '../browser-probe.js';
+import { BenchError } from '../errors.js';
 
 /** One remote-desktop stack connected to the X screen, with a viewer page in headless Chromium. */
 export interface Connection {
@@ -27,4 +29,14 @@ export function cpuPercent(before: Map<number, number>, after: Map<number, numbe
   let ms = 0;
   for (const [pid, end] of after) ms += Math.max(0, end - (before.get(pid) ?? end));
   return (ms / wallMs) * 100;
+}
+
+/** Waits until `viewer` has drawn its first picture on `page` (20 s at most); ms since `started`. */
+export async function firstFrameAfter(page: Page, started: number, viewer: string): Promise<number> {
+  const deadline = started + 20_000;
+  while ((await readCounters(page)).frames === 0) {
+    if (performance.now() > deadline) throw new BenchError('timeout', `${viewer} drew no picture within 20 s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return performance.now() - started;
 }

@@ -1,8 +1,7 @@
 import type { Browser } from 'playwright-core';
-import { pageCounters, readCounters } from '../browser-probe.js';
-import type { Connection, Stack } from './stack.js';
+import { pageCounters } from '../browser-probe.js';
+import { firstFrameAfter, type Connection, type Stack } from './stack.js';
 import { startVncStack, type VncStack } from './vnc-stack.js';
-import { BenchError } from '../errors.js';
 
 /** The baseline: x11vnc -> WebSocket proxy -> noVNC 1.7 (default settings: Tight, JPEG quality 6) in headless Chromium. */
 export class NoVncStack implements Stack {
@@ -24,12 +23,7 @@ export class NoVncStack implements Stack {
     const page = await context.newPage();
     const started = performance.now();
     await page.goto(this.vnc.pageUrl);
-    const deadline = started + 20_000;
-    while ((await readCounters(page)).frames === 0) {
-      if (performance.now() > deadline) throw new BenchError('timeout', 'noVNC drew no picture within 20 s');
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    const firstFrameMs = performance.now() - started;
+    const firstFrameMs = await firstFrameAfter(page, started, 'noVNC');
     return {
       page,
       firstFrameMs,

@@ -15,6 +15,7 @@ import { runAsMain } from '../main.js';
 import { FERNHILFE_BIN as BIN, RESULTS_DIR } from '../paths.js';
 import { BenchError } from '../errors.js';
 import { makeTempDir, startPostgres, startRedis, type PostgresServer, type RedisServer } from '@fernhilfe/testkit';
+import { runEnvironment } from '../report.js';
 
 /**
  * `npm run bench:load [-- --smoke] [--sessions N] [--seconds S] [--interval-ms MS]`: many concurrent sessions across
@@ -119,7 +120,7 @@ async function report(plan: ClusterPlan, results: ClusterResults): Promise<void>
   process.stdout.write(`\n${table}\n\n`);
   const dir = plan.smoke ? makeTempDir('bench-load-smoke') : RESULTS_DIR;
   mkdirSync(dir, { recursive: true });
-  const environment = { node: process.versions.node, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' };
+  const environment = runEnvironment();
   const date = new Date().toISOString();
   writeFileSync(path.join(dir, 'load.json'), JSON.stringify({ date, environment, plan, results }, null, 2) + '\n');
   const svg = await plotSamples(results.samples, `${plan.sessions} sessions across 2 nodes: CPU and memory over time`);
