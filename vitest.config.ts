@@ -18,4 +18,4 @@ export default defineConfig(({ mode }) => ({
   },
 }));
 
-const UNIT = ['packages/**/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'];
+const UNIT = ['packages/**/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'bench/src/**/*.test.ts', 'tools/*/src/**/*.test.ts'];

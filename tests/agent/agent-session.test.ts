@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { technicianConnects, technicianSignsIn, visible } from '../../packages/cli/src/bench/browser-flows.js';
+import { technicianConnects, technicianSignsIn, visible } from '@fernhilfe/testkit';
 import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, SCREENSHOTS, textOf, type WatchedPage } from '../e2e/support/browser.js';
 import { expectCanvasPattern } from '../e2e/support/flows.js';
 import { paint, PATTERN_A, startScreen, type XScreen } from '../e2e/support/xvfb.js';

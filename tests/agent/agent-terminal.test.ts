@@ -1,7 +1,7 @@
 import type { SecureSession } from '@fernhilfe/client';
 import type { ControlMessage } from '@fernhilfe/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startXvfb, type Xvfb } from '../../packages/cli/src/bench/browser-xvfb.js';
+import { startXvfb, type Xvfb } from '@fernhilfe/testkit';
 import { expectNothingFor } from '../support/quiet.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { assertAgentBuilt, startAgent, type AgentProcess } from './support/agent-process.js';

@@ -1,8 +1,7 @@
 import { execProgramSync } from '@fernhilfe/programs';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { XPainter, rgb, type Rgb } from '../../packages/cli/src/bench/browser-x11.js';
-import { startXvfb, type Xvfb } from '../../packages/cli/src/bench/browser-xvfb.js';
+import { XPainter, rgb, type Rgb, startXvfb, type Xvfb } from '@fernhilfe/testkit';
 import { X11Connection } from '../../packages/agent/src/platform/x11/client.js';
 import type { ScreenCapture, ScreenCaptureEvents } from '../../packages/agent/src/platform/types.js';
 import { CAPTURE_METHOD_ENV, X11ScreenCapture } from '../../packages/agent/src/platform/x11/capture.js';

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog, auditDb, createDatabase, createLogger, migrateToLatest } from '@fernhilfe/server';
 import { buildOnce, runCli } from '../support/processes.js';
-import { startPostgres, type PostgresServer } from '../support/postgres.js';
+import { startPostgres, type PostgresServer } from '@fernhilfe/testkit';
 
 /** The real `fernhilfe audit verify` command on SQLite (DATA_DIR) and PostgreSQL (DATABASE_URL). */
 describe('npx fernhilfe audit verify', () => {

@@ -9,7 +9,7 @@ import { expectTableRows } from './table-rows.js';
  * addresses while 4 real sessions stream, for a few seconds. Like every benchmark test it checks that
  * the bench runs and reports every figure, never how fast anything was.
  */
-const SCRIPT = path.join(ROOT, 'packages/cli/dist/bench/abuse/abuse.js');
+const SCRIPT = path.join(ROOT, 'bench/dist/abuse/abuse.js');
 
 const ROWS = [
   /Unauthenticated connections held at once/,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runAgentBench } from '../../packages/cli/src/bench/agent/agent.js';
-import { formatTable } from '../../packages/cli/src/bench/agent/report.js';
+import { formatAgentTable as formatTable, runAgentBench } from '@fernhilfe/bench';
 
 /**
  * `npm run bench:agent -- --smoke`: the whole benchmark in short windows on a real Xvfb. It asserts

@@ -4,11 +4,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, buildOnce, runNode } from '../support/processes.js';
 
 /**
- * `npm run bench:browser -- --smoke` (the compiled packages/cli/dist/bench/browser.js) runs end to
+ * `npm run bench:browser -- --smoke` (the compiled bench/dist/browser.js) runs end to
  * end: real server, Xvfb, two Chromiums, a shared screen. A benchmark is not a test: nothing here
  * looks at how fast anything was, only that the bench works and every row carries a number.
  */
-const BENCH = path.join(ROOT, 'packages/cli/dist/bench/browser.js');
+const BENCH = path.join(ROOT, 'bench/dist/browser.js');
 
 const METRIC_ROWS = [
   /Share click → first frame on the console canvas/,

@@ -4,12 +4,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, buildOnce, runNode } from '../support/processes.js';
 
 /**
- * `npm run bench -- --smoke` (packages/cli/dist/bench/compare.js): both stacks, Fernhilfe and
+ * `npm run bench -- --smoke` (bench/dist/compare.js): both stacks, Fernhilfe and
  * x11vnc + noVNC, against one Xvfb through the four workloads. Not a speed test: it checks that the
  * comparison runs, that every workload has every metric with numbers for both stacks, and that the
  * plot renders.
  */
-const BENCH = path.join(ROOT, 'packages/cli/dist/bench/compare.js');
+const BENCH = path.join(ROOT, 'bench/dist/compare.js');
 const WORKLOADS = ['(a) idle desktop', '(b) typing and scrolling', '(c) a window dragged', '(d) full-screen animation'];
 const METRICS = ['glass-to-glass latency, median', 'frames per second at the viewer', 'bytes on the wire to the viewer', 'picture quality (PSNR', 'CPU, capturing side', 'connect to first picture'];
 

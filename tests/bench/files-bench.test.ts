@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, buildOnce, runNode } from '../support/processes.js';
+import { BENCH_CLI, buildOnce, runNode } from '../support/processes.js';
 import { expectTableRows } from './table-rows.js';
 
 /**
- * `fernhilfe bench files --smoke` runs end to end (real server process, two endpoint processes) and
+ * `npm run bench:files -- --smoke` runs end to end (real server process, two endpoint processes) and
  * prints its table. Nothing here judges speed: only that the bench works and every row has a number.
  */
 const METRIC_ROWS = [
@@ -25,7 +25,7 @@ describe('bench files --smoke', () => {
   beforeAll(() => buildOnce(), 300_000);
 
   it('runs against the real server, exits 0 and prints every metric with a number', async () => {
-    const { code, stdout, stderr } = await runNode(CLI, ['bench', 'files', '--smoke'], { timeoutMs: 180_000 });
+    const { code, stdout, stderr } = await runNode(BENCH_CLI, ['files', '--smoke'], { timeoutMs: 180_000 });
     expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).toBe(0);
     const rows = expectTableRows(stdout, METRIC_ROWS);
     expect(rows[0]).toMatch(/^\| metric\s+\| value\s+\| goal\s+\| met\? \|$/);

@@ -9,7 +9,7 @@ import { expectTableRows } from './table-rows.js';
  * for 10 s. Like every benchmark test it checks that the bench runs and reports every figure, never
  * how fast anything was.
  */
-const SCRIPT = path.join(ROOT, 'packages/cli/dist/bench/load/cluster-bench.js');
+const SCRIPT = path.join(ROOT, 'bench/dist/load/cluster-bench.js');
 
 const ROWS = [
   /Sessions \(customer on one node, technician on the other\)/,

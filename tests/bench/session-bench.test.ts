@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, buildOnce, runNode } from '../support/processes.js';
+import { BENCH_CLI, buildOnce, runNode } from '../support/processes.js';
 
 /**
- * `fernhilfe bench session --smoke` runs end to end against the real server as a child process and
+ * `npm run bench:session -- --smoke` runs end to end against the real server as a child process and
  * prints its table. A benchmark is not a test: nothing here looks at how fast anything was, only that
  * the bench works and every row carries a number.
  */
-const BIN = CLI;
+const BIN = BENCH_CLI;
 
 const METRIC_ROWS = [
   /Session setup median/,
@@ -32,7 +32,7 @@ describe('bench session --smoke', () => {
   }, 300_000);
 
   it('runs against the real server, exits 0 and prints every metric with a number', async () => {
-    const { code, stdout, stderr } = await run(['bench', 'session', '--smoke']);
+    const { code, stdout, stderr } = await run(['session', '--smoke']);
     expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).toBe(0);
     const tableRows = stdout.split('\n').filter((line) => line.startsWith('| '));
     expect(tableRows[0]).toMatch(/^\| metric\s+\| value\s+\| goal\s+\| met\? \|$/);

@@ -6,8 +6,7 @@ import { CustomerEndpoint, TechnicianEndpoint } from '@fernhilfe/client';
 import { ApiClient } from '@fernhilfe/protocol';
 import { createLogger, formatKeyFile, loadConfig, startServer, type RunningServer } from '@fernhilfe/server';
 import { CLI, startProcess, type Started } from '../support/processes.js';
-import { startPostgres, type PostgresServer } from '../support/postgres.js';
-import { startRedis, type RedisServer } from '../support/redis.js';
+import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '@fernhilfe/testkit';
 import { TECH_LOGIN, TECH_PASSWORD, nodeTransport } from '../support/server.js';
 
 /**

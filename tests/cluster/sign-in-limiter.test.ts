@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FailureLimiter, type Admission, type SignInAttempt, type SignInOutcome } from '../../packages/server/src/auth/rate-limit.js';
 import { RedisSignInLimiter } from '../../packages/server/src/cluster/redis-sign-in-limiter.js';
-import { startRedis, type RedisServer } from '../support/redis.js';
+import { startRedis, type RedisServer } from '@fernhilfe/testkit';
 
 const policy = { pairMax: 3, ipMax: 5, loginSoftMax: 6, slowIntervalMs: 2000, windowMs: 60_000 };
 const retryOf = (a: Admission) => (a.ok ? 0 : a.retryAfterSeconds);

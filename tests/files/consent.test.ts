@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bytesSource } from '@fernhilfe/client';
 import { nodeFileSource } from '@fernhilfe/agent';
-import { sha256File, writePrngFile } from '../../packages/cli/src/bench/files/prng.js';
+import { sha256File, writePrngFile } from '@fernhilfe/testkit';
 import { LogicalChannel, createSha256, encodeFileChunk, newTransferId } from '@fernhilfe/protocol';
 import { entries, fileSession, isEnd, reportsSent, whenTransfer } from './support.js';
 

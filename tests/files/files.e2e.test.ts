@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Download } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sha256File, writePrngFile } from '../../packages/cli/src/bench/files/prng.js';
+import { sha256File, writePrngFile } from '@fernhilfe/testkit';
 import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, SCREENSHOTS, textOf, type WatchedPage } from '../e2e/support/browser.js';
 import { customerGetsCredentials, technicianConnects, technicianSignsIn } from '../e2e/support/flows.js';
 import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';

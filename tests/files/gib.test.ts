@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServerProcess } from '../../packages/cli/src/bench/server-process.js';
-import { startProcessPair, timedTransfer, type ProcessPair } from '../../packages/cli/src/bench/files/run-pair.js';
-import { sha256File, writePrngFile } from '../../packages/cli/src/bench/files/prng.js';
+import { ServerProcess, startProcessPair, timedTransfer, type ProcessPair } from '@fernhilfe/bench';
+import { sha256File, writePrngFile } from '@fernhilfe/testkit';
 import { buildOnce } from '../support/processes.js';
 
 /**

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeFileSource } from '@fernhilfe/agent';
-import { sha256File, writePrngFile } from '../../packages/cli/src/bench/files/prng.js';
+import { sha256File, writePrngFile } from '@fernhilfe/testkit';
 import { cutAndWait } from '../support/resume-kit.js';
 import { entries, fileSession, isEnd, peerFrameSizes, whenTransfer } from './support.js';
 

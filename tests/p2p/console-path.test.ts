@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chromiumPath, QUIET_ARGS } from '../../packages/cli/src/bench/browser-launch.js';
+import { chromiumPath, QUIET_ARGS } from '@fernhilfe/testkit';
 import { technicianConnects, technicianSignsIn } from '../e2e/support/flows.js';
 import { assertAppsBuilt, openPage, textOf } from '../e2e/support/browser.js';
 import { startCoturn, type Coturn } from '../support/coturn.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createDatabase, type Database } from '@fernhilfe/server';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type PostgresServer } from '../support/postgres.js';
+import { startPostgres, type PostgresServer } from '@fernhilfe/testkit';
 
 /**
  * PostgreSQL ends the server's idle pooled connections (a database restart, an administrator's

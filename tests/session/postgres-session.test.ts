@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConnectError } from '@fernhilfe/client';
 import { LogicalChannel } from '@fernhilfe/protocol';
-import { startPostgres, type PostgresServer } from '../support/postgres.js';
+import { startPostgres, type PostgresServer } from '@fernhilfe/testkit';
 import { startTestServer } from '../support/server.js';
 import { holdStill } from '../support/quiet.js';
 

@@ -21,7 +21,6 @@ const THIS_TEST = 'tests/support/no-sleeps.test.ts'; // its samples break every 
  */
 const MOVING: Record<string, number> = {
   'tests/support/resume-kit.ts': 4,
-  'tests/support/postgres.ts': 1,
   'tests/support/coturn.ts': 1,
   'tests/e2e/support/browser.ts': 1,
   'tests/agent/support/input-x.ts': 2,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPostgresBinDir, NOT_INSTALLED_MESSAGE, startPostgres, type PostgresServer } from './postgres.js';
+import { findPostgresBinDir, NOT_INSTALLED_MESSAGE, startPostgres, type PostgresServer } from '@fernhilfe/testkit';
 
 describe('startPostgres', () => {
   let server: PostgresServer;

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const CLI = path.join(ROOT, 'packages/cli/bin/fernhilfe.js');
+/** The entry of `npm run bench:session` / `bench:files` (the bench workspace, compiled). */
+export const BENCH_CLI = path.join(ROOT, 'bench/dist/cli.js');
 
 /** Compiles the TypeScript once (the CLI and `npm start` run the compiled output). */
 export function buildOnce(): void {

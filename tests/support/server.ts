@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { CustomerEndpoint, TechnicianEndpoint, webSocketTransport, type TransportFactory, type KeyLog, type WebSocketLike } from '@fernhilfe/client';
 import { ApiClient } from '@fernhilfe/protocol';
 import { createLogger, loadConfig, startServer, type RunningServer } from '@fernhilfe/server';
 import { WebSocket } from 'ws';
+import { makeTempDir, removeDir } from '@fernhilfe/testkit';
 
 export const nodeTransport: TransportFactory = webSocketTransport((url) => new WebSocket(url) as unknown as WebSocketLike);
 
@@ -29,7 +27,7 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   // a DATA_DIR the test gives is the test's to keep (a restart on the same data); otherwise a fresh one, removed on close
   const ownDir = env.DATA_DIR === undefined;
-  const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'fernhilfe-test-'));
+  const dataDir = env.DATA_DIR ?? makeTempDir('test');
   const lines: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
   // PASSWORD_COST 12: test servers hash a few passwords each; the cost itself is tested where it matters.
@@ -48,7 +46,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   };
   const close = async () => {
     await server.close();
-    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    if (ownDir) removeDir(dataDir);
   };
   return {
     ...server,

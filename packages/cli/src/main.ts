@@ -75,18 +75,6 @@ program
   });
 
 program
-  .command('bench')
-  .description('benchmarks (print a table)')
-  .argument('<which>', 'session | files')
-  .option('--smoke', 'a quick run that only checks the benchmark works')
-  .action(async (which: string, o: { smoke?: boolean }) => {
-    if (which === 'files') return (await import('./bench/files/bench.js')).benchFiles({ smoke: Boolean(o.smoke) });
-    if (which !== 'session') throw new CommandError('usage', `unknown benchmark "${which}" (known: session, files)`);
-    const { benchSession } = await import('./bench/session.js');
-    await benchSession({ smoke: Boolean(o.smoke) });
-  });
-
-program
   .command('verify')
   .description("check a downloaded QuickSupport program against its signature and the operator's public key (exit 0 = valid, 1 = NOT valid, 2/3 = could not check)")
   .argument('<file>', 'the downloaded program')

@@ -49,6 +49,9 @@ describe('every program the code starts is on the list', () => {
   it('no source outside @fernhilfe/programs starts a program, and every name it starts is listed', () => {
     const files = sources(ROOT);
     expect(files.length, 'the walk found the sources').toBeGreaterThan(300);
+    for (const folder of ['packages', 'apps', 'tests', 'scripts', path.join('bench', 'src'), path.join('tools', 'testkit', 'src')]) {
+      expect(files.some((file) => path.relative(ROOT, file).startsWith(folder + path.sep)), `the walk covers ${folder}/`).toBe(true);
+    }
     const found = files.filter((file) => path.relative(ROOT, file) !== THIS_TEST).flatMap((file) => violations(file, readFileSync(file, 'utf8')));
     expect(found).toEqual([]);
   });

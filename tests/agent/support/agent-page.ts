@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { openPage, type WatchedPage } from '../../e2e/support/browser.js';
-import { valueOf, visible } from '../../../packages/cli/src/bench/browser-flows.js';
+import { valueOf, visible } from '@fernhilfe/testkit';
 import { startAgent, type AgentProcess, type StartAgentOptions } from './agent-process.js';
 
 /** The agent started with --no-browser and its page opened by the test in (headless) Chromium, as xdg-open would. */

@@ -3,7 +3,7 @@ import { execProgram, spawnProgram } from '@fernhilfe/programs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startXvfb, type Xvfb } from '../../../packages/cli/src/bench/browser-xvfb.js';
+import { startXvfb, type Xvfb } from '@fernhilfe/testkit';
 import { X11Connection, queryKeymap, queryPointer } from '../../../packages/agent/src/platform/x11/client.js';
 
 

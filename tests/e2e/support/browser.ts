@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { CUSTOMER_WINDOW, launchHeadless, launchOnDisplay } from '../../../packages/cli/src/bench/browser-launch.js';
+import { CUSTOMER_WINDOW, launchHeadless, launchOnDisplay } from '@fernhilfe/testkit';
 import { ROOT } from '../../support/processes.js';
 
 /**

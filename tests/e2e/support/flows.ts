@@ -2,13 +2,13 @@ import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { poll, type WatchedPage } from './browser.js';
 import { expectedAt, type QuadrantPattern } from './xvfb.js';
-import type { Rgb } from '../../../packages/cli/src/bench/browser-x11.js';
+import type { Rgb } from '@fernhilfe/testkit';
 
 /**
  * The steps a person takes in the two apps, by data-testid only (docs/web-apps.md; shared with
  * `npm run bench:browser`), and reading pixels off the console's viewer canvas.
  */
-export { customerGetsCredentials, technicianConnects, technicianSignsIn, valueOf, type Credentials } from '../../../packages/cli/src/bench/browser-flows.js';
+export { customerGetsCredentials, technicianConnects, technicianSignsIn, valueOf, type Credentials } from '@fernhilfe/testkit';
 
 export interface PixelProbe {
   x: number;

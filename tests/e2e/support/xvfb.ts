@@ -1,11 +1,9 @@
-import { XPainter, rgb, type Rect, type Rgb } from '../../../packages/cli/src/bench/browser-x11.js';
-import { startXvfb, type Xvfb, type XvfbOptions } from '../../../packages/cli/src/bench/browser-xvfb.js';
-import { CUSTOMER_WINDOW } from '../../../packages/cli/src/bench/browser-launch.js';
+import { XPainter, rgb, type Rect, type Rgb, startXvfb, type Xvfb, type XvfbOptions, CUSTOMER_WINDOW } from '@fernhilfe/testkit';
 
 /**
  * The customer's "real" screen for browser tests: an Xvfb at 1920x1080 and a painter that fills
  * its root window with known colours. The implementation is shared with `npm run bench:browser`
- * (packages/cli/src/bench/browser-{xvfb,x11}.ts); this file adds the test patterns.
+ * (@fernhilfe/testkit, tools/testkit/src/xvfb.ts and x11-painter.ts); this file adds the test patterns.
  */
 export { startXvfb, XPainter, rgb, type Rect, type Rgb, type Xvfb };
 

@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { XPainter, startXvfb, hostLoadPercent } from '@fernhilfe/testkit';
+import { measureCapture } from './capture-costs.js';
+import { measureScenario, type ScenarioResult } from './measure.js';
+import { formatTable, writeReport, type AgentBenchReport } from './report.js';
+import { workloads } from './workloads.js';
+import { RESULTS_DIR } from '../paths.js';
+
+/**
+ * `npm run bench:agent [-- --smoke] [--only TEXT]`: the native agent's screen path on a real Xvfb at 1920x1080:
+ * capture cost (shared memory vs core), then for each workload (idle clock, typing, dragged window,
+ * full motion) frames/s, bytes/s and the agent's CPU. Writes bench/results/agent.{md,json}
+ * (a smoke run writes nothing unless --out is given; --only runs the workloads whose name contains TEXT).
+ */
+export async function runAgentBench(opts: { smoke: boolean; outDir?: string; only?: string }): Promise<AgentBenchReport> {
+  const hostLoadBefore = await hostLoadPercent(opts.smoke ? 300 : 1000);
+  const xvfb = await startXvfb({ width: 1920, height: 1080 });
+  // a client stays connected the whole time (else Xvfb resets between workloads) and paints a plain desktop
+  const painter = await XPainter.open(xvfb.display);
+  try {
+    await painter.fill([58, 110, 165]);
+    const capture = await measureCapture(xvfb.name, opts.smoke ? 5 : 60);
+    const scenarios: ScenarioResult[] = [];
+    for (const w of workloads.filter((x) => !opts.only || x.name.includes(opts.only))) {
+      await painter.fill([58, 110, 165]);
+      // 8 s before measuring: the agent's own start-up (module compile, first GCs, encoder set-up) is not the workload's cost
+      scenarios.push(await measureScenario(xvfb.name, w, { warmupMs: opts.smoke ? 500 : 8_000, windowMs: opts.smoke ? 1500 : 20_000 }));
+    }
+    const report: AgentBenchReport = { when: new Date().toISOString(), smoke: opts.smoke, screen: 'Xvfb 1920x1080x24', capture, scenarios, hostLoadBefore };
+    if (opts.outDir) writeReport(report, opts.outDir);
+    return report;
+  } finally {
+    painter.close();
+    await xvfb.stop();
+  }
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const smoke = process.argv.includes('--smoke');
+  const outArg = process.argv.indexOf('--out');
+  const onlyArg = process.argv.indexOf('--only');
+  const only = onlyArg > 0 ? process.argv[onlyArg + 1] : undefined;
+  const outDir = outArg > 0 ? process.argv[outArg + 1] : smoke ? undefined : RESULTS_DIR;
+  runAgentBench({ smoke, outDir, only }).then(
+    (r) => {
+      console.log(formatTable(r));
+      if (outDir) console.log(`\nwritten to ${path.join(outDir, 'agent.md')} and agent.json`);
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exitCode = 1;
+    },
+  );
+}

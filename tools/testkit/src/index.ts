@@ -1,0 +1,17 @@
+/**
+ * @fernhilfe/testkit: the helpers that the tests and the benchmarks share (Xvfb, Chromium, processes,
+ * ports, temp dirs, throw-away redis-server and PostgreSQL). Internal and private:
+ * no production package depends on it.
+ */
+export { stopChild, type StopChildOptions } from './child.js';
+export { CUSTOMER_WINDOW, ENTIRE_SCREEN, QUIET_ARGS, chromiumPath, launchHeadless, launchOnDisplay, type CustomerWindow } from './chromium.js';
+export { TestkitError, type TestkitFailure } from './errors.js';
+export { freePort } from './port.js';
+export { NOT_INSTALLED_MESSAGE, findPostgresBinDir, startPostgres, type PostgresOptions, type PostgresServer } from './postgres.js';
+export { sha256File, writePrngFile } from './prng.js';
+export { cpuMsByPid, hostBusyMs, hostLoadPercent, listProcesses, processCpuMs, processTree, rssKiB, type ProcessEntry } from './proc.js';
+export { REDIS_NOT_INSTALLED, startRedis, type RedisOptions, type RedisServer } from './redis.js';
+export { makeTempDir, removeDir } from './temp-dir.js';
+export { customerGetsCredentials, technicianConnects, technicianSignsIn, valueOf, visible, type Credentials } from './web-flows.js';
+export { XPainter, rgb, type Rect, type Rgb } from './x11-painter.js';
+export { startXvfb, type Xvfb, type XvfbOptions } from './xvfb.js';
