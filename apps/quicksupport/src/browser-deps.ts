@@ -16,7 +16,7 @@ export function customerUrl(loc: Location = location): string {
 /** The real browser behind the store. */
 export function browserDeps(): StoreDeps {
   return {
-    fetchTerms,
+    api: { terms: fetchTerms },
     openCustomer: (termsVersion, language) =>
       CustomerEndpoint.open({ url: customerUrl(), transport, termsVersion, language, capabilities: ['screen', 'chat'] }),
     createSender: (session) =>

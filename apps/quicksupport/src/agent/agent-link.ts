@@ -1,9 +1,10 @@
-import { AGENT_WS_PATH, decodeMessage, toPageSchema, type FromPage, type ToPage, type ViewState } from '@fernhilfe/agent/ui-messages';
+import { AGENT_WS_PATH, decodeMessage, toPageSchema, type FromPage, type ToPage } from '@fernhilfe/agent/ui-messages';
+import type { CustomerFlowState } from '@fernhilfe/protocol';
 
 type FileMessage = Extract<ToPage, { type: 'files' | 'file-read' | 'file-release' }>;
 
 export interface AgentLinkHandlers {
-  state(state: ViewState): void;
+  state(state: CustomerFlowState): void;
   /** file transfer: the agent's view, its reads of a picked file, its release (agent-files.ts) */
   files(message: FileMessage): void;
   /** the link is gone; `closing`: the agent said it exits (after the end), else it vanished */

@@ -3,7 +3,7 @@ import { CustomerEndpoint } from '@fernhilfe/client';
 import type { Capability } from '@fernhilfe/protocol';
 import type { AgentConfig } from '../config/config.js';
 import type { UiAsset } from '../ui/assets.js';
-import { AgentApp } from './agent-app.js';
+import { createAgentApp } from './agent-app.js';
 import { openFace } from './face.js';
 import type { Log } from './log.js';
 import { ServerApi } from './server-api.js';
@@ -36,18 +36,18 @@ export function capabilities(kit: KitSource): Capability[] {
 export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<number> {
   const api = new ServerApi(config.server);
   const branding = await api.branding();
-  const app = new AgentApp({
-    fetchTerms: () => api.terms(),
+  const app = createAgentApp({
+    api,
     openCustomer: (termsVersion, language) =>
       CustomerEndpoint.open({ url: api.customerUrl, transport: nodeTransport, termsVersion, language, capabilities: capabilities(deps.kit) }),
     kit: deps.kit,
     log: deps.log,
     receiptUrl: (token) => new URL(`/receipt#token=${token}`, config.server).href,
   });
-  const ended = app.once('ended');
+  const ended = app.flow.once('ended');
   const face = await openFace(config, { app, branding, log: deps.log, assets: deps.assets, openBrowser: deps.openBrowser, stdin: deps.stdin, stdout: deps.stdout, pageGraceMs: deps.pageGraceMs ?? 60_000 });
-  deps.onSignal(() => void app.handleEnd());
-  void app.loadTerms();
+  deps.onSignal(() => void app.flow.end());
+  void app.flow.loadTerms();
   const final = await ended;
   // the page keeps showing the summary; the agent goes
   await face.close();
