@@ -46,7 +46,7 @@ export interface CustomerEvents extends Record<string, unknown> {
 }
 
 /** How the server's `pairing-aborted` reasons read as the ends of an attempt (protocol's attempts.ts). */
-const abortedAttempt = { 'technician-left': 'technician-left', timeout: 'timeout', aborted: 'gave-up' } as const satisfies Record<string, AttemptEnd>;
+const abortedAttempt = { 'technician-left': 'technician-left', timeout: 'timeout', aborted: 'gave-up' } as const satisfies Record<CustomerEvents['pairing-aborted']['reason'], AttemptEnd>;
 
 /**
  * The customer's end: registers for an ID, keeps the one-time password (made here, never sent),
