@@ -27,7 +27,7 @@ describe('CustomerFlow against the real server', () => {
     const tech = await srv.technician();
     const wrong = await tech.connect(id!, password === 'aaaaaaa' ? 'bbbbbbb' : 'aaaaaaa').catch((e: unknown) => e);
     expect(wrong).toBeInstanceOf(ConnectError);
-    await expect.poll(() => flow.state).toMatchObject({ phase: 'waiting', failures: 1, attemptsInRound: 1, password });
+    await expect.poll(() => flow.state, { timeout: 10_000 }).toMatchObject({ phase: 'waiting', failures: 1, attemptsInRound: 1, password });
 
     let techSession: SecureSession | undefined;
     await expect
@@ -36,16 +36,16 @@ describe('CustomerFlow against the real server', () => {
         if (r instanceof ConnectError && r.reason === 'rate-limited') return 'waiting for the back-off';
         techSession = r as SecureSession;
         return 'connected';
-      })
+      }, { timeout: 30_000 })
       .toBe('connected');
-    await expect.poll(() => flow.state.phase).toBe('active');
+    await expect.poll(() => flow.state.phase, { timeout: 10_000 }).toBe('active');
     expect(flow.state).toMatchObject({ sas: techSession!.sas, password: undefined, connectedTechnician: { displayName: 'Max Mustermann', company: 'Beispiel GmbH' } });
 
     const heard = techSession!.once('control');
     expect(flow.sendChat('Guten Tag')).toBe(true);
     expect(await heard).toEqual({ type: 'chat', text: 'Guten Tag' });
     await techSession!.sendControl({ type: 'chat', text: 'Hallo' });
-    await expect.poll(() => flow.state.chat.map((c) => [c.from, c.text])).toEqual([
+    await expect.poll(() => flow.state.chat.map((c) => [c.from, c.text]), { timeout: 10_000 }).toEqual([
       ['customer', 'Guten Tag'],
       ['technician', 'Hallo'],
     ]);
