@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Browser, Download } from 'playwright-core';
 import { bindFileTransfers, bytesSource } from '@fernhilfe/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectNothingFor } from '../support/quiet.js';
 import { technicianConnects, technicianSignsIn, visible } from '../../packages/cli/src/bench/browser-flows.js';
 import { sha256File, writePrngFile } from '../../packages/cli/src/bench/files/prng.js';
 import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, SCREENSHOTS, textOf, type WatchedPage } from '../e2e/support/browser.js';
@@ -105,8 +106,7 @@ describe('file transfer through the native agent and its page', () => {
     await expect.poll(() => rows(tech.page, 'refused').count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => rows(page(), 'refused').count(), { timeout: 10_000 }).toBe(1);
     expect(await page().getByTestId('file-offer').count()).toBe(0);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(tree(home)).toEqual(before);
+    await expectNothingFor(300, 'a refused file writes nothing', () => expect(tree(home)).toEqual(before));
   }, 60_000);
 
   it('agent -> console: the technician asks with a message, the customer picks a file in the page, the agent reads it from the page, the console saves it', async () => {

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ControlMessage } from '@fernhilfe/protocol';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { visible } from '../../packages/cli/src/bench/browser-flows.js';
 import { startXvfb, type Xvfb } from '../../packages/cli/src/bench/browser-xvfb.js';
 import { launchTechnicianBrowser } from '../e2e/support/browser.js';
 import { ROOT } from '../support/processes.js';
+import { holdStill } from '../support/quiet.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { acceptAndReadCredentials, startAgentWithPage } from './support/agent-page.js';
 import { assertAgentBuilt, startAgent } from './support/agent-process.js';
@@ -81,7 +82,7 @@ describe('the agent writes no file during a whole session', () => {
       await expect.poll(() => got.some((m) => m.type === 'control-granted'), { timeout: 10_000 }).toBe(true);
       await session.sendControl({ type: 'chat', text: 'hallo' });
       await expect.poll(() => run.cust.page.getByTestId('chat-log').textContent(), { timeout: 10_000 }).toContain('hallo');
-      await new Promise((r) => setTimeout(r, 1_000)); // let the screen feature (when present) capture and encode
+      await holdStill(1_000, 'the screen feature (when the build has it) captures and encodes, so the trace covers it');
       await run.cust.page.getByTestId('end-session').click();
       expect(await run.agent.exited).toBe(0);
     } finally {
@@ -112,10 +113,12 @@ describe('the agent writes no file during a whole session', () => {
     const agent = startAgent(['--server', srv.url, '--terminal', '--lang', 'en'], { wrapper: { program: 'strace', args: straceArgs(log) }, cwd: home, env: { HOME: home, DISPLAY: xvfb.name } });
     try {
       await agent.waitFor(/Please read the terms/);
-      for (let i = 0; i < 50 && !/\[y\] yes, \[n\] no/.test(agent.stdout()); i++) {
+      // Enter pages through the terms until the question shows
+      await vi.waitFor(() => {
+        if (/\[y\] yes, \[n\] no/.test(agent.stdout())) return;
         agent.type('');
-        await new Promise((r) => setTimeout(r, 100));
-      }
+        throw new Error('the terms did not end with the question [y] yes, [n] no');
+      }, { timeout: 5_000, interval: 100 });
       agent.type('y');
       const id = (await agent.waitFor(/ID:\s+(\d{3} \d{3} \d{3})/))[1]!.replace(/\s/g, '');
       const password = (await agent.waitFor(/Password:\s+(\S+)/))[1]!;

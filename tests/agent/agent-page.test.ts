@@ -5,6 +5,7 @@ import path from 'node:path';
 import { LogicalChannel, encodeInputEvent, type ControlMessage, type InputEvent } from '@fernhilfe/protocol';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectNothingFor } from '../support/quiet.js';
 import { launchTechnicianBrowser, cspViolations, textOf } from '../e2e/support/browser.js';
 import { visible } from '../../packages/cli/src/bench/browser-flows.js';
 import { startXvfb, type Xvfb } from '../../packages/cli/src/bench/browser-xvfb.js';
@@ -137,8 +138,7 @@ describe('the agent’s page: terms, ID + password, consent prompts, chat, end',
       await waitFor(got, 'control-revoked');
       await clickIntoXterm();
       await send(keysFor('danach\n'));
-      await new Promise((r) => setTimeout(r, 1_000));
-      expect(xterm.typed(), 'keys before the grant and after Take back control have no effect').toBe('hallo 123\n');
+      await expectNothingFor(1_000, 'keys before the grant and after Take back control have no effect', () => expect(xterm.typed()).toBe('hallo 123\n'));
       await session.end();
       expect(await run.agent.exited).toBe(0);
     } finally {
@@ -153,8 +153,7 @@ describe('the agent’s page: terms, ID + password, consent prompts, chat, end',
     await run.cust.page.reload();
     await visible(run.cust.page, 'customer-password', 5_000);
     expect((await acceptAndReadPassword(run)).replace(/\s/g, '')).toBe(password);
-    await new Promise((r) => setTimeout(r, 2_000));
-    expect(run.agent.child.exitCode, 'still running after a reload').toBeNull();
+    await expectNothingFor(2_000, 'the agent keeps running after a reload, past the 1.5 s grace period', () => expect(run!.agent.child.exitCode, 'still running after a reload').toBeNull());
     await run.cust.page.close();
     expect(await run.agent.exited).toBe(0);
     expect(run.agent.stderr()).toMatch(/the support page was closed/);

@@ -7,6 +7,7 @@ import { technicianConnects, technicianSignsIn, visible } from '../../packages/c
 import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, SCREENSHOTS, textOf, type WatchedPage } from '../e2e/support/browser.js';
 import { expectCanvasPattern } from '../e2e/support/flows.js';
 import { paint, PATTERN_A, startScreen, type XScreen } from '../e2e/support/xvfb.js';
+import { expectNothingFor, holdStill } from '../support/quiet.js';
 import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
 import { acceptAndReadCredentials, startAgentWithPage, type AgentWithPage } from './support/agent-page.js';
 import { assertAgentBuilt } from './support/agent-process.js';
@@ -94,7 +95,7 @@ describe('a support session through the native agent, driven from the console', 
     await tech.page.keyboard.press('Enter');
     // needs the agent's input feature (packages/agent/src/input/): fails here while it is missing
     await expect.poll(() => xterm!.typed(), { timeout: 5_000 }).toBe('Hallo 123\n');
-    await new Promise((r) => setTimeout(r, 500)); // the typed text reaches the console's canvas too
+    await holdStill(500, "the typed text reaches the console's canvas too, for the screenshot");
     await tech.page.screenshot({ path: path.join(SCREENSHOTS, 'agent-console.png') });
 
     await page.getByTestId('revoke-control').click();
@@ -102,8 +103,7 @@ describe('a support session through the native agent, driven from the console', 
     await clickScreen(xterm.rect.x + 100, xterm.rect.y + 30);
     await tech.page.keyboard.type('nicht mehr');
     await tech.page.keyboard.press('Enter');
-    await new Promise((r) => setTimeout(r, 1_500));
-    expect(xterm.typed(), 'keys after "Take back control" have no effect').toBe('Hallo 123\n');
+    await expectNothingFor(1_500, 'keys after "Take back control" have no effect', () => expect(xterm!.typed()).toBe('Hallo 123\n'));
   });
 
   it('End session in the agent’s page: the console says so at once, the agent exits, the same ID + password are refused', async () => {

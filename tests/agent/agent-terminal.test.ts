@@ -1,7 +1,8 @@
 import type { SecureSession } from '@fernhilfe/client';
 import type { ControlMessage } from '@fernhilfe/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startXvfb, type Xvfb } from '../../packages/cli/src/bench/browser-xvfb.js';
+import { expectNothingFor } from '../support/quiet.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { assertAgentBuilt, startAgent, type AgentProcess } from './support/agent-process.js';
 
@@ -59,8 +60,7 @@ describe('the agent in a terminal', () => {
     expect(agent.stdout()).not.toMatch(/ID:/);
     // "y" before the whole text was shown does not accept
     agent.type('y');
-    await new Promise((r) => setTimeout(r, 300));
-    expect(agent.stdout()).not.toMatch(/Getting your ID/);
+    await expectNothingFor(300, '"y" before the whole text was shown does not accept', () => expect(agent!.stdout()).not.toMatch(/Getting your ID/));
     await readTerms(agent, 'y');
     const { id, password } = await credentials(agent);
     expect(id).toMatch(/^[1-9]\d{8}$/);
@@ -151,9 +151,7 @@ describe('the agent in a terminal', () => {
 });
 
 async function waitUntil(fn: () => boolean, timeoutMs: number): Promise<void> {
-  const start = Date.now();
-  while (!fn()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await vi.waitFor(() => {
+    if (!fn()) throw new Error(`not within ${timeoutMs} ms: ${fn.toString()}`);
+  }, { timeout: timeoutMs, interval: 20 });
 }

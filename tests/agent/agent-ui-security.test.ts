@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { expectNothingFor } from '../support/quiet.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { assertAgentBuilt, startAgent, type AgentProcess } from './support/agent-process.js';
 import { UI_URL } from './support/agent-page.js';
@@ -106,7 +107,7 @@ describe('the agent’s local UI server lets only its own page in', () => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/agent/ws`, { headers: { cookie, origin: `http://127.0.0.1:${port}` } });
     await new Promise((r) => ws.once('message', r));
     for (const junk of ['nonsense', '{}', '{"type":"accept-terms","version":"x","language":"fr"}', '{"type":"consent","what":"root","decision":"allow"}', JSON.stringify({ type: 'chat', text: 'x'.repeat(5000) })]) ws.send(junk);
-    await new Promise((r) => setTimeout(r, 300));
+    await expectNothingFor(300, 'the agent keeps running after malformed messages', () => expect(agent.child.exitCode).toBeNull());
     ws.close();
     expect(agent.child.exitCode).toBeNull();
     expect(agent.stdout()).not.toMatch(/ID:/);

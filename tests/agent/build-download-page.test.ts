@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, textOf, type WatchedPage } from '../e2e/support/browser.js';
 import { customerGetsCredentials } from '../e2e/support/flows.js';
+import { expectNothingFor } from '../support/quiet.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { AGENT_FILE } from './build-fixture.js';
 
@@ -84,8 +85,7 @@ describe('the QuickSupport page offers the signed QuickSupport program', () => {
     // the page asks the server, gets available: false, and renders no offer
     expect(await (await p.info).json()).toMatchObject({ available: false, downloadUrl: null });
     await p.page.getByTestId('scam-guard').waitFor({ state: 'visible' });
-    await p.page.waitForTimeout(300);
-    expect(await p.page.getByTestId('agent-download').count()).toBe(0);
+    await expectNothingFor(300, 'no download is offered when the signature does not verify', async () => expect(await p.page.getByTestId('agent-download').count()).toBe(0));
     expect(await p.page.locator('body').innerText()).not.toContain('QuickSupport program');
   });
 });

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { expectNothingFor, holdStill } from '../support/quiet.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { enter, keystrokes } from './support/input-keys.js';
 import { openPointerRecorder } from './support/input-recorder.js';
 import { click, openInputSession } from './support/input-session.js';
-import { sleep, startInputScreen, until, type InputScreen } from './support/input-x.js';
+import { startInputScreen, until, type InputScreen } from './support/input-x.js';
 
 /**
  * Remote input end to end without a browser: a real server, the agent's consent + input features on
@@ -56,8 +57,7 @@ describe('remote input into a real X server', () => {
     try {
       const before = screen.typed();
       await s.send([...intoTerminal(), ...keystrokes('not yet', 'de'), ...enter]);
-      await sleep(500);
-      expect(screen.typed()).toBe(before); // view-only: nothing arrived
+      await expectNothingFor(500, 'typing before control is granted reaches nothing (view only)', () => expect(screen.typed()).toBe(before));
 
       await s.grantControl();
       // the technician holds Shift and Control (and a mouse button) when the customer takes control back
@@ -75,8 +75,7 @@ describe('remote input into a real X server', () => {
       expect((await screen.pointer()).mask & 0x1f00).toBe(0); // no button held either
 
       await s.send([...intoTerminal(), ...keystrokes('too late', 'de'), ...enter]);
-      await sleep(700);
-      expect(screen.typed()).toBe(before);
+      await expectNothingFor(700, 'typing after the customer revoked control reaches nothing', () => expect(screen.typed()).toBe(before));
       expect(await screen.keysDown()).toEqual([]);
     } finally {
       await s.close();
@@ -144,14 +143,15 @@ describe('remote input into a real X server', () => {
     try {
       await s.grantControl();
       await s.send(intoTerminal());
-      await sleep(300);
+      // the click into the terminal is done (the pointer is there, no button held)
+      await vi.waitFor(async () => expect(await screen.pointer()).toMatchObject({ x: screen.terminal.x + 40, y: screen.terminal.y + 20 }), { timeout: 5_000 });
+      await vi.waitFor(async () => expect((await screen.pointer()).mask & 0x1f00).toBe(0), { timeout: 5_000 });
       const before = screen.typed();
       await screen.localMouseMove(screen.terminal.x + 60, screen.terminal.y + 30); // the customer's own hand
-      await sleep(250); // the agent looks every 100 ms
+      await holdStill(250, 'the agent looks for local input every 100 ms: by now it has seen the move');
       await s.send([...keystrokes('ignored', 'us'), ...enter]);
-      await sleep(300);
-      expect(screen.typed()).toBe(before);
-      await sleep(1000); // the customer stopped: the technician's input counts again
+      await expectNothingFor(300, 'remote typing during local use reaches nothing', () => expect(screen.typed()).toBe(before));
+      await holdStill(1000, 'the customer stopped: after about a second the technician\'s input counts again');
       await s.send([...keystrokes('counted', 'us'), ...enter]);
       await until(() => screen.typed().length > before.length, 5_000);
       expect(screen.typed()).toBe(before + 'counted\n');

@@ -6,6 +6,7 @@ import { ScreenFeature } from '../../packages/agent/src/screen/feature.js';
 import { runFeatures } from '../../packages/agent/src/session/wiring.js';
 import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, poll, type WatchedPage } from '../e2e/support/browser.js';
 import { canvasColours, closeTo, hex, technicianConnects, technicianSignsIn } from '../e2e/support/flows.js';
+import { expectNothingFor } from '../support/quiet.js';
 import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
 import { LEFT, RIGHT, rgb, startTwoMonitors, type TwoMonitorScreen } from './support/screen-x.js';
 
@@ -31,7 +32,7 @@ describe('the agent shares a real X screen with the console', () => {
   let session: SecureSession;
   let feature: ScreenFeature;
   let stopFeatures: () => Promise<void>;
-  const frames: Array<{ bytes: number; keyframe: boolean; width: number }> = [];
+  const frames: Array<{ bytes: number; keyframe: boolean; refine: boolean; width: number }> = [];
   const errors: string[] = [];
 
   /** waits until every probe shows `colour`; fails with what the canvas showed */
@@ -59,7 +60,7 @@ describe('the agent shares a real X screen with the console', () => {
     await technicianConnects(tech.page, { id: customer.id, password: customer.password! });
     session = await sessionP;
     feature = new ScreenFeature({ capture: { display: screen.display } });
-    feature.on('frame', (f) => frames.push({ bytes: f.bytes, keyframe: f.keyframe, width: f.width }));
+    feature.on('frame', (f) => frames.push({ bytes: f.bytes, keyframe: f.keyframe, refine: f.refine, width: f.width }));
     const log = { error: (o: object, m: string) => void errors.push(`${m} ${String((o as { err?: unknown }).err)}`) };
     stopFeatures = runFeatures(session, [feature], log);
   });
@@ -84,8 +85,11 @@ describe('the agent shares a real X screen with the console', () => {
     });
     expect(size).toEqual([1920, 1080]);
     expect(frames[0]?.keyframe).toBe(true);
+    const beforeFill = frames.length;
     await screen.fill(LEFT, '#1010e0');
     await expectCanvas('#1010e0', 5_000);
+    // the still screen's sharp frame (an IDR, 200 ms after the change) has gone out, so the next frame is the change below
+    await expect.poll(() => frames.slice(beforeFill).some((f) => f.refine), { message: "the still screen's sharp frame", timeout: 5_000 }).toBe(true);
     // a small change is a small frame (DAMAGE: only what changed costs; x264: a P-frame)
     const before = frames.length;
     await screen.painter.fill(rgb('#e0e010'), [{ x: 100, y: 100, width: 40, height: 40 }]);
@@ -95,14 +99,13 @@ describe('the agent shares a real X screen with the console', () => {
   });
 
   it('sends nothing while nothing changes on the screen', async () => {
-    await new Promise((r) => setTimeout(r, 1_000)); // let the last change settle
+    // the last change has settled: its sharp frame went out, after which the pump is idle
+    await expect.poll(() => frames.at(-1)?.refine, { message: 'the last frame is a sharp one', timeout: 5_000 }).toBe(true);
     const before = frames.length;
-    await new Promise((r) => setTimeout(r, 3_000));
-    expect(frames.length - before).toBe(0);
+    await expectNothingFor(3_000, 'no frame is sent while nothing changes', () => expect(frames.length - before).toBe(0));
     // and a change on the monitor that is not shown sends nothing either
     await screen.fill(RIGHT, '#d010d0');
-    await new Promise((r) => setTimeout(r, 1_000));
-    expect(frames.length - before).toBe(0);
+    await expectNothingFor(1_000, 'a change on the monitor that is not shown sends no frame', () => expect(frames.length - before).toBe(0));
   });
 
   it('lets the technician switch to the second monitor', async () => {

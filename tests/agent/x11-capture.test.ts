@@ -3,9 +3,9 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XPainter, rgb, type Rgb } from '../../packages/cli/src/bench/browser-x11.js';
 import { startXvfb, type Xvfb } from '../../packages/cli/src/bench/browser-xvfb.js';
-import { X11Connection } from '../../packages/agent/src/x11/client.js';
-import type { ScreenCapture, ScreenCaptureEvents } from '../../packages/agent/src/capture/types.js';
-import { CAPTURE_METHOD_ENV, X11ScreenCapture } from '../../packages/agent/src/capture/x11-capture.js';
+import { X11Connection } from '../../packages/agent/src/platform/x11/client.js';
+import type { ScreenCapture, ScreenCaptureEvents } from '../../packages/agent/src/platform/types.js';
+import { CAPTURE_METHOD_ENV, X11ScreenCapture } from '../../packages/agent/src/platform/x11/capture.js';
 
 const LEFT = { name: 'LEFT', x: 0, y: 0, width: 1920, height: 1080 };
 const RIGHT = { name: 'RIGHT', x: 1920, y: 0, width: 1920, height: 1080 };

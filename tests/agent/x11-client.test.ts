@@ -6,10 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { X11Injector } from '../../packages/agent/src/input/x11/injector.js';
-import { X11Connection } from '../../packages/agent/src/x11/client.js';
-import { getProperty, internAtom, queryPointer } from '../../packages/agent/src/x11/core.js';
-import type { X11Error } from '../../packages/agent/src/x11/errors.js';
+import { X11Injector } from '../../packages/agent/src/platform/x11/injector.js';
+import { X11Connection, getProperty, internAtom, queryPointer } from '../../packages/agent/src/platform/x11/client.js';
+import type { X11Error } from '../../packages/agent/src/platform/x11/errors.js';
 
 /** An Xauthority file with one MIT-MAGIC-COOKIE-1 for any host and display (family Wild). */
 function xauthority(file: string, cookie: Buffer): void {
@@ -36,7 +35,7 @@ async function startLockedXvfb(authFile: string): Promise<{ name: string; child:
 const stopped = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 /**
- * The agent's X connection (the `x11` package behind packages/agent/src/x11) against a real Xvfb that
+ * The agent's X connection (the `x11` package behind packages/agent/src/platform/x11) against a real Xvfb that
  * demands a cookie: it authenticates from $XAUTHORITY, answers requests, turns X errors into
  * X11Error('protocol'), and fails every pending request when the X server goes away.
  */

@@ -1,9 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConnectError, type TechnicianEndpoint } from '@fernhilfe/client';
 import { auditDb } from '@fernhilfe/server';
 import { startTestServer } from '../support/server.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { holdStill } from '../support/quiet.js';
 
 /** One wrong password, waiting out the back-off. */
 async function wrongAttempt(tech: TechnicianEndpoint, id: string, password: string): Promise<void> {
@@ -14,7 +13,7 @@ async function wrongAttempt(tech: TechnicianEndpoint, id: string, password: stri
     );
     if (!(err instanceof ConnectError)) throw new Error('the wrong password opened a session');
     if (err.reason !== 'rate-limited') return;
-    await sleep((err.retryAfterMs ?? 0) + 5);
+    await holdStill((err.retryAfterMs ?? 0) + 5, 'the back-off the server asked for');
   }
 }
 
@@ -31,8 +30,7 @@ describe('failed passwords and the rotation on record', () => {
 
     const db = auditDb(srv.database.db);
     const rows = async () => db.selectFrom('audit_log').select(['event', 'actor', 'data']).orderBy('seq').execute();
-    const deadline = Date.now() + 5000;
-    while (!(await rows()).some((r) => r.event === 'password-rotated') && Date.now() < deadline) await sleep(25);
+    await vi.waitFor(async () => expect((await rows()).map((r) => r.event), 'the rotation on record').toContain('password-rotated'), { timeout: 5000, interval: 25 });
     const entries = await rows();
     const failed = entries.filter((r) => r.event === 'authentication-failed');
     expect(failed.map((r) => JSON.parse(r.data) as unknown)).toEqual([1, 2, 3, 4, 5].map((n) => ({ failedAttempts: n })));

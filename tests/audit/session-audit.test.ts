@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CustomerEndpoint, type SecureSession } from '@fernhilfe/client';
 import { auditDb, type AuditEntry } from '@fernhilfe/server';
 import { HttpSession } from '../server/http-session.js';
 import { testBackends } from '../support/postgres.js';
 import { nodeTransport, startTestServer, type TestServer } from '../support/server.js';
+import { holdStill } from '../support/quiet.js';
 
 const ADMIN_PASSWORD = 'admin password that is long';
 const FILE_HASH = 'ab'.repeat(32);
 const CHAT_SECRET = 'Chat-Inhalt 4711 darf nie ins Protokoll';
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  return vi.waitFor(async () => (await probe()) ?? Promise.reject(new Error(`timed out waiting for ${what}`)), { timeout: ms, interval: 25 });
 }
 
 const backends = testBackends();
@@ -43,7 +38,7 @@ describe.each(backends)('the audit trail of a whole session, and its receipt, on
     customer = await srv.customer();
     const tech = await srv.technician();
     await expect(tech.connect(customer.id, 'zzzzzzz')).rejects.toThrow();
-    await new Promise((r) => setTimeout(r, 300)); // the back-off after one failure (BACKOFF_BASE_MS=50)
+    await holdStill(300, 'the back-off after one failure (BACKOFF_BASE_MS=50)');
     const custSessionP = customer.once('session');
     const techSession = await tech.connect(customer.id, customer.password!);
     const custSession: SecureSession = await custSessionP;

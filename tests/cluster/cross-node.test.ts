@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectError } from '@fernhilfe/client';
 import { startCutProxy } from '../support/cut-proxy.js';
 import { startClusterEnv, startNode, type ClusterEnv, type ClusterNode } from './fixture.js';
-import { pairAcross, sleep, stream, tapBus, within } from './kit.js';
+import { untilResumeReady } from '../support/resume-ready.js';
+import { pairAcross, stream, tapBus, within } from './kit.js';
 
 /**
  * Two nodes on one real Redis and one real PostgreSQL, on loopback: sessions whose customer and
@@ -115,7 +116,7 @@ describe('several nodes on Redis: sessions across nodes', () => {
     await using proxy = await startCutProxy(a.url);
     const { techSession, custSession } = await pairAcross(a, a, { via: proxy.url, reconnectTo: () => b });
     const handOffsBefore = countMatches(b.logText(), /connection handed to its home node/g);
-    await sleep(200); // both resume keys are confirmed
+    await untilResumeReady(proxy, ['technician']); // the technician's resume key is confirmed
     const reconnected = Promise.all([techSession.once('reconnected'), custSession.once('reconnected')]);
     expect(proxy.cut('technician')).toBeGreaterThan(0);
     await within(reconnected, 10_000, 'the resume through node B');

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CustomerEndpoint } from '@fernhilfe/client';
 import { RedisDirectory } from '../../packages/server/src/cluster/redis-directory.js';
 import { startClusterEnv, startNode, type ClusterEnv, type ClusterNode } from './fixture.js';
@@ -42,7 +42,7 @@ describe('several nodes on Redis: customer IDs', () => {
       // ending a registration retires its ID everywhere: no longer live, still marked used
       const first = customers[0]!;
       await first.customer.end();
-      await waitFor(async () => (await redis.exists(`fernhilfe:id:live:${first.customer.id}`)) === 0);
+      await vi.waitFor(async () => expect(await redis.exists(`fernhilfe:id:live:${first.customer.id}`), 'the live ID is gone from Redis').toBe(0), { timeout: 5000, interval: 20 });
       expect(await redis.exists(`fernhilfe:id:used:${first.customer.id}`)).toBe(1);
     } finally {
       await redis.quit();
@@ -69,7 +69,7 @@ describe('several nodes on Redis: customer IDs', () => {
       // a retired ID is not given out again within 24 h, not even by the node that had it
       const won = dirs.findIndex((_, d) => results[d]![0]);
       dirs[won]!.retire(ids[0]!);
-      await new Promise((r) => setTimeout(r, 50));
+      await vi.waitFor(async () => expect(await clients[0]!.exists(`fernhilfe:id:live:${ids[0]}`), 'the retired ID is no longer live').toBe(0), { timeout: 5000, interval: 20 });
       expect(await Promise.all(dirs.map((d) => d.claim(ids[0]!)))).toEqual([false, false, false]);
       expect(await dirs[(won + 1) % 3]!.locate(ids[0]!)).toBe('retired');
     } finally {
@@ -77,11 +77,3 @@ describe('several nodes on Redis: customer IDs', () => {
     }
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

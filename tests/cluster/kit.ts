@@ -6,7 +6,7 @@ import { LogicalChannel } from '@fernhilfe/protocol';
 import { within } from '../support/resume-kit.js';
 import type { ClusterNode, TechnicianOpts } from './fixture.js';
 
-export { sleep, within } from '../support/resume-kit.js';
+export { within } from '../support/resume-kit.js';
 
 export interface Pair {
   customer: CustomerEndpoint;

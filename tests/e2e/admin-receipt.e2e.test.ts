@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { bindFileTransfers } from '@fernhilfe/client';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { auditDb } from '@fernhilfe/server';
 import { openPage, SCREENSHOTS } from './support/browser.js';
 import { customerGetsCredentials } from './support/flows.js';
 import { browserSuite } from './support/suite.js';
@@ -27,11 +28,14 @@ describe('the customer’s receipt in the browser', () => {
     const session = await tech.connect(creds.id, creds.password);
     await customer.page.getByTestId('end-session').waitFor();
     // a real transfer, so that each side reports its own part (the server records only what the side can know)
+    const completedOnRecord = async () => (await auditDb(suite.srv.database.db).selectFrom('audit_log').select(['event', 'actor']).execute()).filter((e) => e.event === 'file-completed' && e.actor === 'customer').length;
+    const completedBefore = await completedOnRecord();
     const { files } = bindFileTransfers(session);
     const sent = files.send({ name: 'Druckertreiber.zip', size: FILE.length, readChunk: (offset, length) => Promise.resolve(FILE.subarray(offset, offset + length)) });
     await customer.page.getByTestId('file-accept').click();
     await expect.poll(() => files.get(sent.transferId)?.state, { timeout: 15_000 }).toBe('completed');
-    await new Promise((r) => setTimeout(r, 300)); // named wait: the customer's completion report reaches the record before the end
+    // the customer's completion report reaches the record before the end
+    await expect.poll(completedOnRecord, { timeout: 5_000 }).toBeGreaterThan(completedBefore);
     await customer.page.getByTestId('end-session').click();
     const link = customer.page.getByTestId('show-receipt');
     await link.waitFor();

@@ -5,7 +5,6 @@ import { bytesSource } from '@fernhilfe/client';
 import { nodeFileSource } from '@fernhilfe/agent';
 import { sha256File, writePrngFile } from '../../packages/cli/src/bench/files/prng.js';
 import { LogicalChannel, createSha256, encodeFileChunk, newTransferId } from '@fernhilfe/protocol';
-import { sleep } from '../support/resume-kit.js';
 import { entries, fileSession, isEnd, reportsSent, whenTransfer } from './support.js';
 
 describe('consent, cancel and names through the real server into the agent folder', () => {
@@ -24,9 +23,9 @@ describe('consent, cancel and names through the real server into the agent folde
     expect(info.state).toBe('completed');
     expect(entries(s.folder)).toEqual(['Bericht März.pdf']);
     expect(await sha256File(path.join(s.folder, 'Bericht März.pdf'))).toBe(await sha256File(src));
-    await sleep(200);
-    const reports = [...reportsSent(s.proxy, 'technician'), ...reportsSent(s.proxy, 'customer')];
-    expect(reports.map((r) => r.event)).toEqual(['file-offered', 'file-accepted', 'file-completed']);
+    const bothReports = () => [...reportsSent(s.proxy, 'technician'), ...reportsSent(s.proxy, 'customer')];
+    await expect.poll(() => bothReports().map((r) => r.event), { timeout: 5000 }).toEqual(['file-offered', 'file-accepted', 'file-completed']);
+    const reports = bothReports();
     expect(reports[2]).toMatchObject({ transferId: sent.transferId, direction: 'to-customer', name: 'Bericht März.pdf', size: 3_000_000, sha256: info.sha256 });
   });
 
@@ -36,9 +35,8 @@ describe('consent, cancel and names through the real server into the agent folde
     const info = s.tech.send(bytesSource('setup.exe', new Uint8Array(100_000).fill(7)));
     const end = await whenTransfer(s.tech, (i) => i.transferId === info.transferId && isEnd(i));
     expect(end).toMatchObject({ state: 'refused', reason: 'refused', sentBytes: 0 });
-    await sleep(200);
+    await expect.poll(() => reportsSent(s.proxy, 'customer').map((r) => r.event), { timeout: 5000 }).toEqual(['file-refused']);
     expect(entries(s.folder)).toEqual([]);
-    expect(reportsSent(s.proxy, 'customer').map((r) => r.event)).toEqual(['file-refused']);
   });
 
   for (const who of ['technician', 'customer'] as const) {
@@ -57,9 +55,8 @@ describe('consent, cancel and names through the real server into the agent folde
       expect(t).toMatchObject({ state: 'cancelled', reason: `cancelled-by-${who}` });
       expect(c).toMatchObject({ state: 'cancelled', reason: `cancelled-by-${who}` });
       expect(t.transferred).toBeLessThan(64 * 1024 * 1024);
-      await sleep(300);
-      expect(entries(s.folder)).toEqual([]);
-      expect(reportsSent(s.proxy, 'customer').at(-1)).toMatchObject({ event: 'file-failed', reason: `cancelled-by-${who}` });
+      await expect.poll(() => entries(s.folder), { timeout: 5000 }).toEqual([]);
+      await expect.poll(() => reportsSent(s.proxy, 'customer').at(-1), { timeout: 5000 }).toMatchObject({ event: 'file-failed', reason: `cancelled-by-${who}` });
     });
   }
 

@@ -5,7 +5,6 @@ import { FileTransferError, bytesSource } from '@fernhilfe/client';
 import { newTransferId, type ControlMessage } from '@fernhilfe/protocol';
 import { filesDe as consoleDe, filesEn as consoleEn } from '../../apps/console/src/files/texts.js';
 import { filesEn as pageEn } from '../../apps/quicksupport/src/files/texts.js';
-import { sleep } from '../support/resume-kit.js';
 import { entries, fileSession, isEnd, reportsSent, whenTransfer } from './support.js';
 
 /** The file-refuse the other side's manager sent back for a forged offer. */
@@ -52,9 +51,8 @@ describe("the operator's file policy (FILES_MAX_BYTES, FILES_DIRECTIONS) from th
     expect(consoleEn.reason['not-allowed']).toBe('This server does not allow files in this direction.');
     expect(consoleDe.reason['not-allowed']).toBe('Dieser Server erlaubt keine Dateien in diese Richtung.');
     expect(pageEn.reason['not-allowed']).toBe('Files cannot be sent in this direction.');
-    await sleep(200);
+    await expect.poll(() => reportsSent(s.proxy, 'technician'), { timeout: 5000 }).toEqual([expect.objectContaining({ event: 'file-failed', transferId, reason: 'not-allowed' })]);
     expect(entries(s.folder)).toEqual([]);
-    expect(reportsSent(s.proxy, 'technician')).toEqual([expect.objectContaining({ event: 'file-failed', transferId, reason: 'not-allowed' })]);
   });
 
   it('over the size limit: the technician cannot send, a forged offer is refused as too large, the folder stays empty', async () => {

@@ -57,6 +57,7 @@ import {
   type EndReason,
 } from '@fernhilfe/protocol';
 import { CustomerHandshake, TechnicianHandshake } from '../../packages/client/src/handshake.js';
+import { holdStill } from '../support/quiet.js';
 import { nodeTransport } from '../support/server.js';
 import {
   KNOWN_BUGS,
@@ -76,7 +77,6 @@ import {
   rawFrame,
   scaled,
   seedFor,
-  sleep,
   splitRandomly,
   toCustomerMessage,
   toTechnicianMessage,
@@ -198,7 +198,7 @@ class MemoryTransport implements Transport {
       const v = pick();
       if (v !== undefined) return v;
       if (Date.now() > deadline) return undefined;
-      await (spins < 300 ? tick() : sleep(5));
+      await (spins < 300 ? tick() : holdStill(5, 'polling past the first 300 turns of the event loop (a real socket is slower)'));
     }
   }
 
@@ -939,9 +939,9 @@ async function socketGarbage(ws: WebSocket, rng: Rng, role: 'customer' | 'techni
     else if (k === 4) ws.send(controlFrame(role === 'customer' ? toCustomerMessage(rng) : toTechnicianMessage(rng)));
     else if (k === 5) for (const piece of splitRandomly(rng, peerFrame(rng.bytes(rng.size(500))))) ws.send(piece);
     else if (k === 6) ws.send(peerFrame(concatBytes(Uint8Array.of(PeerType.handshake, rng.range(1, 4)), rng.bytes(rng.size(100)))));
-    else await sleep(rng.int(5));
+    else await holdStill(rng.int(5), 'random timing between garbage frames: part of the fuzz input');
   }
-  await sleep(rng.int(20));
+  await holdStill(rng.int(20), 'random timing before the close: part of the fuzz input');
   const end = rng.int(3);
   if (end === 0) ws.terminate();
   else if (end === 1) ws.close(rng.pick([1000, 1001, 1008, 1011, 4000]), rng.pick(['', 'bye', 'ä'.repeat(20)]));
@@ -962,7 +962,7 @@ describe(`the client under fuzzing (FUZZ_SEED=${SEED})`, () => {
     const stats = newStats();
     const started = Date.now();
     for (let i = 0; i < COUNT.customerMemory; i++) await customerRun(new Rng(seedFor('customer-memory', i)), i, problems, stats);
-    await sleep(50);
+    await holdStill(50, 'late callbacks of the last runs report their problems before the count');
     console.info(`customer (in memory, FUZZ_SEED=${SEED}): ${stats.runs} runs, ${stats.events} server events, ${stats.sessions} sessions in ${Date.now() - started} ms\n  ${[...stats.outcomes].map(([k, v]) => `${k}=${v}`).join(', ')}\n  sessions: ${[...stats.sessionOutcomes].map(([k, v]) => `${k}=${v}`).join(', ')}`);
     expect(problems.list).toEqual([]);
     expect(guards.describe()).toEqual([]);
@@ -974,7 +974,7 @@ describe(`the client under fuzzing (FUZZ_SEED=${SEED})`, () => {
     const stats = newStats();
     const started = Date.now();
     for (let i = 0; i < COUNT.technicianMemory; i++) await technicianRun(new Rng(seedFor('technician-memory', i)), i, problems, stats);
-    await sleep(50);
+    await holdStill(50, 'late callbacks of the last runs report their problems before the count');
     console.info(`technician (in memory, FUZZ_SEED=${SEED}): ${stats.runs} runs, ${stats.events} server events, ${stats.sessions} sessions in ${Date.now() - started} ms\n  ${[...stats.outcomes].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}=${v}`).join(', ')}\n  sessions: ${[...stats.sessionOutcomes].map(([k, v]) => `${k}=${v}`).join(', ')}`);
     expect(problems.list).toEqual([]);
     expect(guards.describe()).toEqual([]);
@@ -1132,8 +1132,7 @@ describe('known client bugs found by the fuzzer', () => {
     t.deliver(step3);
     t.serverClose();
     expect(await t.waitFor(() => endpoint.ended, 500)).toMatchObject({ reason: 'peer-disconnected' });
-    await sleep(100);
-    expect(sessions.filter((s) => s.isOpen).length, 'sessions handed out that never end').toBe(0);
+    await expect.poll(() => sessions.filter((s) => s.isOpen).length, { message: 'sessions handed out that never end', timeout: 1000 }).toBe(0);
   });
 
   (KNOWN_BUGS.sessionAfterClose ? it.fails : it)('technician: connect() does not resolve with a dead session when the connection closes right after the confirmation', async () => {
@@ -1145,8 +1144,7 @@ describe('known client bugs found by the fuzzer', () => {
     const v = (r as { value: unknown }).value;
     if (v instanceof ConnectError) expect(v.reason).toBe('network');
     else {
-      await sleep(100);
-      expect((v as SecureSession).isOpen, 'a session on a closed connection').toBe(false);
+      await expect.poll(() => (v as SecureSession).isOpen, { message: 'a session on a closed connection', timeout: 1000 }).toBe(false);
     }
   });
 

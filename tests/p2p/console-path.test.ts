@@ -8,6 +8,7 @@ import { technicianConnects, technicianSignsIn } from '../e2e/support/flows.js';
 import { assertAppsBuilt, openPage, textOf } from '../e2e/support/browser.js';
 import { startCoturn, type Coturn } from '../support/coturn.js';
 import { canMakeNamespaces, makeLab, type Lab } from '../support/netns.js';
+import { expectNothingFor } from '../support/quiet.js';
 import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
 import { startEndpoint, type EndpointProcess } from './endpoint-process.js';
 
@@ -77,8 +78,7 @@ describe('console shows the session path (Chromium in a network namespace)', () 
     const before = srv!.relayMeter.bytes;
     customer.send({ cmd: 'send', count: 16, size: 32 * 1024 });
     await customer.waitFor((e) => e.ev === 'sent', 20_000, 'the stream sent');
-    await new Promise((r) => setTimeout(r, 500));
-    expect(srv!.relayMeter.bytes - before).toBe(0);
+    await expectNothingFor(500, 'the relay carries none of the stream', () => expect(srv!.relayMeter.bytes - before).toBe(0));
     expect(tech.log.filter((l) => /pageerror/.test(l))).toEqual([]);
   });
 

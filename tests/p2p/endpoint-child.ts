@@ -10,6 +10,7 @@
 import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
 import { ConsoleApi, CustomerEndpoint, TechnicianEndpoint, startDirectUpgrade, webSocketTransport, type SecureSession, type WebSocketLike } from '@fernhilfe/client';
+import { holdStill } from '../support/quiet.js';
 import { NodePeerConnection, receiver, sendStream } from './stream.js';
 
 const role = process.env.ROLE;
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   for await (const line of createInterface({ input: process.stdin })) {
     const cmd = JSON.parse(line) as { cmd: string; id?: string; password?: string; count?: number; size?: number; pauseMs?: number };
     if (cmd.cmd === 'connect' && tech) run(await tech.connect(cmd.id!, cmd.password!));
-    else if (cmd.cmd === 'send' && session) say({ ev: 'sent', hash: await sendStream(session, cmd.count!, cmd.size!, cmd.pauseMs ? () => new Promise((r) => setTimeout(r, cmd.pauseMs)) : undefined) });
+    else if (cmd.cmd === 'send' && session) say({ ev: 'sent', hash: await sendStream(session, cmd.count!, cmd.size!, cmd.pauseMs ? () => holdStill(cmd.pauseMs!, 'the pace of the stream the test asked for') : undefined) });
     else if (cmd.cmd === 'report' && got) say({ ev: 'received', bytes: got.state.bytes, hash: got.digest() });
     else if (cmd.cmd === 'end') {
       await session?.end();

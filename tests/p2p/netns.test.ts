@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startCoturn, type Coturn } from '../support/coturn.js';
 import { canMakeNamespaces, makeLab, rootForwards, type Lab } from '../support/netns.js';
-import { sleep } from '../support/resume-kit.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { startEndpoint, type EndpointEvent, type EndpointProcess } from './endpoint-process.js';
 
@@ -65,14 +64,19 @@ describe('P2P upgrade across network namespaces (Node endpoints)', () => {
     customer.send({ cmd: 'send', count, size, pauseMs });
     await whileSending?.();
     const sent = await customer.waitFor((e) => e.ev === 'sent', 60_000, 'the stream sent', since);
-    for (let i = 0; i < 600; i++) {
-      const at = technician.events.length;
-      technician.send({ cmd: 'report' });
-      const got = await technician.waitFor((e) => e.ev === 'received', 5000, 'a report', at);
-      if ((got.bytes as number) >= count * size) return { sent: sent.hash, got: got.hash, bytes: got.bytes };
-      await sleep(100);
-    }
-    throw new Error('the stream did not arrive');
+    const got = await vi.waitFor(async () => {
+      const report = await received(technician);
+      if ((report.bytes as number) < count * size) throw new Error(`the stream did not arrive: ${String(report.bytes)} of ${count * size} bytes`);
+      return report;
+    }, { timeout: 60_000, interval: 100 });
+    return { sent: sent.hash, got: got.hash, bytes: got.bytes };
+  }
+
+  /** What the technician's process has received so far (bytes and hash). */
+  async function received(technician: EndpointProcess) {
+    const at = technician.events.length;
+    technician.send({ cmd: 'report' });
+    return technician.waitFor((e) => e.ev === 'received', 5000, 'a report', at);
   }
 
   it('(1) upgrades to a direct data channel; the server then relays none of the data', async () => {
@@ -112,7 +116,8 @@ describe('P2P upgrade across network namespaces (Node endpoints)', () => {
     await Promise.all([customer.waitFor(isPath('direct'), 30_000, 'path direct'), technician.waitFor(isPath('direct'), 30_000, 'path direct')]);
     const before = srv.relayMeter.bytes;
     const r = await stream(customer, technician, 600, 16 * 1024, 10, async () => {
-      await sleep(1500);
+      // mid-stream: a sixth of it has arrived over the direct path
+      await vi.waitFor(async () => expect((await received(technician)).bytes, 'the stream flows').toBeGreaterThanOrEqual(100 * 16 * 1024), { timeout: 30_000, interval: 100 });
       lab!.setDirect(false);
     });
     expect(r.got).toBe(r.sent);

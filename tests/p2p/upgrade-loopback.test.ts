@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { establish, sleep, within } from '../support/resume-kit.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { holdStill } from '../support/quiet.js';
+import { establish } from '../support/resume-kit.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { receiver, sendStream, upgrade } from './kit.js';
 
@@ -21,11 +22,11 @@ describe('P2P upgrade, Node endpoints on this host', () => {
     const tech = upgrade(s.techSession);
     const cust = upgrade(s.custSession);
     await Promise.all([tech.reached('direct', 20_000), cust.reached('direct', 20_000)]);
-    await sleep(200);
+    await expect.poll(() => [s.techSession.routes.via, s.custSession.routes.via], { message: 'both sessions send on the data channel', timeout: 5_000 }).toEqual(['direct', 'direct']);
     const got = receiver(s.techSession);
     const before = srv.relayMeter.bytes;
     const sent = await sendStream(s.custSession, 128, 32 * 1024);
-    await within((async () => { while (got.state.bytes < 128 * 32 * 1024) await sleep(20); })(), 20_000, 'the stream');
+    await vi.waitFor(() => expect(got.state.bytes, 'the stream arrived').toBeGreaterThanOrEqual(128 * 32 * 1024), { timeout: 20_000, interval: 20 });
     expect(got.digest()).toBe(sent);
     expect(srv.relayMeter.bytes - before).toBe(0);
     expect(s.techSession.routes.via).toBe('direct');
@@ -42,9 +43,9 @@ describe('P2P upgrade, Node endpoints on this host', () => {
     const before = srv.relayMeter.bytes;
     const sent = await sendStream(s.custSession, 200, 16 * 1024, async (i) => {
       if (i === 80) cust.up.close(); // the customer's side of the channel goes away
-      if (i % 20 === 0) await sleep(5);
+      if (i % 20 === 0) await holdStill(5, 'the pace of the stream, so the channel closes mid-stream');
     });
-    await within((async () => { while (got.state.bytes < 200 * 16 * 1024) await sleep(20); })(), 20_000, 'the stream');
+    await vi.waitFor(() => expect(got.state.bytes, 'the stream arrived').toBeGreaterThanOrEqual(200 * 16 * 1024), { timeout: 20_000, interval: 20 });
     expect(got.digest()).toBe(sent);
     await cust.reached('relayed', 10_000).catch(() => undefined);
     expect(tech.paths.at(-1)).toBe('relayed');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SecureSession } from '@fernhilfe/client';
 import { auditDb } from '@fernhilfe/server';
 import { HttpSession } from '../server/http-session.js';
+import { within } from '../support/resume-kit.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { ADMIN } from './fixture.js';
 import { parseCsv } from './parse-csv.js';
@@ -36,9 +37,8 @@ describe('what an endpoint can claim for the audit trail and the bill', () => {
   };
   const entries = (sid: string) => db().selectFrom('audit_log').select(['event', 'actor', 'data']).where('session_id', '=', sid).orderBy('seq').execute();
   const onRecord = (sid: string, event: string, count = 1) => expect.poll(async () => (await entries(sid)).filter((e) => e.event === event).length, { timeout: 5_000 }).toBe(count);
-  // the wait for the end: 5 s, far more than a refused report needs; a session still running after it failed the test
-  const endedWith = (s: SecureSession) =>
-    Promise.race([s.once('ended') as Promise<{ detail?: string }>, new Promise<{ detail: string }>((r) => setTimeout(() => r({ detail: 'the session was still running after 5 s' }), 5_000))]);
+  // the wait for the end: 5 s, far more than a refused report needs; a session still running after it fails the test
+  const endedWith = (s: SecureSession) => within(s.once('ended') as Promise<{ detail?: string }>, 5_000, 'the end of the session');
 
   it('a technician cannot report the customer\'s consent: not recorded, not counted, and the technician is told why', async () => {
     const relayedBefore = srv.relayMeter.bytes;

@@ -3,6 +3,7 @@ import { MAX_FRAME_BODY } from '@fernhilfe/protocol';
 import { auditDb } from '@fernhilfe/server';
 import { rawCustomer, registerRaw } from './raw-customer.js';
 import { startTestServer } from '../support/server.js';
+import { within } from '../support/resume-kit.js';
 
 /** Unauthenticated clients of /ws/customer (issue 14, finding 3): what they can and cannot make the server do. */
 describe('who may open and keep a customer connection', () => {
@@ -23,7 +24,7 @@ describe('who may open and keep a customer connection', () => {
     const registered = await rawCustomer(srv.url);
     expect(await registerRaw(registered, srv.terms().version)).toMatchObject({ type: 'registered' });
     // the wait for the close: 300 ms timeout plus a noisy machine's margin
-    const closed = await Promise.race([idle.closed, new Promise<undefined>((r) => setTimeout(r, 5_000))]);
+    const closed = await within(idle.closed, 5_000, 'the close of the connection that never registered');
     expect(closed).toEqual({ code: 1008, reason: 'no registration within 1 s; please connect again' });
     await registered.roundTrip(); // a registered connection stays
     expect(registered.ws.readyState).toBe(registered.ws.OPEN);
@@ -34,7 +35,7 @@ describe('who may open and keep a customer connection', () => {
     await using srv = await startTestServer({ MAX_CONNECTIONS: '5' });
     const held = await Promise.all(Array.from({ length: 5 }, (_, i) => rawCustomer(srv.url, { localAddress: `127.0.0.${10 + i}` })));
     const extra = await rawCustomer(srv.url, { localAddress: '127.0.0.20' });
-    const closed = await Promise.race([extra.closed, new Promise<undefined>((r) => setTimeout(r, 5_000))]);
+    const closed = await within(extra.closed, 5_000, 'the close of the connection past MAX_CONNECTIONS');
     expect(closed).toEqual({ code: 1013, reason: 'the server has too many connections; please try again in a minute' });
     for (const c of held) expect(await registerRaw(c, srv.terms().version)).toMatchObject({ type: 'registered' });
     held[0]!.ws.close();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FrameKind, encodeFrame, encodeJson } from '@fernhilfe/protocol';
 import { WebSocket } from 'ws';
+import { expectNothingFor } from '../support/quiet.js';
+import { within } from '../support/resume-kit.js';
 import { startTestServer } from '../support/server.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A customer connection over `ws`; `autoPong: false` makes it a peer that has silently vanished. */
 async function register(url: string, termsVersion: string, autoPong: boolean) {
@@ -24,10 +24,10 @@ describe('keepalive', () => {
     const healthy = await register(srv.url, version, true);
     expect(srv.broker.liveRegistrations).toBe(2);
 
-    await Promise.race([silent.closed, sleep(2_000)]);
+    await within(silent.closed, 5_000, 'the server to drop the connection that stopped answering pings');
     expect(silent.ws.readyState).toBe(WebSocket.CLOSED);
-    await sleep(500); // several more intervals: the answering one stays
-    expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
+    // several more intervals: the answering one stays
+    await expectNothingFor(500, 'the connection that answers pings stays open', () => expect(healthy.ws.readyState).toBe(WebSocket.OPEN));
     expect(srv.broker.liveRegistrations).toBe(1);
     healthy.ws.close();
   });

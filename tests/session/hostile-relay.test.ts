@@ -17,7 +17,8 @@ import {
   type HostileProxy,
   type Needle,
 } from '../support/hostile-proxy.js';
-import { sleep, within } from '../support/resume-kit.js';
+import { expectNothingFor, holdStill } from '../support/quiet.js';
+import { within } from '../support/resume-kit.js';
 import { TECH_PASSWORD, nodeTransport, startTestServer, type TestServer } from '../support/server.js';
 
 type KeyLogEntry = { label: string; bytes: Buffer };
@@ -213,8 +214,7 @@ describe('a hostile relay between the endpoints and the server', () => {
           expect(customer.ended?.reason).toBe(attack.reason);
 
           // exactly the untouched frames before the attack reached the application, in order, nothing else
-          await sleep(20);
-          expect(received).toEqual(sent.slice(0, attack.delivered).map((m) => m.expect));
+          await expectNothingFor(20, 'exactly the untouched frames before the attack reached the application', () => expect(received).toEqual(sent.slice(0, attack.delivered).map((m) => m.expect)));
           expect(proxy.errors).toEqual([]);
         });
       }
@@ -314,7 +314,7 @@ describe('a hostile relay tampering with the handshake', () => {
         proxy.hook(s.direction, undefined);
         let retry = await connectOrError(tech, customer.id, password);
         for (let i = 0; i < 5 && retry instanceof ConnectError && retry.reason === 'rate-limited'; i++) {
-          await sleep((retry.retryAfterMs ?? 0) + 10);
+          await holdStill((retry.retryAfterMs ?? 0) + 10, 'the back-off the server asked for');
           retry = await connectOrError(tech, customer.id, password);
         }
         expect(retry).not.toBeInstanceOf(ConnectError);
@@ -377,7 +377,7 @@ describe('everything the proxy saw', () => {
     const techEnded = techSession.once('ended');
     await customer.end();
     expect(await within(techEnded, 5000, 'the end')).toMatchObject({ reason: 'ended-by-customer', by: 'customer' });
-    await sleep(50); // let the close handshakes pass through the proxy
+    await holdStill(50, 'the close handshakes pass through the proxy, so the search below covers them too');
     const wire = proxy.captured();
 
     // the key log really caught the secrets: all ten, on both ends, equal, not wiped

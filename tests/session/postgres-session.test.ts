@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConnectError } from '@fernhilfe/client';
 import { LogicalChannel } from '@fernhilfe/protocol';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
 import { startTestServer } from '../support/server.js';
+import { holdStill } from '../support/quiet.js';
 
 /** The session tests' core on a real PostgreSQL: the server records sessions there, not in SQLite. */
 describe('a whole session with the server on PostgreSQL', () => {
@@ -23,7 +24,7 @@ describe('a whole session with the server on PostgreSQL', () => {
 
     const wrong = await tech.connect(customer.id, 'zzzzzzz').catch((e: unknown) => e);
     expect((wrong as ConnectError).reason).toBe('wrong-credentials');
-    await new Promise((r) => setTimeout(r, 60));
+    await holdStill(60, 'the back-off after one wrong guess (BACKOFF_BASE_MS=20)');
 
     const custSession = customer.once('session');
     const techSession = await tech.connect(customer.id, password);
@@ -36,8 +37,11 @@ describe('a whole session with the server on PostgreSQL', () => {
     await ended;
 
     // the record is in PostgreSQL: one session with one failed attempt, authenticated and ended
-    await new Promise((r) => setTimeout(r, 100));
-    const rows = await srv.database.db.selectFrom('support_sessions').selectAll().where('customer_id', '=', customer.id).execute();
+    const rows = await vi.waitFor(async () => {
+      const found = await srv.database.db.selectFrom('support_sessions').selectAll().where('customer_id', '=', customer.id).execute();
+      expect(found.map((r) => r.ended_at), 'the ended session on record').toEqual([expect.anything()]);
+      return found;
+    }, { timeout: 5000 });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ failed_attempts: 1, end_reason: 'customer:ended-by-customer' });
     expect(rows[0]!.authenticated_at).not.toBeNull();

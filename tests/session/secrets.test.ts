@@ -1,13 +1,13 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError, ConnectError, ConsoleApi, type SecureSession, type TechnicianEndpoint } from '@fernhilfe/client';
 import { generatePassword, resumePublicKey, toHex } from '@fernhilfe/protocol';
 import { startCutProxy } from '../support/cut-proxy.js';
 import { encodedForms, findNeedles, textForms, type Needle } from '../support/hostile-proxy.js';
 import { TECH_LOGIN, TECH_PASSWORD, startTestServer } from '../support/server.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { holdStill } from '../support/quiet.js';
+import { untilResumeReady } from '../support/resume-ready.js';
 
 type KeyLogEntry = { label: string; bytes: Buffer };
 function keyLogInto(into: KeyLogEntry[]) {
@@ -23,7 +23,7 @@ async function connect(tech: TechnicianEndpoint, id: string, password: string): 
       throw err;
     });
     if (!(r instanceof ConnectError) || r.reason !== 'rate-limited' || i >= 10) return r;
-    await sleep((r.retryAfterMs ?? 0) + 10);
+    await holdStill((r.retryAfterMs ?? 0) + 10, 'the back-off the server asked for');
   }
 }
 
@@ -89,17 +89,14 @@ describe('secrets never reach the server', () => {
 
     // the server has recorded all of it (so the files below hold the sessions), then search
     const db = srv.database.db;
-    for (let i = 0; ; i++) {
-      const rows = await db.selectFrom('support_sessions').select(['customer_id', 'ended_at', 'failed_attempts', 'authenticated_at']).execute();
-      if (rows.length === 2 && rows.every((r) => r.ended_at !== null)) {
-        const byId = new Map(rows.map((r) => [r.customer_id, r]));
-        expect(byId.get(a.id)).toMatchObject({ failed_attempts: 2, authenticated_at: expect.any(Number) });
-        expect(byId.get(b.id)).toMatchObject({ failed_attempts: 1, authenticated_at: null });
-        break;
-      }
-      if (i > 100) throw new Error(`the sessions were not recorded: ${JSON.stringify(rows)}`);
-      await sleep(20);
-    }
+    const rows = await vi.waitFor(async () => {
+      const found = await db.selectFrom('support_sessions').select(['customer_id', 'ended_at', 'failed_attempts', 'authenticated_at']).execute();
+      if (found.length !== 2 || found.some((r) => r.ended_at === null)) throw new Error(`the sessions were not recorded: ${JSON.stringify(found)}`);
+      return found;
+    }, { timeout: 5000, interval: 20 });
+    const byId = new Map(rows.map((r) => [r.customer_id, r]));
+    expect(byId.get(a.id)).toMatchObject({ failed_attempts: 2, authenticated_at: expect.any(Number) });
+    expect(byId.get(b.id)).toMatchObject({ failed_attempts: 1, authenticated_at: null });
 
     // ten secrets per side (incl. the ACK keys and resume seeds) for each of the 4 attempts (3 wrong guesses, 1 right)
     expect(keys.length).toBe(10 * 2 * 4);
@@ -142,7 +139,7 @@ describe('secrets never reach the server', () => {
     const custSessionP = customer.once('session');
     const techSession = await tech.connect(customer.id, customer.password!);
     const custSession = await custSessionP;
-    await sleep(100); // resume keys confirmed
+    await untilResumeReady(proxy);
     for (const side of ['customer', 'technician'] as const) {
       const back = Promise.all([techSession.once('reconnected'), custSession.once('reconnected')]);
       proxy.block(300, side);
@@ -155,7 +152,8 @@ describe('secrets never reach the server', () => {
     const ended = custSession.once('ended');
     await techSession.end();
     await ended;
-    await sleep(100);
+    // the server has recorded the end (the files below hold the whole session)
+    await vi.waitFor(async () => expect((await srv.database.db.selectFrom('support_sessions').select('ended_at').where('customer_id', '=', customer.id).executeTakeFirst())?.ended_at, 'the end on record').toEqual(expect.any(Number)), { timeout: 5000 });
 
     const logs = Buffer.from(srv.logText(), 'utf8');
     expect(logs.toString()).toMatch(/connection resumed/);

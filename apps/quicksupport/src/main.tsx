@@ -1,4 +1,5 @@
 // must stay the first import: configures zod for the strict CSP before it loads
+import { InvariantError } from '@fernhilfe/protocol';
 import { createRoot } from 'react-dom/client';
 import { applyBranding } from './branding.js';
 import { browserDeps } from './browser-deps.js';
@@ -16,7 +17,7 @@ import './styles/session.css';
 
 async function main(): Promise<void> {
   const root = document.getElementById('root');
-  if (!root) throw new Error('#root is missing from index.html');
+  if (!root) throw new InvariantError('#root is missing from index.html');
   const [branding] = await Promise.all([fetchBranding(), initI18n()]);
   applyBranding(branding);
   document.title = `${branding.companyName} – ${document.title}`;

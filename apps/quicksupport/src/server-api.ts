@@ -8,6 +8,12 @@ export interface Terms {
 
 export type { Branding } from '@fernhilfe/client';
 import type { Branding } from '@fernhilfe/client';
+import { FernhilfeError } from '@fernhilfe/protocol';
+
+/** The server answered with an HTTP error, or with something that is not what the page asked for. */
+export class ServerApiError extends FernhilfeError<'http' | 'unexpected-reply'> {
+  override readonly name = 'ServerApiError';
+}
 
 export const defaultBranding: Branding = {
   companyName: 'Fernhilfe',
@@ -20,10 +26,10 @@ export const defaultBranding: Branding = {
 export async function fetchTerms(): Promise<Terms> {
   const body = await getJson('/api/terms');
   if (!isRecord(body) || typeof body.version !== 'string' || !/^[0-9a-f]{64}$/.test(body.version) || !isRecord(body.text)) {
-    throw new Error('unexpected terms response');
+    throw new ServerApiError('unexpected-reply', 'unexpected terms response');
   }
   const { de, en } = body.text;
-  if (typeof de !== 'string' || typeof en !== 'string') throw new Error('unexpected terms response');
+  if (typeof de !== 'string' || typeof en !== 'string') throw new ServerApiError('unexpected-reply', 'unexpected terms response');
   return { version: body.version, text: { de, en } };
 }
 
@@ -51,7 +57,7 @@ export async function fetchBranding(): Promise<Branding> {
 
 async function getJson(path: string): Promise<unknown> {
   const res = await fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  if (!res.ok) throw new ServerApiError('http', `${path}: HTTP ${res.status}`);
   return res.json();
 }
 

@@ -42,7 +42,7 @@ export class SessionStore implements PageStore {
           screen: {
             unavailable: () => (deps.secureContext() ? undefined : 'insecure'),
             create: () => deps.createSender(session),
-            problemOf: (err) => toScreenShareError(err).problem,
+            problemOf: (err) => toScreenShareError(err).reason,
           },
         };
       },

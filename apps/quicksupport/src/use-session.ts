@@ -1,4 +1,4 @@
-import type { CustomerFlowState } from '@fernhilfe/protocol';
+import { InvariantError, type CustomerFlowState } from '@fernhilfe/protocol';
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { PageStore } from './page-store.js';
 import type { Branding } from './server-api.js';
@@ -8,7 +8,7 @@ export const BrandingContext = createContext<Branding | null>(null);
 
 export function useStore(): PageStore {
   const store = useContext(StoreContext);
-  if (!store) throw new Error('useStore() outside <StoreContext.Provider>');
+  if (!store) throw new InvariantError('useStore() outside <StoreContext.Provider>');
   return store;
 }
 
@@ -20,6 +20,6 @@ export function useSessionState(): CustomerFlowState {
 
 export function useBranding(): Branding {
   const branding = useContext(BrandingContext);
-  if (!branding) throw new Error('useBranding() outside <BrandingContext.Provider>');
+  if (!branding) throw new InvariantError('useBranding() outside <BrandingContext.Provider>');
   return branding;
 }

@@ -4,6 +4,7 @@ import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { embeddedUiPlugin } from './embedded-ui.mjs';
+import { AgentBuildError } from './errors.mjs';
 import { optionalNativePlugin } from './optional-native.mjs';
 
 /**
@@ -60,6 +61,6 @@ export async function bundleAgent(o) {
     ],
   });
   const external = Object.values(result.metafile.outputs)[0]?.imports.filter((i) => i.external && !i.path.startsWith('node:') && !isBuiltin(i.path)) ?? [];
-  if (external.length > 0) throw new Error(`the bundle would need files beside it: ${external.map((i) => i.path).join(', ')}`);
+  if (external.length > 0) throw new AgentBuildError('bundle-needs-files', `the bundle would need files beside it: ${external.map((i) => i.path).join(', ')}`);
   return { assets, warnings: result.warnings, inputs: Object.keys(result.metafile.inputs).length };
 }

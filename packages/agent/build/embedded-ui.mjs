@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { AgentBuildError } from './errors.mjs';
 
 /** Content types of what a Vite build of the QuickSupport page contains. */
 const TYPES = /** @type {Record<string, string>} */ ({
@@ -27,7 +28,7 @@ const TYPES = /** @type {Record<string, string>} */ ({
  */
 export function collectAssets(distDir) {
   if (!statSync(path.join(distDir, 'index.html'), { throwIfNoEntry: false })?.isFile()) {
-    throw new Error(`the QuickSupport page is not built (${distDir}/index.html is missing): run \`npm run build -w apps/quicksupport\``);
+    throw new AgentBuildError('page-not-built', `the QuickSupport page is not built (${distDir}/index.html is missing): run \`npm run build -w apps/quicksupport\``);
   }
   /** @type {{ key: string, type: string, body: Buffer }[]} */
   const out = [];
@@ -37,7 +38,7 @@ export function collectAssets(distDir) {
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile() && !entry.name.endsWith('.map')) {
         const type = TYPES[path.extname(entry.name).toLowerCase()];
-        if (!type) throw new Error(`no content type known for ${full}; add it to packages/agent/build/embedded-ui.mjs`);
+        if (!type) throw new AgentBuildError('unknown-content-type', `no content type known for ${full}; add it to packages/agent/build/embedded-ui.mjs`);
         out.push({ key: '/' + path.relative(distDir, full).split(path.sep).join('/'), type, body: readFileSync(full) });
       }
     }

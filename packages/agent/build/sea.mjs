@@ -3,6 +3,7 @@ import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { execProgramSync, findProgram, spawnProgramSync } from '@fernhilfe/programs';
+import { AgentBuildError } from './errors.mjs';
 
 /** The fuse Node looks for to know a blob was injected (Node's single-executable docs). */
 const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -22,7 +23,7 @@ const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
  */
 export async function makeSea(o) {
   const nodeVersion = execProgramSync({ file: o.node }, ['--version']).trim();
-  if (!/^v(2\d|[3-9]\d)\./.test(nodeVersion)) throw new Error(`${o.node} is Node ${nodeVersion}; single executables need Node 20 or newer`);
+  if (!/^v(2\d|[3-9]\d)\./.test(nodeVersion)) throw new AgentBuildError('old-node', `${o.node} is Node ${nodeVersion}; single executables need Node 20 or newer`);
   const blob = path.join(o.workDir, 'sea-prep.blob');
   const config = path.join(o.workDir, 'sea-config.json');
   writeFileSync(config, JSON.stringify({ main: o.bundleFile, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: true }));
@@ -40,6 +41,6 @@ export async function makeSea(o) {
   // postject's own CLI, in a child: its injector chatters on stderr; shown only when it fails
   const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');
   const run = spawnProgramSync({ file: process.execPath }, [postject, o.outFile, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SENTINEL_FUSE]);
-  if (run.status !== 0) throw new Error(`postject failed (${run.status ?? run.signal}): ${run.stdout}${run.stderr}`);
+  if (run.status !== 0) throw new AgentBuildError('postject-failed', `postject failed (${run.status ?? run.signal}): ${run.stdout}${run.stderr}`);
   return { stripped, nodeVersion };
 }

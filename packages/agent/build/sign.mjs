@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import { AgentBuildError } from './errors.mjs';
 
 /**
  * The signature format lives in packages/server/src/agent-download/signature.ts (the server and
@@ -36,13 +37,13 @@ export async function signBuild(o) {
   try {
     keyText = readFileSync(o.keyFile, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read the signing key ${o.keyFile} (${/** @type {NodeJS.ErrnoException} */ (err).code ?? err})`);
+    throw new AgentBuildError('unreadable-key', `cannot read the signing key ${o.keyFile} (${/** @type {NodeJS.ErrnoException} */ (err).code ?? err})`, { cause: err });
   }
   const key = sig.parseSigningKey(keyText);
   const bytes = readFileSync(o.file);
   const signature = sig.signAgent(bytes, o.name, key, { version: o.version, built: new Date().toISOString() });
   const check = sig.verifyAgent(bytes, signature, sig.publicKeyFromRaw(signature.publicKey));
-  if (!check.ok) throw new Error(`the signature just made does not verify: ${check.message}`);
+  if (!check.ok) throw new AgentBuildError('signature-check-failed', `the signature just made does not verify: ${check.message}`);
   writeFileSync(`${o.file}.sig`, sig.formatSignature(signature), { mode: 0o644 });
   return { version: signature.version, built: signature.built, keyId: signature.keyId, sha256: signature.sha256, publicKey: Buffer.from(signature.publicKey).toString('base64') };
 }

@@ -17,7 +17,7 @@ const { config } = parsed;
 const log = createLog();
 runAgent(config, {
   log,
-  kit: agentKit({ display: process.env.DISPLAY, log }),
+  kit: agentKit({ env: process.env, log }),
   assets: uiAssets,
   openBrowser: (url) => openBrowser(url),
   stdin: process.stdin,

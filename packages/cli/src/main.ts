@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { CommandError } from './errors.js';
 import { readPassword } from './read-password.js';
 
 const program = new Command()
@@ -80,7 +81,7 @@ program
   .option('--smoke', 'a quick run that only checks the benchmark works')
   .action(async (which: string, o: { smoke?: boolean }) => {
     if (which === 'files') return (await import('./bench/files/bench.js')).benchFiles({ smoke: Boolean(o.smoke) });
-    if (which !== 'session') throw new Error(`unknown benchmark "${which}" (known: session, files)`);
+    if (which !== 'session') throw new CommandError('usage', `unknown benchmark "${which}" (known: session, files)`);
     const { benchSession } = await import('./bench/session.js');
     await benchSession({ smoke: Boolean(o.smoke) });
   });

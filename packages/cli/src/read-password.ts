@@ -1,3 +1,5 @@
+import { CommandError } from './errors.js';
+
 /** Reads the first line of a stream (a password piped on stdin), without its line ending. */
 export async function readPassword(input: NodeJS.ReadableStream): Promise<string> {
   let data = '';
@@ -6,6 +8,6 @@ export async function readPassword(input: NodeJS.ReadableStream): Promise<string
     if (data.includes('\n')) break;
   }
   const line = data.split(/\r?\n/)[0] ?? '';
-  if (!line) throw new Error('no password on standard input');
+  if (!line) throw new CommandError('no-password', 'no password on standard input');
   return line;
 }

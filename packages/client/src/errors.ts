@@ -1,4 +1,4 @@
-import type { EndReason, ServerError } from '@fernhilfe/protocol';
+import { FernhilfeError, type EndReason, type ServerError } from '@fernhilfe/protocol';
 
 /** Why connecting to a customer did not give a session. */
 export const connectFailures = [
@@ -26,14 +26,15 @@ const plain: Record<ConnectFailure, string> = {
   'not-signed-in': 'Please sign in again.',
 };
 
-export class ConnectError extends Error {
+export class ConnectError extends FernhilfeError<ConnectFailure> {
   override readonly name = 'ConnectError';
   constructor(
-    readonly reason: ConnectFailure,
+    reason: ConnectFailure,
     readonly retryAfterMs?: number,
     detail?: string,
   ) {
-    super(ConnectError.describe(reason, retryAfterMs) + (detail ? ` (${detail})` : ''));
+    const plainWords = ConnectError.describe(reason, retryAfterMs);
+    super(reason, detail ?? plainWords, { message: plainWords + (detail ? ` (${detail})` : '') });
   }
 
   /** The sentence a person sees, in English; UIs translate by `reason`. */
@@ -44,14 +45,22 @@ export class ConnectError extends Error {
 }
 
 /** Why the server gave no ID: `terms-outdated`, `rate-limited`, `network`, … (the server's error codes). */
-export class RegistrationError extends Error {
+export class RegistrationError extends FernhilfeError<ServerError['code'] | 'network'> {
   override readonly name = 'RegistrationError';
-  constructor(
-    readonly code: ServerError['code'] | 'network',
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
+  constructor(reason: ServerError['code'] | 'network', detail: string) {
+    super(reason, detail, { message: `${reason}: ${detail}` });
   }
+}
+
+
+/** Why send() refused before anything went out, or accept() found no such offer. */
+export class FileTransferError extends FernhilfeError<'too-large' | 'not-allowed' | 'unknown-transfer'> {
+  override readonly name = 'FileTransferError';
+}
+
+/** Something was to be sent after the session ended; the message names how it ended. */
+export class SessionEndedError extends FernhilfeError<'ended'> {
+  override readonly name = 'SessionEndedError';
 }
 
 /** How a session ended, for the people on both ends. */

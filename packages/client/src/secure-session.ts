@@ -23,7 +23,7 @@ import {
 } from '@fernhilfe/protocol';
 import type { ServerConnection } from './connection.js';
 import { Emitter } from '@fernhilfe/protocol';
-import type { SessionEnd } from './errors.js';
+import { SessionEndedError, type SessionEnd } from './errors.js';
 import { AckPolicy } from './resume/ack-policy.js';
 import { Outbound } from './resume/outbound.js';
 import { PathSync } from './resume/path-sync.js';
@@ -181,7 +181,7 @@ export class SecureSession extends Emitter<SessionEvents> {
   }
 
   private send(channel: LogicalChannel, payload: Uint8Array): Promise<void> {
-    if (this.ended) return Promise.reject(new Error(`session ended (${this.ended.reason})`));
+    if (this.ended) return Promise.reject(new SessionEndedError('ended', `session ended (${this.ended.reason})`));
     return this.out.send(concatBytes(Uint8Array.of(channel), payload));
   }
 

@@ -2,6 +2,7 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { FernhilfeError } from '@fernhilfe/protocol';
 import { z } from 'zod';
 import { parsePublicKey } from './agent-download/signature.js';
 
@@ -121,7 +122,10 @@ export interface Config {
   files: { maxBytes: number; directions: ('to-customer' | 'to-technician')[] };
 }
 
-export class ConfigError extends Error {
+/** A setting is not valid, a file it names cannot be read, or it would listen without TLS where that is unsafe. */
+export type ConfigFailure = 'invalid' | 'unreadable' | 'insecure';
+
+export class ConfigError extends FernhilfeError<ConfigFailure> {
   override readonly name = 'ConfigError';
 }
 
@@ -134,7 +138,7 @@ function parseTrustProxy(value: string | undefined): TrustProxy {
   for (const entry of entries) {
     const [addr, bits] = entry.split('/');
     if (!addr || !isIP(addr) || (bits !== undefined && !/^\d{1,3}$/.test(bits))) {
-      throw new ConfigError(`TRUST_PROXY: "${entry}" is not an address or CIDR range (or use true, false or a hop count)`);
+      throw new ConfigError('invalid', `TRUST_PROXY: "${entry}" is not an address or CIDR range (or use true, false or a hop count)`);
     }
   }
   return entries;
@@ -148,7 +152,7 @@ function readPem(name: string, file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
-    throw new ConfigError(`${name}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigError('unreadable', `${name}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
   }
 }
 
@@ -160,7 +164,7 @@ function readAgentKey(value: string): KeyObject {
     return parsePublicKey(isKeyText ? t : readPem('AGENT_PUBLIC_KEY', t).toString('utf8'));
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    throw new ConfigError(`AGENT_PUBLIC_KEY: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ConfigError('invalid', `AGENT_PUBLIC_KEY: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
 }
 
@@ -168,10 +172,10 @@ function readAgentKey(value: string): KeyObject {
 function parseIceUrls(value: string, secret: string | undefined): string[] {
   const urls = value.split(',').map((s) => s.trim()).filter(Boolean);
   for (const url of urls) {
-    if (!/^(stun|stuns|turn|turns):[^\s]{1,500}$/.test(url)) throw new ConfigError(`TURN_URLS: "${url}" is not a stun:, stuns:, turn: or turns: URL`);
-    if (/^turns?:/.test(url) && !secret) throw new ConfigError('TURN_URLS: a turn: URL needs TURN_SECRET (coturn static-auth-secret)');
+    if (!/^(stun|stuns|turn|turns):[^\s]{1,500}$/.test(url)) throw new ConfigError('invalid', `TURN_URLS: "${url}" is not a stun:, stuns:, turn: or turns: URL`);
+    if (/^turns?:/.test(url) && !secret) throw new ConfigError('invalid', 'TURN_URLS: a turn: URL needs TURN_SECRET (coturn static-auth-secret)');
   }
-  if (urls.length > 8) throw new ConfigError('TURN_URLS: at most 8 URLs');
+  if (urls.length > 8) throw new ConfigError('invalid', 'TURN_URLS: at most 8 URLs');
   return urls;
 }
 
@@ -179,15 +183,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+    throw new ConfigError('invalid', `invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
   if (Boolean(e.TLS_CERT) !== Boolean(e.TLS_KEY)) {
-    throw new ConfigError('TLS_CERT and TLS_KEY must be set together');
+    throw new ConfigError('invalid', 'TLS_CERT and TLS_KEY must be set together');
   }
   const tls = e.TLS_CERT && e.TLS_KEY ? { cert: readPem('TLS_CERT', e.TLS_CERT), key: readPem('TLS_KEY', e.TLS_KEY) } : undefined;
   if (!tls && !isLoopback(e.HOST) && !e.ALLOW_INSECURE) {
     throw new ConfigError(
+      'insecure',
       `refusing to listen on ${e.HOST} without TLS: set TLS_CERT and TLS_KEY, or ALLOW_INSECURE=1 behind a TLS-terminating reverse proxy`,
     );
   }

@@ -1,8 +1,7 @@
-import { SelectionOwner } from '../../../packages/agent/src/clipboard/x11-owner.js';
-import type { SelectionAtoms } from '../../../packages/agent/src/clipboard/x11-read.js';
-import { InputOnly, X11Connection, eventMask } from '../../../packages/agent/src/x11/client.js';
-import { getSelectionOwner, internAtom } from '../../../packages/agent/src/x11/core.js';
-import { isEvent, type XEvent } from '../../../packages/agent/src/x11/events.js';
+import { SelectionOwner } from '../../../packages/agent/src/platform/x11/selection-owner.js';
+import type { SelectionAtoms } from '../../../packages/agent/src/platform/x11/selection-read.js';
+import { InputOnly, X11Connection, eventMask, getSelectionOwner, internAtom } from '../../../packages/agent/src/platform/x11/client.js';
+import { isEvent, type XEvent } from '../../../packages/agent/src/platform/x11/events.js';
 
 /**
  * An application that copies text and answers paste requests only when the test says so: a slow

@@ -1,5 +1,5 @@
-import { InputOnly, X11Connection, eventMask } from '../../../packages/agent/src/x11/client.js';
-import { isEvent } from '../../../packages/agent/src/x11/events.js';
+import { InputOnly, X11Connection, eventMask } from '../../../packages/agent/src/platform/x11/client.js';
+import { isEvent } from '../../../packages/agent/src/platform/x11/events.js';
 
 /**
  * A mapped X window of its own, on its own connection, that records the pointer events the X server

@@ -3,7 +3,7 @@ import { LogicalChannel, encodeInputEvent, type ControlMessage, type InputEvent 
 import { Consent } from '../../../packages/agent/src/consent/consent.js';
 import { consentFeature } from '../../../packages/agent/src/consent/feature.js';
 import { inputFeature } from '../../../packages/agent/src/input/feature.js';
-import { X11Injector } from '../../../packages/agent/src/input/x11/injector.js';
+import { X11Injector } from '../../../packages/agent/src/platform/x11/injector.js';
 import { runFeatures } from '../../../packages/agent/src/session/wiring.js';
 import type { AgentFeature } from '../../../packages/agent/src/session/feature.js';
 import type { TestServer } from '../../support/server.js';

@@ -4,8 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startXvfb, type Xvfb } from '../../../packages/cli/src/bench/browser-xvfb.js';
-import { X11Connection } from '../../../packages/agent/src/x11/client.js';
-import { queryKeymap, queryPointer } from '../../../packages/agent/src/x11/core.js';
+import { X11Connection, queryKeymap, queryPointer } from '../../../packages/agent/src/platform/x11/client.js';
 
 
 /** Where the test terminal sits on the X screen (no window manager: the geometry is exact). */

@@ -1,3 +1,4 @@
+import { InvariantError } from '@fernhilfe/protocol';
 import { createContext, useContext } from 'react';
 import type { AppState, ConsoleController } from './controller';
 import { useStore } from './use-store';
@@ -6,7 +7,7 @@ export const ConsoleContext = createContext<ConsoleController | null>(null);
 
 export function useConsole(): ConsoleController {
   const controller = useContext(ConsoleContext);
-  if (!controller) throw new Error('useConsole() outside <ConsoleContext>');
+  if (!controller) throw new InvariantError('useConsole() outside <ConsoleContext>');
   return controller;
 }
 

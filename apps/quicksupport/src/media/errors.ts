@@ -1,12 +1,9 @@
-import type { ShareProblem } from '@fernhilfe/protocol';
+import { FernhilfeError, type ShareProblem } from '@fernhilfe/protocol';
 
-export class ScreenShareError extends Error {
+export class ScreenShareError extends FernhilfeError<ShareProblem> {
   override readonly name = 'ScreenShareError';
-  constructor(
-    readonly problem: ShareProblem,
-    detail?: string,
-  ) {
-    super(detail ? `${problem}: ${detail}` : problem);
+  constructor(reason: ShareProblem, detail?: string) {
+    super(reason, detail ?? reason, { message: detail ? `${reason}: ${detail}` : reason });
   }
 
   static unsupported(detail: string): ScreenShareError {

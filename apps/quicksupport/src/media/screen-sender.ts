@@ -1,6 +1,6 @@
 import { VIDEO_HEADER, VideoFlow, encodeVideoFrame, type ControlMessage } from '@fernhilfe/protocol';
 import { CaptureTimes } from './capture-times.js';
-import { Emitter } from '@fernhilfe/protocol';
+import { Emitter, InvariantError } from '@fernhilfe/protocol';
 import { chooseCodec, encodeSize, encoderConfig } from './encoder-config.js';
 import { ScreenShareError, toScreenShareError } from './errors.js';
 import { openFrameSource, type FrameSource } from './frame-source.js';
@@ -78,7 +78,7 @@ export class ScreenSender extends Emitter<ScreenSenderEvents> {
 
   /** Asks what to share and starts sending. Rejects with a ScreenShareError when it cannot start. */
   async start(): Promise<void> {
-    if (this.state !== 'idle') throw new Error(`ScreenSender.start() in state ${this.state}`);
+    if (this.state !== 'idle') throw new InvariantError(`ScreenSender.start() in state ${this.state}`);
     this.state = 'starting';
     try {
       this.stream = await (this.opts.capture ?? captureDisplay)();

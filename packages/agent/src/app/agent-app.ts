@@ -2,7 +2,7 @@ import { CustomerFlow, type CustomerEndpoint, type FlowApi } from '@fernhilfe/cl
 import { loadNodeWebRtc, startAgentDirectPath } from '../p2p/direct-path.js';
 import { runFeatures } from '../session/wiring.js';
 import { AgentFiles } from './agent-files.js';
-import type { Log } from './log.js';
+import { listenerErrorsTo, type Log } from './log.js';
 import type { KitSource } from './session-kit.js';
 
 export interface AppDeps {
@@ -55,6 +55,7 @@ export function createAgentApp(deps: AppDeps): AgentApp {
       };
     },
     log: deps.log,
+    onListenerError: listenerErrorsTo(deps.log),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.receiptUrl ? { receiptUrl: deps.receiptUrl } : {}),
   });

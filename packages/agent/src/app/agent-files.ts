@@ -1,7 +1,7 @@
 import { Emitter, FileTransferError, type FilePolicy, type FileSource, type TransferInfo } from '@fernhilfe/client';
 import type { FileFeature } from '../files/feature.js';
 import type { FilesView, SendProblem } from '../ui/file-messages.js';
-import type { Log } from './log.js';
+import { listenerErrorsTo, type Log } from './log.js';
 
 export interface AgentFilesEvents extends Record<string, unknown> {
   /** a new view for the faces (at most ten a second while bytes move; at once for offers and ends) */
@@ -21,7 +21,7 @@ export class AgentFiles extends Emitter<AgentFilesEvents> {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly log: Log) {
-    super();
+    super(listenerErrorsTo(log));
   }
 
   get view(): FilesView {

@@ -1,3 +1,5 @@
+import { FernhilfeError } from '@fernhilfe/protocol';
+
 /** Why the agent cannot do what it was asked; `reason` picks the sentence a person reads. */
 export const agentFailures = [
   'bad-server-url', // --server is not an http(s) URL, or plain http to a host that is not this machine
@@ -24,14 +26,10 @@ const plain: Record<AgentFailure, { de: string; en: string }> = {
   'bad-option': { en: 'A setting is not valid.', de: 'Eine Einstellung ist ungültig.' },
 };
 
-export class AgentError extends Error {
+export class AgentError extends FernhilfeError<AgentFailure> {
   override readonly name = 'AgentError';
-  constructor(
-    readonly reason: AgentFailure,
-    readonly detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${reason}: ${detail}`, options);
+  constructor(reason: AgentFailure, detail: string, options: { cause?: unknown } = {}) {
+    super(reason, detail, { ...options, message: `${reason}: ${detail}` });
   }
 
   /** The sentence for the customer. */

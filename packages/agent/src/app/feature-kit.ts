@@ -1,42 +1,54 @@
-import { Consent, FileFeature, X11Clipboard, X11Injector, clipboardFeature, consentFeature, inputFeature, screenFeature } from '../index.js';
+import { Consent, FileFeature, choosePlatform, clipboardFeature, consentFeature, inputFeature, screenFeature, type Platform, type PlatformEnv } from '../index.js';
 import type { Grant } from '../consent/types.js';
 import type { AgentFeature } from '../session/feature.js';
 import type { Log } from './log.js';
 import type { KitSource } from './session-kit.js';
 
 export interface KitOptions {
-  /** the X display to share and control (DISPLAY); without one only chat works */
-  display: string | undefined;
+  /** where the platform table looks for a desktop (DISPLAY for X11); without one only chat and files work */
+  env: PlatformEnv;
   log: Log;
   /** where accepted files go; default: the customer's Downloads folder (XDG_DOWNLOAD_DIR, else ~/Downloads) */
   downloads?: string;
 }
 
 /**
- * The agent's features, made fresh for each session: consent and file transfer always; with an X display the screen
- * (capture + H.264), remote input (XTEST, in the coordinates of the monitor the screen feature
- * shows) and the clipboard, the last two acting only while the customer allows them.
+ * The agent's features, made fresh for each session: consent and file transfer always; where the
+ * platform table finds a desktop (X11: DISPLAY set) the screen (capture + H.264), remote input (in the
+ * coordinates of the monitor the screen feature shows) and the clipboard, the last two acting only
+ * while the customer allows them.
  */
 export function agentKit(opts: KitOptions): KitSource {
-  const display = opts.display;
-  const grants: Grant[] = display ? ['control', 'clipboard'] : [];
+  const { env } = opts;
+  const platform = desktop(opts);
+  const grants: Grant[] = platform ? ['control', 'clipboard'] : [];
   return {
     grants,
-    screen: Boolean(display),
+    screen: Boolean(platform),
     make: () => {
       const consent = new Consent();
       const files = new FileFeature(opts.downloads ? { folder: opts.downloads } : {});
       const features: AgentFeature[] = [consentFeature(consent)];
-      if (display) {
-        const screen = screenFeature({ capture: { display }, log: opts.log });
+      if (platform) {
+        const screen = screenFeature({ openCapture: () => platform.openCapture(env), log: opts.log });
         features.push(
           screen,
-          inputFeature({ consent, openInjector: () => X11Injector.open(display), geometry: () => screen.geometry(), log: opts.log }),
-          clipboardFeature({ consent, openClipboard: () => X11Clipboard.open(display), log: opts.log }),
+          inputFeature({ consent, openInjector: () => platform.openInjector(env), geometry: () => screen.geometry(), log: opts.log }),
+          clipboardFeature({ consent, openClipboard: () => platform.openClipboard(env), log: opts.log }),
         );
       }
       features.push(files);
       return { consent, features, files };
     },
   };
+}
+
+/** The platform the table picks for this machine, or none (logged with what is missing). */
+function desktop(opts: KitOptions): Platform | undefined {
+  try {
+    return choosePlatform(opts.env);
+  } catch (err) {
+    opts.log.info({ err }, 'no screen sharing or remote control here');
+    return undefined;
+  }
 }

@@ -1,3 +1,4 @@
+import type { ListenerErrorReporter } from '@fernhilfe/protocol';
 import pino from 'pino';
 
 /** The agent's logger: structured lines on stderr only (it writes no file), never a secret. Quiet by default: the customer's terminal is for the terminal UI. */
@@ -9,4 +10,9 @@ export interface Log {
 
 export function createLog(level: string = process.env.FERNHILFE_AGENT_LOG ?? 'error'): Log {
   return pino({ name: 'agent', level, redact: { paths: ['password', '*.password', 'token', '*.token'], censor: '[hidden]' } }, pino.destination({ fd: 2, sync: true }));
+}
+
+/** The Emitter's reporter for a listener that throws (packages/protocol/src/emitter.ts): an error line in this log. */
+export function listenerErrorsTo(log: Pick<Log, 'error'>): ListenerErrorReporter {
+  return (event, err) => log.error({ err, event }, `a listener for "${event}" threw`);
 }

@@ -1,7 +1,7 @@
 import { CLIPBOARD_MAX_BYTES, encodeJson, utf8Length, type ControlMessage } from '@fernhilfe/protocol';
 import type { Consent } from '../consent/consent.js';
 import type { AgentFeature, SessionPort } from '../session/feature.js';
-import type { ClipboardBackend } from './backend.js';
+import type { ClipboardBackend } from '../platform/types.js';
 
 /** One control frame carries at most 1 MiB; the JSON of the text must fit. */
 const MAX_FRAME = 1024 * 1024;
@@ -13,7 +13,7 @@ export interface ClipboardLog {
 
 export interface ClipboardFeatureOptions {
   consent: Consent;
-  /** opens the platform's clipboard (X11Clipboard.open for Linux/X11) */
+  /** opens the platform's clipboard (platform/types.ts; chosen by the table in platform/index.ts) */
   openClipboard: () => Promise<ClipboardBackend>;
   log?: ClipboardLog;
 }

@@ -1,15 +1,12 @@
-import { Emitter } from '@fernhilfe/protocol';
+import { Emitter, FernhilfeError } from '@fernhilfe/protocol';
 import { grants, type ConsentEvent, type ConsentEvents, type ConsentState, type Grant, type GrantStatus } from './types.js';
 
 export type ConsentErrorReason = 'impossible-transition';
 
-export class ConsentError extends Error {
+export class ConsentError extends FernhilfeError<ConsentErrorReason> {
   override readonly name = 'ConsentError';
-  constructor(
-    readonly reason: ConsentErrorReason,
-    detail: string,
-  ) {
-    super(`${reason}: ${detail}`);
+  constructor(reason: ConsentErrorReason, detail: string) {
+    super(reason, detail, { message: `${reason}: ${detail}` });
   }
   static impossible(what: Grant, event: ConsentEvent, from: GrantStatus): ConsentError {
     return new ConsentError('impossible-transition', `${event} of ${what} in state ${from}`);

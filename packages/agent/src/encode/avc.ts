@@ -1,3 +1,5 @@
+import { EncodeError } from './errors.js';
+
 /**
  * H.264 from the FLV (AVCC) form to what the viewer decodes (Annex B, codec string without a
  * `description`): parameter sets from the AVCDecoderConfigurationRecord go in front of every
@@ -16,7 +18,7 @@ export interface AvcConfig {
 const START = new Uint8Array([0, 0, 0, 1]);
 
 export function parseAvcConfig(record: Uint8Array): AvcConfig {
-  if (record.length < 7 || record[0] !== 1) throw new Error('bad AVCDecoderConfigurationRecord');
+  if (record.length < 7 || record[0] !== 1) throw new EncodeError('encoder-failed', 'bad AVCDecoderConfigurationRecord');
   const hex = (n: number) => n.toString(16).padStart(2, '0').toUpperCase();
   const codec = `avc1.${hex(record[1]!)}${hex(record[2]!)}${hex(record[3]!)}`;
   const lengthSize = (record[4]! & 3) + 1;
@@ -24,9 +26,9 @@ export function parseAvcConfig(record: Uint8Array): AvcConfig {
   let at = 5;
   const readSets = (count: number) => {
     for (let i = 0; i < count; i++) {
-      if (at + 2 > record.length) throw new Error('truncated AVCDecoderConfigurationRecord');
+      if (at + 2 > record.length) throw new EncodeError('encoder-failed', 'truncated AVCDecoderConfigurationRecord');
       const len = (record[at]! << 8) | record[at + 1]!;
-      if (at + 2 + len > record.length) throw new Error('truncated AVCDecoderConfigurationRecord');
+      if (at + 2 + len > record.length) throw new EncodeError('encoder-failed', 'truncated AVCDecoderConfigurationRecord');
       parameterSets.push(record.slice(at + 2, at + 2 + len));
       at += 2 + len;
     }
@@ -45,7 +47,7 @@ export function toAnnexB(nalus: Uint8Array, config: AvcConfig, withParameterSets
     let len = 0;
     for (let i = 0; i < config.lengthSize; i++) len = len * 256 + nalus[at + i]!;
     at += config.lengthSize;
-    if (at + len > nalus.length) throw new Error('truncated NAL unit');
+    if (at + len > nalus.length) throw new EncodeError('encoder-failed', 'truncated NAL unit');
     parts.push(START, nalus.subarray(at, at + len));
     at += len;
   }

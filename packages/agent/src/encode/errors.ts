@@ -1,14 +1,10 @@
-export const encodeErrorReasons = ['encoder-missing', 'encoder-failed'] as const;
+import { FernhilfeError } from '@fernhilfe/protocol';
+
+export const encodeErrorReasons = ['encoder-missing', 'encoder-failed', 'encoder-closed'] as const;
 export type EncodeErrorReason = (typeof encodeErrorReasons)[number];
 
-export class EncodeError extends Error {
-  constructor(
-    readonly reason: EncodeErrorReason,
-    detail: string,
-  ) {
-    super(detail);
-    this.name = 'EncodeError';
-  }
+export class EncodeError extends FernhilfeError<EncodeErrorReason> {
+  override readonly name = 'EncodeError';
 
   static missing(detail: string): EncodeError {
     return new EncodeError('encoder-missing', detail);

@@ -1,3 +1,5 @@
+import { EncodeError } from './errors.js';
+
 /**
  * Splits ffmpeg's FLV output into whole encoded frames. FLV is used only as framing: raw H.264
  * (Annex B) marks where an access unit starts (AUD) but not where it ends, so the last frame before
@@ -31,7 +33,7 @@ export class FlvDemuxer {
     let at = 0;
     if (!this.headerDone) {
       if (this.buf.length < 13) return out;
-      if (this.buf[0] !== 0x46 || this.buf[1] !== 0x4c || this.buf[2] !== 0x56) throw new Error('encoder output is not FLV');
+      if (this.buf[0] !== 0x46 || this.buf[1] !== 0x4c || this.buf[2] !== 0x56) throw new EncodeError('encoder-failed', 'encoder output is not FLV');
       at = readU32(this.buf, 5) + 4;
       this.headerDone = true;
     }
@@ -42,7 +44,7 @@ export class FlvDemuxer {
       if (this.buf.length - at < total) break;
       if (type === VIDEO && size >= 5) {
         const d = this.buf.subarray(at + TAG_HEADER, at + TAG_HEADER + size);
-        if ((d[0]! & 0x0f) !== AVC) throw new Error('encoder output is not H.264');
+        if ((d[0]! & 0x0f) !== AVC) throw new EncodeError('encoder-failed', 'encoder output is not H.264');
         out.push({ keyframe: d[0]! >> 4 === 1, avcPacketType: d[1]!, payload: d.slice(5) });
       }
       at += total;

@@ -1,3 +1,5 @@
+import { InvariantError } from '@fernhilfe/protocol';
+
 /**
  * BGRX (what X11 capture gives) to I420 (planar YUV 4:2:0, what x264 encodes), BT.709 full range,
  * done here instead of in ffmpeg, and only where the picture changed: a copy of the last BGRX frame
@@ -34,7 +36,7 @@ export class I420Converter {
     readonly width: number,
     readonly height: number,
   ) {
-    if (width % 2 || height % 2) throw new Error('I420 needs an even width and height');
+    if (width % 2 || height % 2) throw new InvariantError('I420 needs an even width and height');
     this.out = Buffer.alloc((width * height * 3) / 2);
   }
 
@@ -45,7 +47,7 @@ export class I420Converter {
    */
   update(bgrx: Buffer, full = false, dirty?: ReadonlyArray<{ x: number; y: number; width: number; height: number }>): number {
     const { width: w, height: h } = this;
-    if (bgrx.length !== w * h * 4) throw new Error('frame size does not match the converter');
+    if (bgrx.length !== w * h * 4) throw new InvariantError('frame size does not match the converter');
     // 32-bit pixel reads need a 4-byte aligned start (capture buffers are; a copy otherwise)
     if (bgrx.byteOffset % 4 !== 0) bgrx = Buffer.from(bgrx);
     const stride = w * 4;

@@ -1,3 +1,4 @@
+import { EncodeError } from './errors.js';
 import { findFfmpeg } from './ffmpeg-path.js';
 import { I420Converter } from './i420.js';
 import type { EncodedFrame, EncoderOptions, RawFrame, ScreenEncoder } from './types.js';
@@ -52,7 +53,7 @@ export class X264Encoder implements ScreenEncoder {
   }
 
   async encode(frame: RawFrame, opts: { keyframe: boolean; refine?: boolean }): Promise<EncodedFrame> {
-    if (this.closed) throw new Error('encoder closed');
+    if (this.closed) throw new EncodeError('encoder-closed', 'encoder closed');
     const c = this.current;
     const sameSize = c !== undefined && c.width === frame.width && c.height === frame.height;
     let tier: X264Tier | undefined;

@@ -25,7 +25,7 @@
  * Incoming files are written to a hidden `.<name>.<random>.fernhilfe-part` in the folder, fsynced, and
  * get their final name ("name (2).ext" if taken, never overwriting) only after the SHA-256 matched.
  */
-import type { ControlMessage, LogicalChannel, SessionReport } from '@fernhilfe/protocol';
+import { InvariantError, type ControlMessage, type LogicalChannel, type SessionReport } from '@fernhilfe/protocol';
 import { mkdir } from 'node:fs/promises';
 import { Emitter, FileTransfers, type FilePolicy, type FileSource, type FileTransferEvents, type TransferInfo } from '@fernhilfe/client';
 import type { AgentFeature, SessionPort } from '../session/feature.js';
@@ -142,7 +142,7 @@ export class FileFeature extends Emitter<FileTransferEvents> implements AgentFea
   }
 
   private live(): FileTransfers {
-    if (!this.transfers) throw new Error('no session');
+    if (!this.transfers) throw new InvariantError('no session');
     return this.transfers;
   }
 }

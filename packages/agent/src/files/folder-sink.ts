@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { link, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { MAX_NAME_BYTES, uniqueFileName } from '@fernhilfe/protocol';
+import { InvariantError, MAX_NAME_BYTES, uniqueFileName } from '@fernhilfe/protocol';
 import type { FileSink } from '@fernhilfe/client';
+import { LocalFileError } from './errors.js';
 
 export const PART_SUFFIX = '.fernhilfe-part';
 
@@ -33,7 +34,7 @@ export class FolderSink implements FileSink {
   open(safeName: string): Promise<void> {
     return this.serial(async () => {
       const info = await stat(this.folder);
-      if (!info.isDirectory()) throw new Error(`${this.folder} is not a folder`);
+      if (!info.isDirectory()) throw new LocalFileError('not-a-folder', `${this.folder} is not a folder`);
       this.name = safeName;
       const stem = Buffer.from(safeName).subarray(0, MAX_NAME_BYTES - 40).toString('utf8').replace(/\uFFFD+$/, '');
       this.temp = path.join(this.folder, `.${stem}.${randomBytes(4).toString('hex')}${PART_SUFFIX}`);
@@ -43,7 +44,7 @@ export class FolderSink implements FileSink {
 
   write(offset: number, bytes: Uint8Array): Promise<void> {
     return this.serial(async () => {
-      if (!this.handle || this.done) throw new Error('the file is not open');
+      if (!this.handle || this.done) throw new InvariantError('the file is not open');
       let written = 0;
       while (written < bytes.length) {
         const r = await this.handle.write(bytes, written, bytes.length - written, offset + written);
@@ -54,7 +55,7 @@ export class FolderSink implements FileSink {
 
   commit(): Promise<string> {
     return this.serial(async () => {
-      if (!this.handle || !this.temp || this.done) throw new Error('the file is not open');
+      if (!this.handle || !this.temp || this.done) throw new InvariantError('the file is not open');
       await this.handle.sync();
       await this.handle.close();
       this.handle = undefined;
@@ -77,7 +78,7 @@ export class FolderSink implements FileSink {
         this.done = true;
         return final;
       }
-      throw new Error('no free name');
+      throw new LocalFileError('no-free-name', 'no free name');
     });
   }
 

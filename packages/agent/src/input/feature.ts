@@ -1,15 +1,8 @@
 import { LogicalChannel, decodeInputEvent, type InputEvent } from '@fernhilfe/protocol';
 import type { Consent } from '../consent/consent.js';
 import type { AgentFeature, SessionPort } from '../session/feature.js';
-import type { InputInjector } from './injector.js';
+import type { InputInjector, Rect } from '../platform/types.js';
 import { InputQueue, type InputDropReason } from './queue.js';
-
-export interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
 
 /** Where the shared video frame sits on the desktop: the monitor shown, and the frame's pixel size. */
 export interface FrameGeometry {
@@ -24,7 +17,7 @@ export interface InputLog {
 
 export interface InputFeatureOptions {
   consent: Consent;
-  /** opens the platform's injector (X11Injector.open for Linux/X11) */
+  /** opens the platform's injector (platform/types.ts; chosen by the table in platform/index.ts) */
   openInjector: () => Promise<InputInjector>;
   /** the shared monitor and frame size (from the screen feature); default: the whole desktop, 1:1 */
   geometry?: () => FrameGeometry;

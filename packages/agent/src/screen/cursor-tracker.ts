@@ -1,5 +1,5 @@
 import { MAX_CURSOR_SIZE, type ControlMessage } from '@fernhilfe/protocol';
-import type { CursorShape, Rect, ScreenCapture } from '../capture/types.js';
+import type { CursorShape, Rect, ScreenCapture } from '../platform/types.js';
 
 const STILL_AFTER_MS = 2000;
 /** polls a second once the pointer has been still for STILL_AFTER_MS */

@@ -1,9 +1,10 @@
 import { LogicalChannel, type ControlMessage } from '@fernhilfe/protocol';
-import { Emitter } from '@fernhilfe/protocol';
-import { openScreenCapture } from '../capture/index.js';
-import type { CaptureOptions, Monitor, ScreenCapture } from '../capture/types.js';
+import { Emitter, InvariantError } from '@fernhilfe/protocol';
+import { openScreenCapture } from '../platform/index.js';
+import type { CaptureOptions, Monitor, ScreenCapture } from '../platform/types.js';
 import { encoders } from '../encode/index.js';
 import type { ScreenEncoder } from '../encode/types.js';
+import { listenerErrorsTo } from '../app/log.js';
 import type { AgentFeature, SessionPort } from '../session/feature.js';
 import { CursorTracker } from './cursor-tracker.js';
 import { FramePump, type FramePumpEvents } from './frame-pump.js';
@@ -53,7 +54,7 @@ export class ScreenFeature extends Emitter<ScreenFeatureEvents> implements Agent
   private readonly log: ScreenLog;
 
   constructor(private readonly opts: ScreenFeatureOptions = {}) {
-    super();
+    super(listenerErrorsTo(opts.log ?? quiet));
     this.log = opts.log ?? quiet;
   }
 
@@ -69,7 +70,7 @@ export class ScreenFeature extends Emitter<ScreenFeatureEvents> implements Agent
   }
 
   async start(port: SessionPort): Promise<void> {
-    if (this.state !== 'new') throw new Error(`ScreenFeature.start() in state ${this.state}`);
+    if (this.state !== 'new') throw new InvariantError(`ScreenFeature.start() in state ${this.state}`);
     this.state = 'running';
     this.port = port;
     const capture = await (this.opts.openCapture ?? (() => openScreenCapture(this.opts.capture)))();

@@ -1,6 +1,6 @@
 import { VIDEO_HEADER, VideoFlow, encodeVideoFrame } from '@fernhilfe/protocol';
 import { Emitter } from '@fernhilfe/protocol';
-import type { ScreenCapture } from '../capture/types.js';
+import type { ScreenCapture } from '../platform/types.js';
 import type { EncodedFrame, ScreenEncoder } from '../encode/types.js';
 
 /** Largest payload the encrypted channel carries (protocol §4.2). */

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { InvariantError } from '@fernhilfe/protocol';
 
 /**
  * The QuickSupport page's files (the build output of apps/quicksupport) by URL path ("/index.html",
@@ -35,13 +36,13 @@ export async function uiAssets(): Promise<Map<string, UiAsset>> {
   try {
     files = (await readdir(DIST, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
   } catch (err) {
-    throw new Error(`the QuickSupport page is not built (${DIST}): run \`npm run build -w apps/quicksupport\``, { cause: err });
+    throw new InvariantError(`the QuickSupport page is not built (${DIST}): run \`npm run build -w apps/quicksupport\``, { cause: err });
   }
   for (const file of files) {
     if (file.endsWith('.map')) continue; // source maps stay at home
     const rel = '/' + path.relative(DIST, file).split(path.sep).join('/');
     assets.set(rel, { type: contentTypes[path.extname(file)] ?? 'application/octet-stream', body: await readFile(file) });
   }
-  if (!assets.has('/index.html')) throw new Error(`${DIST}index.html is missing: run \`npm run build -w apps/quicksupport\``);
+  if (!assets.has('/index.html')) throw new InvariantError(`${DIST}index.html is missing: run \`npm run build -w apps/quicksupport\``);
   return assets;
 }

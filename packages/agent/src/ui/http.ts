@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Branding } from '@fernhilfe/client';
+import { InvariantError } from '@fernhilfe/protocol';
 import { AGENT_META_NAME } from './messages.js';
 import type { UiAsset } from './assets.js';
 
@@ -34,7 +35,7 @@ export function agentIndex(index: UiAsset, language: 'de' | 'en'): UiAsset {
   const html = index.body.toString('utf8');
   const meta = `<meta name="${AGENT_META_NAME}" content="${language}" />`;
   const at = html.indexOf('</head>');
-  if (at < 0) throw new Error('index.html has no </head>');
+  if (at < 0) throw new InvariantError('index.html has no </head>');
   return { type: index.type, body: Buffer.from(html.slice(0, at) + meta + html.slice(at)) };
 }
 

@@ -1,4 +1,5 @@
 import type { FileSource } from '@fernhilfe/client';
+import { LocalFileError } from '../files/errors.js';
 import { MAX_PAGE_READ, decodePageRead } from './file-messages.js';
 import type { ToPage } from './messages.js';
 
@@ -69,7 +70,7 @@ export class PageReads {
     this.pending.delete(answer.read);
     clearTimeout(open.timer);
     if (answer.data.length !== open.length) {
-      open.reject(new Error('the page answered with the wrong length'));
+      open.reject(new LocalFileError('page-misread', 'the page answered with the wrong length'));
       return false;
     }
     open.resolve(answer.data.slice());
@@ -82,19 +83,19 @@ export class PageReads {
     for (const [read, open] of this.pending) {
       clearTimeout(open.timer);
       this.pending.delete(read);
-      open.reject(new Error('the page that holds the file is gone'));
+      open.reject(new LocalFileError('page-gone', 'the page that holds the file is gone'));
     }
   }
 
   private read(source: number, offset: number, length: number): Promise<Uint8Array> {
-    if (this.closed) return Promise.reject(new Error('the page that holds the file is gone'));
+    if (this.closed) return Promise.reject(new LocalFileError('page-gone', 'the page that holds the file is gone'));
     if (length < 1 || length > MAX_PAGE_READ) return Promise.reject(new RangeError(`a page read is 1..${MAX_PAGE_READ} bytes`));
     const read = this.nextRead;
     this.nextRead = this.nextRead >= 2 ** 32 - 1 ? 1 : this.nextRead + 1;
     return new Promise<Uint8Array>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(read);
-        reject(new Error('the page did not answer a read'));
+        reject(new LocalFileError('page-silent', 'the page did not answer a read'));
       }, this.timeoutMs);
       this.pending.set(read, { source, length, resolve, reject, timer });
       this.send({ type: 'file-read', source, read, offset, length });

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import type { Branding } from '@fernhilfe/client';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { InvariantError } from '@fernhilfe/protocol';
 import type { AgentApp } from '../app/agent-app.js';
 import type { Log } from '../app/log.js';
 import type { UiAsset } from './assets.js';
@@ -68,7 +69,7 @@ export class UiServer {
 
   private constructor(private readonly opts: UiServerOptions) {
     const index = opts.assets.get('/index.html');
-    if (!index) throw new Error('the page has no index.html');
+    if (!index) throw new InvariantError('the page has no index.html');
     this.files = new Map(opts.assets);
     this.files.set('/index.html', agentIndex(index, opts.language));
     this.files.set('/api/branding', brandingAsset(opts.branding));
@@ -86,7 +87,7 @@ export class UiServer {
       ui.http.listen(0, '127.0.0.1', () => resolve());
     });
     const address = ui.http.address();
-    if (!address || typeof address === 'string') throw new Error('no port');
+    if (!address || typeof address === 'string') throw new InvariantError('no port');
     ui.guard.bind(address.port);
     ui.headers = securityHeaders(ui.guard.origin);
     return ui;

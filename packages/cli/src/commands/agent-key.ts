@@ -1,5 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { CommandError } from '../errors.js';
 import { keyIdOf, parseSigningKey, rawPublicKey } from '@fernhilfe/server/agent-download/public';
 
 /** Lines telling the operator what the public key is and where it goes. */
@@ -25,7 +26,7 @@ export function agentKeyGenerate(out: string, print: (line: string) => void): vo
     writeFileSync(out, pem, { mode: 0o600, flag: 'wx' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(code === 'EEXIST' ? `${out} already exists; not overwriting a signing key` : `cannot write ${out} (${code ?? String(err)})`, { cause: err });
+    throw new CommandError(code === 'EEXIST' ? 'exists' : 'unreadable', code === 'EEXIST' ? `${out} already exists; not overwriting a signing key` : `cannot write ${out} (${code ?? String(err)})`, { cause: err });
   }
   writeFileSync(`${out}.pub.pem`, publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644 });
   print(`signing key written to ${out} (mode 0600: keep it secret, keep a backup)`);
@@ -40,7 +41,7 @@ export function agentKeyPublic(file: string, print: (line: string) => void): voi
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+    throw new CommandError('unreadable', `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
   }
   for (const line of describe(parseSigningKey(text))) print(line);
 }

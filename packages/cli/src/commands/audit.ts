@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CommandError } from '../errors.js';
 import { auditDb, checkAuditHead, createDatabase, migrateToLatest, ServerKeys, verifyAuditChain } from '@fernhilfe/server';
 
 export interface AuditVerifyOptions {
@@ -56,7 +57,7 @@ export async function auditVerify(opts: AuditVerifyOptions): Promise<number> {
 
 function readHeads(file: string): unknown[] {
   const text = readFileSync(file, 'utf8');
-  if (text.trim() === '') throw new Error(`${file} holds no signed audit head`);
+  if (text.trim() === '') throw new CommandError('not-audit-head', `${file} holds no signed audit head`);
   try {
     return [JSON.parse(text) as unknown];
   } catch {
@@ -67,7 +68,7 @@ function readHeads(file: string): unknown[] {
         try {
           return JSON.parse(l) as unknown;
         } catch {
-          throw new Error(`${path.basename(file)} line ${i + 1} is not JSON: not a signed audit head`);
+          throw new CommandError('not-audit-head', `${path.basename(file)} line ${i + 1} is not JSON: not a signed audit head`);
         }
       });
   }
@@ -76,7 +77,7 @@ function readHeads(file: string): unknown[] {
 function headKey(opts: AuditVerifyOptions): KeyObject {
   if (opts.key) {
     const raw = Buffer.from(opts.key, 'base64url');
-    if (raw.length !== 32) throw new Error('--key must be the audit head public key: 32 bytes, base64url');
+    if (raw.length !== 32) throw new CommandError('usage', '--key must be the audit head public key: 32 bytes, base64url');
     return createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]), format: 'der', type: 'spki' });
   }
   const keys = ServerKeys.load({ file: opts.serverKeyFile ?? path.join(opts.dataDir, 'server.key'), text: opts.serverKey }, (m) => void process.stderr.write(`warning: ${m}\n`));

@@ -1,5 +1,6 @@
 import { ConnectError, ConsoleApi, CustomerEndpoint, TechnicianEndpoint, type SecureSession } from '@fernhilfe/client';
 import { LogicalChannel } from '@fernhilfe/protocol';
+import { CommandError } from '../errors.js';
 import { nodeTransport as transport } from '../node-transport.js';
 
 export interface SelftestResult {
@@ -10,7 +11,7 @@ export interface SelftestResult {
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+    const t = setTimeout(() => reject(new CommandError('selftest', `${what} took longer than ${ms / 1000} s`)), ms);
     p.then((v) => (clearTimeout(t), resolve(v)), (e: unknown) => (clearTimeout(t), reject(e)));
   });
 }
@@ -34,7 +35,7 @@ export async function runSelftest(opts: { server: string; user: string; password
   const techSession = await withTimeout(tech.connect(customer.id, password), 15_000, 'connecting');
   const custSession = await customerSession;
   const setupMs = performance.now() - tConnect;
-  if (techSession.sas !== custSession.sas) throw new Error('the two ends show different authentication strings');
+  if (techSession.sas !== custSession.sas) throw new CommandError('selftest', 'the two ends show different authentication strings');
 
   const roundTripMs = await withTimeout(roundTrip(techSession, custSession), 10_000, 'the encrypted round trip');
   const ended = custSession.once('ended');
@@ -47,7 +48,7 @@ export async function runSelftest(opts: { server: string; user: string; password
     (err: unknown) => (err instanceof ConnectError ? err.reason : String(err)),
   );
   again.close();
-  if (reuse === 'accepted') throw new Error('the used ID and password opened a second session');
+  if (reuse === 'accepted') throw new CommandError('selftest', 'the used ID and password opened a second session');
   await api.logout().catch(() => undefined);
   return { setupMs, totalMs: performance.now() - t0, roundTripMs };
 }
@@ -64,7 +65,7 @@ async function roundTrip(tech: SecureSession, customer: SecureSession): Promise<
   await pong;
   const back = await echo;
   if (back.bytes.length !== payload.length || !back.bytes.every((b, i) => b === payload[i])) {
-    throw new Error('the echoed data differs from what was sent');
+    throw new CommandError('selftest', 'the echoed data differs from what was sent');
   }
   return performance.now() - t;
 }

@@ -1,4 +1,5 @@
 import { AccountService, createDatabase, createLogger, loadConfig, migrateToLatest } from '@fernhilfe/server';
+import { CommandError } from '../errors.js';
 import { readPassword } from '../read-password.js';
 
 export interface UserAddOptions {
@@ -33,7 +34,7 @@ export async function userAdd(opts: UserAddOptions): Promise<void> {
     process.stdout.write(`user ${user.login} (${user.role}) created\n`);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`cannot create user "${opts.login}": ${reason}`, { cause: error });
+    throw new CommandError('user', `cannot create user "${opts.login}": ${reason}`, { cause: error });
   } finally {
     await database.close();
   }

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { FernhilfeError } from '@fernhilfe/protocol';
 import { type AgentInfo, agentInfoSchema, compareReleases, keyIdOf, parsePublicKey, parseSignature, SignatureError, verifyAgent } from '@fernhilfe/server/agent-download/public';
 
 /** `fernhilfe verify` exit codes (docs/agent-build.md). */
@@ -27,12 +28,15 @@ export interface VerifyOptions {
   fetch?: typeof fetch;
 }
 
-class CannotCheck extends Error {
+/** Nothing was checked; `code` is the exit code (cannotCheck, or serverUnreachable when the key could not be fetched). */
+class CannotCheck extends FernhilfeError<'cannot-check' | 'server-unreachable'> {
+  override readonly name = 'CannotCheck';
   constructor(
-    message: string,
+    detail: string,
     readonly code: number = VerifyExit.cannotCheck,
+    options: { cause?: unknown } = {},
   ) {
-    super(message);
+    super(code === VerifyExit.serverUnreachable ? 'server-unreachable' : 'cannot-check', detail, options);
   }
 }
 
@@ -81,7 +85,7 @@ function readOrFail(file: string, what: string): Buffer {
     return readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CannotCheck(code === 'ENOENT' ? `${what} ${file} does not exist.` : `${what} ${file} cannot be read (${code ?? 'error'}).`);
+    throw new CannotCheck(code === 'ENOENT' ? `${what} ${file} does not exist.` : `${what} ${file} cannot be read (${code ?? 'error'}).`, VerifyExit.cannotCheck, { cause: err });
   }
 }
 
@@ -104,10 +108,10 @@ async function infoFromServer(server: string, out: (line: string) => void, fetch
   let body: unknown;
   try {
     const res = await fetchFn(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    if (!res.ok) throw new CannotCheck(`HTTP ${res.status}`, VerifyExit.serverUnreachable);
     body = await res.json();
   } catch (err) {
-    throw new CannotCheck(`could not get the public key from ${url.origin} (${err instanceof Error ? err.message : String(err)}).`, VerifyExit.serverUnreachable);
+    throw new CannotCheck(`could not get the public key from ${url.origin} (${err instanceof Error ? err.message : String(err)}).`, VerifyExit.serverUnreachable, { cause: err });
   }
   const info = agentInfoSchema.safeParse(body);
   if (!info.success) throw new CannotCheck(`${url.origin} did not answer with agent information (is it a Fernhilfe server?).`, VerifyExit.serverUnreachable);

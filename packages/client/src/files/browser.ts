@@ -1,3 +1,4 @@
+import { InvariantError } from '@fernhilfe/protocol';
 import { MemorySink } from './memory.js';
 import type { FileSink, FileSource } from './types.js';
 
@@ -36,7 +37,7 @@ export class WritableFileSink implements FileSink {
   }
 
   write(offset: number, bytes: Uint8Array): Promise<void> {
-    if (!this.writable) return Promise.reject(new Error('sink is not open'));
+    if (!this.writable) return Promise.reject(new InvariantError('sink is not open'));
     return this.writable.write({ type: 'write', position: offset, data: bytes.slice() });
   }
 

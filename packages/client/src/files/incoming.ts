@@ -1,4 +1,4 @@
-import { createSha256, type FileChunk, type StreamingHash } from '@fernhilfe/protocol';
+import { createSha256, InvariantError, type FileChunk, type StreamingHash } from '@fernhilfe/protocol';
 import { RateMeter, withProgress } from './rate.js';
 import type { FileDirection, FilePort, FileSink, TransferFailure, TransferInfo, TransferState } from './types.js';
 
@@ -86,7 +86,7 @@ export class IncomingTransfer {
 
   /** The person said yes: open the sink, then tell the sender to start. */
   async accept(sink: FileSink): Promise<void> {
-    if (this.stateValue !== 'offered') throw new Error(`cannot accept a transfer that is ${this.stateValue}`);
+    if (this.stateValue !== 'offered') throw new InvariantError(`cannot accept a transfer that is ${this.stateValue}`);
     this.sink = sink;
     this.stateValue = 'receiving';
     try {

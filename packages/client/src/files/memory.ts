@@ -1,3 +1,4 @@
+import { InvariantError } from '@fernhilfe/protocol';
 import type { FileSink, FileSource } from './types.js';
 
 /** A FileSource over bytes already in memory (small files, tests). */
@@ -33,13 +34,13 @@ export class MemorySink implements FileSink {
   }
 
   write(_offset: number, bytes: Uint8Array): Promise<void> {
-    if (this.state !== 'open') return Promise.reject(new Error('sink is not open'));
+    if (this.state !== 'open') return Promise.reject(new InvariantError('sink is not open'));
     this.chunks.push(bytes.slice());
     return Promise.resolve();
   }
 
   async commit(): Promise<string> {
-    if (this.state !== 'open') throw new Error('sink is not open');
+    if (this.state !== 'open') throw new InvariantError('sink is not open');
     this.state = 'committed';
     const chunks = this.chunks;
     this.chunks = [];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LogicalChannel} from '@fernhilfe/protocol';
 import { createSha256, type ControlMessage, type SessionReport } from '@fernhilfe/protocol';
-import { DEFAULT_WINDOW_CHUNKS, FileTransfers, FileTransferError } from './transfers.js';
+import { FileTransferError } from '../errors.js';
+import { DEFAULT_WINDOW_CHUNKS, FileTransfers } from './transfers.js';
 import { MemorySink, bytesSource } from './memory.js';
 import type { FilePolicy, TransferInfo } from './types.js';
 

@@ -9,6 +9,7 @@ import {
   type SessionReport,
 } from '@fernhilfe/protocol';
 import { Emitter } from '@fernhilfe/protocol';
+import { FileTransferError } from '../errors.js';
 import { IncomingTransfer } from './incoming.js';
 import { OutgoingTransfer, maxChunkSize } from './outgoing.js';
 import { OPEN_POLICY, type FileDirection, type FilePolicy, type FileSink, type FileSource, type FileTransferOptions, type TransferFailure, type TransferInfo } from './types.js';
@@ -23,17 +24,6 @@ export interface FileTransferEvents extends Record<string, unknown> {
   request: { message: string };
   /** any change of any transfer (progress, state) */
   update: TransferInfo;
-}
-
-/** Why send() refused before anything went out. */
-export class FileTransferError extends Error {
-  override readonly name = 'FileTransferError';
-  constructor(
-    readonly reason: 'too-large' | 'not-allowed' | 'unknown-transfer',
-    detail: string,
-  ) {
-    super(detail);
-  }
 }
 
 type FileMessage = Extract<ControlMessage, { type: `file-${string}` }>;

@@ -33,7 +33,7 @@ export class CustomerFlow extends Emitter<FlowEvents> {
   private chatKey = 0;
 
   constructor(private readonly deps: FlowDeps) {
-    super();
+    super(deps.onListenerError);
   }
 
   get state(): CustomerFlowState {
@@ -67,7 +67,7 @@ export class CustomerFlow extends Emitter<FlowEvents> {
     try {
       customer = await this.deps.register(terms.version, language);
     } catch (err) {
-      const code = err instanceof RegistrationError ? err.code : 'network';
+      const code = err instanceof RegistrationError ? err.reason : 'network';
       this.deps.log?.warn({ code }, 'registration failed');
       if (this.phase() !== 'registering') return;
       if (code === 'terms-outdated') {

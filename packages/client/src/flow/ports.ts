@@ -1,4 +1,4 @@
-import type { ControlMessage, GrantName, ShareProblem, Terms } from '@fernhilfe/protocol';
+import type { ControlMessage, GrantName, ListenerErrorReporter, ShareProblem, Terms } from '@fernhilfe/protocol';
 import type { CustomerEndpoint } from '../customer.js';
 import type { SecureSession } from '../secure-session.js';
 
@@ -78,5 +78,7 @@ export interface FlowDeps {
   /** the address of the receipt for a receipt token, when the page is not on the server */
   receiptUrl?(token: string): string;
   log?: FlowLog;
+  /** where a view's throwing listener is reported (the Emitter's policy; default console.error) */
+  onListenerError?: ListenerErrorReporter;
   now?(): number;
 }

@@ -1,5 +1,5 @@
 import type { ControlMessage, P2pCloseReason } from '@fernhilfe/protocol';
-import { Emitter } from '@fernhilfe/protocol';
+import { Emitter, InvariantError } from '@fernhilfe/protocol';
 
 /** The RTCPeerConnection class to use: the browser's own, or @roamhq/wrtc's in Node. */
 export type PeerConnectionClass = new (config: RTCConfiguration) => RTCPeerConnection;
@@ -176,7 +176,7 @@ export class PeerAttempt extends Emitter<PeerAttemptEvents> {
 
   private localSdp(): string {
     const sdp = this.pc.localDescription?.sdp;
-    if (!sdp) throw new Error('no local description');
+    if (!sdp) throw new InvariantError('no local description');
     return sdp;
   }
 

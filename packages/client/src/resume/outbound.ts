@@ -1,4 +1,5 @@
 import { ProtocolError, type ChannelSealer } from '@fernhilfe/protocol';
+import { SessionEndedError } from '../errors.js';
 import { RetransmitBuffer } from './retransmit-buffer.js';
 
 /** Above this many bytes queued on the connection, senders wait before handing over more. */
@@ -35,7 +36,7 @@ export class Outbound {
   send(plaintext: Uint8Array): Promise<void> {
     const task = this.tail.then(async () => {
       await this.waitForRoom();
-      if (this.closed) throw new Error(`session ended (${this.closed})`);
+      if (this.closed) throw new SessionEndedError('ended', `session ended (${this.closed})`);
       const sealed = await this.sealer.seal(plaintext);
       if (this.closed) return;
       this.buffer.push(this.sealer.sent - 1n, sealed);

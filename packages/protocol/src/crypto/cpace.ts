@@ -20,6 +20,7 @@ import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE } from '@noble/curves/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
+import { FernhilfeError, InvariantError } from '../base-error.js';
 import { concatBytes, lvCat, oCat, prependLen, splitLv, utf8, wipe } from './bytes.js';
 
 /** The draft revision whose encodings this module implements. */
@@ -49,12 +50,10 @@ export interface CPaceInput {
 export type CPaceErrorReason = 'invalid-point' | 'identity' | 'malformed';
 
 /** A peer message was rejected; the CPace run MUST be aborted. */
-export class CPaceError extends Error {
-  readonly reason: CPaceErrorReason;
-  constructor(reason: CPaceErrorReason, message: string, options?: { cause?: unknown }) {
-    super(`CPace: ${message}`, options);
-    this.name = 'CPaceError';
-    this.reason = reason;
+export class CPaceError extends FernhilfeError<CPaceErrorReason> {
+  override readonly name = 'CPaceError';
+  constructor(reason: CPaceErrorReason, detail: string, options: { cause?: unknown } = {}) {
+    super(reason, detail, { ...options, message: `CPace: ${detail}` });
   }
 }
 
@@ -76,7 +75,7 @@ function generatorPoint(prs: Uint8Array, ci: Uint8Array, sid: Uint8Array): Ristr
   const genStr = generatorString(prs, ci, sid);
   const genStrHash = sha512(genStr); // H.hash(gen_str, 2 * field_size_bytes) = 64 bytes
   const derive = ristretto255_hasher.deriveToCurve; // RFC 9496 element derivation (one-way map)
-  if (derive === undefined) throw new Error('CPace: @noble/curves lacks ristretto255 element derivation');
+  if (derive === undefined) throw new InvariantError('CPace: @noble/curves lacks ristretto255 element derivation');
   const g = derive.call(ristretto255_hasher, genStrHash);
   wipe(genStr);
   wipe(genStrHash);
@@ -214,7 +213,7 @@ export function cpaceInitiator(
     message: message.slice(),
     finish(responderMessage: Uint8Array): CPaceResult {
       // The secret scalar MUST NOT be reused (§10.9): one finish per initiator, even a failed one.
-      if (used) throw new Error('CPace: finish() may be called only once');
+      if (used) throw new InvariantError('CPace: finish() may be called only once');
       used = true;
       const peer = parseMessage(responderMessage);
       const k = sharedSecret(y, peer.element);

@@ -1,14 +1,9 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { FernhilfeError } from '@fernhilfe/protocol';
 
 /** Raised for a key that is not a readable Ed25519 key (and, in signature.ts, for a malformed signature file). */
-export class SignatureError extends Error {
+export class SignatureError extends FernhilfeError<'malformed' | 'wrong-key' | 'bad-signature' | 'bad-key'> {
   override readonly name = 'SignatureError';
-  constructor(
-    readonly reason: 'malformed' | 'wrong-key' | 'bad-signature' | 'bad-key',
-    message: string,
-  ) {
-    super(message);
-  }
   static malformed(detail: string) {
     return new SignatureError('malformed', `not a Fernhilfe signature file: ${detail}`);
   }

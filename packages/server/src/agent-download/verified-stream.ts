@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { mismatch } from './signature.js';
+import { SignatureError } from './signing-keys.js';
 
 /**
  * Passes `source` through while hashing it, and holds back the last chunk until the whole file is
@@ -14,7 +15,7 @@ export function verifiedStream(source: Readable, expected: { size: number; sha25
   let held: Buffer | undefined;
   const fail = (why: string) => {
     onMismatch(why);
-    return new Error(`the file is not the verified build: ${why}`);
+    return new SignatureError('bad-signature', `the file is not the verified build: ${why}`);
   };
   const out = new Transform({
     transform(chunk: Buffer, _enc, done) {

@@ -12,9 +12,14 @@
  * The result is a string; hash or sign its UTF-8 bytes. Only plain objects and arrays are accepted,
  * so a Date, Map or class instance cannot slip in with an encoding of its own.
  */
+import { FernhilfeError } from '@fernhilfe/protocol';
+
 export type CanonicalValue = string | number | boolean | null | readonly CanonicalValue[] | { readonly [key: string]: CanonicalValue };
 
-export class CanonicalError extends Error {
+/** A value canonical JSON refuses: it has no JSON form, holds a lone surrogate, or is not a plain object. */
+export type CanonicalFailure = 'no-json-form' | 'lone-surrogate' | 'not-plain';
+
+export class CanonicalError extends FernhilfeError<CanonicalFailure> {
   override readonly name = 'CanonicalError';
 }
 
@@ -30,7 +35,7 @@ function encode(value: unknown, path: string): string {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new CanonicalError(`${path}: ${String(value)} has no JSON form`);
+      if (!Number.isFinite(value)) throw new CanonicalError('no-json-form', `${path}: ${String(value)} has no JSON form`);
       return Object.is(value, -0) ? '0' : JSON.stringify(value);
     case 'string':
       return encodeString(value, path);
@@ -38,22 +43,22 @@ function encode(value: unknown, path: string): string {
       if (Array.isArray(value)) return `[${value.map((v, i) => encode(v, `${path}[${i}]`)).join(',')}]`;
       return encodeObject(value, path);
     default:
-      throw new CanonicalError(`${path}: a ${typeof value} has no JSON form`);
+      throw new CanonicalError('no-json-form', `${path}: a ${typeof value} has no JSON form`);
   }
 }
 
 function encodeString(value: string, path: string): string {
-  if (LONE_SURROGATE.test(value)) throw new CanonicalError(`${path}: the string holds a lone surrogate`);
+  if (LONE_SURROGATE.test(value)) throw new CanonicalError('lone-surrogate', `${path}: the string holds a lone surrogate`);
   return JSON.stringify(value);
 }
 
 function encodeObject(value: object, path: string): string {
   const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) throw new CanonicalError(`${path}: only plain objects can be encoded`);
+  if (proto !== Object.prototype && proto !== null) throw new CanonicalError('not-plain', `${path}: only plain objects can be encoded`);
   const keys = Object.keys(value).sort();
   const members = keys.map((key) => {
     const v = (value as Record<string, unknown>)[key];
-    if (v === undefined) throw new CanonicalError(`${path}.${key}: undefined has no JSON form`);
+    if (v === undefined) throw new CanonicalError('no-json-form', `${path}.${key}: undefined has no JSON form`);
     return `${encodeString(key, path)}:${encode(v, `${path}.${key}`)}`;
   });
   return `{${members.join(',')}}`;

@@ -1,17 +1,18 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { FernhilfeError } from '@fernhilfe/protocol';
 import type { z } from 'zod';
 
 export type ProblemCode = 'invalid' | 'not-found' | 'forbidden' | 'conflict' | 'too-large' | 'internal';
 
 /** An answer other than 200 from the audit, report, receipt and settings routes: `{ error: { code, message } }`. */
-export class HttpProblem extends Error {
+export class HttpProblem extends FernhilfeError<ProblemCode> {
   override readonly name = 'HttpProblem';
   constructor(
     readonly status: number,
-    readonly code: ProblemCode,
+    code: ProblemCode,
     message: string,
   ) {
-    super(message);
+    super(code, message);
   }
 
   static invalid(message: string): HttpProblem {
@@ -33,7 +34,7 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.ou
 /** Error handler for a scope of these routes: HttpProblem as it is, Fastify's 4xx as `invalid`, else 500 (logged). */
 export function problemHandler(what: string) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
-    if (error instanceof HttpProblem) return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
+    if (error instanceof HttpProblem) return reply.code(error.status).send({ error: { code: error.reason, message: error.message } });
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       return reply.code(status).send({ error: { code: status === 413 ? 'too-large' : 'invalid', message: `The request is not valid: ${error.message}` } });

@@ -1,3 +1,5 @@
+import { FernhilfeError } from '@fernhilfe/protocol';
+
 export type AuthErrorReason =
   | 'invalid_request'
   | 'invalid_login_name'
@@ -21,19 +23,15 @@ export type AuthErrorReason =
   | 'totp-not-enabled';
 
 /** An account or authentication failure whose message can be shown to the user as it is. */
-export class AuthError extends Error {
+export class AuthError extends FernhilfeError<AuthErrorReason> {
   override readonly name = 'AuthError';
 
   readonly retryAfterSeconds?: number;
   /** Overrides the reason's usual HTTP status. */
   readonly status?: number;
 
-  private constructor(
-    readonly reason: AuthErrorReason,
-    message: string,
-    extra: { retryAfterSeconds?: number; status?: number } = {},
-  ) {
-    super(message);
+  private constructor(reason: AuthErrorReason, message: string, extra: { retryAfterSeconds?: number; status?: number } = {}) {
+    super(reason, message);
     if (extra.retryAfterSeconds !== undefined) this.retryAfterSeconds = extra.retryAfterSeconds;
     if (extra.status !== undefined) this.status = extra.status;
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { FernhilfeError } from '@fernhilfe/protocol';
 import { z } from 'zod';
 import type { SettingsRepo } from '../storage/settings.js';
 
@@ -13,7 +14,10 @@ export interface Logo {
   sha256: string;
 }
 
-export class LogoError extends Error {
+/** Why an uploaded logo is refused; the message says it in words for the administrator. */
+export type LogoFailure = 'empty' | 'too-large' | 'not-png' | 'not-svg';
+
+export class LogoError extends FernhilfeError<LogoFailure> {
   override readonly name = 'LogoError';
 }
 
@@ -28,10 +32,10 @@ const storedSchema = z.object({ type: z.enum(LOGO_TYPES), data: z.string() });
  * Content-Type and a CSP that forbids every script (see logo-routes.ts); the apps show it only as <img>.
  */
 export async function sanitiseLogo(type: LogoType, bytes: Buffer): Promise<Buffer> {
-  if (bytes.length === 0) throw new LogoError('the logo file is empty');
-  if (bytes.length > MAX_LOGO_BYTES) throw new LogoError(`the logo may be at most ${MAX_LOGO_BYTES / 1024} KiB`);
+  if (bytes.length === 0) throw new LogoError('empty', 'the logo file is empty');
+  if (bytes.length > MAX_LOGO_BYTES) throw new LogoError('too-large', `the logo may be at most ${MAX_LOGO_BYTES / 1024} KiB`);
   if (type === 'image/png') {
-    if (!bytes.subarray(0, 8).equals(PNG_MAGIC)) throw new LogoError('this file is not a PNG image');
+    if (!bytes.subarray(0, 8).equals(PNG_MAGIC)) throw new LogoError('not-png', 'this file is not a PNG image');
     return bytes;
   }
   return Buffer.from(await sanitiseSvg(bytes.toString('utf8')), 'utf8');
@@ -55,7 +59,7 @@ export async function sanitiseSvg(source: string): Promise<string> {
     ALLOW_DATA_ATTR: false,
   });
   const trimmed = clean.trim();
-  if (!/^<svg[\s>]/i.test(trimmed)) throw new LogoError('this file is not an SVG image (nothing usable was left after removing unsafe parts)');
+  if (!/^<svg[\s>]/i.test(trimmed)) throw new LogoError('not-svg', 'this file is not an SVG image (nothing usable was left after removing unsafe parts)');
   return trimmed;
 }
 

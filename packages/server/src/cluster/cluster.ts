@@ -6,6 +6,7 @@ import type { LimitOptions } from '../rendezvous/limits.js';
 import type { Technician } from '../rendezvous/broker.js';
 import { ClusterBus } from './bus.js';
 import { newLinkId, type OpenMeta } from './bus-codec.js';
+import { ClusterError } from './errors.js';
 import type { ClusterPort, HandOffWho } from './directory.js';
 import { ForwardedConnection } from './forwarded-connection.js';
 import { NodeLiveness } from './node-liveness.js';
@@ -63,7 +64,7 @@ export class Cluster implements ClusterPort {
     } catch (err) {
       redis.disconnect();
       sub.disconnect();
-      throw new Error(`Cannot connect to Redis at ${redactRedisUrl(opts.redisUrl)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new ClusterError('unreachable', `Cannot connect to Redis at ${redactRedisUrl(opts.redisUrl)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     const tickets = await SignedTickets.load(redis);
     // the bus delivers hand-offs to the cluster once it exists

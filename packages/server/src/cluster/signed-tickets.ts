@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { WS_TICKET_TTL_MS, type TicketStore } from '../auth/ws-tickets.js';
+import { ClusterError } from './errors.js';
 import { keys } from './keys.js';
 
 const TICKET = /^([0-9a-f]{32})\.(\d{1,16})\.([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{43})$/;
@@ -21,7 +22,7 @@ export class SignedTickets implements TicketStore {
   static async load(redis: Redis, now: () => number = Date.now): Promise<SignedTickets> {
     await redis.set(keys.ticketKey, randomBytes(32).toString('hex'), 'NX');
     const key = await redis.get(keys.ticketKey);
-    if (!key || !/^[0-9a-f]{64}$/.test(key)) throw new Error(`Redis key ${keys.ticketKey} does not hold a ticket key`);
+    if (!key || !/^[0-9a-f]{64}$/.test(key)) throw new ClusterError('bad-ticket-key', `Redis key ${keys.ticketKey} does not hold a ticket key`);
     return new SignedTickets(redis, Buffer.from(key, 'hex'), now);
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { FernhilfeError } from '@fernhilfe/protocol';
 
 /**
  * The server's secret key file (docs/audit.md, "Keys"), kept outside the database:
@@ -19,7 +20,10 @@ export interface KeyMaterial {
   receiptSeed: Buffer;
 }
 
-export class KeyFileError extends Error {
+/** The server key is not in the key file's format, cannot be read or written, is missing, or is not this database's key. */
+export type KeyFileFailure = 'malformed' | 'unreadable' | 'missing' | 'mismatch';
+
+export class KeyFileError extends FernhilfeError<KeyFileFailure> {
   override readonly name = 'KeyFileError';
 }
 
@@ -39,16 +43,16 @@ export function formatKeyFile(k: KeyMaterial): string {
 /** Parses the key file's text; `where` names it in errors (a path, or SERVER_KEY). */
 export function parseKeyFile(text: string, where: string): KeyMaterial {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
-  if (lines[0] !== KEY_FILE_FORMAT) throw new KeyFileError(`${where}: not a Fernhilfe server key (the first line must be "${KEY_FILE_FORMAT}")`);
+  if (lines[0] !== KEY_FILE_FORMAT) throw new KeyFileError('malformed', `${where}: not a Fernhilfe server key (the first line must be "${KEY_FILE_FORMAT}")`);
   const fields = new Map<string, Buffer>();
   for (const line of lines.slice(1)) {
     const m = /^(master|receipt-seed):\s*([A-Za-z0-9_-]{43})$/.exec(line);
-    if (!m) throw new KeyFileError(`${where}: unreadable line "${line.split(':')[0]?.slice(0, 20) ?? ''}: …" (expected master: and receipt-seed:, 32 bytes base64url each)`);
+    if (!m) throw new KeyFileError('malformed', `${where}: unreadable line "${line.split(':')[0]?.slice(0, 20) ?? ''}: …" (expected master: and receipt-seed:, 32 bytes base64url each)`);
     fields.set(m[1]!, Buffer.from(m[2]!, 'base64url'));
   }
   const master = fields.get('master');
   const receiptSeed = fields.get('receipt-seed');
-  if (master?.length !== 32 || receiptSeed?.length !== 32) throw new KeyFileError(`${where}: needs both master: and receipt-seed: (32 bytes each)`);
+  if (master?.length !== 32 || receiptSeed?.length !== 32) throw new KeyFileError('malformed', `${where}: needs both master: and receipt-seed: (32 bytes each)`);
   return { master, receiptSeed };
 }
 
@@ -60,7 +64,7 @@ export function readKeyFile(file: string, warn: (message: string) => void): KeyM
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    throw new KeyFileError(`SERVER_KEY_FILE: cannot read ${file} (${code ?? 'error'})`);
+    throw new KeyFileError('unreadable', `SERVER_KEY_FILE: cannot read ${file} (${code ?? 'error'})`, { cause: err });
   }
   const mode = statSync(file).mode & 0o777;
   if (mode & 0o077) warn(`the server key file ${file} can be read by other users (mode ${mode.toString(8)}): chmod 600 it`);
@@ -75,10 +79,10 @@ export function createKeyFile(file: string, receiptSeed: Buffer | undefined, war
     writeFileSync(file, formatKeyFile(material), { mode: 0o600, flag: 'wx' });
     return material;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new KeyFileError(`SERVER_KEY_FILE: cannot create ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new KeyFileError('unreadable', `SERVER_KEY_FILE: cannot create ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
     // another process on this machine made it first: use theirs
     const theirs = readKeyFile(file, warn);
-    if (!theirs) throw new KeyFileError(`SERVER_KEY_FILE: ${file} vanished while it was created`);
+    if (!theirs) throw new KeyFileError('missing', `SERVER_KEY_FILE: ${file} vanished while it was created`);
     return theirs;
   }
 }

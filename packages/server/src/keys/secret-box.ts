@@ -1,6 +1,12 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { FernhilfeError } from '@fernhilfe/protocol';
 
 const PREFIX = 'enc1:';
+
+/** A key of the wrong size, or a value that was never sealed or is cut short. */
+export class SecretBoxError extends FernhilfeError<'bad-key' | 'not-sealed' | 'too-short'> {
+  override readonly name = 'SecretBoxError';
+}
 
 /**
  * Encrypts short secrets for a database column with AES-256-GCM (node:crypto): a fresh 12-byte
@@ -9,7 +15,7 @@ const PREFIX = 'enc1:';
  */
 export class SecretBox {
   constructor(private readonly key: Buffer) {
-    if (key.length !== 32) throw new Error('a secret box needs a 32-byte key');
+    if (key.length !== 32) throw new SecretBoxError('bad-key', 'a secret box needs a 32-byte key');
   }
 
   /** A box with a random key that lives as long as this process (what tests get when no key is given). */
@@ -31,9 +37,9 @@ export class SecretBox {
 
   /** The plain text, or throws when the value was not sealed by this key for this context. */
   open(sealed: string, context: string): string {
-    if (!SecretBox.isSealed(sealed)) throw new Error('the value is not encrypted');
+    if (!SecretBox.isSealed(sealed)) throw new SecretBoxError('not-sealed', 'the value is not encrypted');
     const bytes = Buffer.from(sealed.slice(PREFIX.length), 'base64url');
-    if (bytes.length < 12 + 16) throw new Error('the encrypted value is too short');
+    if (bytes.length < 12 + 16) throw new SecretBoxError('too-short', 'the encrypted value is too short');
     const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, 12));
     decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(bytes.subarray(bytes.length - 16));

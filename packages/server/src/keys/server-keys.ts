@@ -58,7 +58,7 @@ export class ServerKeys {
   /** For tools beside a running server (`fernhilfe audit verify --head`): reads the keys, never creates them. */
   static load(source: KeySource, warn: (message: string) => void = () => undefined): ServerKeys {
     const material = source.text ? parseKeyFile(source.text, 'SERVER_KEY') : readKeyFile(source.file, warn);
-    if (!material) throw new KeyFileError(`SERVER_KEY_FILE: ${source.file} does not exist (the server creates it on its first start)`);
+    if (!material) throw new KeyFileError('missing', `SERVER_KEY_FILE: ${source.file} does not exist (the server creates it on its first start)`);
     return new ServerKeys(material);
   }
 
@@ -82,6 +82,7 @@ export class ServerKeys {
     const receiptPublicKey = rawPublicKeyB64(keys.receiptKey);
     if (legacy && legacy.publicKey !== receiptPublicKey) {
       throw new KeyFileError(
+        'mismatch',
         `the database still holds a receipt key (${legacy.publicKey}) that differs from the one in ${source.text ? 'SERVER_KEY' : source.file} (${receiptPublicKey}); start once without SERVER_KEY and with no key file so that it is moved out, or delete the setting ${LEGACY_RECEIPT_KEY} to give it up`,
       );
     }
@@ -129,6 +130,7 @@ async function checkFingerprint(db: Kysely<Schema>, mine: z.infer<typeof fingerp
   const stored = fingerprintSchema.parse(JSON.parse(row.value));
   if (stored.keyId !== mine.keyId || stored.receiptPublicKey !== mine.receiptPublicKey) {
     throw new KeyFileError(
+      'mismatch',
       `${source.text ? 'SERVER_KEY' : `the key file ${source.file}`} (key id ${mine.keyId}) is not the key this database was set up with (key id ${stored.keyId}): every node of one database needs the same server key file; copy it from the first node`,
     );
   }

@@ -1,4 +1,10 @@
-import { randomCustomerId } from '@fernhilfe/protocol';
+import { FernhilfeError, randomCustomerId } from '@fernhilfe/protocol';
+
+/** A hundred random IDs in a row were taken: the ID space of this node is (nearly) full. */
+export class RegistryError extends FernhilfeError<'no-free-id'> {
+  override readonly name = 'RegistryError';
+}
+
 
 /**
  * The live ID directory of one node: which customer holds which nine-digit ID. An ID that was
@@ -24,7 +30,7 @@ export class IdRegistry<T> {
       this.live.set(id, value);
       return { id, value };
     }
-    throw new Error('no free customer ID found');
+    throw new RegistryError('no-free-id', 'no free customer ID found');
   }
 
   /**
@@ -39,7 +45,7 @@ export class IdRegistry<T> {
       if (await claim(id)) return id;
       this.reserved.delete(id);
     }
-    throw new Error('no free customer ID found');
+    throw new RegistryError('no-free-id', 'no free customer ID found');
   }
 
   /** Registers `value` under an ID from `reserve`. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { StorageError } from './errors.js';
 import type { Schema } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -28,7 +29,8 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   const url = opts.databaseUrl;
   if (url === undefined || url === '') return openSqlite(opts.dataDir);
   if (/^postgres(ql)?:\/\//i.test(url)) return openPostgres(url, opts.onConnectionLost);
-  throw new Error(
+  throw new StorageError(
+    'bad-url',
     `DATABASE_URL must start with postgres:// or postgresql:// (or be unset for SQLite); got "${redactUrl(url)}"`,
   );
 }
@@ -57,7 +59,7 @@ async function openPostgres(url: string, onConnectionLost?: (err: Error) => void
   } catch (error) {
     await db.destroy();
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${reason}`, { cause: error });
+    throw new StorageError('unreachable', `Cannot connect to PostgreSQL at ${redactUrl(url)}: ${reason}`, { cause: error });
   }
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
@@ -70,7 +72,7 @@ const getTypeParser = ((oid: number, format?: 'text' | 'binary') => {
 
 function parseInt8(value: string): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new Error(`BIGINT value out of the safe integer range: ${value}`);
+  if (!Number.isSafeInteger(n)) throw new StorageError('out-of-range', `BIGINT value out of the safe integer range: ${value}`);
   return n;
 }
 

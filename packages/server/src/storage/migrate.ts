@@ -1,4 +1,5 @@
 import { Migrator, type Kysely } from 'kysely';
+import { StorageError } from './errors.js';
 import { migrations } from './migrations/index.js';
 import type { Schema } from './schema.js';
 
@@ -12,7 +13,7 @@ export async function migrateToLatest(db: Kysely<Schema>): Promise<string[]> {
   const failed = results.find((r) => r.status === 'Error');
   if (error !== undefined) {
     const which = failed ? ` (migration ${failed.migrationName})` : '';
-    throw new Error(`Database migration failed${which}: ${describe(error)}`, { cause: error });
+    throw new StorageError('migration', `Database migration failed${which}: ${describe(error)}`, { cause: error });
   }
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

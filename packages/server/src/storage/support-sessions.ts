@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { StorageError } from './errors.js';
 import type { EpochMs, Schema, SupportSessionRow } from './schema.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -45,7 +46,7 @@ export class SupportSessionRepo {
 
   async create(input: NewSupportSession): Promise<SupportSession> {
     if (!CUSTOMER_ID.test(input.customerId)) {
-      throw new Error('Support session customer ID must be exactly 9 digits');
+      throw new StorageError('invalid', 'Support session customer ID must be exactly 9 digits');
     }
     const id = input.id ?? randomUUID();
     await this.#db
@@ -60,7 +61,7 @@ export class SupportSessionRepo {
       })
       .execute();
     const created = await this.get(id);
-    if (!created) throw new Error(`Support session ${id} vanished right after it was created`);
+    if (!created) throw new StorageError('vanished', `Support session ${id} vanished right after it was created`);
     return created;
   }
 

@@ -1,4 +1,4 @@
-import { X11ScreenCapture } from '@fernhilfe/agent';
+import { openScreenCapture } from '@fernhilfe/agent';
 import { quantile } from './measure.js';
 
 export interface CaptureCost {
@@ -12,7 +12,7 @@ export interface CaptureCost {
 export async function measureCapture(display: string, grabs: number): Promise<CaptureCost[]> {
   const out: CaptureCost[] = [];
   for (const method of ['auto', 'core'] as const) {
-    const capture = await X11ScreenCapture.open({ display, method });
+    const capture = await openScreenCapture({ display, method });
     try {
       const times: number[] = [];
       await capture.grab({ full: true });

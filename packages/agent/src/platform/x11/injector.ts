@@ -1,9 +1,9 @@
 import type { PointerButton } from '@fernhilfe/protocol';
 import type { XTest } from 'x11';
-import { X11Connection } from '../../x11/client.js';
-import { queryKeymap, queryPointer } from '../../x11/core.js';
-import { X11Error } from '../../x11/errors.js';
-import { InputError, type InputInjector } from '../injector.js';
+import { X11Connection, queryKeymap, queryPointer } from './client.js';
+import { X11Error } from './errors.js';
+import { InputError } from '../errors.js';
+import type { InputInjector } from '../types.js';
 import { X11Keyboard } from './keyboard.js';
 
 /** browser MouseEvent.button -> X button (left, middle, right, back, forward) */
@@ -34,11 +34,11 @@ export class X11Injector implements InputInjector {
   static async open(display = process.env.DISPLAY): Promise<X11Injector> {
     if (!display) throw new InputError('no-display', 'DISPLAY is not set');
     const x = await X11Connection.open(display).catch((err: unknown) => {
-      throw new InputError('no-display', err instanceof Error ? err.message : String(err));
+      throw new InputError('no-display', err instanceof Error ? err.message : String(err), { cause: err });
     });
     const xtest = await x.extension('xtest').catch(async (err: unknown) => {
       await x.close();
-      throw err instanceof X11Error && err.reason === 'no-extension' ? new InputError('no-xtest', err.message) : err;
+      throw err instanceof X11Error && err.reason === 'no-extension' ? new InputError('no-xtest', err.message, { cause: err }) : err;
     });
     return new X11Injector(x, xtest);
   }

@@ -1,11 +1,11 @@
 import { CLIPBOARD_MAX_BYTES } from '@fernhilfe/protocol';
 import type { XFixes } from 'x11';
-import { InputOnly, X11Connection, eventMask } from '../x11/client.js';
-import { getSelectionOwner, internAtom } from '../x11/core.js';
-import { EventWaiter } from '../x11/events.js';
-import type { ClipboardBackend } from './backend.js';
-import { SelectionOwner } from './x11-owner.js';
-import { readSelection, type SelectionAtoms } from './x11-read.js';
+import { InputOnly, X11Connection, eventMask, getSelectionOwner, internAtom } from './client.js';
+import { EventWaiter } from './events.js';
+import type { ClipboardBackend } from '../types.js';
+import { ClipboardError } from '../errors.js';
+import { SelectionOwner } from './selection-owner.js';
+import { readSelection, type SelectionAtoms } from './selection-read.js';
 
 /**
  * The X CLIPBOARD selection as a text clipboard, on its own X connection (the `x11` package): an
@@ -63,7 +63,7 @@ export class X11Clipboard implements ClipboardBackend {
     this.owner.set(text);
     this.x.client.SetSelectionOwner(this.window, this.atoms.clipboard);
     const owner = await getSelectionOwner(this.x, this.atoms.clipboard);
-    if (owner !== this.window) throw new Error('could not take the clipboard');
+    if (owner !== this.window) throw new ClipboardError('not-owner', 'could not take the clipboard');
   }
 
   async read(): Promise<string | undefined> {

@@ -1,13 +1,12 @@
 import type { CursorImage, Damage, PointerInfo, Randr, XFixes } from 'x11';
 import { Emitter } from '@fernhilfe/protocol';
-import { X11Connection, type XEvent } from '../x11/client.js';
-import { X11Error } from '../x11/errors.js';
-import { CaptureError } from './errors.js';
-import { clipTo, evenArea } from './rect.js';
-import type { CaptureOptions, CapturedFrame, CursorShape, Monitor, Rect, ScreenCapture, ScreenCaptureEvents } from './types.js';
-import { straightRgba } from './x11/cursor.js';
-import { RANDR_SELECT, isRandrChange, openRandr, readMonitors } from './x11/monitors.js';
-import { openGrabber, type PixelGrabber } from './x11-grabber.js';
+import { X11Connection, type XEvent } from './client.js';
+import { X11Error } from './errors.js';
+import { CaptureError } from '../errors.js';
+import type { CaptureOptions, CapturedFrame, CursorShape, Monitor, Rect, ScreenCapture, ScreenCaptureEvents } from '../types.js';
+import { straightRgba } from './cursor.js';
+import { RANDR_SELECT, isRandrChange, openRandr, readMonitors } from './monitors.js';
+import { openGrabber, type PixelGrabber } from './grabber.js';
 
 /** `FERNHILFE_CAPTURE=core` forces the core GetImage path (tests, and a display where SHM misbehaves). */
 export const CAPTURE_METHOD_ENV = 'FERNHILFE_CAPTURE';
@@ -17,7 +16,7 @@ export const CAPTURE_METHOD_ENV = 'FERNHILFE_CAPTURE';
  * (with MIT-SHM descriptor passing on):
  * - DAMAGE (level NonEmpty) on the root: one event when something changes; `grab()` takes the
  *   changed region (Subtract into an XFIXES region, FetchRegion), which also re-arms the event;
- * - pixels by MIT-SHM GetImage, or core GetImage of the changed rectangles (x11-grabber.ts);
+ * - pixels by MIT-SHM GetImage, or core GetImage of the changed rectangles (grabber.ts);
  * - XFIXES cursor shape (CursorNotify -> GetCursorImage) and QueryPointer for the position;
  * - RANDR 1.5 monitors (GetMonitors), re-read on every RandR change event.
  */
@@ -51,7 +50,7 @@ export class X11ScreenCapture extends Emitter<ScreenCaptureEvents> implements Sc
     this.area = evenArea(this.current);
     x.on('event', (e) => this.onEvent(e));
     x.on('close', ({ error }) => {
-      if (!this.closed) this.emit('closed', error ?? new Error('the X connection closed'));
+      if (!this.closed) this.emit('closed', error ?? new CaptureError('closed', 'the X connection closed'));
     });
     // X errors of requests nobody waits for (e.g. a monitor vanished mid-grab): the next grab retries
     x.on('error', () => undefined);
@@ -212,3 +211,26 @@ function need<T>(p: Promise<T>, name: string): Promise<T> {
 }
 
 export const openX11Capture = (opts: CaptureOptions): Promise<ScreenCapture> => X11ScreenCapture.open(opts);
+
+export function intersect(a: Rect, b: Rect): Rect | undefined {
+  const x = Math.max(a.x, b.x);
+  const y = Math.max(a.y, b.y);
+  const right = Math.min(a.x + a.width, b.x + b.width);
+  const bottom = Math.min(a.y + a.height, b.y + b.height);
+  return right > x && bottom > y ? { x, y, width: right - x, height: bottom - y } : undefined;
+}
+
+/** The encoder needs even sizes (4:2:0 chroma): drop the last odd row or column. */
+export function evenArea(r: Rect): Rect {
+  return { x: r.x, y: r.y, width: Math.max(2, r.width & ~1), height: Math.max(2, r.height & ~1) };
+}
+
+/** `rects` clipped to `area`, in coordinates relative to `area`. */
+export function clipTo(rects: readonly Rect[], area: Rect): Rect[] {
+  const out: Rect[] = [];
+  for (const r of rects) {
+    const c = intersect(r, area);
+    if (c) out.push({ x: c.x - area.x, y: c.y - area.y, width: c.width, height: c.height });
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 /**
  * Types for the parts of the pure-JS `x11` package (node-x11, no declarations of its own) that the
  * agent uses. Names and argument order follow node_modules/x11/lib/corereqs.js and lib/ext/*.js;
- * only what we call is declared. Reached through ../x11/client.ts, never imported elsewhere.
+ * only what we call is declared. Brought in by client.ts beside it (its triple-slash reference).
  */
 declare module 'x11' {
   import type { EventEmitter } from 'node:events';

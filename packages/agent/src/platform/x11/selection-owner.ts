@@ -1,6 +1,6 @@
-import { eventMask, type X11Connection } from '../x11/client.js';
-import { isEvent, type XEvent } from '../x11/events.js';
-import type { SelectionAtoms } from './x11-read.js';
+import { eventMask, type X11Connection } from './client.js';
+import { isEvent, type XEvent } from './events.js';
+import type { SelectionAtoms } from './selection-read.js';
 
 const PROPERTY_DELETED = 1;
 const REPLACE = 0;

@@ -1,5 +1,5 @@
 import type { Randr } from 'x11';
-import type { X11Connection } from '../../x11/client.js';
+import type { X11Connection } from './client.js';
 import type { Monitor, Rect } from '../types.js';
 
 /** RandR events that can change the monitors: ScreenChangeNotify (first event) and RRNotify (crtc/output changes). */

@@ -1,8 +1,6 @@
-import { KeyboardMap, type KeyStroke } from '../keymap.js';
-import { keysymForCodepoint, modifierKeysyms, namedKeysym, printable } from '../keysyms.js';
-import type { X11Connection } from '../../x11/client.js';
-import { getKeyboardMapping, getModifierMapping } from '../../x11/core.js';
-import { isEvent } from '../../x11/events.js';
+import { KeyboardMap, keysymForCodepoint, modifierKeysyms, namedKeysym, printable, type KeyStroke } from './keymap.js';
+import { getKeyboardMapping, getModifierMapping, type X11Connection } from './client.js';
+import { isEvent } from './events.js';
 
 /** What the keyboard needs from XTEST: press or release one keycode. */
 export type KeyFaker = (kind: 'press' | 'release', keycode: number) => void;

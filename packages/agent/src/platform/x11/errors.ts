@@ -1,3 +1,5 @@
+import { FernhilfeError } from '@fernhilfe/protocol';
+
 export const x11ErrorReasons = [
   'connect', // no X server at that display, or it refused us (authorisation)
   'closed', // the connection is gone (the X server ended or we closed it)
@@ -7,16 +9,16 @@ export const x11ErrorReasons = [
 export type X11ErrorReason = (typeof x11ErrorReasons)[number];
 
 /** Why an X request or connection failed; callers map the reason to their own (InputError, CaptureError…). */
-export class X11Error extends Error {
+export class X11Error extends FernhilfeError<X11ErrorReason> {
   override readonly name = 'X11Error';
   constructor(
-    readonly reason: X11ErrorReason,
+    reason: X11ErrorReason,
     detail: string,
-    options?: { cause?: unknown },
+    options: { cause?: unknown } = {},
     /** the X error code for 'protocol' (BadWindow = 3, BadAtom = 5, …) */
     readonly code?: number,
   ) {
-    super(`${reason}: ${detail}`, options);
+    super(reason, detail, { ...options, message: `${reason}: ${detail}` });
   }
 
   static connect(display: string, cause: unknown): X11Error {

@@ -1,6 +1,5 @@
-import type { X11Connection } from '../x11/client.js';
-import { getProperty } from '../x11/core.js';
-import type { EventWaiter } from '../x11/events.js';
+import { getProperty, type X11Connection } from './client.js';
+import type { EventWaiter } from './events.js';
 
 export interface SelectionAtoms {
   clipboard: number;

@@ -1,6 +1,7 @@
 import type { Shm, ShmProvider, ShmProviderSegment } from 'x11';
-import type { X11Connection } from '../x11/client.js';
-import type { Rect } from './types.js';
+import type { X11Connection } from './client.js';
+import { CaptureError } from '../errors.js';
+import type { Rect } from '../types.js';
 
 const Z_PIXMAP = 2;
 const ALL_PLANES = 0xffffffff;
@@ -110,7 +111,7 @@ class ShmGrabber implements PixelGrabber {
     if (this.closed) {
       this.shm.Detach(next.id);
       this.provider.destroy(next.segment);
-      throw new Error('the capture closed');
+      throw new CaptureError('closed', 'the capture closed');
     }
     this.segment = next.segment;
     this.id = next.id;

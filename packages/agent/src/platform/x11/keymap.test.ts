@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KeyboardMap } from './keymap.js';
-import { Keysym, NoSymbol, codepointForKeysym, keysymForCodepoint, modifierKeysyms, namedKeysym, printable } from './keysyms.js';
+import { Keysym, NoSymbol, codepointForKeysym, keysymForCodepoint, modifierKeysyms, namedKeysym, printable } from './keymap.js';
 
 const MIN = 8;
 const cp = (c: string) => c.codePointAt(0)!;

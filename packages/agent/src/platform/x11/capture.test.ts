@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clipTo, evenArea, intersect } from './rect.js';
+import { clipTo, evenArea, intersect } from './capture.js';
 
 describe('rectangles', () => {
   it('intersects and misses', () => {

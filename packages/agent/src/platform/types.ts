@@ -1,0 +1,150 @@
+import type { PointerButton } from '@fernhilfe/protocol';
+
+/**
+ * What the agent needs from the customer's desktop, one implementation per platform (platform/x11/
+ * today; Windows and Wayland fill the same shapes): the screen (`ScreenCapture`, with its
+ * `MonitorList`), input (`InputInjector`), the clipboard (`ClipboardBackend`), and a `Platform` that
+ * bundles them with its name and says whether it can run here. `screen/`, `input/` and `clipboard/`
+ * use only these; the one table in platform/index.ts picks the platform at start.
+ */
+
+/** A rectangle in desktop pixels (the whole virtual screen; X11: the root window). */
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** One monitor of the customer's screen, in screen pixels. `id` is stable while the layout is. */
+export interface Monitor extends Rect {
+  id: string;
+  name: string;
+  primary: boolean;
+}
+
+export interface CursorShape {
+  /** changes whenever the shape does */
+  serial: number;
+  width: number;
+  height: number;
+  hotX: number;
+  hotY: number;
+  /** width*height*4 bytes RGBA, straight alpha */
+  rgba: Uint8Array;
+}
+
+/** The selected monitor's pixels: rows of `width` BGRX pixels, even width and height. */
+export interface CapturedFrame {
+  width: number;
+  height: number;
+  /** reused by the next grab: encode it before grabbing again */
+  data: Buffer;
+  /** wall clock (ms since the epoch) when the grab started */
+  captureTime: number;
+  /** what changed since the last grab, relative to the frame; undefined: anything may have */
+  dirty?: Rect[];
+}
+
+export interface ScreenCaptureEvents extends Record<string, unknown> {
+  /** something changed on the screen since the last grab (maybe on another monitor: grab() tells) */
+  damage: undefined;
+  monitors: Monitor[];
+  'cursor-shape': CursorShape;
+  /** the pointer moved (a real device or XTEST; not a warp); only where `pointerEvents` is true */
+  'pointer-moved': undefined;
+  /** the display went away (X server ended, connection lost) */
+  closed: Error | undefined;
+}
+
+/** The customer's monitors and the one that is shared (changes come as the capture's `monitors` event). */
+export interface MonitorList {
+  readonly monitors: readonly Monitor[];
+  readonly selected: Monitor;
+  /** The area captured from now on (even width and height). The next grab is a full one. */
+  select(monitorId: string): boolean;
+}
+
+/**
+ * A platform's screen capture. Work is driven by change: `damage` says something changed, `grab()`
+ * returns the selected monitor's pixels, or undefined when nothing on that monitor changed and no
+ * full picture was asked.
+ */
+export interface ScreenCapture extends MonitorList {
+  /** how pixels are read, for logs and the benchmark (X11: 'shm' = shared memory, 'core' = copy through the socket) */
+  readonly method: string;
+  /** 'pointer-moved' events come, so the pointer need not be polled often while it is still */
+  readonly pointerEvents: boolean;
+  grab(opts?: { full?: boolean }): Promise<CapturedFrame | undefined>;
+  cursorShape(): Promise<CursorShape | undefined>;
+  /** the pointer in screen pixels, undefined when it is on no screen of this display */
+  pointer(): Promise<{ x: number; y: number } | undefined>;
+  on<K extends keyof ScreenCaptureEvents>(event: K, listener: (value: ScreenCaptureEvents[K]) => void): () => void;
+  close(): void;
+}
+
+export interface CaptureOptions {
+  /** the display to share where a platform has several (X11: a DISPLAY value); default: the one the environment names */
+  display?: string;
+  /** 'core': the platform's plain path (X11: core GetImage, no shared memory; the benchmark's comparison, tests); default: 'core' when $FERNHILFE_CAPTURE=core, else 'auto' */
+  method?: 'auto' | 'core';
+}
+
+/**
+ * Puts input into the customer's desktop. Coordinates are in the desktop's own pixels (the whole
+ * virtual screen); the input feature maps from the video frame.
+ */
+export interface InputInjector {
+  /** the whole desktop, for clamping and for the default monitor */
+  readonly screen: { width: number; height: number };
+  move(x: number, y: number): Promise<void>;
+  button(button: PointerButton, down: boolean): Promise<void>;
+  /** wheel notches; + is right / down */
+  wheel(dx: number, dy: number): Promise<void>;
+  /**
+   * A key by the browser's `code` (physical key) and `key` (its meaning). Keys that type text are
+   * typed on key-down as the character `key` names, with whatever modifiers the customer's layout
+   * needs; other keys are pressed and released as the technician does. Once `signal` is aborted
+   * (control taken back) nothing more of this key is typed, even if it was waiting.
+   */
+  key(code: string, key: string, down: boolean, signal?: AbortSignal): Promise<void>;
+  /** releases every key and button this injector holds down */
+  releaseAll(): Promise<void>;
+  /**
+   * true when the local user used mouse or keyboard since the last call (local input wins). May run
+   * while input is being injected: what this injector did before the look never counts as local.
+   */
+  localInputSince(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** The customer's system clipboard (text only). */
+export interface ClipboardBackend {
+  /**
+   * Calls `listener` whenever another application copies (not for our own writes). Nothing is read
+   * until the listener calls `read()`: what the customer copies while sharing is off is never read.
+   * Reads run one at a time, in order.
+   */
+  onCopy(listener: (read: () => Promise<string | undefined>) => void): () => void;
+  /** Makes `text` the clipboard's content (the customer can paste it anywhere). */
+  write(text: string): Promise<void>;
+  /** The clipboard's current text, or undefined when it holds none (or no text). */
+  read(): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+/** Where a platform finds the desktop: the process environment at start (DISPLAY for X11); tests pass their own. */
+export type PlatformEnv = Readonly<Record<string, string | undefined>>;
+
+/** One platform's backends: a folder platform/<name>/ exports one of these, and the table in platform/index.ts lists it. */
+export interface Platform {
+  readonly name: string;
+  /**
+   * Undefined when this platform can run with `env`, else why not in plain words naming what is
+   * missing ("DISPLAY is not set"). A display named outright in `capture` counts as the environment's.
+   */
+  available(env: PlatformEnv, capture?: CaptureOptions): string | undefined;
+  openCapture(env: PlatformEnv, opts?: CaptureOptions): Promise<ScreenCapture>;
+  openInjector(env: PlatformEnv): Promise<InputInjector>;
+  openClipboard(env: PlatformEnv): Promise<ClipboardBackend>;
+}
