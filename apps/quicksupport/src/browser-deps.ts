@@ -10,7 +10,7 @@ const transport = webSocketTransport((url) => new WebSocket(url) as unknown as W
 /** The real browser behind the store; `api` talks to this page's server. */
 export function browserDeps(api: ApiClient): StoreDeps {
   return {
-    fetchTerms: () => api.call('terms'),
+    api: { terms: () => api.call('terms') },
     openCustomer: (termsVersion, language) =>
       CustomerEndpoint.open({ url: api.customerUrl(), transport, termsVersion, language, capabilities: ['screen', 'chat'] }),
     createSender: (session) =>

@@ -61,7 +61,7 @@ function setup(overrides: Partial<StoreDeps> = {}) {
   const sender = new FakeSender();
   let registered = false;
   const store = new SessionStore({
-    fetchTerms: async () => terms,
+    api: { terms: async () => terms },
     openCustomer: async () => {
       registered = true;
       return customer as unknown as CustomerEndpoint;

@@ -1,20 +1,19 @@
-import { InvariantError } from '@fernhilfe/protocol';
+import { InvariantError, type CustomerFlowState } from '@fernhilfe/protocol';
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { Branding } from '@fernhilfe/protocol';
-import type { SessionState } from './session-state.js';
-import type { SessionStore } from './session-store.js';
+import type { PageStore } from './page-store.js';
 
-export const StoreContext = createContext<SessionStore | null>(null);
+export const StoreContext = createContext<PageStore | null>(null);
 export const BrandingContext = createContext<Branding | null>(null);
 
-export function useStore(): SessionStore {
+export function useStore(): PageStore {
   const store = useContext(StoreContext);
   if (!store) throw new InvariantError('useStore() outside <StoreContext.Provider>');
   return store;
 }
 
-/** The current session state; the component re-renders when it changes. */
-export function useSessionState(): SessionState {
+/** The customer's journey as it stands; the component re-renders when it changes. */
+export function useSessionState(): CustomerFlowState {
   const store = useStore();
   return useSyncExternalStore(store.subscribe, store.getSnapshot);
 }

@@ -1,5 +1,4 @@
 import { Command, Option } from 'commander';
-import { CommandError } from './errors.js';
 import { readPassword } from './read-password.js';
 
 const program = new Command()

@@ -1,9 +1,12 @@
 import {
   HandshakeStep,
   PeerType,
+  attemptRound,
   decodePeerPayload,
   encodeHandshake,
   generatePassword,
+  isFailedAttempt,
+  type AttemptEnd,
   type Capability,
   type FilePolicyWire,
   type ToCustomer,
@@ -14,8 +17,6 @@ import { RegistrationError, type SessionEnd } from './errors.js';
 import { CustomerHandshake, type KeyLog } from './handshake.js';
 import { SecureSession } from './secure-session.js';
 import type { TransportFactory } from './transport.js';
-
-export const MAX_FAILED_ATTEMPTS = 5;
 
 export interface CustomerOptions {
   /** ws(s)://host/ws/customer */
@@ -35,12 +36,15 @@ export interface CustomerEvents extends Record<string, unknown> {
   pairing: { displayName: string; company: string };
   /** the technician's attempt ended before a session began (gave up, left, timed out) */
   'pairing-aborted': { reason: 'technician-left' | 'timeout' | 'aborted' };
-  /** a technician's attempt failed (wrong password, or gave up); after 5 the password changes */
+  /** a technician's attempt failed (protocol's attempts.ts); after MAX_FAILED_ATTEMPTS the password changes */
   'attempt-failed': { failures: number; remaining: number };
   'password-rotated': { password: string };
   session: SecureSession;
   ended: SessionEnd;
 }
+
+/** How the server's `pairing-aborted` reasons read as the ends of an attempt (protocol's attempts.ts). */
+const abortedAttempt = { 'technician-left': 'technician-left', timeout: 'timeout', aborted: 'gave-up' } as const satisfies Record<CustomerEvents['pairing-aborted']['reason'], AttemptEnd>;
 
 /**
  * The customer's end: registers for an ID, keeps the one-time password (made here, never sent),
@@ -147,7 +151,7 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
         return;
       case 'pairing-aborted':
         // a technician who started a handshake and left without proving the password counts as a failure
-        if (this.attemptStarted && !this.session) this.countFailure();
+        if (!this.session && isFailedAttempt(abortedAttempt[msg.reason], { handshakeStarted: this.attemptStarted })) this.countFailure();
         this.pairingNonce = undefined;
         this.handshake = undefined;
         this.emit('pairing-aborted', { reason: msg.reason });
@@ -222,9 +226,9 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
 
   private countFailure(): void {
     this.failures++;
-    const remaining = Math.max(0, MAX_FAILED_ATTEMPTS - (this.failures % MAX_FAILED_ATTEMPTS || MAX_FAILED_ATTEMPTS));
-    this.emit('attempt-failed', { failures: this.failures, remaining });
-    if (this.failures % MAX_FAILED_ATTEMPTS === 0) {
+    const round = attemptRound(this.failures);
+    this.emit('attempt-failed', { failures: this.failures, remaining: round.remaining });
+    if (round.rotate) {
       this.passwordValue = generatePassword();
       this.conn.sendControl({ type: 'password-rotated' });
       this.emit('password-rotated', { password: this.passwordValue });

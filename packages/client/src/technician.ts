@@ -96,6 +96,7 @@ export class TechnicianEndpoint {
       const fail = (err: ConnectError, abort = false) => {
         if (settled) return;
         done();
+        // the server counts an abort as a failed attempt ('gave-up' in protocol's attempts.ts)
         if (abort) this.conn.sendControl({ type: 'abort' });
         reject(err);
       };

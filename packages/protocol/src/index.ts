@@ -3,6 +3,8 @@ export * from './base-error.js';
 export * from './errors.js';
 export * from './emitter.js';
 export * from './ids.js';
+export * from './attempts.js';
+export * from './customer-flow-state.js';
 export * from './codec/frame.js';
 export * from './codec/peer.js';
 export * from './codec/video.js';

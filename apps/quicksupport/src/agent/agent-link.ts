@@ -1,9 +1,9 @@
-import { AGENT_WS_PATH, decodeMessage, toPageSchema, type FromPage, type ToPage, type ViewState } from '@fernhilfe/protocol';
+import { AGENT_WS_PATH, decodeMessage, toPageSchema, type CustomerFlowState, type FromPage, type ToPage } from '@fernhilfe/protocol';
 
 type FileMessage = Extract<ToPage, { type: 'files' | 'file-read' | 'file-release' }>;
 
 export interface AgentLinkHandlers {
-  state(state: ViewState): void;
+  state(state: CustomerFlowState): void;
   /** file transfer: the agent's view, its reads of a picked file, its release (agent-files.ts) */
   files(message: FileMessage): void;
   /** the link is gone; `closing`: the agent said it exits (after the end), else it vanished */

@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { useStore } from '../use-session.js';
-import { AgentStore, type AgentExtras } from './agent-store.js';
+import { AgentStore } from './agent-store.js';
 
 /** The agent's store when the page runs under the agent, else null. */
 export function useAgentStore(): AgentStore | null {
@@ -9,10 +9,10 @@ export function useAgentStore(): AgentStore | null {
 }
 
 const none = (): (() => void) => () => undefined;
-const noExtras = (): AgentExtras | null => null;
+const notGone = (): boolean => false;
 
-/** What only the agent knows (consent, its screen sharing, whether it is still there); null outside agent mode. */
-export function useAgentExtras(): AgentExtras | null {
+/** The agent has exited (after the end) or vanished; false outside agent mode. */
+export function useAgentGone(): boolean {
   const agent = useAgentStore();
-  return useSyncExternalStore(agent ? agent.subscribe : none, agent ? agent.getExtras : noExtras);
+  return useSyncExternalStore(agent ? agent.subscribe : none, agent ? agent.isGone : notGone);
 }

@@ -1,3 +1,4 @@
+import { isRegistered } from '@fernhilfe/client';
 import { AgentClosedNotice, AgentSessionView } from '../agent/AgentSessionView.js';
 import { useAgentStore } from '../agent/use-agent.js';
 import { useSessionState } from '../use-session.js';
@@ -8,12 +9,12 @@ import { Summary } from './Summary.js';
 import { TermsStep } from './TermsStep.js';
 import { WaitingView } from './WaitingView.js';
 
-/** The page: one view per phase of the session (see session-state.ts). */
+/** The page: one view per phase of the session (the CustomerFlow's, docs/customer-flow.md). */
 export function App() {
   const state = useSessionState();
   // under the native agent: consent prompts instead of browser screen sharing (apps/quicksupport/src/agent/)
   const agent = useAgentStore() !== null;
-  const registered = state.phase === 'waiting' || state.phase === 'pairing' || state.phase === 'active';
+  const registered = isRegistered(state.phase);
   return (
     <div className="page">
       <Header />

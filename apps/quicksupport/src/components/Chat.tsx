@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChatEntry } from '../session-state.js';
+import type { ChatEntry } from '@fernhilfe/protocol';
 import { useUnreadTitle } from '../hooks/use-unread-title.js';
-import { MAX_CHAT_LENGTH } from '../session-store.js';
+import { MAX_CHAT_LENGTH } from '@fernhilfe/client';
 import { useStore } from '../use-session.js';
 
 /** Messages with the technician; Enter sends. */

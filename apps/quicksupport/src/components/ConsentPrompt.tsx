@@ -1,5 +1,6 @@
+import type { CustomerFlowState } from '@fernhilfe/protocol';
 import { useTranslation } from 'react-i18next';
-import { useAgentExtras, useAgentStore } from '../agent/use-agent.js';
+import { useStore } from '../use-session.js';
 import '../styles/consent.css';
 
 /**
@@ -7,12 +8,10 @@ import '../styles/consent.css';
  * big Refuse for each request, and while control or the clipboard is granted, a button that is
  * always visible to take it back.
  */
-export function ConsentPrompt() {
+export function ConsentPrompt({ state }: { state: CustomerFlowState }) {
   const { t } = useTranslation();
-  const agent = useAgentStore();
-  const extras = useAgentExtras();
-  const consent = extras?.consent;
-  if (!agent || !consent) return null;
+  const agent = useStore();
+  const consent = state.consent;
   return (
     <>
       {consent.pending.map((what) => (

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { Share } from '../session-state.js';
+import type { Share } from '@fernhilfe/protocol';
 import { useStore } from '../use-session.js';
 
 /** Start or stop showing the screen, and what the technician can see right now. */

@@ -1,10 +1,10 @@
 import { useTranslation } from 'react-i18next';
-import type { SessionState } from '../session-state.js';
+import type { CustomerFlowState } from '@fernhilfe/protocol';
 import { SasNotice } from './SasNotice.js';
 import { StatusPanel } from './StatusPanel.js';
 
 /** The top of a connected session: who is connected, a notice while the connection is restored, the security code. */
-export function SessionStatus({ state }: { state: SessionState }) {
+export function SessionStatus({ state }: { state: CustomerFlowState }) {
   const { t } = useTranslation();
   return (
     <>

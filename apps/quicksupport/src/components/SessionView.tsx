@@ -1,4 +1,4 @@
-import type { SessionState } from '../session-state.js';
+import type { CustomerFlowState } from '@fernhilfe/protocol';
 import { FilesCard } from '../files/FilesCard.js';
 import { useStore } from '../use-session.js';
 import { Chat } from './Chat.js';
@@ -6,7 +6,7 @@ import { ScreenShare } from './ScreenShare.js';
 import { SessionStatus } from './SessionStatus.js';
 
 /** Connected: who, the security code to compare, screen sharing and chat. */
-export function SessionView({ state }: { state: SessionState }) {
+export function SessionView({ state }: { state: CustomerFlowState }) {
   const store = useStore();
   return (
     <>

@@ -1,10 +1,9 @@
-import { MAX_FAILED_ATTEMPTS } from '@fernhilfe/client';
+import { MAX_FAILED_ATTEMPTS, type CustomerFlowState } from '@fernhilfe/protocol';
 import { useTranslation } from 'react-i18next';
-import type { SessionState } from '../session-state.js';
 import { Sentence, placeholders } from './Sentence.js';
 
 /** Where things stand, in one sentence, plus any wrong-password attempts. */
-export function StatusPanel({ state }: { state: SessionState }) {
+export function StatusPanel({ state }: { state: CustomerFlowState }) {
   return (
     <section className="card status-card">
       <p className={`status status-${state.phase}`} data-testid="status" role="status" aria-live="polite">
@@ -15,7 +14,7 @@ export function StatusPanel({ state }: { state: SessionState }) {
   );
 }
 
-function StatusText({ state }: { state: SessionState }) {
+function StatusText({ state }: { state: CustomerFlowState }) {
   const { t } = useTranslation();
   const who = state.technician;
   if ((state.phase === 'pairing' || state.phase === 'active') && who) {
@@ -39,7 +38,7 @@ function StatusText({ state }: { state: SessionState }) {
   return <>{t('status.waiting')}</>;
 }
 
-function Attempts({ state }: { state: SessionState }) {
+function Attempts({ state }: { state: CustomerFlowState }) {
   const { t } = useTranslation();
   if (state.failures === 0 || state.phase === 'active') return null;
   return (

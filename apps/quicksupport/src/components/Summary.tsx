@@ -1,11 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import { currentLanguage } from '../i18n/index.js';
-import type { SessionState } from '../session-state.js';
+import type { CustomerFlowState } from '@fernhilfe/protocol';
 import { isAgentMode } from '../agent/mode.js';
 import { ReceiptLink } from './ReceiptLink.js';
 
 /** What happened, after the end: who, when, what was shared, and why it ended. */
-export function Summary({ state }: { state: SessionState }) {
+export function Summary({ state }: { state: CustomerFlowState }) {
   const { t, i18n } = useTranslation();
   const time = new Intl.DateTimeFormat(currentLanguage(i18n) === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
   const who = state.connectedTechnician;

@@ -1,12 +1,12 @@
 import { isAgentMode } from '../agent/mode.js';
-import type { SessionState } from '../session-state.js';
+import type { CustomerFlowState } from '@fernhilfe/protocol';
 import { AgentDownload } from './AgentDownload.js';
 import { Credentials } from './Credentials.js';
 import { ScamGuard } from './ScamGuard.js';
 import { StatusPanel } from './StatusPanel.js';
 
 /** Registered: the ID and password to read out, the status, and the scam warning. */
-export function WaitingView({ state }: { state: SessionState }) {
+export function WaitingView({ state }: { state: CustomerFlowState }) {
   return (
     <>
       {state.id && <Credentials id={state.id} password={state.password} rotated={state.rotated} />}

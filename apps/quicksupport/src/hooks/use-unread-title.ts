@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { ChatEntry } from '../session-state.js';
+import type { ChatEntry } from '@fernhilfe/protocol';
 
 /**
  * While the customer looks at another window (usually: while sharing the screen), new messages

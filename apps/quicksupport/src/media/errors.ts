@@ -1,13 +1,4 @@
-import { FernhilfeError } from '@fernhilfe/protocol';
-
-/** Why screen sharing could not start or had to stop, in words the page can translate. */
-export const shareProblems = [
-  'denied', // the person said no in the browser's picker (or closed it)
-  'unsupported', // the browser lacks getDisplayMedia, WebCodecs or a usable codec
-  'insecure', // not a secure context (plain http on a LAN address): the APIs are not there
-  'failed', // anything else: the capture or the encoder broke
-] as const;
-export type ShareProblem = (typeof shareProblems)[number];
+import { FernhilfeError, type ShareProblem } from '@fernhilfe/protocol';
 
 export class ScreenShareError extends FernhilfeError<ShareProblem> {
   override readonly name = 'ScreenShareError';

@@ -40,11 +40,11 @@ export async function openFace(config: AgentConfig, deps: FaceDeps): Promise<Fac
       pageGraceMs: deps.pageGraceMs,
       onPageGone: () => {
         deps.log.warn({}, 'the support page was closed: ending');
-        void deps.app.handleEnd();
+        void deps.app.flow.end();
       },
       onLinkReused: () => {
         deps.log.warn({}, 'the support page link was used twice: ending');
-        void deps.app.handleEnd();
+        void deps.app.flow.end();
       },
     });
     deps.stdout.write(`${config.language === 'de' ? 'Support-Seite' : 'Support page'}: ${ui.url}\n`);

@@ -3,7 +3,7 @@ import { CustomerEndpoint } from '@fernhilfe/client';
 import { ApiClient, DEFAULT_BRANDING, type Branding, type Capability } from '@fernhilfe/protocol';
 import type { AgentConfig } from '../config/config.js';
 import type { UiAsset } from '../ui/assets.js';
-import { AgentApp } from './agent-app.js';
+import { createAgentApp } from './agent-app.js';
 import { openFace } from './face.js';
 import type { Log } from './log.js';
 import type { KitSource } from './session-kit.js';
@@ -37,18 +37,18 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<numb
   const api = new ApiClient(config.server.origin, { timeoutMs: 15_000, redirect: 'error' });
   // no branding (or an odd one): the default look
   const branding = await api.call('branding').catch((): Branding => ({ ...DEFAULT_BRANDING }));
-  const app = new AgentApp({
-    fetchTerms: () => api.call('terms'),
+  const app = createAgentApp({
+    api: { terms: () => api.call('terms') },
     openCustomer: (termsVersion, language) =>
       CustomerEndpoint.open({ url: api.customerUrl(), transport: nodeTransport, termsVersion, language, capabilities: capabilities(deps.kit) }),
     kit: deps.kit,
     log: deps.log,
     receiptUrl: (token) => new URL(`/receipt#token=${token}`, config.server).href,
   });
-  const ended = app.once('ended');
+  const ended = app.flow.once('ended');
   const face = await openFace(config, { app, branding, log: deps.log, assets: deps.assets, openBrowser: deps.openBrowser, stdin: deps.stdin, stdout: deps.stdout, pageGraceMs: deps.pageGraceMs ?? 60_000 });
-  deps.onSignal(() => void app.handleEnd());
-  void app.loadTerms();
+  deps.onSignal(() => void app.flow.end());
+  void app.flow.loadTerms();
   const final = await ended;
   // the page keeps showing the summary; the agent goes
   await face.close();

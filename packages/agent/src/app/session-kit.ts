@@ -1,15 +1,7 @@
-import type { ConsentEvents, ConsentState, Grant } from '../consent/types.js';
+import type { ConsentPort } from '@fernhilfe/client';
+import type { Grant } from '../consent/types.js';
 import type { FileFeature } from '../files/feature.js';
 import type { AgentFeature } from '../session/feature.js';
-
-/** What the agent app needs from the consent manager (consent/): the UI's three buttons and its events. */
-export interface ConsentPort {
-  granted(): ConsentState;
-  allow(what: Grant): void;
-  refuse(what: Grant): void;
-  revoke(what: Grant): void;
-  on<K extends keyof ConsentEvents>(event: K, listener: (value: ConsentEvents[K]) => void): () => void;
-}
 
 /** The features for one session, made fresh when the encrypted session opens. */
 export interface SessionKit {

@@ -1,7 +1,6 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { MAX_FAILED_ATTEMPTS } from '@fernhilfe/client';
-import { formatCustomerId, type FilesView, type GrantName, type ViewState } from '@fernhilfe/protocol';
+import { MAX_FAILED_ATTEMPTS, formatCustomerId, type CustomerFlowState, type FilesView, type GrantName } from '@fernhilfe/protocol';
 import type { AgentApp } from '../app/agent-app.js';
 import { say, type TextKey } from './texts.js';
 
@@ -28,7 +27,7 @@ export interface TerminalOptions {
  */
 export class TerminalUi {
   private readonly rl: Interface;
-  private prev: ViewState | undefined;
+  private prev: CustomerFlowState | undefined;
   private termsLines: string[] = [];
   private termsShown = 0;
   private readonly offState: () => void;
@@ -41,12 +40,12 @@ export class TerminalUi {
     this.rl.on('line', (line) => this.handleLine(line.trim()));
     // the terminal is gone (closed window, end of a pipe): nobody can answer prompts or end any more
     this.rl.on('close', () => {
-      if (!this.closed) void opts.app.handleEnd();
+      if (!this.closed) void opts.app.flow.end();
     });
-    this.offState = opts.app.on('state', (s) => this.render(s));
+    this.offState = opts.app.flow.on('state', (s) => this.render(s));
     this.offFiles = opts.app.files.on('files', (f) => this.renderFiles(f));
     this.print('title', { company: clean(opts.company) });
-    this.render(opts.app.state);
+    this.render(opts.app.flow.state);
   }
 
   private closed = false;
@@ -58,7 +57,7 @@ export class TerminalUi {
     this.rl.close();
   }
 
-  private render(s: ViewState): void {
+  private render(s: CustomerFlowState): void {
     const p = this.prev;
     this.prev = s;
     const entered = p?.phase !== s.phase;
@@ -78,8 +77,8 @@ export class TerminalUi {
     for (const entry of s.chat.slice(seen)) if (entry.from === 'technician') this.print('chat', { text: clean(entry.text) });
   }
 
-  private renderPhase(s: ViewState, from: ViewState['phase'] | undefined): void {
-    const who = (t: ViewState['technician']) => (t ? clean(t.company ? `${t.displayName} (${t.company})` : t.displayName) : '?');
+  private renderPhase(s: CustomerFlowState, from: CustomerFlowState['phase'] | undefined): void {
+    const who = (t: CustomerFlowState['technician']) => (t ? clean(t.company ? `${t.displayName} (${t.company})` : t.displayName) : '?');
     const show = {
       loading: () => this.print('loading'),
       'load-failed': () => this.print('loadFailed'),
@@ -93,11 +92,11 @@ export class TerminalUi {
         this.print('activeHelp');
       },
       ended: () => this.print('ended', { reason: s.endKey ?? '' }),
-    } satisfies Record<ViewState['phase'], () => void>;
+    } satisfies Record<CustomerFlowState['phase'], () => void>;
     show[s.phase]();
   }
 
-  private startTerms(s: ViewState): void {
+  private startTerms(s: CustomerFlowState): void {
     const text = s.terms ? s.terms.text[this.opts.language] : '';
     const columns = (this.opts.output as { columns?: number }).columns ?? 80;
     this.termsLines = text.split(/\r?\n/).flatMap((line) => wrap(clean(line), columns));
@@ -113,34 +112,34 @@ export class TerminalUi {
     this.print(this.termsShown < this.termsLines.length ? 'more' : 'accept');
   }
 
-  private credentials(s: ViewState): void {
+  private credentials(s: CustomerFlowState): void {
     this.print('credentials');
     if (s.id) this.print('id', { id: formatCustomerId(s.id) });
     if (s.password) this.print(s.rotated ? 'newPassword' : 'password', { password: s.password });
     this.print('scam');
   }
 
-  private grantChange(p: ViewState, s: ViewState, what: GrantName, on: TextKey, off: TextKey): void {
+  private grantChange(p: CustomerFlowState, s: CustomerFlowState, what: GrantName, on: TextKey, off: TextKey): void {
     if (s.consent.granted[what] !== p.consent.granted[what]) this.print(s.consent.granted[what] ? on : off);
   }
 
   private handleLine(line: string): void {
-    const app = this.opts.app;
-    const s = app.state;
+    const flow = this.opts.app.flow;
+    const s = flow.state;
     const answer = line.toLowerCase();
-    if (answer === 'e') return void app.handleEnd();
+    if (answer === 'e') return void flow.end();
     switch (s.phase) {
       case 'terms':
         if (this.termsShown < this.termsLines.length && answer === '') return this.nextTermsPage();
-        if (answer === 'n') return void app.handleEnd();
-        if (answer === 'y' && this.termsShown >= this.termsLines.length && s.terms) return void app.handleAcceptTerms(s.terms.version, this.opts.language);
+        if (answer === 'n') return void flow.end();
+        if (answer === 'y' && this.termsShown >= this.termsLines.length && s.terms) return void flow.acceptTerms(this.opts.language, s.terms.version);
         if (this.termsShown >= this.termsLines.length) this.print('accept');
         return;
       case 'load-failed':
-        if (answer === 'r') void app.loadTerms();
+        if (answer === 'r') void flow.loadTerms();
         return;
       case 'register-failed':
-        if (answer === 'r' && s.terms) void app.handleAcceptTerms(s.terms.version, this.opts.language);
+        if (answer === 'r' && s.terms) void flow.acceptTerms(this.opts.language, s.terms.version);
         return;
       case 'active':
         return this.activeLine(s, line, answer);
@@ -149,17 +148,17 @@ export class TerminalUi {
     }
   }
 
-  private activeLine(s: ViewState, line: string, answer: string): void {
-    const app = this.opts.app;
+  private activeLine(s: CustomerFlowState, line: string, answer: string): void {
+    const { flow, files } = this.opts.app;
     const asked = s.consent.pending[0];
-    if (asked && (answer === 'y' || answer === 'n')) return app.handleConsent(asked, answer === 'y' ? 'allow' : 'refuse');
-    const offer = app.files.view.offers[0];
-    if (offer && (answer === 'y' || answer === 'n')) return answer === 'y' ? app.files.handleAccept(offer.transferId) : app.files.handleRefuse(offer.transferId);
+    if (asked && (answer === 'y' || answer === 'n')) return flow.decide(asked, answer === 'y' ? 'allow' : 'refuse');
+    const offer = files.view.offers[0];
+    if (offer && (answer === 'y' || answer === 'n')) return answer === 'y' ? files.handleAccept(offer.transferId) : files.handleRefuse(offer.transferId);
     if (answer === 'r' && (s.consent.granted.control || s.consent.granted.clipboard)) {
-      for (const what of ['control', 'clipboard'] as const) if (s.consent.granted[what]) app.handleConsent(what, 'revoke');
+      for (const what of ['control', 'clipboard'] as const) if (s.consent.granted[what]) flow.decide(what, 'revoke');
       return;
     }
-    if (line !== '') app.handleChat(line);
+    if (line !== '') flow.sendChat(line);
   }
 
   /** File offers (y/n, after any consent question), the technician's request, and how each incoming file ended. */

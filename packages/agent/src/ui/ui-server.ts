@@ -55,11 +55,11 @@ export class UiServer {
   private goneTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly handlers: PageHandlers = {
-    'accept-terms': (m) => void this.opts.app.handleAcceptTerms(m.version, m.language),
-    'reload-terms': () => void this.opts.app.loadTerms(),
-    consent: (m) => this.opts.app.handleConsent(m.what, m.decision),
-    chat: (m) => void this.opts.app.handleChat(m.text),
-    end: () => void this.opts.app.handleEnd(),
+    'accept-terms': (m) => void this.opts.app.flow.acceptTerms(m.language, m.version),
+    'reload-terms': () => void this.opts.app.flow.loadTerms(),
+    consent: (m) => this.opts.app.flow.decide(m.what, m.decision),
+    chat: (m) => void this.opts.app.flow.sendChat(m.text),
+    end: () => void this.opts.app.flow.end(),
     'file-accept': (m) => this.opts.app.files.handleAccept(m.transferId),
     'file-refuse': (m) => this.opts.app.files.handleRefuse(m.transferId),
     'file-cancel': (m) => this.opts.app.files.handleCancel(m.transferId),
@@ -75,7 +75,7 @@ export class UiServer {
     this.files.set('/api/branding', brandingAsset(opts.branding));
     this.http = createServer((req, res) => this.handleRequest(req, res));
     this.http.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket, head));
-    this.offState = opts.app.on('state', (state) => this.broadcast({ type: 'state', state }));
+    this.offState = opts.app.flow.on('state', (state) => this.broadcast({ type: 'state', state }));
     this.offFiles = opts.app.files.on('files', (files) => this.broadcast({ type: 'files', files }));
   }
 
@@ -187,7 +187,7 @@ export class UiServer {
       const handler = this.handlers[msg.value.type] as (m: FromPage) => void;
       handler(msg.value);
     });
-    this.sendTo(ws, { type: 'state', state: this.opts.app.state });
+    this.sendTo(ws, { type: 'state', state: this.opts.app.flow.state });
     this.sendTo(ws, { type: 'files', files: this.opts.app.files.view });
   }
 

@@ -1,6 +1,6 @@
 import '../messages/zod-config.js';
+import { customerFlowStateSchema, grantSchema } from '../customer-flow-state.js';
 import { z } from 'zod';
-import { endReasons } from '../errors.js';
 import { languageSchema, termsVersionSchema } from '../messages/common.js';
 import { filesFromPage, filesToPage } from './file-messages.js';
 
@@ -13,51 +13,10 @@ export * from './file-messages.js';
  * page (apps/quicksupport/src/agent/) and the agent (packages/agent/src/ui/) import it from @fernhilfe/protocol.
  */
 
-export const phases = ['loading', 'load-failed', 'terms', 'registering', 'register-failed', 'waiting', 'pairing', 'active', 'ended'] as const;
-export type AgentPhase = (typeof phases)[number];
-
-export const grantSchema = z.enum(['control', 'clipboard']);
-export type GrantName = z.infer<typeof grantSchema>;
-
-const technicianSchema = z.strictObject({ displayName: z.string().max(200), company: z.string().max(200) });
-const time = z.number().int().nonnegative();
-
-export const viewStateSchema = z.strictObject({
-  phase: z.enum(phases),
-  terms: z.strictObject({ version: termsVersionSchema, text: z.strictObject({ de: z.string().max(200_000), en: z.string().max(200_000) }) }).optional(),
-  termsOutdated: z.boolean(),
-  registerProblem: z.enum(['failed', 'busy']).optional(),
-  id: z.string().regex(/^[1-9]\d{8}$/).optional(),
-  password: z.string().min(1).max(64).optional(),
-  technician: technicianSchema.optional(),
-  failures: z.number().int().nonnegative(),
-  attemptsInRound: z.number().int().nonnegative(),
-  rotated: z.boolean(),
-  sas: z.string().max(32).optional(),
-  chat: z.array(z.strictObject({ key: z.number().int().nonnegative(), from: z.enum(['customer', 'technician']), text: z.string().max(4000), at: time })).max(5000),
-  registeredAt: time.optional(),
-  /** the session's signed receipt on the support server (https://server/receipt#token=…), once registered */
-  receiptUrl: z.string().url().max(600).optional(),
-  connectedAt: time.optional(),
-  endedAt: time.optional(),
-  endKey: z.enum([...endReasons, 'ended-before-start']).optional(),
-  connectedTechnician: technicianSchema.optional(),
-  reconnecting: z.boolean().optional(),
-  /** the agent shares the X screen itself while a session is active */
-  screenShared: z.boolean(),
-  consent: z.strictObject({
-    /** what this agent can grant at all (the features it runs) */
-    available: z.array(grantSchema),
-    granted: z.strictObject({ control: z.boolean(), clipboard: z.boolean() }),
-    /** the technician asked and the customer has not answered yet */
-    pending: z.array(grantSchema),
-  }),
-});
-export type ViewState = z.infer<typeof viewStateSchema>;
-
 /** agent -> page */
 export const toPageSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('state'), state: viewStateSchema }),
+  /** the customer's journey as the agent's CustomerFlow has it (@fernhilfe/protocol's customer-flow-state.ts) */
+  z.strictObject({ type: z.literal('state'), state: customerFlowStateSchema }),
   /** the agent is about to exit: the page keeps showing the summary */
   z.strictObject({ type: z.literal('closing') }),
   /** file transfer (file-messages.ts) */

@@ -596,6 +596,21 @@ const featureControl = (rng: Rng) =>
     () => ({ type: 'p2p-close', attempt: p2pAttempt(rng), reason: rng.pick(['timeout', 'failed', 'broken', 'unsupported', 'closed']) }),
   ])();
 
+/** The customer's journey as the flow's state (customer-flow-state.ts). */
+const grant = (rng: Rng) => rng.pick(['control', 'clipboard']);
+const termsSample = (rng: Rng) => ({ version: hexString(rng, 64), text: { de: text(rng, 0, 200), en: text(rng, 0, 200) } });
+const flowEndKey = (rng: Rng) => rng.pick([...endReasons, 'ended-before-start']);
+const chatEntry = (rng: Rng) => ({ key: rng.int(1000), from: rng.pick(['customer', 'technician']), text: text(rng, 0, 100), at: rng.int(2 ** 40) });
+const share = (rng: Rng) =>
+  rng.pick<() => unknown>([() => ({ status: 'off' }), () => ({ status: 'off', problem: rng.pick([...protocol.shareProblems]) }), () => ({ status: 'starting' }), () => ({ status: 'on' })])();
+const consentView = (rng: Rng) => ({ available: [grant(rng)], granted: { control: rng.chance(0.5), clipboard: rng.chance(0.5) }, pending: rng.chance(0.5) ? [grant(rng)] : [] });
+const flowState = (rng: Rng) =>
+  optional(
+    rng,
+    { phase: rng.pick([...protocol.flowPhases]), termsOutdated: rng.chance(0.5), failures: rng.int(20), attemptsInRound: rng.int(6), rotated: rng.chance(0.5), chat: [chatEntry(rng)], share: share(rng), everShared: rng.chance(0.5), consent: consentView(rng) },
+    { terms: termsSample(rng), id: customerId(rng), password: 'abc2345', technician: { displayName: text(rng, 0, 40), company: text(rng, 0, 40) }, sas: '123 456', registeredAt: rng.int(2 ** 40), receiptUrl: `https://support.example/receipt#token=${hexString(rng, 64)}`, endKey: flowEndKey(rng) },
+  );
+
 /** A valid value for each exported schema. A new schema without a sample here fails the test. */
 const samples: Record<string, (rng: Rng) => unknown> = {
   customerIdSchema: customerId,
@@ -664,6 +679,13 @@ const samples: Record<string, (rng: Rng) => unknown> = {
   sessionReportSchema: sessionReport,
   reportMessageSchema: (rng) => ({ type: 'report', report: sessionReport(rng) }),
   iceServersMessageSchema: iceServers,
+  grantSchema: grant,
+  termsSchema: termsSample,
+  endKeySchema: flowEndKey,
+  chatEntrySchema: chatEntry,
+  shareSchema: share,
+  consentViewSchema: consentView,
+  customerFlowStateSchema: flowState,
 };
 
 /**

@@ -2,9 +2,11 @@ import {
   customerMessageSchema,
   decodeJson,
   encodeJson,
+  isFailedAttempt,
   technicianMessageSchema,
   toHex,
   randomNonce,
+  type AttemptEnd,
   type CustomerMessage,
   type EndReason,
   type FilePolicyWire,
@@ -48,6 +50,14 @@ export interface Technician {
   displayName: string;
   company: string;
 }
+
+/** What each side is told when an attempt failed: the technician's code (none when it gave up or left itself), the customer's reason. */
+const attemptReplies = {
+  'wrong-password': { techCode: 'wrong-credentials', customerReason: 'aborted' },
+  'gave-up': { techCode: undefined, customerReason: 'aborted' },
+  'technician-left': { techCode: undefined, customerReason: 'technician-left' },
+  timeout: { techCode: 'timeout', customerReason: 'timeout' },
+} as const satisfies Record<Exclude<AttemptEnd, 'unknown-id'>, { techCode: 'wrong-credentials' | 'timeout' | undefined; customerReason: 'technician-left' | 'timeout' | 'aborted' }>;
 
 /**
  * State of one registered customer:
@@ -166,7 +176,7 @@ export class Broker {
       'auth-result': (m) => {
         if (!reg || reg.state !== 'pairing' || !reg.tech) return this.refuse(endpoint, 'bad-message', 'no handshake in progress');
         if (m.ok) this.activate(reg);
-        else this.failAttempt(reg, 'wrong-credentials');
+        else this.failAttempt(reg, 'wrong-password');
       },
       'password-rotated': () => {
         if (!reg) return;
@@ -216,7 +226,7 @@ export class Broker {
       connect: (m) => (resume ? this.refuse(endpoint, 'bad-message', 'this connection is resuming a session') : void this.connect(tech, m.id)),
       // the technician gave up (e.g. the customer's confirmation was wrong): a failed attempt like any other
       abort: () => {
-        if (tech.reg?.state === 'pairing') this.failAttempt(tech.reg, undefined, 'aborted');
+        if (tech.reg?.state === 'pairing') this.failAttempt(tech.reg, 'gave-up');
       },
       end: (m) => {
         if (tech.reg) this.end(tech.reg, 'technician', m.reason ?? 'ended-by-technician');
@@ -253,7 +263,7 @@ export class Broker {
         const reg = tech.reg;
         if (!reg) return;
         if (reg.state === 'active') this.end(reg, 'technician', 'peer-disconnected');
-        else this.failAttempt(reg, undefined, 'technician-left');
+        else this.failAttempt(reg, 'technician-left');
       },
     });
   }
@@ -297,7 +307,7 @@ export class Broker {
         if (typeof where === 'object' && this.opts.cluster) return this.opts.cluster.handOff(tech.endpoint, where.node, { role: 'technician', user: tech.user }, encodeJson({ type: 'connect', id }));
         if (where === 'retired') return this.toTechnician(tech, { type: 'connect-failed', code: 'customer-left' });
         // an unknown ID counts like a wrong password, so IDs cannot be probed faster than passwords
-        await limits.recordFailure(id, userId, ip);
+        if (isFailedAttempt('unknown-id', 'server')) await limits.recordFailure(id, userId, ip);
         return this.toTechnician(tech, { type: 'connect-failed', code: 'wrong-credentials', retryAfterMs: await limits.retryAfter(id, userId, ip) });
       }
     } catch (err) {
@@ -311,7 +321,7 @@ export class Broker {
     reg.state = 'pairing';
     reg.tech = tech;
     tech.reg = reg;
-    reg.timer = setTimeout(() => this.failAttempt(reg, 'timeout', 'timeout'), this.opts.pairingTimeoutMs);
+    reg.timer = setTimeout(() => this.failAttempt(reg, 'timeout'), this.opts.pairingTimeoutMs);
     this.opts.log.info({ customerId: id, technician: tech.user.userId }, 'pairing');
     void reg.sessionId.then((sid) => this.opts.recorder.connected(sid, tech.user.userId)).catch((err: unknown) => this.opts.log.error({ err }, 'recording connect failed'));
     this.toCustomer(reg, { type: 'pairing', nonce, technician: { displayName: tech.user.displayName, company: tech.user.company } });
@@ -343,10 +353,11 @@ export class Broker {
     void reg.sessionId.then((sid) => this.opts.recorder.authenticated(sid)).catch((err: unknown) => this.opts.log.error({ err }, 'recording authentication failed'));
   }
 
-  /** A handshake that did not end in a session: counts for the back-off, the customer waits again. */
-  private failAttempt(reg: Registration, techCode: 'wrong-credentials' | 'timeout' | undefined, customerReason: 'technician-left' | 'timeout' | 'aborted' = 'aborted'): void {
+  /** A handshake that did not end in a session (a failed attempt, protocol's attempts.ts): counts for the back-off, the customer waits again. */
+  private failAttempt(reg: Registration, end: Exclude<AttemptEnd, 'unknown-id'>): void {
     const tech = reg.tech;
-    if (reg.state !== 'pairing' || !tech) return;
+    if (reg.state !== 'pairing' || !tech || !isFailedAttempt(end, 'server')) return;
+    const { techCode, customerReason } = attemptReplies[end];
     const { limits } = this.opts;
     const counted = limits.recordFailure(reg.id, tech.user.userId, tech.endpoint.ip);
     void reg.sessionId.then((sid) => this.opts.recorder.failedAttempt(sid)).catch((err: unknown) => this.opts.log.error({ err }, 'recording a failed attempt failed'));
