@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { SecureSession, ServerConnection, type Transport } from '@fernhilfe/client';
+import { SecureSession, ServerConnection, openSocketTransport, type WebSocketLike } from '@fernhilfe/client';
 import type { SessionSecrets } from '@fernhilfe/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { nodeTransport } from '../client.js';
@@ -29,7 +29,7 @@ export class DirectPairs {
     const [ws] = await accepted;
     const secrets = randomSecrets();
     const sender = await SecureSession.create(new ServerConnection(techTransport, 'technician'), 'technician', structuredClone(secrets));
-    const receiver = await SecureSession.create(new ServerConnection(acceptedTransport(ws), 'customer'), 'customer', secrets);
+    const receiver = await SecureSession.create(new ServerConnection(openSocketTransport(ws as unknown as WebSocketLike), 'customer'), 'customer', secrets);
     for (const s of [sender, receiver]) s.start(() => () => undefined);
     return {
       sender,
@@ -45,26 +45,6 @@ export class DirectPairs {
     for (const ws of this.wss.clients) ws.terminate();
     this.wss.close();
   }
-}
-
-/**
- * The accepting side of a `ws` connection as a Transport, receiving ArrayBuffers like the client
- * transport does (so both receive paths cost the same).
- */
-function acceptedTransport(ws: WebSocket): Transport {
-  ws.binaryType = 'arraybuffer';
-  const transport: Transport = {
-    send: (bytes) => ws.send(bytes),
-    close: (code, reason) => ws.close(code, reason),
-    get bufferedAmount() {
-      return ws.bufferedAmount;
-    },
-    onMessage: () => undefined,
-    onClose: () => undefined,
-  };
-  ws.on('message', (data: ArrayBuffer) => transport.onMessage(new Uint8Array(data)));
-  ws.on('close', (code, reason) => transport.onClose({ code, reason: reason.toString('utf8') }));
-  return transport;
 }
 
 function randomSecrets(): SessionSecrets {

@@ -25,6 +25,30 @@ export interface WebSocketLike {
 /** Makes a WebSocket: `(url) => new WebSocket(url)` with the browser's or the `ws` package's class. */
 export type WebSocketFactory = (url: string) => WebSocketLike;
 
+/**
+ * Adapts an open WebSocket (the browser's, the `ws` package's, or one a `ws` server accepted) to a
+ * Transport that receives ArrayBuffers.
+ */
+export function openSocketTransport(ws: WebSocketLike): Transport {
+  ws.binaryType = 'arraybuffer';
+  const transport: Transport = {
+    send: (bytes) => ws.send(bytes),
+    close: (code, reason) => ws.close(code, reason),
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+    onMessage: () => undefined,
+    onClose: () => undefined,
+  };
+  ws.addEventListener('message', (event: { data: unknown }) => {
+    if (event.data instanceof ArrayBuffer) transport.onMessage(new Uint8Array(event.data));
+  });
+  ws.addEventListener('close', (event: { code: number; reason: string }) => {
+    transport.onClose({ code: event.code, reason: String(event.reason ?? '') });
+  });
+  return transport;
+}
+
 /** Opens a WebSocket and adapts it to a Transport. Rejects with the HTTP refusal when the upgrade fails. */
 export function webSocketTransport(makeWebSocket: WebSocketFactory): TransportFactory {
   return (url) =>
@@ -32,28 +56,15 @@ export function webSocketTransport(makeWebSocket: WebSocketFactory): TransportFa
       const ws = makeWebSocket(url);
       ws.binaryType = 'arraybuffer';
       let opened = false;
-      const transport: Transport = {
-        send: (bytes) => ws.send(bytes),
-        close: (code, reason) => ws.close(code, reason),
-        get bufferedAmount() {
-          return ws.bufferedAmount;
-        },
-        onMessage: () => undefined,
-        onClose: () => undefined,
-      };
       ws.addEventListener('open', () => {
         opened = true;
-        resolve(transport);
-      });
-      ws.addEventListener('message', (event: { data: unknown }) => {
-        if (event.data instanceof ArrayBuffer) transport.onMessage(new Uint8Array(event.data));
+        resolve(openSocketTransport(ws));
       });
       ws.addEventListener('error', () => {
         if (!opened) reject(new Error(`cannot connect to ${url.replace(/\?.*$/, '')}`));
       });
-      ws.addEventListener('close', (event: { code: number; reason: string }) => {
-        if (opened) transport.onClose({ code: event.code, reason: String(event.reason ?? '') });
-        else reject(new Error(`connection refused (${event.code})`));
+      ws.addEventListener('close', (event: { code: number }) => {
+        if (!opened) reject(new Error(`connection refused (${event.code})`));
       });
     });
 }
