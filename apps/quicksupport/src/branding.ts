@@ -32,24 +32,24 @@ export function readableTextOn(color: string): '#ffffff' | '#111111' | undefined
   return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.0556 ? '#ffffff' : '#111111';
 }
 
-/** "https://www.example.de/hilfe" -> "www.example.de"; anything that is not http(s) -> undefined. */
-export function websiteHost(website: string): string | undefined {
+/** The operator's website as an http(s) URL ("www.example.de" counts as https); anything else -> undefined. */
+function websiteUrl(website: string): URL | undefined {
   try {
     const url = new URL(website.includes('://') ? website : `https://${website}`);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.host : undefined;
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** "https://www.example.de/hilfe" -> "www.example.de"; anything that is not http(s) -> undefined. */
+export function websiteHost(website: string): string | undefined {
+  return websiteUrl(website)?.host;
+}
+
 /** A safe link target for the website (http or https only). */
 export function websiteHref(website: string): string | undefined {
-  try {
-    const url = new URL(website.includes('://') ? website : `https://${website}`);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
+  return websiteUrl(website)?.href;
 }
 
 /** "+49 (30) 123 456-7" -> "tel:+49301234567" */

@@ -1,6 +1,5 @@
 import {
   customerMessageSchema,
-  decodeJson,
   encodeJson,
   isFailedAttempt,
   technicianMessageSchema,
@@ -26,7 +25,7 @@ import { LivePairing, type Party } from './live-pairing.js';
 import type { RegisterLimits } from './register-limits.js';
 import { ReportGate } from './report-gate.js';
 import { IdRegistry } from './registry.js';
-import { refuse } from './replies.js';
+import { dispatchControl, refuse, relayPeer, type Handlers } from './replies.js';
 import { ResumeGate, type ResumeAttempt } from './resume-gate.js';
 import { MemoryResumeStore, type ResumeStore } from './resume-store.js';
 
@@ -197,20 +196,11 @@ export class Broker {
         if (!resume) return this.refuse(endpoint, 'bad-message', 'no resume in progress');
         resume.prove(m.signature);
       },
-    } satisfies { [K in CustomerMessage['type']]: (m: Extract<CustomerMessage, { type: K }>) => void };
+    } satisfies Handlers<CustomerMessage>;
 
     endpoint.attach({
-      onControl: (body) => {
-        const msg = decodeJson(customerMessageSchema, body);
-        if (!msg.ok) return endpoint.reject(msg.error);
-        (handlers[msg.value.type] as (m: CustomerMessage) => void)(msg.value);
-      },
-      onPeer: (body) => {
-        if (reg?.tech && reg.state !== 'waiting') {
-          reg.tech.endpoint.sendPeer(body);
-          reg.tech.endpoint.throttle(endpoint);
-        }
-      },
+      onControl: dispatchControl(endpoint, customerMessageSchema, handlers),
+      onPeer: (body) => relayPeer(endpoint, reg?.tech && reg.state !== 'waiting' ? reg.tech.endpoint : undefined, body),
       onClose: () => {
         clearTimeout(idle);
         resume?.cancel();
@@ -243,21 +233,11 @@ export class Broker {
         if (!resume) return this.refuse(endpoint, 'bad-message', 'no resume in progress');
         resume.prove(m.signature);
       },
-    } satisfies { [K in TechnicianMessage['type']]: (m: Extract<TechnicianMessage, { type: K }>) => void };
+    } satisfies Handlers<TechnicianMessage>;
 
     endpoint.attach({
-      onControl: (body) => {
-        const msg = decodeJson(technicianMessageSchema, body);
-        if (!msg.ok) return endpoint.reject(msg.error);
-        (handlers[msg.value.type] as (m: TechnicianMessage) => void)(msg.value);
-      },
-      onPeer: (body) => {
-        const reg = tech.reg;
-        if (reg && reg.state !== 'waiting') {
-          reg.customer.sendPeer(body);
-          reg.customer.throttle(endpoint);
-        }
-      },
+      onControl: dispatchControl(endpoint, technicianMessageSchema, handlers),
+      onPeer: (body) => relayPeer(endpoint, tech.reg && tech.reg.state !== 'waiting' ? tech.reg.customer : undefined, body),
       onClose: () => {
         resume?.cancel();
         const reg = tech.reg;
