@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFullscreen } from '../hooks/use-fullscreen';
-import { useInputCapture } from '../control/use-input-capture';
+import { useInputCapture } from '../control/input-capture';
 import { CanvasFit, type FitMode } from '../media/canvas-fit';
 import { CursorOverlay } from './CursorOverlay';
 import { MonitorSelect } from './MonitorSelect';

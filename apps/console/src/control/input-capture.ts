@@ -1,5 +1,8 @@
+import { useEffect, type RefObject } from 'react';
 import type { InputEvent, PointerButton } from '@fernhilfe/protocol';
 import type { Size } from '../media/canvas-fit';
+import type { LiveSession } from '../session/live-session';
+import { useStore } from '../state/use-store';
 
 /** Browser wheel deltas per notch: pixels (Chromium, Firefox with a mouse), lines, pages. */
 const PIXELS_PER_NOTCH = 100;
@@ -109,4 +112,17 @@ export class InputCapture {
     this.pendingMove = undefined;
     if (p) this.emit({ type: 'pointer-move', ...p });
   }
+}
+
+/** While control is granted, the viewer canvas captures mouse and keyboard for the customer's desktop. */
+export function useInputCapture(live: LiveSession, canvas: RefObject<HTMLCanvasElement | null>): boolean {
+  const granted = useStore(live.control.store, (s) => s.control === 'granted');
+  useEffect(() => {
+    const el = canvas.current;
+    if (!granted || !el) return;
+    const capture = new InputCapture(el, () => live.store.get().frameSize, (event) => live.sendInput(event));
+    el.focus({ preventScroll: true });
+    return () => capture.dispose();
+  }, [granted, live, canvas]);
+  return granted;
 }

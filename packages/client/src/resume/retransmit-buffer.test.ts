@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RetransmitBuffer } from './retransmit-buffer.js';
+import { RetransmitBuffer } from './outbound.js';
 
 const frame = (n: number, size = 10) => new Uint8Array(size).fill(n);
 
