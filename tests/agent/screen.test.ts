@@ -6,6 +6,7 @@ import { ScreenFeature } from '../../packages/agent/src/screen/feature.js';
 import { runFeatures } from '../../packages/agent/src/session/wiring.js';
 import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, poll, type WatchedPage } from '../e2e/support/browser.js';
 import { canvasColours, closeTo, hex, technicianConnects, technicianSignsIn } from '../e2e/support/flows.js';
+import type { Rgb } from '@fernhilfe/testkit';
 import { expectNothingFor } from '../support/quiet.js';
 import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
 import { LEFT, RIGHT, rgb, startTwoMonitors, type TwoMonitorScreen } from './support/screen-x.js';
@@ -38,12 +39,11 @@ describe('the agent shares a real X screen with the console', () => {
   /** waits until every probe shows `colour`; fails with what the canvas showed */
   async function expectCanvas(colour: string, withinMs = 15_000): Promise<void> {
     const want = rgb(colour);
-    const r = await poll(async () => {
-      const got = await canvasColours(tech.page, PROBES);
-      return got && got.every((c) => closeTo(c, want)) ? got : null;
-    }, withinMs, 100);
-    const last = r.value ?? (await canvasColours(tech.page, PROBES));
-    expect(r.ok, `canvas should be ${colour}, shows ${last?.map(hex).join(' ') ?? 'nothing'}\n${errors.join('\n')}\n${tech.log.join('\n')}`).toBe(true);
+    let last: Rgb[] | null = null;
+    await poll(async () => {
+      last = await canvasColours(tech.page, PROBES);
+      return last?.every((c) => closeTo(c, want));
+    }, withinMs, () => `the canvas to be ${colour}; it shows ${(last as Rgb[] | null)?.map(hex).join(' ') ?? 'nothing'}\n${errors.join('\n')}\n${tech.log.join('\n')}`, 100);
   }
 
   beforeAll(async () => {
@@ -93,7 +93,7 @@ describe('the agent shares a real X screen with the console', () => {
     // a small change is a small frame (DAMAGE: only what changed costs; x264: a P-frame)
     const before = frames.length;
     await screen.painter.fill(rgb('#e0e010'), [{ x: 100, y: 100, width: 40, height: 40 }]);
-    await poll(async () => frames.length > before, 5_000);
+    await poll(async () => frames.length > before, 5_000, 'a frame for the small change');
     expect(frames.at(-1)!.keyframe).toBe(false);
     expect(frames.at(-1)!.bytes).toBeLessThan(5_000);
   });
@@ -127,8 +127,7 @@ describe('the agent shares a real X screen with the console', () => {
   it('draws the customer’s pointer over the video where it is on the shown monitor', async () => {
     execProgramSync('xdotool', ['mousemove', '700', '400'], { env: { ...process.env, DISPLAY: screen.display } });
     const cursor = tech.page.getByTestId('viewer-cursor');
-    const at = await poll(async () => (await cursor.isVisible()) && (await cursor.getAttribute('data-x')) === '700' && (await cursor.getAttribute('data-y')) === '400', 5_000);
-    expect(at.ok, 'the pointer shows at 700,400').toBe(true);
+    await poll(async () => (await cursor.isVisible()) && (await cursor.getAttribute('data-x')) === '700' && (await cursor.getAttribute('data-y')) === '400', 5_000, 'the pointer to show at 700,400');
     // the shape is drawn: some opaque pixels
     const opaque = await tech.page.evaluate(() => {
       const c = document.querySelector('[data-testid="viewer-cursor"]') as HTMLCanvasElement;
@@ -140,7 +139,7 @@ describe('the agent shares a real X screen with the console', () => {
     expect(opaque).toBeGreaterThan(10);
     // on the other monitor it is hidden
     execProgramSync('xdotool', ['mousemove', '2500', '400'], { env: { ...process.env, DISPLAY: screen.display } });
-    expect((await poll(async () => !(await cursor.isVisible()), 5_000)).ok).toBe(true);
+    await poll(async () => !(await cursor.isVisible()), 5_000, 'the pointer to hide while it is on the other monitor');
     expect(errors).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ export async function fileSession(opts: { chunkSize?: number; env?: Record<strin
   const work = mkdtempSync(path.join(tmpdir(), 'fernhilfe-files-'));
   const folder = path.join(work, 'Downloads');
   await import('node:fs/promises').then((fs) => fs.mkdir(folder));
-  const s = await establish(srv, proxy.url);
+  const s = await establish(srv, proxy);
   const tuning = opts.chunkSize ? { chunkSize: opts.chunkSize } : {};
   // the agent's wiring gives features sendControl/sendData; the audit report goes to the session directly
   const feature = new FileFeature({ folder, report: (r) => s.custSession.report(r), ...tuning });

@@ -2,6 +2,9 @@ import type { ChildProcess } from 'node:child_process';
 import { spawnProgram } from '@fernhilfe/programs';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { within } from './resume-kit.js';
+
+const LISTENING = /IPv4\. UDP listener opened|udp.*listener opened/i;
 
 /**
  * A real coturn (`turnserver`) for one test: TURN REST API authentication (`use-auth-secret` with a
@@ -63,15 +66,20 @@ export async function startCoturn(address: string): Promise<Coturn> {
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // ready once it listens on the UDP port
-  const deadline = Date.now() + 10_000;
-  while (!/IPv4\. UDP listener opened|udp.*listener opened/i.test(out)) {
-    if (child.exitCode !== null) throw new Error(`turnserver exited: ${out.slice(-2000)}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`turnserver did not start: ${out.slice(-2000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  // ready once it says it listens on the UDP port
+  const listening = new Promise<void>((resolve, reject) => {
+    const look = () => {
+      if (LISTENING.test(out)) resolve();
+    };
+    child.stdout?.on('data', look);
+    child.stderr?.on('data', look);
+    child.once('exit', (code) => reject(new Error(`turnserver exited (${code})`)));
+  });
+  try {
+    await within(listening, 10_000, 'turnserver to open its UDP listener');
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`turnserver did not start: ${err instanceof Error ? err.message : String(err)}\n${out.slice(-2000)}`, { cause: err });
   }
   return {
     url: `turn:${address}:${port}?transport=udp`,

@@ -14,21 +14,6 @@ const SKIP = new Set(['node_modules', 'dist', '.git', 'data', 'results', 'screen
 const THE_HELPER = 'tests/support/quiet.ts';
 const THIS_TEST = 'tests/support/no-sleeps.test.ts'; // its samples break every rule
 
-/**
- * Shared helpers another change of issue 15 moves into the test kit at the same time; their fixed
- * waits (counted here, so a new one still fails) go once that move is merged. Remove a line when
- * its file holds none.
- */
-const MOVING: Record<string, number> = {
-  'tests/support/resume-kit.ts': 4,
-  'tests/support/coturn.ts': 1,
-  'tests/e2e/support/browser.ts': 1,
-  'tests/agent/support/input-x.ts': 2,
-  'tests/agent/support/agent-xterm.ts': 1,
-  'tests/agent/support/input-session.ts': 1,
-  'tests/fuzz/support/kit.ts': 1,
-};
-
 function testSources(dir: string, out: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (SKIP.has(entry.name)) continue;
@@ -63,13 +48,7 @@ describe('tests wait for conditions, not for fixed times', () => {
   it('no test file holds a fixed wait outside tests/support/quiet.ts', () => {
     const files = testSources(ROOT);
     expect(files.length, 'the walk found the tests').toBeGreaterThan(150);
-    const counts: Record<string, number> = {};
-    const found = files.filter((rel) => rel !== THIS_TEST).flatMap((rel) => {
-      const waits = fixedWaits(rel, readFileSync(path.join(ROOT, rel), 'utf8'));
-      if (rel in MOVING) counts[rel] = waits.length;
-      return waits.length <= (MOVING[rel] ?? 0) ? [] : waits;
-    });
-    expect(counts, 'MOVING counts what those files hold (lower a count, or remove the line, when one goes)').toEqual(MOVING);
+    const found = files.filter((rel) => rel !== THIS_TEST).flatMap((rel) => fixedWaits(rel, readFileSync(path.join(ROOT, rel), 'utf8')));
     expect(found, 'wait for the condition (expect.poll, vi.waitFor, an event); if time itself is what the test needs, use holdStill or expectNothingFor from tests/support/quiet.ts').toEqual([]);
   });
 

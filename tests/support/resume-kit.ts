@@ -1,12 +1,13 @@
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { SecureSession } from '@fernhilfe/client';
 import { FrameDecoder, FrameKind, LogicalChannel, encodeFrame, encodeJson } from '@fernhilfe/protocol';
 import { controlMessages, type CutProxy, type Side } from './cut-proxy.js';
+import { holdStill } from './quiet.js';
+import { untilResumeReady } from './resume-ready.js';
 import type { TestServer } from './server.js';
 
 /** Helpers for the session tests: sessions through a cut proxy, numbered streams, raw resume attempts, timing. */
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -23,8 +24,12 @@ export async function within<T>(p: Promise<T>, ms: number, what: string): Promis
 export type KeyLog = Map<string, Buffer>;
 export const keyLogInto = (into: KeyLog) => (label: string, bytes: Uint8Array) => void into.set(label, Buffer.from(bytes));
 
-/** Customer and technician through `proxyUrl`, up to an authenticated session. */
-export async function establish(srv: TestServer, proxyUrl: string, keys?: { customer: KeyLog; technician: KeyLog }) {
+/**
+ * Customer and technician up to an authenticated session: through a cut proxy (then also until the
+ * server confirmed both resume keys, so a cut from now on is resumed), or straight to a server URL.
+ */
+export async function establish(srv: TestServer, via: CutProxy | string, keys?: { customer: KeyLog; technician: KeyLog }) {
+  const proxyUrl = typeof via === 'string' ? via : via.url;
   const customer = await srv.customer({ url: proxyUrl, ...(keys ? { keyLog: keyLogInto(keys.customer) } : {}) });
   const tech = await srv.technician({ url: proxyUrl, ...(keys ? { keyLog: keyLogInto(keys.technician) } : {}) });
   const password = customer.password!;
@@ -33,8 +38,7 @@ export async function establish(srv: TestServer, proxyUrl: string, keys?: { cust
   const custSessionP = customer.once('session');
   const techSession = await within(tech.connect(customer.id, password), 5000, 'the session');
   const custSession = await within(custSessionP, 5000, "the customer's session");
-  // the server confirms each side's resume key right after the session opened
-  await sleep(100);
+  if (typeof via !== 'string') await untilResumeReady(via);
   return { customer, tech, password, techSession, custSession, sessions };
 }
 
@@ -63,7 +67,7 @@ export function numberedStream(from: SecureSession, to: SecureSession, count: nu
   const done = (async () => {
     for (let i = 0; i < count; i++) {
       const wait = started + i * intervalMs - Date.now();
-      if (wait > 0) await sleep(wait);
+      if (wait > 0) await holdStill(wait, `the pace of the stream: one message every ${intervalMs} ms`);
       let sent: Promise<void>;
       if (i % 2 === 0) sent = from.sendControl({ type: 'chat', text: `#${i}` });
       else {
@@ -101,10 +105,15 @@ export async function rawConnection(url: string) {
     }
   });
   const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
-  const next = async (type: string) => {
-    for (let i = 0; i < 200 && !controls.some((m) => m.type === type); i++) await sleep(10);
-    return controls.find((m) => m.type === type);
-  };
+  const next = (type: string) =>
+    vi.waitFor(
+      () => {
+        const found = controls.find((m) => m.type === type);
+        if (!found) throw new Error(`no ${type} from the server; it sent ${JSON.stringify(controls.map((m) => m.type))}`);
+        return found;
+      },
+      { timeout: 5000, interval: 10 },
+    );
   return { ws, controls, closed, next, send: (msg: object) => ws.send(encodeFrame(FrameKind.control, encodeJson(msg))) };
 }
 

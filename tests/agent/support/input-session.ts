@@ -6,6 +6,7 @@ import { inputFeature } from '../../../packages/agent/src/input/feature.js';
 import { X11Injector } from '../../../packages/agent/src/platform/x11/injector.js';
 import { runFeatures } from '../../../packages/agent/src/session/wiring.js';
 import type { AgentFeature } from '../../../packages/agent/src/session/feature.js';
+import { holdStill } from '../../support/quiet.js';
 import type { TestServer } from '../../support/server.js';
 
 /**
@@ -37,7 +38,7 @@ export async function openInputSession(srv: TestServer, display: string, extra: 
   const consent = new Consent();
   const errors: string[] = [];
   const log = { error: (obj: object, msg: string) => void errors.push(`${msg} ${String((obj as { err?: unknown }).err)}`), warn: (_: object, msg: string) => void errors.push(msg) };
-  const stop = runFeatures(customer, [consentFeature(consent), inputFeature({ consent, openInjector: () => new Promise((r) => setTimeout(r, opts.injectorDelayMs ?? 0)).then(() => X11Injector.open(display)), log }), ...extra(consent)], log);
+  const stop = runFeatures(customer, [consentFeature(consent), inputFeature({ consent, openInjector: () => holdStill(opts.injectorDelayMs ?? 0, 'a slow display: the X connection for input opens this much later').then(() => X11Injector.open(display)), log }), ...extra(consent)], log);
   const techHeard: ControlMessage[] = [];
   const waiters: Array<() => void> = [];
   tech.on('control', (m) => {

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startXvfb, type Xvfb } from '@fernhilfe/testkit';
+import { vi } from 'vitest';
 import { X11Connection, queryKeymap, queryPointer } from '../../../packages/agent/src/platform/x11/client.js';
 
 
@@ -90,14 +91,20 @@ export async function startInputScreen(): Promise<InputScreen> {
   }
 }
 
-/** Polls until `fn` is true or `ms` passed; returns whether it became true. */
+/**
+ * Polls until `fn` is true or `ms` passed; returns whether it became true (each caller expects it
+ * true, or checks the condition right after, with its own message).
+ */
 export async function until(fn: () => boolean | Promise<boolean>, ms: number, every = 25): Promise<boolean> {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await fn()) return true;
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, every));
-  }
+  return vi
+    .waitFor(
+      async () => {
+        if (!(await fn())) throw new Error('not yet');
+      },
+      { timeout: ms, interval: every },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { vi } from 'vitest';
 import { CUSTOMER_WINDOW, launchHeadless, launchOnDisplay } from '@fernhilfe/testkit';
 import { ROOT } from '../../support/processes.js';
 
@@ -70,13 +71,24 @@ export async function textOf(page: Page, testId: string): Promise<string> {
   return ((await page.getByTestId(testId).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
-/** Polls `fn` every `intervalMs` until it returns a truthy value or `timeoutMs` passes; returns the last value. */
-export async function poll<T>(fn: () => Promise<T>, timeoutMs: number, intervalMs = 50): Promise<{ value: T; ms: number; ok: boolean }> {
+/**
+ * Polls `fn` every `intervalMs` until it returns a truthy value; returns that value and how long it
+ * took. Fails after `timeoutMs`, naming `what` it waited for (a function is asked only then, so it
+ * can describe what the page showed last).
+ */
+export async function poll<T>(fn: () => Promise<T>, timeoutMs: number, what: string | (() => string), intervalMs = 50): Promise<{ value: T; ms: number }> {
   const start = performance.now();
-  for (;;) {
-    const value = await fn();
-    const ms = performance.now() - start;
-    if (value || ms >= timeoutMs) return { value, ms, ok: Boolean(value) };
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+  const value = await vi
+    .waitFor(
+      async () => {
+        const v = await fn();
+        if (!v) throw new Error('not yet');
+        return v;
+      },
+      { timeout: timeoutMs, interval: intervalMs },
+    )
+    .catch((err: unknown) => {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`, { cause: err });
+    });
+  return { value, ms: performance.now() - start };
 }

@@ -1,5 +1,4 @@
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
 import { poll, type WatchedPage } from './browser.js';
 import { expectedAt, type QuadrantPattern } from './xvfb.js';
 import type { Rgb } from '@fernhilfe/testkit';
@@ -59,13 +58,15 @@ export const hex = (c: Rgb): string => `#${c.map((v) => v.toString(16).padStart(
 export async function expectCanvasPattern(tech: WatchedPage, pattern: QuadrantPattern, withinMs: number, others: WatchedPage[] = []): Promise<number> {
   const expected = expectedAt(pattern);
   let last: Rgb[] | null = null;
+  const failure = () => {
+    const seen = last as Rgb[] | null;
+    const report = expected.map((e, i) => `(${e.x},${e.y}) want ${hex(e.rgb)} got ${seen?.[i] ? hex(seen[i]) : 'nothing'}`).join('\n');
+    const logs = [tech, ...others].map((p, i) => `${i === 0 ? 'console' : 'other page'} log:\n${p.log.join('\n')}`).join('\n');
+    return `pattern ${pattern.name} on the console canvas:\n${report}\n${logs}`;
+  };
   const r = await poll(async () => {
     last = await canvasColours(tech.page, expected);
     return last !== null && expected.every((e, i) => closeTo(last![i]!, e.rgb));
-  }, withinMs, 25);
-  const seen = last as Rgb[] | null;
-  const report = expected.map((e, i) => `(${e.x},${e.y}) want ${hex(e.rgb)} got ${seen?.[i] ? hex(seen[i]) : 'nothing'}`).join('\n');
-  const logs = [tech, ...others].map((p, i) => `${i === 0 ? 'console' : 'other page'} log:\n${p.log.join('\n')}`).join('\n');
-  expect(r.ok, `pattern ${pattern.name} on the console canvas within ${withinMs} ms:\n${report}\n${logs}`).toBe(true);
+  }, withinMs, failure, 25);
   return r.ms;
 }
