@@ -10,6 +10,7 @@ import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { findProgram, PROGRAMS } from './find.js';
 
 export { FILES, findProgram, isProgramName, missingPackages, PROGRAMS } from './find.js';
+export { cacheDir, REGISTRY_PACKAGES, registryPackage, RegistryPackageError } from './registry.js';
 
 /** @typedef {import('./find.js').ProgramName} ProgramName */
 /** @typedef {import('./find.js').FindOptions} FindOptions */

@@ -17,9 +17,9 @@ const BASE = 'packages/protocol/src/base-error.ts';
 
 /**
  * @fernhilfe/programs has no dependencies by design (scripts/test.sh runs it before \`npm ci\`), so its
- * ProgramMissingError cannot derive from the base in @fernhilfe/protocol (its plain throws are still refused).
+ * ProgramMissingError and RegistryPackageError cannot derive from the base in @fernhilfe/protocol (its plain throws are still refused).
  */
-const NO_DEPENDENCIES = ['packages/programs/src/index.js'];
+const NO_DEPENDENCIES = ['packages/programs/src/index.js', 'packages/programs/src/registry.js'];
 
 const PLAIN_THROW = /\bthrow\s+(?:new\s+)?Error\s*\(/g;
 const EXTENDS_ERROR = /\bclass\s+[\w$]+(?:\s*<[^{]*?>)?\s+extends\s+Error\s*\{/g;

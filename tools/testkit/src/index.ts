@@ -14,4 +14,5 @@ export { REDIS_NOT_INSTALLED, startRedis, type RedisOptions, type RedisServer } 
 export { makeTempDir, removeDir } from './temp-dir.js';
 export { customerGetsCredentials, technicianConnects, technicianSignsIn, valueOf, visible, type Credentials } from './web-flows.js';
 export { XPainter, rgb, type Rect, type Rgb } from './x11-painter.js';
+export { startWine, type WineDesktop, type WineOptions, type WineProcess } from './wine.js';
 export { startXvfb, type Xvfb, type XvfbOptions } from './xvfb.js';
