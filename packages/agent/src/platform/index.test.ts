@@ -19,7 +19,7 @@ describe('the platform table', () => {
       }
       expect(caught).toBeInstanceOf(PlatformError);
       expect((caught as PlatformError).reason).toBe('unavailable');
-      expect((caught as PlatformError).message).toBe('no desktop to share or control here (x11: DISPLAY is not set)');
+      expect((caught as PlatformError).message).toBe('no desktop to share or control here (windows: this is linux, not Windows; x11: DISPLAY is not set)');
     }
   });
 

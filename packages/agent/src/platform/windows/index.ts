@@ -1,0 +1,16 @@
+import type { Platform } from '../types.js';
+import { openWindowsCapture } from './capture.js';
+import { openWindowsClipboard } from './clipboard.js';
+import { openWindowsInjector } from './input.js';
+
+/**
+ * Windows through koffi (koffi.ts): capture (Desktop Duplication where it works, GDI otherwise),
+ * input (SendInput), the clipboard. It runs only in a Windows process (also under wine in the tests).
+ */
+export const windows: Platform = {
+  name: 'windows',
+  available: () => (process.platform === 'win32' ? undefined : `this is ${process.platform}, not Windows`),
+  openCapture: (env, opts = {}) => openWindowsCapture(env, opts),
+  openInjector: (env) => openWindowsInjector(env),
+  openClipboard: (env) => openWindowsClipboard(env),
+};
