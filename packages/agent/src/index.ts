@@ -6,8 +6,8 @@ export { InputFeature, inputFeature, type FrameGeometry, type InputFeatureOption
 export { ClipboardFeature, clipboardFeature, type ClipboardFeatureOptions } from './clipboard/feature.js';
 export { ScreenFeature, screenFeature, type ScreenFeatureOptions, type ScreenLog } from './screen/feature.js';
 export { encoders, findFfmpeg, X264Encoder, EncodeError, type ScreenEncoder, type EncodedFrame } from './encode/index.js';
-export { platforms, choosePlatform, openScreenCapture, type PlatformName } from './platform/index.js';
+export { platforms, choosePlatform, desktopShell, openScreenCapture, type PlatformName } from './platform/index.js';
 export { CaptureError, InputError, PlatformError } from './platform/errors.js';
-export type { CaptureOptions, CapturedFrame, ClipboardBackend, CursorShape, InputInjector, Monitor, MonitorList, Platform, PlatformEnv, ScreenCapture } from './platform/types.js';
+export type { CaptureOptions, CapturedFrame, ClipboardBackend, CursorShape, DesktopShell, InputInjector, Monitor, MonitorList, Platform, PlatformEnv, ScreenCapture } from './platform/types.js';
 export { runFeatures, type WiringLog } from './session/wiring.js';
 export type { AgentFeature, SessionPort } from './session/feature.js';

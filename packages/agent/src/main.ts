@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { agentKit } from './app/feature-kit.js';
+import { desktopShell } from './platform/index.js';
+import { httpFetch } from './app/http-fetch.js';
 import { createLog } from './app/log.js';
 import { runAgent } from './app/run.js';
 import { AgentError } from './app/errors.js';
@@ -15,14 +17,17 @@ if (!parsed.ok) {
 }
 const { config } = parsed;
 const log = createLog();
+// Windows: the shell's default browser (ShellExecuteW); elsewhere $BROWSER, then xdg-open
+const shell = desktopShell(process.env);
 runAgent(config, {
   log,
   kit: agentKit({ env: process.env, log }),
   assets: uiAssets,
-  openBrowser: (url) => openBrowser(url),
+  openBrowser: (url) => (shell ? shell.openUrl(url).catch((err: unknown) => (log.warn({ err }, 'the shell could not open the page'), false)) : openBrowser(url)),
   stdin: process.stdin,
   stdout: process.stdout,
   pageGraceMs: config.pageGraceMs,
+  ...(process.platform === 'win32' ? { fetch: httpFetch } : {}),
   onSignal: (handler) => {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, handler);
   },

@@ -20,6 +20,8 @@ export interface RunDeps {
   onSignal: (handler: () => void) => void;
   /** FERNHILFE_AGENT_PAGE_GRACE_MS, default 60 s */
   pageGraceMs?: number;
+  /** the fetch for the server's API; default the global one (Windows: app/http-fetch.ts) */
+  fetch?: typeof fetch;
 }
 
 /** What the agent tells the server it can do (for the technician's console). */
@@ -34,7 +36,7 @@ export function capabilities(kit: KitSource): Capability[] {
  */
 export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<number> {
   // the native program talks to exactly its server: no redirects
-  const api = new ApiClient(config.server.origin, { timeoutMs: 15_000, redirect: 'error' });
+  const api = new ApiClient(config.server.origin, { timeoutMs: 15_000, redirect: 'error', ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   // no branding (or an odd one): the default look
   const branding = await api.call('branding').catch((): Branding => ({ ...DEFAULT_BRANDING }));
   const app = createAgentApp({

@@ -1,5 +1,5 @@
 import { PlatformError } from './errors.js';
-import type { CaptureOptions, Platform, PlatformEnv, ScreenCapture } from './types.js';
+import type { CaptureOptions, DesktopShell, Platform, PlatformEnv, ScreenCapture } from './types.js';
 import { windows } from './windows/index.js';
 import { x11 } from './x11/index.js';
 
@@ -28,4 +28,10 @@ export function choosePlatform(env: PlatformEnv = process.env, capture?: Capture
 /** The screen capture of the platform chosen for `env` (the screen feature's default; the benchmark names its display). */
 export async function openScreenCapture(opts: CaptureOptions = {}, env: PlatformEnv = process.env): Promise<ScreenCapture> {
   return choosePlatform(env, opts).openCapture(env, opts);
+}
+
+/** The shell of the platform chosen for `env`, where it has one (Windows: default browser, restart elevated); undefined elsewhere. */
+export function desktopShell(env: PlatformEnv = process.env): DesktopShell | undefined {
+  const platform = Object.values(platforms).find((p: Platform) => p.available(env) === undefined);
+  return platform?.shell?.(env);
 }

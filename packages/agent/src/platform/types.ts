@@ -147,4 +147,14 @@ export interface Platform {
   openCapture(env: PlatformEnv, opts?: CaptureOptions): Promise<ScreenCapture>;
   openInjector(env: PlatformEnv): Promise<InputInjector>;
   openClipboard(env: PlatformEnv): Promise<ClipboardBackend>;
+  /** the desktop's shell for the customer's face (Windows); undefined: the agent opens the page itself (ui/open-browser.ts) */
+  shell?(env: PlatformEnv): DesktopShell;
+}
+
+/** What the customer's face needs from a desktop's shell (platform/windows/shell.ts). */
+export interface DesktopShell {
+  /** opens `url` in the customer's default browser; false when nothing could be started */
+  openUrl(url: string): Promise<boolean>;
+  /** starts `file` with `args` again with administrator rights (the system asks the customer); false when it did not start */
+  restartElevated(file: string, args: readonly string[]): Promise<boolean>;
 }

@@ -32,6 +32,8 @@ export interface ApiClientOptions {
   timeoutMs?: number;
   /** `error`: refuse a redirect (the native program talks to exactly its server); default `follow` */
   redirect?: 'follow' | 'error';
+  /** the fetch to use; default the global one (the native program under wine brings its own: packages/agent/src/app/http-fetch.ts) */
+  fetch?: typeof fetch;
 }
 
 type CallArgs<K extends ApiRouteName> = object extends ApiInput<ApiRoutes[K]> ? [input?: ApiInput<ApiRoutes[K]>] : [input: ApiInput<ApiRoutes[K]>];
@@ -150,7 +152,7 @@ export class ApiClient {
     if (this.options.timeoutMs !== undefined) init.signal = AbortSignal.timeout(this.options.timeoutMs);
     let res: Response;
     try {
-      res = await fetch(new URL(path, this.baseUrl), init);
+      res = await (this.options.fetch ?? fetch)(new URL(path, this.baseUrl), init);
     } catch (err) {
       throw new ApiError('network', `${this.baseUrl} cannot be reached`, { cause: err });
     }
