@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWine, technicianConnects, technicianSignsIn, visible, type WineDesktop, type WineProcess } from '@fernhilfe/testkit';
-import { assertAppsBuilt, launchTechnicianBrowser, openPage, textOf, type WatchedPage } from '../e2e/support/browser.js';
-import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
-import { acceptAndReadCredentials } from '../agent/support/agent-page.js';
+import { startWine, type WineDesktop, type WineProcess } from '@fernhilfe/testkit';
+import { assertAppsBuilt, launchTechnicianBrowser, textOf } from '../e2e/support/browser.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 import { prefixDifferences, snapshotPrefix, type PrefixSnapshot } from './support/prefix-snapshot.js';
-import { buildBundle, PAGE_URL, recordingBrowser, startQuickSupport, type RecordingBrowser } from './support/quicksupport.js';
+import { buildBundle, openShellPage, recordingBrowser, startQuickSupport, technicianJoins, type RecordingBrowser } from './support/quicksupport.js';
 
 /**
  * The QuickSupport program for Windows leaves nothing behind: the wine prefix (every registry value
@@ -50,20 +49,8 @@ describe('QuickSupport for Windows under wine: nothing left behind', () => {
 
   it('a whole session through the page the Windows shell opened, then the prefix is as before', async () => {
     program = startQuickSupport(wine, bundle, ['--server', srv.url, '--lang', 'en']);
-    await expect.poll(() => shellBrowser.urls().length, { timeout: 60_000, message: `the program asked the shell to open its page; ${JSON.stringify(program.output())}` }).toBe(1);
-    const url = shellBrowser.urls()[0]!;
-    expect(url).toMatch(PAGE_URL);
-
-    const cust: WatchedPage = await openPage(browser, 'agent page', { viewport: { width: 900, height: 900 }, locale: 'en-US' });
-    await cust.page.goto(url);
-    await visible(cust.page, 'terms-text', 15_000);
-    const creds = await acceptAndReadCredentials(cust);
-    const tech = await openPage(browser, 'technician', { viewport: { width: 1280, height: 860 }, locale: 'en-US' });
-    await technicianSignsIn(tech.page, srv.url, TECH_LOGIN, TECH_PASSWORD);
-    await technicianConnects(tech.page, creds);
-    await visible(cust.page, 'technician-name', 15_000);
-    await visible(tech.page, 'end-session', 10_000);
-
+    const cust = await openShellPage(browser, shellBrowser, program);
+    const { tech } = await technicianJoins(srv.url, browser, cust);
     await cust.page.getByTestId('end-session').click();
     await tech.page.getByTestId('session-ended').waitFor({ state: 'visible', timeout: 5_000 });
     expect(await textOf(tech.page, 'session-ended')).toMatch(/customer ended/i);

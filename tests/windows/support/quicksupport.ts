@@ -1,8 +1,13 @@
 import { execProgram, execProgramSync } from '@fernhilfe/programs';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { WineDesktop, WineProcess } from '@fernhilfe/testkit';
+import type { Browser } from 'playwright-core';
+import { expect } from 'vitest';
+import { technicianConnects, technicianSignsIn, visible, type Credentials, type WineDesktop, type WineProcess } from '@fernhilfe/testkit';
+import { acceptAndReadCredentials } from '../../agent/support/agent-page.js';
+import { openPage, type WatchedPage } from '../../e2e/support/browser.js';
 import { ROOT } from '../../support/processes.js';
+import { TECH_LOGIN, TECH_PASSWORD } from '../../support/server.js';
 
 /** The agent's page address as the program opens it (docs/agent.md, "The local page"). */
 export const PAGE_URL = /^http:\/\/127\.0\.0\.1:\d+\/\?t=[A-Za-z0-9_-]{43}$/;
@@ -38,4 +43,30 @@ export async function recordingBrowser(wine: WineDesktop, dir: string): Promise<
   chmodSync(script, 0o755);
   await execProgram('wine', ['reg', 'add', 'HKCU\\Software\\Wine\\WineBrowser', '/v', 'Browsers', '/t', 'REG_SZ', '/d', script, '/f'], { env: wine.env, timeout: 60_000 });
   return { urls: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => l !== '') : []) };
+}
+
+/**
+ * Waits until the program asked the shell to open its page (exactly once), and opens that address
+ * in `browser` as the customer's default browser would.
+ */
+export async function openShellPage(browser: Browser, shellBrowser: RecordingBrowser, program: WineProcess, lang: 'de' | 'en' = 'en'): Promise<WatchedPage> {
+  await expect.poll(() => shellBrowser.urls().length, { timeout: 60_000, message: 'the program asks the Windows shell to open its page' }).toBe(1);
+  const url = shellBrowser.urls()[0]!;
+  expect(url, JSON.stringify(program.output())).toMatch(PAGE_URL);
+  const cust = await openPage(browser, 'program page', { viewport: { width: 900, height: 900 }, locale: lang === 'de' ? 'de-DE' : 'en-US' });
+  await cust.page.goto(url);
+  return cust;
+}
+
+/** Terms in the program's page, then a technician signs in to the console and connects with the ID + password shown. */
+export async function technicianJoins(srvUrl: string, browser: Browser, cust: WatchedPage): Promise<{ tech: WatchedPage; creds: Credentials }> {
+  await visible(cust.page, 'terms-text', 15_000);
+  expect(await cust.page.getByTestId('customer-id').count(), 'no ID before the terms are accepted').toBe(0);
+  const creds = await acceptAndReadCredentials(cust);
+  const tech = await openPage(browser, 'technician', { viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+  await technicianSignsIn(tech.page, srvUrl, TECH_LOGIN, TECH_PASSWORD);
+  await technicianConnects(tech.page, creds);
+  await visible(cust.page, 'technician-name', 15_000);
+  await visible(tech.page, 'end-session', 10_000);
+  return { tech, creds };
 }
