@@ -28,6 +28,7 @@ runAgent(config, {
   stdout: process.stdout,
   pageGraceMs: config.pageGraceMs,
   ...(process.platform === 'win32' ? { fetch: httpFetch } : {}),
+  ...(shell ? { openDialog: (title: string) => shell.openDialog(title) } : {}),
   onSignal: (handler) => {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, handler);
   },

@@ -1,7 +1,10 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Branding } from '@fernhilfe/protocol';
 import type { AgentConfig } from '../config/config.js';
-import { TerminalUi } from '../tui/terminal-ui.js';
+import { DialogUi } from '../dialog/dialog-ui.js';
+import type { NativeDialog } from '../platform/types.js';
+import { TerminalUi, clean } from '../tui/terminal-ui.js';
+import { say } from '../tui/texts.js';
 import type { UiAsset } from '../ui/assets.js';
 import { UiServer } from '../ui/ui-server.js';
 import type { AgentApp } from './agent-app.js';
@@ -9,7 +12,7 @@ import type { Log } from './log.js';
 
 /** The customer's face: the page in their browser, or the terminal. */
 export interface Face {
-  kind: 'page' | 'terminal';
+  kind: 'page' | 'dialog' | 'terminal';
   close(): Promise<void>;
 }
 
@@ -23,14 +26,17 @@ export interface FaceDeps {
   stdout: Writable;
   /** how long the agent waits for its page to come back before it ends the session */
   pageGraceMs: number;
+  /** a native window (Windows: platform/windows/dialog.ts); where there is one it replaces the terminal */
+  openDialog?: (title: string) => NativeDialog;
 }
 
 /**
  * Starts the face the configuration asks for: the local page (opened in the browser, or only its
- * address printed with --no-browser), or the terminal UI; without a browser to open, the terminal.
+ * address printed with --no-browser), the native dialog (--dialog, Windows) or the terminal UI;
+ * without a browser to open, the native dialog where the platform has one, else the terminal.
  */
 export async function openFace(config: AgentConfig, deps: FaceDeps): Promise<Face> {
-  if (config.face !== 'terminal') {
+  if (config.face === 'browser' || config.face === 'url') {
     const ui = await UiServer.start({
       app: deps.app,
       assets: await deps.assets(),
@@ -50,7 +56,12 @@ export async function openFace(config: AgentConfig, deps: FaceDeps): Promise<Fac
     deps.stdout.write(`${config.language === 'de' ? 'Support-Seite' : 'Support page'}: ${ui.url}\n`);
     if (config.face === 'url' || (await deps.openBrowser(ui.url))) return { kind: 'page', close: () => ui.close() };
     await ui.close();
-    deps.log.warn({}, 'no browser could be opened: using the terminal');
+    deps.log.warn({}, `no browser could be opened: using the ${deps.openDialog ? 'native dialog' : 'terminal'}`);
+  }
+  if (deps.openDialog && config.face !== 'terminal') {
+    const title = say(config.language, 'title', { company: clean(deps.branding.companyName) });
+    const ui = new DialogUi({ app: deps.app, dialog: deps.openDialog(title), language: config.language, company: deps.branding.companyName });
+    return { kind: 'dialog', close: async () => ui.close() };
   }
   const tui = new TerminalUi({ app: deps.app, language: config.language, company: deps.branding.companyName, input: deps.stdin, output: deps.stdout });
   return {

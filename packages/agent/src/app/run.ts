@@ -4,7 +4,7 @@ import { ApiClient, DEFAULT_BRANDING, type Branding, type Capability } from '@fe
 import type { AgentConfig } from '../config/config.js';
 import type { UiAsset } from '../ui/assets.js';
 import { createAgentApp } from './agent-app.js';
-import { openFace } from './face.js';
+import { openFace, type FaceDeps } from './face.js';
 import type { Log } from './log.js';
 import type { KitSource } from './session-kit.js';
 import { nodeTransport } from './transport.js';
@@ -22,6 +22,8 @@ export interface RunDeps {
   pageGraceMs?: number;
   /** the fetch for the server's API; default the global one (Windows: app/http-fetch.ts) */
   fetch?: typeof fetch;
+  /** a native window for the customer where the platform has one (FaceDeps.openDialog) */
+  openDialog?: FaceDeps['openDialog'];
 }
 
 /** What the agent tells the server it can do (for the technician's console). */
@@ -48,7 +50,7 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<numb
     receiptUrl: (token) => new URL(`/receipt#token=${token}`, config.server).href,
   });
   const ended = app.flow.once('ended');
-  const face = await openFace(config, { app, branding, log: deps.log, assets: deps.assets, openBrowser: deps.openBrowser, stdin: deps.stdin, stdout: deps.stdout, pageGraceMs: deps.pageGraceMs ?? 60_000 });
+  const face = await openFace(config, { app, branding, log: deps.log, assets: deps.assets, openBrowser: deps.openBrowser, stdin: deps.stdin, stdout: deps.stdout, pageGraceMs: deps.pageGraceMs ?? 60_000, ...(deps.openDialog ? { openDialog: deps.openDialog } : {}) });
   deps.onSignal(() => void app.flow.end());
   void app.flow.loadTerms();
   const final = await ended;

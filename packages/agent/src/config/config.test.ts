@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { languageFrom, parseArgs } from './config.js';
 
 describe('the agent’s command line', () => {
-  it('takes --server, --no-browser, --terminal and --lang', () => {
+  it('takes --server, --no-browser, --terminal, --dialog and --lang', () => {
     const r = parseArgs(['--server', 'https://support.example.com/some/path', '--no-browser', '--lang', 'de'], {});
     expect(r.ok && r.config.server.toString()).toBe('https://support.example.com/');
     expect(r.ok && r.config.face).toBe('url');
@@ -13,6 +13,8 @@ describe('the agent’s command line', () => {
     const b = parseArgs(['--server', 'https://s.example'], { LANG: 'de_DE.UTF-8' });
     expect(b.ok && b.config.face).toBe('browser');
     expect(b.ok && b.config.language).toBe('de');
+    const d = parseArgs(['--server', 'https://s.example', '--dialog'], {});
+    expect(d.ok && d.config.face).toBe('dialog');
   });
 
   it('uses the server built in unless --server overrides it', () => {

@@ -2,12 +2,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { AgentError } from '../app/errors.js';
 import { bakedServerUrl } from './baked.js';
 
-export type Face = 'browser' | 'url' | 'terminal';
+export type Face = 'browser' | 'url' | 'dialog' | 'terminal';
 
 export interface AgentConfig {
   /** the server's origin */
   server: URL;
-  /** browser: open the page; url: only print its address; terminal: no page, prompts in the terminal */
+  /** browser: open the page; url: only print its address; dialog: a native window (Windows); terminal: no page, prompts in the terminal */
   face: Face;
   language: 'de' | 'en';
   /** how long the page may be gone (closed tab) before the agent ends the session: FERNHILFE_AGENT_PAGE_GRACE_MS, default 60 s */
@@ -54,6 +54,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     .addOption(new Option('--server <url>', 'the support server (built in: ' + (baked ?? 'none') + ')'))
     .option('--no-browser', 'do not open a browser; print the address of the support page instead')
     .option('--terminal', 'no support page: terms, ID, password and prompts in this terminal')
+    .option('--dialog', 'no support page: terms, ID, password and prompts in a window of their own (Windows)')
     .addOption(new Option('--lang <language>', 'language').choices(['de', 'en']))
     .exitOverride()
     .configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (out += s) })
@@ -64,12 +65,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     if (err instanceof CommanderError) return { ok: false, exitCode: err.exitCode, message: out || err.message, stream: err.exitCode === 0 ? 'stdout' : 'stderr' };
     throw err;
   }
-  const o = program.opts<{ server?: string; browser: boolean; terminal?: boolean; lang?: 'de' | 'en' }>();
+  const o = program.opts<{ server?: string; browser: boolean; terminal?: boolean; dialog?: boolean; lang?: 'de' | 'en' }>();
   const language = o.lang ?? languageFrom(env);
   const raw = o.server ?? baked;
   try {
     if (!raw) throw AgentError.noServerUrl();
-    const face: Face = o.terminal ? 'terminal' : o.browser ? 'browser' : 'url';
+    const face: Face = o.terminal ? 'terminal' : o.dialog ? 'dialog' : o.browser ? 'browser' : 'url';
     return { ok: true, config: { server: serverUrl(raw), face, language, pageGraceMs: graceFrom(env) } };
   } catch (err) {
     const e = AgentError.from(err);

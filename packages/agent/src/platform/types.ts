@@ -157,4 +157,17 @@ export interface DesktopShell {
   openUrl(url: string): Promise<boolean>;
   /** starts `file` with `args` again with administrator rights (the system asks the customer); false when it did not start */
   restartElevated(file: string, args: readonly string[]): Promise<boolean>;
+  /** a plain native window titled `title` for a customer without a browser (app/dialog-face.ts fills it) */
+  openDialog(title: string): NativeDialog;
+}
+
+/** A plain native window: a read-only text and up to three buttons. */
+export interface NativeDialog {
+  /** shows `text` and one button per label, in order (the others hidden) */
+  show(text: string, labels: readonly string[]): void;
+  /** the customer clicked the button at `index` of the labels shown */
+  onClick(listener: (index: number) => void): void;
+  /** the customer closed the window */
+  onClose(listener: () => void): void;
+  close(): void;
 }

@@ -1,4 +1,5 @@
 import type { DesktopShell, PlatformEnv } from '../types.js';
+import { openWindowsDialog } from './dialog.js';
 import { loadKoffi, type KoffiApi } from './koffi.js';
 
 /** ShellExecuteW returns a value above 32 when it started something (the Win32 convention). */
@@ -48,11 +49,13 @@ export function quoteArgument(arg: string): string {
 /**
  * The Windows shell around the session: the customer's default browser for the page (the shell's
  * handler for http, e.g. Edge; under wine winebrowser) and, on the customer's click, the program
- * started again elevated ("runas": Windows asks for consent on the secure desktop).
+ * started again elevated ("runas": Windows asks for consent on the secure desktop), and a plain
+ * native dialog where no browser can be opened.
  */
 export function windowsShell(env: PlatformEnv): DesktopShell {
   return {
     openUrl: (url) => shellExecuteAsync(env, 'open', url),
     restartElevated: (file, args) => shellExecuteAsync(env, 'runas', file, args.map(quoteArgument).join(' ')),
+    openDialog: (title) => openWindowsDialog(env, title),
   };
 }
