@@ -9,6 +9,9 @@ import { parseArgs } from './config/config.js';
 import { uiAssets } from './ui/assets.js';
 import { openBrowser } from './ui/open-browser.js';
 
+/** The program's own arguments for a restart: a single executable has its path as argv[1] too, node has the script there. */
+const ownArguments = (): string[] => (process.argv[1] === process.execPath ? process.argv.slice(2) : process.argv.slice(1));
+
 /** The Fernhilfe QuickSupport agent: parse the command line, wire the parts, run one session, exit. */
 const parsed = parseArgs(process.argv.slice(2));
 if (!parsed.ok) {
@@ -28,7 +31,7 @@ runAgent(config, {
   stdout: process.stdout,
   pageGraceMs: config.pageGraceMs,
   ...(process.platform === 'win32' ? { fetch: httpFetch } : {}),
-  ...(shell ? { openDialog: (title: string) => shell.openDialog(title) } : {}),
+  ...(shell ? { openDialog: (title: string) => shell.openDialog(title), elevation: { check: () => shell.elevation(), restart: () => shell.restartElevated(process.execPath, ownArguments()) } } : {}),
   onSignal: (handler) => {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, handler);
   },

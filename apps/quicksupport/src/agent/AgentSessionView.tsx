@@ -5,7 +5,7 @@ import { ConsentPrompt } from '../components/ConsentPrompt.js';
 import { SessionStatus } from '../components/SessionStatus.js';
 import { FilesCard } from '../files/FilesCard.js';
 import { useStore } from '../use-session.js';
-import { useAgentGone } from './use-agent.js';
+import { useAgentDesktop, useAgentGone, useAgentStore } from './use-agent.js';
 
 /** Connected, in agent mode: as SessionView, but the agent shares the screen itself and the customer answers consent prompts. */
 export function AgentSessionView({ state }: { state: CustomerFlowState }) {
@@ -15,6 +15,7 @@ export function AgentSessionView({ state }: { state: CustomerFlowState }) {
     <>
       <SessionStatus state={state} />
       <ConsentPrompt state={state} />
+      <ElevationNotice />
       {state.share.status === 'on' && (
         <p className="notice" data-testid="agent-screen-shared">
           {t('agent.screenShared')}
@@ -34,5 +35,35 @@ export function AgentClosedNotice() {
     <p className="notice" data-testid="agent-closed" role="status">
       {t('agent.closed')}
     </p>
+  );
+}
+
+/**
+ * Windows: the limits of remote control said plainly. An administrator's window in front cannot
+ * receive our input unless the program runs as administrator too: the customer may restart it so
+ * (a new session with a new ID and password). The secure desktop (UAC prompt, lock screen) cannot
+ * be seen or controlled by anyone from outside.
+ */
+function ElevationNotice() {
+  const { t } = useTranslation();
+  const agent = useAgentStore();
+  const desktop = useAgentDesktop();
+  if (!agent || !desktop) return null;
+  if (desktop.secureDesktop) {
+    return (
+      <p className="notice notice-warning" data-testid="secure-desktop" role="status">
+        {t('agent.secureDesktop')}
+      </p>
+    );
+  }
+  if (!desktop.foregroundElevated || desktop.selfElevated) return null;
+  return (
+    <div className="notice notice-warning" data-testid="elevated-window" role="status">
+      <p>{t('agent.elevatedWindow')}</p>
+      <button type="button" className="button button-large" data-testid="restart-elevated" onClick={() => agent.restartElevated()}>
+        {t('agent.restartElevated')}
+      </button>
+      <p data-testid="restart-note">{t('agent.restartNote')}</p>
+    </div>
   );
 }

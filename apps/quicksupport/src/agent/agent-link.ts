@@ -1,11 +1,14 @@
 import { AGENT_WS_PATH, decodeMessage, toPageSchema, type CustomerFlowState, type FromPage, type ToPage } from '@fernhilfe/protocol';
 
 type FileMessage = Extract<ToPage, { type: 'files' | 'file-read' | 'file-release' }>;
+export type DesktopView = Extract<ToPage, { type: 'desktop' }>['desktop'];
 
 export interface AgentLinkHandlers {
   state(state: CustomerFlowState): void;
   /** file transfer: the agent's view, its reads of a picked file, its release (agent-files.ts) */
   files(message: FileMessage): void;
+  /** Windows: an elevated window in front, the secure desktop */
+  desktop(desktop: DesktopView): void;
   /** the link is gone; `closing`: the agent said it exits (after the end), else it vanished */
   gone(closing: boolean): void;
 }
@@ -29,6 +32,7 @@ export class AgentLink {
       const m = msg.value;
       if (m.type === 'closing') this.closing = true;
       else if (m.type === 'state') handlers.state(m.state);
+      else if (m.type === 'desktop') handlers.desktop(m.desktop);
       else handlers.files(m);
     });
     ws.addEventListener('close', () => this.gone());

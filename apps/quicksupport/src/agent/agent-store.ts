@@ -3,7 +3,7 @@ import { initialFlowState, type CustomerFlowState, type GrantName } from '@fernh
 import { currentLanguage } from '../i18n/index.js';
 import type { PageStore } from '../page-store.js';
 import { AgentPageFiles } from './agent-files.js';
-import { AgentLink } from './agent-link.js';
+import { AgentLink, type DesktopView } from './agent-link.js';
 
 /**
  * The page's store when it is the face of the native agent: a view of the agent's CustomerFlow,
@@ -14,6 +14,8 @@ export class AgentStore implements PageStore {
   private view: CustomerFlowState = initialFlowState;
   /** the agent has exited (after the end) or vanished */
   private gone = false;
+  /** Windows: what the agent's input can reach (an elevated window in front, the secure desktop) */
+  private desktop: DesktopView | undefined;
   private readonly listeners = new Set<() => void>();
   private readonly link: AgentLink;
   /** file transfer run by the agent, shown with the browser page's files card */
@@ -29,6 +31,10 @@ export class AgentStore implements PageStore {
       state: (s) => this.update(s),
       files: (m) => (m.type === 'files' ? files.handleView(m.files) : m.type === 'file-read' ? void files.handleRead(m) : files.handleRelease(m.source)),
       gone: (closing) => this.onGone(closing),
+      desktop: (d) => {
+        this.desktop = d;
+        this.notify();
+      },
     });
   }
 
@@ -41,6 +47,13 @@ export class AgentStore implements PageStore {
 
   /** the agent has exited (after the end) or vanished */
   readonly isGone = (): boolean => this.gone;
+
+  readonly getDesktop = (): DesktopView | undefined => this.desktop;
+
+  /** Windows: the customer's "Restart as administrator" (ends this session) */
+  restartElevated(): void {
+    this.link.send({ type: 'restart-elevated' });
+  }
 
   async loadTerms(): Promise<void> {
     if (this.view.phase === 'load-failed') this.link.send({ type: 'reload-terms' });
@@ -81,6 +94,10 @@ export class AgentStore implements PageStore {
 
   private update(state: CustomerFlowState): void {
     this.view = state;
+    this.notify();
+  }
+
+  private notify(): void {
     for (const listener of [...this.listeners]) listener();
   }
 }

@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { useStore } from '../use-session.js';
+import type { DesktopView } from './agent-link.js';
 import { AgentStore } from './agent-store.js';
 
 /** The agent's store when the page runs under the agent, else null. */
@@ -15,4 +16,12 @@ const notGone = (): boolean => false;
 export function useAgentGone(): boolean {
   const agent = useAgentStore();
   return useSyncExternalStore(agent ? agent.subscribe : none, agent ? agent.isGone : notGone);
+}
+
+const noDesktop = (): DesktopView | undefined => undefined;
+
+/** Windows: what the agent's input can reach now; undefined outside agent mode or before the first look. */
+export function useAgentDesktop(): DesktopView | undefined {
+  const agent = useAgentStore();
+  return useSyncExternalStore(agent ? agent.subscribe : none, agent ? agent.getDesktop : noDesktop);
 }

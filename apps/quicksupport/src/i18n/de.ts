@@ -96,6 +96,10 @@ export const de = {
     stopClipboard: 'Zwischenablage nicht mehr teilen',
     screenShared: 'Ihr Techniker sieht diesen Bildschirm.',
     closed: 'Das Support-Programm wurde beendet. Sie können dieses Fenster schließen.',
+    elevatedWindow: 'Das Fenster im Vordergrund gehört zu einem Programm, das als Administrator läuft. Ihr Techniker sieht es, kann darin aber weder Maus noch Tastatur benutzen, solange dieses Support-Programm ohne Administratorrechte läuft.',
+    restartElevated: 'Als Administrator neu starten',
+    restartNote: 'Windows fragt Sie vorher. Die aktuelle Sitzung endet dabei: Das Programm startet neu mit einer neuen ID und einem neuen Passwort, die Sie Ihrem Techniker erneut nennen.',
+    secureDesktop: 'Windows zeigt gerade einen geschützten Bildschirm (eine Berechtigungsabfrage oder den Sperrbildschirm). Niemand kann ihn von außen sehen oder bedienen: Bitte beantworten Sie ihn selbst.',
   },
   summary: {
     heading: 'Die Sitzung ist beendet',

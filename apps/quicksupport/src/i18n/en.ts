@@ -94,6 +94,10 @@ export const en = {
     stopClipboard: 'Stop sharing the clipboard',
     screenShared: 'Your technician sees this screen.',
     closed: 'The support program has closed. You can close this window.',
+    elevatedWindow: 'The window in front belongs to a program running as administrator. Your technician can see it but cannot use mouse or keyboard in it while this support program runs without administrator rights.',
+    restartElevated: 'Restart as administrator',
+    restartNote: 'Windows will ask you first. This ends the current session: the program starts again with a new ID and password, which you read to your technician again.',
+    secureDesktop: 'Windows is showing a protected screen (a permission prompt or the lock screen). Nobody can see or control it from outside: please answer it yourself.',
   },
   summary: {
     heading: 'The session has ended',

@@ -8,6 +8,7 @@ import { say } from '../tui/texts.js';
 import type { UiAsset } from '../ui/assets.js';
 import { UiServer } from '../ui/ui-server.js';
 import type { AgentApp } from './agent-app.js';
+import type { ElevationWatch } from './elevation-watch.js';
 import type { Log } from './log.js';
 
 /** The customer's face: the page in their browser, or the terminal. */
@@ -28,6 +29,8 @@ export interface FaceDeps {
   pageGraceMs: number;
   /** a native window (Windows: platform/windows/dialog.ts); where there is one it replaces the terminal */
   openDialog?: (title: string) => NativeDialog;
+  /** Windows: elevated windows and the secure desktop, shown in the page with "Restart as administrator" */
+  elevation?: ElevationWatch;
 }
 
 /**
@@ -44,6 +47,7 @@ export async function openFace(config: AgentConfig, deps: FaceDeps): Promise<Fac
       language: config.language,
       log: deps.log,
       pageGraceMs: deps.pageGraceMs,
+      ...(deps.elevation ? { elevation: deps.elevation } : {}),
       onPageGone: () => {
         deps.log.warn({}, 'the support page was closed: ending');
         void deps.app.flow.end();

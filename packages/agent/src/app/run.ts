@@ -4,6 +4,7 @@ import { ApiClient, DEFAULT_BRANDING, type Branding, type Capability } from '@fe
 import type { AgentConfig } from '../config/config.js';
 import type { UiAsset } from '../ui/assets.js';
 import { createAgentApp } from './agent-app.js';
+import { ElevationWatch, type ElevationSource } from './elevation-watch.js';
 import { openFace, type FaceDeps } from './face.js';
 import type { Log } from './log.js';
 import type { KitSource } from './session-kit.js';
@@ -24,6 +25,8 @@ export interface RunDeps {
   fetch?: typeof fetch;
   /** a native window for the customer where the platform has one (FaceDeps.openDialog) */
   openDialog?: FaceDeps['openDialog'];
+  /** Windows: who runs elevated, and the restart as administrator */
+  elevation?: ElevationSource;
 }
 
 /** What the agent tells the server it can do (for the technician's console). */
@@ -50,11 +53,24 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<numb
     receiptUrl: (token) => new URL(`/receipt#token=${token}`, config.server).href,
   });
   const ended = app.flow.once('ended');
-  const face = await openFace(config, { app, branding, log: deps.log, assets: deps.assets, openBrowser: deps.openBrowser, stdin: deps.stdin, stdout: deps.stdout, pageGraceMs: deps.pageGraceMs ?? 60_000, ...(deps.openDialog ? { openDialog: deps.openDialog } : {}) });
+  const elevation = deps.elevation ? new ElevationWatch(app.flow, deps.elevation, deps.log) : undefined;
+  const face = await openFace(config, {
+    app,
+    branding,
+    log: deps.log,
+    assets: deps.assets,
+    openBrowser: deps.openBrowser,
+    stdin: deps.stdin,
+    stdout: deps.stdout,
+    pageGraceMs: deps.pageGraceMs ?? 60_000,
+    ...(deps.openDialog ? { openDialog: deps.openDialog } : {}),
+    ...(elevation ? { elevation } : {}),
+  });
   deps.onSignal(() => void app.flow.end());
   void app.flow.loadTerms();
   const final = await ended;
   // the page keeps showing the summary; the agent goes
+  elevation?.close();
   await face.close();
   deps.log.info({ reason: final.endKey }, 'agent exits');
   return 0;

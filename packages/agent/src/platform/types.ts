@@ -157,8 +157,20 @@ export interface DesktopShell {
   openUrl(url: string): Promise<boolean>;
   /** starts `file` with `args` again with administrator rights (the system asks the customer); false when it did not start */
   restartElevated(file: string, args: readonly string[]): Promise<boolean>;
-  /** a plain native window titled `title` for a customer without a browser (app/dialog-face.ts fills it) */
+  /** a plain native window titled `title` for a customer without a browser (dialog/dialog-ui.ts fills it) */
   openDialog(title: string): NativeDialog;
+  /** who runs elevated now (cheap: call it every second or so) */
+  elevation(): DesktopElevation;
+}
+
+/** What input can reach on the desktop (Windows: UIPI and the secure desktop). */
+export interface DesktopElevation {
+  /** the window in front belongs to an elevated process (input into it needs this program elevated) */
+  foregroundElevated: boolean;
+  /** this program runs elevated */
+  selfElevated: boolean;
+  /** the UAC prompt or the lock screen is showing: nothing can be seen or controlled */
+  secureDesktop: boolean;
 }
 
 /** A plain native window: a read-only text and up to three buttons. */

@@ -4,6 +4,7 @@ import type { Branding } from '@fernhilfe/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { InvariantError } from '@fernhilfe/protocol';
 import type { AgentApp } from '../app/agent-app.js';
+import type { ElevationWatch } from '../app/elevation-watch.js';
 import type { Log } from '../app/log.js';
 import type { UiAsset } from './assets.js';
 import { UiGuard } from './guard.js';
@@ -31,6 +32,8 @@ export interface UiServerOptions {
   onPageGone?: () => void;
   /** the one-time link was used a second time: every page is shut out; the session should end */
   onLinkReused?: () => void;
+  /** Windows: an elevated window in front / the secure desktop, and "Restart as administrator" (app/elevation-watch.ts) */
+  elevation?: ElevationWatch;
 }
 
 type PageHandlers = { [K in FromPage['type']]: (message: Extract<FromPage, { type: K }>) => void };
@@ -51,6 +54,7 @@ export class UiServer {
   private readonly offFiles: () => void;
   private readonly files: Map<string, UiAsset>;
   private readonly offState: () => void;
+  private readonly offDesktop: () => void;
   private headers: Record<string, string> = {};
   private goneTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -60,6 +64,7 @@ export class UiServer {
     consent: (m) => this.opts.app.flow.decide(m.what, m.decision),
     chat: (m) => void this.opts.app.flow.sendChat(m.text),
     end: () => void this.opts.app.flow.end(),
+    'restart-elevated': () => void this.opts.elevation?.restart(),
     'file-accept': (m) => this.opts.app.files.handleAccept(m.transferId),
     'file-refuse': (m) => this.opts.app.files.handleRefuse(m.transferId),
     'file-cancel': (m) => this.opts.app.files.handleCancel(m.transferId),
@@ -77,6 +82,7 @@ export class UiServer {
     this.http.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket, head));
     this.offState = opts.app.flow.on('state', (state) => this.broadcast({ type: 'state', state }));
     this.offFiles = opts.app.files.on('files', (files) => this.broadcast({ type: 'files', files }));
+    this.offDesktop = opts.elevation?.on((desktop) => this.broadcast({ type: 'desktop', desktop })) ?? (() => undefined);
   }
 
   /** Listens on 127.0.0.1 at a port the system picks. */
@@ -103,6 +109,7 @@ export class UiServer {
     clearTimeout(this.goneTimer);
     this.offState();
     this.offFiles();
+    this.offDesktop();
     this.broadcast({ type: 'closing' });
     await new Promise((r) => setTimeout(r, 100)); // let the last frames out
     for (const ws of this.sockets) ws.close(1001, 'agent exits');
@@ -189,6 +196,8 @@ export class UiServer {
     });
     this.sendTo(ws, { type: 'state', state: this.opts.app.flow.state });
     this.sendTo(ws, { type: 'files', files: this.opts.app.files.view });
+    const desktop = this.opts.elevation?.current;
+    if (desktop) this.sendTo(ws, { type: 'desktop', desktop });
   }
 
   private broadcast(message: ToPage): void {

@@ -19,6 +19,8 @@ export const toPageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('state'), state: customerFlowStateSchema }),
   /** the agent is about to exit: the page keeps showing the summary */
   z.strictObject({ type: z.literal('closing') }),
+  /** Windows: what input can reach (an elevated window in front, the secure desktop); sent when it changes */
+  z.strictObject({ type: z.literal('desktop'), desktop: z.strictObject({ foregroundElevated: z.boolean(), selfElevated: z.boolean(), secureDesktop: z.boolean() }) }),
   /** file transfer (file-messages.ts) */
   ...filesToPage,
 ]);
@@ -31,6 +33,8 @@ export const fromPageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('consent'), what: grantSchema, decision: z.enum(['allow', 'refuse', 'revoke']) }),
   z.strictObject({ type: z.literal('chat'), text: z.string().trim().min(1).max(4000) }),
   z.strictObject({ type: z.literal('end') }),
+  /** Windows: end this session and start the program again as administrator (the customer's click) */
+  z.strictObject({ type: z.literal('restart-elevated') }),
   /** file transfer (file-messages.ts) */
   ...filesFromPage,
 ]);

@@ -1,5 +1,6 @@
 import type { DesktopShell, PlatformEnv } from '../types.js';
 import { openWindowsDialog } from './dialog.js';
+import { desktopElevation } from './elevation.js';
 import { loadKoffi, type KoffiApi } from './koffi.js';
 
 /** ShellExecuteW returns a value above 32 when it started something (the Win32 convention). */
@@ -57,5 +58,6 @@ export function windowsShell(env: PlatformEnv): DesktopShell {
     openUrl: (url) => shellExecuteAsync(env, 'open', url),
     restartElevated: (file, args) => shellExecuteAsync(env, 'runas', file, args.map(quoteArgument).join(' ')),
     openDialog: (title) => openWindowsDialog(env, title),
+    elevation: () => desktopElevation(env),
   };
 }
