@@ -1,14 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SecureSession } from '@fernhilfe/client';
 import type { ControlMessage } from '@fernhilfe/protocol';
-import { startWine, type WineDesktop, type WineProcess } from '@fernhilfe/testkit';
-import { assertAppsBuilt } from '../e2e/support/browser.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { DialogProbe, type DialogSeen } from './support/dialog-probe.js';
-import { buildBundle, startQuickSupport } from './support/quicksupport.js';
+import { startQuickSupport, startWindowsRig, type WindowsRig } from './support/quicksupport.js';
 
 /**
  * Where no browser can be opened, the QuickSupport program for Windows shows a plain native window:
@@ -17,25 +11,15 @@ import { buildBundle, startQuickSupport } from './support/quicksupport.js';
  * wine, as a screen reader would; the technician is the client library.
  */
 describe('QuickSupport for Windows under wine: the native dialog', () => {
-  let wine: WineDesktop;
-  let srv: TestServer;
-  let dir: string;
-  let bundle: string;
-  let program: WineProcess | undefined;
+  let rig: WindowsRig;
   let dialog: DialogProbe;
 
   beforeAll(async () => {
-    assertAppsBuilt();
-    dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-win-dialog-'));
-    bundle = buildBundle(path.join(dir, 'bundle'));
-    [wine, srv] = await Promise.all([startWine({ width: 1024, height: 640 }), startTestServer()]);
-    dialog = new DialogProbe(wine, dir);
+    rig = await startWindowsRig('dialog');
+    dialog = new DialogProbe(rig.wine, rig.dir);
   });
   afterAll(async () => {
-    await program?.kill();
-    await wine?.stop();
-    await srv?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await rig?.stop();
   });
 
   /** polls the dialog (each look is a Windows process: ~1 s under wine) until `check` passes */
@@ -46,7 +30,7 @@ describe('QuickSupport for Windows under wine: the native dialog', () => {
         try {
           check(seen);
         } catch (err) {
-          throw new Error(`the dialog shows ${JSON.stringify(seen)}; the program: ${JSON.stringify(program?.output())}`, { cause: err });
+          throw new Error(`the dialog shows ${JSON.stringify(seen)}; the program: ${JSON.stringify(rig.program?.output())}`, { cause: err });
         }
         return seen;
       },
@@ -54,7 +38,8 @@ describe('QuickSupport for Windows under wine: the native dialog', () => {
     );
 
   it('terms, ID + password, Allow, Take back control and End, in German', async () => {
-    program = startQuickSupport(wine, bundle, ['--server', srv.url, '--lang', 'de', '--dialog']);
+    const { srv } = rig;
+    const program = (rig.program = startQuickSupport(rig.wine, rig.bundle, ['--server', srv.url, '--lang', 'de', '--dialog']));
     const terms = await dialogShows((s) => {
       expect(s.found).toBe(true);
       expect(s.text).toContain('Bedingungen');

@@ -1,20 +1,19 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWine, visible, type WineDesktop, type WineProcess } from '@fernhilfe/testkit';
-import { assertAppsBuilt, launchTechnicianBrowser, openPage, textOf } from '../e2e/support/browser.js';
+import { visible } from '@fernhilfe/testkit';
+import { openPage, textOf } from '../e2e/support/browser.js';
 import { expectNothingFor } from '../support/quiet.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { acceptAndReadCredentials } from '../agent/support/agent-page.js';
-import { buildBundle, openShellPage, PAGE_URL, recordingBrowser, type RecordingBrowser } from './support/quicksupport.js';
+import { openShellPage, PAGE_URL, startWindowsRig, type WindowsRig } from './support/quicksupport.js';
 
 /** Starts `exe` as administrator (ShellExecuteW "runas"; wine asks nobody) and writes the shell's answer to `out`. */
 const RUN_AS = String.raw`
 const koffi = require(process.env.FERNHILFE_KOFFI_NATIVE);
 const ShellExecuteW = koffi.load('shell32.dll').func('intptr __stdcall ShellExecuteW(void *, str16, str16, str16, str16, int)');
-require('fs').writeFileSync(process.argv[3], String(ShellExecuteW(null, 'runas', process.argv[2], null, null, 1)));
+const fs = require('fs');
+fs.writeFileSync(process.argv[3] + '.part', String(ShellExecuteW(null, 'runas', process.argv[2], null, null, 1)));
+fs.renameSync(process.argv[3] + '.part', process.argv[3]);
 `;
 
 /**
@@ -39,7 +38,7 @@ const WaitForSingleObject = k.func('uint32 __stdcall WaitForSingleObject(void *,
 const GetExitCodeProcess = k.func('bool __stdcall GetExitCodeProcess(void *, _Out_ uint32 *)');
 const GetLastError = k.func('uint32 __stdcall GetLastError()');
 const [out, commandLine] = process.argv.slice(2);
-const fail = (what) => { fs.writeFileSync(out, 'failed: ' + what + ' ' + GetLastError()); process.exit(1); };
+const fail = (what) => { fs.writeFileSync(out + '.part', 'failed: ' + what + ' ' + GetLastError()); fs.renameSync(out + '.part', out); process.exit(1); };
 const token = [null];
 if (!OpenProcessToken(GetCurrentProcess(), 0x02000000, token)) fail('OpenProcessToken');
 const linked = [null];
@@ -51,7 +50,8 @@ if (!CreateProcessAsUserW(primary[0], null, commandLine, null, null, false, 0, n
 WaitForSingleObject(pi.hProcess, 0xffffffff);
 const code = [0];
 GetExitCodeProcess(pi.hProcess, code);
-fs.writeFileSync(out, 'exit ' + code[0]);
+fs.writeFileSync(out + '.part', 'exit ' + code[0]);
+fs.renameSync(out + '.part', out);
 `;
 
 /**
@@ -61,35 +61,22 @@ fs.writeFileSync(out, 'exit ' + code[0]);
  * again elevated (a new page, a new ID and password) and ends this session.
  */
 describe('QuickSupport for Windows under wine: an administrator’s window in front', () => {
-  let wine: WineDesktop;
-  let srv: TestServer;
-  let browser: Browser;
-  let dir: string;
-  let bundle: string;
-  let shellBrowser: RecordingBrowser;
-  let program: WineProcess | undefined;
+  let rig: WindowsRig;
 
   beforeAll(async () => {
-    assertAppsBuilt();
-    dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-win-uac-'));
-    bundle = buildBundle(path.join(dir, 'bundle'));
-    [wine, srv, browser] = await Promise.all([startWine({ width: 1024, height: 640 }), startTestServer(), launchTechnicianBrowser()]);
-    shellBrowser = await recordingBrowser(wine, dir);
+    rig = await startWindowsRig('uac');
   });
   afterAll(async () => {
-    await program?.kill();
-    await browser?.close();
-    await wine?.stop();
-    await srv?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await rig?.stop();
   });
 
   it('says so in the page and restarts as administrator on the customer’s click, with a new ID and password', async () => {
+    const { wine, srv, browser, dir, bundle, shellBrowser } = rig;
     const limited = path.join(dir, 'limited.cjs');
     const exitFile = path.join(dir, 'limited-exit.txt');
     writeFileSync(limited, LIMITED);
     const commandLine = [wine.nodeExe, bundle].map((p) => `"${wine.winPath(p)}"`).concat(['--server', srv.url, '--lang', 'en']).join(' ');
-    program = wine.node(limited, [wine.winPath(exitFile), commandLine], { name: 'limited', env: { FERNHILFE_AGENT_LOG: 'info' } });
+    const program = (rig.program = wine.node(limited, [wine.winPath(exitFile), commandLine], { name: 'limited', env: { FERNHILFE_AGENT_LOG: 'info' } }));
     const cust = await openShellPage(browser, shellBrowser, program);
     const first = await acceptAndReadCredentials(cust);
     const session = await (await srv.technician()).connect(first.id, first.password);

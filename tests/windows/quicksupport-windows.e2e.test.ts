@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startWine, technicianConnects, visible, type Credentials, type WineDesktop, type WineProcess } from '@fernhilfe/testkit';
-import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, textOf, type WatchedPage } from '../e2e/support/browser.js';
+import { technicianConnects, visible, type Credentials } from '@fernhilfe/testkit';
+import { cspViolations, textOf, type WatchedPage } from '../e2e/support/browser.js';
 import { expectNothingFor } from '../support/quiet.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { buildBundle, openShellPage, recordingBrowser, startQuickSupport, technicianJoins, type RecordingBrowser } from './support/quicksupport.js';
+import { openShellPage, startQuickSupport, startWindowsRig, technicianJoins, type WindowsRig } from './support/quicksupport.js';
 
 /** The console's button that asks for (and gives back) control. */
 const REQUEST_CONTROL = 'control-toggle';
@@ -21,39 +16,25 @@ const REQUEST_CONTROL = 'control-toggle';
  * the console's session and the ID + password are dead.
  */
 describe('QuickSupport for Windows under wine, driven from the console', () => {
-  let wine: WineDesktop;
-  let srv: TestServer;
-  let browser: Browser;
-  let dir: string;
-  let bundle: string;
-  let shellBrowser: RecordingBrowser;
-  let program: WineProcess | undefined;
+  let rig: WindowsRig;
   let cust: WatchedPage;
   let tech: WatchedPage;
   let creds: Credentials;
 
   beforeAll(async () => {
-    assertAppsBuilt();
-    dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-win-e2e-'));
-    bundle = buildBundle(path.join(dir, 'bundle'));
-    [wine, srv, browser] = await Promise.all([startWine({ width: 1024, height: 640 }), startTestServer(), launchTechnicianBrowser()]);
-    shellBrowser = await recordingBrowser(wine, dir);
+    rig = await startWindowsRig('e2e');
   });
   afterAll(async () => {
-    await program?.kill();
-    await browser?.close();
-    await wine?.stop();
-    await srv?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await rig?.stop();
   });
   afterEach(() => {
     expect(cspViolations(cust, tech), 'Content-Security-Policy violations').toEqual([]);
   });
 
   it('opens its page through the Windows shell: terms first, then ID + password; the technician connects', async () => {
-    program = startQuickSupport(wine, bundle, ['--server', srv.url, '--lang', 'en']);
-    cust = await openShellPage(browser, shellBrowser, program);
-    ({ tech, creds } = await technicianJoins(srv.url, browser, cust));
+    rig.program = startQuickSupport(rig.wine, rig.bundle, ['--server', rig.srv.url, '--lang', 'en']);
+    cust = await openShellPage(rig.browser, rig.shellBrowser, rig.program);
+    ({ tech, creds } = await technicianJoins(rig.srv.url, rig.browser, cust));
     await expect.poll(async () => (await textOf(cust.page, 'sas')).replace(/\D/g, ''), { timeout: 5_000 }).toBe((await textOf(tech.page, 'sas')).replace(/\D/g, ''));
   }, 180_000);
 
@@ -74,10 +55,10 @@ describe('QuickSupport for Windows under wine, driven from the console', () => {
     await cust.page.getByTestId('end-session').click();
     await tech.page.getByTestId('session-ended').waitFor({ state: 'visible', timeout: 2_000 });
     expect(await textOf(tech.page, 'session-ended')).toMatch(/customer ended/i);
-    expect(await program!.exited(30_000), JSON.stringify(program!.output())).toBe(0);
+    expect(await rig.program!.exited(30_000), JSON.stringify(rig.program!.output())).toBe(0);
     await visible(cust.page, 'agent-closed', 5_000);
 
-    await tech.page.goto(`${srv.url}/console/`);
+    await tech.page.goto(`${rig.srv.url}/console/`);
     await visible(tech.page, 'connect-id', 5_000);
     await technicianConnects(tech.page, creds);
     await visible(tech.page, 'connect-error', 5_000);

@@ -1,13 +1,14 @@
 import { execProgram, execProgramSync } from '@fernhilfe/programs';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { expect } from 'vitest';
-import { technicianConnects, technicianSignsIn, visible, type Credentials, type WineDesktop, type WineProcess } from '@fernhilfe/testkit';
+import { startWine, technicianConnects, technicianSignsIn, visible, type Credentials, type WineDesktop, type WineProcess } from '@fernhilfe/testkit';
 import { acceptAndReadCredentials } from '../../agent/support/agent-page.js';
-import { openPage, type WatchedPage } from '../../e2e/support/browser.js';
+import { assertAppsBuilt, launchTechnicianBrowser, openPage, type WatchedPage } from '../../e2e/support/browser.js';
 import { ROOT } from '../../support/processes.js';
-import { TECH_LOGIN, TECH_PASSWORD } from '../../support/server.js';
+import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../../support/server.js';
 
 /** The agent's page address as the program opens it (docs/agent.md, "The local page"). */
 export const PAGE_URL = /^http:\/\/127\.0\.0\.1:\d+\/\?t=[A-Za-z0-9_-]{43}$/;
@@ -69,4 +70,41 @@ export async function technicianJoins(srvUrl: string, browser: Browser, cust: Wa
   await visible(cust.page, 'technician-name', 15_000);
   await visible(tech.page, 'end-session', 10_000);
   return { tech, creds };
+}
+
+/** What every Windows end-to-end test stands on: wine's desktop, the real server, Chromium, the bundle, the shell's recording browser. */
+export interface WindowsRig {
+  wine: WineDesktop;
+  srv: TestServer;
+  browser: Browser;
+  /** the test's own temporary folder (removed by stop()) */
+  dir: string;
+  bundle: string;
+  shellBrowser: RecordingBrowser;
+  /** the program the test started, killed by stop() if it still runs */
+  program?: WineProcess;
+  stop(): Promise<void>;
+}
+
+export async function startWindowsRig(name: string): Promise<WindowsRig> {
+  assertAppsBuilt();
+  const dir = mkdtempSync(path.join(tmpdir(), `fernhilfe-win-${name}-`));
+  const bundle = buildBundle(path.join(dir, 'bundle'));
+  const [wine, srv, browser] = await Promise.all([startWine({ width: 1024, height: 640 }), startTestServer(), launchTechnicianBrowser()]);
+  const rig: WindowsRig = {
+    wine,
+    srv,
+    browser,
+    dir,
+    bundle,
+    shellBrowser: await recordingBrowser(wine, dir),
+    stop: async () => {
+      await rig.program?.kill();
+      await browser.close();
+      await wine.stop();
+      await srv.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return rig;
 }
