@@ -1,10 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWine, type WineDesktop } from '@fernhilfe/testkit';
-import { ROOT } from '../support/processes.js';
 import { builtEncoder, decodeH264, frameInput, meanDiff, parseRecords, testPicture } from '../agent/support/encoder-records.js';
 
 /**
@@ -22,6 +22,22 @@ describe('the Windows encoder and session folder under wine', () => {
     wine = await startWine({ width: 640, height: 480 });
     dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-wine-encoder-'));
   }, 900_000);
+  /** One CommonJS file of a driver in ./support, for the Windows Node. */
+  async function bundle(driver: string): Promise<string> {
+    const outfile = path.join(dir, driver.replace(/\.ts$/, '.cjs'));
+    await esbuild.build({
+      entryPoints: [fileURLToPath(new URL(`./support/${driver}`, import.meta.url))],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      conditions: ['source'],
+      logLevel: 'silent',
+      define: { 'import.meta.url': '__import_meta_url' },
+      banner: { js: 'var __import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
+    });
+    return outfile;
+  }
   afterAll(async () => {
     await wine?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -31,25 +47,8 @@ describe('the Windows encoder and session folder under wine', () => {
     const [w, h] = [320, 240];
     const pictures = Array.from({ length: 6 }, (_, n) => testPicture(w, h, n));
     writeFileSync(path.join(dir, 'frames.bin'), Buffer.concat(pictures.map((p, n) => frameInput(p, n === 4))));
-    const script = path.join(dir, 'encode.cjs');
-    writeFileSync(
-      script,
-      `const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-const [exe, input, output, report] = process.argv.slice(2);
-const child = spawn(exe, ['--width', '${w}', '--height', '${h}', '--preset', 'ultrafast', '--crf', '23', '--params', '8x8dct=1'], { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
-const out = [];
-let err = '';
-child.stdout.on('data', (b) => out.push(b));
-child.stderr.on('data', (b) => (err += b));
-child.on('close', (code) => {
-  fs.writeFileSync(output, Buffer.concat(out));
-  fs.writeFileSync(report, JSON.stringify({ code, err, platform: process.platform }));
-});
-child.stdin.end(fs.readFileSync(input));
-`,
-    );
-    const run = wine.node(script, [wine.winPath(builtEncoder('win-x64')), wine.winPath(path.join(dir, 'frames.bin')), wine.winPath(path.join(dir, 'out.bin')), wine.winPath(path.join(dir, 'report.json'))]);
+    const script = await bundle('encode-driver.ts');
+    const run = wine.node(script, [wine.winPath(builtEncoder('win-x64')), String(w), String(h), wine.winPath(path.join(dir, 'frames.bin')), wine.winPath(path.join(dir, 'out.bin')), wine.winPath(path.join(dir, 'report.json'))]);
     expect(await run.exited(), JSON.stringify(run.output())).toBe(0);
     expect(JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'))).toEqual({ code: 0, err: '', platform: 'win32' });
     const records = parseRecords(readFileSync(path.join(dir, 'out.bin')));
@@ -61,41 +60,14 @@ child.stdin.end(fs.readFileSync(input));
   }, 180_000);
 
   it('--remove-after removes the session folder holding a loaded DLL once the program has ended', async () => {
-    const entry = path.join(dir, 'folder-entry.ts');
-    writeFileSync(
-      entry,
-      `import ${JSON.stringify(path.join(ROOT, 'packages/agent/src/runtime/remove-after.ts'))};
-import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { sessionFolder } from ${JSON.stringify(path.join(ROOT, 'packages/agent/src/runtime/session-folder.ts'))};
-const dir = sessionFolder();
-const dll = path.join(dir, 'koffi.node');
-copyFileSync(process.env.FERNHILFE_KOFFI_NATIVE!, dll);
-process.dlopen({ exports: {} }, dll);
-let removable = 'yes';
-try { rmSync(dir, { recursive: true }); } catch (error) { removable = (error as NodeJS.ErrnoException).code ?? 'failed'; }
-writeFileSync(process.argv[2]!, JSON.stringify({ dir, removable, pid: process.pid }));
-process.exit(0);
-`,
-    );
-    const bundle = path.join(dir, 'folder.cjs');
-    await esbuild.build({
-      entryPoints: [entry],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      conditions: ['source'],
-      logLevel: 'silent',
-      define: { 'import.meta.url': '__import_meta_url' },
-      banner: { js: 'var __import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
-    });
+    const script = await bundle('folder-driver.ts');
     const report = path.join(dir, 'folder.json');
-    const run = wine.node(bundle, [wine.winPath(report)]);
+    const run = wine.node(script, [wine.winPath(report)]);
     expect(await run.exited(), JSON.stringify(run.output())).toBe(0);
-    const got = JSON.parse(readFileSync(report, 'utf8')) as { dir: string; removable: string };
+    const got = JSON.parse(readFileSync(report, 'utf8')) as { dir: string; removable: string; left: string[] };
     // the premise: while the DLL is loaded, the folder cannot be removed by its own process
     expect(got.removable).not.toBe('yes');
+    expect(got.left).toEqual(['koffi.node']);
     const match = /^C:\\(.*)$/i.exec(got.dir);
     expect(match, `the session folder is on C: (${got.dir})`).not.toBeNull();
     const onLinux = path.join(wine.driveC, ...match![1]!.split('\\'));

@@ -5,7 +5,8 @@ import sea from 'node:sea';
  * `<program> --remove-after <pid> <folder>`: waits until process <pid> is gone, removes <folder>
  * and exits. The program starts itself so at exit on Windows, where its session folder still holds
  * a loaded DLL or a running encoder (see session-folder.ts). Imported first by main.ts: when the
- * arguments ask for it, this runs to the end before any other module of the program loads.
+ * arguments ask for it, this runs to the end before any other module of the program loads (it is
+ * also imported by session-folder.ts, so any program that uses the folder handles the argument).
  * Only a folder named fernhilfe-qs-* is removed.
  */
 const FLAG = '--remove-after';
