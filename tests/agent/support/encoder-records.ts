@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { execProgramSync, spawnProgram } from '@fernhilfe/programs';
+import { execProgramSync, spawnProgram, type Command } from '@fernhilfe/programs';
 import { ROOT } from '../../support/processes.js';
 
 /**
@@ -48,8 +48,18 @@ export function parseRecords(out: Buffer): EncoderRecord[] {
 }
 
 /** Runs the encoder over `input` to the end of it: exit code, stdout, stderr. */
-export function runEncoder(encoder: string, args: string[], input: Buffer): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
-  const child = spawnProgram({ file: encoder }, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+export function runEncoder(encoder: string, args: string[], input: Buffer): Promise<Ran> {
+  return runPiped({ file: encoder }, args, input);
+}
+
+interface Ran {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+function runPiped(command: Command, args: string[], input: Buffer): Promise<Ran> {
+  const child = spawnProgram(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   let stderr = '';
   child.stdout!.on('data', (b: Buffer) => out.push(b));
@@ -62,28 +72,21 @@ export function runEncoder(encoder: string, args: string[], input: Buffer): Prom
   });
 }
 
+/** A tool's output; throws with its stderr when it failed. */
+async function tool(program: 'ffmpeg' | 'ffprobe', args: string[], input: Buffer): Promise<Buffer> {
+  const ran = await runPiped(program, args, input);
+  if (ran.code !== 0) throw new Error(`${program} failed (${ran.code}): ${ran.stderr}`);
+  return ran.stdout;
+}
+
 /** ffmpeg (the tests' own, never the agent's) decodes an Annex B stream into I420 frames (full range, as coded: no conversion). */
 export async function decodeH264(stream: Buffer, width: number, height: number): Promise<{ frames: Buffer[]; probe: string }> {
   const frames: Buffer[] = [];
-  const decoded = await runPiped('ffmpeg', ['-v', 'error', '-f', 'h264', '-i', 'pipe:0', '-f', 'rawvideo', 'pipe:1'], stream);
+  const decoded = await tool('ffmpeg', ['-v', 'error', '-f', 'h264', '-i', 'pipe:0', '-f', 'rawvideo', 'pipe:1'], stream);
   const size = (width * height * 3) / 2;
   for (let at = 0; at + size <= decoded.length; at += size) frames.push(decoded.subarray(at, at + size));
-  const probe = (await runPiped('ffprobe', ['-v', 'error', '-f', 'h264', '-i', 'pipe:0', '-show_entries', 'stream=width,height,profile,color_range,color_space,color_transfer,color_primaries', '-of', 'compact'], stream)).toString('utf8');
+  const probe = (await tool('ffprobe', ['-v', 'error', '-f', 'h264', '-i', 'pipe:0', '-show_entries', 'stream=width,height,profile,color_range,color_space,color_transfer,color_primaries', '-of', 'compact'], stream)).toString('utf8');
   return { frames, probe };
-}
-
-function runPiped(program: 'ffmpeg' | 'ffprobe', args: string[], input: Buffer): Promise<Buffer> {
-  const child = spawnProgram(program, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  const out: Buffer[] = [];
-  let err = '';
-  child.stdout!.on('data', (b: Buffer) => out.push(b));
-  child.stderr!.on('data', (b: Buffer) => (err += b.toString('utf8')));
-  child.stdin!.on('error', () => undefined);
-  child.stdin!.end(input);
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`${program} failed (${code}): ${err}`))));
-  });
 }
 
 /** Mean absolute difference of two equally long byte arrays (0 = identical). */
