@@ -1,7 +1,10 @@
 #!/usr/bin/env node
+// first: `--remove-after <pid> <folder>` (the session folder's remover on Windows) ends here, before the rest loads
+import './runtime/remove-after.js';
 import { agentKit } from './app/feature-kit.js';
 import { desktopShell } from './platform/index.js';
 import { httpFetch } from './app/http-fetch.js';
+import { logFile, platformEnv } from './app/platform-env.js';
 import { createLog } from './app/log.js';
 import { runAgent } from './app/run.js';
 import { AgentError } from './app/errors.js';
@@ -19,12 +22,14 @@ if (!parsed.ok) {
   process.exit(parsed.exitCode);
 }
 const { config } = parsed;
-const log = createLog();
+const log = createLog(undefined, logFile());
+// the packaged Windows program unpacks koffi's addon for the platform
+const env = platformEnv();
 // Windows: the shell's default browser (ShellExecuteW); elsewhere $BROWSER, then xdg-open
-const shell = desktopShell(process.env);
+const shell = desktopShell(env);
 runAgent(config, {
   log,
-  kit: agentKit({ env: process.env, log }),
+  kit: agentKit({ env, log }),
   assets: uiAssets,
   openBrowser: (url) => (shell ? shell.openUrl(url).catch((err: unknown) => (log.warn({ err }, 'the shell could not open the page'), false)) : openBrowser(url)),
   stdin: process.stdin,

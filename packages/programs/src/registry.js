@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import os from 'node:os';
 import path from 'node:path';
 import { execProgramSync } from './index.js';
-// imported, not read beside this file: the agent's one-file bundle carries it (as find.js does programs.json)
+// imported, not read from disk: a bundle of the agent (which uses this package) carries it inside
 import pins from './registry-packages.json' with { type: 'json' };
 
 /** @typedef {{ version: string, integrity: string, for: string }} RegistryPin */

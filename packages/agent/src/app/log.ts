@@ -8,8 +8,9 @@ export interface Log {
   error(obj: object, msg: string): void;
 }
 
-export function createLog(level: string = process.env.FERNHILFE_AGENT_LOG ?? 'error'): Log {
-  return pino({ name: 'agent', level, redact: { paths: ['password', '*.password', 'token', '*.token'], censor: '[hidden]' } }, pino.destination({ fd: 2, sync: true }));
+/** `file`: write there instead of stderr (the packaged Windows program has no console: app/platform-env.ts) */
+export function createLog(level: string = process.env.FERNHILFE_AGENT_LOG ?? 'error', file?: string): Log {
+  return pino({ name: 'agent', level, redact: { paths: ['password', '*.password', 'token', '*.token'], censor: '[hidden]' } }, pino.destination(file ? { dest: file, sync: true } : { fd: 2, sync: true }));
 }
 
 /** The Emitter's reporter for a listener that throws (packages/protocol/src/emitter.ts): an error line in this log. */

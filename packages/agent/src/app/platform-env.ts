@@ -1,0 +1,24 @@
+import path from 'node:path';
+import type { PlatformEnv } from '../platform/types.js';
+import { embeddedAsset } from '../runtime/assets.js';
+import { runnableFromAsset } from '../runtime/executable.js';
+import { sessionFolder } from '../runtime/session-folder.js';
+
+/**
+ * The environment the platform table sees: the process's own, and in the packaged Windows program
+ * FERNHILFE_KOFFI_NATIVE naming koffi's addon, unpacked from the program into its session folder
+ * (removed at exit, runtime/session-folder.ts). Set from outside (the tests, development), it is kept.
+ */
+export function platformEnv(env: NodeJS.ProcessEnv = process.env): PlatformEnv {
+  if (process.platform !== 'win32' || env.FERNHILFE_KOFFI_NATIVE) return env;
+  const koffi = runnableFromAsset('koffi.node');
+  return koffi ? { ...env, FERNHILFE_KOFFI_NATIVE: koffi } : env;
+}
+
+/**
+ * Where the log goes: standard error, except in the packaged Windows program, a GUI program with no
+ * console, where it is `agent.log` in the session folder (gone with the folder at exit).
+ */
+export function logFile(): string | undefined {
+  return process.platform === 'win32' && embeddedAsset('koffi.node') ? path.join(sessionFolder(), 'agent.log') : undefined;
+}
