@@ -17,10 +17,13 @@ const REG = `WINE REGISTRY Version 2
 #time=1dd8602944f690b
 "DriverDateData"=hex:ff,27,ed,84,04,86,dd,01
 "DriverDesc"="Wine Adapter"
+
+[System\\\\CurrentControlSet\\\\Enum\\\\DISPLAY\\\\Default_Monitor\\\\0000&0000\\\\Properties\\\\{233a9ef3-afc4-4abd-b564-c32f21f1535b}\\\\0004] 1796617354
+@=hex(ffff1003):00,00,00,00,00,00,00,00,00,04,00,00,80,02,00,00
 `;
 
 describe('the wine prefix snapshot', () => {
-  it('parses keys and values, joins continued lines, leaves out timestamps and the one volatile value wine stamps', () => {
+  it('parses keys and values, joins continued lines, leaves out timestamps and the values wine itself rewrites (driver load time, work area)', () => {
     const values = parseRegistry('system.reg', REG);
     expect([...values]).toEqual([
       ['system.reg:[Software\\\\Wine\\\\WineBrowser]', ''],
@@ -29,6 +32,7 @@ describe('the wine prefix snapshot', () => {
       ['system.reg:[Software\\\\Wine\\\\WineBrowser] "Long"', 'hex:01,02,03,04'],
       ['system.reg:[System\\\\CurrentControlSet\\\\Control\\\\Class\\\\{4D36E968-E325-11CE-BFC1-08002BE10318}\\\\0000]', ''],
       ['system.reg:[System\\\\CurrentControlSet\\\\Control\\\\Class\\\\{4D36E968-E325-11CE-BFC1-08002BE10318}\\\\0000] "DriverDesc"', '"Wine Adapter"'],
+      ['system.reg:[System\\\\CurrentControlSet\\\\Enum\\\\DISPLAY\\\\Default_Monitor\\\\0000&0000\\\\Properties\\\\{233a9ef3-afc4-4abd-b564-c32f21f1535b}\\\\0004]', ''],
     ]);
   });
 

@@ -25,6 +25,13 @@ const WINE_VOLATILE: Array<{ value: RegExp; why: string }> = [
     value: /^system\.reg:\[System\\\\CurrentControlSet\\\\Control\\\\Class\\\\\{4D36E968-E325-11CE-BFC1-08002BE10318\}\\\\\d{4}\] "DriverDateData"$/,
     why: 'the display driver load time',
   },
+  {
+    // the monitor's work area (device property {233a9ef3-…} 4: the desktop minus the taskbar), which
+    // wine's display driver writes down whenever it changes: wine's explorer shows its taskbar on the
+    // virtual desktop while windows are open (e.g. the browser's) and hides it again
+    value: /^system\.reg:\[System\\\\CurrentControlSet\\\\Enum\\\\DISPLAY\\\\[^\]]*\\\\Properties\\\\\{233a9ef3-afc4-4abd-b564-c32f21f1535b\}\\\\0004\] @$/,
+    why: 'the work area beside wine’s taskbar',
+  },
 ];
 
 /** A key's header: `[Software\\Wine\\WineBrowser] 1796617352`; the number is when wine last wrote the key. */
