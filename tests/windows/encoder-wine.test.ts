@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWine, type WineDesktop } from '@fernhilfe/testkit';
+import { bundleCjs } from '../support/bundle-cjs.js';
 import { builtEncoder, decodeH264, frameInput, meanDiff, parseRecords, testPicture } from '../agent/support/encoder-records.js';
 
 /**
@@ -24,19 +24,7 @@ describe('the Windows encoder and session folder under wine', () => {
   }, 900_000);
   /** One CommonJS file of a driver in ./support, for the Windows Node. */
   async function bundle(driver: string): Promise<string> {
-    const outfile = path.join(dir, driver.replace(/\.ts$/, '.cjs'));
-    await esbuild.build({
-      entryPoints: [fileURLToPath(new URL(`./support/${driver}`, import.meta.url))],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      conditions: ['source'],
-      logLevel: 'silent',
-      define: { 'import.meta.url': '__import_meta_url' },
-      banner: { js: 'var __import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
-    });
-    return outfile;
+    return bundleCjs(fileURLToPath(new URL(`./support/${driver}`, import.meta.url)), path.join(dir, driver.replace(/\.ts$/, '.cjs')));
   }
   afterAll(async () => {
     await wine?.stop();
