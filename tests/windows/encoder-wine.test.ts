@@ -47,6 +47,23 @@ describe('the Windows encoder and session folder under wine', () => {
     frames.forEach((f, n) => expect(meanDiff(f, pictures[n]!), `frame ${n} against its source`).toBeLessThan(2));
   }, 180_000);
 
+  it("the agent's X264Process on Windows: IDR on request, one codec string, decodable", async () => {
+    const [w, h] = [320, 240];
+    const pictures = Array.from({ length: 6 }, (_, n) => testPicture(w, h, n));
+    const input = path.join(dir, 'frames-x264process.bin');
+    writeFileSync(input, Buffer.concat(pictures.map((p, n) => frameInput(p, n === 3))));
+    const script = await bundle('x264-process-driver.ts');
+    const [out, report] = [path.join(dir, 'x264process.bin'), path.join(dir, 'x264process.json')];
+    const run = wine.node(script, [String(w), String(h), wine.winPath(input), wine.winPath(out), wine.winPath(report)], { env: { FERNHILFE_ENCODER: wine.winPath(builtEncoder('win-x64')) } });
+    expect(await run.exited(), JSON.stringify(run.output())).toBe(0);
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual({ codecs: [expect.stringMatching(/^avc1\.64[0-9A-F]{4}$/)], platform: 'win32' });
+    const records = parseRecords(readFileSync(out));
+    expect(records.map((r) => r.keyframe)).toEqual([true, false, false, true, false, false]);
+    const { frames } = await decodeH264(Buffer.concat(records.map((r) => r.data)), w, h);
+    expect(frames).toHaveLength(6);
+    frames.forEach((f, n) => expect(meanDiff(f, pictures[n]!), `frame ${n} against its source`).toBeLessThan(2));
+  }, 180_000);
+
   it('--remove-after removes the session folder holding a loaded DLL once the program has ended', async () => {
     const script = await bundle('folder-driver.ts');
     const report = path.join(dir, 'folder.json');
