@@ -147,4 +147,6 @@ export interface Platform {
   openCapture(env: PlatformEnv, opts?: CaptureOptions): Promise<ScreenCapture>;
   openInjector(env: PlatformEnv): Promise<InputInjector>;
   openClipboard(env: PlatformEnv): Promise<ClipboardBackend>;
+  /** Where the customer's downloads go, where the platform knows better than files/downloads.ts (Windows: the known folder). */
+  downloadsFolder?(env: PlatformEnv): string | undefined;
 }

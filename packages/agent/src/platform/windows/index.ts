@@ -1,11 +1,12 @@
 import type { Platform } from '../types.js';
 import { openWindowsCapture } from './capture.js';
 import { openWindowsClipboard } from './clipboard.js';
+import { windowsDownloadsFolder } from './downloads.js';
 import { openWindowsInjector } from './input.js';
 
 /**
  * Windows through koffi (koffi.ts): capture (Desktop Duplication where it works, GDI otherwise),
- * input (SendInput), the clipboard. It runs only in a Windows process (also under wine in the tests).
+ * input (SendInput), the clipboard, the Downloads folder (SHGetKnownFolderPath). It runs only in a Windows process (also under wine in the tests).
  */
 export const windows: Platform = {
   name: 'windows',
@@ -13,4 +14,5 @@ export const windows: Platform = {
   openCapture: (env, opts = {}) => openWindowsCapture(env, opts),
   openInjector: (env) => openWindowsInjector(env),
   openClipboard: (env) => openWindowsClipboard(env),
+  downloadsFolder: (env) => windowsDownloadsFolder(env),
 };
