@@ -91,6 +91,26 @@ describe('Windows input: SendInput into Notepad under wine', () => {
     await expect.poll(pointer).toEqual({ x: 500, y: 300 });
   });
 
+  it('UIPI check: Notepad in front is not elevated above us', async () => {
+    expect(await call('focusNotepad')).toBe(true);
+    expect(await call('foregroundIsElevated')).toBe(false);
+  });
+
+  it('a burst of 190 characters arrives complete and in order (Notepad may take a while to catch up)', async () => {
+    await call('clearNotepad');
+    await expect.poll(() => call('notepadText')).toBe('');
+    const text = 'Grüße @€{}[]|\\~ 123'.repeat(10);
+    const t0 = Date.now();
+    const took = await call<number[]>('timeKeys', keystrokes(text, 'de'));
+    const t1 = Date.now();
+    await expect.poll(() => call('notepadText'), { timeout: 60_000, interval: 100 }).toBe(text);
+    if (process.env.FERNHILFE_MEASURE) {
+      const s = [...took].sort((a, b) => a - b);
+      const at = (q: number) => s[Math.min(s.length - 1, Math.floor(s.length * q))]!.toFixed(2);
+      console.log(`key-down in the driver, ms: n ${s.length} median ${at(0.5)} p10 ${at(0.1)} p90 ${at(0.9)}; all injected in ${t1 - t0} ms, in Notepad after ${Date.now() - t0} ms`);
+    }
+  });
+
   it('local input wins: our own moves do not count, the customer moving the mouse does', async () => {
     await call('events', [{ type: 'pointer-move', x: 400, y: 250 }]);
     await expect.poll(pointer).toEqual({ x: 400, y: 250 });

@@ -58,6 +58,16 @@ serveRpc({
   events: async (events: InputEvent[]) => {
     for (const e of events) await inject(e);
   },
+  /** the events injected one after the other; how long each key-down took (ms), for the docs' figures */
+  timeKeys: async (events: InputEvent[]) => {
+    const took: number[] = [];
+    for (const e of events) {
+      const t = performance.now();
+      await inject(e);
+      if (e.type === 'key' && e.down) took.push(performance.now() - t);
+    }
+    return took;
+  },
   /** queues `events` as the input feature does and answers at once; `revoke` cancels the queue */
   queueEvents: (events: InputEvent[]) => {
     for (const e of events)

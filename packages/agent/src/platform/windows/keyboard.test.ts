@@ -86,9 +86,12 @@ describe('WindowsKeyboard: what the technician means is typed on the customer la
     const { typed, down } = play(actions, germanChars);
     expect(typed).toBe(text);
     expect([...down], 'nothing stays down').toEqual([]);
-    // the technician's own AltGr went down as right Alt; characters that need it got Ctrl added
+    // characters that need AltGr got Ctrl + right Alt of their own
     const at = actions.findIndex((a) => a.kind === 'scan' && a.key.scan === 0x10 && !a.up);
-    expect(actions.slice(0, at)).toContainEqual({ kind: 'scan', key: { scan: 0x1d, extended: false }, up: false });
+    expect(actions.slice(at - 2, at)).toEqual([
+      { kind: 'scan', key: { scan: 0x1d, extended: false }, up: false },
+      { kind: 'scan', key: { scan: 0x38, extended: true }, up: false },
+    ]);
   });
 
   it("a US technician's Shift+2 (@) becomes AltGr+Q on the German layout: Shift lifted, AltGr pressed, Shift put back", () => {
@@ -118,20 +121,60 @@ describe('WindowsKeyboard: what the technician means is typed on the customer la
     expect(play(actions, germanChars).typed).toBe('yz');
   });
 
-  it('an AltGr the technician holds is lifted for a character without it, with a mask key so no menu opens, and not pressed again', () => {
+  it("the technician's AltGr is never pressed by itself: a character that needs it gets Ctrl + right Alt, one that does not gets nothing", () => {
     const { actions } = run([
       { code: 'AltRight', key: 'AltGraph', down: true },
       { code: 'KeyR', key: 'r', down: true },
+      { code: 'KeyQ', key: '@', down: true },
       { code: 'AltRight', key: 'AltGraph', down: false },
     ]);
+    const r = { scan: 0x13, extended: false };
+    const q = { scan: 0x10, extended: false };
+    const ctrl = { scan: 0x1d, extended: false };
     const ralt = { scan: 0x38, extended: true };
     expect(actions).toEqual([
+      { kind: 'scan', key: r, up: false },
+      { kind: 'scan', key: r, up: true },
+      { kind: 'scan', key: ctrl, up: false },
       { kind: 'scan', key: ralt, up: false },
+      { kind: 'scan', key: q, up: false },
+      { kind: 'scan', key: q, up: true },
+      { kind: 'scan', key: ralt, up: true },
+      { kind: 'scan', key: ctrl, up: true },
+    ]);
+  });
+
+  it('a Windows technician\'s AltGr (Ctrl + AltGraph): the Ctrl is lifted for a character without AltGr', () => {
+    const { actions } = run([
+      { code: 'ControlLeft', key: 'Control', down: true },
+      { code: 'AltRight', key: 'AltGraph', down: true },
+      { code: 'KeyR', key: 'r', down: true },
+    ]);
+    const ctrl = { scan: 0x1d, extended: false };
+    const r = { scan: 0x13, extended: false };
+    expect(actions).toEqual([
+      { kind: 'scan', key: ctrl, up: false },
+      { kind: 'scan', key: ctrl, up: true },
+      { kind: 'scan', key: r, up: false },
+      { kind: 'scan', key: r, up: true },
+      { kind: 'scan', key: ctrl, up: false },
+    ]);
+  });
+
+  it('a plain Alt lifted for a Unicode character gets the menu mask first and is not pressed again', () => {
+    const { actions } = run([
+      { code: 'AltLeft', key: 'Alt', down: true },
+      { code: 'KeyA', key: '日', down: true },
+      { code: 'AltLeft', key: 'Alt', down: false },
+    ]);
+    const lalt = { scan: 0x38, extended: false };
+    expect(actions).toEqual([
+      { kind: 'scan', key: lalt, up: false },
       { kind: 'vk', vk: VK_MENU_MASK, up: false },
       { kind: 'vk', vk: VK_MENU_MASK, up: true },
-      { kind: 'scan', key: ralt, up: true },
-      { kind: 'scan', key: { scan: 0x13, extended: false }, up: false },
-      { kind: 'scan', key: { scan: 0x13, extended: false }, up: true },
+      { kind: 'scan', key: lalt, up: true },
+      { kind: 'unicode', unit: 0x65e5, up: false },
+      { kind: 'unicode', unit: 0x65e5, up: true },
     ]);
   });
 

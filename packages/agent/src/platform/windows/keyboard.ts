@@ -23,7 +23,7 @@ type Role = 'shift' | 'ctrl' | 'alt' | 'altgr' | 'meta';
 interface Held {
   action: { kind: 'scan'; key: ScanKey } | { kind: 'vk'; vk: number };
   role: Role | undefined;
-  /** false once a character lifted this Alt / AltGr: pressed again, its release would open the window's menu */
+  /** physically down; false for the technician's AltGr (never pressed) and for an Alt a character lifted (pressed again, its release would open the window's menu) */
   down: boolean;
 }
 
@@ -112,27 +112,29 @@ export class WindowsKeyboard {
     const scan = scanCodeOf(code);
     const action = scan ? { kind: 'scan' as const, key: scan } : code === 'Pause' ? { kind: 'vk' as const, vk: VK_PAUSE } : undefined;
     if (!action) return; // a key we do not press (media keys)
-    this.held.set(code, { action, role, down: true });
-    this.send([{ ...action, up: false }]);
+    // the technician's AltGr only chooses characters: each one that needs it gets its own Ctrl + right
+    // Alt. Held alone it would be a plain Alt on a layout without AltGr, and its release open the menu.
+    const down = role !== 'altgr';
+    this.held.set(code, { action, role, down });
+    if (down) this.send([{ ...action, up: false }]);
   }
 
   /** One character's records: modifiers set as its key needs, the key pressed and released, modifiers put back. */
   private typing(stroke: Stroke | undefined, ch: string): KeyAction[] {
+    const altgrHeld = [...this.held.values()].some((h) => h.role === 'altgr');
     const held = [...this.held.values()].filter((h) => h.down);
     const has = (...roles: Role[]) => held.some((h) => h.role !== undefined && roles.includes(h.role));
-    const altgrHeld = has('altgr');
     const lift = held.filter((h) => {
       if (!h.role || h.role === 'meta') return false;
       if (!stroke) return true; // a Unicode character: nothing of the technician's may change it
       if (h.role === 'shift') return !stroke.shift;
-      if (h.role === 'altgr') return !stroke.altgr;
-      return h.role === 'ctrl' && altgrHeld && !stroke.altgr; // the Ctrl that came with the technician's AltGr
+      return h.role === 'ctrl' && altgrHeld && !stroke.altgr; // the Ctrl that came with a Windows technician's AltGr
     });
     const add: ScanKey[] = [];
     if (stroke?.shift && !has('shift')) add.push(SHIFT);
     if (stroke?.altgr) {
       if (!has('ctrl')) add.push(CTRL);
-      if (!has('alt', 'altgr')) add.push(RIGHT_ALT);
+      if (!has('alt')) add.push(RIGHT_ALT);
     }
     const out: KeyAction[] = [];
     // an Alt let go with no key since its press opens the window's menu: a key no layout uses in between prevents that
