@@ -55,6 +55,7 @@ describe('Windows clipboard and Downloads under wine', () => {
     const sha = createHash('sha256').update(bytes).digest('hex');
     const r = await call<{ folder: string; final: string }>('download', 'Bericht 2026.pdf', bytes.toString('base64'));
     expect(r.folder.toLowerCase()).toMatch(/^c:\\users\\[^\\]+\\downloads$/);
+    expect(await call('knownDownloads'), 'SHGetKnownFolderPath(FOLDERID_Downloads) names it, not only %USERPROFILE%').toBe(r.folder);
     expect(r.final).toBe('Bericht 2026.pdf');
     expect(createHash('sha256').update(readFileSync(path.join(d.downloads, r.final))).digest('hex')).toBe(sha);
     const odd = await call<{ final: string }>('download', 'CON.txt', Buffer.from('x').toString('base64'));

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enter, keystrokes } from '../agent/support/input-keys.js';
 import { expectNothingFor, holdStill } from '../support/quiet.js';
 import { startInputDesktop, type InputDesktop } from './support/input-desktop.js';
+import { readNotepadText } from './support/notepad-host.js';
 
 /**
  * The agent's Windows input (platform/windows/input.ts) in a Windows process under wine, typing into
@@ -54,9 +55,10 @@ describe('Windows input: SendInput into Notepad under wine', () => {
     await expect.poll(() => call('notepadText')).toBe(TEXT);
   });
 
-  it("a US technician's keys arrive exactly", async () => {
+  it("a US technician's keys arrive exactly (read back also by a one-shot process, as the e2e test does)", async () => {
     await typeInto(keystrokes('yz @{}[]|\\~ 123', 'us'));
     await expect.poll(() => call('notepadText')).toBe('yz @{}[]|\\~ 123');
+    expect(await readNotepadText(d.wine, d.dir)).toBe('yz @{}[]|\\~ 123');
   });
 
   it('a character no key types goes as Unicode; Backspace and Enter go by scan code', async () => {

@@ -13,6 +13,8 @@ export interface InputDesktop {
   wine: WineDesktop;
   driver: WindowsDriver;
   notepad: WineProcess;
+  /** a temporary folder of the test's (bundles), removed by stop() */
+  dir: string;
   /** the wine user's Downloads folder, a real folder inside the prefix's drive_c */
   downloads: string;
   stop(): Promise<void>;
@@ -39,6 +41,7 @@ export async function startInputDesktop(xkb: string): Promise<InputDesktop> {
       wine,
       driver,
       notepad,
+      dir,
       downloads,
       stop: async () => {
         await driver.stop();

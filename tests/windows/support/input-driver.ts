@@ -4,7 +4,7 @@ import type { InputEvent } from '@fernhilfe/protocol';
 import { InputQueue } from '../../../packages/agent/src/input/queue.js';
 import type { ClipboardBackend, InputInjector } from '../../../packages/agent/src/platform/types.js';
 import { windows } from '../../../packages/agent/src/platform/windows/index.js';
-import { foregroundIsElevated } from '../../../packages/agent/src/platform/windows/elevation.js';
+import { windowsDownloadsFolder } from '../../../packages/agent/src/platform/windows/downloads.js';
 import { win32 } from '../../../packages/agent/src/platform/windows/win32.js';
 import { foregroundLayout, windowsLayout } from '../../../packages/agent/src/platform/windows/layout.js';
 import { clearNotepad, focusNotepad, notepadText } from './notepad.js';
@@ -98,7 +98,9 @@ serveRpc({
     win32(env).GetCursorPos(p);
     return p;
   },
-  foregroundIsElevated: () => foregroundIsElevated(env),
+  foregroundIsElevated: () => windows.foregroundIsElevated?.(env),
+  /** the known folder alone (no USERPROFILE to fall back on) */
+  knownDownloads: () => windowsDownloadsFolder({ FERNHILFE_KOFFI_NATIVE: env.FERNHILFE_KOFFI_NATIVE }),
   ...clipboardHandlers(() => {
     if (!clipboard) throw new Error('open first');
     return clipboard;

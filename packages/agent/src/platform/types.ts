@@ -149,4 +149,10 @@ export interface Platform {
   openClipboard(env: PlatformEnv): Promise<ClipboardBackend>;
   /** Where the customer's downloads go, where the platform knows better than files/downloads.ts (Windows: the known folder). */
   downloadsFolder?(env: PlatformEnv): string | undefined;
+  /**
+   * Windows: true when the window in front belongs to a program running with more rights than ours
+   * (elevated), so our input cannot reach it (UIPI) — the page can offer "restart as administrator".
+   * Cheap: may be asked every second while control is granted. Absent where there is no such limit.
+   */
+  foregroundIsElevated?(env: PlatformEnv): boolean;
 }

@@ -2,11 +2,13 @@ import type { Platform } from '../types.js';
 import { openWindowsCapture } from './capture.js';
 import { openWindowsClipboard } from './clipboard.js';
 import { windowsDownloadsFolder } from './downloads.js';
+import { foregroundIsElevated } from './elevation.js';
 import { openWindowsInjector } from './input.js';
 
 /**
  * Windows through koffi (koffi.ts): capture (Desktop Duplication where it works, GDI otherwise),
- * input (SendInput), the clipboard, the Downloads folder (SHGetKnownFolderPath). It runs only in a Windows process (also under wine in the tests).
+ * input (SendInput), the clipboard, the Downloads folder (SHGetKnownFolderPath), the UIPI check
+ * (elevation.ts). It runs only in a Windows process (also under wine in the tests).
  */
 export const windows: Platform = {
   name: 'windows',
@@ -15,4 +17,5 @@ export const windows: Platform = {
   openInjector: (env) => openWindowsInjector(env),
   openClipboard: (env) => openWindowsClipboard(env),
   downloadsFolder: (env) => windowsDownloadsFolder(env),
+  foregroundIsElevated: (env) => foregroundIsElevated(env),
 };
