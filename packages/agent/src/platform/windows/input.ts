@@ -35,9 +35,9 @@ const BUTTONS: Record<PointerButton, [number, number, number]> = {
 /**
  * Input for Windows through SendInput (docs/agent-input.md, Windows): keys by scan code on the
  * customer's own layout (keyboard.ts, layout.ts), the pointer absolute over the whole virtual desktop,
- * buttons, both wheel axes. Coordinates are relative to the virtual desktop's top-left corner
- * (SM_XVIRTUALSCREEN, SM_YVIRTUALSCREEN, which is negative when a monitor lies left of or above the
- * primary one). SendInput into a window of an elevated program is dropped silently by Windows
+ * buttons, both wheel axes. Coordinates are the virtual desktop's own, as the capture's monitors
+ * have them: (0, 0) is the primary monitor's top-left corner, a monitor left of or above it has
+ * negative ones (the desktop spans SM_XVIRTUALSCREEN.. + SM_CXVIRTUALSCREEN). SendInput into a window of an elevated program is dropped silently by Windows
  * (UIPI) unless this program is elevated too (elevation.ts tells); the secure desktop (UAC prompt,
  * Ctrl+Alt+Del) takes none.
  */
@@ -67,8 +67,9 @@ export class WindowsInjector implements InputInjector {
   }
 
   move(px: number, py: number): Promise<void> {
-    const x = clamp(Math.round(px), this.screen.width);
-    const y = clamp(Math.round(py), this.screen.height);
+    // from the virtual desktop's coordinates (the capture's monitors) to 0-based within it
+    const x = clamp(Math.round(px) - this.origin.x, this.screen.width);
+    const y = clamp(Math.round(py) - this.origin.y, this.screen.height);
     this.send([this.mouse(MOUSEEVENTF_MOVE | MOUSEEVENTF_ABSOLUTE | MOUSEEVENTF_VIRTUALDESK, 0, x, y)]);
     const next = { x: this.origin.x + x, y: this.origin.y + y };
     if (!same(next, this.pointer)) this.previous = this.pointer;
