@@ -42,8 +42,6 @@ const BUTTONS: Record<PointerButton, [number, number, number]> = {
  * Ctrl+Alt+Del) takes none.
  */
 export class WindowsInjector implements InputInjector {
-  readonly screen: { width: number; height: number };
-  private readonly origin: { x: number; y: number };
   private readonly keyboard: WindowsKeyboard;
   private readonly buttons = new Set<PointerButton>();
   /** where we last put the pointer (absolute), and where it was before (a look may come before Windows moved it) */
@@ -55,8 +53,6 @@ export class WindowsInjector implements InputInjector {
   private closed = false;
 
   constructor(private readonly w: Win32) {
-    this.origin = { x: w.GetSystemMetrics(SM_XVIRTUALSCREEN), y: w.GetSystemMetrics(SM_YVIRTUALSCREEN) };
-    this.screen = { width: w.GetSystemMetrics(SM_CXVIRTUALSCREEN), height: w.GetSystemMetrics(SM_CYVIRTUALSCREEN) };
     this.keyboard = new WindowsKeyboard(
       () => windowsLayout(w, foregroundLayout(w)),
       (actions) => {
@@ -66,12 +62,22 @@ export class WindowsInjector implements InputInjector {
     );
   }
 
+  /** the virtual desktop's size, read each time (a monitor may come or go while the session runs) */
+  get screen(): { width: number; height: number } {
+    return { width: this.w.GetSystemMetrics(SM_CXVIRTUALSCREEN), height: this.w.GetSystemMetrics(SM_CYVIRTUALSCREEN) };
+  }
+
   move(px: number, py: number): Promise<void> {
     // from the virtual desktop's coordinates (the capture's monitors) to 0-based within it
-    const x = clamp(Math.round(px) - this.origin.x, this.screen.width);
-    const y = clamp(Math.round(py) - this.origin.y, this.screen.height);
-    this.send([this.mouse(MOUSEEVENTF_MOVE | MOUSEEVENTF_ABSOLUTE | MOUSEEVENTF_VIRTUALDESK, 0, x, y)]);
-    const next = { x: this.origin.x + x, y: this.origin.y + y };
+    const origin = { x: this.w.GetSystemMetrics(SM_XVIRTUALSCREEN), y: this.w.GetSystemMetrics(SM_YVIRTUALSCREEN) };
+    const { width, height } = this.screen;
+    const x = clamp(Math.round(px) - origin.x, width);
+    const y = clamp(Math.round(py) - origin.y, height);
+    // 0..65535 spans the virtual desktop: pixel x is at x * 65536 / width, rounded up
+    const dx = Math.ceil((x * 65536) / width);
+    const dy = Math.ceil((y * 65536) / height);
+    this.send([{ type: 0, u: { mi: { dx, dy, mouseData: 0, dwFlags: MOUSEEVENTF_MOVE | MOUSEEVENTF_ABSOLUTE | MOUSEEVENTF_VIRTUALDESK, time: 0, dwExtraInfo: 0 } } }]);
+    const next = { x: origin.x + x, y: origin.y + y };
     if (!same(next, this.pointer)) this.previous = this.pointer;
     this.pointer = next;
     return Promise.resolve();
@@ -143,11 +149,9 @@ export class WindowsInjector implements InputInjector {
     this.injectedAt = this.w.GetTickCount();
   }
 
-  private mouse(flags: number, mouseData: number, x = 0, y = 0): InputRecord {
-    // 0..65535 spans the virtual desktop: pixel x is at x * 65536 / width, rounded up
-    const dx = Math.ceil((x * 65536) / this.screen.width);
-    const dy = Math.ceil((y * 65536) / this.screen.height);
-    return { type: 0, u: { mi: { dx, dy, mouseData, dwFlags: flags, time: 0, dwExtraInfo: 0 } } };
+  /** a button or wheel record (no MOUSEEVENTF_MOVE: where the pointer is) */
+  private mouse(flags: number, mouseData: number): InputRecord {
+    return { type: 0, u: { mi: { dx: 0, dy: 0, mouseData, dwFlags: flags, time: 0, dwExtraInfo: 0 } } };
   }
 
   private keyRecord(a: KeyAction, hkl: unknown): InputRecord {

@@ -51,6 +51,7 @@ export interface Win32 {
 }
 
 let api: Win32 | undefined;
+const DPI_AWARENESS_CONTEXT_PER_MONITOR_AWARE_V2 = -4;
 
 /** The functions, declared on first use (koffi from FERNHILFE_KOFFI_NATIVE in `env`). */
 export function win32(env: PlatformEnv): Win32 {
@@ -65,6 +66,13 @@ export function win32(env: PlatformEnv): Win32 {
   koffi.struct('FH_LASTINPUTINFO', { cbSize: 'uint32', dwTime: 'uint32' });
   koffi.struct('FH_POINT', { x: 'int32', y: 'int32' });
   const sizeofInput = koffi.sizeof(INPUT);
+  // real pixels on scaled monitors, as the capture sees them (a DPI-unaware process gets scaled-down
+  // metrics); per process: whichever backend comes first sets it, a second call changes nothing
+  try {
+    user32.func('int __stdcall SetProcessDpiAwarenessContext(intptr)')(DPI_AWARENESS_CONTEXT_PER_MONITOR_AWARE_V2);
+  } catch {
+    // before Windows 10 1703: no such function, the process stays as it is
+  }
   const sendInput = user32.func('uint32 __stdcall SendInput(uint32, FH_INPUT *, int)');
   const f = (lib: ReturnType<KoffiApi['load']>, decl: string) => lib.func(decl) as unknown as (...args: unknown[]) => never;
   const tokenInfo = f(advapi32, 'bool __stdcall GetTokenInformation(void *, int, _Out_ uint32 *, uint32, _Out_ uint32 *)');
