@@ -50,6 +50,26 @@ describe('Windows clipboard and Downloads under wine', () => {
     await call('clipboardUnlisten');
   });
 
+  it('the clipboard feature on this backend: a copy while sharing is off is not even read; after the allow it is read and sent', async () => {
+    await call('clipboardFeatureStart');
+    const copyInNotepad = async (text: string) => {
+      await call('clearNotepad');
+      await expect.poll(() => call('notepadText')).toBe('');
+      await call('events', type(text));
+      await expect.poll(() => call('notepadText')).toBe(text);
+      await call('events', [...ctrl('KeyA', 'a'), ...ctrl('KeyC', 'c')]);
+      await expect.poll(() => call('clipboardRead')).toBe(text);
+    };
+    await copyInNotepad('privat');
+    await expectNothingFor(600, 'a copy while sharing is off is neither read nor sent', async () => expect(await call('clipboardFeatureSeen')).toEqual({ reads: 0, sent: [] }));
+    expect(await call('clipboardGrant', true)).toBe(true);
+    await copyInNotepad('geteilt');
+    await expect.poll(() => call('clipboardFeatureSeen')).toEqual({ reads: 1, sent: ['geteilt'] });
+    expect(await call('clipboardGrant', false)).toBe(true);
+    await copyInNotepad('wieder privat');
+    await expectNothingFor(600, 'after the revoke copies are not read', async () => expect(await call('clipboardFeatureSeen')).toEqual({ reads: 1, sent: ['geteilt'] }));
+  });
+
   it('a file lands in the Downloads folder with the right SHA-256, a hostile name made safe', async () => {
     const bytes = randomBytes(300_000);
     const sha = createHash('sha256').update(bytes).digest('hex');
