@@ -3,6 +3,20 @@ import { keystrokes } from '../../../../../tests/agent/support/input-keys.js';
 import { VK_MENU_MASK, WindowsKeyboard, type KeyAction, type Layout, type Stroke } from './keyboard.js';
 import { scanCodeOf } from './scancodes.js';
 
+const SHIFT = { scan: 0x2a, extended: false };
+const CTRL = { scan: 0x1d, extended: false };
+const RALT = { scan: 0x38, extended: true };
+const LALT = { scan: 0x38, extended: false };
+const KEY_Q = { scan: 0x10, extended: false };
+const KEY_R = { scan: 0x13, extended: false };
+const dn = (key: { scan: number; extended: boolean }): KeyAction => ({ kind: 'scan', key, up: false });
+const up = (key: { scan: number; extended: boolean }): KeyAction => ({ kind: 'scan', key, up: true });
+const uni = (unit: number): KeyAction[] => [
+  { kind: 'unicode', unit, up: false },
+  { kind: 'unicode', unit, up: true },
+];
+const ev = (code: string, key: string, down: boolean) => ({ code, key, down });
+
 /** A layout from "character -> browser code + modifiers" (the scan code from our own table). */
 function layout(keys: Record<string, [code: string, mods?: 'shift' | 'altgr' | 'shift+altgr']>): Layout {
   return {
@@ -88,32 +102,12 @@ describe('WindowsKeyboard: what the technician means is typed on the customer la
     expect([...down], 'nothing stays down').toEqual([]);
     // characters that need AltGr got Ctrl + right Alt of their own
     const at = actions.findIndex((a) => a.kind === 'scan' && a.key.scan === 0x10 && !a.up);
-    expect(actions.slice(at - 2, at)).toEqual([
-      { kind: 'scan', key: { scan: 0x1d, extended: false }, up: false },
-      { kind: 'scan', key: { scan: 0x38, extended: true }, up: false },
-    ]);
+    expect(actions.slice(at - 2, at)).toEqual([dn(CTRL), dn(RALT)]);
   });
 
   it("a US technician's Shift+2 (@) becomes AltGr+Q on the German layout: Shift lifted, AltGr pressed, Shift put back", () => {
-    const { actions } = run([
-      { code: 'ShiftLeft', key: 'Shift', down: true },
-      { code: 'Digit2', key: '@', down: true },
-      { code: 'Digit2', key: '@', down: false },
-      { code: 'ShiftLeft', key: 'Shift', down: false },
-    ]);
-    const shift = { scan: 0x2a, extended: false };
-    expect(actions).toEqual([
-      { kind: 'scan', key: shift, up: false },
-      { kind: 'scan', key: shift, up: true },
-      { kind: 'scan', key: { scan: 0x1d, extended: false }, up: false },
-      { kind: 'scan', key: { scan: 0x38, extended: true }, up: false },
-      { kind: 'scan', key: { scan: 0x10, extended: false }, up: false },
-      { kind: 'scan', key: { scan: 0x10, extended: false }, up: true },
-      { kind: 'scan', key: { scan: 0x38, extended: true }, up: true },
-      { kind: 'scan', key: { scan: 0x1d, extended: false }, up: true },
-      { kind: 'scan', key: shift, up: false },
-      { kind: 'scan', key: shift, up: true },
-    ]);
+    const { actions } = run([ev('ShiftLeft', 'Shift', true), ev('Digit2', '@', true), ev('Digit2', '@', false), ev('ShiftLeft', 'Shift', false)]);
+    expect(actions).toEqual([dn(SHIFT), up(SHIFT), dn(CTRL), dn(RALT), dn(KEY_Q), up(KEY_Q), up(RALT), up(CTRL), dn(SHIFT), up(SHIFT)]);
   });
 
   it('y and z swap on QWERTZ: a US technician typing "yz" gets "yz"', () => {
@@ -122,112 +116,52 @@ describe('WindowsKeyboard: what the technician means is typed on the customer la
   });
 
   it("the technician's AltGr is never pressed by itself: a character that needs it gets Ctrl + right Alt, one that does not gets nothing", () => {
-    const { actions } = run([
-      { code: 'AltRight', key: 'AltGraph', down: true },
-      { code: 'KeyR', key: 'r', down: true },
-      { code: 'KeyQ', key: '@', down: true },
-      { code: 'AltRight', key: 'AltGraph', down: false },
-    ]);
-    const r = { scan: 0x13, extended: false };
-    const q = { scan: 0x10, extended: false };
-    const ctrl = { scan: 0x1d, extended: false };
-    const ralt = { scan: 0x38, extended: true };
-    expect(actions).toEqual([
-      { kind: 'scan', key: r, up: false },
-      { kind: 'scan', key: r, up: true },
-      { kind: 'scan', key: ctrl, up: false },
-      { kind: 'scan', key: ralt, up: false },
-      { kind: 'scan', key: q, up: false },
-      { kind: 'scan', key: q, up: true },
-      { kind: 'scan', key: ralt, up: true },
-      { kind: 'scan', key: ctrl, up: true },
-    ]);
+    const { actions } = run([ev('AltRight', 'AltGraph', true), ev('KeyR', 'r', true), ev('KeyQ', '@', true), ev('AltRight', 'AltGraph', false)]);
+    expect(actions).toEqual([dn(KEY_R), up(KEY_R), dn(CTRL), dn(RALT), dn(KEY_Q), up(KEY_Q), up(RALT), up(CTRL)]);
   });
 
   it('a Windows technician\'s AltGr (Ctrl + AltGraph): the Ctrl is lifted for a character without AltGr', () => {
-    const { actions } = run([
-      { code: 'ControlLeft', key: 'Control', down: true },
-      { code: 'AltRight', key: 'AltGraph', down: true },
-      { code: 'KeyR', key: 'r', down: true },
-    ]);
-    const ctrl = { scan: 0x1d, extended: false };
-    const r = { scan: 0x13, extended: false };
-    expect(actions).toEqual([
-      { kind: 'scan', key: ctrl, up: false },
-      { kind: 'scan', key: ctrl, up: true },
-      { kind: 'scan', key: r, up: false },
-      { kind: 'scan', key: r, up: true },
-      { kind: 'scan', key: ctrl, up: false },
-    ]);
+    const { actions } = run([ev('ControlLeft', 'Control', true), ev('AltRight', 'AltGraph', true), ev('KeyR', 'r', true)]);
+    expect(actions).toEqual([dn(CTRL), up(CTRL), dn(KEY_R), up(KEY_R), dn(CTRL)]);
   });
 
   it('a plain Alt lifted for a Unicode character gets the menu mask first and is not pressed again', () => {
-    const { actions } = run([
-      { code: 'AltLeft', key: 'Alt', down: true },
-      { code: 'KeyA', key: '日', down: true },
-      { code: 'AltLeft', key: 'Alt', down: false },
-    ]);
-    const lalt = { scan: 0x38, extended: false };
+    const { actions } = run([ev('AltLeft', 'Alt', true), ev('KeyA', '日', true), ev('AltLeft', 'Alt', false)]);
     expect(actions).toEqual([
-      { kind: 'scan', key: lalt, up: false },
+      dn(LALT),
       { kind: 'vk', vk: VK_MENU_MASK, up: false },
       { kind: 'vk', vk: VK_MENU_MASK, up: true },
-      { kind: 'scan', key: lalt, up: true },
-      { kind: 'unicode', unit: 0x65e5, up: false },
-      { kind: 'unicode', unit: 0x65e5, up: true },
+      up(LALT),
+      ...uni(0x65e5),
     ]);
   });
 
   it('a character no key types goes as UTF-16 units, with every held modifier lifted around it', () => {
-    const { actions } = run([
-      { code: 'ShiftLeft', key: 'Shift', down: true },
-      { code: 'KeyA', key: '👍', down: true },
-    ]);
-    const shift = { scan: 0x2a, extended: false };
-    expect(actions).toEqual([
-      { kind: 'scan', key: shift, up: false },
-      { kind: 'scan', key: shift, up: true },
-      { kind: 'unicode', unit: 0xd83d, up: false },
-      { kind: 'unicode', unit: 0xd83d, up: true },
-      { kind: 'unicode', unit: 0xdc4d, up: false },
-      { kind: 'unicode', unit: 0xdc4d, up: true },
-      { kind: 'scan', key: shift, up: false },
-    ]);
+    const { actions } = run([ev('ShiftLeft', 'Shift', true), ev('KeyA', '👍', true)]);
+    expect(actions).toEqual([dn(SHIFT), up(SHIFT), ...uni(0xd83d), ...uni(0xdc4d), dn(SHIFT)]);
   });
 
   it('Ctrl+C stays Ctrl+C: Control is left as the technician holds it', () => {
-    const { actions } = run([
-      { code: 'ControlLeft', key: 'Control', down: true },
-      { code: 'KeyC', key: 'c', down: true },
-      { code: 'KeyC', key: 'c', down: false },
-      { code: 'ControlLeft', key: 'Control', down: false },
-    ]);
+    const { actions } = run([ev('ControlLeft', 'Control', true), ev('KeyC', 'c', true), ev('KeyC', 'c', false), ev('ControlLeft', 'Control', false)]);
     expect(play(actions, germanChars).typed).toBe('^c');
   });
 
   it('named keys go by scan code as pressed; auto-repeat presses again; releaseAll lets go of everything held', () => {
-    const { kb, actions } = run([
-      { code: 'ShiftLeft', key: 'Shift', down: true },
-      { code: 'ArrowLeft', key: 'ArrowLeft', down: true },
-      { code: 'ArrowLeft', key: 'ArrowLeft', down: true },
-      { code: 'ShiftLeft', key: 'Shift', down: true },
-      { code: 'Pause', key: 'Pause', down: true },
-    ]);
-    const shift = { scan: 0x2a, extended: false };
+    const { kb, actions } = run([ev('ShiftLeft', 'Shift', true), ev('ArrowLeft', 'ArrowLeft', true), ev('ArrowLeft', 'ArrowLeft', true), ev('ShiftLeft', 'Shift', true), ev('Pause', 'Pause', true)]);
     const left = { scan: 0x4b, extended: true };
     expect(actions).toEqual([
-      { kind: 'scan', key: shift, up: false },
-      { kind: 'scan', key: left, up: false },
-      { kind: 'scan', key: left, up: false },
+      dn(SHIFT),
+      dn(left),
+      dn(left),
       { kind: 'vk', vk: 0x13, up: false },
     ]);
-    expect(kb.heldKeys()).toEqual({ scan: [shift, left], vk: [0x13] });
+    expect(kb.heldKeys()).toEqual({ scan: [SHIFT, left], vk: [0x13] });
     actions.length = 0;
     kb.releaseAll();
     expect(actions).toEqual([
       { kind: 'vk', vk: 0x13, up: true },
-      { kind: 'scan', key: left, up: true },
-      { kind: 'scan', key: shift, up: true },
+      up(left),
+      up(SHIFT),
     ]);
     expect(kb.heldKeys()).toEqual({ scan: [], vk: [] });
   });

@@ -2,29 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { scanCodeOf, typedText, utf16Units } from './scancodes.js';
 
 describe('browser code -> set-1 scan code', () => {
+  const plain = (pairs: [string, number][]) => {
+    for (const [code, scan] of pairs) expect(scanCodeOf(code), code).toEqual({ scan, extended: false });
+  };
+
   it('knows the main block, the rows counted from their first key', () => {
-    expect(scanCodeOf('Escape')).toEqual({ scan: 0x01, extended: false });
-    expect(scanCodeOf('Digit1')).toEqual({ scan: 0x02, extended: false });
-    expect(scanCodeOf('Digit0')).toEqual({ scan: 0x0b, extended: false });
-    expect(scanCodeOf('KeyQ')).toEqual({ scan: 0x10, extended: false });
-    expect(scanCodeOf('KeyP')).toEqual({ scan: 0x19, extended: false });
-    expect(scanCodeOf('KeyA')).toEqual({ scan: 0x1e, extended: false });
-    expect(scanCodeOf('KeyL')).toEqual({ scan: 0x26, extended: false });
-    expect(scanCodeOf('KeyZ')).toEqual({ scan: 0x2c, extended: false });
-    expect(scanCodeOf('KeyM')).toEqual({ scan: 0x32, extended: false });
-    expect(scanCodeOf('IntlBackslash')).toEqual({ scan: 0x56, extended: false });
-    expect(scanCodeOf('Enter')).toEqual({ scan: 0x1c, extended: false });
-    expect(scanCodeOf('Backspace')).toEqual({ scan: 0x0e, extended: false });
+    plain([
+      ['Escape', 0x01], ['Digit1', 0x02], ['Digit0', 0x0b], ['KeyQ', 0x10], ['KeyP', 0x19], ['KeyA', 0x1e], ['KeyL', 0x26],
+      ['KeyZ', 0x2c], ['KeyM', 0x32], ['IntlBackslash', 0x56], ['Enter', 0x1c], ['Backspace', 0x0e],
+    ]);
   });
 
   it('function keys: F1-F10 in a row, F11/F12 apart, F13-F24 above 0x63', () => {
-    expect(scanCodeOf('F1')).toEqual({ scan: 0x3b, extended: false });
-    expect(scanCodeOf('F10')).toEqual({ scan: 0x44, extended: false });
-    expect(scanCodeOf('F11')).toEqual({ scan: 0x57, extended: false });
-    expect(scanCodeOf('F12')).toEqual({ scan: 0x58, extended: false });
-    expect(scanCodeOf('F13')).toEqual({ scan: 0x64, extended: false });
-    expect(scanCodeOf('F23')).toEqual({ scan: 0x6e, extended: false });
-    expect(scanCodeOf('F24')).toEqual({ scan: 0x76, extended: false });
+    plain([['F1', 0x3b], ['F10', 0x44], ['F11', 0x57], ['F12', 0x58], ['F13', 0x64], ['F23', 0x6e], ['F24', 0x76]]);
   });
 
   it('the E0 keys are extended: right Ctrl and Alt, arrows, the navigation block, Windows keys, numpad Enter and /', () => {
