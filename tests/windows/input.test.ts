@@ -93,11 +93,6 @@ describe('Windows input: SendInput into Notepad under wine', () => {
     await expect.poll(pointer).toEqual({ x: 500, y: 300 });
   });
 
-  it('UIPI check: Notepad in front is not elevated above us', async () => {
-    expect(await call('focusNotepad')).toBe(true);
-    expect(await call('foregroundIsElevated')).toBe(false);
-  });
-
   it('a burst of 190 characters arrives complete and in order (Notepad may take a while to catch up)', async () => {
     await call('clearNotepad');
     await expect.poll(() => call('notepadText')).toBe('');

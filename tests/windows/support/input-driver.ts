@@ -98,7 +98,6 @@ serveRpc({
     win32(env).GetCursorPos(p);
     return p;
   },
-  foregroundIsElevated: () => windows.foregroundIsElevated?.(env),
   /** the known folder alone (no USERPROFILE to fall back on) */
   knownDownloads: () => windowsDownloadsFolder({ FERNHILFE_KOFFI_NATIVE: env.FERNHILFE_KOFFI_NATIVE }),
   ...clipboardHandlers(() => {

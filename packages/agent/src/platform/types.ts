@@ -144,15 +144,9 @@ export interface Platform {
    * missing ("DISPLAY is not set"). A display named outright in `capture` counts as the environment's.
    */
   available(env: PlatformEnv, capture?: CaptureOptions): string | undefined;
+  /** Where the customer's downloads go, where the platform knows better than files/downloads.ts (Windows: the known folder). */
+  downloadsFolder?(env: PlatformEnv): string | undefined;
   openCapture(env: PlatformEnv, opts?: CaptureOptions): Promise<ScreenCapture>;
   openInjector(env: PlatformEnv): Promise<InputInjector>;
   openClipboard(env: PlatformEnv): Promise<ClipboardBackend>;
-  /** Where the customer's downloads go, where the platform knows better than files/downloads.ts (Windows: the known folder). */
-  downloadsFolder?(env: PlatformEnv): string | undefined;
-  /**
-   * Windows: true when the window in front belongs to a program running with more rights than ours
-   * (elevated), so our input cannot reach it (UIPI) — the page can offer "restart as administrator".
-   * Cheap: may be asked every second while control is granted. Absent where there is no such limit.
-   */
-  foregroundIsElevated?(env: PlatformEnv): boolean;
 }

@@ -1,21 +1,19 @@
 import type { Platform } from '../types.js';
+import { windowsDownloadsFolder } from './downloads.js';
 import { openWindowsCapture } from './capture.js';
 import { openWindowsClipboard } from './clipboard.js';
-import { windowsDownloadsFolder } from './downloads.js';
-import { foregroundIsElevated } from './elevation.js';
 import { openWindowsInjector } from './input.js';
 
 /**
  * Windows through koffi (koffi.ts): capture (Desktop Duplication where it works, GDI otherwise),
- * input (SendInput), the clipboard, the Downloads folder (SHGetKnownFolderPath), the UIPI check
- * (elevation.ts). It runs only in a Windows process (also under wine in the tests).
+ * input (SendInput), the clipboard. It runs only in a Windows process (also under wine in the tests).
  */
 export const windows: Platform = {
   name: 'windows',
   available: () => (process.platform === 'win32' ? undefined : `this is ${process.platform}, not Windows`),
+  /** the known folder (SHGetKnownFolderPath), which the customer may have moved */
+  downloadsFolder: (env) => windowsDownloadsFolder(env),
   openCapture: (env, opts = {}) => openWindowsCapture(env, opts),
   openInjector: (env) => openWindowsInjector(env),
   openClipboard: (env) => openWindowsClipboard(env),
-  downloadsFolder: (env) => windowsDownloadsFolder(env),
-  foregroundIsElevated: (env) => foregroundIsElevated(env),
 };

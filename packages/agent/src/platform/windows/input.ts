@@ -37,8 +37,9 @@ const BUTTONS: Record<PointerButton, [number, number, number]> = {
  * customer's own layout (keyboard.ts, layout.ts), the pointer absolute over the whole virtual desktop,
  * buttons, both wheel axes. Coordinates are the virtual desktop's own, as the capture's monitors
  * have them: (0, 0) is the primary monitor's top-left corner, a monitor left of or above it has
- * negative ones (the desktop spans SM_XVIRTUALSCREEN.. + SM_CXVIRTUALSCREEN). SendInput into a window of an elevated program is dropped silently by Windows
- * (UIPI) unless this program is elevated too (elevation.ts tells); the secure desktop (UAC prompt,
+ * negative ones (the desktop spans SM_XVIRTUALSCREEN.. + SM_CXVIRTUALSCREEN). SendInput into a
+ * window of an elevated program is dropped silently by Windows (UIPI) unless this program is
+ * elevated too (the face offers a restart as administrator); the secure desktop (UAC prompt,
  * Ctrl+Alt+Del) takes none.
  */
 export class WindowsInjector implements InputInjector {

@@ -10,7 +10,7 @@ export type InputRecord =
   | { type: 1; u: { ki: { wVk: number; wScan: number; dwFlags: number; time: number; dwExtraInfo: number } } };
 
 /**
- * The user32 / kernel32 / advapi32 functions the input and clipboard backends call, declared once
+ * The user32 / kernel32 functions the input and clipboard backends call, declared once
  * per process through koffi with typed wrappers (koffi's own functions take and return `any`).
  */
 export interface Win32 {
@@ -41,13 +41,6 @@ export interface Win32 {
   GlobalUnlock(mem: Handle): boolean;
   GlobalSize(mem: Handle): number;
   GlobalFree(mem: Handle): Handle;
-  OpenProcess(access: number, inherit: boolean, pid: number): Handle;
-  CloseHandle(handle: Handle): boolean;
-  /** `token[0]` receives the token handle */
-  OpenProcessToken(process: Handle, access: number, token: Handle[]): boolean;
-  /** TokenElevation (20) into `elevated[0]` */
-  GetTokenElevation(token: Handle, elevated: number[]): boolean;
-  GetCurrentProcess(): Handle;
 }
 
 let api: Win32 | undefined;
@@ -59,7 +52,6 @@ export function win32(env: PlatformEnv): Win32 {
   const koffi = loadKoffi(env);
   const user32 = koffi.load('user32.dll');
   const kernel32 = koffi.load('kernel32.dll');
-  const advapi32 = koffi.load('advapi32.dll');
   const MOUSEINPUT = koffi.struct('FH_MOUSEINPUT', { dx: 'int32', dy: 'int32', mouseData: 'int32', dwFlags: 'uint32', time: 'uint32', dwExtraInfo: 'uintptr' });
   const KEYBDINPUT = koffi.struct('FH_KEYBDINPUT', { wVk: 'uint16', wScan: 'uint16', dwFlags: 'uint32', time: 'uint32', dwExtraInfo: 'uintptr' });
   const INPUT = koffi.struct('FH_INPUT', { type: 'uint32', u: koffi.union('FH_INPUT_U', { mi: MOUSEINPUT, ki: KEYBDINPUT, pad: koffi.array('uint8', 32) }) });
@@ -75,7 +67,6 @@ export function win32(env: PlatformEnv): Win32 {
   }
   const sendInput = user32.func('uint32 __stdcall SendInput(uint32, FH_INPUT *, int)');
   const f = (lib: ReturnType<KoffiApi['load']>, decl: string) => lib.func(decl) as unknown as (...args: unknown[]) => never;
-  const tokenInfo = f(advapi32, 'bool __stdcall GetTokenInformation(void *, int, _Out_ uint32 *, uint32, _Out_ uint32 *)');
   api = {
     koffi,
     SendInput: (inputs) => (inputs.length === 0 ? 0 : (sendInput(inputs.length, inputs, sizeofInput) as number)),
@@ -103,11 +94,6 @@ export function win32(env: PlatformEnv): Win32 {
     GlobalUnlock: f(kernel32, 'bool __stdcall GlobalUnlock(void *)'),
     GlobalSize: f(kernel32, 'uintptr __stdcall GlobalSize(void *)'),
     GlobalFree: f(kernel32, 'void * __stdcall GlobalFree(void *)'),
-    OpenProcess: f(kernel32, 'void * __stdcall OpenProcess(uint32, bool, uint32)'),
-    CloseHandle: f(kernel32, 'bool __stdcall CloseHandle(void *)'),
-    OpenProcessToken: f(advapi32, 'bool __stdcall OpenProcessToken(void *, uint32, _Out_ void **)'),
-    GetTokenElevation: (token, elevated) => tokenInfo(token, 20, elevated, 4, [0]),
-    GetCurrentProcess: f(kernel32, 'void * __stdcall GetCurrentProcess()'),
   };
   return api;
 }
