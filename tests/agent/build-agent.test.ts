@@ -139,7 +139,7 @@ describe('npm run build:agent: one signed file that runs without installation', 
     const probe = await run({ file: program }, ['--probe-native'], { cwd: ROOT, env });
     expect(probe.out).toBe('wrtc: absent (ERR_FERNHILFE_NOT_BUNDLED): relay only\n');
     const dynamic = await run({ file: program }, ['--probe-dynamic'], { cwd: ROOT, env });
-    expect(dynamic.out).toBe('dynamic import: refused (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING)\n');
+    expect(dynamic.out).toBe('dynamic import: refused (ERR_UNKNOWN_BUILTIN_MODULE)\n');
   });
 
   it('refuses to build without a signing key or with a server address that is not http(s)', async () => {

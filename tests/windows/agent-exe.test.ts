@@ -24,12 +24,15 @@ describe('fernhilfe-quicksupport.exe under wine', () => {
     await wine?.stop();
   });
 
-  it('starts, prints its usage with the built-in server and exits', async () => {
+  it('starts, prints its usage with the built-in server and exits, with no warning (no foreign code cache)', async () => {
+    // wine explorer /desktop ends with 0 whatever the program's exit code: what shows is the output
     const run = wine.start(agent.file, ['--help']);
-    expect(await run.exited(180_000), JSON.stringify(run.output())).toBe(0);
-    const { stdout } = run.output();
-    expect(stdout).toMatch(/Usage: /);
+    await run.exited(180_000);
+    const { stdout, stderr } = run.output();
+    expect(stdout).toMatch(/^Usage: /);
     expect(stdout).toContain(BUILT_IN_SERVER);
+    // a V8 code cache made on Linux would be rejected here ("Code cache data rejected"): the build leaves it out
+    expect(stderr).toBe('');
   });
 
   it('start-up, measured as the lifetime of `--help` beside node.exe --version (printed)', async () => {
@@ -37,7 +40,7 @@ describe('fernhilfe-quicksupport.exe under wine', () => {
       const runs: number[] = [];
       for (let i = 0; i < 4; i++) {
         const t = performance.now();
-        expect(await start().exited(180_000)).toBe(0);
+        await start().exited(180_000);
         runs.push(performance.now() - t);
       }
       return spread(runs);

@@ -11,7 +11,7 @@ function summary(runs) {
 /**
  * Start-up time of the built program, printed, never asserted (the machine may be busy).
  * Linux: `FILE --help` from exec to exit, 7 runs after one warm-up.
- * Windows: `FILE --version` under wine on a fresh desktop of the test kit (a GUI program's standard
+ * Windows: `FILE --help` under wine on a fresh desktop of the test kit (a GUI program's standard
  * output cannot be watched, so the time is the process's lifetime, from start to exit), 5 runs
  * after one warm-up, beside the pinned node.exe's own `--version` started the same way: the
  * difference is what the program adds; the rest is wine's process start.
@@ -53,9 +53,9 @@ async function measureUnderWine(file) {
       }
       return summary(runs);
     };
-    const program = await time(() => wine.start(file, ['--version']));
+    const program = await time(() => wine.start(file, ['--help']));
     const node = await time(() => wine.start(wine.nodeExe, ['--version']));
-    return `\`--version\` under wine, start to exit: ${program}; node.exe --version the same way: ${node}`;
+    return `\`--help\` under wine, start to exit: ${program}; node.exe --version the same way: ${node}`;
   } finally {
     await wine.stop();
   }

@@ -17,11 +17,10 @@ const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
  * when `strip` is on this machine. Windows (`windows`): the PE is marked a GUI program after the
  * injection, so no console window opens (the Authenticode signing comes after this, authenticode.mjs).
  *
- * `codeCache`: V8's code cache in the blob. It starts the Linux program ~3x faster and makes Node
- * refuse every `import()` left in the bundle (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING) instead of
- * resolving packages from node_modules folders near the program: no code from disk. A cache made
- * on Linux is not valid for node.exe (V8 checks the flags and CPU features it was made with), so the
- * Windows blob is made without it (docs/agent-build.md, "Single executable notes").
+ * `codeCache`: V8's code cache in the blob; it starts the Linux program faster. A cache made on
+ * Linux is not valid for node.exe (under wine node.exe warns "Code cache data rejected" and compiles
+ * anyway), so the Windows blob is made without it (docs/agent-build.md, "Single executable notes").
+ * No code from disk either way: the bundle has no import() left (bundle.mjs).
  * @param {{ bundleFile: string, outFile: string, workDir: string, binary: string, blobMaker: string, strip: boolean, windows: boolean, codeCache: boolean, assets: Record<string, string> }} o
  * @returns {Promise<{ stripped: boolean, nodeVersion: string }>}
  */
