@@ -58,8 +58,9 @@ export async function verifyCommand(o: VerifyOptions): Promise<number> {
     const name = path.basename(o.file);
     // a Windows program also carries the operator's Authenticode signature: both must hold
     const windows = isPeFile(o.file) ? verifyAuthenticode(o.file, o.ca) : undefined;
-    const offered = server?.info;
-    const rolledBack = result.ok && server && offered?.version && offered.built && compareReleases(sig, { version: offered.version, built: offered.built }) < 0;
+    // the release the server offers now for this file's platform
+    const offered = server?.info.downloads.find((d) => d.platform === (windows ? 'win-x64' : 'linux-x64'));
+    const rolledBack = result.ok && server && offered && compareReleases(sig, offered) < 0;
     if (!result.ok) o.out(`NOT VALID: ${name}: ${result.message}.`);
     else if (rolledBack) o.out(`NOT VALID: ${name} is version ${sig.version} built ${sig.built}, older than version ${offered.version} built ${offered.built} that ${server.origin} offers: an old build, perhaps rolled back.`);
     else o.out(`OK: ${name} is exactly the file signed with the key ${result.keyId} (version ${sig.version}, built ${sig.built}, SHA-256 ${sig.sha256}).`);
