@@ -27,6 +27,7 @@ export interface BuiltAgent {
 const INPUTS = [
   'packages/agent/src',
   'packages/agent/build',
+  'packages/agent/native',
   'packages/agent/package.json',
   'packages/client/src',
   'packages/protocol/src',

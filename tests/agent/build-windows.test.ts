@@ -7,6 +7,7 @@ import { registryPackage } from '@fernhilfe/programs';
 import { parseSignature, publicKeyFromRaw, verifyAgent } from '@fernhilfe/server/agent-download/public';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnce, runCli } from '../support/processes.js';
+import { builtEncoder } from './support/encoder-records.js';
 import { BUILT_IN_SERVER, runBuildScript } from './build-fixture.js';
 import { builtWindowsAgent, WINDOWS_FILE, type BuiltWindowsAgent } from './build-windows-fixture.js';
 
@@ -40,7 +41,7 @@ describe('npm run build:agent -- --platform win-x64: one Windows program, signed
     return file;
   };
 
-  it('writes a 64-bit Windows GUI program on the pinned Node with koffi inside, and its Ed25519 signature over the final bytes', () => {
+  it('writes a 64-bit Windows GUI program on the pinned Node with koffi and the encoder inside, and its Ed25519 signature over the final bytes', () => {
     expect(readdirSync(agent.dir).filter((f) => f.startsWith('fernhilfe-') || f.startsWith('.'))).toEqual([WINDOWS_FILE, `${WINDOWS_FILE}.sig`]);
     expect(agent.buildOutput).toMatch(/platform +win-x64 \(Node v22\.\d+\.\d+ from the npm registry, GUI subsystem/);
     const bytes = readFileSync(agent.file);
@@ -50,9 +51,11 @@ describe('npm run build:agent -- --platform win-x64: one Windows program, signed
     expect(bytes.readUInt16LE(pe + 4)).toBe(0x8664); // x86-64
     expect(bytes.readUInt16LE(pe + 24)).toBe(0x20b); // PE32+
     expect(bytes.readUInt16LE(pe + 24 + 68)).toBe(2); // GUI: no console window
-    // koffi's Windows module travels inside, byte for byte (a SEA asset)
+    // koffi's Windows module and the Windows encoder travel inside, byte for byte (SEA assets)
     const koffi = readFileSync(path.join(registryPackage('@koromix/koffi-win32-x64').dir, 'win32_x64/koffi.node'));
     expect(bytes.indexOf(koffi)).toBeGreaterThan(0);
+    expect(bytes.indexOf(readFileSync(builtEncoder('win-x64')))).toBeGreaterThan(0);
+    expect(agent.buildOutput).toMatch(/assets +koffi\.node [\d.]+ MiB, encoder [\d.]+ MiB \(encoder: fernhilfe-encoder\.exe\)/);
     // and the agent itself, with the built-in server
     expect(bytes.indexOf(Buffer.from(BUILT_IN_SERVER))).toBeGreaterThan(0);
 

