@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 import { execProgramSync } from '@fernhilfe/programs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleCjs } from '../support/bundle-cjs.js';
 import { builtEncoder } from './support/encoder-records.js';
 
 /**
@@ -19,17 +19,7 @@ describe('the encoder embedded in a single executable (Linux)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-sea-encoder-'));
     const bundle = path.join(dir, 'bundle.cjs');
-    await esbuild.build({
-      entryPoints: [fileURLToPath(new URL('./support/sea-encoder-entry.ts', import.meta.url))],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      conditions: ['source'],
-      logLevel: 'silent',
-      define: { 'import.meta.url': '__import_meta_url' },
-      banner: { js: 'var __import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
-    });
+    await bundleCjs(fileURLToPath(new URL('./support/sea-encoder-entry.ts', import.meta.url)), bundle);
     const config = path.join(dir, 'sea.json');
     const blob = path.join(dir, 'prep.blob');
     writeFileSync(config, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, assets: { encoder: builtEncoder('linux-x64') } }));

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWine, type WineDesktop } from '@fernhilfe/testkit';
+import { bundleCjs } from '../support/bundle-cjs.js';
 import { builtEncoder, decodeH264, frameInput, meanDiff, parseRecords, testPicture } from '../agent/support/encoder-records.js';
 
 /**
@@ -24,19 +24,7 @@ describe('the Windows encoder and session folder under wine', () => {
   }, 900_000);
   /** One CommonJS file of a driver in ./support, for the Windows Node. */
   async function bundle(driver: string): Promise<string> {
-    const outfile = path.join(dir, driver.replace(/\.ts$/, '.cjs'));
-    await esbuild.build({
-      entryPoints: [fileURLToPath(new URL(`./support/${driver}`, import.meta.url))],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      conditions: ['source'],
-      logLevel: 'silent',
-      define: { 'import.meta.url': '__import_meta_url' },
-      banner: { js: 'var __import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
-    });
-    return outfile;
+    return bundleCjs(fileURLToPath(new URL(`./support/${driver}`, import.meta.url)), path.join(dir, driver.replace(/\.ts$/, '.cjs')));
   }
   afterAll(async () => {
     await wine?.stop();
@@ -55,6 +43,23 @@ describe('the Windows encoder and session folder under wine', () => {
     expect(records.map((r) => r.keyframe)).toEqual([true, false, false, false, true, false]);
     const { frames, probe } = await decodeH264(Buffer.concat(records.map((r) => r.data)), w, h);
     expect(probe.trim()).toBe('stream|profile=High|width=320|height=240|color_range=pc|color_space=bt709|color_transfer=iec61966-2-1|color_primaries=bt709');
+    expect(frames).toHaveLength(6);
+    frames.forEach((f, n) => expect(meanDiff(f, pictures[n]!), `frame ${n} against its source`).toBeLessThan(2));
+  }, 180_000);
+
+  it("the agent's X264Process on Windows: IDR on request, one codec string, decodable", async () => {
+    const [w, h] = [320, 240];
+    const pictures = Array.from({ length: 6 }, (_, n) => testPicture(w, h, n));
+    const input = path.join(dir, 'frames-x264process.bin');
+    writeFileSync(input, Buffer.concat(pictures.map((p, n) => frameInput(p, n === 3))));
+    const script = await bundle('x264-process-driver.ts');
+    const [out, report] = [path.join(dir, 'x264process.bin'), path.join(dir, 'x264process.json')];
+    const run = wine.node(script, [String(w), String(h), wine.winPath(input), wine.winPath(out), wine.winPath(report)], { env: { FERNHILFE_ENCODER: wine.winPath(builtEncoder('win-x64')) } });
+    expect(await run.exited(), JSON.stringify(run.output())).toBe(0);
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual({ codecs: [expect.stringMatching(/^avc1\.64[0-9A-F]{4}$/)], platform: 'win32' });
+    const records = parseRecords(readFileSync(out));
+    expect(records.map((r) => r.keyframe)).toEqual([true, false, false, true, false, false]);
+    const { frames } = await decodeH264(Buffer.concat(records.map((r) => r.data)), w, h);
     expect(frames).toHaveLength(6);
     frames.forEach((f, n) => expect(meanDiff(f, pictures[n]!), `frame ${n} against its source`).toBeLessThan(2));
   }, 180_000);

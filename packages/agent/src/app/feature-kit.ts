@@ -8,7 +8,7 @@ export interface KitOptions {
   /** where the platform table looks for a desktop (DISPLAY for X11); without one only chat and files work */
   env: PlatformEnv;
   log: Log;
-  /** where accepted files go; default: the customer's Downloads folder (XDG_DOWNLOAD_DIR, else ~/Downloads) */
+  /** where accepted files go; default: the customer's Downloads folder (the platform's, else XDG_DOWNLOAD_DIR, else ~/Downloads) */
   downloads?: string;
 }
 
@@ -27,7 +27,8 @@ export function agentKit(opts: KitOptions): KitSource {
     screen: Boolean(platform),
     make: () => {
       const consent = new Consent();
-      const files = new FileFeature(opts.downloads ? { folder: opts.downloads } : {});
+      const folder = opts.downloads ?? platform?.downloadsFolder?.(env);
+      const files = new FileFeature(folder ? { folder } : {});
       const features: AgentFeature[] = [consentFeature(consent)];
       if (platform) {
         const screen = screenFeature({ openCapture: () => platform.openCapture(env), log: opts.log });

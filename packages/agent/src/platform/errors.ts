@@ -32,8 +32,8 @@ export class InputError extends FernhilfeError<InputErrorReason> {
   }
 }
 
-/** Another program kept (or took back) the clipboard while we tried to own it. */
-export class ClipboardError extends FernhilfeError<'not-owner'> {
+/** Another program kept (or took back) the clipboard while we tried to own it, or kept it open ('busy'). */
+export class ClipboardError extends FernhilfeError<'not-owner' | 'busy'> {
   override readonly name = 'ClipboardError';
 }
 

@@ -144,6 +144,8 @@ export interface Platform {
    * missing ("DISPLAY is not set"). A display named outright in `capture` counts as the environment's.
    */
   available(env: PlatformEnv, capture?: CaptureOptions): string | undefined;
+  /** Where the customer's downloads go, where the platform knows better than files/downloads.ts (Windows: the known folder). */
+  downloadsFolder?(env: PlatformEnv): string | undefined;
   openCapture(env: PlatformEnv, opts?: CaptureOptions): Promise<ScreenCapture>;
   openInjector(env: PlatformEnv): Promise<InputInjector>;
   openClipboard(env: PlatformEnv): Promise<ClipboardBackend>;

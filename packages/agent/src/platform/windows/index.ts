@@ -1,4 +1,5 @@
 import type { Platform } from '../types.js';
+import { windowsDownloadsFolder } from './downloads.js';
 import { openWindowsCapture } from './capture.js';
 import { openWindowsClipboard } from './clipboard.js';
 import { openWindowsInjector } from './input.js';
@@ -10,6 +11,8 @@ import { openWindowsInjector } from './input.js';
 export const windows: Platform = {
   name: 'windows',
   available: () => (process.platform === 'win32' ? undefined : `this is ${process.platform}, not Windows`),
+  /** the known folder (SHGetKnownFolderPath), which the customer may have moved */
+  downloadsFolder: (env) => windowsDownloadsFolder(env),
   openCapture: (env, opts = {}) => openWindowsCapture(env, opts),
   openInjector: (env) => openWindowsInjector(env),
   openClipboard: (env) => openWindowsClipboard(env),
