@@ -27,10 +27,12 @@ export interface BuiltAgent {
 const INPUTS = [
   'packages/agent/src',
   'packages/agent/build',
+  'packages/agent/native',
   'packages/agent/package.json',
   'packages/client/src',
   'packages/protocol/src',
   'packages/server/src/agent-download/signature.ts',
+  'packages/programs/src',
   'apps/quicksupport/dist',
   'scripts/build-agent.mjs',
 ];
@@ -74,7 +76,7 @@ export function runBuildScript(args: string[], env: Record<string, string | unde
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -88,13 +90,24 @@ export function runBuildScript(args: string[], env: Record<string, string | unde
  * (the test files that need it share one build; a change to any input makes a new one).
  */
 export async function builtAgent(): Promise<BuiltAgent> {
+  const built = await cachedBuild('linux', async (work) => ({ args: ['--server', BUILT_IN_SERVER, '--out', work], env: {} }));
+  return { ...built, file: path.join(built.dir, AGENT_FILE), sig: path.join(built.dir, `${AGENT_FILE}.sig`) };
+}
+
+/**
+ * Builds once per `kind` and set of inputs, in a folder of its own holding the operator's Ed25519
+ * key (signing-key.pem, .pub.pem, public-key.txt) and whatever `prepare` adds; `prepare` returns the
+ * build's arguments and environment.
+ */
+export async function cachedBuild(
+  kind: string,
+  prepare: (work: string) => Promise<{ args: string[]; env: Record<string, string> }>,
+): Promise<Omit<BuiltAgent, 'file' | 'sig'>> {
   ensurePageBuilt();
   const cacheRoot = path.join(tmpdir(), 'fernhilfe-agent-build-cache');
-  const dir = path.join(cacheRoot, inputsHash());
-  const result = (buildOutput: string, buildMs: number): BuiltAgent => ({
+  const dir = path.join(cacheRoot, `${kind}-${inputsHash()}`);
+  const result = (buildOutput: string, buildMs: number) => ({
     dir,
-    file: path.join(dir, AGENT_FILE),
-    sig: path.join(dir, `${AGENT_FILE}.sig`),
     keyFile: path.join(dir, 'signing-key.pem'),
     publicPemFile: path.join(dir, 'signing-key.pub.pem'),
     publicKeyBase64: readFileSync(path.join(dir, 'public-key.txt'), 'utf8').trim(),
@@ -114,7 +127,8 @@ export async function builtAgent(): Promise<BuiltAgent> {
   writeFileSync(path.join(work, 'signing-key.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   writeFileSync(path.join(work, 'signing-key.pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
   writeFileSync(path.join(work, 'public-key.txt'), publicKey.export({ type: 'spki', format: 'der' }).subarray(12).toString('base64'));
-  const run = await runBuildScript(['--server', BUILT_IN_SERVER, '--out', work], { FERNHILFE_SIGNING_KEY: path.join(work, 'signing-key.pem') });
+  const { args, env } = await prepare(work);
+  const run = await runBuildScript(args, { FERNHILFE_SIGNING_KEY: path.join(work, 'signing-key.pem'), ...env });
   if (run.code !== 0) {
     rmSync(work, { recursive: true, force: true });
     throw new Error(`the agent build failed (${run.code}):\n${run.stdout}${run.stderr}`);
@@ -124,16 +138,16 @@ export async function builtAgent(): Promise<BuiltAgent> {
     renameSync(work, dir);
   } catch {
     rmSync(work, { recursive: true, force: true }); // someone else finished first: use theirs
-    return builtAgent();
+    return cachedBuild(kind, prepare);
   }
-  pruneOldBuilds(cacheRoot, dir);
+  pruneOldBuilds(cacheRoot, dir, `${kind}-`);
   return result(run.stdout + run.stderr, run.ms);
 }
 
 /** Each build is ~85 MiB: drop cached builds of older sources (not touched for 10 minutes). */
-function pruneOldBuilds(cacheRoot: string, keep: string): void {
+function pruneOldBuilds(cacheRoot: string, keep: string, prefix: string): void {
   for (const name of readdirSync(cacheRoot)) {
     const full = path.join(cacheRoot, name);
-    if (full !== keep && Date.now() - statSync(full).mtimeMs > 10 * 60_000) rmSync(full, { recursive: true, force: true });
+    if (full !== keep && (name.startsWith(prefix) || /^[0-9a-f]{20}$/.test(name)) && Date.now() - statSync(full).mtimeMs > 10 * 60_000) rmSync(full, { recursive: true, force: true });
   }
 }

@@ -41,6 +41,11 @@ export async function bundleAgent(o) {
     target: 'node20',
     format: 'cjs',
     conditions: ['source'],
+    // every import() left in the bundle (a specifier esbuild cannot see) becomes require(): in a
+    // single executable that loads built-in modules only (ERR_UNKNOWN_BUILTIN_MODULE), so the
+    // program never loads code from disk. Node 22's own import() would resolve packages from
+    // node_modules folders above the build's temporary path (e.g. /tmp/node_modules).
+    supported: { 'dynamic-import': false },
     minify: o.minify ?? true,
     keepNames: true,
     legalComments: 'eof',

@@ -16,6 +16,20 @@ async function main(args: string[]): Promise<void> {
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return;
   }
+  if (args.includes('--sea-assets')) {
+    // the files the build put inside (SEA assets), as the program reads them back
+    const sea = await import('node:sea');
+    const out: Record<string, string | null> = {};
+    for (const name of ['koffi.node', 'encoder']) {
+      try {
+        out[name] = createHash('sha256').update(new Uint8Array(sea.getAsset(name))).digest('hex');
+      } catch {
+        out[name] = null;
+      }
+    }
+    process.stdout.write(`${JSON.stringify({ isSea: sea.isSea(), platform: process.platform, node: process.version, assets: out })}\n`);
+    return;
+  }
   if (args.includes('--probe-dynamic')) {
     // a specifier esbuild cannot see: left as a real import() in the bundle
     const name = ['@roamhq', 'wrtc'].join('/');

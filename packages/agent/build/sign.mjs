@@ -18,6 +18,7 @@ async function signatureModule(root) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    conditions: ['source'], // the workspace packages' TypeScript, so no `npm run build` is needed first
     write: false,
     logLevel: 'silent',
   });

@@ -80,7 +80,8 @@ program
   .option('--sig <file>', 'the signature file (default: FILE.sig)')
   .option('--key <publicKey>', "the operator's public key (base64, hex or PEM), or a file holding it")
   .option('--server <url>', 'take the public key the server publishes, e.g. https://support.example.com')
-  .action(async (file: string, o: { sig?: string; key?: string; server?: string }) => {
+  .option('--ca <file>', "Windows program: the CA certificate (PEM) that issued the operator's code-signing certificate (default: the CAs this system trusts)")
+  .action(async (file: string, o: { sig?: string; key?: string; server?: string; ca?: string }) => {
     const { verifyCommand } = await import('./commands/verify.js');
     process.exitCode = await verifyCommand({ file, ...o, out: (line) => void process.stdout.write(`${line}\n`) });
   });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import proxyAddr from '@fastify/proxy-addr';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { AgentDownloadStore, registerAgentDownloadRoutes } from './agent-download/index.js';
+import { AgentDownloads, registerAgentDownloadRoutes } from './agent-download/index.js';
 import { openRecords } from './audit/setup.js';
 import { scrubFreedSpace, ServerKeys } from './keys/server-keys.js';
 import { AccountService, registerAuthRoutes } from './auth/index.js';
@@ -119,7 +119,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   cluster?.serve(broker);
   registerPublicRoutes(app, { terms: () => records.terms.current() });
-  const agentDownload = new AgentDownloadStore({ dir: config.agentDir, publicKey: config.agentPublicKey, releases: new SettingsRepo({ db: database.db }), log: getLogger(log, 'agent-download') });
+  const agentDownload = new AgentDownloads({ dir: config.agentDir, publicKey: config.agentPublicKey, releases: new SettingsRepo({ db: database.db }), log: getLogger(log, 'agent-download') });
   await agentDownload.load();
   registerAgentDownloadRoutes(app, agentDownload);
   const branding = new BrandingStore({ settings: new SettingsRepo({ db: database.db }), logger: getLogger(log, 'branding') });

@@ -42,7 +42,11 @@ export const de = {
   agentDownload: {
     heading: 'Fernsteuerung',
     intro: 'Damit der Techniker Ihren Computer steuern kann, starten Sie unser QuickSupport-Programm. Es wird nichts installiert und es hinterlässt nichts.',
-    link: 'QuickSupport-Programm für die Fernsteuerung herunterladen (Linux)',
+    link: 'QuickSupport-Programm für die Fernsteuerung herunterladen ({{os}})',
+    others: 'Für andere Computer',
+    available: 'Das QuickSupport-Programm gibt es für',
+    noMac: 'Für den Mac gibt es noch kein QuickSupport-Programm. Ihr Techniker kann Ihnen trotzdem über diese Seite helfen.',
+    noneForYou: 'Für dieses Gerät gibt es kein QuickSupport-Programm. Es gibt es für Windows- und Linux-Computer.',
     size: 'etwa {{mb}} MB',
     fingerprint: 'Fingerabdruck (SHA-256) des Programms:',
     check: 'Es ist von uns signiert (Schlüssel {{keyId}}); Ihr Techniker kann es prüfen mit der',

@@ -40,7 +40,11 @@ export const en = {
   agentDownload: {
     heading: 'Remote control',
     intro: 'For the technician to control your computer, start our QuickSupport program. Nothing is installed; it leaves nothing behind.',
-    link: 'Download the QuickSupport program for remote control (Linux)',
+    link: 'Download the QuickSupport program for remote control ({{os}})',
+    others: 'For other computers',
+    available: 'The QuickSupport program is available for',
+    noMac: 'There is no QuickSupport program for Mac yet. Your technician can still help you through this page.',
+    noneForYou: 'There is no QuickSupport program for this device. It is available for Windows and Linux computers.',
     size: 'about {{mb}} MB',
     fingerprint: 'Fingerprint (SHA-256) of the program:',
     check: 'It is signed by us (key {{keyId}}); your technician can check it with:',

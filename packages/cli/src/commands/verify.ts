@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiClient, ApiError, FernhilfeError, type AgentInfo } from '@fernhilfe/protocol';
+import { isPeFile, verifyAuthenticode } from './authenticode.js';
 import { compareReleases, keyIdOf, parsePublicKey, parseSignature, SignatureError, verifyAgent } from '@fernhilfe/server/agent-download/public';
 
 /** `fernhilfe verify` exit codes (docs/agent-build.md). */
@@ -24,6 +25,8 @@ export interface VerifyOptions {
   key?: string;
   /** fetch the trusted public key from this server's /api/agent/info */
   server?: string;
+  /** Windows programs: the CA (PEM) that issued the operator's code-signing certificate; default: the CAs this system trusts */
+  ca?: string;
   out: (line: string) => void;
 }
 
@@ -46,24 +49,38 @@ export async function verifyCommand(o: VerifyOptions): Promise<number> {
       throw new CannotCheck('say which key to trust: --key PUBLIC-KEY (from your support company) or --server URL (the key that server publishes), one of them.');
     }
     const bytes = readOrFail(o.file, 'the file to check');
+    if (o.ca && !existsSync(o.ca)) throw new CannotCheck(`the CA certificate ${o.ca} (--ca) does not exist.`);
     const sigPath = o.sig ?? `${o.file}.sig`;
     const sig = parseSignature(readOrFail(sigPath, 'the signature file').toString('utf8'));
     const server = o.server ? await infoFromServer(o.server, o.out) : undefined;
     const trusted = o.key ? keyFromOption(o.key) : server!.key;
     const result = verifyAgent(bytes, sig, trusted);
     const name = path.basename(o.file);
-    if (!result.ok) {
-      o.out(`NOT VALID: ${name}: ${result.message}.`);
-      o.out('Do not run this file. / Diese Datei nicht ausführen: sie ist nicht die signierte Datei.');
+    // a Windows program also carries the operator's Authenticode signature: both must hold
+    const windows = isPeFile(o.file) ? verifyAuthenticode(o.file, o.ca) : undefined;
+    // the release the server offers now for this file's platform
+    const offered = server?.info.downloads.find((d) => d.platform === (windows ? 'win-x64' : 'linux-x64'));
+    const rolledBack = result.ok && server && offered && compareReleases(sig, offered) < 0;
+    if (!result.ok) o.out(`NOT VALID: ${name}: ${result.message}.`);
+    else if (rolledBack) o.out(`NOT VALID: ${name} is version ${sig.version} built ${sig.built}, older than version ${offered.version} built ${offered.built} that ${server.origin} offers: an old build, perhaps rolled back.`);
+    else o.out(`OK: ${name} is exactly the file signed with the key ${result.keyId} (version ${sig.version}, built ${sig.built}, SHA-256 ${sig.sha256}).`);
+    if (windows) {
+      if (windows.ok) o.out(`OK: its Windows signature (Authenticode) is valid: signed by ${windows.signer}, issued by ${windows.issuer}.`);
+      else o.out(`${windows.reason === 'cannot-check' ? 'CANNOT CHECK' : 'NOT VALID'}: its Windows signature (Authenticode): ${windows.message}.`);
+      const state = (ok: boolean, cannot = false) => (ok ? 'OK' : cannot ? 'NOT CHECKED' : 'FAILED');
+      o.out(`Checks: Ed25519 signature (${path.basename(sigPath)}) ${state(result.ok && !rolledBack)}; Authenticode signature ${state(windows.ok, !windows.ok && windows.reason === 'cannot-check')}.`);
+    }
+    if (!result.ok || rolledBack || (windows && !windows.ok && windows.reason !== 'cannot-check')) {
+      o.out(
+        rolledBack
+          ? 'Do not run this file. / Diese Datei nicht ausführen: sie ist eine ältere Version als die angebotene.'
+          : result.ok
+            ? 'Do not run this file. / Diese Datei nicht ausführen: ihre Windows-Signatur (Authenticode) ist nicht gültig.'
+            : 'Do not run this file. / Diese Datei nicht ausführen: sie ist nicht die signierte Datei.',
+      );
       return VerifyExit.invalid;
     }
-    const offered = server?.info;
-    if (server && offered?.version && offered.built && compareReleases(sig, { version: offered.version, built: offered.built }) < 0) {
-      o.out(`NOT VALID: ${name} is version ${sig.version} built ${sig.built}, older than version ${offered.version} built ${offered.built} that ${server.origin} offers: an old build, perhaps rolled back.`);
-      o.out('Do not run this file. / Diese Datei nicht ausführen: sie ist eine ältere Version als die angebotene.');
-      return VerifyExit.invalid;
-    }
-    o.out(`OK: ${name} is exactly the file signed with the key ${result.keyId} (version ${sig.version}, built ${sig.built}, SHA-256 ${sig.sha256}).`);
+    if (windows && !windows.ok) return VerifyExit.cannotCheck;
     o.out('OK: Die Datei ist unverändert und mit dem vertrauten Schlüssel signiert.');
     return VerifyExit.ok;
   } catch (err) {

@@ -128,8 +128,34 @@ export const techniciansReplySchema = z.strictObject({
 });
 export type Technician = z.infer<typeof techniciansReplySchema>['users'][number];
 
-/** GET /api/agent/info: what the server publishes about the signed QuickSupport program. */
+/** The platforms the QuickSupport program is built for (`npm run build:agent -- --platform NAME`). */
+export const agentPlatformSchema = z.enum(['win-x64', 'linux-x64']);
+export type AgentPlatform = z.infer<typeof agentPlatformSchema>;
+
+/** One signed build the server offers: it verified with AGENT_PUBLIC_KEY and is not a rollback. */
+export const agentDownloadSchema = z.strictObject({
+  platform: agentPlatformSchema,
+  /** the operating system it runs on, for choosing the visitor's build */
+  os: z.enum(['windows', 'linux']),
+  fileName: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/),
+  version: z.string().max(32),
+  built: z.string().max(32),
+  size: count,
+  sha256,
+  /** the operator's Ed25519 key that signed it */
+  keyId: z.string().regex(/^[0-9a-f]{16}$/),
+  downloadUrl: z.string().max(200),
+  signatureUrl: z.string().max(200),
+});
+export type AgentDownload = z.infer<typeof agentDownloadSchema>;
+
+/**
+ * GET /api/agent/info: what the server publishes about the signed QuickSupport program.
+ * `downloads`: every build on offer (Windows, then Linux). The fields beside it describe the Linux
+ * build, as before there were several (`available`: the Linux build is offered).
+ */
 export const agentInfoSchema = z.strictObject({
+  downloads: z.array(agentDownloadSchema).max(8),
   available: z.boolean(),
   /** base64 of the raw 32-byte Ed25519 public key */
   publicKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/).nullable(),

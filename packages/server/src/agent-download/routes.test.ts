@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from '../../../../tests/support/serv
 import { loadConfig } from '../config.js';
 import { agentInfoSchema } from '@fernhilfe/protocol';
 import { formatSignature, keyIdOf, parsePublicKey, parseSignature, rawPublicKey, signAgent, verifyAgent } from './signature.js';
-import { AGENT_FILE } from './store.js';
+import { AGENT_FILE } from './platforms.js';
 
 const b64 = (k: KeyObject) => Buffer.from(rawPublicKey(k)).toString('base64');
 
@@ -49,6 +49,7 @@ describe('the signed agent download', () => {
     const i = await info(srv);
     expect(i).toMatchObject({ available: true, fileName: AGENT_FILE, version: '1.0.0', size: bytes.length, publicKey: b64(operator), keyId: keyIdOf(operator), downloadUrl: '/download/agent', signatureUrl: '/download/agent.sig' });
     expect(i.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    expect(i.downloads).toEqual([{ platform: 'linux-x64', os: 'linux', fileName: AGENT_FILE, version: '1.0.0', built: i.built, size: bytes.length, sha256: i.sha256, keyId: keyIdOf(operator), downloadUrl: '/download/agent', signatureUrl: '/download/agent.sig' }]);
 
     const download = await fetch(`${srv.url}${i.downloadUrl}`);
     expect(download.status).toBe(200);
@@ -111,7 +112,7 @@ describe('the signed agent download', () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'fernhilfe-agent-empty-'));
     cleanup.push(() => rmSync(empty, { recursive: true, force: true }));
     const srv = await start({ AGENT_DIR: empty });
-    expect(await info(srv)).toEqual({ available: false, publicKey: null, publicKeyPem: null, keyId: null, fileName: null, version: null, built: null, size: null, sha256: null, downloadUrl: null, signatureUrl: null });
+    expect(await info(srv)).toEqual({ downloads: [], available: false, publicKey: null, publicKeyPem: null, keyId: null, fileName: null, version: null, built: null, size: null, sha256: null, downloadUrl: null, signatureUrl: null });
     expect((await fetch(`${srv.url}/download/agent`)).status).toBe(404);
   });
 

@@ -4,12 +4,9 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import type { AgentInfo } from '@fernhilfe/protocol';
-import { type BuildRelease, compareReleases, keyIdOf, mismatch, parseSignature, rawPublicKey, SignatureError, verifyStatement } from './signature.js';
+import { type BuildRelease, compareReleases, mismatch, parseSignature, SignatureError, verifyStatement } from './signature.js';
+import { LINUX_BUILD, type PlatformBuild } from './platforms.js';
 import { verifiedStream } from './verified-stream.js';
-
-/** The file name of the Linux build, in AGENT_DIR and as offered for download. */
-export const AGENT_FILE = 'fernhilfe-quicksupport-linux-x64';
 
 /** A build that verified: the file as it was when it verified (size, mtime, inode) and its signature. */
 export interface Verified extends BuildRelease {
@@ -18,6 +15,8 @@ export interface Verified extends BuildRelease {
   sha256: string;
   signatureText: string;
   stamp: string;
+  /** the operator's key that signed it */
+  keyId: string;
 }
 
 /** Where the newest release this server ever offered is remembered (the settings table), so it never goes back. */
@@ -25,7 +24,6 @@ export interface ReleaseMemory {
   get(key: string): Promise<unknown>;
   set(key: string, value: { version: string; built: string }): Promise<void>;
 }
-const NEWEST_KEY = 'agent-download.newest-release';
 const releaseSchema = z.object({ version: z.string(), built: z.string() });
 
 export interface AgentDownloadOptions {
@@ -36,12 +34,14 @@ export interface AgentDownloadOptions {
   /** remembers the newest release offered; without it a rollback is not detected across restarts */
   releases?: ReleaseMemory;
   log: Logger;
+  /** which platform's build this store offers (default: Linux) */
+  platform?: PlatformBuild;
 }
 
 type State = { kind: 'none' } | { kind: 'refused' } | { kind: 'offered'; build: Verified };
 
 /**
- * Offers the signed agent build from AGENT_DIR, but only a build whose signature verifies with
+ * Offers one platform's signed agent build from AGENT_DIR (agent-downloads.ts holds one per platform), but only a build whose signature verifies with
  * AGENT_PUBLIC_KEY and that is not older than the newest one this server offered before. It is
  * checked at start and again whenever the file on disk changes (size, mtime or inode); the bytes
  * served are hashed on the way out and the download is cut off before its last chunk if they are
@@ -53,10 +53,14 @@ export class AgentDownloadStore {
   /** the stamp of the last check, so that a refused or missing build is not read again until it changes */
   private lastStamp: string | undefined;
 
-  constructor(private readonly opts: AgentDownloadOptions) {}
+  readonly platform: PlatformBuild;
+
+  constructor(private readonly opts: AgentDownloadOptions) {
+    this.platform = opts.platform ?? LINUX_BUILD;
+  }
 
   get filePath(): string | undefined {
-    return this.opts.dir ? path.join(this.opts.dir, AGENT_FILE) : undefined;
+    return this.opts.dir ? path.join(this.opts.dir, this.platform.file) : undefined;
   }
 
   /** Checks the build on disk now (at start). Never throws: a build that does not verify is logged and not offered. */
@@ -85,24 +89,6 @@ export class AgentDownloadStore {
     });
   }
 
-  async info(): Promise<AgentInfo> {
-    const build = await this.current();
-    const key = this.opts.publicKey;
-    return {
-      available: Boolean(build),
-      publicKey: key ? Buffer.from(rawPublicKey(key)).toString('base64') : null,
-      publicKeyPem: key ? String(key.export({ type: 'spki', format: 'pem' })) : null,
-      keyId: key ? keyIdOf(key) : null,
-      fileName: build ? AGENT_FILE : null,
-      version: build?.version ?? null,
-      built: build?.built ?? null,
-      size: build?.size ?? null,
-      sha256: build?.sha256 ?? null,
-      downloadUrl: build ? '/download/agent' : null,
-      signatureUrl: build ? '/download/agent.sig' : null,
-    };
-  }
-
   private async check(): Promise<void> {
     const file = this.filePath;
     const log = this.opts.log;
@@ -110,9 +96,9 @@ export class AgentDownloadStore {
     // taken before reading: if the files change while they are read, the next request sees a new stamp
     const stamp = await buildStamp(file);
     this.lastStamp = stamp;
-    if (stamp.startsWith('missing')) {
+    if (stamp.startsWith('missing|')) {
       if (this.state.kind !== 'none') log.warn({ file }, 'agent download withdrawn: the file is gone');
-      else log.info({ dir: this.opts.dir }, 'no agent build in AGENT_DIR: the QuickSupport page offers no download (build one with `npm run build:agent`)');
+      else log.info({ dir: this.opts.dir, platform: this.platform.platform }, `no ${this.platform.platform} agent build in AGENT_DIR: the QuickSupport page offers none for it (build one with \`npm run build:agent -- --platform ${this.platform.platform}\`)`);
       this.state = { kind: 'none' };
       return;
     }
@@ -121,13 +107,14 @@ export class AgentDownloadStore {
       if (!trusted) throw new SignatureError('wrong-key', 'AGENT_PUBLIC_KEY is not set, and the key named inside the signature file is never trusted; set AGENT_PUBLIC_KEY to the public key of your signing key');
       const signatureText = await readFile(`${file}.sig`, 'utf8');
       const sig = parseSignature(signatureText);
+      if (sig.file !== this.platform.file) throw new SignatureError('bad-signature', `the signature is for a file named ${sig.file}, not ${this.platform.file}`);
       const result = verifyStatement(sig, trusted);
       if (!result.ok) throw new SignatureError(result.reason, result.message);
       const { size, sha256 } = await hashFile(file);
       const why = mismatch(sig, size, sha256);
       if (why) throw new SignatureError('bad-signature', `the file is not the one that was signed: ${why}`);
       await this.checkNotOlder(sig);
-      this.state = { kind: 'offered', build: { file, size, sha256, version: sig.version, built: sig.built, signatureText, stamp } };
+      this.state = { kind: 'offered', build: { file, size, sha256, version: sig.version, built: sig.built, signatureText, stamp, keyId: result.keyId } };
       log.info({ file, size, keyId: result.keyId, version: sig.version, built: sig.built }, 'agent build verified: offered for download');
     } catch (err) {
       const reason = err instanceof SignatureError ? err.message : (err as NodeJS.ErrnoException).code === 'ENOENT' ? `the signature file ${file}.sig is missing` : String(err);
@@ -140,14 +127,15 @@ export class AgentDownloadStore {
   private async checkNotOlder(release: BuildRelease): Promise<void> {
     const memory = this.opts.releases;
     if (!memory) return;
-    const stored = releaseSchema.safeParse(await memory.get(NEWEST_KEY));
+    const key = this.platform.newestKey;
+    const stored = releaseSchema.safeParse(await memory.get(key));
     if (stored.success && compareReleases(release, stored.data) < 0) {
       throw new SignatureError(
         'bad-signature',
         `it is version ${release.version} built ${release.built}, older than version ${stored.data.version} built ${stored.data.built} that this server offered before: a rollback`,
       );
     }
-    if (!stored.success || compareReleases(release, stored.data) > 0) await memory.set(NEWEST_KEY, { version: release.version, built: release.built });
+    if (!stored.success || compareReleases(release, stored.data) > 0) await memory.set(key, { version: release.version, built: release.built });
   }
 }
 

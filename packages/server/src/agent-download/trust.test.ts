@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../../../../tests/support/server.js';
 import { formatSignature, rawPublicKey, signAgent } from './signature.js';
-import { AGENT_FILE } from './store.js';
+import { AGENT_FILE } from './platforms.js';
 
 const b64 = (k: KeyObject) => Buffer.from(rawPublicKey(k)).toString('base64');
 const FIXED_TIME = new Date('2026-01-01T00:00:00Z');
