@@ -4,7 +4,7 @@ import { gdiApi, PER_MONITOR_AWARE_V2, type GdiApi } from './gdi-api.js';
 import { GdiGrabber } from './gdi-grabber.js';
 import { probeDuplication } from './dxgi.js';
 import { readMonitors } from './monitors.js';
-import { cursorHandle, cursorPos, readCursorShape } from './pointer.js';
+import { cursorHandle, cursorPos, lastInputTime, readCursorShape } from './pointer.js';
 import { diffInto, mergeRects } from './tiles.js';
 
 /** `FERNHILFE_CAPTURE=gdi` (or `core`, as on X11) forces GDI even where Desktop Duplication works. */
@@ -14,8 +14,13 @@ export const CAPTURE_METHOD_ENV = 'FERNHILFE_CAPTURE';
 const FAST_MS = 33;
 /** after this long without a change… */
 const QUIET_AFTER_MS = 1000;
-/** …polls this often (4/s): a still screen costs a BitBlt and a compare every quarter second */
+/** …polls this often (4/s)… */
 const SLOW_MS = 250;
+/** …and once this long passed without a change, once a second: a still screen costs one BitBlt and compare a second */
+const STILL_AFTER_MS = 5000;
+const STILL_MS = 1000;
+/** between slow polls, the time of the last input (GetLastInputInfo, local or injected) is read this often: input polls at once */
+const INPUT_CHECK_MS = 100;
 /** the monitors and the cursor handle are looked at no more often than this */
 const LAYOUT_MS = 1000;
 /** a poll's picture younger than this is what grab() returns (no second BitBlt for the same change) */
@@ -25,8 +30,9 @@ const FRESH_MS = 40;
  * Windows screen capture with GDI: BitBlt of the selected monitor into a DIB section (gdi-grabber.ts),
  * compared tile by tile with the frame handed out last (tiles.ts) for `dirty` and for "nothing
  * changed". GDI has no change events, so a poll timer stands in for X11's DAMAGE: ~30 polls a
- * second while the screen changes, 4 a second after a quiet second, and at once again after a full
- * grab; a poll that sees a change emits `damage` and pauses until the pump grabs. Monitors
+ * second while the screen changes, 4 a second after a quiet second, 1 a second after 5 quiet
+ * seconds; at once (and fast again) after a full grab or when the keyboard or mouse was used
+ * (GetLastInputInfo, read 10 times a second, costs nothing measurable); a poll that sees a change emits `damage` and pauses until the pump grabs. Monitors
  * (EnumDisplayMonitors) and the cursor handle are checked with the polls, once a second at most:
  * a changed layout emits `monitors`, a changed cursor `cursor-shape`. No pointer events (GDI has
  * none): the cursor tracker polls.
@@ -49,6 +55,7 @@ export class WindowsScreenCapture extends Emitter<ScreenCaptureEvents> implement
   private lastChange = 0;
   private lastLayout = 0;
   private cursor = 0n;
+  private lastInput = 0;
   private serial = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private busy: Promise<unknown> = Promise.resolve();
@@ -65,6 +72,7 @@ export class WindowsScreenCapture extends Emitter<ScreenCaptureEvents> implement
     this.current = this.monitorList[0]!;
     this.area = evenArea(this.current);
     this.cursor = cursorHandle(api);
+    this.lastInput = lastInputTime(api);
     this.lastChange = performance.now();
     this.schedule(0);
   }
@@ -136,14 +144,34 @@ export class WindowsScreenCapture extends Emitter<ScreenCaptureEvents> implement
     return { width: area.width, height: area.height, data: this.frame, captureTime, dirty: whole ? undefined : mergeRects(dirty) };
   }
 
+  /** The next poll in `ms`; while waiting longer than INPUT_CHECK_MS, input brings it forward. */
   private schedule(ms: number): void {
     if (this.closed) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.exclusive(() => this.poll()), ms);
+    const poll = () => void this.exclusive(() => this.poll());
+    if (ms <= INPUT_CHECK_MS) {
+      this.timer = setTimeout(poll, ms);
+      return;
+    }
+    const due = performance.now() + ms;
+    const tick = () => {
+      if (this.closed) return;
+      const input = lastInputTime(this.api);
+      if (input !== this.lastInput) {
+        this.lastInput = input;
+        this.lastChange = performance.now(); // fast polling while someone works
+        return poll();
+      }
+      const left = due - performance.now();
+      if (left <= 0) poll();
+      else this.timer = setTimeout(tick, Math.min(INPUT_CHECK_MS, left));
+    };
+    this.timer = setTimeout(tick, Math.min(INPUT_CHECK_MS, ms));
   }
 
   private pollDelay(): number {
-    return performance.now() - this.lastChange > QUIET_AFTER_MS ? SLOW_MS : FAST_MS;
+    const quiet = performance.now() - this.lastChange;
+    return quiet > STILL_AFTER_MS ? STILL_MS : quiet > QUIET_AFTER_MS ? SLOW_MS : FAST_MS;
   }
 
   /** One look at the screen: a BitBlt compared with the last frame, without touching it (the encoder may be reading it). */

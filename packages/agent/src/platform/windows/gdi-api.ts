@@ -24,6 +24,7 @@ export interface GdiApi {
   GetCursorInfo: KoffiFunction;
   GetIconInfo: KoffiFunction;
   LoadCursorW: KoffiFunction;
+  GetLastInputInfo: KoffiFunction;
   EnumDisplayMonitors: KoffiFunction;
   GetMonitorInfoW: KoffiFunction;
   GetSystemMetrics: KoffiFunction;
@@ -47,6 +48,7 @@ export function gdiApi(env: PlatformEnv): GdiApi {
   const CURSORINFO = k.struct({ cbSize: 'uint32', flags: 'uint32', hCursor: 'void*', ptScreenPos: POINT });
   const ICONINFO = k.struct({ fIcon: 'int32', xHotspot: 'uint32', yHotspot: 'uint32', hbmMask: 'void*', hbmColor: 'void*' });
   const BITMAP = k.struct({ bmType: 'int32', bmWidth: 'int32', bmHeight: 'int32', bmWidthBytes: 'int32', bmPlanes: 'uint16', bmBitsPixel: 'uint16', bmBits: 'void*' });
+  const LASTINPUTINFO = k.struct({ cbSize: 'uint32', dwTime: 'uint32' });
   const MONITORINFOEXW = k.struct({ cbSize: 'uint32', rcMonitor: RECT, rcWork: RECT, dwFlags: 'uint32', szDevice: k.array('char16', 32, 'String') });
   const MonitorEnumProc = k.proto('__stdcall', undefined, 'int32', ['void*', 'void*', k.pointer(RECT), 'intptr']);
   const f = (lib: LibraryHandle, name: string, result: string, args: unknown[]) => lib.func('__stdcall', name, result, args as never) as KoffiFunction;
@@ -73,6 +75,7 @@ export function gdiApi(env: PlatformEnv): GdiApi {
     GetCursorPos: f(user32, 'GetCursorPos', 'int', [k.out(k.pointer(POINT))]),
     GetCursorInfo: f(user32, 'GetCursorInfo', 'int', [k.inout(k.pointer(CURSORINFO))]),
     GetIconInfo: f(user32, 'GetIconInfo', 'int', ['void*', k.out(k.pointer(ICONINFO))]),
+    GetLastInputInfo: f(user32, 'GetLastInputInfo', 'int', [k.inout(k.pointer(LASTINPUTINFO))]),
     LoadCursorW: f(user32, 'LoadCursorW', 'void*', ['void*', 'uintptr']),
     EnumDisplayMonitors: f(user32, 'EnumDisplayMonitors', 'int', ['void*', 'void*', k.pointer(MonitorEnumProc), 'intptr']),
     GetMonitorInfoW: f(user32, 'GetMonitorInfoW', 'int', ['void*', k.inout(k.pointer(MONITORINFOEXW))]),

@@ -8,6 +8,12 @@ export function cursorPos(api: GdiApi): { x: number; y: number } | undefined {
   return api.GetCursorPos(p) ? { x: p.x, y: p.y } : undefined;
 }
 
+/** GetLastInputInfo: the tick count of the last keyboard or mouse input, injected input included (0 when unknown). */
+export function lastInputTime(api: GdiApi): number {
+  const info = { cbSize: 8, dwTime: 0 };
+  return api.GetLastInputInfo(info) ? info.dwTime : 0;
+}
+
 /** The handle of the cursor shown now (0n: hidden), cheap enough to poll: a new handle is a new shape. */
 export function cursorHandle(api: GdiApi): bigint {
   const info = { cbSize: api.koffi.sizeof(api.types.CURSORINFO), flags: 0, hCursor: null as unknown, ptScreenPos: { x: 0, y: 0 } };
