@@ -135,7 +135,11 @@ export async function runWinAgentBench(opts: { smoke: boolean; outDir?: string; 
     const files = await bundle(dir);
     const phaseMs = opts.smoke ? 2000 : 10_000;
     const runs: WinRun[] = [];
-    for (let i = 0; i < (opts.runs ?? (opts.smoke ? 1 : 3)); i++) runs.push(await oneRun(wine, files, dir, i, { grabs: opts.smoke ? 5 : 30, phaseMs }));
+    for (let i = 0; i < (opts.runs ?? (opts.smoke ? 1 : 3)); i++) {
+      // wine's virtual desktop ends with its last program: the next run starts once it is gone
+      if (i > 0) await wine.settle();
+      runs.push(await oneRun(wine, files, dir, i, { grabs: opts.smoke ? 5 : 30, phaseMs }));
+    }
     const report: WinBenchReport = { when: new Date().toISOString(), smoke: opts.smoke, screen: `wine ${wine.width}x${wine.height} virtual desktop on Xvfb`, phaseSeconds: phaseMs / 1000, runs, hostLoadBefore };
     if (opts.outDir) writeWinReport(report, opts.outDir);
     return report;

@@ -1,89 +1,92 @@
 import { Emitter } from '@fernhilfe/protocol';
 import type { CaptureOptions, CapturedFrame, CursorShape, Monitor, PlatformEnv, Rect, ScreenCapture, ScreenCaptureEvents } from '../types.js';
+import { DxgiSource } from './dxgi.js';
 import { gdiApi, PER_MONITOR_AWARE_V2, type GdiApi } from './gdi-api.js';
 import { GdiGrabber } from './gdi-grabber.js';
-import { probeDuplication } from './dxgi.js';
 import { readMonitors } from './monitors.js';
-import { cursorHandle, cursorPos, lastInputTime, readCursorShape } from './pointer.js';
+import { cursorHandle, cursorPos, readCursorShape } from './pointer.js';
+import { PollTimer } from './poller.js';
 import { diffInto, mergeRects } from './tiles.js';
 
 /** `FERNHILFE_CAPTURE=gdi` (or `core`, as on X11) forces GDI even where Desktop Duplication works. */
 export const CAPTURE_METHOD_ENV = 'FERNHILFE_CAPTURE';
 
-/** polls while the screen changes (~30/s) */
-const FAST_MS = 33;
-/** after this long without a change… */
-const QUIET_AFTER_MS = 1000;
-/** …polls this often (4/s)… */
-const SLOW_MS = 250;
-/** …and once this long passed without a change, once a second: a still screen costs one BitBlt and compare a second */
-const STILL_AFTER_MS = 5000;
-const STILL_MS = 1000;
-/** between slow polls, the time of the last input (GetLastInputInfo, local or injected) is read this often: input polls at once */
-const INPUT_CHECK_MS = 100;
 /** the monitors and the cursor handle are looked at no more often than this */
 const LAYOUT_MS = 1000;
 /** a poll's picture younger than this is what grab() returns (no second BitBlt for the same change) */
 const FRESH_MS = 40;
 
 /**
- * Windows screen capture with GDI: BitBlt of the selected monitor into a DIB section (gdi-grabber.ts),
- * compared tile by tile with the frame handed out last (tiles.ts) for `dirty` and for "nothing
- * changed". GDI has no change events, so a poll timer stands in for X11's DAMAGE: ~30 polls a
- * second while the screen changes, 4 a second after a quiet second, 1 a second after 5 quiet
- * seconds; at once (and fast again) after a full grab or when the keyboard or mouse was used
- * (GetLastInputInfo, read 10 times a second, costs nothing measurable); a poll that sees a change emits `damage` and pauses until the pump grabs. Monitors
- * (EnumDisplayMonitors) and the cursor handle are checked with the polls, once a second at most:
- * a changed layout emits `monitors`, a changed cursor `cursor-shape`. No pointer events (GDI has
- * none): the cursor tracker polls.
- *
- * Desktop Duplication is tried first (dxgi.ts) and its result logged through `method` and
- * `methodReason`; the frames come from GDI until its frame path exists (docs/agent.md).
+ * Windows screen capture, chosen at open and named in `method` with the reason in `methodReason`:
+ * - 'dxgi': Desktop Duplication of the selected monitor (dxgi.ts): AcquireNextFrame wakes it only
+ *   when the desktop changed, and the pointer's updates come as 'pointer-moved' events;
+ * - 'gdi': BitBlt of the selected monitor into a DIB section (gdi-grabber.ts) where duplication
+ *   fails (under wine: "DuplicateOutput failed: E_NOTIMPL"; some remote sessions), when it fails
+ *   later, or when FERNHILFE_CAPTURE=gdi asks. GDI has no change events: polls (poller.ts) stand in
+ *   for X11's DAMAGE, fast while the screen changes and slow while it is still.
+ * Either way grab() compares the picture with the frame handed out last in tiles (tiles.ts) for
+ * `dirty` and for "nothing changed" (undefined). A change emits `damage` once, until the next grab.
+ * Monitors (EnumDisplayMonitors) and the cursor handle are checked once a second at most: a new
+ * layout emits `monitors`, a new cursor `cursor-shape` (GetCursorInfo + GetIconInfo, pointer.ts).
  */
 export class WindowsScreenCapture extends Emitter<ScreenCaptureEvents> implements ScreenCapture {
-  readonly pointerEvents = false;
   private monitorList: Monitor[];
   private current: Monitor;
   private area: Rect;
   /** the frame handed out by grab(): what the next change is compared with */
   private frame = Buffer.alloc(0);
   private needFull = true;
-  /** a poll saw a change that no grab has taken yet (polls pause meanwhile) */
+  /** a change was seen that no grab has taken yet (GDI polls pause meanwhile) */
   private damaged = false;
-  /** when the DIB last received a BitBlt that no grab has compared yet */
+  /** when the source last took a picture that no grab has compared yet */
   private pending: number | undefined;
-  private lastChange = 0;
   private lastLayout = 0;
   private cursor = 0n;
-  private lastInput = 0;
   private serial = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private moveReported = false;
+  private dxgi: DxgiSource | undefined;
+  private reason: string;
+  private readonly polls: PollTimer;
+  private readonly layoutTimer: ReturnType<typeof setInterval>;
   private busy: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   private constructor(
     private readonly api: GdiApi,
     private readonly grabber: GdiGrabber,
-    readonly method: 'gdi' | 'dxgi',
-    readonly methodReason: string,
+    forced: string | undefined,
   ) {
     super();
     this.monitorList = readMonitors(api);
     this.current = this.monitorList[0]!;
     this.area = evenArea(this.current);
     this.cursor = cursorHandle(api);
-    this.lastInput = lastInputTime(api);
-    this.lastChange = performance.now();
-    this.schedule(0);
+    this.polls = new PollTimer(api, () => void this.exclusive(() => this.poll()));
+    // with Desktop Duplication nothing polls: the layout and cursor are looked at on their own
+    this.layoutTimer = setInterval(() => this.dxgi && this.checkLayout(), LAYOUT_MS);
+    this.reason = forced ?? this.useDuplication(this.current);
+    if (!this.dxgi) this.polls.soon();
   }
 
   static open(env: PlatformEnv, opts: CaptureOptions = {}): WindowsScreenCapture {
     const api = gdiApi(env);
     // real pixels on scaled monitors (a DPI-unaware process sees a scaled-down desktop)
     api.SetProcessDpiAwarenessContext?.(PER_MONITOR_AWARE_V2);
-    const forced = opts.method === 'core' || ['gdi', 'core'].includes(env[CAPTURE_METHOD_ENV] ?? '');
-    const reason = forced ? `${CAPTURE_METHOD_ENV}=${env[CAPTURE_METHOD_ENV] ?? 'core'} asks for GDI` : probeDuplication(api.koffi);
-    return new WindowsScreenCapture(api, new GdiGrabber(api), 'gdi', reason);
+    const asked = env[CAPTURE_METHOD_ENV];
+    const forced = opts.method === 'core' || asked === 'gdi' || asked === 'core' ? `${CAPTURE_METHOD_ENV}=${asked ?? 'core'} asks for GDI` : undefined;
+    return new WindowsScreenCapture(api, new GdiGrabber(api), forced);
+  }
+
+  get method(): 'dxgi' | 'gdi' {
+    return this.dxgi ? 'dxgi' : 'gdi';
+  }
+
+  get methodReason(): string {
+    return this.reason;
+  }
+
+  get pointerEvents(): boolean {
+    return this.dxgi !== undefined;
   }
 
   get monitors(): readonly Monitor[] {
@@ -97,6 +100,12 @@ export class WindowsScreenCapture extends Emitter<ScreenCaptureEvents> implement
   select(monitorId: string): boolean {
     const m = this.monitorList.find((c) => c.id === monitorId);
     if (!m) return false;
+    if (this.dxgi && m.id !== this.current.id) {
+      this.dxgi.close();
+      this.dxgi = undefined;
+      this.reason = this.useDuplication(m);
+      if (!this.dxgi) this.polls.soon();
+    }
     this.current = m;
     this.area = evenArea(m);
     this.needFull = true;
@@ -113,6 +122,7 @@ export class WindowsScreenCapture extends Emitter<ScreenCaptureEvents> implement
   }
 
   pointer(): Promise<{ x: number; y: number } | undefined> {
+    this.moveReported = false;
     this.checkCursor();
     return Promise.resolve(cursorPos(this.api));
   }
@@ -120,15 +130,39 @@ export class WindowsScreenCapture extends Emitter<ScreenCaptureEvents> implement
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.timer);
+    this.polls.stop();
+    clearInterval(this.layoutTimer);
+    this.dxgi?.close();
     void this.busy.finally(() => this.grabber.close());
+  }
+
+  /** Desktop Duplication of `monitor` if it works; the reason for the log either way. */
+  private useDuplication(monitor: Monitor): string {
+    const source = DxgiSource.open(this.api.koffi, monitor.id);
+    if (!(source instanceof DxgiSource)) return source.reason;
+    this.dxgi = source;
+    source.run(
+      () => this.changed(),
+      () => this.pointerUpdate(),
+      (reason) => this.dropDuplication(source, reason),
+    );
+    return `Desktop Duplication of ${monitor.id}`;
+  }
+
+  private dropDuplication(source: DxgiSource, reason: string): void {
+    if (this.dxgi !== source || this.closed) return;
+    source.close();
+    this.dxgi = undefined;
+    this.reason = reason;
+    this.needFull = true;
+    this.polls.soon();
   }
 
   private async grabNow(full: boolean): Promise<CapturedFrame | undefined> {
     const captureTime = Date.now();
     const area = this.area;
     const fresh = this.pending !== undefined && performance.now() - this.pending < FRESH_MS;
-    const pixels = fresh ? this.grabber.last() : await this.grabber.grab(area);
+    const pixels = this.dxgi ? this.dxgi.grab(area) : fresh ? this.grabber.last() : await this.grabber.grab(area);
     this.pending = undefined;
     this.damaged = false;
     const bytes = area.width * area.height * 4;
@@ -137,59 +171,41 @@ export class WindowsScreenCapture extends Emitter<ScreenCaptureEvents> implement
     const dirty = diffInto(this.frame, pixels, area.width, area.height);
     const whole = this.needFull || full || sizeChanged;
     this.needFull = false;
-    if (dirty.length > 0) this.lastChange = performance.now();
-    if (whole) this.schedule(0); // "at once again": a full grab starts fast polling
-    else this.schedule(this.pollDelay());
+    if (dirty.length > 0) this.polls.changed();
+    if (!this.dxgi) {
+      if (whole) this.polls.soon(); // "at once again": a full grab starts fast polling
+      else this.polls.later();
+    }
     if (!whole && dirty.length === 0) return undefined;
     return { width: area.width, height: area.height, data: this.frame, captureTime, dirty: whole ? undefined : mergeRects(dirty) };
   }
 
-  /** The next poll in `ms`; while waiting longer than INPUT_CHECK_MS, input brings it forward. */
-  private schedule(ms: number): void {
-    if (this.closed) return;
-    clearTimeout(this.timer);
-    const poll = () => void this.exclusive(() => this.poll());
-    if (ms <= INPUT_CHECK_MS) {
-      this.timer = setTimeout(poll, ms);
-      return;
-    }
-    const due = performance.now() + ms;
-    const tick = () => {
-      if (this.closed) return;
-      const input = lastInputTime(this.api);
-      if (input !== this.lastInput) {
-        this.lastInput = input;
-        this.lastChange = performance.now(); // fast polling while someone works
-        return poll();
-      }
-      const left = due - performance.now();
-      if (left <= 0) poll();
-      else this.timer = setTimeout(tick, Math.min(INPUT_CHECK_MS, left));
-    };
-    this.timer = setTimeout(tick, Math.min(INPUT_CHECK_MS, ms));
-  }
-
-  private pollDelay(): number {
-    const quiet = performance.now() - this.lastChange;
-    return quiet > STILL_AFTER_MS ? STILL_MS : quiet > QUIET_AFTER_MS ? SLOW_MS : FAST_MS;
-  }
-
-  /** One look at the screen: a BitBlt compared with the last frame, without touching it (the encoder may be reading it). */
+  /** One GDI look at the screen: a BitBlt compared with the last frame, without touching it (the encoder may be reading it). */
   private async poll(): Promise<void> {
-    if (this.closed || this.damaged) return;
+    if (this.closed || this.damaged || this.dxgi) return;
     this.checkLayout();
-    const area = this.area;
-    const pixels = await this.grabber.grab(area);
+    const pixels = await this.grabber.grab(this.area);
     if (this.closed) return;
-    const changed = pixels.length !== this.frame.length || !pixels.equals(this.frame);
-    if (changed) {
-      this.pending = performance.now();
-      this.lastChange = this.pending;
-      this.damaged = true;
-      this.emit('damage', undefined);
-      return; // the next poll is scheduled by the grab
+    if (pixels.length !== this.frame.length || !pixels.equals(this.frame)) return this.changed(); // the next poll comes after the grab
+    this.polls.later();
+  }
+
+  /** A new picture (a poll's or Desktop Duplication's): `damage`, once until the next grab. */
+  private changed(): void {
+    this.pending = performance.now();
+    this.polls.changed();
+    if (this.damaged || this.closed) return;
+    this.damaged = true;
+    this.emit('damage', undefined);
+  }
+
+  /** Desktop Duplication saw the pointer move or change shape. */
+  private pointerUpdate(): void {
+    if (!this.moveReported) {
+      this.moveReported = true;
+      this.emit('pointer-moved', undefined);
     }
-    this.schedule(this.pollDelay());
+    this.checkCursor();
   }
 
   private checkLayout(): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guidBytes, hresultName } from './dxgi.js';
+import { guidBytes, hresultName } from './com.js';
 
 describe('COM helpers of the Desktop Duplication probe', () => {
   it('lays a GUID out in memory order', () => {
