@@ -90,7 +90,7 @@ async function oneRun(wine: WineDesktop, files: { child: string; painter: string
           cpu[mark.phase] = { node: pct((now.get(pid) ?? 0) - mark.node, wall), xvfb: pct((now.get(wine.xvfb.pid) ?? 0) - mark.xvfb, wall) };
         }
         mark = { phase: last.phase, t, node: now.get(pid) ?? 0, xvfb: now.get(wine.xvfb.pid) ?? 0 };
-        if (last.phase === 'await-motion') painter = wine.node(files.painter, [String(wine.width), String(wine.height)], { name: `win-painter-${run}` });
+        if (last.phase === 'await-motion') painter = wine.node(files.painter, [String(wine.width), String(wine.height), wine.winPath(status)], { name: `win-painter-${run}` });
         if (last.phase === 'done') break;
       }
       if (proc.child.exitCode !== null && last?.phase !== 'done') throw new BenchError('process', `the Windows capture ended early: ${JSON.stringify(proc.output())}`);
@@ -113,7 +113,8 @@ async function oneRun(wine: WineDesktop, files: { child: string; painter: string
       motion: { ...cpu.motion!, frames: motion.frames, fps: motion.frames / (opts.phaseMs / 1000), grabMsMedian: quantile(motion.grabMs, 0.5) },
     };
   } finally {
-    await painter?.kill();
+    // the painter ends by itself once the status says done; a failed run kills it
+    await painter?.exited(20_000).catch(() => painter?.kill());
     await proc.exited(20_000).catch(() => proc.kill());
   }
 }
