@@ -101,7 +101,7 @@ async function oneRun(wine: WineDesktop, files: { child: string; painter: string
     const get = (phase: string) => lines.find((l) => l.phase === phase)!;
     const grabs = get('grabs');
     const idle = get('await-motion').idle as { frames: number };
-    const motion = get('done').motion as { frames: number; grabMs: number[] };
+    const motion = get('baseline').motion as { frames: number; grabMs: number[] };
     return {
       method: String(grabs.method),
       methodReason: grabs.methodReason as string | undefined,
@@ -175,7 +175,7 @@ export function formatWinTable(r: WinBenchReport): string {
     '|---|---|',
     `| full ${first?.width ?? '?'}x${first?.height ?? '?'} grab (BitBlt + compare), ms (median of each run) | ${of((x) => quantile(x.fullGrabMs, 0.5))} |`,
     `| full grab, p90 ms | ${of((x) => quantile(x.fullGrabMs, 0.9))} |`,
-    `| Windows Node alone (no capture), % of one core | ${of((x) => x.baseline.node)} (Xvfb ${of((x) => x.baseline.xvfb)}) |`,
+    `| Windows Node alone (capture closed, after the phases below), % of one core | ${of((x) => x.baseline.node)} (Xvfb ${of((x) => x.baseline.xvfb)}) |`,
     `| still desktop, capture open (1 poll/s), % of one core | ${of((x) => x.idle.node)} (Xvfb ${of((x) => x.idle.xvfb)}) |`,
     `| still desktop: frames (settle + idle) | ${of((x) => x.idle.frames)} |`,
     `| moving 400x300 block: frames/s captured | ${of((x) => x.motion.fps)} |`,

@@ -4,12 +4,12 @@
  * argv[2] (stdout is no pipe through wine). Phases, each announced before it starts so the Linux
  * side can read this process's CPU from /proc over exactly that window:
  *   warmup    Node's start-up settles (not reported)
- *   baseline  Node alone, no capture (what an idle Windows Node costs under wine)
  *   grabs     full-monitor grabs back to back, each timed
  *   settle    the capture open on a still desktop (it slows its polls after 1 and 5 s; not reported)
  *   idle      the same, measured: a pump grabbing on `damage` as the agent's does
  *   await-motion  until the painter (win-painter.ts, started by the Linux side now) first paints
  *   motion    the pump while the painter moves a block
+ *   baseline  the capture closed and the painter gone: Node alone, warmed up (what the capture's costs compare with)
  *   done      the figures
  */
 import { appendFileSync } from 'node:fs';
@@ -59,8 +59,6 @@ async function main(): Promise<void> {
   // Node's own start-up (compiling the bundle) is no phase's cost
   say({ phase: 'warmup' });
   await wait(Math.min(phaseMs, 3000));
-  say({ phase: 'baseline' });
-  await wait(phaseMs);
   const capture = await openScreenCapture({});
   const sel = capture.selected;
   say({ phase: 'grabs', method: capture.method, methodReason: capture.methodReason, width: sel.width, height: sel.height });
@@ -87,8 +85,10 @@ async function main(): Promise<void> {
   });
   say({ phase: 'motion' });
   const motion = await pump(capture, phaseMs);
-  say({ phase: 'done', motion });
   capture.close();
+  say({ phase: 'baseline', motion });
+  await wait(phaseMs);
+  say({ phase: 'done' });
 }
 
 main().then(

@@ -3,7 +3,7 @@
  * the desktop 30 times a second, painted with GDI FillRect on the desktop DC (its old place
  * painted over with the background). Runs in the Windows Node (bundled by win-bench.ts):
  * `node.exe win-painter.mjs WIDTH HEIGHT STATUS_FILE`; it ends once the capture's status file says
- * the run is over (a killed launcher would leave the Windows process running under wine).
+ * the motion phase is over (a killed launcher would leave the Windows process running under wine).
  */
 import { readFileSync } from 'node:fs';
 import type * as Koffi from 'koffi';
@@ -26,7 +26,7 @@ const block = CreateSolidBrush(0x2090f0);
 const status = process.argv[4];
 setInterval(() => {
   const text = status ? readFileSync(status, 'utf8') : '';
-  if (text.includes('"phase":"done"') || text.includes('"phase":"failed"')) process.exit(0);
+  if (['baseline', 'done', 'failed'].some((phase) => text.includes(`"phase":"${phase}"`))) process.exit(0);
 }, 500);
 let i = 0;
 let last = { left: 0, top: 0, right: 0, bottom: 0 };

@@ -13,6 +13,8 @@ export const CAPTURE_METHOD_ENV = 'FERNHILFE_CAPTURE';
 
 /** the monitors and the cursor handle are looked at no more often than this */
 const LAYOUT_MS = 1000;
+/** how long GDI serves after Desktop Duplication was lost before duplication is tried again */
+const RETRY_DXGI_MS = 5000;
 /** a poll's picture younger than this is what grab() returns (no second BitBlt for the same change) */
 const FRESH_MS = 40;
 
@@ -45,6 +47,8 @@ export class WindowsScreenCapture extends Emitter<ScreenCaptureEvents> implement
   private serial = 0;
   private moveReported = false;
   private dxgi: DxgiSource | undefined;
+  /** after a lost duplication (UAC's secure desktop, a mode change), GDI serves and duplication is tried again then */
+  private retryDxgiAt: number | undefined;
   private reason: string;
   private readonly polls: PollTimer;
   private readonly layoutTimer: ReturnType<typeof setInterval>;
@@ -149,12 +153,19 @@ export class WindowsScreenCapture extends Emitter<ScreenCaptureEvents> implement
     return `Desktop Duplication of ${monitor.id}`;
   }
 
+  /** Duplication failed or was lost: a new one at once (sized anew), else GDI, and another try every RETRY_DXGI_MS. */
   private dropDuplication(source: DxgiSource, reason: string): void {
     if (this.dxgi !== source || this.closed) return;
     source.close();
     this.dxgi = undefined;
-    this.reason = reason;
     this.needFull = true;
+    const again = this.useDuplication(this.current);
+    if (this.dxgi) {
+      this.reason = again;
+      return;
+    }
+    this.reason = `${reason}; then ${again}`;
+    this.retryDxgiAt = performance.now() + RETRY_DXGI_MS;
     this.polls.soon();
   }
 
@@ -212,6 +223,14 @@ export class WindowsScreenCapture extends Emitter<ScreenCaptureEvents> implement
     const now = performance.now();
     if (now - this.lastLayout < LAYOUT_MS) return;
     this.lastLayout = now;
+    if (!this.dxgi && this.retryDxgiAt !== undefined && now > this.retryDxgiAt) {
+      const reason = this.useDuplication(this.current);
+      if (this.dxgi) {
+        this.reason = reason;
+        this.retryDxgiAt = undefined;
+        this.needFull = true;
+      } else this.retryDxgiAt = now + RETRY_DXGI_MS;
+    }
     this.checkCursor();
     const list = readMonitors(this.api);
     if (JSON.stringify(list) === JSON.stringify(this.monitorList)) return;

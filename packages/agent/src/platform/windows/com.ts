@@ -15,12 +15,12 @@ export class Com {
 
   constructor(readonly k: KoffiApi) {}
 
-  /** A __stdcall prototype returning `result` with `this` first, cached by its text. */
-  proto(result: string, args: unknown[]): Proto {
-    const key = `${result}(${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(',')})`;
+  /** A __stdcall prototype returning `result` with `this` first, cached by its text (plain type names only: out-values go through Buffers). */
+  proto(result: string, args: string[]): Proto {
+    const key = `${result}(${args.join(',')})`;
     let p = this.protos.get(key);
     if (!p) {
-      p = this.k.proto('__stdcall', undefined, result, ['void*', ...(args as string[])]);
+      p = this.k.proto('__stdcall', undefined, result, ['void*', ...args]);
       this.protos.set(key, p);
     }
     return p;
@@ -34,10 +34,15 @@ export class Com {
   }
 
   /** A method that fills one interface pointer (`HRESULT M(this, ..., void** out)`): the HRESULT and the pointer. */
-  out(obj: unknown, slot: number, args: unknown[], types: unknown[] = []): { hr: number; value: unknown } {
-    const value: unknown[] = [null];
-    const hr = this.method(obj, slot, this.proto('int32', [...types, this.k.out(this.k.pointer('void*'))]))(obj, ...args, value) as number;
-    return { hr, value: value[0] };
+  out(obj: unknown, slot: number, args: unknown[], types: string[] = []): { hr: number; value: unknown } {
+    const cell = Buffer.alloc(8);
+    const hr = this.method(obj, slot, this.proto('int32', [...types, 'void*']))(obj, ...args, cell) as number;
+    return { hr, value: this.pointerIn(cell) };
+  }
+
+  /** The pointer a method wrote into `cell` (8 bytes), null when none. */
+  pointerIn(cell: Buffer): unknown {
+    return cell.readBigUInt64LE(0) === 0n ? null : (this.k.decode(cell, 'void*') as unknown);
   }
 
   query(obj: unknown, iid: Buffer): { hr: number; value: unknown } {

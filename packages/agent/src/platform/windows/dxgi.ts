@@ -58,6 +58,8 @@ export class DxgiSource {
   private staging: unknown;
   private dupl: unknown;
   private closed = false;
+  /** the next picture is copied whole (the first of the duplication: its rectangles need not cover everything) */
+  private whole = true;
   private running: Promise<void> | undefined;
 
   private constructor(
@@ -154,44 +156,39 @@ export class DxgiSource {
   }
 
   private async loop(onChange: () => void, onPointer: () => void): Promise<void> {
-    const k = this.com.k;
     const info = Buffer.alloc(48); // DXGI_OUTDUPL_FRAME_INFO
     while (!this.closed) {
-      if (!this.dupl) {
-        // lost (secure desktop, mode change): try again a second later
-        if (this.duplicate()) await new Promise((resolve) => setTimeout(resolve, 1000));
-        continue;
-      }
-      const resource: unknown[] = [null];
-      const acquire = this.com.method(this.dupl, SLOT.duplAcquireNextFrame, this.com.proto('int32', ['uint32', 'void*', k.out(k.pointer('void*'))]));
-      const hr = await new Promise<number>((resolve, reject) => acquire.async(this.dupl, ACQUIRE_MS, info, resource, (err: unknown, r: number) => (err ? reject(err) : resolve(r))));
+      const cell = Buffer.alloc(8);
+      const acquire = this.com.method(this.dupl, SLOT.duplAcquireNextFrame, this.com.proto('int32', ['uint32', 'void*', 'void*']));
+      const hr = await new Promise<number>((resolve, reject) => acquire.async(this.dupl, ACQUIRE_MS, info, cell, (err: unknown, r: number) => (err ? reject(err) : resolve(r))));
+      const resource = this.com.pointerIn(cell);
       if (hr >>> 0 === WAIT_TIMEOUT) continue;
+      // lost (mode change, UAC's secure desktop, a full-screen program): the capture opens a new duplication, sized anew
+      if (hr >>> 0 === ACCESS_LOST) throw CaptureError.refused('the duplication was lost (DXGI_ERROR_ACCESS_LOST)');
       if (hr < 0) {
-        if (hr >>> 0 === ACCESS_LOST) {
-          this.com.release(this.dupl);
-          this.dupl = undefined;
-        } else await new Promise((resolve) => setTimeout(resolve, 100));
+        await new Promise((resolve) => setTimeout(resolve, 100));
         continue;
       }
-      let rects: Rect[] | undefined;
+      let rects: Rect[] | undefined | false = false;
       try {
         if (info.readBigInt64LE(8) !== 0n) onPointer(); // LastMouseUpdateTime
-        if (info.readBigInt64LE(0) !== 0n) rects = this.copyFrame(resource[0]); // LastPresentTime: a new picture
+        if (info.readBigInt64LE(0) !== 0n) rects = this.copyFrame(resource); // LastPresentTime: a new picture
       } finally {
-        this.com.release(resource[0]);
+        this.com.release(resource);
         this.com.method(this.dupl, SLOT.duplReleaseFrame, this.com.proto('int32', []))(this.dupl);
       }
-      if (rects) {
-        this.readStaging(rects);
+      if (rects !== false) {
+        this.readStaging(this.whole ? undefined : rects);
+        this.whole = false;
         onChange();
       }
     }
   }
 
-  /** CopyResource of the frame into the staging texture; the changed rectangles (undefined: everything). */
-  private copyFrame(resource: unknown): Rect[] | undefined {
+  /** CopyResource of the frame into the staging texture; the changed rectangles (undefined: everything; false: no picture). */
+  private copyFrame(resource: unknown): Rect[] | undefined | false {
     const tex = this.com.query(resource, IID_ID3D11Texture2D);
-    if (tex.hr < 0) return undefined;
+    if (tex.hr < 0) return false;
     try {
       if (!this.staging) this.staging = this.createStaging(tex.value);
       this.com.method(this.context, SLOT.contextCopyResource, this.com.proto('void', ['void*', 'void*']))(this.context, this.staging, tex.value);
@@ -219,14 +216,13 @@ export class DxgiSource {
 
   /** The dirty rectangles and the destinations of the move rectangles of the frame held now; undefined when they cannot be read. */
   private frameRects(): Rect[] | undefined {
-    const k = this.com.k;
     const read = (slot: number, size: number, toRect: (b: Buffer, at: number) => Rect): Rect[] | undefined => {
       const buf = Buffer.alloc(size * 64);
-      const needed = [0];
-      const fn = this.com.method(this.dupl, slot, this.com.proto('int32', ['uint32', 'void*', k.out(k.pointer('uint32'))]));
+      const needed = Buffer.alloc(4);
+      const fn = this.com.method(this.dupl, slot, this.com.proto('int32', ['uint32', 'void*', 'void*']));
       if ((fn(this.dupl, buf.length, buf, needed) as number) < 0) return undefined; // more than 64: everything
       const out: Rect[] = [];
-      for (let at = 0; at + size <= needed[0]!; at += size) out.push(toRect(buf, at));
+      for (let at = 0; at + size <= needed.readUInt32LE(0); at += size) out.push(toRect(buf, at));
       return out;
     };
     const ltrb = (b: Buffer, at: number): Rect => ({ x: b.readInt32LE(at), y: b.readInt32LE(at + 4), width: b.readInt32LE(at + 8) - b.readInt32LE(at), height: b.readInt32LE(at + 12) - b.readInt32LE(at + 4) });
