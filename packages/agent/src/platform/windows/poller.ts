@@ -22,19 +22,22 @@ const INPUT_CHECK_MS = 100;
 export class PollTimer {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastInput: number;
-  private lastChange = performance.now();
+  private lastChange: number;
   private stopped = false;
 
   constructor(
     private readonly api: GdiApi,
     private readonly poll: () => void,
+    /** ms, monotonic (tests pass their fake clock) */
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.lastInput = lastInputTime(api);
+    this.lastChange = now();
   }
 
   /** The screen changed (a poll or a grab saw it): poll fast for a while. */
   changed(): void {
-    this.lastChange = performance.now();
+    this.lastChange = this.now();
   }
 
   /** The next poll at once. */
@@ -44,7 +47,7 @@ export class PollTimer {
 
   /** The next poll after the delay the recent changes call for. */
   later(): void {
-    const quiet = performance.now() - this.lastChange;
+    const quiet = this.now() - this.lastChange;
     this.schedule(quiet > STILL_AFTER_MS ? STILL_MS : quiet > QUIET_AFTER_MS ? SLOW_MS : FAST_MS);
   }
 
@@ -61,7 +64,7 @@ export class PollTimer {
       this.timer = setTimeout(this.poll, ms);
       return;
     }
-    const due = performance.now() + ms;
+    const due = this.now() + ms;
     const tick = () => {
       if (this.stopped) return;
       const input = lastInputTime(this.api);
@@ -70,7 +73,7 @@ export class PollTimer {
         this.changed(); // fast polling while someone works
         return this.poll();
       }
-      const left = due - performance.now();
+      const left = due - this.now();
       if (left <= 0) this.poll();
       else this.timer = setTimeout(tick, Math.min(INPUT_CHECK_MS, left));
     };
