@@ -17,21 +17,30 @@ describe('PollTimer: when GDI looks at the screen next', () => {
     vi.useRealTimers();
   });
 
-  /** the gaps between polls while `later()` is called after each one, over `ms` */
+  /** the gaps between polls over `ms` */
   function gaps(polls: number[], ms: number): number[] {
     vi.advanceTimersByTime(ms);
     return polls.slice(1).map((t, i) => t - polls[i]!);
   }
 
-  it('polls ~30/s after a change, 4/s after a quiet second, once a second after 5 quiet seconds', () => {
-    const { api } = fakeApi();
+  /** A timer whose every poll is noted and asks for the next one as the capture does (`later()`), started at once. */
+  function polling(api: GdiApi): { timer: PollTimer; polls: number[] } {
     const polls: number[] = [];
-    const timer: PollTimer = new PollTimer(api, () => {
-      polls.push(Date.now());
-      timer.later();
-    }, Date.now);
+    const timer: PollTimer = new PollTimer(
+      api,
+      () => {
+        polls.push(Date.now());
+        timer.later();
+      },
+      Date.now,
+    );
     timer.changed();
     timer.soon();
+    return { timer, polls };
+  }
+
+  it('polls ~30/s after a change, 4/s after a quiet second, once a second after 5 quiet seconds', () => {
+    const { timer, polls } = polling(fakeApi().api);
     const all = gaps(polls, 10_000);
     const at = (t: number) => all[polls.findIndex((p) => p - polls[0]! >= t)]!;
     expect(at(200)).toBe(33);
@@ -42,12 +51,7 @@ describe('PollTimer: when GDI looks at the screen next', () => {
 
   it('polls at once when the keyboard or mouse was used, and fast again from then on', () => {
     const { api, input } = fakeApi();
-    const polls: number[] = [];
-    const timer: PollTimer = new PollTimer(api, () => {
-      polls.push(Date.now());
-      timer.later();
-    }, Date.now);
-    timer.soon();
+    const { timer, polls } = polling(api);
     vi.advanceTimersByTime(7000); // still: one poll a second by now
     const before = polls.length;
     const inputAt = Date.now();
