@@ -24,9 +24,11 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund </dev/null
 fi
 
-# 3. Build (TypeScript project references enforce the package import edges) and lint.
+# 3. Build (TypeScript project references enforce the package import edges) and lint. The agent's
+#    encoder (x264 from Debian's source, for linux-x64 and win-x64) is cached: only a first run builds it.
 log "build"
 npm run build --silent
+npm run build:encoder --silent </dev/null
 log "typecheck and lint"
 npm run typecheck --silent
 npm run lint --silent

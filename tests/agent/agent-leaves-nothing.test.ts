@@ -13,6 +13,7 @@ import { startTestServer, type TestServer } from '../support/server.js';
 import { acceptAndReadCredentials, startAgentWithPage } from './support/agent-page.js';
 import { assertAgentBuilt, startAgent } from './support/agent-process.js';
 import { openCount, straceArgs, writesOutsideDevProc } from './support/agent-strace.js';
+import { builtEncoder } from './support/encoder-records.js';
 
 /**
  * "Leaves nothing behind": the real agent runs under `strace -f` for a whole session (terms, ID,
@@ -27,9 +28,11 @@ describe('the agent writes no file during a whole session', () => {
   let browser: Browser;
   let xvfb: Xvfb;
   let dir: string;
+  let encoder: string;
 
   beforeAll(async () => {
     assertAgentBuilt();
+    encoder = builtEncoder('linux-x64');
     srv = await startTestServer();
     xvfb = await startXvfb({ width: 1280, height: 720 });
     browser = await launchTechnicianBrowser();
@@ -68,7 +71,8 @@ describe('the agent writes no file during a whole session', () => {
       wrapper: { program: 'strace', args: straceArgs(log) },
       cwd: home,
       ...(script ? { script } : {}),
-      env: { HOME: home, DISPLAY: xvfb.name, XDG_CACHE_HOME: path.join(home, '.cache'), XDG_CONFIG_HOME: path.join(home, '.config') },
+      // the cache is the empty HOME's: the encoder built in the real cache is named by its path
+      env: { HOME: home, DISPLAY: xvfb.name, XDG_CACHE_HOME: path.join(home, '.cache'), XDG_CONFIG_HOME: path.join(home, '.config'), FERNHILFE_ENCODER: encoder },
     });
     try {
       const { id, password } = await acceptAndReadCredentials(run.cust);
@@ -91,7 +95,7 @@ describe('the agent writes no file during a whole session', () => {
     const trace = readFileSync(log, 'utf8');
     expect(openCount(trace), 'the trace saw the agent open its files').toBeGreaterThan(20);
     expect(run.agent.stderr(), 'the session ran the screen, input, clipboard and file features').toMatch(/"features":\["consent","screen","input","clipboard","files"\]/);
-    expect(trace, 'the encoder child process (ffmpeg, x264) was traced too').toMatch(/libx264|libavcodec/);
+    expect(trace, 'the encoder child process (fernhilfe-encoder) was traced too').toMatch(/execve\("[^"]*fernhilfe-encoder"/);
     expect(writesOutsideDevProc(trace).map((w) => w.line)).toEqual([]);
     expect(readdirSync(home), 'HOME and the working directory stay empty').toEqual([]);
   }

@@ -2,7 +2,7 @@ import { decodeVideoFrame, LogicalChannel } from '@fernhilfe/protocol';
 import { ScreenFeature } from '@fernhilfe/agent';
 
 /**
- * The agent's screen feature alone, as its own process so its CPU (and its ffmpeg children's) can be
+ * The agent's screen feature alone, as its own process so its CPU (and its encoder children's) can be
  * read from /proc: `node agent-child.js DISPLAY MAX_FPS`. The "viewer" is in-process and acknowledges
  * every frame at once (a fast network and console), so what is measured is capture + encode. Prints
  * one JSON line "ready" once sending, and a JSON summary when it gets SIGTERM.

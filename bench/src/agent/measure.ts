@@ -13,12 +13,12 @@ export interface ScenarioResult {
   videoBytesPerSec: number;
   /** control messages per second (cursor position and shape), bytes */
   controlBytesPerSec: number;
-  /** % of one core: the agent process, its ffmpeg children, both */
+  /** % of one core: the agent process, its fernhilfe-encoder children, both */
   cpuAgent: number;
   cpuEncoder: number;
   cpuTotal: number;
   grabMsMedian: number | undefined;
-  /** BGRX -> I420 of the changed rows + writing the frame into ffmpeg (part of encodeMs) */
+  /** BGRX -> I420 of the changed rows + writing the frame into the encoder (part of encodeMs) */
   writeMsMedian?: number | undefined;
   /** frames from the sharp still-screen encoder (refinements and the small changes after them) */
   stillFrames?: number;
@@ -29,7 +29,7 @@ export interface ScenarioResult {
 // the compiled child (also when this file runs from source under vitest: run `tsc -b` first)
 const CHILD = compiledPath(new URL('./agent-child.js', import.meta.url));
 
-/** pid -> CPU ms of the direct children of `pid` (the ffmpeg encoders) */
+/** pid -> CPU ms of the direct children of `pid` (the fernhilfe-encoder processes) */
 function childrenCpu(pid: number): Map<number, number> {
   return cpuMsByPid(listProcesses().filter((p) => p.ppid === pid).map((p) => p.pid));
 }

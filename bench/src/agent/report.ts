@@ -25,7 +25,7 @@ export function formatTable(r: AgentBenchReport): string {
     '|---|---|---|',
     ...r.capture.map((c) => `| ${c.method === 'shm' ? 'MIT-SHM GetImage' : 'core GetImage'} (${c.grabs} grabs) | ${f1(c.medianMs)} ms | ${f1(c.p90Ms)} ms |`),
     '',
-    '| workload | frames/s | video | cursor msgs | agent CPU (node + ffmpeg) | grab ms (median) | encode ms (median / p90) | of which convert + write ms | still-tier frames |',
+    '| workload | frames/s | video | cursor msgs | agent CPU (node + encoder) | grab ms (median) | encode ms (median / p90) | of which convert + write ms | still-tier frames |',
     '|---|---|---|---|---|---|---|---|---|',
     ...r.scenarios.map(
       (s) =>
@@ -34,7 +34,7 @@ export function formatTable(r: AgentBenchReport): string {
     '',
     'Goals: idle desktop ≤ 1 % of a core and ~0 B/s (the desktop where nothing changes; the ticking clock is',
     '`npm run bench`\'s idle workload, where the same 1 % is asked); 30 fps of full motion at ≤ 60 % of one core.',
-    'CPU in % of one core from /proc/<pid>/stat of the agent process and its ffmpeg children; the viewer',
+    'CPU in % of one core from /proc/<pid>/stat of the agent process and its fernhilfe-encoder children; the viewer',
     'acknowledges every frame at once (in-process), so this is capture + encode without network or crypto.',
     'Each workload: a fresh agent, 8 s of warm-up (its start-up is not the workload\'s cost), then 20 s measured.',
   ];

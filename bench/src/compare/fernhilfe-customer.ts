@@ -6,7 +6,7 @@ import { nodeTransport } from '../node-transport.js';
 
 /**
  * The customer's side of the Fernhilfe stack in `npm run bench`: the native agent's screen pipeline
- * (X11 capture with DAMAGE + x264 in ffmpeg) behind a CustomerEndpoint, without the agent's UI (the
+ * (X11 capture with DAMAGE + x264 in fernhilfe-encoder) behind a CustomerEndpoint, without the agent's UI (the
  * bench accepts the terms for the customer). Usage: node fernhilfe-customer.js <server-url> <display>.
  * Prints `credentials <id> <password>` for the parent bench only (a pipe, never a log), then serves
  * one session and exits when it ends. With FERNHILFE_BENCH_STAGES=127.0.0.1:PORT in its environment it

@@ -15,7 +15,7 @@ const LOGIN = 'bench';
 /** Fernhilfe: the agent's X11 capture + x264 pipeline -> the server (relay) -> the console in headless Chromium. */
 export class FernhilfeStack implements Stack {
   readonly name = 'Fernhilfe';
-  readonly description = 'agent screen pipeline (X11 MIT-SHM + DAMAGE, x264 ultrafast/zerolatency in ffmpeg) -> Fernhilfe server relay (end-to-end encrypted) -> console (WebCodecs) in headless Chromium';
+  readonly description = 'agent screen pipeline (X11 MIT-SHM + DAMAGE, x264 ultrafast/zerolatency in fernhilfe-encoder) -> Fernhilfe server relay (end-to-end encrypted) -> console (WebCodecs) in headless Chromium';
 
   private constructor(
     private readonly server: ServerProcess,

@@ -84,6 +84,6 @@ export const COMPARE_METHOD = `How each figure was measured
 - Frames per second: drawImage calls on the viewer canvas (noVNC: one per framebuffer update, Fernhilfe: one per decoded frame).
 - Bytes: payload bytes to the viewer (Fernhilfe: WebSocket messages the console received, encrypted; noVNC: RFB bytes the proxy passed).
 - Quality: the workload is held still, then the viewer canvas (PNG) is compared with \`import -window root\` by ImageMagick PSNR.
-- CPU: /proc utime+stime of the capturing side (Fernhilfe: the agent process and its ffmpeg child; noVNC: x11vnc) and of the middle
+- CPU: /proc utime+stime of the capturing side (Fernhilfe: the agent process and its encoder children; noVNC: x11vnc) and of the middle
   (Fernhilfe server; the WebSocket proxy), over the measured window (15 s, after 8 s of warm-up from the connect: a fresh
   agent's start-up is not the workload's cost), in % of one core.`;

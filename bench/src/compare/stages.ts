@@ -30,8 +30,8 @@ export type StageBreakdown = Record<StageName, number | undefined>;
 export const STAGES = {
   toGrab: 'marker painted → grab starts (DamageNotify, fps limit, flow window, frame in flight)',
   grab: 'grab (MIT-SHM GetImage + copy)',
-  pipe: 'convert changed rows to I420 + write into ffmpeg (3 MB pipe)',
-  encode: 'encode (x264 in ffmpeg) → access unit out',
+  pipe: 'convert changed rows to I420 + write into fernhilfe-encoder (3 MB pipe)',
+  encode: 'encode (x264 in fernhilfe-encoder) → access unit out',
   seal: 'seal (encrypt) + queue on the session',
   relay: 'WebSocket: agent → server relay → console',
   open: 'console: decrypt + hand to the VideoDecoder',

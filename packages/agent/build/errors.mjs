@@ -16,7 +16,7 @@ const base = await import(
 
 /**
  * Why the QuickSupport program could not be built; the message says what to do.
- * @typedef {'page-not-built' | 'unknown-content-type' | 'bundle-needs-files' | 'old-node' | 'postject-failed' | 'unreadable-key' | 'signature-check-failed'} BuildFailure
+ * @typedef {'page-not-built' | 'unknown-content-type' | 'bundle-needs-files' | 'old-node' | 'postject-failed' | 'unreadable-key' | 'signature-check-failed' | 'unknown-target' | 'encoder-build-failed' | 'encoder-source-mismatch'} BuildFailure
  * @extends {base.FernhilfeError<BuildFailure>}
  */
 export class AgentBuildError extends base.FernhilfeError {

@@ -5,7 +5,8 @@ export type { ConsentEvents, ConsentState, Grant, GrantStatus } from './consent/
 export { InputFeature, inputFeature, type FrameGeometry, type InputFeatureOptions } from './input/feature.js';
 export { ClipboardFeature, clipboardFeature, type ClipboardFeatureOptions } from './clipboard/feature.js';
 export { ScreenFeature, screenFeature, type ScreenFeatureOptions, type ScreenLog } from './screen/feature.js';
-export { encoders, findFfmpeg, X264Encoder, EncodeError, type ScreenEncoder, type EncodedFrame } from './encode/index.js';
+export { encoders, findEncoder, X264Encoder, EncodeError, type ScreenEncoder, type EncodedFrame } from './encode/index.js';
+export { X264Process, type X264Tier } from './encode/x264-process.js';
 export { platforms, choosePlatform, openScreenCapture, type PlatformName } from './platform/index.js';
 export { CaptureError, InputError, PlatformError } from './platform/errors.js';
 export type { CaptureOptions, CapturedFrame, ClipboardBackend, CursorShape, InputInjector, Monitor, MonitorList, Platform, PlatformEnv, ScreenCapture } from './platform/types.js';

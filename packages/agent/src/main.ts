@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// first: `--remove-after <pid> <folder>` (the session folder's remover on Windows) ends here, before the rest loads
+import './runtime/remove-after.js';
 import { agentKit } from './app/feature-kit.js';
 import { createLog } from './app/log.js';
 import { runAgent } from './app/run.js';

@@ -22,7 +22,7 @@ describe('@fernhilfe/programs', () => {
     expect(() => programPath('xrandr', { env })).toThrow(ProgramMissingError);
     expect(() => programPath('xrandr', { env })).toThrow(/xrandr is not installed: install the Debian package x11-xserver-utils \(apt-get install x11-xserver-utils/);
     expect(() => spawnProgram('import', ['-version'], { env })).toThrow(/Debian package imagemagick/);
-    await expect(execProgram('ffmpeg', ['-version'], { env: { PATH: '' } })).rejects.toThrow(/Debian package ffmpeg .*or point FERNHILFE_FFMPEG at it/);
+    await expect(execProgram('chromium', ['--version'], { env: { PATH: '' } })).rejects.toThrow(/Debian package chromium .*or point CHROMIUM_PATH at it/);
     expect(() => programPath('npm', { env })).toThrow(/comes with Node.js/);
   });
 
@@ -31,9 +31,9 @@ describe('@fernhilfe/programs', () => {
     expect(findProgram('xrandr', { env: { PATH: `${path.join(dir, 'nothing')}:${path.join(dir, 'bin')}` } })).toBe(onPath);
     expect(execProgramSync('xrandr', [], { env: { PATH: path.join(dir, 'bin') } }).trim()).toBe('from-path');
 
-    const special = fakeProgram(path.join(dir, 'special'), 'my-ffmpeg', 'special');
-    expect(findProgram('ffmpeg', { env: { PATH: '', FERNHILFE_FFMPEG: special } })).toBe(special);
-    expect(findProgram('ffmpeg', { env: { PATH: path.join(dir, 'bin'), FERNHILFE_FFMPEG: path.join(dir, 'no-such-file') } })).toBeUndefined();
+    const special = fakeProgram(path.join(dir, 'special'), 'my-chromium', 'special');
+    expect(findProgram('chromium', { env: { PATH: '', CHROMIUM_PATH: special } })).toBe(special);
+    expect(findProgram('chromium', { env: { PATH: path.join(dir, 'bin'), CHROMIUM_PATH: path.join(dir, 'no-such-file') } })).toBeUndefined();
 
     fakeProgram(path.join(dir, 'pg', '9.6', 'bin'), 'initdb', 'old');
     const newest = fakeProgram(path.join(dir, 'pg', '16', 'bin'), 'initdb', 'new');

@@ -10,11 +10,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import os from 'node:os';
 import path from 'node:path';
 import { execProgramSync } from './index.js';
+// imported, not read from disk: a bundle of the agent (which uses this package) carries it inside
+import pins from './registry-packages.json' with { type: 'json' };
 
 /** @typedef {{ version: string, integrity: string, for: string }} RegistryPin */
 
 /** @type {Record<string, RegistryPin>} */
-export const REGISTRY_PACKAGES = JSON.parse(readFileSync(new URL('./registry-packages.json', import.meta.url), 'utf8')).packages;
+export const REGISTRY_PACKAGES = pins.packages;
 
 /** A registry package could not be fetched or did not match its pin. */
 export class RegistryPackageError extends Error {

@@ -7,9 +7,9 @@ export const FILE_WRITE_CALLS = [
   'rmdir', 'link', 'linkat', 'symlink', 'symlinkat', 'truncate', 'chmod', 'fchmodat', 'mknod', 'mknodat',
 ] as const;
 
-/** strace's arguments (the program itself is 'strace') that log every file write into `logFile`. */
+/** strace's arguments (the program itself is 'strace') that log every file write, and every program started, into `logFile`. */
 export function straceArgs(logFile: string): string[] {
-  return ['-f', '-qq', '-e', `trace=${FILE_WRITE_CALLS.join(',')}`, '-o', logFile];
+  return ['-f', '-qq', '-e', `trace=${[...FILE_WRITE_CALLS, 'execve'].join(',')}`, '-o', logFile];
 }
 
 const ALLOWED = /^\/(dev|proc)\//;

@@ -29,7 +29,7 @@ export function listProcesses(): ProcessEntry[] {
   return out;
 }
 
-/** A process and all its descendants (e.g. the agent and its ffmpeg child), the root first. */
+/** A process and all its descendants (e.g. the agent and its encoder children), the root first. */
 export function processTree(root: number, procs: ProcessEntry[] = listProcesses()): number[] {
   const tree = [root];
   for (let i = 0; i < tree.length; i++) for (const p of procs) if (p.ppid === tree[i]) tree.push(p.pid);

@@ -3,7 +3,7 @@ import { X264Encoder } from './x264-encoder.js';
 
 export * from './types.js';
 export * from './errors.js';
-export { findFfmpeg } from './ffmpeg-path.js';
+export { findEncoder } from './encoder-path.js';
 export { X264Encoder, type X264Options } from './x264-encoder.js';
 
 /** Codec registry: adding a codec is one class and one line here. */

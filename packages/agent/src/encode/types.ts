@@ -42,6 +42,6 @@ export interface ScreenEncoder {
 }
 
 export interface EncoderOptions {
-  /** the ffmpeg binary; default: $FERNHILFE_FFMPEG, else `ffmpeg` on PATH */
-  ffmpeg?: string;
+  /** the fernhilfe-encoder program; default: see findEncoder (encoder-path.ts) */
+  encoder?: string;
 }

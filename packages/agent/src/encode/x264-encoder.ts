@@ -1,16 +1,10 @@
 import { EncodeError } from './errors.js';
-import { findFfmpeg } from './ffmpeg-path.js';
+import { findEncoder } from './encoder-path.js';
 import { I420Converter } from './i420.js';
 import type { EncodedFrame, EncoderOptions, RawFrame, ScreenEncoder } from './types.js';
 import { X264Process, type X264Tier } from './x264-process.js';
 
 export interface X264Options extends EncoderOptions {
-  /**
-   * How a keyframe is made on request. The ffmpeg command line cannot be told "next frame IDR", but
-   * a fresh encoder always starts with one: 'spare' keeps a second ffmpeg started and idle (blocked
-   * on stdin, no CPU) and switches to it; 'restart' starts one when asked (slower by the start-up).
-   */
-  keyframes?: 'spare' | 'restart';
   /** sharp pictures of a still screen (default true); false: every frame in the motion tier */
   refine?: boolean;
 }
@@ -19,22 +13,22 @@ export interface X264Options extends EncoderOptions {
 const STILL_TIER_MAX_BYTES = 16 * 1024;
 
 /**
- * H.264 (x264 through ffmpeg); see x264-process.ts for the pipeline.
+ * H.264 (x264 in our fernhilfe-encoder program); see x264-process.ts for the pipeline.
  *
  * Quality follows the screen. Changes are encoded in the cheap 'motion' tier. When the frame pump
  * says the screen has stood still (encode with `refine`), the picture goes once more through a
- * 'still' tier encoder (an idle spare, CRF 12): an IDR frame that makes the viewer's picture sharp.
+ * 'still' tier encoder (an idle spare, CRF 14): an IDR frame that makes the viewer's picture sharp.
  * Small changes after it (a clock tick, a typed letter) stay in the still tier; the first big one
  * (a frame over 16 KiB: scrolling, a moved window) switches back to a motion-tier spare, whose IDR
- * starts the next motion. An ffmpeg command line cannot change its quantiser mid-stream, hence
- * two processes; the spares are warmed up with one blank frame (x264's set-up, ~60-90 ms at 1080p,
- * is then not paid by the frame that switches) and then wait blocked on stdin, costing no CPU.
+ * starts the next motion. The tiers differ in preset, which x264 cannot change mid-stream, hence
+ * two processes. A spare has opened its x264 encoder at start (the set-up is not paid by the frame
+ * that switches) and then waits blocked on stdin, costing no CPU. A keyframe asked for within a
+ * tier is a flag on the frame (x264 makes that frame an IDR), no new process.
  */
 export class X264Encoder implements ScreenEncoder {
   readonly name = 'h264';
   readonly refines: boolean;
-  private readonly ffmpeg: string;
-  private readonly keyframes: 'spare' | 'restart';
+  private readonly encoder: string;
   private current: X264Process | undefined;
   private readonly spares: Partial<Record<X264Tier, X264Process>> = {};
   private lastBytes = 0;
@@ -42,12 +36,11 @@ export class X264Encoder implements ScreenEncoder {
   private closed = false;
 
   constructor(opts: X264Options = {}) {
-    this.ffmpeg = findFfmpeg(process.env, opts.ffmpeg);
-    this.keyframes = opts.keyframes ?? 'spare';
+    this.encoder = findEncoder(process.env, opts.encoder);
     this.refines = opts.refine ?? true;
   }
 
-  /** pids of the ffmpeg children, for CPU accounting */
+  /** pids of the encoder children, for CPU accounting */
   get pids(): number[] {
     return [this.current?.pid, this.spares.motion?.pid, this.spares.still?.pid].filter((p): p is number => p !== undefined);
   }
@@ -57,16 +50,16 @@ export class X264Encoder implements ScreenEncoder {
     const c = this.current;
     const sameSize = c !== undefined && c.width === frame.width && c.height === frame.height;
     let tier: X264Tier | undefined;
-    if (!c || !c.alive || !sameSize || (opts.keyframe && c.written > 0)) tier = opts.refine && this.refines ? 'still' : 'motion';
+    if (!c || !c.alive || !sameSize) tier = opts.refine && this.refines ? 'still' : 'motion';
     else if (opts.refine && this.refines && c.tier === 'motion') tier = 'still';
     else if (c.tier === 'still' && !opts.refine && this.lastBytes > STILL_TIER_MAX_BYTES) tier = 'motion';
     if (tier) {
       void c?.close();
-      this.current = this.takeSpare(tier, frame.width, frame.height) ?? new X264Process(this.ffmpeg, frame.width, frame.height, tier);
+      this.current = this.takeSpare(tier, frame.width, frame.height) ?? new X264Process(this.encoder, frame.width, frame.height, tier);
     }
     if (this.i420?.width !== frame.width || this.i420.height !== frame.height) this.i420 = new I420Converter(frame.width, frame.height);
     this.i420.update(frame.data, false, frame.dirty);
-    const out = await this.current!.encode(this.i420.out);
+    const out = await this.current!.encode(this.i420.out, opts.keyframe);
     this.lastBytes = out.data.length;
     this.refillSpares(frame.width, frame.height);
     return out;
@@ -80,9 +73,9 @@ export class X264Encoder implements ScreenEncoder {
   }
 
   private refillSpares(width: number, height: number): void {
-    if (this.closed || this.keyframes !== 'spare') return;
-    this.spares.motion ??= new X264Process(this.ffmpeg, width, height, 'motion', true);
-    if (this.refines) this.spares.still ??= new X264Process(this.ffmpeg, width, height, 'still', true);
+    if (this.closed) return;
+    this.spares.motion ??= new X264Process(this.encoder, width, height, 'motion');
+    if (this.refines) this.spares.still ??= new X264Process(this.encoder, width, height, 'still');
   }
 
   private takeSpare(tier: X264Tier, width: number, height: number): X264Process | undefined {

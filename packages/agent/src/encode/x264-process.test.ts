@@ -1,13 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { nalTypes } from './h264.js';
 import { X264Encoder } from './x264-encoder.js';
 
-const nalTypes = (au: Uint8Array): number[] => {
-  const types: number[] = [];
-  for (let i = 0; i + 4 < au.length; i++) if (au[i] === 0 && au[i + 1] === 0 && au[i + 2] === 0 && au[i + 3] === 1) types.push(au[i + 4]! & 0x1f);
-  return types;
-};
-
-describe('x264 through a real ffmpeg', () => {
+describe('x264 through the real fernhilfe-encoder', () => {
   let enc: X264Encoder | undefined;
   afterEach(async () => enc?.close());
 
@@ -52,7 +47,7 @@ describe('x264 through a real ffmpeg', () => {
     expect([back.keyframe, back.refined]).toEqual([true, false]);
   }, 20_000);
 
-  it('says plainly when ffmpeg is missing', () => {
-    expect(() => new X264Encoder({ ffmpeg: '/nonexistent/ffmpeg' })).toThrow(/FERNHILFE_FFMPEG|not an executable/);
+  it('says plainly when the encoder is missing', () => {
+    expect(() => new X264Encoder({ encoder: '/nonexistent/fernhilfe-encoder' })).toThrow(/FERNHILFE_ENCODER points to \/nonexistent\/fernhilfe-encoder, which is not a file/);
   });
 });

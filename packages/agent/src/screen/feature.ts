@@ -18,7 +18,7 @@ export interface ScreenFeatureOptions {
   /** opens the platform capture; default openScreenCapture(capture) */
   openCapture?: () => Promise<ScreenCapture>;
   capture?: CaptureOptions;
-  /** default: the registry's h264 (x264 in ffmpeg) */
+  /** default: the registry's h264 (x264 in fernhilfe-encoder) */
   openEncoder?: () => ScreenEncoder;
   /** frames per second at most (default 30) */
   maxFps?: number;

@@ -1,0 +1,190 @@
+/*
+ * fernhilfe-encoder: H.264 for the QuickSupport program, linked statically against libx264 (built
+ * from Debian's x264 source by packages/agent/build/encoder.mjs). One process encodes one frame
+ * size with one set of settings, one frame at a time, with no frame held back.
+ *
+ * Usage: fernhilfe-encoder --width W --height H [--preset P] [--crf Q] [--threads N] [--params K=V:K=V]
+ *
+ * stdin, per frame:  u32le flags (bit 0: make this frame an IDR) | W*H*3/2 bytes of I420
+ * stdout, per frame: u32le length | u32le flags (bit 0: keyframe) | `length` bytes of Annex B H.264
+ *                    (one access unit; SPS and PPS in front of every keyframe)
+ * Every record is written and flushed as soon as the frame is encoded. End of input at a frame
+ * boundary ends the program with exit code 0; anything else that goes wrong ends it with a message
+ * on stderr and exit code 1 (bad arguments: 2).
+ *
+ * Fixed for every tier (the viewer's decoder must read the pictures back into the same RGB):
+ * profile high, BT.709 matrix and primaries, sRGB (iec61966-2-1) transfer, full range, no periodic
+ * keyframes, no scene-cut keyframes, tune zerolatency (no lookahead, no B-frames, sliced threads).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <x264.h>
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#endif
+
+#define FLAG_FORCE_IDR 1u
+#define FLAG_KEYFRAME 1u
+#define MAX_SIDE 16384
+
+static void die(const char *what) {
+  fprintf(stderr, "fernhilfe-encoder: %s\n", what);
+  fflush(stderr);
+  exit(1);
+}
+
+static void usage(const char *what) {
+  fprintf(stderr, "fernhilfe-encoder: %s\nusage: fernhilfe-encoder --width W --height H [--preset P] [--crf Q] [--threads N] [--params K=V:K=V]\n", what);
+  exit(2);
+}
+
+static int parse_int(const char *text, int min, int max, const char *name) {
+  char *end = NULL;
+  errno = 0;
+  long v = strtol(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || v < min || v > max) {
+    fprintf(stderr, "fernhilfe-encoder: %s must be a whole number from %d to %d, not \"%s\"\n", name, min, max, text);
+    exit(2);
+  }
+  return (int)v;
+}
+
+/* Reads exactly n bytes. Returns n, 0 at end of input before the first byte, or dies on a short read. */
+static size_t read_exact(uint8_t *buf, size_t n, const char *what) {
+  size_t got = 0;
+  while (got < n) {
+    size_t r = fread(buf + got, 1, n - got, stdin);
+    if (r == 0) {
+      if (ferror(stdin)) die("reading the input failed");
+      if (got == 0) return 0;
+      fprintf(stderr, "fernhilfe-encoder: the input ended inside %s (%zu of %zu bytes): frames must be a 4-byte header and exactly width*height*3/2 bytes of I420\n", what, got, n);
+      exit(1);
+    }
+    got += r;
+  }
+  return n;
+}
+
+static void put_u32le(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+  p[2] = (uint8_t)(v >> 16);
+  p[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t get_u32le(const uint8_t *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void write_record(const x264_nal_t *nals, int count, int keyframe) {
+  size_t length = 0;
+  for (int i = 0; i < count; i++) length += (size_t)nals[i].i_payload;
+  if (length > UINT32_MAX) die("an encoded frame is too large for its record");
+  uint8_t head[8];
+  put_u32le(head, (uint32_t)length);
+  put_u32le(head + 4, keyframe ? FLAG_KEYFRAME : 0);
+  if (fwrite(head, 1, sizeof head, stdout) != sizeof head) die("writing the output failed");
+  /* x264 lays the NAL units of one call out back to back in one buffer */
+  if (length > 0 && fwrite(nals[0].p_payload, 1, length, stdout) != length) die("writing the output failed");
+  if (fflush(stdout) != 0) die("writing the output failed");
+}
+
+int main(int argc, char **argv) {
+#ifdef _WIN32
+  if (_setmode(_fileno(stdin), _O_BINARY) == -1 || _setmode(_fileno(stdout), _O_BINARY) == -1) die("cannot switch stdin/stdout to binary mode");
+#endif
+  int width = 0, height = 0, threads = 0;
+  const char *preset = "ultrafast", *crf = "23", *params = "";
+  for (int i = 1; i < argc; i++) {
+    if (i + 1 >= argc) usage("every option needs a value");
+    const char *name = argv[i], *value = argv[++i];
+    if (strcmp(name, "--width") == 0) width = parse_int(value, 16, MAX_SIDE, "--width");
+    else if (strcmp(name, "--height") == 0) height = parse_int(value, 16, MAX_SIDE, "--height");
+    else if (strcmp(name, "--threads") == 0) threads = parse_int(value, 0, 64, "--threads");
+    else if (strcmp(name, "--preset") == 0) preset = value;
+    else if (strcmp(name, "--crf") == 0) crf = value;
+    else if (strcmp(name, "--params") == 0) params = value;
+    else usage("unknown option");
+  }
+  if (width == 0 || height == 0) usage("--width and --height are required");
+  if (width % 2 != 0 || height % 2 != 0) usage("--width and --height must be even (I420)");
+
+  x264_param_t param;
+  if (x264_param_default_preset(&param, preset, "zerolatency") < 0) usage("unknown --preset");
+  param.i_width = width;
+  param.i_height = height;
+  param.i_csp = X264_CSP_I420;
+  param.i_threads = threads == 0 ? X264_THREADS_AUTO : threads;
+  param.i_fps_num = 30;
+  param.i_fps_den = 1;
+  param.i_keyint_max = X264_KEYINT_MAX_INFINITE;
+  param.i_scenecut_threshold = 0;
+  param.b_repeat_headers = 1;
+  param.b_annexb = 1;
+  param.i_log_level = X264_LOG_ERROR;
+  param.vui.b_fullrange = 1;
+  param.vui.i_colorprim = 1; /* BT.709 */
+  param.vui.i_transfer = 13; /* iec61966-2-1 (sRGB) */
+  param.vui.i_colmatrix = 1; /* BT.709 */
+  if (x264_param_parse(&param, "crf", crf) != 0) usage("bad --crf");
+  if (params[0] != '\0') {
+    char *copy = strdup(params);
+    if (!copy) die("out of memory");
+    for (char *item = strtok(copy, ":"); item; item = strtok(NULL, ":")) {
+      char *eq = strchr(item, '=');
+      if (!eq) usage("--params must be name=value pairs separated by ':'");
+      *eq = '\0';
+      if (x264_param_parse(&param, item, eq + 1) != 0) {
+        fprintf(stderr, "fernhilfe-encoder: x264 does not accept the parameter %s=%s\n", item, eq + 1);
+        exit(2);
+      }
+    }
+    free(copy);
+  }
+  /* one frame in, one frame out: nothing may hold frames back, whatever --params said */
+  param.i_bframe = 0;
+  param.rc.i_lookahead = 0;
+  param.i_sync_lookahead = 0;
+  if (param.i_threads != 1) param.b_sliced_threads = 1;
+  if (x264_param_apply_profile(&param, "high") < 0) die("x264 cannot apply the profile high");
+
+  x264_t *encoder = x264_encoder_open(&param);
+  if (!encoder) die("x264 could not open an encoder with these settings");
+  x264_picture_t pic, out;
+  x264_picture_init(&pic);
+  pic.img.i_csp = X264_CSP_I420;
+  pic.img.i_plane = 3;
+  size_t luma = (size_t)width * (size_t)height, frame_bytes = luma * 3 / 2;
+  uint8_t *frame = malloc(frame_bytes);
+  if (!frame) die("out of memory");
+  pic.img.plane[0] = frame;
+  pic.img.plane[1] = frame + luma;
+  pic.img.plane[2] = frame + luma + luma / 4;
+  pic.img.i_stride[0] = width;
+  pic.img.i_stride[1] = pic.img.i_stride[2] = width / 2;
+  /* stdout is a pipe: one buffer big enough for a typical record, flushed after each */
+  setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+
+  uint8_t head[4];
+  for (int64_t n = 0;; n++) {
+    if (read_exact(head, sizeof head, "a frame header") == 0) break;
+    uint32_t flags = get_u32le(head);
+    if (flags & ~FLAG_FORCE_IDR) die("a frame header has unknown flags set: the input is not in this program's format");
+    if (read_exact(frame, frame_bytes, "a frame") == 0) die("the input ended after a frame header, before its picture");
+    pic.i_pts = n;
+    pic.i_type = (flags & FLAG_FORCE_IDR) ? X264_TYPE_IDR : X264_TYPE_AUTO;
+    x264_nal_t *nals = NULL;
+    int count = 0;
+    int size = x264_encoder_encode(encoder, &nals, &count, &pic, &out);
+    if (size < 0) die("x264 failed to encode a frame");
+    if (size == 0) die("x264 held a frame back, which these settings should never do");
+    write_record(nals, count, out.b_keyframe);
+  }
+  x264_encoder_close(encoder);
+  free(frame);
+  return 0;
+}
