@@ -183,9 +183,8 @@ export function formatWinTable(r: WinBenchReport): string {
     `| moving block: capture process, % of one core | ${of((x) => x.motion.node)} (Xvfb ${of((x) => x.motion.xvfb)}) |`,
     '',
     'CPU from /proc of the node.exe process under wine (and of Xvfb, which does the pixel reads for wine).',
-    'Not here yet: encoding (frames/s and CPU of the four workloads of `npm run bench:agent` with the bundled',
-    'x264), program size and start-up time (`npm run build:agent -- --platform win-x64 --measure`): they wait',
-    'for the encoder and build branches of issue 16.',
+    'Not here yet: encoding (frames/s and CPU of the four workloads of `npm run bench:agent` with',
+    'fernhilfe-encoder.exe), program size and start-up time (`npm run build:agent -- --platform win-x64 --measure`).',
   ].join('\n');
 }
 
