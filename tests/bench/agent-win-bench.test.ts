@@ -7,7 +7,7 @@ import { formatWinAgentTable, runWinAgentBench } from '@fernhilfe/bench';
  * is shared, and wine is not Windows).
  */
 describe('npm run bench:agent -- --platform win-x64 --smoke', () => {
-  it('times full grabs, reads the CPU of each phase and captures the moving block', async () => {
+  it('times full grabs, reads the CPU of each phase, captures the moving block and encodes it', async () => {
     const r = await runWinAgentBench({ smoke: true });
     const table = formatWinAgentTable(r);
     expect(r.runs).toHaveLength(1);
@@ -20,6 +20,11 @@ describe('npm run bench:agent -- --platform win-x64 --smoke', () => {
     expect(run.idle.frames, table).toBe(0);
     expect(run.motion.frames, table).toBeGreaterThan(0);
     expect(run.motion.node, table).toBeGreaterThan(0);
+    // the screen feature with fernhilfe-encoder.exe sends frames of the moving block
+    expect(r.encoded, table).toHaveLength(1);
+    expect(r.encoded[0]!.fps, table).toBeGreaterThan(0);
+    expect(r.encoded[0]!.videoBytesPerSec, table).toBeGreaterThan(0);
+    expect(r.encoded[0]!.cpuEncoder, table).toBeGreaterThan(0);
     expect(table).toContain("NOT Windows' speed");
   }, 240_000);
 });

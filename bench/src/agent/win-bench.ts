@@ -4,6 +4,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { cpuMsByPid, hostLoadPercent, listProcesses, startWine, type WineDesktop } from '@fernhilfe/testkit';
 import { quantile } from './measure.js';
+import { encodeRun, windowsEncoder, type WinEncodeRun } from './win-encode.js';
 import { BenchError } from '../errors.js';
 import { ROOT } from '../paths.js';
 
@@ -27,17 +28,20 @@ export interface WinBenchReport {
   screen: string;
   phaseSeconds: number;
   runs: WinRun[];
+  /** the screen feature with fernhilfe-encoder.exe while the block moves, one per run */
+  encoded: WinEncodeRun[];
   hostLoadBefore: number;
 }
 
 const SRC = path.join(ROOT, 'bench', 'src', 'agent');
 
-async function bundle(dir: string): Promise<{ child: string; painter: string }> {
+async function bundle(dir: string): Promise<{ child: string; painter: string; agent: string }> {
   // ES modules (the agent's packages use import.meta.url), with a require for the CommonJS packages inside
-  const out = { child: path.join(dir, 'win-child.mjs'), painter: path.join(dir, 'win-painter.mjs') };
+  const out = { child: path.join(dir, 'win-child.mjs'), painter: path.join(dir, 'win-painter.mjs'), agent: path.join(dir, 'win-agent-child.mjs') };
   for (const [entry, outfile] of [
     ['win-child.ts', out.child],
     ['win-painter.ts', out.painter],
+    ['win-agent-child.ts', out.agent],
   ] as const) {
     await build({
       entryPoints: [path.join(SRC, entry)],
@@ -141,7 +145,13 @@ export async function runWinAgentBench(opts: { smoke: boolean; outDir?: string; 
       if (i > 0) await wine.settle();
       runs.push(await oneRun(wine, files, dir, i, { grabs: opts.smoke ? 5 : 30, phaseMs }));
     }
-    const report: WinBenchReport = { when: new Date().toISOString(), smoke: opts.smoke, screen: `wine ${wine.width}x${wine.height} virtual desktop on Xvfb`, phaseSeconds: phaseMs / 1000, runs, hostLoadBefore };
+    const encoder = windowsEncoder();
+    const encoded: WinEncodeRun[] = [];
+    for (let i = 0; i < runs.length; i++) {
+      await wine.settle();
+      encoded.push(await encodeRun(wine, files, path.join(dir, `encode-${i}.jsonl`), encoder, { warmMs: opts.smoke ? 4000 : 8000, measureMs: phaseMs }));
+    }
+    const report: WinBenchReport = { when: new Date().toISOString(), smoke: opts.smoke, screen: `wine ${wine.width}x${wine.height} virtual desktop on Xvfb`, phaseSeconds: phaseMs / 1000, runs, encoded, hostLoadBefore };
     if (opts.outDir) writeWinReport(report, opts.outDir);
     return report;
   } finally {
@@ -161,6 +171,7 @@ function spread(xs: number[], digits = 1): string {
 export function formatWinTable(r: WinBenchReport): string {
   const runs = r.runs;
   const of = (pick: (x: WinRun) => number | undefined) => spread(runs.map(pick).filter((n): n is number => n !== undefined));
+  const enc = (pick: (x: WinEncodeRun) => number | undefined) => spread((r.encoded ?? []).map(pick).filter((n): n is number => n !== undefined));
   const first = runs[0];
   return [
     `Windows agent capture benchmark (${r.screen}${r.smoke ? ', SMOKE run: short phases, figures rough' : ''}), ${r.when}`,
@@ -181,10 +192,14 @@ export function formatWinTable(r: WinBenchReport): string {
     `| moving 400x300 block: frames/s captured | ${of((x) => x.motion.fps)} |`,
     `| moving block: grab ms (median) | ${of((x) => x.motion.grabMsMedian)} |`,
     `| moving block: capture process, % of one core | ${of((x) => x.motion.node)} (Xvfb ${of((x) => x.motion.xvfb)}) |`,
+    `| moving block, encoded (screen feature + fernhilfe-encoder.exe): frames/s | ${enc((e) => e.fps)} |`,
+    `| encoded: video, KiB/s | ${enc((e) => e.videoBytesPerSec / 1024)} |`,
+    `| encoded: % of one core, Node + encoder (Xvfb) | ${enc((e) => e.cpuNode + e.cpuEncoder)} = ${enc((e) => e.cpuNode)} + ${enc((e) => e.cpuEncoder)} (${enc((e) => e.cpuXvfb)}) |`,
+    `| encoded: grab / encode ms (median) | ${enc((e) => e.grabMsMedian)} / ${enc((e) => e.encodeMsMedian)} |`,
     '',
     'CPU from /proc of the node.exe process under wine (and of Xvfb, which does the pixel reads for wine).',
-    'Not here yet: encoding (frames/s and CPU of the four workloads of `npm run bench:agent` with',
-    'fernhilfe-encoder.exe), program size and start-up time (`npm run build:agent -- --platform win-x64 --measure`).',
+    'Encoded: the dragged-window workload only (the moving block); the idle clock, typing and full-motion',
+    'workloads, program size and start-up time (`npm run build:agent -- --platform win-x64 --measure`) are not here yet.',
   ].join('\n');
 }
 
