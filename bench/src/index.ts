@@ -3,6 +3,7 @@
  * endpoint pair, the agent bench). The benches themselves run from bench/dist (npm run bench*).
  */
 export { runAgentBench } from './agent/agent.js';
+export { formatWinTable as formatWinAgentTable, runWinAgentBench } from './agent/win-bench.js';
 export { formatTable as formatAgentTable, type AgentBenchReport } from './agent/report.js';
 export { startProcessPair, timedTransfer, type PairOptions, type ProcessPair, type TransferRun } from './files/run-pair.js';
 export { ServerProcess, type ServerProcessOptions } from './server-process.js';

@@ -5,10 +5,11 @@ import { measureCapture } from './capture-costs.js';
 import { measureScenario, type ScenarioResult } from './measure.js';
 import { formatTable, writeReport, type AgentBenchReport } from './report.js';
 import { workloads } from './workloads.js';
+import { formatWinTable, runWinAgentBench } from './win-bench.js';
 import { RESULTS_DIR } from '../paths.js';
 
 /**
- * `npm run bench:agent [-- --smoke] [--only TEXT]`: the native agent's screen path on a real Xvfb at 1920x1080:
+ * `npm run bench:agent [-- --smoke] [--only TEXT] [--platform win-x64 [--runs N]]` (win-x64: the Windows capture under wine, win-bench.ts): the native agent's screen path on a real Xvfb at 1920x1080:
  * capture cost (shared memory vs core), then for each workload (idle clock, typing, dragged window,
  * full motion) frames/s, bytes/s and the agent's CPU. Writes bench/results/agent.{md,json}
  * (a smoke run writes nothing unless --out is given; --only runs the workloads whose name contains TEXT).
@@ -43,10 +44,16 @@ if (isMain) {
   const onlyArg = process.argv.indexOf('--only');
   const only = onlyArg > 0 ? process.argv[onlyArg + 1] : undefined;
   const outDir = outArg > 0 ? process.argv[outArg + 1] : smoke ? undefined : RESULTS_DIR;
-  runAgentBench({ smoke, outDir, only }).then(
-    (r) => {
-      console.log(formatTable(r));
-      if (outDir) console.log(`\nwritten to ${path.join(outDir, 'agent.md')} and agent.json`);
+  const platformArg = process.argv.indexOf('--platform');
+  const runsArg = process.argv.indexOf('--runs');
+  const windows = platformArg > 0 && process.argv[platformArg + 1] === 'win-x64';
+  const run: Promise<[table: string, file: string]> = windows
+    ? runWinAgentBench({ smoke, outDir, runs: runsArg > 0 ? Number(process.argv[runsArg + 1]) : undefined }).then((r) => [formatWinTable(r), 'agent-win-x64'])
+    : runAgentBench({ smoke, outDir, only }).then((r) => [formatTable(r), 'agent']);
+  run.then(
+    ([table, file]) => {
+      console.log(table);
+      if (outDir) console.log(`\nwritten to ${path.join(outDir, `${file}.md`)} and ${file}.json`);
     },
     (err: unknown) => {
       console.error(err instanceof Error ? err.message : err);

@@ -73,6 +73,8 @@ export interface MonitorList {
 export interface ScreenCapture extends MonitorList {
   /** how pixels are read, for logs and the benchmark (X11: 'shm' = shared memory, 'core' = copy through the socket) */
   readonly method: string;
+  /** why this method and not a better one, in plain words, where the platform chose at run time (Windows: "DuplicateOutput failed: E_NOTIMPL") */
+  readonly methodReason?: string;
   /** 'pointer-moved' events come, so the pointer need not be polled often while it is still */
   readonly pointerEvents: boolean;
   grab(opts?: { full?: boolean }): Promise<CapturedFrame | undefined>;

@@ -107,7 +107,7 @@ export class ScreenFeature extends Emitter<ScreenFeatureEvents> implements Agent
     );
     this.cursor = new CursorTracker(capture, (m) => this.send(m), () => capture.selected, this.opts.pointerHz ?? 30);
     this.sendMonitors();
-    this.log.info({ method: capture.method, monitors: capture.monitors.length }, 'screen: capturing');
+    this.log.info({ method: capture.method, methodReason: capture.methodReason, monitors: capture.monitors.length }, 'screen: capturing');
     this.emit('started', { method: capture.method, monitors: [...capture.monitors] });
     pump.keyframe();
     await this.cursor.start();
