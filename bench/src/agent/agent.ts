@@ -5,7 +5,8 @@ import { measureCapture } from './capture-costs.js';
 import { measureScenario, type ScenarioResult } from './measure.js';
 import { formatTable, writeReport, type AgentBenchReport } from './report.js';
 import { workloads } from './workloads.js';
-import { formatWinTable, runWinAgentBench } from './win-bench.js';
+import { runWinAgentBench } from './win-bench.js';
+import { formatWinTable } from './win-report.js';
 import { RESULTS_DIR } from '../paths.js';
 
 /**

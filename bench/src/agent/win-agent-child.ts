@@ -2,9 +2,10 @@
  * The agent's screen feature (capture + fernhilfe-encoder.exe) in the Windows Node under wine, for
  * `bench:agent --platform win-x64` (bundled by win-bench.ts; FERNHILFE_ENCODER names the encoder).
  * The "viewer" is in-process and acknowledges every frame at once, as in agent-child.ts. Phases as
- * JSON lines in the file argv[2]: warmup (the painter starts), measure (frames counted), done.
+ * JSON lines in the file argv[2]: warmup (the painter starts), measure (frames counted, once the warm-up
+ * time is over and the painter's first change is made: it writes argv[2].go), done.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { decodeVideoFrame, LogicalChannel } from '@fernhilfe/protocol';
 import { ScreenFeature } from '@fernhilfe/agent';
 
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
   });
   say({ phase: 'warmup' });
   await wait(Number(warmArg));
+  // wine takes seconds to start a program: measuring begins once the workload changes the screen
+  while (!existsSync(`${statusFile}.go`)) await wait(50);
   say({ phase: 'measure' });
   counting = true;
   await wait(Number(measureArg));

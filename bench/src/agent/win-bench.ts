@@ -1,10 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { cpuMsByPid, hostLoadPercent, listProcesses, startWine, type WineDesktop } from '@fernhilfe/testkit';
 import { quantile } from './measure.js';
-import { encodeRun, windowsEncoder, type WinEncodeRun } from './win-encode.js';
+import { encodeRun, windowsEncoder, WIN_WORKLOADS, type WinEncodeRun } from './win-encode.js';
+import { measureWindowsProgram, type WinProgram } from './win-program.js';
+import { writeWinReport } from './win-report.js';
 import { BenchError } from '../errors.js';
 import { ROOT } from '../paths.js';
 
@@ -28,8 +30,10 @@ export interface WinBenchReport {
   screen: string;
   phaseSeconds: number;
   runs: WinRun[];
-  /** the screen feature with fernhilfe-encoder.exe while the block moves, one per run */
+  /** the screen feature with fernhilfe-encoder.exe, one per workload and run */
   encoded: WinEncodeRun[];
+  /** the built .exe: size and start-up under wine (not in a smoke run) */
+  program?: WinProgram;
   hostLoadBefore: number;
 }
 
@@ -129,82 +133,38 @@ const pct = (ms: number, wall: number): number => Math.round((ms / wall) * 1000)
  * `npm run bench:agent -- --platform win-x64 [--smoke] [--runs N]`: the Windows screen capture
  * (packages/agent/src/platform/windows) in the pinned Windows Node under wine on a 1920x1080 Xvfb:
  * full-frame grab time, the CPU of a still desktop with the capture open against Node alone, and
- * frames/s + CPU while a block moves. GDI under wine is not Windows' speed: wine turns BitBlt of
+ * frames/s + CPU while a block moves; then the screen feature with fernhilfe-encoder.exe for each of
+ * the four workloads (win-painter.ts); then (not in a smoke run) the built .exe's size and start-up
+ * under wine (win-program.ts). GDI under wine is not Windows' speed: wine turns BitBlt of
  * the desktop into X GetImage calls on Xvfb. Writes bench/results/agent-win-x64.{md,json}.
  */
 export async function runWinAgentBench(opts: { smoke: boolean; outDir?: string; runs?: number }): Promise<WinBenchReport> {
   const hostLoadBefore = await hostLoadPercent(opts.smoke ? 300 : 1000);
   const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-win-bench-'));
   const wine = await startWine({ width: 1920, height: 1080 });
+  const phaseMs = opts.smoke ? 2000 : 10_000;
+  const runs: WinRun[] = [];
+  const encoded: WinEncodeRun[] = [];
   try {
     const files = await bundle(dir);
-    const phaseMs = opts.smoke ? 2000 : 10_000;
-    const runs: WinRun[] = [];
     for (let i = 0; i < (opts.runs ?? (opts.smoke ? 1 : 3)); i++) {
       // wine's virtual desktop ends with its last program: the next run starts once it is gone
       if (i > 0) await wine.settle();
       runs.push(await oneRun(wine, files, dir, i, { grabs: opts.smoke ? 5 : 30, phaseMs }));
     }
     const encoder = windowsEncoder();
-    const encoded: WinEncodeRun[] = [];
     for (let i = 0; i < runs.length; i++) {
-      await wine.settle();
-      encoded.push(await encodeRun(wine, files, path.join(dir, `encode-${i}.jsonl`), encoder, { warmMs: opts.smoke ? 4000 : 8000, measureMs: phaseMs }));
+      for (const workload of WIN_WORKLOADS) {
+        await wine.settle();
+        encoded.push(await encodeRun(wine, files, path.join(dir, `encode-${workload.mode}-${i}.jsonl`), encoder, workload, { warmMs: opts.smoke ? 3000 : 8000, measureMs: phaseMs }));
+      }
     }
-    const report: WinBenchReport = { when: new Date().toISOString(), smoke: opts.smoke, screen: `wine ${wine.width}x${wine.height} virtual desktop on Xvfb`, phaseSeconds: phaseMs / 1000, runs, encoded, hostLoadBefore };
-    if (opts.outDir) writeWinReport(report, opts.outDir);
-    return report;
   } finally {
     await wine.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** median [min–max] over the runs */
-function spread(xs: number[], digits = 1): string {
-  if (xs.length === 0) return '–';
-  const s = [...xs].sort((a, b) => a - b);
-  const f = (n: number) => n.toFixed(digits);
-  return s.length === 1 ? f(s[0]!) : `${f(quantile(s, 0.5)!)} [${f(s[0]!)}–${f(s.at(-1)!)}]`;
-}
-
-export function formatWinTable(r: WinBenchReport): string {
-  const runs = r.runs;
-  const of = (pick: (x: WinRun) => number | undefined) => spread(runs.map(pick).filter((n): n is number => n !== undefined));
-  const enc = (pick: (x: WinEncodeRun) => number | undefined) => spread((r.encoded ?? []).map(pick).filter((n): n is number => n !== undefined));
-  const first = runs[0];
-  return [
-    `Windows agent capture benchmark (${r.screen}${r.smoke ? ', SMOKE run: short phases, figures rough' : ''}), ${r.when}`,
-    `host busy before the run (other processes): ${r.hostLoadBefore.toFixed(0)} % of one core; ${runs.length} run(s), each phase ${r.phaseSeconds} s; median [min–max] over runs`,
-    `capture method: ${first?.method ?? '–'} (${first?.methodReason ?? 'no reason given'})`,
-    '',
-    'GDI under wine is NOT Windows\' speed: wine turns a BitBlt of the desktop into X GetImage calls on Xvfb,',
-    'so these figures describe this test set-up. Target on real Windows (not measured here): 30 fps at 1080p',
-    'under 30 % of one core with Desktop Duplication.',
-    '',
-    '| what | value |',
-    '|---|---|',
-    `| full ${first?.width ?? '?'}x${first?.height ?? '?'} grab (BitBlt + compare), ms (median of each run) | ${of((x) => quantile(x.fullGrabMs, 0.5))} |`,
-    `| full grab, p90 ms | ${of((x) => quantile(x.fullGrabMs, 0.9))} |`,
-    `| Windows Node alone (capture closed, after the phases below), % of one core | ${of((x) => x.baseline.node)} (Xvfb ${of((x) => x.baseline.xvfb)}) |`,
-    `| still desktop, capture open (1 poll/s), % of one core | ${of((x) => x.idle.node)} (Xvfb ${of((x) => x.idle.xvfb)}) |`,
-    `| still desktop: frames (settle + idle) | ${of((x) => x.idle.frames)} |`,
-    `| moving 400x300 block: frames/s captured | ${of((x) => x.motion.fps)} |`,
-    `| moving block: grab ms (median) | ${of((x) => x.motion.grabMsMedian)} |`,
-    `| moving block: capture process, % of one core | ${of((x) => x.motion.node)} (Xvfb ${of((x) => x.motion.xvfb)}) |`,
-    `| moving block, encoded (screen feature + fernhilfe-encoder.exe): frames/s | ${enc((e) => e.fps)} |`,
-    `| encoded: video, KiB/s | ${enc((e) => e.videoBytesPerSec / 1024)} |`,
-    `| encoded: % of one core, Node + encoder (Xvfb) | ${enc((e) => e.cpuNode + e.cpuEncoder)} = ${enc((e) => e.cpuNode)} + ${enc((e) => e.cpuEncoder)} (${enc((e) => e.cpuXvfb)}) |`,
-    `| encoded: grab / encode ms (median) | ${enc((e) => e.grabMsMedian)} / ${enc((e) => e.encodeMsMedian)} |`,
-    '',
-    'CPU from /proc of the node.exe process under wine (and of Xvfb, which does the pixel reads for wine).',
-    'Encoded: the dragged-window workload only (the moving block); the idle clock, typing and full-motion',
-    'workloads, program size and start-up time (`npm run build:agent -- --platform win-x64 --measure`) are not here yet.',
-  ].join('\n');
-}
-
-export function writeWinReport(r: WinBenchReport, dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'agent-win-x64.json'), JSON.stringify(r, null, 2) + '\n');
-  writeFileSync(path.join(dir, 'agent-win-x64.md'), `# Windows agent capture benchmark\n\n\`npm run bench:agent -- --platform win-x64\`\n\n${formatWinTable(r)}\n`);
+  const program = opts.smoke ? undefined : await measureWindowsProgram();
+  const report: WinBenchReport = { when: new Date().toISOString(), smoke: opts.smoke, screen: `wine ${wine.width}x${wine.height} virtual desktop on Xvfb`, phaseSeconds: phaseMs / 1000, runs, encoded, program, hostLoadBefore };
+  if (opts.outDir) writeWinReport(report, opts.outDir);
+  return report;
 }

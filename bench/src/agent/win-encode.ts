@@ -5,8 +5,26 @@ import { cpuMsByPid, listProcesses, type WineDesktop } from '@fernhilfe/testkit'
 import { BenchError } from '../errors.js';
 import { ROOT } from '../paths.js';
 
-/** The screen feature with the encoder under wine while the block moves (one run). */
+/** The Windows side of the X11 bench's workloads (win-painter.ts's modes). */
+export const WIN_WORKLOADS = [
+  { mode: 'clock', name: 'idle desktop (ticking clock)', description: 'a 48 px clock drawn with TextOutW once a second, nothing else changes' },
+  { mode: 'typing', name: 'typing in Notepad', description: 'Notepad, ~10 characters/s posted as WM_CHAR to its Edit control' },
+  { mode: 'block', name: 'dragged window', description: 'a 400x300 block moved 30 times a second (GDI FillRect)' },
+  { mode: 'full', name: 'full-screen motion', description: 'the whole desktop repainted 30 times/s (64 shifting colour stripes)' },
+] as const;
+export type WinWorkload = (typeof WIN_WORKLOADS)[number];
+
+/** What the painter (win-painter.ts) reported at its end. */
+export interface PainterReport {
+  paints: number;
+  typed: number;
+  notepadChars: number;
+}
+
+/** The screen feature with the encoder under wine while one workload runs (one run). */
 export interface WinEncodeRun {
+  workload: WinWorkload['mode'];
+  painter: PainterReport;
   fps: number;
   videoBytesPerSec: number;
   /** % of one core: the Windows Node (capture, conversion, pipe) and fernhilfe-encoder.exe, and Xvfb */
@@ -39,11 +57,12 @@ function pidsOf(wine: WineDesktop, marker: string): number[] {
 
 /**
  * win-agent-child.ts (ScreenFeature: the Windows capture + fernhilfe-encoder.exe, an in-process viewer
- * acknowledging at once) while win-painter.ts moves a 400x300 block: frames/s, video bytes, CPU of
- * the Windows Node, of the encoder and of Xvfb over the measured window.
+ * acknowledging at once) while win-painter.ts runs `workload` (typing: in a Notepad started here):
+ * frames/s, video bytes, CPU of the Windows Node, of the encoder and of Xvfb over the measured window.
  */
-export async function encodeRun(wine: WineDesktop, files: { agent: string; painter: string }, status: string, encoder: string, opts: { warmMs: number; measureMs: number }): Promise<WinEncodeRun> {
+export async function encodeRun(wine: WineDesktop, files: { agent: string; painter: string }, status: string, encoder: string, workload: WinWorkload, opts: { warmMs: number; measureMs: number }): Promise<WinEncodeRun> {
   const read = () => (existsSync(status) ? readFileSync(status, 'utf8') : '');
+  let notepad: ReturnType<WineDesktop['start']> | undefined;
   const proc = wine.node(files.agent, [wine.winPath(status), String(opts.warmMs), String(opts.measureMs)], { env: { FERNHILFE_ENCODER: wine.winPath(encoder) }, name: 'win-agent-child' });
   let painter: ReturnType<WineDesktop['node']> | undefined;
   const deadline = Date.now() + 120_000 + opts.warmMs + opts.measureMs;
@@ -57,7 +76,9 @@ export async function encodeRun(wine: WineDesktop, files: { agent: string; paint
   };
   try {
     await until('warmup');
-    painter = wine.node(files.painter, [String(wine.width), String(wine.height), wine.winPath(status)], { name: 'win-painter-encode' });
+    // a program started on a desktop that has one already: its launcher may end at once (wine hands it over)
+    if (workload.mode === 'typing') notepad = wine.start('notepad', [], { name: 'notepad-bench' });
+    painter = wine.node(files.painter, [String(wine.width), String(wine.height), wine.winPath(status), workload.mode], { name: `win-painter-${workload.mode}` });
     await until('measure');
     const groups = { node: pidsOf(wine, path.basename(files.agent)), encoder: pidsOf(wine, path.basename(encoder)), xvfb: [wine.xvfb.pid] };
     const before = cpuMsByPid([...groups.node, ...groups.encoder, ...groups.xvfb]);
@@ -69,7 +90,16 @@ export async function encodeRun(wine: WineDesktop, files: { agent: string; paint
     const pct = (pids: number[]) => Math.round((pids.reduce((n, pid) => n + (after.has(pid) && before.has(pid) ? after.get(pid)! - before.get(pid)! : 0), 0) / wall) * 1000) / 10;
     const done = JSON.parse(read().trim().split('\n').find((l) => l.includes('"phase":"done"'))!) as { frames: number; bytes: number; grabMsMedian?: number; encodeMsMedian?: number };
     const seconds = opts.measureMs / 1000;
+    // the painter's launcher may have ended at once (see above): its report file says it is done
+    const reportDeadline = Date.now() + 20_000;
+    while (!existsSync(`${status}.painter.json`)) {
+      if (Date.now() > reportDeadline) throw new BenchError('timeout', `the ${workload.mode} workload did not report what it did: ${JSON.stringify(painter.output())}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const painted = JSON.parse(readFileSync(`${status}.painter.json`, 'utf8')) as PainterReport;
     return {
+      workload: workload.mode,
+      painter: { paints: painted.paints, typed: painted.typed, notepadChars: painted.notepadChars },
       fps: done.frames / seconds,
       videoBytesPerSec: done.bytes / seconds,
       cpuNode: pct(groups.node),
@@ -81,5 +111,7 @@ export async function encodeRun(wine: WineDesktop, files: { agent: string; paint
   } finally {
     await painter?.exited(20_000).catch(() => painter?.kill());
     await proc.exited(20_000).catch(() => proc.kill());
+    // the painter closed Notepad; a failed run kills the launcher (the next workload waits for wine to settle)
+    await notepad?.exited(20_000).catch(() => notepad?.kill());
   }
 }
