@@ -18,6 +18,8 @@ export type WinWorkload = (typeof WIN_WORKLOADS)[number];
 export interface PainterReport {
   paints: number;
   typed: number;
+  /** of the typed characters, the Enters (bench results before this field have none) */
+  enters?: number;
   notepadChars: number;
 }
 
@@ -99,7 +101,7 @@ export async function encodeRun(wine: WineDesktop, files: { agent: string; paint
     const painted = JSON.parse(readFileSync(`${status}.painter.json`, 'utf8')) as PainterReport;
     return {
       workload: workload.mode,
-      painter: { paints: painted.paints, typed: painted.typed, notepadChars: painted.notepadChars },
+      painter: { paints: painted.paints, typed: painted.typed, enters: painted.enters, notepadChars: painted.notepadChars },
       fps: done.frames / seconds,
       videoBytesPerSec: done.bytes / seconds,
       cpuNode: pct(groups.node),

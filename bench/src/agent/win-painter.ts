@@ -10,7 +10,8 @@
  *   full    the whole desktop repainted 30 times a second with 64 shifting colour stripes
  * It ends once the capture's status file says the measured phase is over (a killed launcher would
  * leave the Windows process running under wine) and then writes what it did as JSON to
- * STATUS_FILE.painter.json (paints, and for typing the characters Notepad holds, read with WM_GETTEXTLENGTH;
+ * STATUS_FILE.painter.json (paints, and for typing the characters typed, the Enters among them and the
+ * characters Notepad holds, read with WM_GETTEXTLENGTH: an Enter is CR LF there;
  * then it closes Notepad).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -47,7 +48,7 @@ const height = Number(process.argv[3] ?? 1080);
 const status = process.argv[4];
 const mode = process.argv[5] ?? 'block';
 const background = CreateSolidBrush(0xa56e3a);
-const done = { mode, paints: 0, typed: 0, notepadChars: 0 };
+const done = { mode, paints: 0, typed: 0, enters: 0, notepadChars: 0 };
 /** the first change is made: the screen feature's measured phase may begin (win-agent-child.ts) */
 let started = false;
 function go(): void {
@@ -118,8 +119,10 @@ if (mode === 'block') {
   setInterval(() => {
     const edit = notepadEdit();
     if (!edit) return;
-    PostMessageW(edit, WM_CHAR, sentence.charCodeAt(i++ % sentence.length), 1);
+    const char = sentence[i++ % sentence.length]!;
+    PostMessageW(edit, WM_CHAR, char.charCodeAt(0), 1);
     done.typed++;
+    if (char === '\r') done.enters++;
     go();
   }, 100);
 } else if (mode === 'full') {
