@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textOf } from '../e2e/support/browser.js';
 import { prefixDifferences, snapshotPrefix, type PrefixSnapshot } from './support/prefix-snapshot.js';
-import { openShellPage, startQuickSupport, startWindowsRig, technicianJoins, type WindowsRig } from './support/quicksupport.js';
+import { openShellPage, programOutput, startWindowsRig, technicianJoins, type WindowsRig } from './support/quicksupport.js';
 
 /**
  * The QuickSupport program for Windows leaves nothing behind: the wine prefix (every registry value
@@ -16,7 +16,7 @@ describe('QuickSupport for Windows under wine: nothing left behind', () => {
   let before: PrefixSnapshot;
 
   beforeAll(async () => {
-    rig = await startWindowsRig('nothing');
+    rig = await startWindowsRig('nothing', 'exe');
     const { wine, dir } = rig;
     // wine writes its own first-start state (the desktop's display settings, fonts) when the first
     // program runs on the virtual desktop: let that happen before the picture is taken
@@ -32,13 +32,13 @@ describe('QuickSupport for Windows under wine: nothing left behind', () => {
 
   it('a whole session through the page the Windows shell opened, then the prefix is as before', async () => {
     const { wine, srv, browser } = rig;
-    const program = (rig.program = startQuickSupport(wine, rig.bundle, ['--server', srv.url, '--lang', 'en']));
+    const program = (rig.program = rig.start(['--server', srv.url, '--lang', 'en']));
     const cust = await openShellPage(browser, rig.shellBrowser, program);
     const { tech } = await technicianJoins(srv.url, browser, cust);
     await cust.page.getByTestId('end-session').click();
     await tech.page.getByTestId('session-ended').waitFor({ state: 'visible', timeout: 5_000 });
     expect(await textOf(tech.page, 'session-ended')).toMatch(/customer ended/i);
-    expect(await program.exited(30_000), JSON.stringify(program.output())).toBe(0);
+    expect(await program.exited(30_000), programOutput(wine, program)).toBe(0);
 
     await wine.settle();
     expect(prefixDifferences(before, snapshotPrefix(wine.prefix))).toEqual([]);

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { technicianConnects, visible, type Credentials } from '@fernhilfe/testkit';
 import { cspViolations, textOf, type WatchedPage } from '../e2e/support/browser.js';
 import { expectNothingFor } from '../support/quiet.js';
-import { openShellPage, startQuickSupport, startWindowsRig, technicianJoins, type WindowsRig } from './support/quicksupport.js';
+import { openShellPage, programOutput, startWindowsRig, technicianJoins, type WindowsRig } from './support/quicksupport.js';
 
 /** The console's button that asks for (and gives back) control. */
 const REQUEST_CONTROL = 'control-toggle';
@@ -22,7 +22,7 @@ describe('QuickSupport for Windows under wine, driven from the console', () => {
   let creds: Credentials;
 
   beforeAll(async () => {
-    rig = await startWindowsRig('e2e');
+    rig = await startWindowsRig('e2e', 'exe');
   });
   afterAll(async () => {
     await rig?.stop();
@@ -32,7 +32,7 @@ describe('QuickSupport for Windows under wine, driven from the console', () => {
   });
 
   it('opens its page through the Windows shell: terms first, then ID + password; the technician connects', async () => {
-    rig.program = startQuickSupport(rig.wine, rig.bundle, ['--server', rig.srv.url, '--lang', 'en']);
+    rig.program = rig.start(['--server', rig.srv.url, '--lang', 'en']);
     cust = await openShellPage(rig.browser, rig.shellBrowser, rig.program);
     ({ tech, creds } = await technicianJoins(rig.srv.url, rig.browser, cust));
     await expect.poll(async () => (await textOf(cust.page, 'sas')).replace(/\D/g, ''), { timeout: 5_000 }).toBe((await textOf(tech.page, 'sas')).replace(/\D/g, ''));
@@ -55,7 +55,7 @@ describe('QuickSupport for Windows under wine, driven from the console', () => {
     await cust.page.getByTestId('end-session').click();
     await tech.page.getByTestId('session-ended').waitFor({ state: 'visible', timeout: 2_000 });
     expect(await textOf(tech.page, 'session-ended')).toMatch(/customer ended/i);
-    expect(await rig.program!.exited(30_000), JSON.stringify(rig.program!.output())).toBe(0);
+    expect(await rig.program!.exited(30_000), programOutput(rig.wine, rig.program)).toBe(0);
     await visible(cust.page, 'agent-closed', 5_000);
 
     await tech.page.goto(`${rig.srv.url}/console/`);
