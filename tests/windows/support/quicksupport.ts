@@ -1,6 +1,6 @@
 import { execProgram, execProgramSync } from '@fernhilfe/programs';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { expect } from 'vitest';
@@ -91,11 +91,11 @@ export async function openShellPage(browser: Browser, shellBrowser: RecordingBro
 }
 
 /** Terms in the program's page, then a technician signs in to the console and connects with the ID + password shown. */
-export async function technicianJoins(srvUrl: string, browser: Browser, cust: WatchedPage): Promise<{ tech: WatchedPage; creds: Credentials }> {
+export async function technicianJoins(srvUrl: string, browser: Browser, cust: WatchedPage, locale: 'de-DE' | 'en-US' = 'en-US'): Promise<{ tech: WatchedPage; creds: Credentials }> {
   await visible(cust.page, 'terms-text', 15_000);
   expect(await cust.page.getByTestId('customer-id').count(), 'no ID before the terms are accepted').toBe(0);
   const creds = await acceptAndReadCredentials(cust);
-  const tech = await openPage(browser, 'technician', { viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+  const tech = await openPage(browser, 'technician', { viewport: { width: 1280, height: 860 }, locale });
   await technicianSignsIn(tech.page, srvUrl, TECH_LOGIN, TECH_PASSWORD);
   await technicianConnects(tech.page, creds);
   await visible(cust.page, 'technician-name', 15_000);
@@ -114,6 +114,8 @@ export interface WindowsRig {
   /** the program: the signed .exe or the bundle (see ProgramForm) */
   file: string;
   shellBrowser: RecordingBrowser;
+  /** the wine user's Downloads folder: a real folder in the prefix (a fresh prefix links it to the Linux home) */
+  downloads: string;
   /** starts the program on wine's desktop (FERNHILFE_AGENT_LOG=info unless `env` says otherwise) */
   start(args: string[], env?: Record<string, string>): WineProcess;
   /** the program the test started, killed by stop() if it still runs */
@@ -126,6 +128,9 @@ export async function startWindowsRig(name: string, form: ProgramForm = 'bundle'
   const dir = mkdtempSync(path.join(tmpdir(), `fernhilfe-win-${name}-`));
   const file = form === 'exe' ? (await builtWindowsAgent()).file : buildBundle(path.join(dir, 'bundle'));
   const [wine, srv, browser] = await Promise.all([startWine({ width: 1024, height: 640 }), startTestServer(), launchTechnicianBrowser()]);
+  const downloads = path.join(wine.driveC, 'users', userInfo().username, 'Downloads');
+  rmSync(downloads, { force: true, recursive: false });
+  mkdirSync(downloads);
   const rig: WindowsRig = {
     wine,
     srv,
@@ -134,6 +139,7 @@ export async function startWindowsRig(name: string, form: ProgramForm = 'bundle'
     form,
     file,
     shellBrowser: await recordingBrowser(wine, dir),
+    downloads,
     start: (args, env) => startQuickSupport(wine, form, file, args, env),
     stop: async () => {
       await rig.program?.kill();
