@@ -42,8 +42,10 @@ export function sessionFolders(wine: WineDesktop): string[] {
   const users = path.join(wine.driveC, 'users');
   const out: string[] = [];
   for (const user of existsSync(users) ? readdirSync(users) : []) {
-    const temp = path.join(users, user, 'AppData', 'Local', 'Temp');
-    if (existsSync(temp)) out.push(...readdirSync(temp).filter((n) => n.startsWith('fernhilfe-qs-')).map((n) => path.join(temp, n)));
+    // %TEMP%: wine's prefix sets C:\users\<user>\Temp; Windows' own default is AppData\Local\Temp
+    for (const temp of [path.join(users, user, 'Temp'), path.join(users, user, 'AppData', 'Local', 'Temp')]) {
+      if (existsSync(temp)) out.push(...readdirSync(temp).filter((n) => n.startsWith('fernhilfe-qs-')).map((n) => path.join(temp, n)));
+    }
   }
   return out;
 }
