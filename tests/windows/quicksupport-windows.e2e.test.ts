@@ -106,7 +106,7 @@ describe('QuickSupport for Windows under wine, driven from the console', () => {
     // reaches wine as mouse input of its own. On a loaded machine it comes later than the injector's
     // OWN_INPUT_SLACK_MS (100 ms) and is taken for the customer's hand ("local input wins"), so the
     // agent drops the technician's input for localQuietMs (1 s): keys typed right after the click
-    // were lost in 3 of 4 runs here (only "G" or nothing arrived). Wait for the warp, then that quiet.
+    // were lost in 3 of 5 runs here (only "G" or nothing arrived). Wait for the warp, then that quiet.
     await expect.poll(() => xPointer(rig.wine), { timeout: 10_000 }).toSatisfy((p: { x: number; y: number }) => Math.abs(p.x - x) <= 1 && Math.abs(p.y - y) <= 1);
     await holdStill(1_500, 'the agent ignores the technician for localQuietMs (1 s) after the echo of its own pointer warp under wine');
     await typeInConsole(tech.page, keystrokes(TEXT, 'de'));
