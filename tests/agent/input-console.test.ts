@@ -13,6 +13,7 @@ import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, text
 import { technicianConnects, technicianSignsIn } from '../e2e/support/flows.js';
 import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
 import { expectNothingFor } from '../support/quiet.js';
+import { typeInConsole as typeKeys } from './support/console-keys.js';
 import { enter, keystrokes } from './support/input-keys.js';
 import { sendScreenVideo, type TestVideo } from './support/input-video.js';
 import { startInputScreen, until, type InputScreen } from './support/input-x.js';
@@ -85,28 +86,8 @@ describe('the console controls a real X screen', () => {
     await tech.page.mouse.click(box.x + (x / SIZE.width) * box.width, box.y + (y / SIZE.height) * box.height);
   }
 
-  /**
-   * Types as a technician with a German keyboard would: each key with its physical `code`, Shift and
-   * AltGr pressed around it (sent through CDP, as Chromium's own input pipeline; Playwright's keyboard
-   * knows US keys only).
-   */
-  async function typeInConsole(text: string): Promise<void> {
-    const cdp = await tech.page.context().newCDPSession(tech.page);
-    let modifiers = 0;
-    for (const e of [...keystrokes(text, 'de'), ...enter]) {
-      if (e.type !== 'key') continue;
-      if (e.key === 'Shift') modifiers = e.down ? modifiers | 8 : modifiers & ~8;
-      const typed = e.down && [...e.key].length === 1;
-      await cdp.send('Input.dispatchKeyEvent', {
-        type: e.down ? (typed ? 'keyDown' : 'rawKeyDown') : 'keyUp',
-        key: e.key,
-        code: e.code,
-        modifiers,
-        ...(typed ? { text: e.key } : e.key === 'Enter' && e.down ? { text: '\r' } : {}),
-      });
-    }
-    await cdp.detach();
-  }
+  /** Types as a technician with a German keyboard would (console-keys.ts), then Enter. */
+  const typeInConsole = (text: string) => typeKeys(tech.page, [...keystrokes(text, 'de'), ...enter]);
 
   async function takeControl(): Promise<void> {
     const asked = consent.once('requested');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SecureSession } from '@fernhilfe/client';
 import type { ControlMessage } from '@fernhilfe/protocol';
 import { DialogProbe, type DialogSeen } from './support/dialog-probe.js';
-import { startQuickSupport, startWindowsRig, type WindowsRig } from './support/quicksupport.js';
+import { startWindowsRig, type WindowsRig } from './support/quicksupport.js';
 
 /**
  * Where no browser can be opened, the QuickSupport program for Windows shows a plain native window:
@@ -39,7 +39,7 @@ describe('QuickSupport for Windows under wine: the native dialog', () => {
 
   it('terms, ID + password, Allow, Take back control and End, in German', async () => {
     const { srv } = rig;
-    const program = (rig.program = startQuickSupport(rig.wine, rig.bundle, ['--server', srv.url, '--lang', 'de', '--dialog']));
+    const program = (rig.program = rig.start(['--server', srv.url, '--lang', 'de', '--dialog']));
     const terms = await dialogShows((s) => {
       expect(s.found).toBe(true);
       expect(s.text).toContain('Bedingungen');

@@ -71,7 +71,7 @@ describe('QuickSupport for Windows under wine: an administrator’s window in fr
   });
 
   it('says so in the page and restarts as administrator on the customer’s click, with a new ID and password', async () => {
-    const { wine, srv, browser, dir, bundle, shellBrowser } = rig;
+    const { wine, srv, browser, dir, file: bundle, shellBrowser } = rig;
     const limited = path.join(dir, 'limited.cjs');
     const exitFile = path.join(dir, 'limited-exit.txt');
     writeFileSync(limited, LIMITED);
