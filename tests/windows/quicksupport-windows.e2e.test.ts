@@ -6,7 +6,7 @@ import { execProgram } from '@fernhilfe/programs';
 import { technicianConnects, visible, type Credentials, type WineDesktop } from '@fernhilfe/testkit';
 import { typeInConsole } from '../agent/support/console-keys.js';
 import { keystrokes } from '../agent/support/input-keys.js';
-import { cspViolations, textOf, type WatchedPage } from '../e2e/support/browser.js';
+import { cspViolations, SCREENSHOTS, textOf, type WatchedPage } from '../e2e/support/browser.js';
 import { canvasColours, closeTo, hex } from '../e2e/support/flows.js';
 import { expectNothingFor, holdStill } from '../support/quiet.js';
 import { copyOnWindows, notepadOnScreen, windowsClipboardText, type NotepadOnScreen, type ScreenPixel } from './support/desktop-probe-host.js';
@@ -111,6 +111,9 @@ describe('QuickSupport for Windows under wine, driven from the console', () => {
     await holdStill(1_500, 'the agent ignores the technician for localQuietMs (1 s) after the echo of its own pointer warp under wine');
     await typeInConsole(tech.page, keystrokes(TEXT, 'de'));
     await expect.poll(() => readNotepadText(rig.wine, probe()), { timeout: 60_000, interval: 200, message: programOutput(rig.wine, rig.program) }).toBe(TEXT);
+    // the README's pictures: the technician controlling Notepad on Windows, the customer's page with control granted
+    await tech.page.screenshot({ path: path.join(SCREENSHOTS, 'windows-console.png') });
+    await cust.page.screenshot({ path: path.join(SCREENSHOTS, 'windows-customer.png') });
   }, 120_000);
 
   it('Take back control in the program’s page: the console says so, further keys and clicks do nothing', async () => {
