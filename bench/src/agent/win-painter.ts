@@ -14,7 +14,7 @@
  * characters Notepad holds, read with WM_GETTEXTLENGTH: an Enter is CR LF there;
  * then it closes Notepad).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type * as Koffi from 'koffi';
 
 const module = { exports: {} as typeof Koffi };
@@ -83,7 +83,11 @@ setInterval(() => {
     SendMessageW(edit, EM_SETMODIFY, 0, 0);
     PostMessageW(FindWindowW('Notepad', null), WM_CLOSE, 0, 0);
   }
-  if (status) writeFileSync(`${status}.painter.json`, JSON.stringify(done));
+  if (status) {
+    // written beside and renamed: the bench reads the report as soon as its name exists, never half written
+    writeFileSync(`${status}.painter.json.partial`, JSON.stringify(done));
+    renameSync(`${status}.painter.json.partial`, `${status}.painter.json`);
+  }
   process.exit(0);
 }, 500);
 
