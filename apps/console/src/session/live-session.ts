@@ -76,6 +76,7 @@ export class LiveSession {
       'p2p-candidate': (m) => this.upgrade.handleMessage(m),
       'p2p-close': (m) => this.upgrade.handleMessage(m),
       'video-config': (m) => this.viewer.handleControl(m),
+      'video-rate': (m) => this.viewer.handleControl(m),
       'video-stop': (m) => this.viewer.handleControl(m),
       'screen-monitors': (m) => this.remote.handle(m),
       'cursor-shape': (m) => this.remote.handle(m),

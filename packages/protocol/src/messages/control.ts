@@ -20,6 +20,18 @@ const sessionMessages = [
   }),
   /** The viewer drew frame `frameId` (viewer -> sender); drives flow control and the latency figure. */
   z.strictObject({ type: z.literal('video-ack'), frameId: z.number().int().nonnegative().max(0xffffffff) }),
+  /**
+   * What the sender's rate control decided (sender -> viewer), at most about once a second and when it
+   * changes: the bitrate it aims at now, the limit it measured the path to carry, the frame rate
+   * and the picture's scale (1 full size, 0.5 half the width and height). For the quality indicator.
+   */
+  z.strictObject({
+    type: z.literal('video-rate'),
+    bitrateKbps: z.number().int().min(0).max(1_000_000),
+    limitKbps: z.number().int().min(0).max(1_000_000),
+    fps: z.number().min(0).max(240),
+    scale: z.number().gt(0).max(1),
+  }),
   /** The viewer needs a keyframe (start, decoder error, lost frames). */
   z.strictObject({ type: z.literal('keyframe-request') }),
   /** Screen sharing stopped (by the customer, or the capture ended). */
