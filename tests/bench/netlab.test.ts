@@ -1,0 +1,252 @@
+import type { ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { execProgram, programPath, spawnProgram } from '@fernhilfe/programs';
+import { LINK_PROFILES, canMakeBenchNet, startBenchNet, stopChild, type BenchNet, type LinkProfile } from '@fernhilfe/testkit';
+
+/**
+ * The bench network (tools/testkit/src/netlab.ts): two namespaces, the customer's link through our
+ * link emulator (fernhilfe-netlab over TUN), the technician's a plain veth. Behaviour only: what the
+ * emulator must hold are lower bounds (a round trip is never shorter than twice the one-way delay,
+ * an upload never faster than the rate), and loss in a wide band around the profile's share.
+ */
+const PEER = fileURLToPath(new URL('./netlab-peer.mjs', import.meta.url));
+const MB = 1024 * 1024;
+const can = canMakeBenchNet();
+if (!can.ok) console.warn(`skipping the bench network tests: ${can.why}`);
+
+interface Peer {
+  child: ChildProcess;
+  lines: string[];
+  /** the first line (from index `since`) that matches */
+  line(re: RegExp, since?: number): Promise<string>;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+describe.skipIf(!can.ok)('bench network and link emulator', () => {
+  let bn: BenchNet;
+  const peers: Peer[] = [];
+
+  function peer(side: 'customer' | 'technician', args: string[], on: BenchNet = bn): Peer {
+    const [file, wrapped] = on.wrap(side, process.execPath, [PEER, ...args]);
+    const child = spawnProgram(file, wrapped, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const lines: string[] = [];
+    let closed = false; // after its output has been read to the end
+    child.on('close', () => (closed = true));
+    createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
+    const p: Peer = {
+      child,
+      lines,
+      async line(re, since = 0) {
+        const find = () => lines.slice(since).find((l) => re.test(l));
+        await vi.waitFor(() => {
+          if (find() === undefined && !closed) throw new Error(`the peer (${args.join(' ')}) has not printed ${re} yet`);
+        }, { timeout: 30_000, interval: 20 });
+        const hit = find();
+        if (hit === undefined) throw new Error(`the peer (${args.join(' ')}) ended without ${re}: ${lines.join(' | ')}`);
+        return hit;
+      },
+    };
+    peers.push(p);
+    return p;
+  }
+
+  beforeAll(async () => {
+    bn = await startBenchNet();
+    await peer('customer', ['serve', bn.customer.addr]).line(/^ready$/);
+  });
+  afterEach(async () => {
+    await Promise.all(peers.splice(1).map((p) => stopChild(p.child)));
+  });
+  afterAll(async () => {
+    await Promise.all(peers.splice(0).map((p) => stopChild(p.child)));
+    await bn?.close();
+  });
+
+  /** A TCP connection from the root namespace (where the test runs) to the customer's echo, one ping at a time. */
+  async function echoConnection() {
+    const sock = net.connect(7001, bn.customer.addr);
+    await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
+    let buf = '';
+    let failed: Error | undefined;
+    let wake: (() => void) | undefined;
+    sock.on('error', (err) => {
+      failed = err;
+      wake?.();
+    });
+    sock.on('data', (d) => {
+      buf += d.toString();
+      if (buf.includes('\n')) wake?.();
+    });
+    return {
+      /** sends `text` + newline, resolves with the echo and the round trip in ms */
+      async ping(text: string): Promise<{ echo: string; ms: number }> {
+        const echoed = new Promise<void>((resolve) => (wake = resolve));
+        const t0 = performance.now();
+        sock.write(`${text}\n`);
+        await echoed;
+        const ms = performance.now() - t0;
+        if (failed) throw failed;
+        const [echo, rest] = [buf.slice(0, buf.indexOf('\n')), buf.slice(buf.indexOf('\n') + 1)];
+        buf = rest;
+        return { echo, ms };
+      },
+      closed: () => sock.destroyed || failed !== undefined,
+      end: () => new Promise<void>((resolve) => sock.end(resolve)),
+    };
+  }
+
+  it('lan: a TCP echo works both ways (root → customer and customer → root)', async () => {
+    await bn.setProfile(LINK_PROFILES.lan);
+    const conn = await echoConnection();
+    expect((await conn.ping('to the customer')).echo).toBe('to the customer');
+    await conn.end();
+
+    const server = net.createServer((s) => s.pipe(s));
+    await new Promise<void>((resolve) => server.listen(7101, bn.serverAddr, resolve));
+    try {
+      const line = await peer('customer', ['echo-client', bn.serverAddr, '7101']).line(/^(echo|error) /);
+      expect(line).toMatch(/^echo hello through the link \d+$/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('dsl: every TCP round trip takes at least twice the one-way delay (2 × 25 ms)', async () => {
+    await bn.setProfile(LINK_PROFILES.dsl);
+    const conn = await echoConnection();
+    const rtts: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const { echo, ms } = await conn.ping(`ping ${i}`);
+      expect(echo).toBe(`ping ${i}`);
+      rtts.push(ms);
+    }
+    await conn.end();
+    expect(Math.min(...rtts), `round trips ${rtts.map((r) => r.toFixed(1)).join(', ')} ms`).toBeGreaterThanOrEqual(2 * LINK_PROFILES.dsl.delayMs);
+  });
+
+  it('bad: random loss drops a share of 2000 UDP datagrams near 3 % (1–6 %), and no queue drops while paced under the rate', async () => {
+    await bn.setProfile(LINK_PROFILES.bad);
+    let received = 0;
+    const sock = dgram.createSocket('udp4').on('message', () => received++);
+    await new Promise<void>((resolve) => sock.bind(7102, bn.serverAddr, resolve));
+    try {
+      const before = await bn.counters();
+      // 1000 datagrams/s of 128 bytes on the wire: about half of bad's 2 Mbit/s upload
+      await peer('customer', ['udp-send', bn.serverAddr, '7102', '2000', '10']).line(/^sent 2000$/);
+      await expect.poll(async () => { const c = await bn.counters(); return c.up.packets - before.up.packets >= 2000 && c.up.queued === 0; }, { timeout: 10_000 }).toBe(true);
+      const after = await bn.counters();
+      const lossDrops = after.up.lossDrops - before.up.lossDrops;
+      expect(after.up.queueDrops - before.up.queueDrops).toBe(0);
+      await expect.poll(() => received, { timeout: 5_000 }).toBe(2000 - lossDrops);
+      const share = (2000 - received) / 2000;
+      expect(share, `${2000 - received} of 2000 lost`).toBeGreaterThanOrEqual(0.01);
+      expect(share, `${2000 - received} of 2000 lost`).toBeLessThanOrEqual(0.06);
+    } finally {
+      sock.close();
+    }
+  });
+
+  it('a 1 MB upload through a 2 Mbit/s link takes at least 3.5 s, while the download direction is not capped', async () => {
+    const narrowUp: LinkProfile = { name: 'bad', upKbit: 2_000, downKbit: undefined, delayMs: 0, jitterMs: 0, lossPct: 0 };
+    await bn.setProfile(narrowUp);
+    let upload: { bytes: number; ms: number } | undefined;
+    const server = net.createServer((s) => {
+      const t0 = performance.now();
+      let bytes = 0;
+      s.on('data', (d) => (bytes += d.length)).on('end', () => {
+        upload = { bytes, ms: performance.now() - t0 };
+        s.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(7103, bn.serverAddr, resolve));
+    try {
+      await peer('customer', ['upload', bn.serverAddr, '7103', String(MB)]).line(/^done$/);
+      await expect.poll(() => upload).toBeDefined();
+      expect(upload!.bytes).toBe(MB);
+      // 8.4 Mbit at 2 Mbit/s is 4.2 s on the wire, headers not counted
+      expect(upload!.ms).toBeGreaterThanOrEqual(3_500);
+    } finally {
+      server.close();
+    }
+
+    // the same megabyte sent to the customer (the download direction): faster than a 2 Mbit/s cap could carry it
+    const t0 = performance.now();
+    const sock = net.connect(7002, bn.customer.addr, () => sock.end(Buffer.alloc(MB, 0x5a)));
+    let answer = '';
+    await new Promise<void>((resolve, reject) => sock.on('data', (d) => (answer += d.toString())).on('end', resolve).on('error', reject));
+    const ms = performance.now() - t0;
+    expect(answer.trim(), 'the bytes the customer counted').toBe(String(MB));
+    expect(ms, 'a 1 MB download, which a 2 Mbit/s cap would stretch past 4 s').toBeLessThan(3_500);
+  });
+
+  it('setProfile while a TCP stream flows changes its round trip without breaking it', async () => {
+    await bn.setProfile(LINK_PROFILES.lan);
+    const conn = await echoConnection();
+    const before: number[] = [];
+    const after: number[] = [];
+    let seq = 0;
+    for (; seq < 20; seq++) {
+      const { echo, ms } = await conn.ping(`seq ${seq}`);
+      expect(echo).toBe(`seq ${seq}`);
+      before.push(ms);
+    }
+    const far: LinkProfile = { ...LINK_PROFILES.dsl, delayMs: 100, lossPct: 0 };
+    await bn.setProfile(far); // nothing is in flight: the ping-pong waits for each echo
+    expect(bn.profile).toEqual(far);
+    for (; seq < 40; seq++) {
+      const { echo, ms } = await conn.ping(`seq ${seq}`);
+      expect(echo).toBe(`seq ${seq}`);
+      after.push(ms);
+    }
+    expect(conn.closed()).toBe(false);
+    await conn.end();
+    expect(Math.min(...after), `after: ${after.map((r) => r.toFixed(0)).join(', ')} ms`).toBeGreaterThanOrEqual(2 * far.delayMs);
+    expect(median(before), `before: ${before.map((r) => r.toFixed(1)).join(', ')} ms`).toBeLessThan(2 * far.delayMs);
+  });
+
+  it('wrap runs a program in its side\'s namespace on its core; the root does not forward between the sides', async () => {
+    await bn.setProfile(LINK_PROFILES.lan);
+    const customer = JSON.parse(await peer('customer', ['whoami']).line(/^\{/)) as { cpus: string; addrs: string[] };
+    expect(customer.cpus).toBe(bn.customer.cpus);
+    expect(customer.addrs.sort()).toEqual(['127.0.0.1', bn.customer.addr].sort());
+    const technician = JSON.parse(await peer('technician', ['whoami']).line(/^\{/)) as { cpus: string; addrs: string[] };
+    expect(technician.cpus).toBe(bn.technician.cpus);
+    expect(technician.addrs.sort()).toEqual(['127.0.0.1', bn.technician.addr].sort());
+
+    const [file, args] = bn.wrap('customer', programPath('ip'), ['-4', '-o', 'addr']);
+    const { stdout } = await execProgram(file, args);
+    expect(stdout).toContain(`inet ${bn.customer.addr} peer ${bn.serverAddr}/32`);
+    expect(stdout).not.toContain(bn.technician.addr);
+
+    // the technician reaches the server's address, but not the customer's machine
+    const server = net.createServer((s) => s.pipe(s));
+    await new Promise<void>((resolve) => server.listen(7104, bn.serverAddr, resolve));
+    try {
+      expect(await peer('technician', ['echo-client', bn.serverAddr, '7104']).line(/^(echo|error) /)).toMatch(/^echo /);
+    } finally {
+      server.close();
+    }
+    expect(await peer('technician', ['echo-client', bn.customer.addr, '7001']).line(/^(echo|error) /)).toMatch(/^error /);
+  });
+
+  it('close() leaves no namespace, link or emulator process behind', async () => {
+    const other = await startBenchNet({ profile: LINK_PROFILES.lte });
+    const names = [other.customer.ns, other.technician.ns];
+    const id = other.customer.ns.slice('fhbc'.length);
+    expect((await execProgram('ip', ['netns', 'list'])).stdout).toContain(other.customer.ns);
+    expect((await execProgram('ip', ['-o', 'link'])).stdout).toContain(`fhb${id}`);
+    expect(existsSync(`/proc/${other.emulatorPid}`)).toBe(true);
+    await other.close();
+    const nsList = (await execProgram('ip', ['netns', 'list'])).stdout;
+    for (const ns of names) expect(nsList).not.toContain(ns);
+    expect((await execProgram('ip', ['-o', 'link'])).stdout).not.toContain(`fhb${id}`);
+    expect(existsSync(`/proc/${other.emulatorPid}`)).toBe(false);
+    await other.close(); // twice is fine
+  });
+});
