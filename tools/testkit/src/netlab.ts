@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { describeError } from '@fernhilfe/protocol';
 import { TestkitError } from './errors.js';
@@ -74,7 +74,7 @@ export function canMakeBenchNet(): { ok: boolean; why?: string } {
   const ns = canMakeNamespaces();
   if (!ns.ok) return ns;
   try {
-    writeFileSync('/dev/net/tun', ''); // opens it read-write like the emulator, then closes it
+    closeSync(openSync('/dev/net/tun', 'r+')); // opened read-write as the emulator does
     return { ok: true };
   } catch (err) {
     return { ok: false, why: `/dev/net/tun: ${describeError(err)}` };
