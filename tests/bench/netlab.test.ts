@@ -130,25 +130,61 @@ describe.skipIf(!can.ok)('bench network and link emulator', () => {
     expect(Math.min(...rtts), `round trips ${rtts.map((r) => r.toFixed(1)).join(', ')} ms`).toBeGreaterThanOrEqual(2 * LINK_PROFILES.dsl.delayMs);
   });
 
-  it('bad: random loss drops a share of 2000 UDP datagrams near 3 % (1–6 %), and no queue drops while paced under the rate', async () => {
-    await bn.setProfile(LINK_PROFILES.bad);
-    let received = 0;
-    const sock = dgram.createSocket('udp4').on('message', () => received++);
-    await new Promise<void>((resolve) => sock.bind(7102, bn.serverAddr, resolve));
+  /**
+   * `count` numbered UDP datagrams from the customer to the root namespace, `perTick` every 10 ms; waits
+   * until the emulator has passed or dropped each and the receiver has every one it passed.
+   */
+  async function udpUpload(on: BenchNet, count: number, perTick: number) {
+    const seqs: number[] = [];
+    const sock = dgram.createSocket('udp4').on('message', (m) => seqs.push(m.readUInt32BE(0)));
+    await new Promise<void>((resolve) => sock.bind(0, on.serverAddr, resolve));
     try {
-      const before = await bn.counters();
-      // 1000 datagrams/s of 128 bytes on the wire: about half of bad's 2 Mbit/s upload
-      await peer('customer', ['udp-send', bn.serverAddr, '7102', '2000', '10']).line(/^sent 2000$/);
-      await expect.poll(async () => { const c = await bn.counters(); return c.up.packets - before.up.packets >= 2000 && c.up.queued === 0; }, { timeout: 10_000 }).toBe(true);
-      const after = await bn.counters();
+      const before = await on.counters();
+      await peer('customer', ['udp-send', on.serverAddr, String(sock.address().port), String(count), String(perTick)], on).line(new RegExp(`^sent ${count}$`));
+      await expect.poll(async () => { const c = await on.counters(); return c.up.packets - before.up.packets >= count && c.up.queued === 0; }, { timeout: 20_000 }).toBe(true);
+      const after = await on.counters();
       const lossDrops = after.up.lossDrops - before.up.lossDrops;
-      expect(after.up.queueDrops - before.up.queueDrops).toBe(0);
-      await expect.poll(() => received, { timeout: 5_000 }).toBe(2000 - lossDrops);
-      const share = (2000 - received) / 2000;
-      expect(share, `${2000 - received} of 2000 lost`).toBeGreaterThanOrEqual(0.01);
-      expect(share, `${2000 - received} of 2000 lost`).toBeLessThanOrEqual(0.06);
+      const queueDrops = after.up.queueDrops - before.up.queueDrops;
+      await expect.poll(() => seqs.length, { timeout: 5_000 }).toBe(count - lossDrops - queueDrops);
+      return { seqs, lossDrops, queueDrops };
     } finally {
       sock.close();
+    }
+  }
+
+  it('bad: random loss drops a share of 2000 UDP datagrams near 3 % (1–6 %), and no queue drops while paced under the rate', async () => {
+    await bn.setProfile(LINK_PROFILES.bad);
+    // 1000 datagrams/s of 128 bytes on the wire: about half of bad's 2 Mbit/s upload
+    const { seqs, lossDrops, queueDrops } = await udpUpload(bn, 2000, 10);
+    expect(queueDrops).toBe(0);
+    const share = (2000 - seqs.length) / 2000;
+    expect(lossDrops).toBe(2000 - seqs.length);
+    expect(share, `${lossDrops} of 2000 lost`).toBeGreaterThanOrEqual(0.01);
+    expect(share, `${lossDrops} of 2000 lost`).toBeLessThanOrEqual(0.06);
+  });
+
+  it("lte: jitter (± 10 ms) never reorders: datagrams 0.5 ms apart arrive in the order they were sent", async () => {
+    await bn.setProfile(LINK_PROFILES.lte);
+    const { seqs } = await udpUpload(bn, 600, 20);
+    expect(seqs.length).toBeGreaterThan(500);
+    expect(seqs.every((s, i) => i === 0 || s > seqs[i - 1]!), `arrival order ${seqs.join(',')}`).toBe(true);
+  });
+
+  it('the rate queue is drop-tail at 200 ms of the link rate by default, and the queueMs option widens it', async () => {
+    const narrow: LinkProfile = { name: 'bad', upKbit: 2_000, downKbit: undefined, delayMs: 0, jitterMs: 0, lossPct: 0 };
+    await bn.setProfile(narrow);
+    // 20 000 datagrams/s, 10x the rate: the 200 ms queue (about 390 datagrams) overflows
+    const flooded = await udpUpload(bn, 2000, 200);
+    expect(flooded.queueDrops).toBeGreaterThan(0);
+    expect(flooded.lossDrops).toBe(0);
+
+    const wide = await startBenchNet({ profile: narrow, queueMs: 10_000 });
+    try {
+      const held = await udpUpload(wide, 2000, 200);
+      expect(held.queueDrops).toBe(0);
+      expect(held.seqs).toHaveLength(2000);
+    } finally {
+      await wide.close();
     }
   });
 

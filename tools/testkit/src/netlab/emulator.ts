@@ -91,11 +91,34 @@ export async function startLinkEmulator(opts: { netnsPath: string; inner: string
       if (answer !== 'ok') throw new TestkitError('network', `the link emulator refused the ${direction} settings: ${answer}`);
     },
     async counters() {
-      return JSON.parse(await ask('stats')) as LinkCounters;
+      return parseCounters(await ask('stats'));
     },
     async stop() {
       if (!ended) child.stdin!.end();
       await stopChild(child, { graceMs: 2_000 });
     },
   };
+}
+
+const COUNTER_KEYS = ['packets', 'bytes', 'lossDrops', 'queueDrops', 'sent', 'writeErrors', 'queued'] as const;
+
+/** The emulator's `stats` answer, checked: every counter of both directions a whole number. */
+export function parseCounters(line: string): LinkCounters {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (err) {
+    throw new TestkitError('network', `the link emulator's counters are not JSON: ${line}`, { cause: err });
+  }
+  const direction = (d: unknown): DirectionCounters => {
+    const out: Record<string, number> = {};
+    for (const key of COUNTER_KEYS) {
+      const n = (d as Record<string, unknown> | null)?.[key];
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new TestkitError('network', `the link emulator's counters lack ${key}: ${line}`);
+      out[key] = n;
+    }
+    return out as unknown as DirectionCounters;
+  };
+  const v = value as { up?: unknown; down?: unknown } | null;
+  return { up: direction(v?.up), down: direction(v?.down) };
 }
