@@ -1,6 +1,6 @@
 /**
  * @fernhilfe/testkit: the helpers that the tests and the benchmarks share (Xvfb, Chromium, processes,
- * ports, temp dirs, throw-away redis-server and PostgreSQL). Internal and private:
+ * ports, temp dirs, throw-away redis-server and PostgreSQL, the bench network with its link emulator). Internal and private:
  * no production package depends on it.
  */
 export { stopChild, type StopChildOptions } from './child.js';
