@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { execProgram, programPath, spawnProgram } from '@fernhilfe/programs';
-import { LINK_PROFILES, canMakeBenchNet, startBenchNet, stopChild, type BenchNet, type LinkProfile } from '@fernhilfe/testkit';
+import { LINK_PROFILES, canMakeBenchNet, listProcesses, startBenchNet, stopChild, type BenchNet, type LinkProfile } from '@fernhilfe/testkit';
 
 /**
  * The bench network (tools/testkit/src/netlab.ts): two namespaces, the customer's link through our
@@ -284,5 +284,20 @@ describe.skipIf(!can.ok)('bench network and link emulator', () => {
     expect((await execProgram('ip', ['-o', 'link'])).stdout).not.toContain(`fhb${id}`);
     expect(existsSync(`/proc/${other.emulatorPid}`)).toBe(false);
     await other.close(); // twice is fine
+  });
+
+  it('a setup that fails half-way removes what it made (a profile the emulator refuses: jitter larger than the delay)', async () => {
+    const refused: LinkProfile = { ...LINK_PROFILES.lan, jitterMs: 5 };
+    const err: unknown = await startBenchNet({ profile: refused }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    const names = /\((fhbc(\w+)), (fhbt\w+)\)/.exec((err as Error).message);
+    expect(names, (err as Error).message).not.toBeNull();
+    const [, cns, id, tns] = names!;
+    expect((err as Error).message).toMatch(/refused the up settings/);
+    const nsList = (await execProgram('ip', ['netns', 'list'])).stdout;
+    expect(nsList).not.toContain(cns);
+    expect(nsList).not.toContain(tns);
+    expect((await execProgram('ip', ['-o', 'link'])).stdout).not.toContain(`fhb${id}`);
+    expect(listProcesses().filter((p) => p.cmdline.includes(`fhb${id}`))).toEqual([]);
   });
 });

@@ -52,7 +52,10 @@ export interface BenchNet {
   setProfile(p: LinkProfile): Promise<void>;
   /** the emulator's counters per direction (packets, bytes, drops by loss, drops by queue), for the bench's report */
   counters(): Promise<LinkCounters>;
-  /** [file, args] that run `file args` inside ns, pinned to cpus (ip netns exec … taskset -c …) */
+  /**
+   * [file, args] that run `file args` inside ns, pinned to cpus (ip netns exec … taskset -c …); `ip` and
+   * taskset exec the program, so the spawned child's pid is the program's own and kill() reaches it
+   */
   wrap(side: 'customer' | 'technician', file: string, args: string[]): ['ip', string[]];
   /** the emulator's process id (it runs in the root namespace, unpinned) */
   readonly emulatorPid: number;
@@ -149,7 +152,7 @@ export async function startBenchNet(opts: BenchNetOptions = {}): Promise<BenchNe
     await ip('-n', tns, 'route', 'add', 'default', 'via', `10.${n}.2.1`);
   } catch (err) {
     await close();
-    throw err instanceof TestkitError ? err : new TestkitError('network', `making the bench network failed: ${describeError(err)}`, { cause: err });
+    throw new TestkitError('network', `making the bench network (${cns}, ${tns}) failed: ${describeError(err)}`, { cause: err });
   }
 
   const running = emulator;
