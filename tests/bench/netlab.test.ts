@@ -1,12 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
-import dgram from 'node:dgram';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { execProgram, programPath, spawnProgram } from '@fernhilfe/programs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { execProgram, programPath } from '@fernhilfe/programs';
 import { LINK_PROFILES, canMakeBenchNet, listProcesses, startBenchNet, stopChild, type BenchNet, type LinkProfile } from '@fernhilfe/testkit';
+import { echoConnection, median, startPeer, udpUpload, type Peer } from './netlab-kit.js';
 
 /**
  * The bench network (tools/testkit/src/netlab.ts): two namespaces, the customer's link through our
@@ -14,47 +11,21 @@ import { LINK_PROFILES, canMakeBenchNet, listProcesses, startBenchNet, stopChild
  * emulator must hold are lower bounds (a round trip is never shorter than twice the one-way delay,
  * an upload never faster than the rate), and loss in a wide band around the profile's share.
  */
-const PEER = fileURLToPath(new URL('./netlab-peer.mjs', import.meta.url));
 const MB = 1024 * 1024;
 const can = canMakeBenchNet();
 if (!can.ok) console.warn(`skipping the bench network tests: ${can.why}`);
-
-interface Peer {
-  child: ChildProcess;
-  lines: string[];
-  /** the first line (from index `since`) that matches */
-  line(re: RegExp, since?: number): Promise<string>;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 describe.skipIf(!can.ok)('bench network and link emulator', () => {
   let bn: BenchNet;
   const peers: Peer[] = [];
 
   function peer(side: 'customer' | 'technician', args: string[], on: BenchNet = bn): Peer {
-    const [file, wrapped] = on.wrap(side, process.execPath, [PEER, ...args]);
-    const child = spawnProgram(file, wrapped, { stdio: ['ignore', 'pipe', 'inherit'] });
-    const lines: string[] = [];
-    let closed = false; // after its output has been read to the end
-    child.on('close', () => (closed = true));
-    createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
-    const p: Peer = {
-      child,
-      lines,
-      async line(re, since = 0) {
-        const find = () => lines.slice(since).find((l) => re.test(l));
-        await vi.waitFor(() => {
-          if (find() === undefined && !closed) throw new Error(`the peer (${args.join(' ')}) has not printed ${re} yet`);
-        }, { timeout: 30_000, interval: 20 });
-        const hit = find();
-        if (hit === undefined) throw new Error(`the peer (${args.join(' ')}) ended without ${re}: ${lines.join(' | ')}`);
-        return hit;
-      },
-    };
+    const p = startPeer(on, side, args);
     peers.push(p);
     return p;
   }
+  const echo = () => echoConnection(bn.customer.addr, 7001);
+  const upload = (on: BenchNet, count: number, perTick: number) => udpUpload(on, count, perTick, (args) => peer('customer', args, on));
 
   beforeAll(async () => {
     bn = await startBenchNet();
@@ -68,42 +39,9 @@ describe.skipIf(!can.ok)('bench network and link emulator', () => {
     await bn?.close();
   });
 
-  /** A TCP connection from the root namespace (where the test runs) to the customer's echo, one ping at a time. */
-  async function echoConnection() {
-    const sock = net.connect(7001, bn.customer.addr);
-    await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
-    let buf = '';
-    let failed: Error | undefined;
-    let wake: (() => void) | undefined;
-    sock.on('error', (err) => {
-      failed = err;
-      wake?.();
-    });
-    sock.on('data', (d) => {
-      buf += d.toString();
-      if (buf.includes('\n')) wake?.();
-    });
-    return {
-      /** sends `text` + newline, resolves with the echo and the round trip in ms */
-      async ping(text: string): Promise<{ echo: string; ms: number }> {
-        const echoed = new Promise<void>((resolve) => (wake = resolve));
-        const t0 = performance.now();
-        sock.write(`${text}\n`);
-        await echoed;
-        const ms = performance.now() - t0;
-        if (failed) throw failed;
-        const [echo, rest] = [buf.slice(0, buf.indexOf('\n')), buf.slice(buf.indexOf('\n') + 1)];
-        buf = rest;
-        return { echo, ms };
-      },
-      closed: () => sock.destroyed || failed !== undefined,
-      end: () => new Promise<void>((resolve) => sock.end(resolve)),
-    };
-  }
-
   it('lan: a TCP echo works both ways (root → customer and customer → root)', async () => {
     await bn.setProfile(LINK_PROFILES.lan);
-    const conn = await echoConnection();
+    const conn = await echo();
     expect((await conn.ping('to the customer')).echo).toBe('to the customer');
     await conn.end();
 
@@ -119,7 +57,7 @@ describe.skipIf(!can.ok)('bench network and link emulator', () => {
 
   it('dsl: every TCP round trip takes at least twice the one-way delay (2 × 25 ms)', async () => {
     await bn.setProfile(LINK_PROFILES.dsl);
-    const conn = await echoConnection();
+    const conn = await echo();
     const rtts: number[] = [];
     for (let i = 0; i < 10; i++) {
       const { echo, ms } = await conn.ping(`ping ${i}`);
@@ -130,32 +68,10 @@ describe.skipIf(!can.ok)('bench network and link emulator', () => {
     expect(Math.min(...rtts), `round trips ${rtts.map((r) => r.toFixed(1)).join(', ')} ms`).toBeGreaterThanOrEqual(2 * LINK_PROFILES.dsl.delayMs);
   });
 
-  /**
-   * `count` numbered UDP datagrams from the customer to the root namespace, `perTick` every 10 ms; waits
-   * until the emulator has passed or dropped each and the receiver has every one it passed.
-   */
-  async function udpUpload(on: BenchNet, count: number, perTick: number) {
-    const seqs: number[] = [];
-    const sock = dgram.createSocket('udp4').on('message', (m) => seqs.push(m.readUInt32BE(0)));
-    await new Promise<void>((resolve) => sock.bind(0, on.serverAddr, resolve));
-    try {
-      const before = await on.counters();
-      await peer('customer', ['udp-send', on.serverAddr, String(sock.address().port), String(count), String(perTick)], on).line(new RegExp(`^sent ${count}$`));
-      await expect.poll(async () => { const c = await on.counters(); return c.up.packets - before.up.packets >= count && c.up.queued === 0; }, { timeout: 20_000 }).toBe(true);
-      const after = await on.counters();
-      const lossDrops = after.up.lossDrops - before.up.lossDrops;
-      const queueDrops = after.up.queueDrops - before.up.queueDrops;
-      await expect.poll(() => seqs.length, { timeout: 5_000 }).toBe(count - lossDrops - queueDrops);
-      return { seqs, lossDrops, queueDrops };
-    } finally {
-      sock.close();
-    }
-  }
-
   it('bad: random loss drops a share of 2000 UDP datagrams near 3 % (1–6 %), and no queue drops while paced under the rate', async () => {
     await bn.setProfile(LINK_PROFILES.bad);
     // 1000 datagrams/s of 128 bytes on the wire: about half of bad's 2 Mbit/s upload
-    const { seqs, lossDrops, queueDrops } = await udpUpload(bn, 2000, 10);
+    const { seqs, lossDrops, queueDrops } = await upload(bn, 2000, 10);
     expect(queueDrops).toBe(0);
     const share = (2000 - seqs.length) / 2000;
     expect(lossDrops).toBe(2000 - seqs.length);
@@ -165,7 +81,7 @@ describe.skipIf(!can.ok)('bench network and link emulator', () => {
 
   it("lte: jitter (± 10 ms) never reorders: datagrams 0.5 ms apart arrive in the order they were sent", async () => {
     await bn.setProfile(LINK_PROFILES.lte);
-    const { seqs } = await udpUpload(bn, 600, 20);
+    const { seqs } = await upload(bn, 600, 20);
     expect(seqs.length).toBeGreaterThan(500);
     expect(seqs.every((s, i) => i === 0 || s > seqs[i - 1]!), `arrival order ${seqs.join(',')}`).toBe(true);
   });
@@ -174,13 +90,13 @@ describe.skipIf(!can.ok)('bench network and link emulator', () => {
     const narrow: LinkProfile = { name: 'bad', upKbit: 2_000, downKbit: undefined, delayMs: 0, jitterMs: 0, lossPct: 0 };
     await bn.setProfile(narrow);
     // 20 000 datagrams/s, 10x the rate: the 200 ms queue (about 390 datagrams) overflows
-    const flooded = await udpUpload(bn, 2000, 200);
+    const flooded = await upload(bn, 2000, 200);
     expect(flooded.queueDrops).toBeGreaterThan(0);
     expect(flooded.lossDrops).toBe(0);
 
     const wide = await startBenchNet({ profile: narrow, queueMs: 10_000 });
     try {
-      const held = await udpUpload(wide, 2000, 200);
+      const held = await upload(wide, 2000, 200);
       expect(held.queueDrops).toBe(0);
       expect(held.seqs).toHaveLength(2000);
     } finally {
@@ -223,7 +139,7 @@ describe.skipIf(!can.ok)('bench network and link emulator', () => {
 
   it('setProfile while a TCP stream flows changes its round trip without breaking it', async () => {
     await bn.setProfile(LINK_PROFILES.lan);
-    const conn = await echoConnection();
+    const conn = await echo();
     const before: number[] = [];
     const after: number[] = [];
     let seq = 0;

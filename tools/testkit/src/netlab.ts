@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { programPath } from '@fernhilfe/programs';
 import { describeError } from '@fernhilfe/protocol';
 import { TestkitError } from './errors.js';
+import { netlabBinary } from './netlab/build.js';
 import { startLinkEmulator, type LinkCounters, type LinkEmulator } from './netlab/emulator.js';
 import { canMakeNamespaces, freeSubnet, ip } from './netlab/netns.js';
 
@@ -72,15 +74,21 @@ export interface BenchNetOptions {
   seed?: number;
 }
 
-/** Whether startBenchNet can work here: root, iproute2, network namespaces and /dev/net/tun. */
+/** Whether startBenchNet can work here: root, iproute2, network namespaces, /dev/net/tun, taskset, and the emulator built (gcc, on first use). */
 export function canMakeBenchNet(): { ok: boolean; why?: string } {
   const ns = canMakeNamespaces();
   if (!ns.ok) return ns;
   try {
     closeSync(openSync('/dev/net/tun', 'r+')); // opened read-write as the emulator does
-    return { ok: true };
   } catch (err) {
     return { ok: false, why: `/dev/net/tun: ${describeError(err)}` };
+  }
+  try {
+    programPath('taskset');
+    netlabBinary();
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, why: describeError(err) };
   }
 }
 
