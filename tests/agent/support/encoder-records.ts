@@ -19,6 +19,40 @@ export function frameInput(i420: Buffer, forceIdr = false): Buffer {
 }
 
 /**
+ * One input frame with the ROWS flag (bit 2): the header, `u32le first, u32le count`, then rows
+ * first..first+count of Y and the matching rows of U and V, cut from the whole picture `i420`.
+ */
+export function rowsFrameInput(i420: Buffer, width: number, height: number, first: number, count: number, flags = 4): Buffer {
+  const head = Buffer.alloc(12);
+  head.writeUInt32LE(flags, 0);
+  head.writeUInt32LE(first, 4);
+  head.writeUInt32LE(count, 8);
+  const luma = width * height;
+  const chroma = (plane: number) => i420.subarray(luma + plane * (luma / 4) + (first / 2) * (width / 2), luma + plane * (luma / 4) + ((first + count) / 2) * (width / 2));
+  return Buffer.concat([head, i420.subarray(first * width, (first + count) * width), chroma(0), chroma(1)]);
+}
+
+/** The even-aligned band of luma rows in which two I420 pictures differ (Y, U or V); count 0 when they are equal. */
+export function changedBand(a: Buffer, b: Buffer, width: number, height: number): { first: number; count: number } {
+  const luma = width * height;
+  const rowDiffers = (y: number): boolean => {
+    if (!a.subarray(y * width, (y + 1) * width).equals(b.subarray(y * width, (y + 1) * width))) return true;
+    const c = (y >> 1) * (width / 2);
+    return [luma, luma + luma / 4].some((base) => !a.subarray(base + c, base + c + width / 2).equals(b.subarray(base + c, base + c + width / 2)));
+  };
+  let first = -1;
+  let last = -1;
+  for (let y = 0; y < height; y++) {
+    if (!rowDiffers(y)) continue;
+    if (first < 0) first = y;
+    last = y;
+  }
+  if (first < 0) return { first: 0, count: 0 };
+  first &= ~1;
+  return { first, count: ((last | 1) + 1) - first };
+}
+
+/**
  * An I420 picture that changes from frame to frame: a gradient whose bright bar (24 rows) moves down by
  * `n` * 16 rows, with coloured chroma.
  */

@@ -5,7 +5,14 @@
  *
  * Usage: fernhilfe-encoder --width W --height H [--preset P] [--crf Q] [--threads N] [--params K=V:K=V]
  *
- * stdin, per frame:  u32le flags (bit 0: make this frame an IDR) | W*H*3/2 bytes of I420
+ * stdin, per frame (header version 2): u32le flags, then the fields of the flags set, in this order,
+ *                    then the picture:
+ *   bit 0 FORCE_IDR: make this frame an IDR (no field)
+ *   bit 2 ROWS:      u32le firstRow, u32le rowCount (luma rows, both even): only these rows of Y and
+ *                    the matching rows of U and V follow (Y rows, then U rows, then V rows); the rest
+ *                    of the picture stays as the frame before left it. Not allowed on the first frame.
+ *   without ROWS:    W*H*3/2 bytes of I420 (the whole picture)
+ *   any other bit set is an error.
  * stdout, per frame: u32le length | u32le flags (bit 0: keyframe) | `length` bytes of Annex B H.264
  *                    (one access unit; SPS and PPS in front of every keyframe)
  * Every record is written and flushed as soon as the frame is encoded. End of input at a frame
@@ -28,6 +35,7 @@
 #endif
 
 #define FLAG_FORCE_IDR 1u
+#define FLAG_ROWS 4u
 #define FLAG_KEYFRAME 1u
 #define MAX_SIDE 16384
 
@@ -61,7 +69,7 @@ static size_t read_exact(uint8_t *buf, size_t n, const char *what) {
     if (r == 0) {
       if (ferror(stdin)) die("reading the input failed");
       if (got == 0) return 0;
-      fprintf(stderr, "fernhilfe-encoder: the input ended inside %s (%zu of %zu bytes): frames must be a 4-byte header and exactly width*height*3/2 bytes of I420\n", what, got, n);
+      fprintf(stderr, "fernhilfe-encoder: the input ended inside %s (%zu of %zu bytes): frames must be a header and exactly the I420 bytes it announces (width*height*3/2 for a whole picture)\n", what, got, n);
       exit(1);
     }
     got += r;
@@ -91,6 +99,32 @@ static void write_record(const x264_nal_t *nals, int count, int keyframe) {
   /* x264 lays the NAL units of one call out back to back in one buffer */
   if (length > 0 && fwrite(nals[0].p_payload, 1, length, stdout) != length) die("writing the output failed");
   if (fflush(stdout) != 0) die("writing the output failed");
+}
+
+/*
+ * ROWS: reads the band of rows [first, first + count) of an I420 picture into `frame` (Y rows, then
+ * the count/2 matching rows of U, then of V); the rows outside it keep what earlier frames wrote.
+ * The band comes from the frame header; a band outside the picture, an odd one or a band on the
+ * first frame (there is no picture to keep yet) ends the program.
+ */
+static void read_rows(uint8_t *frame, int width, int height, const uint8_t *field, int64_t n) {
+  uint32_t first = get_u32le(field), count = get_u32le(field + 4);
+  if (n == 0) die("the first frame must be a whole picture, not rows (ROWS flag)");
+  if (first % 2 != 0 || count % 2 != 0 || first > (uint32_t)height || count > (uint32_t)height - first) {
+    fprintf(stderr, "fernhilfe-encoder: the rows of a frame (first %u, count %u) must be even and inside the picture's %d rows\n", first, count, height);
+    exit(1);
+  }
+  size_t luma = (size_t)width * (size_t)height;
+  /* Y: `count` rows of `width` bytes from row `first`; U, V: count/2 rows of width/2 from row first/2 */
+  const struct { size_t offset, stride, rows; } planes[3] = {
+    { 0, (size_t)width, count },
+    { luma, (size_t)width / 2, count / 2 },
+    { luma + luma / 4, (size_t)width / 2, count / 2 },
+  };
+  for (int p = 0; p < 3; p++) {
+    size_t row = p == 0 ? first : first / 2;
+    if (planes[p].rows > 0 && read_exact(frame + planes[p].offset + row * planes[p].stride, planes[p].rows * planes[p].stride, "the rows of a frame") == 0) die("the input ended inside a frame, before its rows");
+  }
 }
 
 int main(int argc, char **argv) {
@@ -173,8 +207,12 @@ int main(int argc, char **argv) {
   for (int64_t n = 0;; n++) {
     if (read_exact(head, sizeof head, "a frame header") == 0) break;
     uint32_t flags = get_u32le(head);
-    if (flags & ~FLAG_FORCE_IDR) die("a frame header has unknown flags set: the input is not in this program's format");
-    if (read_exact(frame, frame_bytes, "a frame") == 0) die("the input ended after a frame header, before its picture");
+    if (flags & ~(FLAG_FORCE_IDR | FLAG_ROWS)) die("a frame header has unknown flags set: the input is not in this program's format");
+    if (flags & FLAG_ROWS) {
+      uint8_t field[8];
+      if (read_exact(field, sizeof field, "a frame header's rows") == 0) die("the input ended inside a frame header");
+      read_rows(frame, width, height, field, n);
+    } else if (read_exact(frame, frame_bytes, "a frame") == 0) die("the input ended after a frame header, before its picture");
     pic.i_pts = n;
     pic.i_type = (flags & FLAG_FORCE_IDR) ? X264_TYPE_IDR : X264_TYPE_AUTO;
     x264_nal_t *nals = NULL;
