@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtEncoder, changedBand, decodeH264, frameInput, meanDiff, parseRecords, rowsFrameInput, runEncoder, testPicture } from './support/encoder-records.js';
+import { builtEncoder, changedBand, decodeH264, frameInput, meanDiff, parseRecords, rowsFrameInput, runEncoder, testPicture, worstBlockDiff } from './support/encoder-records.js';
 
 /**
  * fernhilfe-encoder, the agent's own H.264 encoder (x264 from Debian's source, our C protocol glue),
@@ -63,7 +63,9 @@ describe('fernhilfe-encoder (linux-x64)', () => {
     expect(rb.map((r) => r.data.toString('hex'))).toEqual(ra.map((r) => r.data.toString('hex')));
     const { frames } = await decodeH264(Buffer.concat(rb.map((r) => r.data)), w, h);
     expect(frames).toHaveLength(8);
-    frames.forEach((f, n) => expect(meanDiff(f, pictures[n]!), `frame ${n} against its source`).toBeLessThan(2));
+    // every block of every picture is right, also where only a few rows or only the chroma changed
+    // (the encoder tells x264 which macroblocks stayed the same; a wrong hint would leave one stale)
+    expect(frames.map((f, n) => worstBlockDiff(f, pictures[n]!, w, h) < 6)).toEqual(frames.map(() => true));
   });
 
   it('refuses a bad ROWS header with a plain message', async () => {

@@ -130,6 +130,28 @@ export function meanDiff(a: Buffer, b: Buffer): number {
   return sum / a.length;
 }
 
+/**
+ * The largest mean absolute difference of any 8x8 block of Y, U or V between two I420 pictures: a
+ * small area decoded wrong (a skipped change) shows here, where the whole picture's mean hides it.
+ */
+export function worstBlockDiff(a: Buffer, b: Buffer, width: number, height: number): number {
+  let worst = 0;
+  const luma = width * height;
+  for (const [offset, pw, ph] of [[0, width, height], [luma, width / 2, height / 2], [luma + luma / 4, width / 2, height / 2]] as const) {
+    for (let by = 0; by < ph; by += 8) {
+      for (let bx = 0; bx < pw; bx += 8) {
+        let sum = 0;
+        let n = 0;
+        for (let y = by; y < Math.min(ph, by + 8); y++) {
+          for (let x = bx; x < Math.min(pw, bx + 8); x++, n++) sum += Math.abs(a[offset + y * pw + x]! - b[offset + y * pw + x]!);
+        }
+        worst = Math.max(worst, sum / n);
+      }
+    }
+  }
+  return worst;
+}
+
 /** The path of the built encoder for `target` (npm run build:encoder's cache; built here when missing). */
 export function builtEncoder(target: 'linux-x64' | 'win-x64'): string {
   const out = execProgramSync({ file: process.execPath }, [path.join(ROOT, 'packages/agent/build/encoder.mjs'), target], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
