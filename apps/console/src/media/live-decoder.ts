@@ -39,6 +39,7 @@ export class LiveDecoder {
   private waiting: DecodedPicture | undefined;
   private nextTimestamp = 0;
   private failed = false;
+  private flushing = false;
 
   constructor(
     private readonly decoders: DecoderFactory,
@@ -92,6 +93,19 @@ export class LiveDecoder {
       this.dropAll();
       return false;
     }
+  }
+
+  /**
+   * Makes the decoder output what it holds now, rather than when later frames push it out (some
+   * decoders keep a frame or two back); the next frame must be a keyframe. For when frames are dropped.
+   */
+  flush(): void {
+    if (this.failed || this.flushing || this.inDecoder.size === 0 || this.decoder.state !== 'configured') return;
+    this.flushing = true;
+    this.decoder.flush().then(
+      () => (this.flushing = false),
+      () => (this.flushing = false), // aborted by a reset or close
+    );
   }
 
   /** Discards every frame the decoder holds (they count as dropped); the next frame must be a keyframe. */

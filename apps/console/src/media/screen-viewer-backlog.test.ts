@@ -49,8 +49,10 @@ describe('ScreenViewer behind a slow decoder', () => {
     for (let id = 1; id <= 6; id++) viewer.handleVideo(frame(id, false));
     // frame 1 is being decoded, 2 waits behind it; 3..6 would queue further and are dropped
     expect(types()).toEqual(['key', 'delta', 'delta']);
-    // no ack for 3..6 yet: acks are cumulative, and 1 and 2 are still in the decoder
+    // no ack for 3..6 yet: acks are cumulative, and 1 and 2 are still in the decoder, which is told
+    // to put them out now (once)
     expect(kinds()).toEqual(['keyframe-request']);
+    expect(decoder.flushes).toBe(1);
     decoder.output(1);
     runDraws();
     decoder.output(2);

@@ -49,13 +49,11 @@ const MAX_FAILURES = 5;
 export type VideoRate = Omit<Extract<ControlMessage, { type: 'video-rate' }>, 'type'>;
 
 /**
- * Shows the customer's screen: video frames from the encrypted channel -> WebCodecs VideoDecoder ->
- * canvas, and a `video-ack` for every drawn frame (the sender's flow control). Decoding never falls
- * behind: a delta frame that would queue behind frames still in the decoder is dropped, and so is every
- * delta after it, until a keyframe (asked for once); a keyframe that arrives while the decoder is behind
- * resets it and is decoded at once. Dropped frames are acknowledged too (frame-acks.ts). Asks for a
- * keyframe when the session opens, while it waits for the first one, after a decoder error, and when
- * nothing was drawn 3 s after a `video-config`. No React in here: a component attaches the canvas.
+ * Shows the customer's screen: video frames from the encrypted channel -> VideoDecoder -> canvas, and
+ * a `video-ack` for every frame drawn or dropped (frame-acks.ts). Decoding never falls behind: a delta
+ * that would queue in the decoder is dropped, and every delta after it, until a keyframe (asked for
+ * once); a keyframe while the decoder is behind resets it. Also asks for a keyframe at the start, after
+ * a decoder error, and when nothing was drawn 3 s after a `video-config`. No React in here.
  */
 export class ScreenViewer {
   private readonly screen: ScreenCanvas;
@@ -222,8 +220,9 @@ export class ScreenViewer {
       // never wait for older pictures: they would be stale by the time this one shows
       if (decoder.behind) decoder.reset();
     } else if (this.needKeyframe || decoder.behind) {
-      // queueing behind the decoder would make the picture lag: skip to the next keyframe
-      // the request first: the sender then makes its next frame a keyframe, not a delta the ack let through
+      // queueing would make the picture lag: skip to the next keyframe, the decoder puts out what it
+      // holds. The request before the ack: the sender's next frame is then a keyframe.
+      if (!this.needKeyframe) decoder.flush();
       this.needKeyframe = true;
       this.keyframes.request();
       this.acks.dropped(frame.frameId);

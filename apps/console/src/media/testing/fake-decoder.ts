@@ -20,6 +20,7 @@ export class FakeDecoder {
   decodeQueueSize = 0;
   readonly chunks: EncodedVideoChunkInit[] = [];
   resets = 0;
+  flushes = 0;
   constructor(readonly init: VideoDecoderInit) {}
   configure(): void {
     this.state = 'configured';
@@ -27,6 +28,11 @@ export class FakeDecoder {
   decode(chunk: EncodedVideoChunkInit): void {
     if (this.state !== 'configured') throw new DOMException('not configured', 'InvalidStateError');
     this.chunks.push(chunk);
+  }
+  /** resolves at once: the pictures still come when the test says */
+  flush(): Promise<void> {
+    this.flushes++;
+    return Promise.resolve();
   }
   reset(): void {
     this.resets++;
