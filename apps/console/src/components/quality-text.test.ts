@@ -31,6 +31,13 @@ describe('the quality indicator\'s words', () => {
     expect(qualityText(tEn, 'en', stats, { bitrateKbps: 12_400, limitKbps: 0, fps: 30, scale: 1 }).hint).not.toContain('measured');
   });
 
+  it('never says "1.0 of 0.4": a bitrate above the measured limit is shown as what gets through', () => {
+    const over = { bitrateKbps: 1000, limitKbps: 400, fps: 6, scale: 1 };
+    expect(qualityText(tEn, 'en', stats, over).text).toBe('41 ms delay · 1.0 Mbit/s, 0.4 get through · 6 fps');
+    expect(qualityText(tDe, 'de', stats, over).text).toBe('41 ms Verzögerung · 1,0 Mbit/s, 0,4 kommen an · 6 B/s');
+    expect(qualityText(tEn, 'en', stats, over).hint).not.toContain('stays below');
+  });
+
   it('without a video-rate shows only what the console measured, no made-up figures', () => {
     const plain = qualityText(tEn, 'en', stats, undefined);
     expect(plain.text).toBe('23 fps · 41 ms delay · 1,750 kbit/s');

@@ -26,12 +26,16 @@ export function qualityText(t: TFunction, locale: string, q: QualityStats, rate:
   const fps = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(rate.fps);
   const bitrate = amount(rate.bitrateKbps);
   const limit = rate.limitKbps > 0 ? amount(rate.limitKbps) : undefined; // 0: not measured yet
-  const rateText = limit ? t('session.quality.rate', { bitrate, limit, unit }) : t('session.quality.rateNoLimit', { bitrate, unit });
+  // above the limit (the sender probes, or it measured only what it happened to send): no "x of y"
+  const over = limit !== undefined && rate.bitrateKbps > rate.limitKbps;
+  const rateText = !limit
+    ? t('session.quality.rateNoLimit', { bitrate, unit })
+    : t(over ? 'session.quality.rateOverLimit' : 'session.quality.rate', { bitrate, limit, unit });
   const reduced = rate.scale < 1;
   const parts: string[] = [t('session.quality.withRate', { latency, rate: rateText, fps })];
   if (reduced) parts.push(t('session.quality.reduced'));
   const hints: string[] = [basicHint, t('session.quality.hint.rate', { bitrate, unit, fps })];
-  if (limit) hints.push(t('session.quality.hint.limit', { limit, unit }));
+  if (limit) hints.push(t(over ? 'session.quality.hint.overLimit' : 'session.quality.hint.limit', { limit, unit }));
   if (reduced) hints.push(t('session.quality.hint.reduced', { percent: new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(rate.scale) }));
   return { text: parts.join(' · '), hint: hints.join(' ') };
 }
