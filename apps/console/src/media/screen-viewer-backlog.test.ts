@@ -148,4 +148,35 @@ describe('ScreenViewer behind a slow decoder', () => {
     viewer.handleVideo(frame(11, false)); // 2.3 s > 1.5 x 1.5 s: ask again
     expect(requests()).toBe(4);
   });
+
+  it('a request held back by the gap goes out from the once-a-second tick when no more frames come (a still screen)', () => {
+    const requests = () => kinds().filter((k) => k === 'keyframe-request').length;
+    viewer.handleVideo(frame(1, false));
+    viewer.handleVideo(frame(2, false));
+    viewer.handleVideo(frame(3, false)); // dropped: request at t=1000
+    now = 1200;
+    viewer.handleVideo(frame(4, false)); // held back: the first may be on its way
+    expect(requests()).toBe(1);
+    now = 1300;
+    vi.advanceTimersByTime(1000); // tick: the gap has not passed yet
+    expect(requests()).toBe(1);
+    now = 1600;
+    vi.advanceTimersByTime(1000);
+    expect(requests()).toBe(2);
+    now = 1700;
+    viewer.handleVideo(frame(5, true)); // answered: nothing more to send on the next tick
+    now = 2800;
+    vi.advanceTimersByTime(1000);
+    expect(requests()).toBe(2);
+  });
+
+  it('asks at once when the last request was answered, even right after it', () => {
+    viewer.start(); // forced, t=1000; the keyframe from beforeEach answered the one before
+    viewer.handleVideo(frame(1, true));
+    now = 1100;
+    viewer.handleVideo(frame(2, false));
+    viewer.handleVideo(frame(3, false));
+    viewer.handleVideo(frame(4, false)); // dropped 100 ms after the last request, which a keyframe answered
+    expect(kinds().filter((k) => k === 'keyframe-request')).toHaveLength(2);
+  });
 });

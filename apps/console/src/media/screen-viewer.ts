@@ -288,6 +288,7 @@ export class ScreenViewer {
 
   private tick(): void {
     this.handlers.onStats?.(this.meter.sample());
+    if (this.needKeyframe && this.decoder) this.keyframes.retry();
     if (this.configuredAt !== undefined && this.now() - this.configuredAt >= this.keyframeTimeoutMs) {
       this.configuredAt = this.now();
       this.keyframes.request(true);
