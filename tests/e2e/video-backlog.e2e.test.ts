@@ -40,8 +40,8 @@ async function encodeTestVideo(frames: number): Promise<Buffer[]> {
  * Decoding never falls behind, in the real console with Chromium's WebCodecs: after a stall the
  * customer's side delivers a backlog of 40 delta frames at once (as TCP does after a lossy stretch).
  * The console hands a frame to the VideoDecoder only while the decoder's own queue is empty, asks for
- * a keyframe once if it had to drop, acknowledges every frame of the backlog (the newest ack covers the
- * dropped ones), and draws every frame again once the next keyframe came.
+ * a keyframe if it had to drop (the customer answers it, as the agent does), acknowledges every frame of
+ * the backlog (the newest ack covers the dropped ones), and draws every frame again after the keyframe.
  */
 describe('a backlog of frames in the console', () => {
   const suite = browserSuite();
@@ -59,11 +59,11 @@ describe('a backlog of frames in the console', () => {
     suite.pages.push(tech);
     // watches the page's VideoDecoder from outside the app: the decoder's queue at each decode() call
     await tech.context.addInitScript(() => {
-      const seen = { decodes: 0, maxQueue: 0 };
+      const seen = { deltas: 0, maxQueue: 0 };
       Object.defineProperty(window, '__decodes', { value: seen });
       const decode = VideoDecoder.prototype.decode;
       VideoDecoder.prototype.decode = function (this: VideoDecoder, chunk: EncodedVideoChunk) {
-        seen.decodes++;
+        if (chunk.type === 'delta') seen.deltas++;
         seen.maxQueue = Math.max(seen.maxQueue, this.decodeQueueSize);
         return decode.call(this, chunk);
       };
@@ -77,7 +77,7 @@ describe('a backlog of frames in the console', () => {
     const heard: ControlMessage[] = [];
     session.on('control', (m) => heard.push(m));
     const acked = () => Math.max(-1, ...heard.flatMap((m) => (m.type === 'video-ack' ? [m.frameId] : [])));
-    const decoderSeen = () => page.evaluate(() => (window as unknown as { __decodes: { decodes: number; maxQueue: number } }).__decodes);
+    const decoderSeen = () => page.evaluate(() => (window as unknown as { __decodes: { deltas: number; maxQueue: number } }).__decodes);
     const send = (id: number) =>
       session.sendData(LogicalChannel.video, encodeVideoFrame({ frameId: id, keyframe: id % GOP === 0, captureTime: Date.now(), data: new Uint8Array(units[id]!) }));
     const sendPaced = async (ids: number[]) => {
@@ -90,23 +90,37 @@ describe('a backlog of frames in the console', () => {
     await session.sendControl({ type: 'video-config', codec: 'avc1.42E01F', width: SIZE.width, height: SIZE.height });
     await sendPaced([0, 1, 2, 3, 4]);
 
-    // the backlog: frames 5..44 (all deltas) at once
+    // the backlog: frames 5..44 (all deltas) at once; like a real sender, the customer answers the first
+    // keyframe-request with the next frame, a keyframe (sent after the backlog: the channel keeps order)
     const before = heard.length;
-    const decodesBefore = (await decoderSeen()).decodes;
+    const deltasBefore = (await decoderSeen()).deltas;
+    let answered = false;
+    const answer = () => {
+      if (answered) return;
+      answered = true;
+      void send(GOP);
+    };
+    session.on('control', (m) => {
+      if (m.type === 'keyframe-request') answer();
+    });
     const burst = Array.from({ length: GOP - PACED }, (_, i) => PACED + i);
     await Promise.all(burst.map(send));
     await poll(async () => acked() >= GOP - 1, 10_000, () => `an ack covering the whole backlog; heard ${JSON.stringify(heard.slice(-5))}`);
-    const decoded = (await decoderSeen()).decodes - decodesBefore;
+    answer(); // nothing was dropped, nothing asked for: the sender's next frame anyway
+    await poll(async () => acked() >= GOP, 10_000, () => `the ack of the keyframe; heard ${JSON.stringify(heard.slice(-5))}`);
+    const decoded = (await decoderSeen()).deltas - deltasBefore;
     const requests = heard.slice(before).filter((m) => m.type === 'keyframe-request').length;
     expect(decoded).toBeLessThanOrEqual(burst.length);
-    // if anything was dropped, exactly one keyframe-request; if the decoder kept up, none
-    expect(requests).toBe(decoded < burst.length ? 1 : 0);
+    // dropped anything: one keyframe-request (a second only if the keyframe took over 500 ms to come, on
+    // a loaded machine; the unit tests pin the exact rule with a fake clock); nothing dropped: none
+    if (decoded < burst.length) expect(requests).toBeGreaterThanOrEqual(1);
+    expect(requests).toBeLessThanOrEqual(decoded < burst.length ? 2 : 0);
 
-    // the keyframe, then paced frames: each is drawn and acknowledged by itself again
+    // paced frames after the keyframe: each is drawn and acknowledged by itself again
     const acksBefore = heard.length;
-    await sendPaced([GOP, GOP + 1, GOP + 2, GOP + 3, GOP + 4, GOP + 5]);
+    await sendPaced([GOP + 1, GOP + 2, GOP + 3, GOP + 4, GOP + 5]);
     const acks = heard.slice(acksBefore).flatMap((m) => (m.type === 'video-ack' ? [m.frameId] : []));
-    expect(acks).toEqual([GOP, GOP + 1, GOP + 2, GOP + 3, GOP + 4, GOP + 5]);
+    expect(acks).toEqual([GOP + 1, GOP + 2, GOP + 3, GOP + 4, GOP + 5]);
     // never did a frame go into the decoder behind another one waiting in its queue
     expect((await decoderSeen()).maxQueue).toBe(0);
     console.log(`backlog of ${burst.length} frames: ${decoded} decoded, ${burst.length - decoded} dropped, ${requests} keyframe request(s)`);
