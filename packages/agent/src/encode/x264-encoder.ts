@@ -1,7 +1,7 @@
 import { EncodeError } from './errors.js';
 import { findEncoder } from './encoder-path.js';
 import { I420Converter } from './i420.js';
-import type { EncodedFrame, EncoderOptions, RawFrame, ScreenEncoder } from './types.js';
+import type { EncodedFrame, EncodeOptions, EncoderOptions, RawFrame, ScreenEncoder } from './types.js';
 import { X264Process, type X264Tier } from './x264-process.js';
 
 export interface X264Options extends EncoderOptions {
@@ -23,7 +23,8 @@ const STILL_TIER_MAX_BYTES = 16 * 1024;
  * starts the next motion. The tiers differ in preset, which x264 cannot change mid-stream, hence
  * two processes. A spare has opened its x264 encoder at start (the set-up is not paid by the frame
  * that switches) and then waits blocked on stdin, costing no CPU. A keyframe asked for within a
- * tier is a flag on the frame (x264 makes that frame an IDR), no new process.
+ * tier is a flag on the frame (x264 makes that frame an IDR), no new process. The rate control's
+ * target (`maxKbps`) caps the bitrate of whichever tier encodes (VBV under CRF, see x264-process.ts).
  */
 export class X264Encoder implements ScreenEncoder {
   readonly name = 'h264';
@@ -45,7 +46,7 @@ export class X264Encoder implements ScreenEncoder {
     return [this.current?.pid, this.spares.motion?.pid, this.spares.still?.pid].filter((p): p is number => p !== undefined);
   }
 
-  async encode(frame: RawFrame, opts: { keyframe: boolean; refine?: boolean }): Promise<EncodedFrame> {
+  async encode(frame: RawFrame, opts: EncodeOptions): Promise<EncodedFrame> {
     if (this.closed) throw new EncodeError('encoder-closed', 'encoder closed');
     const c = this.current;
     const sameSize = c !== undefined && c.width === frame.width && c.height === frame.height;
@@ -59,7 +60,8 @@ export class X264Encoder implements ScreenEncoder {
     }
     if (this.i420?.width !== frame.width || this.i420.height !== frame.height) this.i420 = new I420Converter(frame.width, frame.height);
     this.i420.update(frame.data, false, frame.dirty);
-    const out = await this.current!.encode(this.i420.out, opts.keyframe);
+    // the cap goes to whichever tier encodes (a spare gets it with its first frame): it bounds the still tier's IDR too
+    const out = await this.current!.encode(this.i420.out, opts.keyframe, opts.maxKbps ?? 0);
     this.lastBytes = out.data.length;
     this.refillSpares(frame.width, frame.height);
     return out;

@@ -7,7 +7,8 @@ import type { EncodedFrame } from './types.js';
 /**
  * x264 in a long-running fernhilfe-encoder child (packages/agent/native/encoder, our C program
  * linked against libx264) for one frame size and one tier. Protocol, one frame at a time:
- *   stdin:  u32le flags (bit 0: make this frame an IDR) | width*height*3/2 bytes of I420
+ *   stdin:  u32le flags (bit 0: make this frame an IDR; bit 1 RATE: u32le maxKbps follows, the VBV
+ *           cap from this frame on, 0 none) | width*height*3/2 bytes of I420
  *           (converted from BGRX by i420.ts, only where the screen changed)
  *   stdout: u32le length | u32le flags (bit 0: keyframe) | one access unit, Annex B
  *           (SPS and PPS in front of every keyframe)
@@ -43,6 +44,7 @@ export function encoderArgs(width: number, height: number, tier: X264Tier = 'mot
 }
 
 const FORCE_IDR = 1;
+const RATE = 2;
 const KEYFRAME = 1;
 const RECORD_HEAD = 8;
 
@@ -55,6 +57,8 @@ export class X264Process {
   private failure: Error | undefined;
   /** frames written so far; the first one comes out as a keyframe */
   written = 0;
+  /** the bitrate cap the encoder has (kbps; 0: none, pure CRF) */
+  maxKbps = 0;
 
   constructor(
     encoder: string,
@@ -78,15 +82,20 @@ export class X264Process {
     return this.failure === undefined;
   }
 
-  /** Writes one I420 frame (width*height*3/2 bytes) and resolves with its access unit; `keyframe` forces an IDR. */
-  encode(data: Buffer, keyframe = false): Promise<EncodedFrame> {
+  /**
+   * Writes one I420 frame (width*height*3/2 bytes) and resolves with its access unit; `keyframe`
+   * forces an IDR; `maxKbps` (when it differs from the encoder's) caps the bitrate from this frame on.
+   */
+  encode(data: Buffer, keyframe = false, maxKbps = this.maxKbps): Promise<EncodedFrame> {
     if (this.failure) return Promise.reject(this.failure);
     if (data.length !== (this.width * this.height * 3) / 2) return Promise.reject(EncodeError.failed('frame size does not match the encoder'));
     let waiter!: (typeof this.waiting)[number];
     const out = new Promise<EncodedFrame>((resolve, reject) => this.waiting.push((waiter = { resolve, reject })));
     this.written++;
-    const head = Buffer.alloc(4);
-    head.writeUInt32LE(keyframe ? FORCE_IDR : 0);
+    const rate = Math.max(0, Math.round(maxKbps)) !== this.maxKbps;
+    const head = Buffer.alloc(rate ? 8 : 4);
+    head.writeUInt32LE((keyframe ? FORCE_IDR : 0) | (rate ? RATE : 0));
+    if (rate) head.writeUInt32LE((this.maxKbps = Math.max(0, Math.round(maxKbps))), 4);
     this.child.stdin!.write(head);
     this.child.stdin!.write(data, () => (waiter.writtenAt = performance.timeOrigin + performance.now()));
     return out;
