@@ -12,11 +12,21 @@ export interface RateReport {
  * Full size needs at least this many kbps per million pixels: under it (1080p: ~1.2 Mbit/s) for
  * SCALE_DOWN_AFTER_MS the picture goes out at half the width and height; back to full size once the
  * target is SCALE_UP_FACTOR times over it for SCALE_UP_AFTER_MS (hysteresis: no flapping at the edge).
+ *
+ * A half-size picture is often cheap (the sender then uses less than its target, and the target,
+ * which grows only on evidence, stays low), so the full size is also tried as a probe: after
+ * PROBE_AFTER_MS at half size with a quiet path and an idle part of the target. A probe that the
+ * link cannot carry brings the target down and the scale back within seconds; the next probe then
+ * waits twice as long (up to PROBE_MAX_MS); one that holds for PROBE_HELD_MS resets the wait.
  */
 export const FULL_SIZE_KBPS_PER_MPIXEL = 600;
-const SCALE_DOWN_AFTER_MS = 1000;
+const SCALE_DOWN_AFTER_MS = 1500;
 const SCALE_UP_FACTOR = 1.6;
 const SCALE_UP_AFTER_MS = 3000;
+const PROBE_AFTER_MS = 3000;
+const PROBE_MAX_MS = 60_000;
+const PROBE_HELD_MS = 10_000;
+const QUIET_MS = 15;
 /** a report at most this often (and only when something changed) */
 const REPORT_EVERY_MS = 1000;
 
@@ -27,6 +37,10 @@ const REPORT_EVERY_MS = 1000;
 export class SendRate {
   scale: 1 | 0.5 = 1;
   private since: number | undefined;
+  /** when the path was last seen quiet with part of the target unused, at half size */
+  private idleSince: number | undefined;
+  private probeWaitMs = PROBE_AFTER_MS;
+  private probedAt: number | undefined;
   private readonly frameTimes: number[] = [];
   private lastReport: RateReport | undefined;
   private lastReportAt = -Infinity;
@@ -40,16 +54,37 @@ export class SendRate {
   chooseScale(width: number, height: number): boolean {
     const need = (FULL_SIZE_KBPS_PER_MPIXEL * width * height) / 1e6;
     const target = this.control.targetKbps;
-    const wants = this.scale === 1 ? target < need : target > need * SCALE_UP_FACTOR;
     const now = this.now();
+    if (this.probedAt !== undefined && this.scale === 1 && now - this.probedAt >= PROBE_HELD_MS) {
+      this.probedAt = undefined; // the probe held: the link carries the full size
+      this.probeWaitMs = PROBE_AFTER_MS;
+    }
+    if (this.scale === 0.5 && this.probeDue(now)) return this.switchTo(1, now, true);
+    const wants = this.scale === 1 ? target < need : target > need * SCALE_UP_FACTOR;
     if (!wants) {
       this.since = undefined;
       return false;
     }
     this.since ??= now;
     if (now - this.since < (this.scale === 1 ? SCALE_DOWN_AFTER_MS : SCALE_UP_AFTER_MS)) return false;
-    this.scale = this.scale === 1 ? 0.5 : 1;
-    this.since = undefined;
+    if (this.scale === 1 && this.probedAt !== undefined) this.probeWaitMs = Math.min(PROBE_MAX_MS, this.probeWaitMs * 2); // the probe failed
+    return this.switchTo(this.scale === 1 ? 0.5 : 1, now, false);
+  }
+
+  private probeDue(now: number): boolean {
+    const idle = this.control.queueDelayMs < QUIET_MS && this.control.sentKbps < 0.7 * this.control.targetKbps;
+    if (!idle) {
+      this.idleSince = undefined;
+      return false;
+    }
+    this.idleSince ??= now;
+    return now - this.idleSince >= this.probeWaitMs;
+  }
+
+  private switchTo(scale: 1 | 0.5, now: number, probe: boolean): boolean {
+    this.probedAt = probe ? now : undefined;
+    this.scale = scale;
+    this.since = this.idleSince = undefined;
     return true;
   }
 

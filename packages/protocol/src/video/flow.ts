@@ -52,6 +52,7 @@ export class VideoFlow {
   admit(): boolean {
     this.expire();
     if (this.fits()) return true;
+    this.rate?.onBlocked();
     this.droppedFrames++;
     return false;
   }

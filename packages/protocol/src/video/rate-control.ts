@@ -3,8 +3,9 @@
  * acknowledged frames; see docs/agent-screen.md "Rate control"). Pure: fed with what was sent and
  * what the viewer acknowledged, on the caller's clock.
  *
- * - minimum RTT: the smallest ack round trip over the last 10 s (the path's own delay plus the
- *   viewer's decode and draw);
+ * - base RTT (`minRttMs`): the 10th percentile of the ack round trips of the last 10 s (the path's
+ *   own delay plus the viewer's decode and draw; not the minimum: on a busy machine one lucky ack
+ *   would make every later one look queued by the agent's and the viewer's CPU);
  * - queueing delay: the smallest (RTT − minimum RTT) among the acks of the last 250 ms; taking the
  *   smallest lets a single late ack (a lost TCP segment retransmitted) pass, while a queue that
  *   really builds up lifts every sample;
@@ -12,15 +13,16 @@
  * - while acks are held back, the age of the oldest frame in flight over the minimum RTT counts as
  *   queueing delay too.
  *
- * Decisions, at most every 100 ms (`update`), while the sender uses at least 70 % of the target
- * (an idle screen says nothing about the path):
+ * Decisions, at most every 100 ms (`update`); "using" means the sender sent at least 60 % of the
+ * target lately or was held back by the budget (an idle screen says little about the path):
  * - overuse (queue over 40 ms, or over 15 ms while less is delivered than sent, at two decisions
  *   in a row, so the burst of late acks after one lost segment is no overuse): cut to
- *   0.85 × delivered (at most to half in one step while the sender was partly idle; to 0.85 × the
- *   target while only the age of a frame in flight shows the queue), then no cut or growth for
- *   one RTT + 100 ms;
- * - a small queue (15–40 ms): hold, never above what is delivered;
- * - quiet (under 15 ms) and at least 75 % of the target delivered: grow 8 % per 100 ms, 1 % near
+ *   0.85 × delivered while using (0.85 × the target when not, or while only the age of a frame in
+ *   flight shows the queue), then no cut or growth for one RTT + 100 ms;
+ * - held back by the budget with no queue, and under 70 % of the target delivered (big frames one
+ *   at a time over a narrow link): to what is delivered (at most half in one step);
+ * - a small queue (15–40 ms): hold, while using never above what is delivered;
+ * - quiet (under 15 ms), using, at least 75 % of the target delivered: grow 8 % per 100 ms, 1 % near
  *   the rate where the path last filled up;
  * - between the floor (150 kbps) and the ceiling (30 Mbit/s).
  */
@@ -72,13 +74,15 @@ export class RateControl {
   private readonly now: () => number;
   private readonly acks: Array<Sample & { rtt: number }> = [];
   private readonly sends: Sample[] = [];
-  private minRtts: Array<{ at: number; rtt: number }> = [];
+  private readonly rtts: Array<{ at: number; rtt: number }> = [];
+  private baseCache: { at: number; rtt: number } | undefined;
   private lastDecision = -Infinity;
   private lastCut = -Infinity;
   private firstAck: number | undefined;
   /** the delivered rate when the path last filled up: growth slows near it */
   private linkKbps: number | undefined;
   private overuseSeen = false;
+  private blockedAt = -Infinity;
 
   constructor(opts: RateControlOptions = {}) {
     this.minKbps = opts.minKbps ?? RATE_DEFAULTS.minKbps;
@@ -102,9 +106,15 @@ export class RateControl {
     return rateKbps(this.sends, this.now(), this.window(this.sends));
   }
 
-  /** the smallest round trip seen lately (ms); 0 before the first ack */
+  /** the path's own round trip (ms): the 10th percentile of the last 10 s of acks; 0 before the first */
   get minRttMs(): number {
-    return this.minRtts[0]?.rtt ?? 0;
+    const now = this.now();
+    if (this.baseCache?.at === now) return this.baseCache.rtt;
+    while (this.rtts.length > 1 && now - this.rtts[0]!.at > RATE_DEFAULTS.minRttWindowMs) this.rtts.shift();
+    const sorted = this.rtts.map((s) => s.rtt).sort((a, b) => a - b);
+    const rtt = sorted[Math.floor((sorted.length - 1) * 0.1)] ?? 0;
+    this.baseCache = { at: now, rtt };
+    return rtt;
   }
 
   /** how much longer than the path's own round trip the recent acks took (ms) */
@@ -117,9 +127,9 @@ export class RateControl {
     return Math.max(0, smallest);
   }
 
-  /** bytes that may be in flight: the target over the minimum RTT plus a margin (at least `minBytes`) */
+  /** bytes that may be in flight: the target over the base RTT (at most 400 ms) plus a margin (at least `minBytes`) */
   budgetBytes(minBytes = 0, marginMs = 60): number {
-    return Math.max(minBytes, Math.round((this.target * (this.minRttMs + marginMs)) / 8));
+    return Math.max(minBytes, Math.round((this.target * (Math.min(this.minRttMs, 400) + marginMs)) / 8));
   }
 
   /** A frame of `bytes` went out. */
@@ -128,16 +138,19 @@ export class RateControl {
     this.trim(this.sends);
   }
 
+  /** A frame could not go out because the budget in flight was full: the path, not the screen, limits the rate. */
+  onBlocked(): void {
+    this.blockedAt = this.now();
+  }
+
   /** The viewer acknowledged `bytes` (one frame, with any it skipped) sent `rttMs` ago. */
   onAck(bytes: number, rttMs: number): void {
     const now = this.now();
     this.firstAck ??= now;
     this.acks.push({ at: now, bytes, rtt: rttMs });
     this.trim(this.acks);
-    // a monotonic deque: the front is the smallest RTT within the window
-    while (this.minRtts.length > 0 && this.minRtts.at(-1)!.rtt >= rttMs) this.minRtts.pop();
-    this.minRtts.push({ at: now, rtt: rttMs });
-    while (this.minRtts.length > 1 && now - this.minRtts[0]!.at > RATE_DEFAULTS.minRttWindowMs) this.minRtts.shift();
+    this.rtts.push({ at: now, rtt: rttMs });
+    this.baseCache = undefined;
     this.update();
   }
 
@@ -156,31 +169,40 @@ export class RateControl {
     const queue = Math.max(acked, oldestInFlightMs - this.minRttMs);
     const delivered = this.deliveredKbps;
     const sent = this.sentKbps;
-    const using = sent >= 0.7 * this.target;
+    const blocked = now - this.blockedAt <= RATE_DEFAULTS.rateWindowMs;
+    const using = sent >= 0.6 * this.target || blocked;
+    const hold = now - this.lastCut < this.minRttMs + RATE_DEFAULTS.holdExtraMs;
     const overuseNow = queue > RATE_DEFAULTS.overuseMs || (queue > RATE_DEFAULTS.quietMs && delivered < 0.8 * sent);
     // overuse counts when two decisions in a row see it: a burst of late acks after one lost
     // segment is one decision's worth, a queue that builds up is more
     const overuse = overuseNow && this.overuseSeen;
     this.overuseSeen = overuseNow;
     if (overuse) {
-      if (now - this.lastCut >= this.minRttMs + RATE_DEFAULTS.holdExtraMs) {
+      if (!hold) {
         // delivered is what the path carried while it was full; when the sender was partly idle it says
         // less than the path can, so then one cut goes at most to half the target (repeated cuts while
         // a queue drains stay at 0.85 × delivered: they do not compound)
         const measured = delivered > 0 ? delivered : this.target;
-        // only the age of a frame in flight says so (no ack yet): the rate is unknown, step down by 15 %
-        const cut = acked > RATE_DEFAULTS.quietMs ? measured * RATE_DEFAULTS.cutToDelivered : this.target * RATE_DEFAULTS.cutToDelivered;
-        this.target = Math.min(this.target, Math.max(cut, using ? 0 : this.target * 0.5));
+        // only the age of a frame in flight says so (no ack yet), or the sender used little of its
+        // target (delivered says what it sent, not what the path can): step down by 15 %
+        const cut = acked > RATE_DEFAULTS.quietMs && using ? measured * RATE_DEFAULTS.cutToDelivered : this.target * RATE_DEFAULTS.cutToDelivered;
+        this.target = Math.min(this.target, cut);
         this.lastCut = now;
         this.linkKbps = measured;
       }
+    } else if (blocked && !hold && queue < RATE_DEFAULTS.quietMs && this.acks.length >= 3 && delivered < 0.7 * this.target) {
+      // no queue, yet the budget held frames back and far less got through than aimed at: big frames
+      // one at a time over a narrow link (a frame's own transmission is no queue); aim at what gets through
+      this.target = Math.max(delivered, this.target * 0.5);
+      this.lastCut = now;
+      this.linkKbps = delivered;
     } else if (queue >= RATE_DEFAULTS.quietMs) {
       // a small queue: hold, but never aim over what gets through
       if (using && this.target > delivered) {
         this.target = Math.max(0.95 * delivered, this.target * 0.9);
         this.linkKbps = delivered;
       }
-    } else if (using && delivered >= 0.75 * this.target && now - this.lastCut >= this.minRttMs + RATE_DEFAULTS.holdExtraMs) {
+    } else if (using && delivered >= 0.75 * this.target && !hold) {
       // quiet: near the rate where the path last filled up, creep (+1 %); past it, or far below, grow fast
       const near = this.linkKbps !== undefined && this.target > 0.85 * this.linkKbps && this.target < 1.2 * this.linkKbps;
       if (this.linkKbps !== undefined && this.target >= 1.2 * this.linkKbps) this.linkKbps = undefined;
