@@ -13,6 +13,8 @@ const BLOCKED_RETRY_MS = 100;
 const MIN_GAP_MS = 8;
 /** while frames are in flight (and a moment after), the rate control decides this often between acks */
 const RATE_TICK_MS = 100;
+/** after the last frame was acknowledged, the rate is reported once more this much later */
+const REPORT_AFTER_IDLE_MS = 1100;
 
 /**
  * Where one frame's time went, wall clock in ms since the epoch with sub-ms precision
@@ -92,8 +94,8 @@ export class FramePump extends Emitter<FramePumpEvents> {
   private downscaler: Downscaler | undefined;
   /** how long after the last frame's start the target bitrate allows the next */
   private paceMs = 0;
-  private lastSentAt = -Infinity;
   private rateTimer: ReturnType<typeof setInterval> | undefined;
+  private reportTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly opts: FramePumpOptions) {
     super();
@@ -145,7 +147,8 @@ export class FramePump extends Emitter<FramePumpEvents> {
     clearTimeout(this.timer);
     clearTimeout(this.refineTimer);
     clearInterval(this.rateTimer);
-    this.timer = this.refineTimer = this.rateTimer = undefined;
+    clearTimeout(this.reportTimer);
+    this.timer = this.refineTimer = this.rateTimer = this.reportTimer = undefined;
   }
 
   private schedule(): void {
@@ -231,7 +234,6 @@ export class FramePump extends Emitter<FramePumpEvents> {
     this.coarse = !encoded.refined;
     const frameId = this.flow.sent(encoded.data.length, encoded.keyframe);
     this.paceMs = this.flow.paceMs(VIDEO_HEADER + encoded.data.length);
-    this.lastSentAt = this.now();
     this.rate?.frameSent();
     this.reportRate();
     this.startRateTimer();
@@ -246,16 +248,25 @@ export class FramePump extends Emitter<FramePumpEvents> {
     return this.downscaler.run(whole ? { ...frame, dirty: undefined } : frame);
   }
 
-  /** Between acks the rate control still decides (a link that narrowed holds the acks back); stops a while after the last frame. */
+  /**
+   * Between acks the rate control still decides (a link that narrowed holds the acks back): every
+   * 100 ms while frames are in flight. Once none are, one more report a second later (the frame rate
+   * has fallen), then nothing: a still screen costs no timer.
+   */
   private startRateTimer(): void {
-    if (!this.rate || this.rateTimer) return;
-    this.rateTimer = setInterval(() => {
+    if (!this.rate) return;
+    clearTimeout(this.reportTimer);
+    this.reportTimer = undefined;
+    this.rateTimer ??= setInterval(() => {
       this.flow.tick();
       this.reportRate();
-      if (this.flow.pending === 0 && this.now() - this.lastSentAt > 1500) {
-        clearInterval(this.rateTimer);
-        this.rateTimer = undefined;
-      }
+      if (this.flow.pending > 0) return;
+      clearInterval(this.rateTimer);
+      this.rateTimer = undefined;
+      this.reportTimer = setTimeout(() => {
+        this.reportTimer = undefined;
+        this.reportRate();
+      }, REPORT_AFTER_IDLE_MS);
     }, RATE_TICK_MS);
   }
 
