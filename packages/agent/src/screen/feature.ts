@@ -1,4 +1,4 @@
-import { LogicalChannel, type ControlMessage } from '@fernhilfe/protocol';
+import { LogicalChannel, VideoFlow, type ControlMessage } from '@fernhilfe/protocol';
 import { Emitter, InvariantError } from '@fernhilfe/protocol';
 import { openScreenCapture } from '../platform/index.js';
 import type { CaptureOptions, Monitor, ScreenCapture } from '../platform/types.js';
@@ -24,6 +24,11 @@ export interface ScreenFeatureOptions {
   maxFps?: number;
   /** after this long without a change the picture is sent once more, sharp (default 200 ms; 0: never) */
   refineAfterMs?: number;
+  /**
+   * adapt to the link (default true): RateControl's byte budget, pacing, bitrate cap and scale;
+   * false: the fixed window of 3 frames and no cap (for comparisons)
+   */
+  adapt?: boolean;
   /** pointer position polls per second (default 30) */
   pointerHz?: number;
   log?: ScreenLog;
@@ -87,7 +92,7 @@ export class ScreenFeature extends Emitter<ScreenFeatureEvents> implements Agent
       this.finish();
       throw err;
     }
-    const pump = new FramePump({ capture, encoder: this.encoder, maxFps: this.opts.maxFps ?? 30, refineAfterMs: this.opts.refineAfterMs, sendVideo: (bytes) => port.sendData(LogicalChannel.video, bytes) });
+    const pump = new FramePump({ capture, encoder: this.encoder, maxFps: this.opts.maxFps ?? 30, refineAfterMs: this.opts.refineAfterMs, ...(this.opts.adapt === false ? { flow: new VideoFlow() } : {}), sendVideo: (bytes) => port.sendData(LogicalChannel.video, bytes) });
     this.pump = pump;
     this.offs.push(
       pump.on('configured', (c) => this.send({ type: 'video-config', ...c })),
