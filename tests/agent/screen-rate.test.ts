@@ -16,7 +16,9 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * as the console does when it draws it). The customer's upload goes through a TCP relay inside a
  * network namespace, so it crosses a veth, where `tc` (htb: the kernel here has no netem) narrows it.
  * The `video-rate` messages must settle under the link's rate while frames keep coming, and rise
- * again when the limit is lifted. Assertions are on messages and bytes, never on time.
+ * again when the limit is lifted; narrower still, the picture is halved (a new `video-config`, the
+ * input feature's geometry) and restored once the link is open again. Assertions are on messages
+ * and bytes, never on time.
  */
 const netns = canMakeNamespaces();
 if (!netns.ok) throw new Error(`this test needs network namespaces (root, iproute2): ${netns.why}`);
@@ -43,6 +45,8 @@ describe('the screen adapts to a narrowed link (tc on a veth)', () => {
   let stopFeatures: () => Promise<void>;
   let dev: string;
   const rates: Array<Extract<ControlMessage, { type: 'video-rate' }>> = [];
+  const configs: Array<Extract<ControlMessage, { type: 'video-config' }>> = [];
+  let feature: ScreenFeature;
   const frames: number[] = [];
   let painting = true;
   let seed = 1;
@@ -57,6 +61,14 @@ describe('the screen adapts to a narrowed link (tc on a veth)', () => {
   }
 
   const bitrates = (n: number) => rates.slice(-n).map((r) => r.bitrateKbps);
+
+  /** only the customer's upload (to the relay's port) is limited; the viewer's acks pass freely */
+  function limit(kbit: number): void {
+    tc('qdisc', 'add', 'dev', dev, 'root', 'handle', '1:', 'htb', 'default', '20');
+    tc('class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:10', 'htb', 'rate', `${kbit}kbit`, 'ceil', `${kbit}kbit`);
+    tc('class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:20', 'htb', 'rate', '10gbit');
+    tc('filter', 'add', 'dev', dev, 'parent', '1:', 'protocol', 'ip', 'u32', 'match', 'ip', 'dport', String(RELAY_PORT), '0xffff', 'flowid', '1:10');
+  }
 
   beforeAll(async () => {
     lab = makeLab({ direct: false });
@@ -77,6 +89,7 @@ describe('the screen adapts to a narrowed link (tc on a veth)', () => {
     const session = await sessionP;
     techSession.on('control', (m) => {
       if (m.type === 'video-rate') rates.push(m);
+      if (m.type === 'video-config') configs.push(m);
     });
     techSession.on('data', ({ channel, bytes }) => {
       if (channel !== LogicalChannel.video) return;
@@ -85,7 +98,7 @@ describe('the screen adapts to a narrowed link (tc on a veth)', () => {
       void techSession.sendControl({ type: 'video-ack', frameId }).catch(() => undefined);
       paintNoise(); // the screen changes as fast as frames get through
     });
-    const feature = new ScreenFeature({ capture: { display: xvfb.name } });
+    feature = new ScreenFeature({ capture: { display: xvfb.name } });
     stopFeatures = runFeatures(session, [feature], { error: () => undefined });
   }, 60_000);
 
@@ -111,11 +124,7 @@ describe('the screen adapts to a narrowed link (tc on a veth)', () => {
   });
 
   it('narrowed to 1 Mbit/s, the target settles under the link and frames keep coming', async () => {
-    // only the customer's upload (to the relay's port) is limited; the viewer's acks pass freely
-    tc('qdisc', 'add', 'dev', dev, 'root', 'handle', '1:', 'htb', 'default', '20');
-    tc('class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:10', 'htb', 'rate', `${LINK_KBIT}kbit`, 'ceil', `${LINK_KBIT}kbit`);
-    tc('class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:20', 'htb', 'rate', '10gbit');
-    tc('filter', 'add', 'dev', dev, 'parent', '1:', 'protocol', 'ip', 'u32', 'match', 'ip', 'dport', String(RELAY_PORT), '0xffff', 'flowid', '1:10');
+    limit(LINK_KBIT);
     const before = rates.length;
     await expect.poll(() => (rates.length - before >= 3 ? Math.max(...bitrates(3)) : Infinity), { timeout: 30_000, message: `three reports in a row under ${LINK_KBIT} kbit/s; last: ${JSON.stringify(rates.slice(-3))}` }).toBeLessThan(LINK_KBIT);
     // what the sender measured as delivered is what the link carries, not more
@@ -130,4 +139,17 @@ describe('the screen adapts to a narrowed link (tc on a veth)', () => {
     tc('qdisc', 'del', 'dev', dev, 'root');
     await expect.poll(() => Math.max(...bitrates(2)), { timeout: 30_000, message: 'the target to rise over twice the former limit' }).toBeGreaterThan(2 * LINK_KBIT);
   });
+
+  it('narrowed to 300 kbit/s, the picture goes out at half the width and height; lifted, at full size again', async () => {
+    limit(300);
+    await expect.poll(() => rates.at(-1)?.scale, { timeout: 30_000, message: 'a video-rate with scale 0.5' }).toBe(0.5);
+    await expect.poll(() => configs.at(-1), { timeout: 10_000, message: 'a video-config of the halved size' }).toMatchObject({ width: 640, height: 360 });
+    // the input feature maps the console's video coordinates with this
+    expect(feature.geometry()).toEqual({ monitor: { x: 0, y: 0, width: 1280, height: 720 }, frame: { width: 640, height: 360 } });
+    const got = frames.length;
+    await expect.poll(() => frames.length - got, { timeout: 10_000, message: 'half-size frames keep arriving' }).toBeGreaterThan(10);
+    tc('qdisc', 'del', 'dev', dev, 'root');
+    await expect.poll(() => configs.at(-1), { timeout: 30_000, message: 'back to the full size' }).toMatchObject({ width: 1280, height: 720 });
+    expect(feature.geometry().frame).toEqual({ width: 1280, height: 720 });
+  }, 90_000);
 });
