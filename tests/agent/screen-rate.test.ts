@@ -126,19 +126,20 @@ describe('the screen adapts to a narrowed link (tc on a veth)', () => {
   it('narrowed to 1 Mbit/s, the target settles under the link and frames keep coming', async () => {
     limit(LINK_KBIT);
     const before = rates.length;
-    await expect.poll(() => (rates.length - before >= 3 ? Math.max(...bitrates(3)) : Infinity), { timeout: 30_000, message: `three reports in a row under ${LINK_KBIT} kbit/s; last: ${JSON.stringify(rates.slice(-3))}` }).toBeLessThan(LINK_KBIT);
+    await expect.poll(() => (rates.length - before >= 3 ? Math.max(...bitrates(3)) : Infinity), { timeout: 45_000, message: `three reports in a row under ${LINK_KBIT} kbit/s; last: ${JSON.stringify(rates.slice(-3))}` }).toBeLessThan(LINK_KBIT);
     // what the sender measured as delivered is what the link carries, not more
     expect(rates.at(-1)!.limitKbps).toBeLessThan(LINK_KBIT * 1.1);
     expect(rates.at(-1)!.bitrateKbps).toBeGreaterThan(150);
     const got = frames.length;
     await expect.poll(() => frames.length - got, { timeout: 10_000, message: 'frames keep arriving over the narrow link' }).toBeGreaterThan(10);
     expect(rates.at(-1)!.fps).toBeGreaterThan(0);
-  });
+  }, 90_000);
 
   it('with the limit lifted, the target rises again', async () => {
     tc('qdisc', 'del', 'dev', dev, 'root');
-    await expect.poll(() => Math.max(...bitrates(2)), { timeout: 30_000, message: 'the target to rise over twice the former limit' }).toBeGreaterThan(2 * LINK_KBIT);
-  });
+    // a halved picture is cheap: the target may wait for the probe back to full size (3 s or more)
+    await expect.poll(() => Math.max(...bitrates(2)), { timeout: 60_000, message: 'the target to rise over twice the former limit' }).toBeGreaterThan(2 * LINK_KBIT);
+  }, 90_000);
 
   it('narrowed to 300 kbit/s, the picture goes out at half the width and height; lifted, at full size again', async () => {
     limit(300);
@@ -149,7 +150,7 @@ describe('the screen adapts to a narrowed link (tc on a veth)', () => {
     const got = frames.length;
     await expect.poll(() => frames.length - got, { timeout: 10_000, message: 'half-size frames keep arriving' }).toBeGreaterThan(10);
     tc('qdisc', 'del', 'dev', dev, 'root');
-    await expect.poll(() => configs.at(-1), { timeout: 30_000, message: 'back to the full size' }).toMatchObject({ width: 1280, height: 720 });
+    await expect.poll(() => configs.at(-1), { timeout: 60_000, message: 'back to the full size' }).toMatchObject({ width: 1280, height: 720 });
     expect(feature.geometry().frame).toEqual({ width: 1280, height: 720 });
   }, 90_000);
 });
