@@ -9,6 +9,14 @@ export interface X264Options extends EncoderOptions {
   refine?: boolean;
 }
 
+/**
+ * The cap in steps of 5 %: the rate control's target moves a little at almost every ack, and each
+ * new cap is an x264_encoder_reconfig; 0 (none) stays 0.
+ */
+function capStep(kbps: number | undefined): number {
+  return kbps && kbps > 0 ? Math.round(1.05 ** Math.round(Math.log(kbps) / Math.log(1.05))) : 0;
+}
+
 /** A still-tier frame bigger than this means real motion: the next frame goes back to the motion tier. */
 const STILL_TIER_MAX_BYTES = 16 * 1024;
 
@@ -61,7 +69,7 @@ export class X264Encoder implements ScreenEncoder {
     if (this.i420?.width !== frame.width || this.i420.height !== frame.height) this.i420 = new I420Converter(frame.width, frame.height);
     this.i420.update(frame.data, false, frame.dirty);
     // the cap goes to whichever tier encodes (a spare gets it with its first frame): it bounds the still tier's IDR too
-    const out = await this.current!.encode(this.i420.out, opts.keyframe, opts.maxKbps ?? 0);
+    const out = await this.current!.encode(this.i420.out, opts.keyframe, capStep(opts.maxKbps));
     this.lastBytes = out.data.length;
     this.refillSpares(frame.width, frame.height);
     return out;

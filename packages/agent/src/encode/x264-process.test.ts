@@ -47,6 +47,27 @@ describe('x264 through the real fernhilfe-encoder', () => {
     expect([back.keyframe, back.refined]).toEqual([true, false]);
   }, 20_000);
 
+  it('passes the rate control’s target on as the bitrate cap (RATE): capped noise frames come out far smaller', async () => {
+    const sizes = async (maxKbps: number | undefined): Promise<number> => {
+      const e = new X264Encoder({ refine: false });
+      try {
+        const frame = { width: 320, height: 240, data: Buffer.alloc(320 * 240 * 4) };
+        let total = 0;
+        for (let n = 0; n < 12; n++) {
+          for (let i = 0; i < frame.data.length; i++) frame.data[i] = (i * 7919 + n * 104729) % 251;
+          const out = await e.encode(frame, { keyframe: n === 0, maxKbps });
+          if (n >= 4) total += out.data.length;
+        }
+        return total;
+      } finally {
+        await e.close();
+      }
+    };
+    const free = await sizes(undefined);
+    const capped = await sizes(150);
+    expect(capped).toBeLessThan(free / 4);
+  }, 30_000);
+
   it('says plainly when the encoder is missing', () => {
     expect(() => new X264Encoder({ encoder: '/nonexistent/fernhilfe-encoder' })).toThrow(/FERNHILFE_ENCODER points to \/nonexistent\/fernhilfe-encoder, which is not a file/);
   });
