@@ -14,6 +14,8 @@ export function CursorOverlay({ live, video }: { live: LiveSession; video: RefOb
   const cursor = useStore(live.remote.store, (s) => s.cursor);
   const frameSize = useStore(live.store, (s) => s.frameSize);
   const playing = useStore(live.store, (s) => s.screen.kind === 'playing');
+  // at reduced resolution (the sender's video-rate scale) positions come in video pixels, the shape in screen pixels
+  const videoScale = useStore(live.store, (s) => s.rate?.scale ?? 1);
 
   useEffect(() => {
     const c = el.current;
@@ -28,11 +30,12 @@ export function CursorOverlay({ live, video }: { live: LiveSession; video: RefOb
     const v = video.current;
     if (!c || !v || !shape || frameSize.width === 0) return;
     const scale = v.clientWidth / frameSize.width;
-    c.style.left = `${v.offsetLeft + (cursor.x - shape.hotX) * scale}px`;
-    c.style.top = `${v.offsetTop + (cursor.y - shape.hotY) * scale}px`;
-    c.style.width = `${shape.width * scale}px`;
-    c.style.height = `${shape.height * scale}px`;
-  }, [video, shape, cursor, frameSize]);
+    const shapeScale = scale * videoScale;
+    c.style.left = `${v.offsetLeft + cursor.x * scale - shape.hotX * shapeScale}px`;
+    c.style.top = `${v.offsetTop + cursor.y * scale - shape.hotY * shapeScale}px`;
+    c.style.width = `${shape.width * shapeScale}px`;
+    c.style.height = `${shape.height * shapeScale}px`;
+  }, [video, shape, cursor, frameSize, videoScale]);
 
   useLayoutEffect(place, [place]);
   useEffect(() => {

@@ -19,6 +19,8 @@ export function Viewer({ live }: { live: LiveSession }) {
   const modeNow = useRef(mode);
   const screen = useStore(live.store, (s) => s.screen);
   const frameSize = useStore(live.store, (s) => s.frameSize);
+  // at reduced resolution (video-rate scale 0.5) the canvas is laid out at the customer's screen size, so 1:1 stays 1:1
+  const videoScale = useStore(live.store, (s) => s.rate?.scale ?? 1);
   const [fullscreen, toggleFullscreen] = useFullscreen(container);
   const controlling = useInputCapture(live, canvas);
 
@@ -26,7 +28,7 @@ export function Viewer({ live }: { live: LiveSession }) {
     if (!area.current || !canvas.current) return;
     const f = new CanvasFit(area.current, canvas.current);
     f.setMode(modeNow.current);
-    f.setFrame(live.store.get().frameSize);
+    f.setFrame(screenSize(live.store.get().frameSize, live.store.get().rate?.scale ?? 1));
     fit.current = f;
     live.viewer.attach(canvas.current);
     return () => {
@@ -41,7 +43,7 @@ export function Viewer({ live }: { live: LiveSession }) {
     fit.current?.setMode(mode);
   }, [mode]);
 
-  useEffect(() => fit.current?.setFrame(frameSize), [frameSize]);
+  useEffect(() => fit.current?.setFrame(screenSize(frameSize, videoScale)), [frameSize, videoScale]);
 
   let status: string | undefined;
   if (screen.kind === 'waiting') status = t('session.screen.waiting');
@@ -71,4 +73,9 @@ export function Viewer({ live }: { live: LiveSession }) {
       </div>
     </div>
   );
+}
+
+/** The customer's screen size the video stands for (the video's size divided by the sender's scale). */
+function screenSize(frame: { width: number; height: number }, scale: number): { width: number; height: number } {
+  return { width: Math.round(frame.width / scale), height: Math.round(frame.height / scale) };
 }
