@@ -5,7 +5,8 @@ import { startTestServer, type TestServer } from '../support/server.js';
 import { startEndpoint, type EndpointEvent, type EndpointProcess } from './endpoint-process.js';
 
 /**
- * The P2P upgrade between two Node endpoints (@roamhq/wrtc) in network namespaces the test makes
+ * The P2P upgrade between two Node endpoints (the customer on werift as the agent, the technician
+ * on @roamhq/wrtc, the libwebrtc of Chromium) in network namespaces the test makes
  * (support/netns.ts): the customer in one, the technician in the other, the server (and coturn) in
  * the root namespace, reachable from both. Data checks are SHA-256 over a stream of known bytes; the
  * server's relay meter counts every PEER byte it forwards.
@@ -46,7 +47,8 @@ describe('P2P upgrade across network namespaces (Node endpoints)', () => {
       if (opts.coturn === 'stopped') await turn.stop();
     }
     srv = await startTestServer(env);
-    const customer = await startEndpoint(lab, 'customer', srv.url, opts.childEnv);
+    // the customer on werift, the agent's stack; the technician on libwebrtc, the browser's
+    const customer = await startEndpoint(lab, 'customer', srv.url, { ...opts.childEnv, PEER: 'werift' });
     const technician = await startEndpoint(lab, 'technician', srv.url, opts.childEnv);
     endpoints.push(customer, technician);
     const reg = await customer.waitFor((e) => e.ev === 'registered', 20_000, 'registration');
