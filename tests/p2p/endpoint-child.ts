@@ -13,13 +13,13 @@ import { WebSocket } from 'ws';
 import { CustomerEndpoint, TechnicianEndpoint, startDirectUpgrade, webSocketTransport, type SecureSession, type WebSocketLike } from '@fernhilfe/client';
 import { ApiClient } from '@fernhilfe/protocol';
 import { holdStill } from '../support/quiet.js';
-import { WeriftPeerConnection } from '../../packages/agent/src/p2p/werift-peer.js';
+import { weriftPeerConnection } from '../../packages/agent/src/p2p/werift-peer.js';
 import { NodePeerConnection, receiver, sendStream } from './stream.js';
 
 const role = process.env.ROLE;
 const server = process.env.SERVER!;
 const transport = webSocketTransport((url) => new WebSocket(url) as unknown as WebSocketLike);
-const PeerConnection = process.env.PEER === 'werift' ? WeriftPeerConnection : NodePeerConnection;
+const PeerConnection = process.env.PEER === 'werift' ? weriftPeerConnection() : NodePeerConnection;
 const say = (msg: object) => process.stdout.write(`${JSON.stringify(msg)}\n`);
 let session: SecureSession | undefined;
 let got: ReturnType<typeof receiver> | undefined;

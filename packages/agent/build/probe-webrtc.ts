@@ -15,7 +15,7 @@ interface Result {
 }
 
 export async function probeWebRtc(timeoutMs = 20_000): Promise<Result> {
-  const PeerConnection = await loadNodeWebRtc();
+  const PeerConnection = (await loadNodeWebRtc())?.();
   if (!PeerConnection) return { stack: false, state: 'not loaded' };
   const a = new PeerConnection({ iceServers: [] });
   const b = new PeerConnection({ iceServers: [] });

@@ -4,17 +4,17 @@ export interface DirectPathLog {
   info(obj: object, msg: string): void;
 }
 
-let loaded: Promise<PeerConnectionClass | undefined> | undefined;
+let loaded: Promise<(() => PeerConnectionClass) | undefined> | undefined;
 
 /**
- * werift's RTCPeerConnection behind the browser's interface (werift-peer.ts), or undefined if it
- * does not load. Pure JavaScript, so the same stack runs from the checkout and inside the
+ * What makes werift's RTCPeerConnection behind the browser's interface (werift-peer.ts; one class
+ * per session), or undefined if it does not load. Pure JavaScript, so the same stack runs from the checkout and inside the
  * single-file programs (Linux and Windows); loaded once, on first use, so that a session without a
  * technician's offer never pays for it at start.
  */
-export function loadNodeWebRtc(): Promise<PeerConnectionClass | undefined> {
+export function loadNodeWebRtc(): Promise<(() => PeerConnectionClass) | undefined> {
   return (loaded ??= import('./werift-peer.js').then(
-    (mod) => mod.WeriftPeerConnection,
+    (mod) => mod.weriftPeerConnection,
     () => undefined,
   ));
 }
@@ -26,7 +26,7 @@ export function loadNodeWebRtc(): Promise<PeerConnectionClass | undefined> {
  * relayed. Call once per session.
  */
 export async function startAgentDirectPath(session: SecureSession, log: DirectPathLog): Promise<DirectUpgrade> {
-  const PeerConnection = await loadNodeWebRtc();
+  const PeerConnection = (await loadNodeWebRtc())?.();
   log.info({ webrtc: Boolean(PeerConnection) }, PeerConnection ? 'direct connections possible (werift)' : 'WebRTC did not load: the session stays relayed');
   const upgrade = startDirectUpgrade(session, { PeerConnection });
   upgrade.on('path', ({ path }) => log.info({ path }, 'session path'));

@@ -17,11 +17,22 @@ interface IceServer {
 
 type Listener = (event: { data?: unknown }) => void;
 
-/** werift takes one STUN and one TURN server, the first of each: TURN over UDP first, then TCP, then TLS. */
-export function orderIceServers(servers: readonly IceServer[]): IceServer[] {
-  const rank = (url: string) => (/^stuns?:/i.test(url) ? 0 : /^turn:.*transport=udp/i.test(url) ? 1 : /^turn:(?!.*transport=)/i.test(url) ? 2 : /^turn:/i.test(url) ? 3 : 4);
-  const flat = servers.flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]).map((url) => ({ ...s, urls: url })));
-  return flat.sort((a, b) => rank(a.urls) - rank(b.urls));
+const flatten = (servers: readonly IceServer[]) => servers.flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]).map((url) => ({ ...s, urls: url })));
+const isTurn = (url: string) => /^turns?:/i.test(url);
+/** TURN over UDP first, then TCP, then TLS (the order a browser would try them) */
+const turnRank = (url: string) => (/^turn:.*transport=udp/i.test(url) ? 0 : /^turn:(?!.*transport=)/i.test(url) ? 1 : /^turn:/i.test(url) ? 2 : 3);
+
+/**
+ * werift uses one STUN and one TURN server (the first of each), where a browser tries them all. So
+ * the servers for the `n`-th connection of a session (0, 1, …): the first STUN server and one TURN
+ * URL, taking turns over UDP, TCP, TLS from one attempt to the next; a network that lets no UDP
+ * out still gets a relay on the technician's next attempt (docs/p2p.md: retries after 10 s, 60 s, 5 min).
+ */
+export function iceServersForAttempt(servers: readonly IceServer[], n: number): IceServer[] {
+  const flat = flatten(servers);
+  const stun = flat.filter((s) => /^stuns?:/i.test(s.urls)).slice(0, 1);
+  const turn = flat.filter((s) => isTurn(s.urls)).sort((a, b) => turnRank(a.urls) - turnRank(b.urls));
+  return turn.length === 0 ? stun : [...stun, turn[n % turn.length]!];
 }
 
 /** A werift data channel as the browser's: binary messages as ArrayBuffer, send() takes one. */
@@ -60,9 +71,10 @@ class PeerConnection {
   private readonly pc: WeriftConnection;
   private iceServers: IceServer[];
 
-  constructor(config: { iceServers?: IceServer[] }) {
+  /** `n`: this session's n-th connection (which TURN transport it uses) */
+  constructor(config: { iceServers?: IceServer[] }, private readonly n: number) {
     // never werift's default STUN server (a public one): only what our server sent
-    this.iceServers = orderIceServers(config.iceServers ?? []);
+    this.iceServers = iceServersForAttempt(config.iceServers ?? [], n);
     this.pc = new WeriftConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle' });
   }
 
@@ -118,7 +130,7 @@ class PeerConnection {
   }
   /** New TURN credentials: werift applies them to gathering that has not started yet (the next ICE restart). */
   setConfiguration(config: { iceServers?: IceServer[] }): void {
-    this.iceServers = orderIceServers(config.iceServers ?? []);
+    this.iceServers = iceServersForAttempt(config.iceServers ?? [], this.n);
     this.pc.setConfiguration({ iceServers: this.iceServers });
   }
   close(): void {
@@ -126,5 +138,16 @@ class PeerConnection {
   }
 }
 
-/** werift as the RTCPeerConnection class startDirectUpgrade takes (the browser-shaped subset above). */
-export const WeriftPeerConnection = PeerConnection as unknown as PeerConnectionClass;
+/**
+ * werift as the RTCPeerConnection class startDirectUpgrade takes (the browser-shaped subset above),
+ * one class per session: it counts the session's connections to rotate the TURN transport.
+ */
+export function weriftPeerConnection(): PeerConnectionClass {
+  let made = 0;
+  class SessionPeerConnection extends PeerConnection {
+    constructor(config: { iceServers?: IceServer[] }) {
+      super(config, made++);
+    }
+  }
+  return SessionPeerConnection as unknown as PeerConnectionClass;
+}
