@@ -145,8 +145,9 @@ describe('npm run build:agent: one signed file that runs without installation', 
     expect(dynamic.out).toBe('dynamic import: refused (ERR_UNKNOWN_BUILTIN_MODULE)\n');
     // the WebRTC stack the agent goes direct with (werift) is inside: a data channel within the program
     const webrtc = await run({ file: program }, ['--probe-webrtc'], { cwd: tempDir('fernhilfe-agent-empty-'), env });
+    expect(webrtc.out, 'one JSON line from --probe-webrtc').toMatch(/^\{.*\}\n$/);
     const probed = JSON.parse(webrtc.out) as { stack: boolean; state: string; sha256?: string; expected?: string };
-    expect(probed).toMatchObject({ stack: true, state: 'received' });
+    expect(probed, webrtc.out).toMatchObject({ stack: true, state: 'received' });
     expect(probed.sha256).toBe(probed.expected);
   });
 

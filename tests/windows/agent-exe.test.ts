@@ -87,8 +87,9 @@ describe('fernhilfe-quicksupport.exe under wine', () => {
   it('carries the WebRTC stack (werift): a data channel between two peer connections inside the program carries 64 KiB intact', async () => {
     const run = wine.start(await probeBuild(), ['--probe-webrtc']);
     await run.exited(180_000);
+    expect(run.output().stdout, `one JSON line from --probe-webrtc\n${run.output().stderr}`).toMatch(/^\{.*\}\r?\n$/);
     const result = JSON.parse(run.output().stdout) as { stack: boolean; state: string; sha256?: string; expected?: string };
-    expect(result, run.output().stderr).toMatchObject({ stack: true, state: 'received' });
+    expect(result, JSON.stringify(run.output())).toMatchObject({ stack: true, state: 'received' });
     expect(result.sha256).toBe(result.expected);
   }, 300_000);
 });

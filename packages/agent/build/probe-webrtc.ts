@@ -8,6 +8,7 @@ import { loadNodeWebRtc } from '../src/p2p/direct-path.js';
 
 interface Result {
   stack: boolean;
+  /** how far it got: negotiating, offered, answered, open, received */
   state: string;
   sha256?: string;
   expected?: string;
@@ -22,7 +23,7 @@ export async function probeWebRtc(timeoutMs = 20_000): Promise<Result> {
   const payload = new Uint8Array(64 * 1024).map((_, i) => (i * 7) & 0xff);
   const expected = createHash('sha256').update(payload).digest('hex');
   let state = 'negotiating';
-  try {
+  const exchange = async (): Promise<Uint8Array> => {
     const got = new Promise<Uint8Array>((resolve) => {
       b.ondatachannel = (e) => e.channel.addEventListener('message', (m) => resolve(new Uint8Array(m.data as ArrayBuffer)));
     });
@@ -34,16 +35,23 @@ export async function probeWebRtc(timeoutMs = 20_000): Promise<Result> {
       dc.send(payload.buffer);
     };
     await a.setLocalDescription(await a.createOffer());
+    state = 'offered';
     await b.setRemoteDescription(a.localDescription!);
     await b.setLocalDescription(await b.createAnswer());
     await a.setRemoteDescription(b.localDescription!);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no message within ${timeoutMs} ms`)), timeoutMs)));
-    const bytes = await Promise.race([got, late]).finally(() => clearTimeout(timer));
+    state = 'answered';
+    return got;
+  };
+  // the whole exchange under one deadline: any step of a stack can hang
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`stuck after ${timeoutMs} ms`)), timeoutMs)));
+  try {
+    const bytes = await Promise.race([exchange(), late]);
     return { stack: true, state: 'received', sha256: createHash('sha256').update(bytes).digest('hex'), expected };
   } catch (err) {
     return { stack: true, state, error: err instanceof Error ? err.message : String(err) };
   } finally {
+    clearTimeout(timer);
     a.close();
     b.close();
   }
