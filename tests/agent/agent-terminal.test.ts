@@ -1,10 +1,11 @@
 import type { SecureSession } from '@fernhilfe/client';
 import type { ControlMessage } from '@fernhilfe/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startXvfb, type Xvfb } from '@fernhilfe/testkit';
 import { expectNothingFor } from '../support/quiet.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { assertAgentBuilt, startAgent, type AgentProcess } from './support/agent-process.js';
+import { readTerms, terminalCredentials, waitUntil } from './support/agent-terminal.js';
 
 /**
  * The agent's terminal UI (no browser), driven through a pipe like a person at a terminal:
@@ -33,24 +34,6 @@ describe('the agent in a terminal', () => {
     await srv?.close();
   });
 
-  const credentials = async (a: AgentProcess) => {
-    const id = (await a.waitFor(/ID:\s+(\d{3} \d{3} \d{3})/))[1]!.replace(/\s/g, '');
-    const password = (await a.waitFor(/Passwor[dt]:\s+(\S+)/))[1]!;
-    return { id, password };
-  };
-
-  /** Pages through the terms with Enter until the accept question, then answers `answer`. */
-  const readTerms = async (a: AgentProcess, answer: string) => {
-    for (let page = 0; page < 200 && !/\[y\] (yes|ja), \[n\]/.test(a.stdout()); page++) {
-      await a.waitFor(/\[Enter\]|\[y\] (yes|ja), \[n\]/);
-      if (/\[y\] (yes|ja), \[n\]/.test(a.stdout())) break;
-      const shown = a.stdout().length;
-      a.type('');
-      await waitUntil(() => a.stdout().length > shown, 5_000);
-    }
-    a.type(answer);
-  };
-
   it('shows the terms first and registers nothing before they are accepted; then ID and password; e ends', async () => {
     agent = startAgent(['--server', srv.url, '--terminal', '--lang', 'en'], { env });
     await agent.waitFor(/Please read the terms/);
@@ -62,7 +45,7 @@ describe('the agent in a terminal', () => {
     agent.type('y');
     await expectNothingFor(300, '"y" before the whole text was shown does not accept', () => expect(agent!.stdout()).not.toMatch(/Getting your ID/));
     await readTerms(agent, 'y');
-    const { id, password } = await credentials(agent);
+    const { id, password } = await terminalCredentials(agent);
     expect(id).toMatch(/^[1-9]\d{8}$/);
     expect(password.length).toBeGreaterThanOrEqual(6);
     agent.type('e');
@@ -75,7 +58,7 @@ describe('the agent in a terminal', () => {
   it('a technician connects with what the terminal shows; the customer allows control, chats, takes control back and ends', async () => {
     agent = startAgent(['--server', srv.url, '--terminal', '--lang', 'en'], { env });
     await readTerms(agent, 'y');
-    const { id, password } = await credentials(agent);
+    const { id, password } = await terminalCredentials(agent);
     const tech = await srv.technician();
     const session: SecureSession = await tech.connect(id, password);
     const got: ControlMessage[] = [];
@@ -109,7 +92,7 @@ describe('the agent in a terminal', () => {
   it('refuses control when the customer answers n', async () => {
     agent = startAgent(['--server', srv.url, '--terminal', '--lang', 'de'], { env });
     await readTerms(agent, 'y');
-    const { id, password } = await credentials(agent);
+    const { id, password } = await terminalCredentials(agent);
     const session = await (await srv.technician()).connect(id, password);
     const got: ControlMessage[] = [];
     session.on('control', (m) => got.push(m));
@@ -127,7 +110,7 @@ describe('the agent in a terminal', () => {
   it('ends when its terminal goes away (stdin closed): the pair is dead', async () => {
     agent = startAgent(['--server', srv.url, '--terminal', '--lang', 'en'], { env });
     await readTerms(agent, 'y');
-    const { id, password } = await credentials(agent);
+    const { id, password } = await terminalCredentials(agent);
     agent.child.stdin.end();
     expect(await agent.exited).toBe(0);
     expect(agent.stdout()).toMatch(/The session has ended/);
@@ -137,7 +120,7 @@ describe('the agent in a terminal', () => {
   it('without an X display it cannot be controlled: a control request is refused as unsupported, without asking', async () => {
     agent = startAgent(['--server', srv.url, '--terminal', '--lang', 'en'], { env: { DISPLAY: '' } });
     await readTerms(agent, 'y');
-    const { id, password } = await credentials(agent);
+    const { id, password } = await terminalCredentials(agent);
     const session = await (await srv.technician()).connect(id, password);
     const got: ControlMessage[] = [];
     session.on('control', (m) => got.push(m));
@@ -149,9 +132,3 @@ describe('the agent in a terminal', () => {
     expect(await agent.exited).toBe(0);
   });
 });
-
-async function waitUntil(fn: () => boolean, timeoutMs: number): Promise<void> {
-  await vi.waitFor(() => {
-    if (!fn()) throw new Error(`not within ${timeoutMs} ms: ${fn.toString()}`);
-  }, { timeout: timeoutMs, interval: 20 });
-}

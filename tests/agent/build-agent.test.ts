@@ -110,7 +110,7 @@ describe('npm run build:agent: one signed file that runs without installation', 
     expect(readdirSync(home)).toEqual([]);
   });
 
-  it('embeds the QuickSupport page byte for byte, leaves the native WebRTC addon out, and loads no code from disk', async () => {
+  it('embeds the QuickSupport page byte for byte, leaves the native WebRTC addon out, carries werift, and loads no code from disk', async () => {
     ensurePageBuilt();
     // the same build around a probe entry (packages/agent/build/placeholder-main.ts) instead of the agent
     const out = tempDir('fernhilfe-agent-probe-');
@@ -143,6 +143,12 @@ describe('npm run build:agent: one signed file that runs without installation', 
     expect(probe.out).toBe('wrtc: absent (ERR_FERNHILFE_NOT_BUNDLED): relay only\n');
     const dynamic = await run({ file: program }, ['--probe-dynamic'], { cwd: ROOT, env });
     expect(dynamic.out).toBe('dynamic import: refused (ERR_UNKNOWN_BUILTIN_MODULE)\n');
+    // the WebRTC stack the agent goes direct with (werift) is inside: a data channel within the program
+    const webrtc = await run({ file: program }, ['--probe-webrtc'], { cwd: tempDir('fernhilfe-agent-empty-'), env });
+    expect(webrtc.out, 'one JSON line from --probe-webrtc').toMatch(/^\{.*\}\n$/);
+    const probed = JSON.parse(webrtc.out) as { stack: boolean; state: string; sha256?: string; expected?: string };
+    expect(probed, webrtc.out).toMatchObject({ stack: true, state: 'received' });
+    expect(probed.sha256).toBe(probed.expected);
   });
 
   it('refuses to build without a signing key or with a server address that is not http(s)', async () => {

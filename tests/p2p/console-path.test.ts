@@ -1,20 +1,16 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chromiumPath, QUIET_ARGS } from '@fernhilfe/testkit';
 import { technicianConnects, technicianSignsIn } from '../e2e/support/flows.js';
 import { assertAppsBuilt, openPage, textOf } from '../e2e/support/browser.js';
 import { startCoturn, type Coturn } from '../support/coturn.js';
 import { canMakeNamespaces, makeLab, type Lab } from '../support/netns.js';
 import { expectNothingFor } from '../support/quiet.js';
 import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
+import { chromiumIn } from './chromium-ns.js';
 import { startEndpoint, type EndpointProcess } from './endpoint-process.js';
 
 /**
  * The technician's console in a real Chromium inside the technician's network namespace (Chromium
- * gathers no candidates on loopback alone), the customer a Node endpoint (@roamhq/wrtc) in the
+ * gathers no candidates on loopback alone), the customer a Node endpoint (werift, as the agent) in the
  * other: the session bar shows how the session flows, as the technician sees it.
  */
 const netns = canMakeNamespaces();
@@ -24,30 +20,17 @@ describe('console shows the session path (Chromium in a network namespace)', () 
   let lab: Lab | undefined;
   let srv: TestServer | undefined;
   let turn: Coturn | undefined;
-  let browser: Browser | undefined;
+  let chromium: Awaited<ReturnType<typeof chromiumIn>> | undefined;
   let customer: EndpointProcess | undefined;
-  let dir: string | undefined;
 
   afterEach(async () => {
-    await browser?.close().catch(() => undefined);
+    await chromium?.close();
     await customer?.kill();
     await turn?.stop();
     await srv?.close();
     lab?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    browser = customer = turn = srv = lab = dir = undefined;
+    chromium = customer = turn = srv = lab = undefined;
   });
-
-  /** Chromium started inside the technician's namespace (a wrapper runs it under `ip netns exec`). */
-  async function chromiumIn(ns: string, origin: string): Promise<Browser> {
-    dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-p2p-chromium-'));
-    const wrapper = path.join(dir, 'chromium');
-    writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${ns} ${chromiumPath()} "$@"\n`);
-    chmodSync(wrapper, 0o755);
-    // the server is on a private address over plain HTTP: WebCrypto needs a secure context, so this
-    // one origin is treated as secure (as it would be behind TLS in production)
-    return chromium.launch({ executablePath: wrapper, headless: false, args: ['--headless=new', ...QUIET_ARGS, `--unsafely-treat-insecure-origin-as-secure=${origin}`] });
-  }
 
   async function run(opts: { direct: boolean; coturn: boolean; locale: string }) {
     assertAppsBuilt();
@@ -58,10 +41,11 @@ describe('console shows the session path (Chromium in a network namespace)', () 
       Object.assign(env, { TURN_URLS: turn.url, TURN_SECRET: turn.secret });
     }
     srv = await startTestServer(env);
-    customer = await startEndpoint(lab, 'customer', srv.url);
+    // the customer on werift, the agent's stack: Chromium's data channel meets it
+    customer = await startEndpoint(lab, 'customer', srv.url, { PEER: 'werift' });
     const reg = await customer.waitFor((e) => e.ev === 'registered', 20_000, 'registration');
-    browser = await chromiumIn(lab.technician.ns, srv.url);
-    const tech = await openPage(browser, 'technician', { locale: opts.locale });
+    chromium = await chromiumIn(lab.technician.ns, srv.url);
+    const tech = await openPage(chromium.browser, 'technician', { locale: opts.locale });
     await technicianSignsIn(tech.page, srv.url, TECH_LOGIN, TECH_PASSWORD);
     await technicianConnects(tech.page, { id: String(reg.id), password: String(reg.password) });
     await customer.waitFor((e) => e.ev === 'session', 20_000, 'the session');

@@ -1,7 +1,8 @@
 /**
  * One endpoint of a P2P test, run as its own process inside a network namespace (bundled by
  * endpoint-process.ts). It talks JSON lines: commands on stdin, events on stdout.
- *   env ROLE=customer|technician, SERVER=http://addr:port, TECH_LOGIN, TECH_PASSWORD
+ *   env ROLE=customer|technician, SERVER=http://addr:port, TECH_LOGIN, TECH_PASSWORD,
+ *   PEER=wrtc|werift (the WebRTC stack: @roamhq/wrtc, libwebrtc as in Chromium; or werift, the agent's)
  *   customer prints {ev:"registered", id, password}; technician takes {cmd:"connect", id, password}
  *   both: {ev:"session"}, {ev:"path", path}, {ev:"route", via, established}, {ev:"ended", reason}
  *   {cmd:"send", count, size, pauseMs?} -> {ev:"sent", hash};  {cmd:"report"} -> {ev:"received", bytes, hash}
@@ -12,11 +13,13 @@ import { WebSocket } from 'ws';
 import { CustomerEndpoint, TechnicianEndpoint, startDirectUpgrade, webSocketTransport, type SecureSession, type WebSocketLike } from '@fernhilfe/client';
 import { ApiClient } from '@fernhilfe/protocol';
 import { holdStill } from '../support/quiet.js';
+import { weriftPeerConnection } from '../../packages/agent/src/p2p/werift-peer.js';
 import { NodePeerConnection, receiver, sendStream } from './stream.js';
 
 const role = process.env.ROLE;
 const server = process.env.SERVER!;
 const transport = webSocketTransport((url) => new WebSocket(url) as unknown as WebSocketLike);
+const PeerConnection = process.env.PEER === 'werift' ? weriftPeerConnection() : NodePeerConnection;
 const say = (msg: object) => process.stdout.write(`${JSON.stringify(msg)}\n`);
 let session: SecureSession | undefined;
 let got: ReturnType<typeof receiver> | undefined;
@@ -24,7 +27,7 @@ let got: ReturnType<typeof receiver> | undefined;
 function run(s: SecureSession): void {
   session = s;
   got = receiver(s);
-  const up = startDirectUpgrade(s, { PeerConnection: NodePeerConnection, retryDelaysMs: JSON.parse(process.env.RETRY_MS ?? '[]') as number[], openTimeoutMs: Number(process.env.OPEN_TIMEOUT_MS ?? 15000) });
+  const up = startDirectUpgrade(s, { PeerConnection, retryDelaysMs: JSON.parse(process.env.RETRY_MS ?? '[]') as number[], openTimeoutMs: Number(process.env.OPEN_TIMEOUT_MS ?? 15000) });
   up.on('path', ({ path }) => say({ ev: 'path', path }));
   up.on('attempt-ended', (e) => say({ ev: 'attempt-ended', ...e }));
   s.routes.on('route', (r) => say({ ev: 'route', ...r }));

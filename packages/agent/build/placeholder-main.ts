@@ -1,8 +1,10 @@
 // Stand-in entry for `npm run build:agent` while packages/agent/src/main.ts does not exist, and the
 // probe the build tests bundle (`--entry packages/agent/build/placeholder-main.ts`): it shows what
-// the build provides — the build constants, the embedded QuickSupport page, the absent native addon.
+// the build provides — the build constants, the embedded QuickSupport page, the absent native addon,
+// the bundled WebRTC stack (werift).
 import { createHash } from 'node:crypto';
 import { uiAssets } from '../src/ui/assets.js';
+import { probeWebRtc } from './probe-webrtc.js';
 
 declare const __FERNHILFE_SERVER_URL__: string | undefined;
 declare const __FERNHILFE_AGENT_VERSION__: string;
@@ -40,6 +42,10 @@ async function main(args: string[]): Promise<void> {
       process.stdout.write(`dynamic import: refused (${(err as NodeJS.ErrnoException).code ?? String(err)})\n`);
     }
     return;
+  }
+  if (args.includes('--probe-webrtc')) {
+    process.stdout.write(`${JSON.stringify(await probeWebRtc())}\n`);
+    process.exit(0); // werift keeps sockets and timers open after close()
   }
   if (args.includes('--probe-native')) {
     try {

@@ -38,11 +38,13 @@ export interface StartAgentOptions {
   cwd?: string;
   /** another build of the agent to run (e.g. the one-file bundle); default packages/agent/dist/main.js */
   script?: string;
+  /** a built single-file program to run itself instead of node + script (tests/agent/build-fixture.ts) */
+  program?: string;
 }
 
 export function startAgent(args: string[], opts: StartAgentOptions = {}): AgentProcess {
-  const node = [process.execPath, opts.script ?? AGENT_MAIN, ...args];
-  const [command, argv] = opts.wrapper ? [opts.wrapper.program, [...opts.wrapper.args, ...node]] : [{ file: process.execPath }, node.slice(1)];
+  const node = opts.program ? [opts.program, ...args] : [process.execPath, opts.script ?? AGENT_MAIN, ...args];
+  const [command, argv] = opts.wrapper ? [opts.wrapper.program, [...opts.wrapper.args, ...node]] : [{ file: node[0]! }, node.slice(1)];
   const child = spawnProgram(command, argv, { cwd: opts.cwd ?? ROOT, env: { ...process.env, FERNHILFE_AGENT_LOG: 'info', ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] }) as ChildProcessWithoutNullStreams;
   let out = '';
   let err = '';

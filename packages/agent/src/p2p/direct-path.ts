@@ -4,29 +4,30 @@ export interface DirectPathLog {
   info(obj: object, msg: string): void;
 }
 
-let loaded: Promise<PeerConnectionClass | undefined> | undefined;
+let loaded: Promise<(() => PeerConnectionClass) | undefined> | undefined;
 
 /**
- * @roamhq/wrtc's RTCPeerConnection, or undefined when the optional package (a native module) is not
- * installed or does not load on this machine. Imported once, on first use, and never required.
+ * What makes werift's RTCPeerConnection behind the browser's interface (werift-peer.ts; one class
+ * per session), or undefined if it does not load. Pure JavaScript, so the same stack runs from the checkout and inside the
+ * single-file programs (Linux and Windows); loaded once, on first use, so that a session without a
+ * technician's offer never pays for it at start.
  */
-export function loadNodeWebRtc(): Promise<PeerConnectionClass | undefined> {
-  const name = '@roamhq/wrtc';
-  return (loaded ??= import(/* @vite-ignore */ name).then(
-    (mod: { default?: { RTCPeerConnection?: unknown }; RTCPeerConnection?: unknown }) =>
-      (mod.default?.RTCPeerConnection ?? mod.RTCPeerConnection) as PeerConnectionClass | undefined,
+export function loadNodeWebRtc(): Promise<(() => PeerConnectionClass) | undefined> {
+  return (loaded ??= import('./werift-peer.js').then(
+    (mod) => mod.weriftPeerConnection,
     () => undefined,
   ));
 }
 
 /**
- * The native agent's side of the peer-to-peer upgrade (docs/p2p.md): with @roamhq/wrtc it answers
- * the technician's offers and the session moves onto a direct data channel when one opens; without
- * it the agent tells the technician `unsupported` and the session stays relayed. Call once per session.
+ * The native agent's side of the peer-to-peer upgrade (docs/p2p.md): it answers the technician's
+ * offers and the session moves onto a direct data channel (or one through TURN) when one opens;
+ * if the stack cannot load the agent tells the technician `unsupported` and the session stays
+ * relayed. Call once per session.
  */
 export async function startAgentDirectPath(session: SecureSession, log: DirectPathLog): Promise<DirectUpgrade> {
-  const PeerConnection = await loadNodeWebRtc();
-  log.info({ webrtc: Boolean(PeerConnection) }, PeerConnection ? 'direct connections possible (@roamhq/wrtc)' : 'no @roamhq/wrtc: the session stays relayed');
+  const PeerConnection = (await loadNodeWebRtc())?.();
+  log.info({ webrtc: Boolean(PeerConnection) }, PeerConnection ? 'direct connections possible (werift)' : 'WebRTC did not load: the session stays relayed');
   const upgrade = startDirectUpgrade(session, { PeerConnection });
   upgrade.on('path', ({ path }) => log.info({ path }, 'session path'));
   return upgrade;
