@@ -8,7 +8,8 @@ import type { Machines } from './machines.js';
 /**
  * The classic open-source web remote desktop: x11vnc on the X display, a WebSocket-to-TCP proxy
  * (vnc-proxy.ts, its own process) and noVNC in the browser. Started as FINDINGS.md measured it:
- * `x11vnc -display :N -listen 127.0.0.1 -rfbport P -nopw -forever -shared`.
+ * `x11vnc -display :N -listen 127.0.0.1 -rfbport P -nopw -forever -shared`, plus `-nolookup` (in a network
+ * namespace without a resolver x11vnc would otherwise wait for a reverse DNS lookup of the viewer's address).
  */
 export interface VncStack {
   /** the viewer page to open in Chromium */
@@ -25,7 +26,7 @@ const PROXY = fileURLToPath(new URL('./vnc-proxy.js', import.meta.url));
 /** x11vnc on the customer's side (machines.customer, listening on customerHost), the proxy in the middle (on serverHost). */
 export async function startVncStack(display: string, m: Pick<Machines, 'customer' | 'middle' | 'customerHost' | 'serverHost'>): Promise<VncStack> {
   const vncPort = await freePort();
-  const [vncFile, vncArgs] = m.customer(programPath('x11vnc'), ['-display', display, '-listen', m.customerHost, '-rfbport', String(vncPort), '-nopw', '-forever', '-shared', '-quiet']);
+  const [vncFile, vncArgs] = m.customer(programPath('x11vnc'), ['-display', display, '-listen', m.customerHost, '-rfbport', String(vncPort), '-nopw', '-forever', '-shared', '-quiet', '-nolookup']);
   const x11vnc = spawnProgram({ file: vncFile }, vncArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   const children: ChildProcess[] = [x11vnc];
   const stop = async () => {
