@@ -82,7 +82,7 @@ export async function measureLatency(page: Page, painter: XPainter, samples: num
       const b = stages.breakdown(paintedAt, seenAt, await probeStages(page, id));
       if (b) breakdowns.push(b);
     }
-    await sleep(150 + Math.random() * 150);
+    await sleep(100 + Math.random() * 150);
   }
   return { samples: latencies, asked: samples, ...(stages ? { stages: breakdowns } : {}) };
 }

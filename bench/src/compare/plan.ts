@@ -37,7 +37,7 @@ export function comparePlan(o: PlanOptions): ComparePlan {
   const smoke = o.smoke ?? false;
   const base = smoke
     ? { runs: 1, profiles: ['lan', 'dsl'] as LinkProfileName[], workloads: ['typing', 'drag'] as Array<Workload['name']>, warmupMs: 500, measureMs: 1_500, latencySamples: 3, settleMs: 600 }
-    : { runs: 3, profiles: ALL_PROFILES, workloads: ALL_WORKLOADS, warmupMs: 3_000, measureMs: 8_000, latencySamples: 10, settleMs: 1_000 };
+    : { runs: 3, profiles: ALL_PROFILES, workloads: ALL_WORKLOADS, warmupMs: 3_000, measureMs: 8_000, latencySamples: 10, settleMs: 800 };
   return {
     ...base,
     smoke,

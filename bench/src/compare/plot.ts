@@ -24,22 +24,23 @@ export async function comparePlotSvg(r: CompareResults, all: readonly Cell[]): P
     title: { text: `Fernhilfe vs x11vnc + noVNC: latency median, ms (lower is better), bars: min–max of the run medians; ${r.machines.mode}`, anchor: 'start' },
     config: { legend: { orient: 'top' } },
     facet: { column: { field: 'profile', type: 'nominal', sort: r.profiles.map((p) => p.name), title: null } },
+    // each profile its own scale: bad's seconds would flatten lan's tens of milliseconds
+    resolve: { scale: { y: 'independent' } },
     spec: {
       width: 220,
       height: 220,
+      encoding: { x, xOffset: { field: 'stack', sort: ['Fernhilfe', 'noVNC'] } },
       layer: [
         {
           mark: 'bar',
           encoding: {
-            x,
-            xOffset: { field: 'stack' },
             y: { field: 'latency', type: 'quantitative', title: 'ms' },
             color: { field: 'stack', title: null, scale: { domain: ['Fernhilfe', 'noVNC'], range: ['#1f6f43', '#b5651d'] } },
           },
         },
         {
           mark: { type: 'rule', color: '#222' },
-          encoding: { x, xOffset: { field: 'stack' }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+          encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
         },
       ],
     },
