@@ -57,6 +57,7 @@ const TOLERANCE = 48;
  * Glass-to-glass latency: a marker square is painted on the X screen (time taken on this machine's
  * clock just before the paint request) and the viewer page notes the time of the first canvas draw
  * that shows it (same clock: performance.timeOrigin + now). Missed markers (none within 3 s) are counted.
+ * No new marker is painted once `budgetMs` has passed.
  */
 export interface Latency {
   /** each marker's glass-to-glass time, ms (missed markers left out) */
@@ -65,11 +66,15 @@ export interface Latency {
   stages?: StageBreakdown[];
 }
 
-export async function measureLatency(page: Page, painter: XPainter, samples: number, stages?: StageCollector): Promise<Latency> {
+export async function measureLatency(page: Page, painter: XPainter, samples: number, stages?: StageCollector, budgetMs = Number.POSITIVE_INFINITY): Promise<Latency> {
+  const deadline = performance.now() + budgetMs;
+  let asked = 0;
   const at = { x: (MARKER.x + MARKER.width / 2) / SCREEN.width, y: (MARKER.y + MARKER.height / 2) / SCREEN.height };
   const latencies: number[] = [];
   const breakdowns: StageBreakdown[] = [];
-  for (let i = 0; i < samples; i++) {
+  // on a slow link each marker can take seconds: past the budget no new marker is painted (asked says how many were)
+  for (let i = 0; i < samples && performance.now() < deadline; i++) {
+    asked++;
     const colour = MARKER_COLOURS[i % MARKER_COLOURS.length]!;
     const id = Math.floor(Math.random() * 1e9);
     await armProbe(page, id, at, colour, TOLERANCE);
@@ -84,7 +89,7 @@ export async function measureLatency(page: Page, painter: XPainter, samples: num
     }
     await sleep(100 + Math.random() * 150);
   }
-  return { samples: latencies, asked: samples, ...(stages ? { stages: breakdowns } : {}) };
+  return { samples: latencies, asked, ...(stages ? { stages: breakdowns } : {}) };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -16,6 +16,8 @@ export interface ComparePlan {
   warmupMs: number;
   measureMs: number;
   latencySamples: number;
+  /** no new latency marker after this long (a slow link must not stretch the run past its time budget) */
+  latencyBudgetMs: number;
   /** how long the screen is held still before the picture-quality sample */
   settleMs: number;
 }
@@ -36,8 +38,8 @@ export interface PlanOptions {
 export function comparePlan(o: PlanOptions): ComparePlan {
   const smoke = o.smoke ?? false;
   const base = smoke
-    ? { runs: 1, profiles: ['lan', 'dsl'] as LinkProfileName[], workloads: ['typing', 'drag'] as Array<Workload['name']>, warmupMs: 500, measureMs: 1_500, latencySamples: 3, settleMs: 600 }
-    : { runs: 3, profiles: ALL_PROFILES, workloads: ALL_WORKLOADS, warmupMs: 3_000, measureMs: 8_000, latencySamples: 10, settleMs: 800 };
+    ? { runs: 1, profiles: ['lan', 'dsl'] as LinkProfileName[], workloads: ['typing', 'drag'] as Array<Workload['name']>, warmupMs: 500, measureMs: 1_500, latencySamples: 3, latencyBudgetMs: 6_000, settleMs: 600 }
+    : { runs: 3, profiles: ALL_PROFILES, workloads: ALL_WORKLOADS, warmupMs: 3_000, measureMs: 8_000, latencySamples: 10, latencyBudgetMs: 12_000, settleMs: 800 };
   return {
     ...base,
     smoke,

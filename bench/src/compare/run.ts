@@ -135,7 +135,7 @@ async function measureStack(stack: Stack, w: Workload, painter: XPainter, displa
     const changes0 = w.changes;
     const traffic = await measureTraffic(c, plan.measureMs);
     const changesPerSecond = ((w.changes - changes0) / traffic.ms) * 1000;
-    const latency = await measureLatency(c.page, painter, plan.latencySamples, stages);
+    const latency = await measureLatency(c.page, painter, plan.latencySamples, stages, plan.latencyBudgetMs);
     const loadSample = load.stop();
     await w.freeze();
     await sleep(plan.settleMs);
