@@ -32,14 +32,14 @@ export interface PlanOptions {
 
 /**
  * A full default run: 3 runs × 4 profiles × 4 workloads × 2 stacks = 96 measurements of 3 s warm-up,
- * 8 s of frames/bytes/CPU and 10 latency markers each (30 markers per cell pooled), ~30 minutes on two
+ * 7 s of frames/bytes/CPU and 10 latency markers (at most 10 s) each (30 markers per cell pooled), ~30 minutes on two
  * cores. --smoke: one run of lan + dsl, typing and drag, tiny durations.
  */
 export function comparePlan(o: PlanOptions): ComparePlan {
   const smoke = o.smoke ?? false;
   const base = smoke
     ? { runs: 1, profiles: ['lan', 'dsl'] as LinkProfileName[], workloads: ['typing', 'drag'] as Array<Workload['name']>, warmupMs: 500, measureMs: 1_500, latencySamples: 3, latencyBudgetMs: 6_000, settleMs: 600 }
-    : { runs: 3, profiles: ALL_PROFILES, workloads: ALL_WORKLOADS, warmupMs: 3_000, measureMs: 8_000, latencySamples: 10, latencyBudgetMs: 12_000, settleMs: 800 };
+    : { runs: 3, profiles: ALL_PROFILES, workloads: ALL_WORKLOADS, warmupMs: 3_000, measureMs: 7_000, latencySamples: 10, latencyBudgetMs: 10_000, settleMs: 800 };
   return {
     ...base,
     smoke,

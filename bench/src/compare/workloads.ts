@@ -115,8 +115,10 @@ class WindowDrag implements Workload {
   }
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await stopChild(this.term, { graceMs: 2_000 });
+    // a round trip first: on a busy X server the last moves may not be processed yet, and one that
+    // reaches the window after its client is gone is a BadWindow error that ends the painter
     await this.d.painter.sync();
+    await stopChild(this.term, { graceMs: 2_000 });
   }
 }
 
