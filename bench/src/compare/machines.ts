@@ -1,7 +1,7 @@
 import { programPath } from '@fernhilfe/programs';
 import type { Wrap } from '@fernhilfe/testkit';
 import { BenchError } from '../errors.js';
-import { LINK_PROFILES, STANDIN_EMULATES, canMakeBenchNet, startBenchNet, type BenchNet, type LinkProfile } from './net/index.js';
+import { LINK_PROFILES, STANDIN_EMULATES, canMakeBenchNet, startBenchNet, type BenchNet, type LinkCounters, type LinkProfile } from './net/index.js';
 
 /**
  * Where the bench's pieces run. Two machines on one (default): the customer's side (Xvfb, its X
@@ -26,6 +26,8 @@ export interface Machines {
   /** true when setProfile really shapes the customer's link */
   emulated: boolean;
   setProfile(p: LinkProfile): Promise<void>;
+  /** the link emulator's counters so far (undefined without one) */
+  linkCounters(): Promise<LinkCounters | undefined>;
   /** one line for the report: what runs where */
   describe(): string;
   close(): Promise<void>;
@@ -45,6 +47,7 @@ export function colocated(why?: string): Machines {
     setProfile: async (p) => {
       if (p.name !== 'lan') throw new BenchError('setup', `profile ${p.name} needs the two-machine mode (colocated runs lan only)`);
     },
+    linkCounters: async () => undefined,
     describe: () => `colocated: everything in the root namespace on 127.0.0.1, unpinned, no link emulation${why ? ` (two machines not possible: ${why})` : ''}`,
     close: async () => undefined,
   };
@@ -62,6 +65,7 @@ export async function twoMachines(): Promise<Machines> {
     customerHost: net.customer.addr,
     emulated: STANDIN_EMULATES,
     setProfile: (p) => net.setProfile(p),
+    linkCounters: async () => (net.counters ? net.counters() : undefined),
     describe: () =>
       `two machines on one: customer (Xvfb, X clients, bench customer + fernhilfe-encoder, x11vnc) in namespace ${net.customer.ns} ${net.customer.addr} on core ${net.customer.cpus}; ` +
       `technician (Chromium) in ${net.technician.ns} ${net.technician.addr} on core ${net.technician.cpus}; server and noVNC's WebSocket proxy in the root namespace at ${net.serverAddr}, pinned to core ${pinned} with the technician, so core ${net.customer.cpus} is the customer's alone; ` +

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cells } from './cells.js';
+import { addTally, showTally, tallyBetween } from './link-counters.js';
 import { goalRows } from './goals.js';
 import { parseCompareArgs } from '../compare.js';
 import { comparePlan, isComplete } from './plan.js';
@@ -31,6 +32,7 @@ function results(ms: Measurement[], emulated = true): CompareResults {
     titles: { idle: 'idle', typing: 'typing', drag: 'drag', animation: 'animation' },
     loadBefore: load,
     pathRtt: { lan: [{ p50: 1, min: 1, max: 1, count: 20 }], dsl: [{ p50: 50, min: 50, max: 52, count: 20 }] },
+    link: {},
     measurements: ms,
   };
 }
@@ -88,5 +90,16 @@ describe('npm run bench options', () => {
     expect(() => parseCompareArgs(['--runs', '0'])).toThrow();
     expect(() => parseCompareArgs(['--colocated', '--profiles', 'dsl'])).toThrow(/lan only/);
     expect(comparePlan(parseCompareArgs(['--smoke']))).toMatchObject({ runs: 1, profiles: ['lan', 'dsl'], workloads: ['typing', 'drag'] });
+  });
+});
+
+describe("the link emulator's counters per profile", () => {
+  it('counts what happened between two readings and sums it over the runs', () => {
+    const d = (packets: number, lossDrops: number) => ({ packets, bytes: packets * 1000, lossDrops, queueDrops: 1, sent: 0, writeErrors: 0, queued: 0 });
+    const first = tallyBetween({ up: d(100, 1), down: d(50, 0) }, { up: d(300, 5), down: d(80, 1) });
+    expect(first.up).toEqual({ packets: 200, bytes: 200_000, lossDrops: 4, queueDrops: 0 });
+    const both = addTally(first, first);
+    expect(both.down.packets).toBe(60);
+    expect(showTally(both)).toContain("customer's upload 400 packets, 0.4 MB, lost 8 (2.0 %)");
   });
 });

@@ -1,6 +1,7 @@
 import { findCell, spread, type Cell } from './cells.js';
 import { fmt, ratio, showRatio, withSpread } from './format.js';
 import { goalRows, goalsTable } from './goals.js';
+import { showTally } from './link-counters.js';
 import { showLoad } from './load.js';
 import type { LinkProfile } from './net/index.js';
 import { PINGS } from './path-rtt.js';
@@ -46,6 +47,7 @@ function profileTable(r: CompareResults, all: readonly Cell[], p: LinkProfile): 
     '',
     `path RTT (technician's Chromium → customer's side and back, WebSocket, median of ${PINGS}): ${withSpread(rtt, fmt.ms, rtts.length)}`,
     '',
+    ...(r.link[p.name] ? [`emulated link while this profile was set (all runs): ${showTally(r.link[p.name]!)}`, ''] : []),
     '| workload: metric | Fernhilfe | noVNC | Fernhilfe / noVNC |',
     '|---|---|---|---|',
   ];

@@ -5,6 +5,7 @@ import { LoadWindow, loadOver, showLoad, type LoadSample } from './load.js';
 import type { Machines } from './machines.js';
 import { measureLatency, measureTraffic, sleep, type Latency, type Traffic } from './measure.js';
 import { LINK_PROFILES, type LinkProfile, type LinkProfileName } from './net/index.js';
+import { addTally, tallyBetween, type LinkTally } from './link-counters.js';
 import { PathPinger, type PathRtt } from './path-rtt.js';
 import type { ComparePlan } from './plan.js';
 import { psnrAgainstScreen } from './quality.js';
@@ -45,6 +46,8 @@ export interface CompareResults {
   loadBefore: LoadSample;
   /** per profile, one path-RTT measurement per run */
   pathRtt: Partial<Record<LinkProfileName, PathRtt[]>>;
+  /** per profile, what the link emulator counted while the profile was set, summed over the runs */
+  link: Partial<Record<LinkProfileName, LinkTally>>;
   measurements: Measurement[];
 }
 
@@ -85,12 +88,14 @@ export async function runCompare(plan: ComparePlan, machines: Machines): Promise
     const progress = new Progress(plan.runs * plan.profiles.length * list.length * stacks.length, log);
     const measurements: Measurement[] = [];
     const pathRtt: CompareResults['pathRtt'] = {};
+    const link: CompareResults['link'] = {};
     for (let run = 1; run <= plan.runs; run++) {
       for (const [pi, name] of plan.profiles.entries()) {
         await machines.setProfile(LINK_PROFILES[name]);
         const rtt = await pinger.measure(browser);
         (pathRtt[name] ??= []).push(rtt);
         log(`run ${run}/${plan.runs}, profile ${name}: path RTT median ${rtt.p50.toFixed(1)} ms (${rtt.min.toFixed(1)}–${rtt.max.toFixed(1)})`);
+        const counted = await machines.linkCounters();
         for (const [wi, w] of list.entries()) {
           // the stack that goes first alternates from run to run within a cell
           const order = (run + pi * list.length + wi) % 2 === 0 ? stacks : [...stacks].reverse();
@@ -106,6 +111,8 @@ export async function runCompare(plan: ComparePlan, machines: Machines): Promise
             await w.stop();
           }
         }
+        const after = await machines.linkCounters();
+        if (counted && after) link[name] = addTally(link[name], tallyBetween(counted, after));
       }
     }
     const titles = Object.fromEntries(list.map((w) => [w.name, w.title])) as Record<Workload['name'], string>;
@@ -117,6 +124,7 @@ export async function runCompare(plan: ComparePlan, machines: Machines): Promise
       titles,
       loadBefore,
       pathRtt,
+      link,
       measurements,
     };
   } finally {

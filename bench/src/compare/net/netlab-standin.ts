@@ -26,11 +26,25 @@ export const LINK_PROFILES: Record<LinkProfileName, LinkProfile> = {
   bad: { name: 'bad', upKbit: 2_000, downKbit: 8_000, delayMs: 80, jitterMs: 0, lossPct: 3 },
 };
 
+/** Counters of one direction since the emulator started (E's netlab has more fields; the bench reads these). */
+export interface DirectionCounters {
+  packets: number;
+  bytes: number;
+  lossDrops: number;
+  queueDrops: number;
+}
+export interface LinkCounters {
+  up: DirectionCounters;
+  down: DirectionCounters;
+}
+
 export interface BenchNet {
   customer: { ns: string; addr: string; cpus: string };
   technician: { ns: string; addr: string; cpus: string };
   serverAddr: string;
   setProfile(p: LinkProfile): Promise<void>;
+  /** not in the shared contract; E's netlab has it (the emulator's counters per direction) */
+  counters?(): Promise<LinkCounters>;
   wrap(side: 'customer' | 'technician', file: string, args: string[]): [string, string[]];
   close(): Promise<void>;
 }
