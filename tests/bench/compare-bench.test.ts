@@ -60,4 +60,18 @@ describe('bench --smoke (Fernhilfe vs noVNC)', () => {
     expect(stderr, 'progress with an ETA').toMatch(/\[\d+\/\d+\] run 1 lan typing (Fernhilfe|noVNC): .*ETA \d+:\d\d/);
     expect(stdout).toMatch(/smoke run: results not written \(plot rendered, \d+ bytes of SVG\)/);
   }, 300_000);
+
+  it('--colocated keeps the one-machine mode: everything on 127.0.0.1, lan only', async () => {
+    const { code, stdout, stderr } = await runNode(BENCH, ['--smoke', '--colocated', '--only', 'typing'], { timeoutMs: 200_000 });
+    expect(code, `stdout:\n${stdout}\nstderr:\n${stderr}`).toBe(0);
+    expect(stdout).toMatch(/^colocated: everything in the root namespace on 127\.0\.0\.1, unpinned/m);
+    expect(stdout).not.toContain('### dsl:');
+    const rows = profileRows(stdout, 'lan');
+    const latency = rows.find((line) => line.includes('(b) typing and scrolling') && line.includes('glass-to-glass latency, median'));
+    expect(latency, 'a latency row for typing on lan').toBeDefined();
+    const [, , fernhilfe, novnc] = latency!.split('|');
+    expect(fernhilfe).toMatch(/\d+ ms/);
+    expect(novnc).toMatch(/\d+ ms/);
+    expect(stdout).toMatch(/smoke run: results not written/);
+  }, 240_000);
 });
