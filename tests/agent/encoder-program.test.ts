@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtEncoder, decodeH264, frameInput, meanDiff, parseRecords, runEncoder, testPicture } from './support/encoder-records.js';
+import { builtEncoder, changedBand, decodeH264, frameInput, meanDiff, parseRecords, rowsFrameInput, runEncoder, testPicture, worstBlockDiff } from './support/encoder-records.js';
 
 /**
  * fernhilfe-encoder, the agent's own H.264 encoder (x264 from Debian's source, our C protocol glue),
@@ -41,6 +41,47 @@ describe('fernhilfe-encoder (linux-x64)', () => {
     const sharp = (await decodeH264(parseRecords(still.stdout)[0]!.data, w, h)).frames[0]!;
     const blurred = (await decodeH264(parseRecords(coarse.stdout)[0]!.data, w, h)).frames[0]!;
     expect(meanDiff(sharp, picture)).toBeLessThan(meanDiff(blurred, picture));
+  });
+
+  it('with ROWS takes only the changed rows and keeps the rest: the same access units as whole pictures', async () => {
+    // the bar moves (a band of ~40 rows changes), stands still (nothing changes), a keyframe comes, and
+    // a change in the chroma alone (the bottom rows' colour)
+    const pictures = Array.from({ length: 8 }, (_, n) => testPicture(w, h, Math.min(n, 4)));
+    const tinted = Buffer.from(pictures[7]!);
+    tinted.fill(30, w * h + (w / 2) * (h / 2 - 4), w * h + (w / 2) * (h / 2));
+    pictures[7] = tinted;
+    const whole = Buffer.concat(pictures.map((p, n) => frameInput(p, n === 6)));
+    const bands = pictures.map((p, n) => (n === 0 ? undefined : changedBand(pictures[n - 1]!, p, w, h)));
+    expect(bands.map((b) => b?.count)).toEqual([undefined, 28, 40, 40, 40, 0, 0, 8]);
+    const rows = Buffer.concat(pictures.map((p, n) => (n === 0 ? frameInput(p) : rowsFrameInput(p, w, h, bands[n]!.first, bands[n]!.count, n === 6 ? 4 | 1 : 4))));
+    expect(rows.length, 'the rows input is far smaller').toBeLessThan(whole.length / 3);
+    const [a, b] = await Promise.all([runEncoder(encoder, motion, whole), runEncoder(encoder, motion, rows)]);
+    expect([a.code, a.stderr, b.code, b.stderr]).toEqual([0, '', 0, '']);
+    const [ra, rb] = [parseRecords(a.stdout), parseRecords(b.stdout)];
+    expect(rb.map((r) => r.keyframe)).toEqual([true, false, false, false, false, false, true, false]);
+    // x264 is deterministic for equal input planes: the same bytes mean the same picture in the encoder
+    expect(rb.map((r) => r.data.toString('hex'))).toEqual(ra.map((r) => r.data.toString('hex')));
+    const { frames } = await decodeH264(Buffer.concat(rb.map((r) => r.data)), w, h);
+    expect(frames).toHaveLength(8);
+    // every block of every picture is right, also where only a few rows or only the chroma changed
+    // (the encoder tells x264 which macroblocks stayed the same; a wrong hint would leave one stale)
+    expect(frames.map((f, n) => worstBlockDiff(f, pictures[n]!, w, h) < 6)).toEqual(frames.map(() => true));
+  });
+
+  it('refuses a bad ROWS header with a plain message', async () => {
+    const [first, second] = [testPicture(w, h, 0), testPicture(w, h, 1)];
+    const cases: Array<[string, Buffer, RegExp]> = [
+      ['rows on the first frame', rowsFrameInput(first, w, h, 0, 40), /the first frame must be a whole picture, not rows/],
+      ['an odd first row', Buffer.concat([frameInput(first), rowsFrameInput(second, w, h, 1, 40)]), /the rows of a frame \(first 1, count 40\) must be even and inside the picture's 240 rows/],
+      ['an odd count', Buffer.concat([frameInput(first), rowsFrameInput(second, w, h, 0, 41)]), /\(first 0, count 41\) must be even/],
+      ['rows past the bottom', Buffer.concat([frameInput(first), rowsFrameInput(second, w, h, 200, 42)]), /\(first 200, count 42\) must be even and inside/],
+      ['the input ends inside the rows', Buffer.concat([frameInput(first), rowsFrameInput(second, w, h, 0, 40).subarray(0, 12 + 100)]), /the input ended inside the rows of a frame \(100 of 12800 bytes\)/],
+      ['the input ends inside the rows field', Buffer.concat([frameInput(first), rowsFrameInput(second, w, h, 0, 40).subarray(0, 8)]), /the input ended inside a frame header's rows \(4 of 8 bytes\)/],
+    ];
+    for (const [what, input, message] of cases) {
+      const run = await runEncoder(encoder, motion, input);
+      expect([what, run.code, run.stderr]).toEqual([what, 1, expect.stringMatching(message)]);
+    }
   });
 
   it('ends with a plain message and a non-zero exit on bad input', async () => {

@@ -154,6 +154,13 @@ describe('X11 screen capture (x11 package, real Xvfb)', () => {
     // the frame says what changed: both rectangles, nothing far from them
     const covers = (x: number, y: number) => shmPatched.dirty!.some((d) => x >= d.x && x < d.x + d.width && y >= d.y && y < d.y + d.height);
     expect([covers(101, 203), covers(177, 233), covers(1700, 900), covers(1708, 1020), covers(900, 600)]).toEqual([true, true, true, true, false]);
+    // precisely: the rows from the first painted one to the last, and only the painted pixels (the
+    // colour conversion and the encoder's band of rows follow from this), the same from both paths
+    for (const frame of [shmPatched, patched]) {
+      const d = frame.dirty!;
+      expect([Math.min(...d.map((r) => r.y)), Math.max(...d.map((r) => r.y + r.height))]).toEqual([203, 1021]);
+      expect(d.reduce((n, r) => n + r.width * r.height, 0)).toBe(77 * 31 + 9 * 121);
+    }
     const shmFrame = Buffer.from(shmPatched.data);
     const truth = (await shm.grab({ full: true }))!;
     expect(truth.dirty).toBeUndefined();

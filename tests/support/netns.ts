@@ -1,7 +1,9 @@
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
-import { execProgramSync, spawnProgram } from '@fernhilfe/programs';
+import { spawnProgram } from '@fernhilfe/programs';
+import { freeSubnet, ipSync as ip } from '@fernhilfe/testkit';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+
+export { canMakeNamespaces, rootForwards } from '@fernhilfe/testkit';
 
 /**
  * A small network made by the test (Chromium gathers no ICE candidates on loopback alone,
@@ -30,34 +32,6 @@ export interface Lab {
   /** spawns `command` inside a namespace */
   spawnIn(ns: string, command: string, args: string[], opts?: SpawnOptions): ChildProcess;
   close(): void;
-}
-
-const ip = (...args: string[]) => execProgramSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-
-/** True when this process may make network namespaces (root with CAP_SYS_ADMIN and iproute2). */
-export function canMakeNamespaces(): { ok: boolean; why?: string } {
-  try {
-    const probe = `fhprobe${randomBytes(3).toString('hex')}`;
-    ip('netns', 'add', probe);
-    ip('netns', 'del', probe);
-    return { ok: true };
-  } catch (err) {
-    return { ok: false, why: err instanceof Error ? err.message : String(err) };
-  }
-}
-
-/** The root namespace must not route between the two namespaces, or "blocked" would not be blocked. */
-export function rootForwards(): boolean {
-  return readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim() !== '0';
-}
-
-function freeSubnet(): number {
-  const used = ip('-4', '-o', 'addr');
-  for (let tries = 0; tries < 50; tries++) {
-    const n = 64 + Math.floor(Math.random() * 180);
-    if (!used.includes(` 10.${n}.`)) return n;
-  }
-  throw new Error('no free 10.N.0.0/16 for the test network');
 }
 
 export function makeLab(opts: { direct: boolean }): Lab {

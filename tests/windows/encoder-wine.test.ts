@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWine, type WineDesktop } from '@fernhilfe/testkit';
 import { bundleCjs } from '../support/bundle-cjs.js';
-import { builtEncoder, decodeH264, frameInput, meanDiff, parseRecords, testPicture } from '../agent/support/encoder-records.js';
+import { builtEncoder, changedBand, decodeH264, frameInput, meanDiff, parseRecords, rowsFrameInput, testPicture } from '../agent/support/encoder-records.js';
 
 /**
  * The Windows side of the bundled encoder, under wine: the pinned Windows Node starts
@@ -45,6 +45,17 @@ describe('the Windows encoder and session folder under wine', () => {
     expect(probe.trim()).toBe('stream|profile=High|width=320|height=240|color_range=pc|color_space=bt709|color_transfer=iec61966-2-1|color_primaries=bt709');
     expect(frames).toHaveLength(6);
     frames.forEach((f, n) => expect(meanDiff(f, pictures[n]!), `frame ${n} against its source`).toBeLessThan(2));
+
+    // the same pictures as changed rows only (ROWS): the same records, byte for byte
+    const rowsOf = (n: number): Buffer => {
+      const band = changedBand(pictures[n - 1]!, pictures[n]!, w, h);
+      return rowsFrameInput(pictures[n]!, w, h, band.first, band.count, n === 4 ? 4 | 1 : 4);
+    };
+    writeFileSync(path.join(dir, 'rows.bin'), Buffer.concat(pictures.map((p, n) => (n === 0 ? frameInput(p) : rowsOf(n)))));
+    const rows = wine.node(script, [wine.winPath(builtEncoder('win-x64')), String(w), String(h), wine.winPath(path.join(dir, 'rows.bin')), wine.winPath(path.join(dir, 'rows-out.bin')), wine.winPath(path.join(dir, 'rows-report.json'))]);
+    expect(await rows.exited(), JSON.stringify(rows.output())).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(dir, 'rows-report.json'), 'utf8'))).toEqual({ code: 0, err: '', platform: 'win32' });
+    expect(parseRecords(readFileSync(path.join(dir, 'rows-out.bin'))).map((r) => r.data.toString('hex'))).toEqual(records.map((r) => r.data.toString('hex')));
   }, 180_000);
 
   it("the agent's X264Process on Windows: IDR on request, one codec string, decodable", async () => {

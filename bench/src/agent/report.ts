@@ -11,6 +11,8 @@ export interface AgentBenchReport {
   scenarios: ScenarioResult[];
   /** host load while nothing of ours ran, % of one core (others' work on this shared machine) */
   hostLoadBefore: number;
+  /** seconds each workload ran before measuring (older reports: 8) */
+  warmupS?: number;
 }
 
 const f1 = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(1));
@@ -36,7 +38,7 @@ export function formatTable(r: AgentBenchReport): string {
     '`npm run bench`\'s idle workload, where the same 1 % is asked); 30 fps of full motion at ≤ 60 % of one core.',
     'CPU in % of one core from /proc/<pid>/stat of the agent process and its fernhilfe-encoder children; the viewer',
     'acknowledges every frame at once (in-process), so this is capture + encode without network or crypto.',
-    'Each workload: a fresh agent, 8 s of warm-up (its start-up is not the workload\'s cost), then 20 s measured.',
+    `Each workload: a fresh agent, ${r.warmupS ?? 8} s of warm-up (its start-up is not the workload's cost), then 20 s measured.`,
   ];
   return lines.join('\n');
 }

@@ -19,6 +19,40 @@ export function frameInput(i420: Buffer, forceIdr = false): Buffer {
 }
 
 /**
+ * One input frame with the ROWS flag (bit 2): the header, `u32le first, u32le count`, then rows
+ * first..first+count of Y and the matching rows of U and V, cut from the whole picture `i420`.
+ */
+export function rowsFrameInput(i420: Buffer, width: number, height: number, first: number, count: number, flags = 4): Buffer {
+  const head = Buffer.alloc(12);
+  head.writeUInt32LE(flags, 0);
+  head.writeUInt32LE(first, 4);
+  head.writeUInt32LE(count, 8);
+  const luma = width * height;
+  const chroma = (plane: number) => i420.subarray(luma + plane * (luma / 4) + (first / 2) * (width / 2), luma + plane * (luma / 4) + ((first + count) / 2) * (width / 2));
+  return Buffer.concat([head, i420.subarray(first * width, (first + count) * width), chroma(0), chroma(1)]);
+}
+
+/** The even-aligned band of luma rows in which two I420 pictures differ (Y, U or V); count 0 when they are equal. */
+export function changedBand(a: Buffer, b: Buffer, width: number, height: number): { first: number; count: number } {
+  const luma = width * height;
+  const rowDiffers = (y: number): boolean => {
+    if (!a.subarray(y * width, (y + 1) * width).equals(b.subarray(y * width, (y + 1) * width))) return true;
+    const c = (y >> 1) * (width / 2);
+    return [luma, luma + luma / 4].some((base) => !a.subarray(base + c, base + c + width / 2).equals(b.subarray(base + c, base + c + width / 2)));
+  };
+  let first = -1;
+  let last = -1;
+  for (let y = 0; y < height; y++) {
+    if (!rowDiffers(y)) continue;
+    if (first < 0) first = y;
+    last = y;
+  }
+  if (first < 0) return { first: 0, count: 0 };
+  first &= ~1;
+  return { first, count: ((last | 1) + 1) - first };
+}
+
+/**
  * An I420 picture that changes from frame to frame: a gradient whose bright bar (24 rows) moves down by
  * `n` * 16 rows, with coloured chroma.
  */
@@ -94,6 +128,28 @@ export function meanDiff(a: Buffer, b: Buffer): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
   return sum / a.length;
+}
+
+/**
+ * The largest mean absolute difference of any 8x8 block of Y, U or V between two I420 pictures: a
+ * small area decoded wrong (a skipped change) shows here, where the whole picture's mean hides it.
+ */
+export function worstBlockDiff(a: Buffer, b: Buffer, width: number, height: number): number {
+  let worst = 0;
+  const luma = width * height;
+  for (const [offset, pw, ph] of [[0, width, height], [luma, width / 2, height / 2], [luma + luma / 4, width / 2, height / 2]] as const) {
+    for (let by = 0; by < ph; by += 8) {
+      for (let bx = 0; bx < pw; bx += 8) {
+        let sum = 0;
+        let n = 0;
+        for (let y = by; y < Math.min(ph, by + 8); y++) {
+          for (let x = bx; x < Math.min(pw, bx + 8); x++, n++) sum += Math.abs(a[offset + y * pw + x]! - b[offset + y * pw + x]!);
+        }
+        worst = Math.max(worst, sum / n);
+      }
+    }
+  }
+  return worst;
 }
 
 /** The path of the built encoder for `target` (npm run build:encoder's cache; built here when missing). */

@@ -110,9 +110,21 @@ export const de: Translation = {
     },
     quality: {
       label: 'Verbindungsqualität',
-      value: '{{fps}} fps · {{latency}} · {{kbps}} kbit/s',
+      value: '{{fps}} B/s · {{latency}} · {{kbps}} kbit/s',
       latency: '{{ms}} ms Verzögerung',
       noLatency: '– ms Verzögerung',
+      withRate: '{{latency}} · {{rate}} · {{fps}} B/s',
+      rate: '{{bitrate}} von {{limit}} {{unit}}',
+      rateNoLimit: '{{bitrate}} {{unit}}',
+      rateOverLimit: '{{bitrate}} {{unit}}, {{limit}} kommen an',
+      reduced: 'verringerte Auflösung',
+      hint: {
+        basic: 'Verbindungsqualität. Verzögerung: die Zeit vom Bildschirm des Kunden bis zu Ihrem. Gerade werden {{fps}} Bilder pro Sekunde (B/s) angezeigt und {{kbps}} kbit/s empfangen.',
+        rate: 'Das Programm des Kunden sendet {{bitrate}} {{unit}} mit {{fps}} Bildern pro Sekunde.',
+        limit: 'Es hat gemessen, dass die Verbindung etwa {{limit}} {{unit}} trägt, und bleibt darunter, damit das Bild nicht hinterherhinkt.',
+        overLimit: 'Es hat gemessen, dass etwa {{limit}} {{unit}} ankommen, und sendet gerade mehr; es senkt die Rate, sobald das Bild hinterherhinkt.',
+        reduced: 'Verringerte Auflösung: Damit es durch die Verbindung passt, wird das Bild mit {{percent}} seiner Größe gesendet; es wird wieder scharf, sobald die Verbindung es zulässt.',
+      },
     },
     path: {
       direct: { label: 'Direkt', hint: 'Die Sitzung läuft direkt zwischen Ihnen und dem Kunden, nicht über den Server.' },

@@ -112,6 +112,19 @@ export const en = {
       value: '{{fps}} fps · {{latency}} · {{kbps}} kbit/s',
       latency: '{{ms}} ms delay',
       noLatency: '– ms delay',
+      // with the sender's rate control (video-rate): what it sends now, of what the connection carries
+      withRate: '{{latency}} · {{rate}} · {{fps}} fps',
+      rate: '{{bitrate}} of {{limit}} {{unit}}',
+      rateNoLimit: '{{bitrate}} {{unit}}',
+      rateOverLimit: '{{bitrate}} {{unit}}, {{limit}} get through',
+      reduced: 'reduced resolution',
+      hint: {
+        basic: 'Connection quality. Delay: the time from the customer’s screen to yours. Now {{fps}} pictures per second are shown and {{kbps}} kbit/s received.',
+        rate: 'The customer’s program sends {{bitrate}} {{unit}} at {{fps}} pictures per second.',
+        limit: 'It measured the connection to carry about {{limit}} {{unit}} and stays below that, so the picture keeps up instead of lagging.',
+        overLimit: 'It measured about {{limit}} {{unit}} getting through and sends more right now; it lowers the rate if the picture starts to lag.',
+        reduced: 'Reduced resolution: to fit the connection the picture is sent at {{percent}} of its size; it gets sharp again when the connection allows.',
+      },
     },
     path: {
       direct: { label: 'Direct', hint: 'The session goes straight between you and the customer, not through the server.' },

@@ -1,6 +1,10 @@
 import { decodeVideoFrame, type ControlMessage, type VideoFrame as EncodedFrame } from '@fernhilfe/protocol';
 import type { Size } from './canvas-fit';
+import { FrameAcks } from './frame-acks';
+import { KeyframeRequests } from './keyframe-requests';
+import { LiveDecoder, type DecodedPicture } from './live-decoder';
 import { QualityMeter, type QualityStats } from './quality-meter';
+import { ScreenCanvas } from './screen-canvas';
 import { webCodecs, type DecoderFactory } from './webcodecs';
 
 /** What the viewer area shows. */
@@ -19,6 +23,8 @@ export interface ScreenViewerHandlers {
   onFrameSize?(size: Size): void;
   /** Once per second. */
   onStats?(stats: QualityStats): void;
+  /** The sender's rate control (`video-rate`); undefined when the share stops. */
+  onRate?(rate: VideoRate | undefined): void;
 }
 
 export interface ScreenViewerOptions {
@@ -30,42 +36,43 @@ export interface ScreenViewerOptions {
   /** ask for a keyframe when nothing was drawn this long after a video-config */
   keyframeTimeoutMs?: number;
   statsIntervalMs?: number;
+  /** runs a draw at the end of the current task (default queueMicrotask); tests hold draws back */
+  scheduleDraw?: (draw: () => void) => void;
 }
 
 /** Frames kept while the browser checks a new configuration (from the latest keyframe on). */
 const MAX_BUFFERED = 120;
 /** Decoder errors in a row (without a drawn frame) before the viewer gives up. */
 const MAX_FAILURES = 5;
-/** Keyframe requests caused by skipped frames are sent at most this often. */
-const KEYFRAME_REQUEST_GAP_MS = 500;
+
+/** What the customer's sender said about its rate control (`video-rate`), for the quality indicator. */
+export type VideoRate = Omit<Extract<ControlMessage, { type: 'video-rate' }>, 'type'>;
 
 /**
- * Shows the customer's screen: video frames from the encrypted channel -> WebCodecs VideoDecoder ->
- * canvas, and a `video-ack` for every drawn frame (the sender's flow control). Asks for a keyframe when
- * the session opens, while it waits for the first one, after a decoder error, and when nothing arrived
- * 3 s after a `video-config`. No React in here: a component attaches the canvas.
+ * Shows the customer's screen: video frames from the encrypted channel -> VideoDecoder -> canvas, and
+ * a `video-ack` for every frame drawn or dropped (frame-acks.ts). Decoding never falls behind: a delta
+ * that would queue in the decoder is dropped, and every delta after it, until a keyframe (asked for
+ * once); a keyframe while the decoder is behind resets it. Also asks for a keyframe at the start, after
+ * a decoder error, and when nothing was drawn 3 s after a `video-config`. No React in here.
  */
 export class ScreenViewer {
-  private canvas: HTMLCanvasElement | undefined;
-  private context: CanvasRenderingContext2D | undefined;
-  private decoder: VideoDecoder | undefined;
+  private readonly screen: ScreenCanvas;
+  private decoder: LiveDecoder | undefined;
   /** the configuration in use, once the browser said it supports it */
   private config: VideoDecoderConfig | undefined;
   private generation = 0;
   private checking = false;
   private buffered: EncodedFrame[] = [];
   private needKeyframe = true;
-  /** chunk timestamp -> the frame it came from */
-  private readonly inDecoder = new Map<number, { frameId: number; captureTime: number }>();
-  private nextTimestamp = 0;
-  private lastKeyframeRequest = -Infinity;
   /** when the latest video-config came, until a frame from it is drawn */
   private configuredAt: number | undefined;
   private state: ScreenState = { kind: 'waiting' };
-  private frameSize: Size = { width: 0, height: 0 };
   private readonly meter: QualityMeter;
+  private readonly acks: FrameAcks;
+  private readonly keyframes: KeyframeRequests;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly decoders: DecoderFactory;
+  private readonly schedule: ((draw: () => void) => void) | undefined;
   private readonly wallClock: () => number;
   private readonly now: () => number;
   private readonly keyframeTimeoutMs: number;
@@ -78,16 +85,20 @@ export class ScreenViewer {
     opts: ScreenViewerOptions = {},
   ) {
     this.decoders = opts.decoders ?? webCodecs;
+    this.schedule = opts.scheduleDraw;
     this.now = opts.now ?? (() => performance.now());
     this.wallClock = opts.wallClock ?? (() => performance.timeOrigin + performance.now());
     this.keyframeTimeoutMs = opts.keyframeTimeoutMs ?? 3000;
     this.meter = new QualityMeter(this.now);
+    this.screen = new ScreenCanvas(handlers.onFrameSize);
+    this.acks = new FrameAcks((frameId) => handlers.sendControl({ type: 'video-ack', frameId }));
+    this.keyframes = new KeyframeRequests(() => handlers.sendControl({ type: 'keyframe-request' }), this.now);
     this.timer = setInterval(() => this.tick(), opts.statsIntervalMs ?? 1000);
   }
 
   /** The session is open: ask for a keyframe in case the customer is already sharing. */
   start(): void {
-    this.requestKeyframe(true);
+    this.keyframes.request(true);
   }
 
   get screenState(): ScreenState {
@@ -96,13 +107,9 @@ export class ScreenViewer {
 
   /** Draw into this canvas from now on (null: stop drawing, frames are still acknowledged). */
   attach(canvas: HTMLCanvasElement | null): void {
-    if (this.closed || canvas === (this.canvas ?? null)) return;
-    this.canvas = canvas ?? undefined;
-    this.context = canvas?.getContext('2d', { alpha: false }) ?? undefined;
-    if (!canvas) return;
-    if (this.frameSize.width > 0) this.sizeCanvas(this.frameSize);
+    if (this.closed || !this.screen.attach(canvas) || !canvas) return;
     // a new canvas is blank and a still screen sends nothing: ask for a full picture
-    if (this.config && this.state.kind === 'playing') this.requestKeyframe(true);
+    if (this.config && this.state.kind === 'playing') this.keyframes.request(true);
   }
 
   /** Control messages about video from the customer. */
@@ -110,6 +117,9 @@ export class ScreenViewer {
     if (this.closed) return;
     if (message.type === 'video-config') {
       this.configure({ codec: message.codec, codedWidth: message.width, codedHeight: message.height, optimizeForLatency: true });
+    } else if (message.type === 'video-rate') {
+      const { type: _, ...rate } = message;
+      this.handlers.onRate?.(rate);
     } else if (message.type === 'video-stop') {
       this.stop();
     }
@@ -124,25 +134,33 @@ export class ScreenViewer {
       frame = decodeVideoFrame(bytes);
     } catch {
       this.needKeyframe = true;
-      this.requestKeyframe();
+      this.keyframes.request();
       return;
     }
+    if (frame.keyframe) this.keyframes.keyframeArrived();
     if (this.checking) {
-      if (frame.keyframe) this.buffered = [frame];
-      else if (this.buffered.length > 0 && this.buffered.length < MAX_BUFFERED) this.buffered.push(frame);
+      this.acks.arrived(frame.frameId);
+      if (frame.keyframe) {
+        this.acks.dropped(...this.buffered.map((old) => old.frameId));
+        this.buffered = [frame];
+      } else if (this.buffered.length > 0 && this.buffered.length < MAX_BUFFERED) this.buffered.push(frame);
+      else this.acks.dropped(frame.frameId);
       return;
     }
-    if (this.decoder && this.config) this.decode(frame);
+    if (this.decoder && this.config) {
+      this.acks.arrived(frame.frameId);
+      this.decode(frame);
+    }
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    this.acks.clear();
     this.closeDecoder();
     this.buffered = [];
-    this.canvas = undefined;
-    this.context = undefined;
+    this.screen.attach(null);
   }
 
   private configure(config: VideoDecoderConfig): void {
@@ -150,6 +168,7 @@ export class ScreenViewer {
     this.failures = 0;
     this.config = undefined;
     this.checking = true;
+    this.acks.dropped(...this.buffered.map((old) => old.frameId));
     this.buffered = [];
     this.needKeyframe = true;
     this.configuredAt = this.now();
@@ -163,7 +182,10 @@ export class ScreenViewer {
   private configured(generation: number, config: VideoDecoderConfig, supported: boolean): void {
     if (this.closed || generation !== this.generation) return;
     this.checking = false;
+    const frames = this.buffered;
+    this.buffered = [];
     if (!supported) {
+      this.acks.dropped(...frames.map((f) => f.frameId));
       this.closeDecoder();
       this.configuredAt = undefined;
       this.setState({ kind: 'unsupported', codec: config.codec });
@@ -171,60 +193,63 @@ export class ScreenViewer {
     }
     this.config = config;
     this.openDecoder();
-    const frames = this.buffered;
-    this.buffered = [];
     for (const frame of frames) this.decode(frame);
-    if (this.needKeyframe) this.requestKeyframe(true);
+    if (this.needKeyframe) this.keyframes.request(true);
   }
 
   private stop(): void {
     this.generation++;
     this.checking = false;
     this.buffered = [];
+    this.acks.clear();
     this.config = undefined;
     this.configuredAt = undefined;
     this.closeDecoder();
     this.setState({ kind: 'stopped' });
+    this.handlers.onRate?.(undefined);
   }
 
+  /** A frame that arrived (acks.arrived) goes to the decoder, or is dropped. */
   private decode(frame: EncodedFrame): void {
     const decoder = this.decoder;
-    if (!decoder || decoder.state !== 'configured') return;
-    if (this.needKeyframe && !frame.keyframe) {
-      this.requestKeyframe();
+    if (!decoder?.usable) {
+      this.acks.dropped(frame.frameId);
       return;
     }
-    const timestamp = this.nextTimestamp;
-    this.nextTimestamp += 1000; // µs; our own counter keeps timestamps increasing whatever the sender does
-    this.inDecoder.set(timestamp, { frameId: frame.frameId, captureTime: frame.captureTime });
-    if (this.inDecoder.size > 64) this.inDecoder.delete(this.inDecoder.keys().next().value!);
-    try {
-      decoder.decode(this.decoders.chunk({ type: frame.keyframe ? 'key' : 'delta', timestamp, data: frame.data }));
-      this.needKeyframe = false;
-    } catch {
-      this.recover();
+    if (frame.keyframe) {
+      // never wait for older pictures: they would be stale by the time this one shows
+      if (decoder.behind) decoder.reset();
+    } else if (this.needKeyframe || decoder.behind) {
+      // queueing would make the picture lag: skip to the next keyframe, the decoder puts out what it
+      // holds. The request before the ack: the sender's next frame is then a keyframe.
+      if (!this.needKeyframe) decoder.flush();
+      this.needKeyframe = true;
+      this.keyframes.request();
+      this.acks.dropped(frame.frameId);
+      return;
     }
+    if (decoder.decode(frame)) this.needKeyframe = false;
+    else this.recover();
   }
 
   private openDecoder(): void {
     if (!this.config) return;
-    if (!this.decoder || this.decoder.state === 'closed') {
-      const decoder: VideoDecoder = this.decoders.create({
-        output: (frame) => this.draw(decoder, frame),
-        error: () => {
-          if (decoder === this.decoder) this.recover();
-        },
-      });
-      this.decoder = decoder;
-    } else {
-      this.decoder.reset();
-    }
-    this.inDecoder.clear();
-    this.needKeyframe = true;
+    this.closeDecoder();
     try {
-      this.decoder.configure(this.config);
+      const decoder: LiveDecoder = new LiveDecoder(
+        this.decoders,
+        this.config,
+        {
+          picture: (p) => this.draw(p),
+          dropped: (...frameIds) => this.acks.dropped(...frameIds),
+          error: () => {
+            if (decoder === this.decoder) this.recover();
+          },
+        },
+        this.schedule,
+      );
+      this.decoder = decoder;
     } catch {
-      this.closeDecoder();
       this.setState({ kind: 'unsupported', codec: this.config.codec });
     }
   }
@@ -232,67 +257,41 @@ export class ScreenViewer {
   /** After a decoder error: a fresh decoder, and a keyframe to start it; gives up after a few in a row. */
   private recover(): void {
     if (this.closed) return;
+    const giveUp = ++this.failures > MAX_FAILURES;
+    if (this.config && !giveUp) this.keyframes.request(true); // before the acks of the frames the decoder lost
     this.closeDecoder();
     if (!this.config) return;
-    if (++this.failures > MAX_FAILURES) {
+    if (giveUp) {
       this.setState({ kind: 'unsupported', codec: this.config.codec });
       this.config = undefined;
       this.configuredAt = undefined;
       return;
     }
     this.openDecoder();
-    this.requestKeyframe(true);
   }
 
   private closeDecoder(): void {
     const decoder = this.decoder;
     this.decoder = undefined;
-    this.inDecoder.clear();
     this.needKeyframe = true;
-    if (decoder && decoder.state !== 'closed') decoder.close();
+    decoder?.close();
   }
 
-  private draw(decoder: VideoDecoder, frame: VideoFrame): void {
-    const meta = this.inDecoder.get(frame.timestamp);
-    this.inDecoder.delete(frame.timestamp);
-    try {
-      if (decoder !== this.decoder || this.closed) return;
-      const size = { width: frame.displayWidth, height: frame.displayHeight };
-      if (size.width !== this.frameSize.width || size.height !== this.frameSize.height) {
-        this.frameSize = size;
-        this.sizeCanvas(size);
-        this.handlers.onFrameSize?.(size);
-      }
-      this.context?.drawImage(frame, 0, 0, size.width, size.height);
-    } finally {
-      frame.close();
-    }
-    if (!meta) return;
+  private draw({ frame, frameId, captureTime }: DecodedPicture): void {
+    this.screen.paint(frame);
     this.failures = 0;
-    this.meter.drawn(this.wallClock() - meta.captureTime);
+    this.meter.drawn(this.wallClock() - captureTime);
     this.configuredAt = undefined;
     if (this.state.kind !== 'playing') this.setState({ kind: 'playing' });
-    this.handlers.sendControl({ type: 'video-ack', frameId: meta.frameId });
-  }
-
-  private sizeCanvas(size: Size): void {
-    if (!this.canvas) return;
-    if (this.canvas.width !== size.width) this.canvas.width = size.width;
-    if (this.canvas.height !== size.height) this.canvas.height = size.height;
-  }
-
-  private requestKeyframe(force = false): void {
-    const t = this.now();
-    if (!force && t - this.lastKeyframeRequest < KEYFRAME_REQUEST_GAP_MS) return;
-    this.lastKeyframeRequest = t;
-    this.handlers.sendControl({ type: 'keyframe-request' });
+    this.acks.drawn(frameId);
   }
 
   private tick(): void {
     this.handlers.onStats?.(this.meter.sample());
+    if (this.needKeyframe && this.decoder) this.keyframes.retry();
     if (this.configuredAt !== undefined && this.now() - this.configuredAt >= this.keyframeTimeoutMs) {
       this.configuredAt = this.now();
-      this.requestKeyframe(true);
+      this.keyframes.request(true);
     }
   }
 

@@ -4,7 +4,7 @@ import { RemoteControl } from '../control/remote-control';
 import { ConsoleFiles } from '../files/console-files';
 import type { Size } from '../media/canvas-fit';
 import { emptyStats, type QualityStats } from '../media/quality-meter';
-import { ScreenViewer, type ScreenState, type ScreenViewerOptions } from '../media/screen-viewer';
+import { ScreenViewer, type ScreenState, type ScreenViewerOptions, type VideoRate } from '../media/screen-viewer';
 import { RemoteScreen } from '../media/remote-screen';
 import { Store } from '../state/store';
 import { ChatLog, type ChatEntry } from './chat';
@@ -13,6 +13,8 @@ export interface LiveSessionState {
   screen: ScreenState;
   frameSize: Size;
   quality: QualityStats;
+  /** the sender's rate control (`video-rate`), while the screen is shared; none from a browser share or an older agent */
+  rate?: VideoRate;
   chat: readonly ChatEntry[];
   ended: SessionEnd | undefined;
   /** a connection dropped and the session is reconnecting by itself ("connection lost, reconnecting…") */
@@ -58,6 +60,7 @@ export class LiveSession {
         onState: (screen) => this.store.set({ screen }),
         onFrameSize: (frameSize) => this.store.set({ frameSize }),
         onStats: (quality) => this.store.set({ quality }),
+        onRate: (rate) => this.store.set({ rate }),
       },
       opts.viewer,
     );

@@ -5,7 +5,14 @@
  *
  * Usage: fernhilfe-encoder --width W --height H [--preset P] [--crf Q] [--threads N] [--params K=V:K=V]
  *
- * stdin, per frame:  u32le flags (bit 0: make this frame an IDR) | W*H*3/2 bytes of I420
+ * stdin, per frame (header version 2): u32le flags, then the fields of the flags set, in this order,
+ *                    then the picture:
+ *   bit 0 FORCE_IDR: make this frame an IDR (no field)
+ *   bit 2 ROWS:      u32le firstRow, u32le rowCount (luma rows, both even): only these rows of Y and
+ *                    the matching rows of U and V follow (Y rows, then U rows, then V rows); the rest
+ *                    of the picture stays as the frame before left it. Not allowed on the first frame.
+ *   without ROWS:    W*H*3/2 bytes of I420 (the whole picture)
+ *   any other bit set is an error.
  * stdout, per frame: u32le length | u32le flags (bit 0: keyframe) | `length` bytes of Annex B H.264
  *                    (one access unit; SPS and PPS in front of every keyframe)
  * Every record is written and flushed as soon as the frame is encoded. End of input at a frame
@@ -28,6 +35,7 @@
 #endif
 
 #define FLAG_FORCE_IDR 1u
+#define FLAG_ROWS 4u
 #define FLAG_KEYFRAME 1u
 #define MAX_SIDE 16384
 
@@ -61,7 +69,7 @@ static size_t read_exact(uint8_t *buf, size_t n, const char *what) {
     if (r == 0) {
       if (ferror(stdin)) die("reading the input failed");
       if (got == 0) return 0;
-      fprintf(stderr, "fernhilfe-encoder: the input ended inside %s (%zu of %zu bytes): frames must be a 4-byte header and exactly width*height*3/2 bytes of I420\n", what, got, n);
+      fprintf(stderr, "fernhilfe-encoder: the input ended inside %s (%zu of %zu bytes): frames must be a header and exactly the I420 bytes it announces (width*height*3/2 for a whole picture)\n", what, got, n);
       exit(1);
     }
     got += r;
@@ -91,6 +99,100 @@ static void write_record(const x264_nal_t *nals, int count, int keyframe) {
   /* x264 lays the NAL units of one call out back to back in one buffer */
   if (length > 0 && fwrite(nals[0].p_payload, 1, length, stdout) != length) die("writing the output failed");
   if (fflush(stdout) != 0) die("writing the output failed");
+}
+
+/*
+ * The input picture, kept whole across frames, and what changed in it since the frame before.
+ * `cur` is what x264 encodes; a new picture or band is read into `next` first and compared with
+ * `cur`, so x264 is told which macroblocks are the same as in the frame before (mb_info,
+ * X264_MBINFO_CONSTANT: it skips their analysis, which is most of the cost of a frame in which a
+ * clock ticked). The hint follows from the pixels alone, so a whole picture and the band of rows that
+ * changed (ROWS) give x264 the same input and the same output.
+ */
+typedef struct {
+  int width, height, mb_width, mb_height;
+  size_t luma, bytes;
+  uint8_t *cur, *next, *mb_info;
+} input_t;
+
+static void input_open(input_t *in, int width, int height) {
+  in->width = width;
+  in->height = height;
+  in->mb_width = (width + 15) / 16;
+  in->mb_height = (height + 15) / 16;
+  in->luma = (size_t)width * (size_t)height;
+  in->bytes = in->luma * 3 / 2;
+  in->cur = calloc(1, in->bytes);
+  in->next = calloc(1, in->bytes);
+  in->mb_info = calloc(1, (size_t)in->mb_width * (size_t)in->mb_height);
+  if (!in->cur || !in->next || !in->mb_info) die("out of memory");
+}
+
+/* Y, U, V of a picture: where the plane starts, its row length, and rows per macroblock row */
+static void plane_layout(const input_t *in, int p, size_t *offset, size_t *stride, int *mb_rows) {
+  *offset = p == 0 ? 0 : in->luma + (size_t)(p - 1) * (in->luma / 4);
+  *stride = p == 0 ? (size_t)in->width : (size_t)in->width / 2;
+  *mb_rows = p == 0 ? 16 : 8;
+}
+
+/* mb_info: every macroblock constant, except those with a pixel in rows [first, first + count) that differs between `next` and `cur` */
+static void mark_changed(input_t *in, uint32_t first, uint32_t count) {
+  memset(in->mb_info, X264_MBINFO_CONSTANT, (size_t)in->mb_width * (size_t)in->mb_height);
+  for (int p = 0; p < 3; p++) {
+    size_t offset, stride;
+    int mb_rows;
+    plane_layout(in, p, &offset, &stride, &mb_rows);
+    size_t mb_cols = (size_t)mb_rows; /* a macroblock is as wide as it is high in every plane */
+    uint32_t from = p == 0 ? first : first / 2, to = p == 0 ? first + count : (first + count) / 2;
+    for (uint32_t y = from; y < to; y++) {
+      const uint8_t *a = in->cur + offset + y * stride, *b = in->next + offset + y * stride;
+      if (memcmp(a, b, stride) == 0) continue;
+      uint8_t *row = in->mb_info + (size_t)(y / (uint32_t)mb_rows) * (size_t)in->mb_width;
+      for (size_t x = 0, mx = 0; x < stride; x += mb_cols, mx++) {
+        size_t n = stride - x < mb_cols ? stride - x : mb_cols;
+        if (row[mx] && memcmp(a + x, b + x, n) != 0) row[mx] = 0;
+      }
+    }
+  }
+}
+
+/* A whole picture (no ROWS): read into `next`, compared with the picture before, then made current. */
+static int read_whole(input_t *in, int64_t n) {
+  if (read_exact(in->next, in->bytes, "a frame") == 0) return 0;
+  if (n > 0) mark_changed(in, 0, (uint32_t)in->height);
+  uint8_t *t = in->cur;
+  in->cur = in->next;
+  in->next = t;
+  return 1;
+}
+
+/*
+ * ROWS: reads the band of rows [first, first + count) of an I420 picture (Y rows, then the count/2
+ * matching rows of U, then of V); the rows outside it keep what earlier frames wrote. The band comes
+ * from the frame header; a band outside the picture, an odd one or a band on the first frame (there
+ * is no picture to keep yet) ends the program.
+ */
+static void read_rows(input_t *in, const uint8_t *field, int64_t n) {
+  uint32_t first = get_u32le(field), count = get_u32le(field + 4);
+  if (n == 0) die("the first frame must be a whole picture, not rows (ROWS flag)");
+  if (first % 2 != 0 || count % 2 != 0 || first > (uint32_t)in->height || count > (uint32_t)in->height - first) {
+    fprintf(stderr, "fernhilfe-encoder: the rows of a frame (first %u, count %u) must be even and inside the picture's %d rows\n", first, count, in->height);
+    exit(1);
+  }
+  for (int p = 0; p < 3; p++) {
+    size_t offset, stride, row = p == 0 ? first : first / 2, rows = p == 0 ? count : count / 2;
+    int mb_rows;
+    plane_layout(in, p, &offset, &stride, &mb_rows);
+    if (rows > 0 && read_exact(in->next + offset + row * stride, rows * stride, "the rows of a frame") == 0) die("the input ended inside a frame, before its rows");
+  }
+  mark_changed(in, first, count);
+  for (int p = 0; p < 3; p++) {
+    size_t offset, stride, at;
+    int mb_rows;
+    plane_layout(in, p, &offset, &stride, &mb_rows);
+    at = offset + (p == 0 ? first : first / 2) * stride;
+    memcpy(in->cur + at, in->next + at, (p == 0 ? count : count / 2) * stride);
+  }
 }
 
 int main(int argc, char **argv) {
@@ -147,6 +249,7 @@ int main(int argc, char **argv) {
   }
   /* one frame in, one frame out: nothing may hold frames back, whatever --params said */
   param.i_bframe = 0;
+  param.analyse.b_mb_info = 1; /* unchanged macroblocks are named per frame (input_t) */
   param.rc.i_lookahead = 0;
   param.i_sync_lookahead = 0;
   if (param.i_threads != 1) param.b_sliced_threads = 1;
@@ -158,12 +261,8 @@ int main(int argc, char **argv) {
   x264_picture_init(&pic);
   pic.img.i_csp = X264_CSP_I420;
   pic.img.i_plane = 3;
-  size_t luma = (size_t)width * (size_t)height, frame_bytes = luma * 3 / 2;
-  uint8_t *frame = malloc(frame_bytes);
-  if (!frame) die("out of memory");
-  pic.img.plane[0] = frame;
-  pic.img.plane[1] = frame + luma;
-  pic.img.plane[2] = frame + luma + luma / 4;
+  input_t in;
+  input_open(&in, width, height);
   pic.img.i_stride[0] = width;
   pic.img.i_stride[1] = pic.img.i_stride[2] = width / 2;
   /* stdout is a pipe: one buffer big enough for a typical record, flushed after each */
@@ -173,8 +272,16 @@ int main(int argc, char **argv) {
   for (int64_t n = 0;; n++) {
     if (read_exact(head, sizeof head, "a frame header") == 0) break;
     uint32_t flags = get_u32le(head);
-    if (flags & ~FLAG_FORCE_IDR) die("a frame header has unknown flags set: the input is not in this program's format");
-    if (read_exact(frame, frame_bytes, "a frame") == 0) die("the input ended after a frame header, before its picture");
+    if (flags & ~(FLAG_FORCE_IDR | FLAG_ROWS)) die("a frame header has unknown flags set: the input is not in this program's format");
+    if (flags & FLAG_ROWS) {
+      uint8_t field[8];
+      if (read_exact(field, sizeof field, "a frame header's rows") == 0) die("the input ended inside a frame header");
+      read_rows(&in, field, n);
+    } else if (read_whole(&in, n) == 0) die("the input ended after a frame header, before its picture");
+    pic.img.plane[0] = in.cur;
+    pic.img.plane[1] = in.cur + in.luma;
+    pic.img.plane[2] = in.cur + in.luma + in.luma / 4;
+    pic.prop.mb_info = n > 0 ? in.mb_info : NULL;
     pic.i_pts = n;
     pic.i_type = (flags & FLAG_FORCE_IDR) ? X264_TYPE_IDR : X264_TYPE_AUTO;
     x264_nal_t *nals = NULL;
@@ -185,6 +292,8 @@ int main(int argc, char **argv) {
     write_record(nals, count, out.b_keyframe);
   }
   x264_encoder_close(encoder);
-  free(frame);
+  free(in.cur);
+  free(in.next);
+  free(in.mb_info);
   return 0;
 }

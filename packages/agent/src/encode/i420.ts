@@ -27,9 +27,20 @@ const VB = -VR - VG;
 /** compare rows in chunks of this many pixels to find the changed span */
 const CHUNK = 64;
 
+/** A band of whole luma rows: `first` and `count` even (4:2:0), the chroma rows are half of them. */
+export interface RowBand {
+  first: number;
+  count: number;
+}
+
 export class I420Converter {
   /** Y plane, then U, then V: width*height*3/2 bytes, the frame to write to the encoder */
   readonly out: Buffer;
+  /**
+   * The rows (luma, even first row and count) the last update() converted, from the first changed
+   * row pair to the last; undefined when nothing changed. What the encoder needs of `out` (ROWS).
+   */
+  changedRows: RowBand | undefined;
   private prev: Buffer | undefined;
 
   constructor(
@@ -53,6 +64,8 @@ export class I420Converter {
     const stride = w * 4;
     const prev = this.prev;
     let changed = 0;
+    let first = -1;
+    let last = -1;
     const spans = prev && !full && dirty ? rowSpans(dirty, w, h) : undefined;
     const px = new Uint32Array(bgrx.buffer, bgrx.byteOffset, bgrx.length >> 2);
     for (let y = 0; y < h; y += 2) {
@@ -92,7 +105,10 @@ export class I420Converter {
       }
       this.convert(px, y, x0, x1);
       changed++;
+      if (first < 0) first = y;
+      last = y;
     }
+    this.changedRows = first < 0 ? undefined : { first, count: last + 2 - first };
     if (!prev) this.prev = Buffer.from(bgrx);
     else if (full) bgrx.copy(prev);
     return changed;

@@ -59,7 +59,10 @@ export class X264Encoder implements ScreenEncoder {
     }
     if (this.i420?.width !== frame.width || this.i420.height !== frame.height) this.i420 = new I420Converter(frame.width, frame.height);
     this.i420.update(frame.data, false, frame.dirty);
-    const out = await this.current!.encode(this.i420.out, opts.keyframe);
+    // only the changed rows go to the encoder, which keeps the rest; keyframes and refinements go whole
+    // (so does a process's first frame: X264Process sends that whole itself)
+    const rows = opts.keyframe || opts.refine ? undefined : (this.i420.changedRows ?? { first: 0, count: 0 });
+    const out = await this.current!.encode(this.i420.out, opts.keyframe, { rows });
     this.lastBytes = out.data.length;
     this.refillSpares(frame.width, frame.height);
     return out;

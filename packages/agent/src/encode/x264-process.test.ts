@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { nalTypes } from './h264.js';
+import { I420Converter } from './i420.js';
 import { X264Encoder } from './x264-encoder.js';
+import { X264Process, rowsInput } from './x264-process.js';
+import { findEncoder } from './encoder-path.js';
 
 describe('x264 through the real fernhilfe-encoder', () => {
   let enc: X264Encoder | undefined;
@@ -47,7 +50,49 @@ describe('x264 through the real fernhilfe-encoder', () => {
     expect([back.keyframe, back.refined]).toEqual([true, false]);
   }, 20_000);
 
+  it('writes only the changed rows after the first frame, and gets the same access units as whole writes', async () => {
+    const [w, h] = [320, 240];
+    const whole = new X264Process(findEncoder(), w, h, 'motion');
+    const rows = new X264Process(findEncoder(), w, h, 'motion');
+    try {
+      const i420 = new I420Converter(w, h);
+      const bgrx = Buffer.alloc(w * h * 4, 0x60);
+      const bands: Array<{ first: number; count: number } | undefined> = [];
+      const same: boolean[] = [];
+      // a typed letter (8 rows), a line further down, nothing, then the whole screen
+      const changes: Array<(b: Buffer) => void> = [() => undefined, (b) => b.fill(0xf0, w * 4 * 101, w * 4 * 109), (b) => b.fill(0x10, w * 4 * 200 + 40, w * 4 * 203), () => undefined, (b) => b.fill(0x33)];
+      for (const change of changes) {
+        change(bgrx);
+        i420.update(bgrx);
+        bands.push(i420.changedRows);
+        const band = i420.changedRows ?? { first: 0, count: 0 };
+        const [a, b] = await Promise.all([whole.encode(i420.out), rows.encode(i420.out, false, { rows: band })]);
+        same.push(Buffer.from(a.data).equals(b.data));
+      }
+      expect(bands).toEqual([{ first: 0, count: h }, { first: 100, count: 10 }, { first: 200, count: 4 }, undefined, { first: 0, count: h }]);
+      expect(same).toEqual([true, true, true, true, true]);
+      // the first and the last frame went whole, the others as their bands (plus the 8-byte field)
+      const frame = (w * h * 3) / 2;
+      expect(whole.inputBytes).toBe(5 * (4 + frame));
+      expect(rows.inputBytes).toBe(2 * (4 + frame) + 3 * 12 + (10 + 4) * w * 1.5);
+    } finally {
+      await Promise.all([whole.close(), rows.close()]);
+    }
+  }, 20_000);
+
+  it('cuts a band of rows out of the I420 planes, and leaves the whole picture and bad bands alone', () => {
+    const [w, h] = [8, 6];
+    const i420 = Buffer.from(Array.from({ length: (w * h * 3) / 2 }, (_, i) => i));
+    const cut = rowsInput(i420, w, h, { first: 2, count: 2 })!;
+    expect([...cut.field]).toEqual([2, 0, 0, 0, 2, 0, 0, 0]);
+    // Y rows 2..3, U row 1, V row 1
+    expect(cut.planes.map((p) => [...p])).toEqual([range(16, 32), range(48 + 4, 48 + 8), range(60 + 4, 60 + 8)]);
+    expect([rowsInput(i420, w, h, { first: 0, count: 6 }), rowsInput(i420, w, h, { first: 1, count: 2 }), rowsInput(i420, w, h, { first: 4, count: 4 })]).toEqual([undefined, undefined, undefined]);
+  });
+
   it('says plainly when the encoder is missing', () => {
     expect(() => new X264Encoder({ encoder: '/nonexistent/fernhilfe-encoder' })).toThrow(/FERNHILFE_ENCODER points to \/nonexistent\/fernhilfe-encoder, which is not a file/);
   });
 });
+
+const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);

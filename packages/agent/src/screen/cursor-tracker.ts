@@ -22,7 +22,7 @@ export class CursorTracker {
   private last = '';
   private polling = false;
   private stopped = false;
-  private movedAt = 0;
+  private movedAt = -Infinity;
   private readonly now = () => performance.now();
   private readonly offShape: () => void;
   private readonly offMoved: () => void;
@@ -88,8 +88,9 @@ export class CursorTracker {
       const msg: ControlMessage = inside ? { type: 'cursor-position', x: p.x - a.x, y: p.y - a.y, visible: true } : { type: 'cursor-position', x: 0, y: 0, visible: false };
       const key = JSON.stringify(msg);
       if (key !== this.last) {
+        // the first report (start, another monitor) is no movement: the poll stays slow
+        if (this.last !== '') this.movedAt = this.now();
         this.last = key;
-        this.movedAt = this.now();
         this.send(msg);
       }
     } catch {
