@@ -1,7 +1,7 @@
 import { programPath } from '@fernhilfe/programs';
 import type { Wrap } from '@fernhilfe/testkit';
 import { BenchError } from '../errors.js';
-import { LINK_PROFILES, STANDIN_EMULATES, canMakeBenchNet, startBenchNet, type BenchNet, type LinkCounters, type LinkProfile } from './net/index.js';
+import { LINK_PROFILES, canMakeBenchNet, startBenchNet, type BenchNet, type LinkCounters, type LinkProfile } from './net/index.js';
 
 /**
  * Where the bench's pieces run. Two machines on one (default): the customer's side (Xvfb, its X
@@ -63,13 +63,13 @@ export async function twoMachines(): Promise<Machines> {
     middle: (file, args) => [programPath('taskset'), ['-c', pinned, file, ...args]],
     serverHost: net.serverAddr,
     customerHost: net.customer.addr,
-    emulated: STANDIN_EMULATES,
+    emulated: true,
     setProfile: (p) => net.setProfile(p),
-    linkCounters: async () => (net.counters ? net.counters() : undefined),
+    linkCounters: () => net.counters(),
     describe: () =>
       `two machines on one: customer (Xvfb, X clients, bench customer + fernhilfe-encoder, x11vnc) in namespace ${net.customer.ns} ${net.customer.addr} on core ${net.customer.cpus}; ` +
       `technician (Chromium) in ${net.technician.ns} ${net.technician.addr} on core ${net.technician.cpus}; server and noVNC's WebSocket proxy in the root namespace at ${net.serverAddr}, pinned to core ${pinned} with the technician, so core ${net.customer.cpus} is the customer's alone; ` +
-      (STANDIN_EMULATES ? 'customer link emulated' : 'customer link NOT emulated (netlab stand-in: profiles are recorded, not applied)'),
+      `the customer's link emulated by fernhilfe-netlab (root namespace, unpinned, pid ${net.emulatorPid})`,
     close: () => net.close(),
   };
 }

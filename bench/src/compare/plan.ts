@@ -38,7 +38,7 @@ export interface PlanOptions {
 export function comparePlan(o: PlanOptions): ComparePlan {
   const smoke = o.smoke ?? false;
   const base = smoke
-    ? { runs: 1, profiles: ['lan', 'dsl'] as LinkProfileName[], workloads: ['typing', 'drag'] as Array<Workload['name']>, warmupMs: 500, measureMs: 1_500, latencySamples: 3, latencyBudgetMs: 6_000, settleMs: 600 }
+    ? { runs: 1, profiles: ['lan', 'dsl'] as LinkProfileName[], workloads: ['typing', 'drag'] as Array<Workload['name']>, warmupMs: 300, measureMs: 1_000, latencySamples: 3, latencyBudgetMs: 3_000, settleMs: 400 }
     : { runs: 3, profiles: ALL_PROFILES, workloads: ALL_WORKLOADS, warmupMs: 3_000, measureMs: 7_000, latencySamples: 10, latencyBudgetMs: 10_000, settleMs: 800 };
   return {
     ...base,

@@ -1,5 +1,2 @@
-/**
- * The bench's network: engineer E's netlab (contract 3 of issue 17). Until it is on main this points at
- * the temporary stand-in, which makes the namespaces but emulates no link (STANDIN_EMULATES).
- */
-export { LINK_PROFILES, STANDIN_EMULATES, canMakeBenchNet, startBenchNet, type BenchNet, type LinkCounters, type LinkProfile, type LinkProfileName } from './netlab-standin.js';
+/** The bench's network: the link emulator and namespaces of tools/testkit (netlab, docs/link-emulator.md). */
+export { LINK_PROFILES, canMakeBenchNet, startBenchNet, type BenchNet, type LinkCounters, type LinkProfile, type LinkProfileName } from '@fernhilfe/testkit';
