@@ -87,7 +87,7 @@ export async function measureLatency(page: Page, painter: XPainter, samples: num
       const b = stages.breakdown(paintedAt, seenAt, await probeStages(page, id));
       if (b) breakdowns.push(b);
     }
-    await sleep(100 + Math.random() * 150);
+    await sleep(80 + Math.random() * 120);
   }
   return { samples: latencies, asked, ...(stages ? { stages: breakdowns } : {}) };
 }

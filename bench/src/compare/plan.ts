@@ -31,15 +31,15 @@ export interface PlanOptions {
 }
 
 /**
- * A full default run: 3 runs × 4 profiles × 4 workloads × 2 stacks = 96 measurements of 3 s warm-up,
- * 7 s of frames/bytes/CPU and 10 latency markers (at most 10 s) each (30 markers per cell pooled), ~30 minutes on two
+ * A full default run: 3 runs × 4 profiles × 4 workloads × 2 stacks = 96 measurements of 2.5 s warm-up,
+ * 7 s of frames/bytes/CPU and 10 latency markers (at most 8 s) each (30 markers per cell pooled), ~30 minutes on two
  * cores. --smoke: one run of lan + dsl, typing and drag, tiny durations.
  */
 export function comparePlan(o: PlanOptions): ComparePlan {
   const smoke = o.smoke ?? false;
   const base = smoke
     ? { runs: 1, profiles: ['lan', 'dsl'] as LinkProfileName[], workloads: ['typing', 'drag'] as Array<Workload['name']>, warmupMs: 300, measureMs: 1_000, latencySamples: 3, latencyBudgetMs: 3_000, settleMs: 400 }
-    : { runs: 3, profiles: ALL_PROFILES, workloads: ALL_WORKLOADS, warmupMs: 3_000, measureMs: 7_000, latencySamples: 10, latencyBudgetMs: 10_000, settleMs: 800 };
+    : { runs: 3, profiles: ALL_PROFILES, workloads: ALL_WORKLOADS, warmupMs: 2_500, measureMs: 7_000, latencySamples: 10, latencyBudgetMs: 8_000, settleMs: 600 };
   return {
     ...base,
     smoke,
