@@ -84,6 +84,44 @@ describe('fernhilfe-encoder (linux-x64)', () => {
     }
   });
 
+  it('caps the bitrate when a frame header carries RATE (VBV under CRF), and drops the cap again with 0', async () => {
+    // noise that changes every frame: far more than 200 kbps at CRF 23
+    const noise = (n: number): Buffer => {
+      const out = Buffer.alloc((w * h * 3) / 2, 128);
+      for (let i = 0; i < w * h; i++) out[i] = (i * 7919 + n * 104729 + ((i * n) % 251)) % 251;
+      return out;
+    };
+    const withRate = (picture: Buffer, maxKbps: number): Buffer => {
+      const head = Buffer.alloc(8);
+      head.writeUInt32LE(2);
+      head.writeUInt32LE(maxKbps, 4);
+      return Buffer.concat([head, picture]);
+    };
+    const pictures = Array.from({ length: 30 }, (_, n) => noise(n));
+    const plain = parseRecords((await runEncoder(encoder, motion, Buffer.concat(pictures.map((p) => frameInput(p))))).stdout);
+    // the cap from frame 10 on, lifted again at frame 20
+    const input = Buffer.concat(pictures.map((p, n) => (n === 10 ? withRate(p, 200) : n === 20 ? withRate(p, 0) : frameInput(p))));
+    const run = await runEncoder(encoder, motion, input);
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    const capped = parseRecords(run.stdout);
+    expect(capped).toHaveLength(30);
+    const bytes = (records: typeof plain, from: number, to: number) => records.slice(from, to).reduce((sum, r) => sum + r.data.length, 0);
+    // before the cap the same stream; under it each frame far smaller (200 kbps at 30 fps: ~830 B a frame, plus the buffer)
+    expect(bytes(capped, 0, 10)).toBe(bytes(plain, 0, 10));
+    expect(bytes(capped, 12, 20)).toBeLessThan(bytes(plain, 12, 20) / 4);
+    expect(bytes(capped, 12, 20) / 8).toBeLessThan(4000);
+    // lifted: big frames again
+    expect(bytes(capped, 22, 30)).toBeGreaterThan(bytes(capped, 12, 20) * 3);
+    // all of it still one decodable stream
+    const { frames } = await decodeH264(Buffer.concat(capped.map((r) => r.data)), w, h);
+    expect(frames).toHaveLength(30);
+
+    // a RATE flag whose field is cut off is bad input
+    const cut = await runEncoder(encoder, motion, withRate(pictures[0]!, 100).subarray(0, 6));
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toMatch(/the input ended inside a RATE field/);
+  });
+
   it('ends with a plain message and a non-zero exit on bad input', async () => {
     const good = frameInput(testPicture(w, h, 0));
     const short = await runEncoder(encoder, motion, Buffer.concat([good, good.subarray(0, 1000)]));

@@ -200,6 +200,7 @@ describe.skipIf(!can.ok)('bench network and link emulator', () => {
     expect((await execProgram('ip', ['-o', 'link'])).stdout).not.toContain(`fhb${id}`);
     expect(existsSync(`/proc/${other.emulatorPid}`)).toBe(false);
     await other.close(); // twice is fine
+    await expect(other.setProfile(LINK_PROFILES.lan)).rejects.toThrow(/closed/);
   });
 
   it('a setup that fails half-way removes what it made (a profile the emulator refuses: jitter larger than the delay)', async () => {

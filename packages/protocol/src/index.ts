@@ -13,6 +13,7 @@ export * from './codec/file-chunk.js';
 export * from './files/safe-name.js';
 export * from './files/hash.js';
 export * from './video/flow.js';
+export * from './video/rate-control.js';
 export * from './messages/common.js';
 export * from './messages/customer.js';
 export * from './messages/technician.js';

@@ -126,7 +126,7 @@ export async function startBenchNet(opts: BenchNetOptions = {}): Promise<BenchNe
   };
 
   const apply = async (p: LinkProfile) => {
-    if (!emulator) throw new TestkitError('network', 'the bench network is closed');
+    if (!emulator || closed) throw new TestkitError('network', 'the bench network is closed');
     const common = { delayMs: p.delayMs, jitterMs: p.jitterMs, lossPct: p.lossPct, queueMs };
     await emulator.set('up', { ...common, rateKbit: p.upKbit });
     await emulator.set('down', { ...common, rateKbit: p.downKbit });

@@ -8,6 +8,9 @@
  * stdin, per frame (header version 2): u32le flags, then the fields of the flags set, in this order,
  *                    then the picture:
  *   bit 0 FORCE_IDR: make this frame an IDR (no field)
+ *   bit 1 RATE:      u32le maxKbps: cap the bitrate from this frame on with VBV (maxrate maxKbps, a
+ *                    buffer of half a second); CRF stays the quality target, VBV only caps it.
+ *                    maxKbps 0: no cap (pure CRF) again.
  *   bit 2 ROWS:      u32le firstRow, u32le rowCount (luma rows, both even): only these rows of Y and
  *                    the matching rows of U and V follow (Y rows, then U rows, then V rows); the rest
  *                    of the picture stays as the frame before left it. Not allowed on the first frame.
@@ -35,8 +38,11 @@
 #endif
 
 #define FLAG_FORCE_IDR 1u
+#define FLAG_RATE 2u
 #define FLAG_ROWS 4u
 #define FLAG_KEYFRAME 1u
+/* VBV "off": x264 cannot switch VBV on in a running encoder, so it is on from the start with a cap no stream reaches */
+#define VBV_OFF_KBPS 2000000
 #define MAX_SIDE 16384
 
 static void die(const char *what) {
@@ -195,6 +201,19 @@ static void read_rows(input_t *in, const uint8_t *field, int64_t n) {
   }
 }
 
+/* RATE: reads maxKbps and applies it as the VBV cap (buffer: half a second, so no frame takes the link longer). */
+static void read_rate(x264_t *encoder) {
+  uint8_t field[4];
+  if (read_exact(field, sizeof field, "a RATE field") == 0) die("the input ended inside a frame header's RATE field");
+  uint32_t max_kbps = get_u32le(field);
+  x264_param_t param;
+  x264_encoder_parameters(encoder, &param);
+  int rate = max_kbps == 0 || max_kbps >= VBV_OFF_KBPS ? VBV_OFF_KBPS : (int)max_kbps;
+  param.rc.i_vbv_max_bitrate = rate;
+  param.rc.i_vbv_buffer_size = rate == VBV_OFF_KBPS ? VBV_OFF_KBPS : rate / 2 > 0 ? rate / 2 : 1;
+  if (x264_encoder_reconfig(encoder, &param) < 0) die("x264 did not accept the new bitrate cap");
+}
+
 int main(int argc, char **argv) {
 #ifdef _WIN32
   if (_setmode(_fileno(stdin), _O_BINARY) == -1 || _setmode(_fileno(stdout), _O_BINARY) == -1) die("cannot switch stdin/stdout to binary mode");
@@ -232,6 +251,7 @@ int main(int argc, char **argv) {
   param.vui.i_colorprim = 1; /* BT.709 */
   param.vui.i_transfer = 13; /* iec61966-2-1 (sRGB) */
   param.vui.i_colmatrix = 1; /* BT.709 */
+  param.rc.i_vbv_max_bitrate = param.rc.i_vbv_buffer_size = VBV_OFF_KBPS; /* see read_rate */
   if (x264_param_parse(&param, "crf", crf) != 0) usage("bad --crf");
   if (params[0] != '\0') {
     char *copy = strdup(params);
@@ -272,7 +292,8 @@ int main(int argc, char **argv) {
   for (int64_t n = 0;; n++) {
     if (read_exact(head, sizeof head, "a frame header") == 0) break;
     uint32_t flags = get_u32le(head);
-    if (flags & ~(FLAG_FORCE_IDR | FLAG_ROWS)) die("a frame header has unknown flags set: the input is not in this program's format");
+    if (flags & ~(FLAG_FORCE_IDR | FLAG_RATE | FLAG_ROWS)) die("a frame header has unknown flags set: the input is not in this program's format");
+    if (flags & FLAG_RATE) read_rate(encoder);
     if (flags & FLAG_ROWS) {
       uint8_t field[8];
       if (read_exact(field, sizeof field, "a frame header's rows") == 0) die("the input ended inside a frame header");

@@ -25,6 +25,14 @@ export interface RawFrame {
   dirty?: ReadonlyArray<{ x: number; y: number; width: number; height: number }>;
 }
 
+export interface EncodeOptions {
+  keyframe: boolean;
+  /** a sharp picture of the unchanged screen (see ScreenEncoder.refines) */
+  refine?: boolean;
+  /** the rate control's target: the encoder caps its bitrate there (kbps; undefined or 0: no cap) */
+  maxKbps?: number;
+}
+
 /**
  * A video encoder the screen feature drives one frame at a time: encode() resolves with that frame's
  * access unit before the next is given. One class per codec, chosen from `encoders` by name.
@@ -36,7 +44,7 @@ export interface ScreenEncoder {
    * frame pump asks for one once the screen has been still for a moment after coarse motion frames
    */
   readonly refines: boolean;
-  encode(frame: RawFrame, opts: { keyframe: boolean; refine?: boolean }): Promise<EncodedFrame>;
+  encode(frame: RawFrame, opts: EncodeOptions): Promise<EncodedFrame>;
   /** ends child processes; never throws */
   close(): Promise<void>;
 }

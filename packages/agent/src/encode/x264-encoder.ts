@@ -1,12 +1,20 @@
 import { EncodeError } from './errors.js';
 import { findEncoder } from './encoder-path.js';
 import { I420Converter } from './i420.js';
-import type { EncodedFrame, EncoderOptions, RawFrame, ScreenEncoder } from './types.js';
+import type { EncodedFrame, EncodeOptions, EncoderOptions, RawFrame, ScreenEncoder } from './types.js';
 import { X264Process, type X264Tier } from './x264-process.js';
 
 export interface X264Options extends EncoderOptions {
   /** sharp pictures of a still screen (default true); false: every frame in the motion tier */
   refine?: boolean;
+}
+
+/**
+ * The cap in steps of 5 %: the rate control's target moves a little at almost every ack, and each
+ * new cap is an x264_encoder_reconfig; 0 (none) stays 0.
+ */
+function capStep(kbps: number | undefined): number {
+  return kbps && kbps > 0 ? Math.round(1.05 ** Math.round(Math.log(kbps) / Math.log(1.05))) : 0;
 }
 
 /** A still-tier frame bigger than this means real motion: the next frame goes back to the motion tier. */
@@ -23,7 +31,8 @@ const STILL_TIER_MAX_BYTES = 16 * 1024;
  * starts the next motion. The tiers differ in preset, which x264 cannot change mid-stream, hence
  * two processes. A spare has opened its x264 encoder at start (the set-up is not paid by the frame
  * that switches) and then waits blocked on stdin, costing no CPU. A keyframe asked for within a
- * tier is a flag on the frame (x264 makes that frame an IDR), no new process.
+ * tier is a flag on the frame (x264 makes that frame an IDR), no new process. The rate control's
+ * target (`maxKbps`) caps the bitrate of whichever tier encodes (VBV under CRF, see x264-process.ts).
  */
 export class X264Encoder implements ScreenEncoder {
   readonly name = 'h264';
@@ -45,7 +54,7 @@ export class X264Encoder implements ScreenEncoder {
     return [this.current?.pid, this.spares.motion?.pid, this.spares.still?.pid].filter((p): p is number => p !== undefined);
   }
 
-  async encode(frame: RawFrame, opts: { keyframe: boolean; refine?: boolean }): Promise<EncodedFrame> {
+  async encode(frame: RawFrame, opts: EncodeOptions): Promise<EncodedFrame> {
     if (this.closed) throw new EncodeError('encoder-closed', 'encoder closed');
     const c = this.current;
     const sameSize = c !== undefined && c.width === frame.width && c.height === frame.height;
@@ -62,7 +71,8 @@ export class X264Encoder implements ScreenEncoder {
     // only the changed rows go to the encoder, which keeps the rest; keyframes and refinements go whole
     // (so does a process's first frame: X264Process sends that whole itself)
     const rows = opts.keyframe || opts.refine ? undefined : (this.i420.changedRows ?? { first: 0, count: 0 });
-    const out = await this.current!.encode(this.i420.out, opts.keyframe, { rows });
+    // the cap goes to whichever tier encodes (a spare gets it with its first frame): it bounds the still tier's IDR too
+    const out = await this.current!.encode(this.i420.out, opts.keyframe, capStep(opts.maxKbps), { rows });
     this.lastBytes = out.data.length;
     this.refillSpares(frame.width, frame.height);
     return out;

@@ -66,7 +66,7 @@ describe('x264 through the real fernhilfe-encoder', () => {
         i420.update(bgrx);
         bands.push(i420.changedRows);
         const band = i420.changedRows ?? { first: 0, count: 0 };
-        const [a, b] = await Promise.all([whole.encode(i420.out), rows.encode(i420.out, false, { rows: band })]);
+        const [a, b] = await Promise.all([whole.encode(i420.out), rows.encode(i420.out, false, undefined, { rows: band })]);
         same.push(Buffer.from(a.data).equals(b.data));
       }
       expect(bands).toEqual([{ first: 0, count: h }, { first: 100, count: 10 }, { first: 200, count: 4 }, undefined, { first: 0, count: h }]);
@@ -79,6 +79,27 @@ describe('x264 through the real fernhilfe-encoder', () => {
       await Promise.all([whole.close(), rows.close()]);
     }
   }, 20_000);
+
+  it('passes the rate control’s target on as the bitrate cap (RATE): capped noise frames come out far smaller', async () => {
+    const sizes = async (maxKbps: number | undefined): Promise<number> => {
+      const e = new X264Encoder({ refine: false });
+      try {
+        const frame = { width: 320, height: 240, data: Buffer.alloc(320 * 240 * 4) };
+        let total = 0;
+        for (let n = 0; n < 12; n++) {
+          for (let i = 0; i < frame.data.length; i++) frame.data[i] = (i * 7919 + n * 104729) % 251;
+          const out = await e.encode(frame, { keyframe: n === 0, maxKbps });
+          if (n >= 4) total += out.data.length;
+        }
+        return total;
+      } finally {
+        await e.close();
+      }
+    };
+    const free = await sizes(undefined);
+    const capped = await sizes(150);
+    expect(capped).toBeLessThan(free / 4);
+  }, 30_000);
 
   it('cuts a band of rows out of the I420 planes, and leaves the whole picture and bad bands alone', () => {
     const [w, h] = [8, 6];

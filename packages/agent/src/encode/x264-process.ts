@@ -8,9 +8,10 @@ import type { EncodedFrame } from './types.js';
 /**
  * x264 in a long-running fernhilfe-encoder child (packages/agent/native/encoder, our C program
  * linked against libx264) for one frame size and one tier. Protocol, one frame at a time:
- *   stdin:  u32le flags (bit 0: make this frame an IDR; bit 2 ROWS: u32le firstRow, u32le rowCount
- *           follow) | width*height*3/2 bytes of I420, or with ROWS only that band of rows of Y, U
- *           and V (the encoder keeps the rest of its picture; see rowsInput)
+ *   stdin:  u32le flags (bit 0: make this frame an IDR; bit 1 RATE: u32le maxKbps follows, the VBV
+ *           cap from this frame on, 0 none; bit 2 ROWS: u32le firstRow, u32le rowCount follow) |
+ *           width*height*3/2 bytes of I420, or with ROWS only that band of rows of Y, U and V (the
+ *           encoder keeps the rest of its picture; see rowsInput)
  *           (converted from BGRX by i420.ts, only where the screen changed)
  *   stdout: u32le length | u32le flags (bit 0: keyframe) | one access unit, Annex B
  *           (SPS and PPS in front of every keyframe)
@@ -49,6 +50,7 @@ export function encoderArgs(width: number, height: number, tier: X264Tier = 'mot
 }
 
 const FORCE_IDR = 1;
+const RATE = 2;
 const ROWS = 4;
 const KEYFRAME = 1;
 const RECORD_HEAD = 8;
@@ -62,6 +64,8 @@ export class X264Process {
   private failure: Error | undefined;
   /** frames written so far; the first one comes out as a keyframe */
   written = 0;
+  /** the bitrate cap the encoder has (kbps; 0: none, pure CRF) */
+  maxKbps = 0;
   /** bytes written into the encoder's input so far (headers and pictures) */
   inputBytes = 0;
 
@@ -89,16 +93,24 @@ export class X264Process {
 
   /**
    * Writes one I420 frame (width*height*3/2 bytes) and resolves with its access unit; `keyframe`
-   * forces an IDR. `rows`: only this band changed since the frame written before, so only it goes
-   * through the pipe (ignored for the first frame, which the encoder must get whole).
+   * forces an IDR; `maxKbps` (when it differs from the encoder's) caps the bitrate from this frame on.
+   * `rows`: only this band changed since the frame written before, so only it goes through the pipe
+   * (ignored for the first frame, which the encoder must get whole).
    */
-  encode(data: Buffer, keyframe = false, opts: { rows?: RowBand } = {}): Promise<EncodedFrame> {
+  encode(data: Buffer, keyframe = false, maxKbps = this.maxKbps, opts: { rows?: RowBand } = {}): Promise<EncodedFrame> {
     if (this.failure) return Promise.reject(this.failure);
     if (data.length !== (this.width * this.height * 3) / 2) return Promise.reject(EncodeError.failed('frame size does not match the encoder'));
     let waiter!: (typeof this.waiting)[number];
     const out = new Promise<EncodedFrame>((resolve, reject) => this.waiting.push((waiter = { resolve, reject })));
     let flags = keyframe ? FORCE_IDR : 0;
     const fields: Buffer[] = [];
+    const kbps = Math.max(0, Math.round(maxKbps));
+    if (kbps !== this.maxKbps) {
+      flags |= RATE;
+      const field = Buffer.alloc(4);
+      field.writeUInt32LE((this.maxKbps = kbps));
+      fields.push(field);
+    }
     let picture = [data];
     const rows = this.written > 0 && opts.rows ? rowsInput(data, this.width, this.height, opts.rows) : undefined;
     if (rows) {

@@ -1,4 +1,4 @@
-import { LogicalChannel, type ControlMessage } from '@fernhilfe/protocol';
+import { LogicalChannel, VideoFlow, type ControlMessage } from '@fernhilfe/protocol';
 import { Emitter, InvariantError } from '@fernhilfe/protocol';
 import { openScreenCapture } from '../platform/index.js';
 import type { CaptureOptions, Monitor, ScreenCapture } from '../platform/types.js';
@@ -24,6 +24,11 @@ export interface ScreenFeatureOptions {
   maxFps?: number;
   /** after this long without a change the picture is sent once more, sharp (default 200 ms; 0: never) */
   refineAfterMs?: number;
+  /**
+   * adapt to the link (default true): RateControl's byte budget, pacing, bitrate cap and scale;
+   * false: the fixed window of 3 frames and no cap (for comparisons)
+   */
+  adapt?: boolean;
   /** pointer position polls per second (default 30) */
   pointerHz?: number;
   log?: ScreenLog;
@@ -52,6 +57,8 @@ export class ScreenFeature extends Emitter<ScreenFeatureEvents> implements Agent
   private port: SessionPort | undefined;
   private readonly offs: Array<() => void> = [];
   private readonly log: ScreenLog;
+  /** the scale the pointer positions were last sent in */
+  private cursorScale = 1;
 
   constructor(private readonly opts: ScreenFeatureOptions = {}) {
     super(listenerErrorsTo(opts.log ?? quiet));
@@ -61,7 +68,10 @@ export class ScreenFeature extends Emitter<ScreenFeatureEvents> implements Agent
   /** The monitor shown and the video's size (for the input feature's coordinates). */
   geometry(): { monitor: { x: number; y: number; width: number; height: number }; frame: { width: number; height: number } } {
     const m = this.capture?.selected ?? { x: 0, y: 0, width: 1, height: 1 };
-    return { monitor: { x: m.x, y: m.y, width: m.width, height: m.height }, frame: { width: m.width & ~1, height: m.height & ~1 } };
+    // half size while the link is narrow (the rate control's scale): the console's coordinates are the video's
+    const half = this.pump?.scale === 0.5;
+    const frame = half ? { width: (m.width >> 1) & ~1, height: (m.height >> 1) & ~1 } : { width: m.width & ~1, height: m.height & ~1 };
+    return { monitor: { x: m.x, y: m.y, width: m.width, height: m.height }, frame };
   }
 
   /** the running encoder (the benchmark reads its child pids) */
@@ -82,11 +92,19 @@ export class ScreenFeature extends Emitter<ScreenFeatureEvents> implements Agent
       this.finish();
       throw err;
     }
-    const pump = new FramePump({ capture, encoder: this.encoder, maxFps: this.opts.maxFps ?? 30, refineAfterMs: this.opts.refineAfterMs, sendVideo: (bytes) => port.sendData(LogicalChannel.video, bytes) });
+    const pump = new FramePump({ capture, encoder: this.encoder, maxFps: this.opts.maxFps ?? 30, refineAfterMs: this.opts.refineAfterMs, ...(this.opts.adapt === false ? { flow: new VideoFlow() } : {}), sendVideo: (bytes) => port.sendData(LogicalChannel.video, bytes) });
     this.pump = pump;
     this.offs.push(
       pump.on('configured', (c) => this.send({ type: 'video-config', ...c })),
       pump.on('frame', (f) => this.emit('frame', f)),
+      pump.on('rate', (r) => {
+        this.send({ type: 'video-rate', ...r });
+        this.emit('rate', r);
+        if (r.scale !== this.cursorScale) {
+          this.cursorScale = r.scale;
+          this.cursor?.resend();
+        }
+      }),
       pump.on('failed', (err) => {
         this.log.error({ err }, 'screen: sending video failed');
         this.emit('failed', err);
@@ -105,7 +123,7 @@ export class ScreenFeature extends Emitter<ScreenFeatureEvents> implements Agent
         this.finish();
       }),
     );
-    this.cursor = new CursorTracker(capture, (m) => this.send(m), () => capture.selected, this.opts.pointerHz ?? 30);
+    this.cursor = new CursorTracker(capture, (m) => this.send(this.scaleCursor(m)), () => capture.selected, this.opts.pointerHz ?? 30);
     this.sendMonitors();
     this.log.info({ method: capture.method, methodReason: capture.methodReason, monitors: capture.monitors.length }, 'screen: capturing');
     this.emit('started', { method: capture.method, monitors: [...capture.monitors] });
@@ -141,6 +159,12 @@ export class ScreenFeature extends Emitter<ScreenFeatureEvents> implements Agent
     if (!capture) return;
     const monitors = capture.monitors.map((m) => ({ id: m.id, name: m.name.slice(0, 80), primary: m.primary, x: m.x, y: m.y, width: m.width, height: m.height }));
     this.send({ type: 'screen-monitors', monitors: monitors.slice(0, 16), selected: capture.selected.id });
+  }
+
+  /** the pointer in pixels of the video: halved with the picture */
+  private scaleCursor(m: ControlMessage): ControlMessage {
+    const s = this.cursorScale;
+    return m.type === 'cursor-position' && s !== 1 ? { ...m, x: Math.round(m.x * s), y: Math.round(m.y * s) } : m;
   }
 
   private send(message: ControlMessage): void {

@@ -1,12 +1,20 @@
-import { VIDEO_HEADER, VideoFlow, encodeVideoFrame } from '@fernhilfe/protocol';
+import { RateControl, VIDEO_HEADER, VideoFlow, encodeVideoFrame } from '@fernhilfe/protocol';
 import { Emitter } from '@fernhilfe/protocol';
-import type { ScreenCapture } from '../platform/types.js';
-import type { EncodedFrame, ScreenEncoder } from '../encode/types.js';
+import type { CapturedFrame, ScreenCapture } from '../platform/types.js';
+import { Downscaler } from '../encode/downscale.js';
+import type { EncodedFrame, RawFrame, ScreenEncoder } from '../encode/types.js';
+import { SendRate, type RateReport } from './send-rate.js';
 
 /** Largest payload the encrypted channel carries (protocol §4.2). */
 const MAX_PAYLOAD = 1024 * 1024;
 /** while the flow window is full, look again this often (an ack wakes us at once) */
 const BLOCKED_RETRY_MS = 100;
+/** the shortest gap between two frames' starts while the link has room (else 1000 / maxFps) */
+const MIN_GAP_MS = 8;
+/** while frames are in flight (and a moment after), the rate control decides this often between acks */
+const RATE_TICK_MS = 100;
+/** after the last frame was acknowledged, the rate is reported once more this much later */
+const REPORT_AFTER_IDLE_MS = 1100;
 
 /**
  * Where one frame's time went, wall clock in ms since the epoch with sub-ms precision
@@ -30,6 +38,8 @@ export interface FramePumpEvents extends Record<string, unknown> {
   frame: { bytes: number; keyframe: boolean; refine: boolean; grabMs: number; encodeMs: number; width: number; height: number; timing: FrameTiming };
   /** the decoder configuration changed (before the first frame and on every size change) */
   configured: { codec: string; width: number; height: number };
+  /** the rate control's state for the viewer (`video-rate`): at most about once a second, at once when the scale changes */
+  rate: RateReport;
   failed: Error;
 }
 
@@ -40,6 +50,7 @@ export interface FramePumpOptions {
   maxFps: number;
   /** after this long without a change the picture is sent once more in high quality (0: never); default 200 ms */
   refineAfterMs?: number;
+  /** default: a VideoFlow with a RateControl (byte budget, pacing, bitrate cap, scale); a flow without one keeps the frame window */
   flow?: VideoFlow;
   now?: () => number;
 }
@@ -49,14 +60,17 @@ const wallClock = (): number => performance.timeOrigin + performance.now();
 /**
  * Turns screen changes into video frames, one at a time:
  *
- *   idle --damage / keyframe wanted--> [waiting (max fps)] --> grabbing --> encoding --> sent --> idle
+ *   idle --damage / keyframe wanted--> [waiting (gap, pacing)] --> grabbing --> encoding --> sent --> idle
  *        \--still for refineAfterMs after frames went out--> refining (same path, high quality) --> idle
- *   window full: nothing is grabbed; the change is kept, an ack (or the retry) takes it up
+ *   budget full: nothing is grabbed; the change is kept, an ack (or the retry) takes it up
  *
- * Nothing runs while nothing changes. A change that comes while nothing is in flight is grabbed at
- * once (the max-fps wait applies only right after a frame); changes that come while a frame is on
- * its way are merged into the next one; when the viewer is behind (VideoFlow window full) captures
- * are not made at all, so what is sent next is always the newest picture.
+ * Nothing runs while nothing changes. While the bytes in flight are well under the rate control's
+ * budget a change is grabbed at once (at least 8 ms after the previous frame started), else at most
+ * maxFps a second; and never faster than the target bitrate carries the frames (pacing: fewer
+ * frames, not staler ones). Changes that come while a frame is being made are merged into the next
+ * one; when the budget is full captures are not made at all, so what is sent next is always the
+ * newest picture. When the target cannot carry the monitor at full size (send-rate.ts) frames are
+ * halved in width and height before encoding.
  */
 export class FramePump extends Emitter<FramePumpEvents> {
   readonly flow: VideoFlow;
@@ -76,12 +90,24 @@ export class FramePump extends Emitter<FramePumpEvents> {
   private announced = '';
   private readonly now: () => number;
   private readonly refineAfterMs: number;
+  private readonly rate: SendRate | undefined;
+  private downscaler: Downscaler | undefined;
+  /** how long after the last frame's start the target bitrate allows the next */
+  private paceMs = 0;
+  private rateTimer: ReturnType<typeof setInterval> | undefined;
+  private reportTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly opts: FramePumpOptions) {
     super();
-    this.flow = opts.flow ?? new VideoFlow();
     this.now = opts.now ?? (() => performance.now());
+    this.flow = opts.flow ?? new VideoFlow({ rate: new RateControl({ now: this.now }), now: this.now });
+    this.rate = this.flow.rate ? new SendRate(this.flow.rate, this.now) : undefined;
     this.refineAfterMs = opts.refineAfterMs ?? 200;
+  }
+
+  /** the picture's scale: 1, or 0.5 while the link is too narrow for the full size */
+  get scale(): number {
+    return this.rate?.scale ?? 1;
   }
 
   /** Something changed on screen (or the picture must be sent again). */
@@ -106,6 +132,7 @@ export class FramePump extends Emitter<FramePumpEvents> {
 
   acked(frameId: number): void {
     this.flow.acked(frameId);
+    this.reportRate();
     if (this.blocked) {
       // the window was full: an ack opens it now, not when the retry timer fires
       clearTimeout(this.timer);
@@ -119,12 +146,15 @@ export class FramePump extends Emitter<FramePumpEvents> {
     this.stopped = true;
     clearTimeout(this.timer);
     clearTimeout(this.refineTimer);
-    this.timer = this.refineTimer = undefined;
+    clearInterval(this.rateTimer);
+    clearTimeout(this.reportTimer);
+    this.timer = this.refineTimer = this.rateTimer = this.reportTimer = undefined;
   }
 
   private schedule(): void {
     if (this.stopped || this.busy || this.timer) return;
-    const wait = Math.max(0, this.lastStart + 1000 / this.opts.maxFps - this.now());
+    const gap = this.flow.hasRoom() ? MIN_GAP_MS : 1000 / this.opts.maxFps;
+    const wait = Math.max(0, this.lastStart + Math.max(gap, this.paceMs) - this.now());
     if (wait === 0) {
       // nothing in flight and the rate allows it: no timer tick in between
       queueMicrotask(() => void this.run());
@@ -179,6 +209,8 @@ export class FramePump extends Emitter<FramePumpEvents> {
 
   private async sendOne(damageAt: number | undefined, refine: boolean): Promise<void> {
     const keyframe = this.flow.takeKeyframe();
+    const monitor = this.opts.capture.selected;
+    if (this.rate?.chooseScale(monitor.width, monitor.height)) this.downscaler = undefined; // a new size: the encoder starts with an IDR
     const t0 = this.now();
     const grabStart = wallClock();
     const frame = await this.opts.capture.grab({ full: keyframe || refine });
@@ -188,7 +220,7 @@ export class FramePump extends Emitter<FramePumpEvents> {
     }
     const t1 = this.now();
     const grabEnd = wallClock();
-    const encoded = await this.opts.encoder.encode(frame, { keyframe, refine });
+    const encoded = await this.opts.encoder.encode(this.scaled(frame, keyframe || refine), { keyframe, refine, maxKbps: this.flow.rate?.targetKbps });
     const t2 = this.now();
     const encodedAt = wallClock();
     if (this.stopped) return;
@@ -200,10 +232,47 @@ export class FramePump extends Emitter<FramePumpEvents> {
     }
     this.announce(encoded);
     this.coarse = !encoded.refined;
-    const frameId = this.flow.sent(encoded.data.length);
+    const frameId = this.flow.sent(encoded.data.length, encoded.keyframe);
+    this.paceMs = this.flow.paceMs(VIDEO_HEADER + encoded.data.length);
+    this.rate?.frameSent();
+    this.reportRate();
+    this.startRateTimer();
     await this.opts.sendVideo(encodeVideoFrame({ keyframe: encoded.keyframe, frameId, captureTime: frame.captureTime, data: encoded.data }));
     const timing: FrameTiming = { damageAt, grabStart, grabEnd, writtenAt: encoded.writtenAt, encodedAt, sentAt: wallClock() };
     this.emit('frame', { bytes: encoded.data.length + VIDEO_HEADER, keyframe: encoded.keyframe, refine: encoded.refined === true, grabMs: t1 - t0, encodeMs: t2 - t1, width: encoded.width, height: encoded.height, timing });
+  }
+
+  private scaled(frame: CapturedFrame, whole: boolean): RawFrame {
+    if (this.scale === 1) return frame;
+    this.downscaler ??= new Downscaler();
+    return this.downscaler.run(whole ? { ...frame, dirty: undefined } : frame);
+  }
+
+  /**
+   * Between acks the rate control still decides (a link that narrowed holds the acks back): every
+   * 100 ms while frames are in flight. Once none are, one more report a second later (the frame rate
+   * has fallen), then nothing: a still screen costs no timer.
+   */
+  private startRateTimer(): void {
+    if (!this.rate) return;
+    clearTimeout(this.reportTimer);
+    this.reportTimer = undefined;
+    this.rateTimer ??= setInterval(() => {
+      this.flow.tick();
+      this.reportRate();
+      if (this.flow.pending > 0) return;
+      clearInterval(this.rateTimer);
+      this.rateTimer = undefined;
+      this.reportTimer = setTimeout(() => {
+        this.reportTimer = undefined;
+        this.reportRate();
+      }, REPORT_AFTER_IDLE_MS);
+    }, RATE_TICK_MS);
+  }
+
+  private reportRate(): void {
+    const r = this.rate?.report();
+    if (r) this.emit('rate', r);
   }
 
   private announce(f: EncodedFrame): void {

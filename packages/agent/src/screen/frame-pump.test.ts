@@ -1,0 +1,94 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ScreenCapture } from '../platform/types.js';
+import type { EncodeOptions, ScreenEncoder } from '../encode/types.js';
+import { FramePump } from './frame-pump.js';
+import type { RateReport } from './send-rate.js';
+
+/** A capture that always has a 64x48 picture, and an encoder that makes frames of `size` bytes. */
+function fakes(size: () => number) {
+  const grabs: number[] = [];
+  const encodes: EncodeOptions[] = [];
+  const capture = {
+    selected: { id: 'm', name: 'm', primary: true, x: 0, y: 0, width: 64, height: 48 },
+    grab: async () => {
+      grabs.push(Date.now());
+      return { width: 64, height: 48, data: Buffer.alloc(64 * 48 * 4), captureTime: Date.now() };
+    },
+  } as unknown as ScreenCapture;
+  const encoder: ScreenEncoder = {
+    name: 'fake',
+    refines: false,
+    encode: async (frame, opts) => {
+      encodes.push(opts);
+      return { keyframe: opts.keyframe, codec: 'avc1.640028', width: frame.width, height: frame.height, data: new Uint8Array(size()) };
+    },
+    close: async () => undefined,
+  };
+  return { capture, encoder, grabs, encodes };
+}
+
+describe('FramePump with its rate control (fake clock)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('grabs a change at once while the link has room, not after 1/maxFps', async () => {
+    const f = fakes(() => 1000);
+    const sent: number[] = [];
+    const pump = new FramePump({ capture: f.capture, encoder: f.encoder, maxFps: 1, refineAfterMs: 0, now: () => Date.now(), sendVideo: async () => void sent.push(Date.now()) });
+    pump.keyframe();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(f.grabs).toHaveLength(1);
+    pump.acked(0);
+    pump.changed();
+    await vi.advanceTimersByTimeAsync(20);
+    // maxFps 1 would have held it for a second; the 8 ms floor did not
+    expect(f.grabs).toHaveLength(2);
+    expect(f.grabs[1]! - f.grabs[0]!).toBeGreaterThanOrEqual(8);
+    expect(f.grabs[1]! - f.grabs[0]!).toBeLessThan(1000);
+    // the encoder is told the target as its bitrate cap
+    expect(f.encodes[1]!.maxKbps).toBe(pump.flow.rate!.targetKbps);
+    pump.stop();
+  });
+
+  it('grabs nothing while the budget in flight is full, and the newest picture once an ack makes room', async () => {
+    const f = fakes(() => 60_000); // bigger than the budget: one frame at a time
+    const pump = new FramePump({ capture: f.capture, encoder: f.encoder, maxFps: 30, refineAfterMs: 0, now: () => Date.now(), sendVideo: async () => undefined });
+    pump.keyframe();
+    await vi.advanceTimersByTimeAsync(1);
+    pump.changed();
+    await vi.advanceTimersByTimeAsync(150);
+    expect(f.grabs).toHaveLength(1); // frame 0 unacknowledged: no room
+    pump.changed();
+    pump.acked(0);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(f.grabs).toHaveLength(2); // the two changes went out as one frame
+    pump.stop();
+  });
+
+  it('tells the viewer its rate: at once, then at most once a second, and once more after the last frame', async () => {
+    const f = fakes(() => 2000);
+    const reports: RateReport[] = [];
+    const pump = new FramePump({ capture: f.capture, encoder: f.encoder, maxFps: 30, refineAfterMs: 0, now: () => Date.now(), sendVideo: async () => undefined });
+    pump.on('rate', (r) => void reports.push(r));
+    pump.keyframe();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(reports).toEqual([{ bitrateKbps: 4000, limitKbps: 0, fps: 1, scale: 1 }]);
+    for (let i = 0; i < 30; i++) {
+      pump.acked(i);
+      pump.changed();
+      await vi.advanceTimersByTimeAsync(40);
+    }
+    pump.acked(30);
+    expect(reports.length).toBeGreaterThanOrEqual(2);
+    expect(reports.length).toBeLessThanOrEqual(3); // 1.2 s of frames: not a report per ack
+    const before = reports.length;
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(reports.length).toBe(before + 1);
+    expect(reports.at(-1)!.fps).toBe(0);
+    pump.stop();
+  });
+});
