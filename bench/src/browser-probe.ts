@@ -15,7 +15,7 @@ import type { Rgb } from '@fernhilfe/testkit';
  * counted at its proxy instead).
  */
 export const pageCounters = (opts: { webSockets: boolean }): string => `(() => {
-  const s = { frames: 0, bytesIn: 0, bytesOut: 0, codec: '', probe: null, seen: [] };
+  const s = { frames: 0, bytesIn: 0, bytesOut: 0, codec: '', probe: null, seen: [], maxGap: 0, lastDraw: undefined };
   Object.defineProperty(window, '__fhBench', { value: s });
   // stage times for the latency breakdown: WebSocket messages in, chunks into the decoder, frames out
   s.wsLog = []; s.chunks = new Map(); s.stages = {};
@@ -28,6 +28,9 @@ export const pageCounters = (opts: { webSockets: boolean }): string => `(() => {
     const canvas = this.canvas;
     if (canvas && canvas.dataset && canvas.dataset.testid === 'viewer-canvas') {
       s.frames++;
+      // the longest gap between two drawn frames since resetStall (a stall the viewer sees)
+      if (s.lastDraw !== undefined) s.maxGap = Math.max(s.maxGap, drawStart - s.lastDraw);
+      s.lastDraw = drawStart;
       const p = s.probe;
       if (p && canvas.width > 0) {
         const d = this.getImageData(Math.round(p.x * (canvas.width - 1)), Math.round(p.y * (canvas.height - 1)), 1, 1).data;
@@ -94,6 +97,16 @@ export interface Counters {
 
 export async function readCounters(page: Page): Promise<Counters> {
   return (await page.evaluate('({ frames: __fhBench.frames, bytesIn: __fhBench.bytesIn, bytesOut: __fhBench.bytesOut, codec: __fhBench.codec })')) as Counters;
+}
+
+/** Starts a window for the longest gap between drawn frames (now counts as the last draw). */
+export async function resetStall(page: Page): Promise<void> {
+  await page.evaluate('__fhBench.maxGap = 0; __fhBench.lastDraw = performance.timeOrigin + performance.now()');
+}
+
+/** The longest gap between drawn frames since resetStall, counting the time since the last draw, ms. */
+export async function readStall(page: Page): Promise<number> {
+  return (await page.evaluate('Math.max(__fhBench.maxGap, performance.timeOrigin + performance.now() - __fhBench.lastDraw)')) as number;
 }
 
 /** Arms the probe: point as a fraction of the canvas (0..1), colour, tolerance per channel. */

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnProgram } from '@fernhilfe/programs';
-import { stopChild, processCpuMs, rssKiB, makeTempDir, removeDir } from '@fernhilfe/testkit';
+import { stopChild, processCpuMs, rssKiB, makeTempDir, removeDir, type Wrap } from '@fernhilfe/testkit';
 import { FERNHILFE_BIN as BIN } from './paths.js';
 import { BenchError } from './errors.js';
 
@@ -13,6 +13,8 @@ export interface ServerProcessOptions {
   password: string;
   /** extra environment for `fernhilfe start` */
   env?: Record<string, string>;
+  /** runs `fernhilfe start` through a wrapper (npm run bench pins the server to the technician's core) */
+  wrap?: Wrap;
 }
 
 /**
@@ -37,7 +39,8 @@ export class ServerProcess {
     const child = await (async () => {
       try {
         await addUser(dataDir, opts.login, opts.password);
-        return spawnProgram({ file: process.execPath }, [BIN, 'start'], { env: serverEnv(dataDir, opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+        const [file, args] = (opts.wrap ?? ((f: string, a: string[]): [string, string[]] => [f, a]))(process.execPath, [BIN, 'start']);
+        return spawnProgram({ file }, args, { env: serverEnv(dataDir, opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (err) {
         removeDir(dataDir);
         throw err;

@@ -8,6 +8,7 @@ import { PAGE_COUNTERS, readCounters } from '../browser-probe.js';
 import { ServerProcess } from '../server-process.js';
 import { firstFrameAfter, type Connection, type Stack } from './stack.js';
 import { BenchError } from '../errors.js';
+import type { Machines } from './machines.js';
 
 const CUSTOMER = fileURLToPath(new URL('./fernhilfe-customer.js', import.meta.url));
 const LOGIN = 'bench';
@@ -17,30 +18,43 @@ export class FernhilfeStack implements Stack {
   readonly name = 'Fernhilfe';
   readonly description = 'agent screen pipeline (X11 MIT-SHM + DAMAGE, x264 ultrafast/zerolatency in fernhilfe-encoder) -> Fernhilfe server relay (end-to-end encrypted) -> console (WebCodecs) in headless Chromium';
 
+  private context: BrowserContext | undefined;
+
   private constructor(
     private readonly server: ServerProcess,
-    private readonly context: BrowserContext,
+    private readonly password: string,
     private readonly display: string,
+    private readonly machines: Machines,
+    private readonly stagesAddress: string | undefined,
   ) {}
 
-  static async start(display: string, browser: Browser): Promise<FernhilfeStack> {
+  /** The server in the middle (root namespace, pinned with the technician in the two-machine mode). */
+  static async start(display: string, machines: Machines, stagesAddress?: string): Promise<FernhilfeStack> {
     const password = randomBytes(18).toString('base64url');
-    const server = await ServerProcess.start({ login: LOGIN, password });
-    try {
-      const context = await browser.newContext({ viewport: { width: 1920, height: 1200 }, locale: 'en-US' });
-      await context.addInitScript(PAGE_COUNTERS);
-      const page = await context.newPage();
-      await technicianSignsIn(page, server.url, LOGIN, password);
-      await page.close();
-      return new FernhilfeStack(server, context, display);
-    } catch (err) {
-      await server.stop();
-      throw err;
-    }
+    const env: Record<string, string> = { HOST: machines.serverHost, ...(machines.serverHost === '127.0.0.1' ? {} : { ALLOW_INSECURE: '1' }) };
+    const server = await ServerProcess.start({ login: LOGIN, password, env, wrap: machines.middle });
+    return new FernhilfeStack(server, password, display, machines, stagesAddress);
+  }
+
+  /** the console's origin (Chromium treats it as secure: WebCrypto over plain HTTP on a private address) */
+  get origin(): string {
+    return new URL(this.server.url).origin;
+  }
+
+  /** Signs the technician in, in a context of the technician's browser. */
+  async attach(browser: Browser): Promise<void> {
+    this.context = await browser.newContext({ viewport: { width: 1920, height: 1200 }, locale: 'en-US' });
+    await this.context.addInitScript(PAGE_COUNTERS);
+    const page = await this.context.newPage();
+    await technicianSignsIn(page, this.server.url, LOGIN, this.password);
+    await page.close();
   }
 
   async connect(): Promise<Connection> {
-    const customer = spawnProgram({ file: process.execPath }, [CUSTOMER, this.server.url, this.display], { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (!this.context) throw new BenchError('setup', 'FernhilfeStack.attach(browser) first');
+    const [file, args] = this.machines.customer(process.execPath, [CUSTOMER, this.server.url, this.display]);
+    const env = { ...process.env, ...(this.stagesAddress ? { FERNHILFE_BENCH_STAGES: this.stagesAddress } : {}) };
+    const customer = spawnProgram({ file }, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const creds = await readCredentials(customer);
       const page = await this.context.newPage();
@@ -67,7 +81,7 @@ export class FernhilfeStack implements Stack {
   }
 
   async stop(): Promise<void> {
-    await this.context.close().catch(() => undefined);
+    await this.context?.close().catch(() => undefined);
     await this.server.stop();
   }
 }

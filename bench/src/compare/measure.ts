@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core';
-import { armProbe, probeSeenAt, probeStages, readCounters } from '../browser-probe.js';
+import { armProbe, probeSeenAt, probeStages, readCounters, readStall, resetStall } from '../browser-probe.js';
 import { cpuMsByPid, type Rgb, type XPainter } from '@fernhilfe/testkit';
-import { summarize, type Summary } from '../stats.js';
 import { cpuPercent, type Connection } from './stack.js';
 import type { StageBreakdown, StageCollector } from './stages.js';
 import { MARKER, SCREEN } from './workloads.js';
@@ -15,6 +14,8 @@ export interface Traffic {
   /** % of one core: the customer's side (capture + encode) and the middle (server or proxy) */
   captureCpu: number;
   relayCpu: number;
+  /** the longest gap between two pictures drawn on the viewer's canvas during the window, ms */
+  stallMs: number;
 }
 
 /** Frames, bytes and CPU over `ms` of a running workload. */
@@ -25,8 +26,10 @@ export async function measureTraffic(c: Connection, ms: number): Promise<Traffic
   const b0 = await c.bytesToViewer();
   const cap0 = cpuMsByPid(capture);
   const rel0 = cpuMsByPid(relay);
+  await resetStall(c.page);
   const t0 = performance.now();
   await sleep(ms);
+  const stallMs = await readStall(c.page);
   const c1 = await readCounters(c.page);
   const b1 = await c.bytesToViewer();
   const cap1 = cpuMsByPid(capture);
@@ -38,6 +41,7 @@ export async function measureTraffic(c: Connection, ms: number): Promise<Traffic
     bytesPerSecond: ((b1 - b0) / wall) * 1000,
     captureCpu: cpuPercent(cap0, cap1, wall),
     relayCpu: cpuPercent(rel0, rel1, wall),
+    stallMs,
   };
 }
 
@@ -53,12 +57,24 @@ const TOLERANCE = 48;
  * Glass-to-glass latency: a marker square is painted on the X screen (time taken on this machine's
  * clock just before the paint request) and the viewer page notes the time of the first canvas draw
  * that shows it (same clock: performance.timeOrigin + now). Missed markers (none within 3 s) are counted.
+ * No new marker is painted once `budgetMs` has passed.
  */
-export async function measureLatency(page: Page, painter: XPainter, samples: number, stages?: StageCollector): Promise<Summary & { asked: number; stages?: StageBreakdown[] }> {
+export interface Latency {
+  /** each marker's glass-to-glass time, ms (missed markers left out) */
+  samples: number[];
+  asked: number;
+  stages?: StageBreakdown[];
+}
+
+export async function measureLatency(page: Page, painter: XPainter, samples: number, stages?: StageCollector, budgetMs = Number.POSITIVE_INFINITY): Promise<Latency> {
+  const deadline = performance.now() + budgetMs;
+  let asked = 0;
   const at = { x: (MARKER.x + MARKER.width / 2) / SCREEN.width, y: (MARKER.y + MARKER.height / 2) / SCREEN.height };
   const latencies: number[] = [];
   const breakdowns: StageBreakdown[] = [];
-  for (let i = 0; i < samples; i++) {
+  // on a slow link each marker can take seconds: past the budget no new marker is painted (asked says how many were)
+  for (let i = 0; i < samples && performance.now() < deadline; i++) {
+    asked++;
     const colour = MARKER_COLOURS[i % MARKER_COLOURS.length]!;
     const id = Math.floor(Math.random() * 1e9);
     await armProbe(page, id, at, colour, TOLERANCE);
@@ -71,9 +87,9 @@ export async function measureLatency(page: Page, painter: XPainter, samples: num
       const b = stages.breakdown(paintedAt, seenAt, await probeStages(page, id));
       if (b) breakdowns.push(b);
     }
-    await sleep(200 + Math.random() * 200);
+    await sleep(80 + Math.random() * 120);
   }
-  return { ...summarize(latencies), asked: samples, ...(stages ? { stages: breakdowns } : {}) };
+  return { samples: latencies, asked, ...(stages ? { stages: breakdowns } : {}) };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

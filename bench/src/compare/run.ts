@@ -1,126 +1,163 @@
 import { launchHeadless, XPainter, startXvfb } from '@fernhilfe/testkit';
-import type { Summary } from '../stats.js';
+import type { Browser } from 'playwright-core';
 import { FernhilfeStack } from './fernhilfe.js';
-import { measureLatency, measureTraffic, sleep, type Traffic } from './measure.js';
+import { LoadWindow, loadOver, showLoad, type LoadSample } from './load.js';
+import type { Machines } from './machines.js';
+import { measureLatency, measureTraffic, sleep, type Latency, type Traffic } from './measure.js';
+import { LINK_PROFILES, type LinkProfile, type LinkProfileName } from './net/index.js';
+import { addTally, tallyBetween, type LinkTally } from './link-counters.js';
+import { PathPinger, type PathRtt } from './path-rtt.js';
+import type { ComparePlan } from './plan.js';
 import { psnrAgainstScreen } from './quality.js';
-import { StageCollector, countFrames, stageTable, type AgentFrameCounts, type StageBreakdown } from './stages.js';
+import { Progress } from './progress.js';
+import { StageCollector, countFrames, type AgentFrameCounts } from './stages.js';
 import type { Stack } from './stack.js';
 import { NoVncStack } from './vnc.js';
 import { workloads, type Workload } from './workloads.js';
 
-export interface ComparePlan {
-  smoke: boolean;
-  /** workload running before anything is measured */
-  warmupMs: number;
-  measureMs: number;
-  latencySamples: number;
-  /** how long the screen is held still before the picture-quality sample */
-  settleMs: number;
-  /** run only the workload of this name (idle, typing, drag, animation) */
-  only?: string;
-}
-
-export function comparePlan(smoke: boolean): ComparePlan {
-  return smoke
-    ? { smoke, warmupMs: 500, measureMs: 1_500, latencySamples: 3, settleMs: 800 }
-    : // 8 s of warm-up: a fresh agent's start-up (compile, first GCs, encoder set-up) is not the workload's cost
-      { smoke, warmupMs: 8_000, measureMs: 15_000, latencySamples: 30, settleMs: 1_500 };
-}
-
-export interface StackResult {
+/** One stack through one workload on one profile in one run. */
+export interface Measurement {
+  run: number;
+  profile: LinkProfileName;
+  workload: Workload['name'];
   stack: Stack['name'];
+  /** this stack went first in its cell this run (the order alternates) */
+  first: boolean;
   firstFrameMs: number;
   traffic: Traffic;
-  latency: Summary & { asked: number; stages?: StageBreakdown[] };
+  latency: Latency;
   /** PSNR of the viewer's canvas against the X screen, screen held still, dB */
   psnr: number;
   /** Fernhilfe: what the agent sent while connected (frames, keyframes, sharp still pictures) */
   agentFrames?: AgentFrameCounts;
-}
-
-export interface WorkloadResult {
-  workload: Workload['name'];
-  title: string;
-  /** screen changes per second the workload made while measured */
+  /** the machine while this was measured (frames/bytes/CPU window and the latency markers) */
+  load: LoadSample;
+  /** screen changes per second the workload made while this stack was measured */
   changesPerSecond: number;
-  results: StackResult[];
 }
 
 export interface CompareResults {
   chromium: string;
+  machines: { mode: Machines['mode']; description: string; emulated: boolean };
   stacks: Array<{ name: string; description: string }>;
-  workloads: WorkloadResult[];
+  profiles: LinkProfile[];
+  titles: Record<Workload['name'], string>;
+  /** the machine before the run (2 s, nothing of the bench's running yet but the bench) */
+  loadBefore: LoadSample;
+  /** per profile, one path-RTT measurement per run */
+  pathRtt: Partial<Record<LinkProfileName, PathRtt[]>>;
+  /** per profile, what the link emulator counted while the profile was set, summed over the runs */
+  link: Partial<Record<LinkProfileName, LinkTally>>;
+  measurements: Measurement[];
 }
 
-const progress = (s: string) => process.stderr.write(`bench: ${s}\n`);
-
 /**
- * One Xvfb at 1920x1080; for each workload, both stacks in turn against the same running screen:
- * connect (time to first picture), measure frames, bytes and CPU, glass-to-glass latency, then
- * hold the screen still and compare the viewer's picture with the X screen. Everything started
- * here is stopped before this returns or throws.
+ * The interleaved comparison: for each run, each profile (set on the customer's link), each workload,
+ * both stacks, the stack that goes first alternating from run to run. Everything started here is
+ * stopped before this returns or throws.
  */
-export async function runCompare(plan: ComparePlan): Promise<CompareResults> {
+export async function runCompare(plan: ComparePlan, machines: Machines): Promise<CompareResults> {
+  const loadBefore = await loadOver(2_000);
   const closers: Array<() => Promise<unknown>> = [];
+  const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+  log(`machine before the run: ${showLoad(loadBefore)}`);
   try {
-    progress('starting Xvfb, the Fernhilfe server, x11vnc + proxy, headless Chromium');
-    const xvfb = await startXvfb({ width: 1920, height: 1080 });
+    log(`${machines.describe()}`);
+    log('starting Xvfb, the Fernhilfe server, x11vnc + proxy, the path echo, headless Chromium');
+    const xvfb = await startXvfb({ width: 1920, height: 1080, wrap: machines.customer });
     closers.push(() => xvfb.stop());
     const painter = await XPainter.open(xvfb.display);
-    // the bench customer sends its frames' stage times here (stages.ts); the child inherits the address
-    const stages = await StageCollector.open();
-    closers.push(async () => stages.close());
-    process.env.FERNHILFE_BENCH_STAGES = stages.address;
     closers.push(async () => painter.close());
-    const browser = await launchHeadless();
-    closers.push(() => browser.close());
-    const fernhilfe = await FernhilfeStack.start(xvfb.name, browser);
+    // the bench customer sends its frames' stage times here (stages.ts), from the customer's side
+    const stages = await StageCollector.open(machines.serverHost);
+    closers.push(async () => stages.close());
+    const fernhilfe = await FernhilfeStack.start(xvfb.name, machines, stages.address);
     closers.push(() => fernhilfe.stop());
-    const novnc = await NoVncStack.start(xvfb.name, browser);
+    const novnc = await NoVncStack.start(xvfb.name, machines);
     closers.push(() => novnc.stop());
+    const pinger = await PathPinger.start(machines);
+    closers.push(() => pinger.stop());
     const stacks: Stack[] = [fernhilfe, novnc];
+    // plain HTTP on a private address: both viewer origins count as secure (WebCrypto, WebCodecs), as behind TLS
+    const secure = machines.serverHost === '127.0.0.1' ? [] : [`--unsafely-treat-insecure-origin-as-secure=${stacks.map((s) => s.origin).join(',')}`];
+    const browser: Browser = await launchHeadless(secure, { wrap: machines.technician });
+    closers.push(() => browser.close());
+    for (const s of stacks) await s.attach(browser);
 
-    const out: WorkloadResult[] = [];
-    for (const w of workloads({ display: xvfb.name, painter }).filter((x) => !plan.only || x.name === plan.only)) {
-      progress(`${w.title}`);
-      await w.start();
-      try {
-        const results: StackResult[] = [];
-        const changes0 = w.changes;
-        const t0 = performance.now();
-        for (const stack of stacks) results.push(await measureStack(stack, w, painter, xvfb.name, plan, stack === fernhilfe ? stages : undefined));
-        out.push({ workload: w.name, title: w.title, changesPerSecond: ((w.changes - changes0) / (performance.now() - t0)) * 1000, results });
-      } finally {
-        await w.stop();
+    const list = workloads({ display: xvfb.name, painter, wrap: machines.customer }).filter((w) => plan.workloads.includes(w.name));
+    const progress = new Progress(plan.runs * plan.profiles.length * list.length * stacks.length, log);
+    const measurements: Measurement[] = [];
+    const pathRtt: CompareResults['pathRtt'] = {};
+    const link: CompareResults['link'] = {};
+    for (let run = 1; run <= plan.runs; run++) {
+      for (const [pi, name] of plan.profiles.entries()) {
+        await machines.setProfile(LINK_PROFILES[name]);
+        const rtt = await pinger.measure(browser);
+        (pathRtt[name] ??= []).push(rtt);
+        log(`run ${run}/${plan.runs}, profile ${name}: path RTT median ${rtt.p50.toFixed(1)} ms (${rtt.min.toFixed(1)}–${rtt.max.toFixed(1)})`);
+        const counted = await machines.linkCounters();
+        for (const [wi, w] of list.entries()) {
+          // the stack that goes first alternates from run to run within a cell
+          const order = (run + pi * list.length + wi) % 2 === 0 ? stacks : [...stacks].reverse();
+          await w.start();
+          try {
+            for (const stack of order) {
+              const at = { run, profile: name, workload: w.name, stack: stack.name, first: stack === order[0] };
+              const m = await measureStack(stack, w, painter, xvfb.name, plan, stack === fernhilfe ? stages : undefined);
+              measurements.push({ ...at, ...m });
+              progress.done(`run ${run} ${name} ${w.name} ${stack.name}: latency median ${median(m.latency.samples).toFixed(0)} ms, ${m.traffic.fps.toFixed(1)} fps; ${showLoad(m.load)}`);
+            }
+          } finally {
+            await w.stop();
+          }
+        }
+        const after = await machines.linkCounters();
+        if (counted && after) link[name] = addTally(link[name], tallyBetween(counted, after));
       }
     }
-    for (const w of out) {
-      const f = w.results.find((r) => r.stack === 'Fernhilfe');
-      if (f?.latency.stages) process.stdout.write(`\n${stageTable(w.title, f.latency.stages, f.latency.p50, f.agentFrames)}\n`);
-    }
-    return { chromium: browser.version(), stacks: stacks.map((s) => ({ name: s.name, description: s.description })), workloads: out };
+    const titles = Object.fromEntries(list.map((w) => [w.name, w.title])) as Record<Workload['name'], string>;
+    return {
+      chromium: browser.version(),
+      machines: { mode: machines.mode, description: machines.describe(), emulated: machines.emulated },
+      stacks: stacks.map((s) => ({ name: s.name, description: s.description })),
+      profiles: plan.profiles.map((p) => LINK_PROFILES[p]),
+      titles,
+      loadBefore,
+      pathRtt,
+      link,
+      measurements,
+    };
   } finally {
-    for (const close of closers.reverse()) await close().catch((err: unknown) => progress(`cleanup: ${String(err)}`));
+    for (const close of closers.reverse()) await close().catch((err: unknown) => log(`cleanup: ${String(err)}`));
   }
 }
 
-async function measureStack(stack: Stack, w: Workload, painter: XPainter, display: string, plan: ComparePlan, stages?: StageCollector): Promise<StackResult> {
-  progress(`  ${stack.name}: connect`);
+type StackMeasurement = Omit<Measurement, 'run' | 'profile' | 'workload' | 'stack' | 'first'>;
+
+async function measureStack(stack: Stack, w: Workload, painter: XPainter, display: string, plan: ComparePlan, stages?: StageCollector): Promise<StackMeasurement> {
   const c = await stack.connect();
   const framesBefore = stages?.frames.length ?? 0;
   try {
     await sleep(plan.warmupMs);
-    progress(`  ${stack.name}: ${plan.measureMs / 1000} s of frames, bytes, CPU`);
+    const load = LoadWindow.start();
+    const changes0 = w.changes;
     const traffic = await measureTraffic(c, plan.measureMs);
-    progress(`  ${stack.name}: ${plan.latencySamples} latency markers`);
-    const latency = await measureLatency(c.page, painter, plan.latencySamples, stages);
+    const changesPerSecond = ((w.changes - changes0) / traffic.ms) * 1000;
+    const latency = await measureLatency(c.page, painter, plan.latencySamples, stages, plan.latencyBudgetMs);
+    const loadSample = load.stop();
     await w.freeze();
     await sleep(plan.settleMs);
     const psnr = await psnrAgainstScreen(c.page, display);
     w.thaw();
     const agentFrames = stages ? countFrames(stages.frames.slice(framesBefore)) : undefined;
-    return { stack: stack.name, firstFrameMs: c.firstFrameMs, traffic, latency, psnr, ...(agentFrames ? { agentFrames } : {}) };
+    return { firstFrameMs: c.firstFrameMs, traffic, latency, psnr, load: loadSample, changesPerSecond, ...(agentFrames ? { agentFrames } : {}) };
   } finally {
     await c.close();
   }
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.ceil(s.length / 2) - 1]!;
 }

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { readCounters } from '../browser-probe.js';
 import { BenchError } from '../errors.js';
 
@@ -20,6 +20,10 @@ export interface Stack {
   readonly name: 'Fernhilfe' | 'noVNC';
   /** what runs, for the report */
   readonly description: string;
+  /** the viewer page's origin (the technician's Chromium treats it as secure) */
+  readonly origin: string;
+  /** the technician's browser, launched once both stacks' origins are known */
+  attach(browser: Browser): Promise<void>;
   connect(): Promise<Connection>;
   stop(): Promise<void>;
 }

@@ -5,7 +5,7 @@ import { summarize } from '../stats.js';
 /**
  * The latency breakdown of the Fernhilfe path (issue 7: "say what holds it back, measured"). The
  * bench customer (fernhilfe-customer.ts) sends each video frame's agent-side stage times as one UDP
- * datagram to the collector here (address in FERNHILFE_BENCH_STAGES, inherited by the child); the
+ * datagram to the collector here (address in FERNHILFE_BENCH_STAGES in the child's environment); the
  * viewer page notes when the frame's WebSocket message came, when it went into the VideoDecoder,
  * when it came out and when it was drawn (browser-probe.ts). For each latency marker the frame that
  * first showed it is matched by its size (the encoded bytes) and time. All clocks are this machine's
@@ -60,11 +60,12 @@ export class StageCollector {
     });
   }
 
-  static async open(): Promise<StageCollector> {
+  /** Listens on `host`: in the two-machine mode the root namespace's address, which the customer's side reaches. */
+  static async open(host = '127.0.0.1'): Promise<StageCollector> {
     const socket = createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => socket.bind(0, host, resolve));
     socket.unref();
-    return new StageCollector(socket, `127.0.0.1:${socket.address().port}`);
+    return new StageCollector(socket, `${host}:${socket.address().port}`);
   }
 
   /** The agent frame that carried what the viewer drew: same size, sent before the decoder got it, grabbed after the paint. */

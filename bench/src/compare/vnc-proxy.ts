@@ -8,7 +8,7 @@ import { WebSocketServer } from 'ws';
 /**
  * The classic baseline's middle piece, run as its own process so its CPU can be measured apart:
  * a WebSocket-to-TCP proxy (what websockify does) in front of x11vnc, plus the noVNC viewer page.
- * Usage: node vnc-proxy.js <vnc-port>. Prints `listening <port>` once ready.
+ * Usage: node vnc-proxy.js <vnc-host> <vnc-port> <listen-host>. Prints `listening <port>` once ready.
  *   GET /            the viewer page (noVNC's RFB in a full-size canvas, view only, no scaling)
  *   GET /novnc/...   @novnc/novnc's ES modules
  *   GET /stats       {"toViewer": bytes, "fromViewer": bytes} sent over the WebSockets so far
@@ -16,9 +16,10 @@ import { WebSocketServer } from 'ws';
  */
 
 const NOVNC = path.dirname(path.dirname(fileURLToPath(import.meta.resolve('@novnc/novnc'))));
-const vncPort = Number(process.argv[2]);
-if (!Number.isInteger(vncPort) || vncPort <= 0 || vncPort > 65535) {
-  process.stderr.write('usage: vnc-proxy <vnc-port>\n');
+const [vncHost, portArg, listenHost] = process.argv.slice(2);
+const vncPort = Number(portArg);
+if (!vncHost || !listenHost || !Number.isInteger(vncPort) || vncPort <= 0 || vncPort > 65535) {
+  process.stderr.write('usage: vnc-proxy <vnc-host> <vnc-port> <listen-host>\n');
   process.exit(2);
 }
 
@@ -62,7 +63,7 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
 const http = createServer(serve);
 const wss = new WebSocketServer({ server: http, path: '/websockify' });
 wss.on('connection', (ws) => {
-  const tcp = connect(vncPort, '127.0.0.1');
+  const tcp = connect(vncPort, vncHost);
   tcp.setNoDelay(true);
   tcp.on('data', (chunk: Buffer) => {
     stats.toViewer += chunk.length;
@@ -90,7 +91,7 @@ wss.on('connection', (ws) => {
   tcp.on('error', close);
   ws.on('close', close);
 });
-http.listen(0, '127.0.0.1', () => {
+http.listen(0, listenHost, () => {
   const addr = http.address();
   process.stdout.write(`listening ${typeof addr === 'object' && addr ? addr.port : 0}\n`);
 });

@@ -1,13 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
-import { spawnProgram } from '@fernhilfe/programs';
+import { programPath, spawnProgram } from '@fernhilfe/programs';
 import { fileURLToPath } from 'node:url';
 import { freePort, stopChild } from '@fernhilfe/testkit';
 import { BenchError } from '../errors.js';
+import type { Machines } from './machines.js';
 
 /**
  * The classic open-source web remote desktop: x11vnc on the X display, a WebSocket-to-TCP proxy
  * (vnc-proxy.ts, its own process) and noVNC in the browser. Started as FINDINGS.md measured it:
- * `x11vnc -display :N -listen 127.0.0.1 -rfbport P -nopw -forever -shared`.
+ * `x11vnc -display :N -listen 127.0.0.1 -rfbport P -nopw -forever -shared`, plus `-nolookup` (in a network
+ * namespace without a resolver x11vnc would otherwise wait for a reverse DNS lookup of the viewer's address).
  */
 export interface VncStack {
   /** the viewer page to open in Chromium */
@@ -21,21 +23,22 @@ export interface VncStack {
 
 const PROXY = fileURLToPath(new URL('./vnc-proxy.js', import.meta.url));
 
-export async function startVncStack(display: string): Promise<VncStack> {
+/** x11vnc on the customer's side (machines.customer, listening on customerHost), the proxy in the middle (on serverHost). */
+export async function startVncStack(display: string, m: Pick<Machines, 'customer' | 'middle' | 'customerHost' | 'serverHost'>): Promise<VncStack> {
   const vncPort = await freePort();
-  const x11vnc = spawnProgram('x11vnc', ['-display', display, '-listen', '127.0.0.1', '-rfbport', String(vncPort), '-nopw', '-forever', '-shared', '-quiet'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const [vncFile, vncArgs] = m.customer(programPath('x11vnc'), ['-display', display, '-listen', m.customerHost, '-rfbport', String(vncPort), '-nopw', '-forever', '-shared', '-quiet', '-nolookup']);
+  const x11vnc = spawnProgram({ file: vncFile }, vncArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   const children: ChildProcess[] = [x11vnc];
   const stop = async () => {
     await Promise.all(children.map((c) => stopChild(c)));
   };
   try {
     await waitForOutput(x11vnc, new RegExp(`PORT=${vncPort}`), 15_000, 'x11vnc (Debian package x11vnc)');
-    const proxy = spawnProgram({ file: process.execPath }, [PROXY, String(vncPort)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [proxyFile, proxyArgs] = m.middle(process.execPath, [PROXY, m.customerHost, String(vncPort), m.serverHost]);
+    const proxy = spawnProgram({ file: proxyFile }, proxyArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(proxy);
-    const m = await waitForOutput(proxy, /listening (\d+)/, 10_000, 'the WebSocket proxy');
-    const base = `http://127.0.0.1:${m[1]}`;
+    const port = await waitForOutput(proxy, /listening (\d+)/, 10_000, 'the WebSocket proxy');
+    const base = `http://${m.serverHost}:${port[1]}`;
     return {
       pageUrl: `${base}/`,
       x11vncPid: x11vnc.pid!,
@@ -49,7 +52,7 @@ export async function startVncStack(display: string): Promise<VncStack> {
   }
 }
 
-function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number, what: string): Promise<RegExpExecArray> {
+export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number, what: string): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => done(new BenchError('timeout', `${what} did not start within ${timeoutMs} ms: ${seen.slice(-500)}`)), timeoutMs);

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { execProgram, spawnProgram, type ProgramName } from '@fernhilfe/programs';
-import { processTree, stopChild, type Rect, type Rgb, type XPainter } from '@fernhilfe/testkit';
+import { execProgram, programPath, spawnProgram, type ProgramName } from '@fernhilfe/programs';
+import { processTree, stopChild, type Rect, type Rgb, type Wrap, type XPainter } from '@fernhilfe/testkit';
 import { BenchError } from '../errors.js';
 
 /**
@@ -27,6 +27,8 @@ export interface Workload {
 export interface WorkloadDeps {
   display: string;
   painter: XPainter;
+  /** runs the X clients (xclock, xterm) on the customer's side */
+  wrap: Wrap;
 }
 
 export function workloads(d: WorkloadDeps): Workload[] {
@@ -43,7 +45,7 @@ class IdleClock implements Workload {
   constructor(private readonly d: WorkloadDeps) {}
   async start(): Promise<void> {
     await this.d.painter.fill(DESKTOP);
-    this.clock = spawnX(this.d.display, 'xclock', ['-update', '1', '-geometry', '181x181+1720+20']);
+    this.clock = spawnX(this.d, 'xclock', ['-update', '1', '-geometry', '181x181+1720+20']);
     await windowByPid(this.d.display, this.clock);
     this.timer = setInterval(() => this.changes++, 1000);
   }
@@ -69,7 +71,7 @@ class TerminalTyping implements Workload {
     await this.d.painter.fill(DESKTOP);
     // the text comes from a small node program inside the xterm, one character every 25 ms
     const typer = `const t='Fernhilfe: Fernwartung mit Einmal-ID und Passwort. The quick brown fox jumps over the lazy dog 0123456789. ';let i=0;setInterval(()=>{process.stdout.write(t[i++%t.length]);if(i%90===0)process.stdout.write('\\n')},25)`;
-    this.term = spawnX(this.d.display, 'xterm', ['-geometry', '110x40+60+40', '-fa', 'Monospace', '-fs', '12', '-bg', 'white', '-fg', 'black', '-T', 'fh-typing', '-e', process.execPath, '-e', typer]);
+    this.term = spawnX(this.d, 'xterm', ['-geometry', '110x40+60+40', '-fa', 'Monospace', '-fs', '12', '-bg', 'white', '-fg', 'black', '-T', 'fh-typing', '-e', process.execPath, '-e', typer]);
     await windowByPid(this.d.display, this.term);
     this.started = performance.now();
   }
@@ -97,7 +99,7 @@ class WindowDrag implements Workload {
   thaw = () => void (this.frozen = false);
   async start(): Promise<void> {
     await this.d.painter.fill(DESKTOP);
-    this.term = spawnX(this.d.display, 'xterm', ['-geometry', '80x24+100+100', '-bg', 'white', '-fg', 'black', '-T', 'fh-drag', '-e', 'sh', '-c', 'ls -la /usr/bin | head -40; sleep 1000000']);
+    this.term = spawnX(this.d, 'xterm', ['-geometry', '80x24+100+100', '-bg', 'white', '-fg', 'black', '-T', 'fh-drag', '-e', 'sh', '-c', 'ls -la /usr/bin | head -40; sleep 1000000']);
     const win = await windowByPid(this.d.display, this.term);
     const started = performance.now();
     this.timer = setInterval(() => {
@@ -113,8 +115,10 @@ class WindowDrag implements Workload {
   }
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await stopChild(this.term, { graceMs: 2_000 });
+    // a round trip first: on a busy X server the last moves may not be processed yet, and one that
+    // reaches the window after its client is gone is a BadWindow error that ends the painter
     await this.d.painter.sync();
+    await stopChild(this.term, { graceMs: 2_000 });
   }
 }
 
@@ -174,8 +178,9 @@ const PALETTE: Rgb[] = Array.from({ length: 16 }, (_, i) => {
   return [f(5), f(3), f(1)] as const;
 });
 
-function spawnX(display: string, command: ProgramName, args: string[]): ChildProcess {
-  const child = spawnProgram(command, args, { env: { ...process.env, DISPLAY: display }, stdio: 'ignore' });
+function spawnX(d: WorkloadDeps, command: ProgramName, args: string[]): ChildProcess {
+  const [file, wrapped] = d.wrap(programPath(command), args);
+  const child = spawnProgram({ file }, wrapped, { env: { ...process.env, DISPLAY: d.display }, stdio: 'ignore' });
   child.on('error', () => undefined);
   return child;
 }

@@ -1,6 +1,10 @@
 import { programPath } from '@fernhilfe/programs';
 import { chromium, type Browser } from 'playwright-core';
+import { chmodSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { TestkitError } from './errors.js';
+import { makeTempDir, removeDir } from './temp-dir.js';
+import type { Wrap } from './xvfb.js';
 
 /**
  * Debian's Chromium driven by Playwright (never a downloaded browser), in the two roles of a
@@ -41,12 +45,35 @@ export interface CustomerWindow {
 /** Small and in the bottom-right corner of a 1920x1080 screen, so most of the screen stays visible. */
 export const CUSTOMER_WINDOW: CustomerWindow = { width: 480, height: 360, x: 1420, y: 700 };
 
-/** The technician's browser: new headless mode. Throws unless the user agent says HeadlessChrome. */
-export async function launchHeadless(extraArgs: string[] = []): Promise<Browser> {
+/**
+ * The technician's browser: new headless mode. Throws unless the user agent says HeadlessChrome.
+ * With `wrap` Chromium runs through a wrapper (e.g. `ip netns exec NS taskset -c 1`, the bench's
+ * technician machine): a small shell script in a temp dir execs it, which works because Playwright
+ * talks to Chromium over inherited pipes, not over the network.
+ */
+export async function launchHeadless(extraArgs: string[] = [], opts: { wrap?: Wrap } = {}): Promise<Browser> {
+  const script = opts.wrap ? wrapperScript(opts.wrap) : undefined;
   // headless: false so Playwright adds no --headless of its own; ours picks the new headless mode
-  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: false, args: ['--headless=new', ...QUIET_ARGS, ...extraArgs] });
+  const browser = await chromium
+    .launch({ executablePath: script?.file ?? chromiumPath(), headless: false, args: ['--headless=new', ...QUIET_ARGS, ...extraArgs] })
+    .catch((err: unknown) => {
+      if (script) removeDir(script.dir);
+      throw err;
+    });
+  if (script) browser.once('disconnected', () => removeDir(script.dir));
   await expectUserAgent(browser, true);
   return browser;
+}
+
+/** An executable `chromium` script that execs Chromium through `wrap`, passing Playwright's arguments on. */
+function wrapperScript(wrap: Wrap): { dir: string; file: string } {
+  const dir = makeTempDir('chromium-wrap');
+  const [file, args] = wrap(chromiumPath(), []);
+  const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+  const script = path.join(dir, 'chromium');
+  writeFileSync(script, `#!/bin/sh\nexec ${[file, ...args].map(quote).join(' ')} "$@"\n`);
+  chmodSync(script, 0o755);
+  return { dir, file: script };
 }
 
 /**

@@ -28,4 +28,4 @@ export { makeTempDir, removeDir } from './temp-dir.js';
 export { customerGetsCredentials, technicianConnects, technicianSignsIn, valueOf, visible, type Credentials } from './web-flows.js';
 export { XPainter, rgb, type Rect, type Rgb } from './x11-painter.js';
 export { startWine, type WineDesktop, type WineOptions, type WineProcess } from './wine.js';
-export { startXvfb, type Xvfb, type XvfbOptions } from './xvfb.js';
+export { startXvfb, type Wrap, type Xvfb, type XvfbOptions } from './xvfb.js';

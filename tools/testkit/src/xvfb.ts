@@ -1,5 +1,5 @@
-import { execProgramSync, spawnProgram } from '@fernhilfe/programs';
-import { existsSync } from 'node:fs';
+import { execProgramSync, programPath, spawnProgram } from '@fernhilfe/programs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { stopChild } from './child.js';
 import { TestkitError } from './errors.js';
@@ -30,6 +30,25 @@ export interface XvfbOptions {
   randr?: boolean;
   /** with `randr`: RandR 1.5 monitors to define (`xrandr --setmonitor NAME W/500xH/280+X+Y none`), the first primary */
   monitors?: Array<{ name: string; x: number; y: number; width: number; height: number }>;
+  /** runs Xvfb through a wrapper, e.g. in another network namespace pinned to a core (the bench's BenchNet.wrap); the X socket stays a file in /tmp/.X11-unix */
+  wrap?: Wrap;
+}
+
+/** [file, args] -> the [file, args] that run it somewhere else (`ip netns exec … taskset -c …`); the wrappers exec, so the pid stays the program's */
+export type Wrap = (file: string, args: string[]) => [string, string[]];
+
+/**
+ * A display number that no X server uses in this namespace or by file: an Xvfb in another network
+ * namespace has its own abstract socket names, so its `-displayfd` may pick a number that a server
+ * here already answers on (X clients try the abstract socket first and would reach that one).
+ */
+function unusedDisplay(): number {
+  const unix = readFileSync('/proc/net/unix', 'utf8');
+  for (let tries = 0; tries < 100; tries++) {
+    const n = 300 + Math.floor(Math.random() * 600);
+    if (!existsSync(`/tmp/.X11-unix/X${n}`) && !existsSync(`/tmp/.X${n}-lock`) && !unix.includes(`@/tmp/.X11-unix/X${n}\n`)) return n;
+  }
+  throw new TestkitError('xvfb', 'no unused X display number between 300 and 900');
 }
 
 export async function startXvfb(opts: XvfbOptions = {}): Promise<Xvfb> {
@@ -38,8 +57,9 @@ export async function startXvfb(opts: XvfbOptions = {}): Promise<Xvfb> {
   // Without RANDR: Chromium 156's "Entire screen" auto-select asks the X11 screen capturer for
   // source 0, which it refuses when RANDR lists monitors (their ids are atoms), and getDisplayMedia
   // fails with NotReadableError "Could not start video source". Without RANDR it captures the root.
-  const args = ['-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', ...(opts.randr ? ['-noreset'] : ['-extension', 'RANDR'])];
-  const child = spawnProgram('Xvfb', args, {
+  const args = [...(opts.wrap ? [`:${unusedDisplay()}`] : []), '-displayfd', '3', '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', ...(opts.randr ? ['-noreset'] : ['-extension', 'RANDR'])];
+  const [file, wrapped] = opts.wrap ? opts.wrap(programPath('Xvfb'), args) : [programPath('Xvfb'), args];
+  const child = spawnProgram({ file }, wrapped, {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
