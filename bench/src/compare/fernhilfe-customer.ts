@@ -35,7 +35,8 @@ const udp = stagesTo ? createSocket('udp4') : undefined;
 udp?.unref();
 
 customer.on('session', (session) => {
-  const screen = screenFeature({ capture: { display } });
+  // FERNHILFE_BENCH_ADAPT=0: the sender without rate control (fixed window of 3, no cap, full size), to compare
+  const screen = screenFeature({ capture: { display }, adapt: process.env.FERNHILFE_BENCH_ADAPT !== '0' });
   if (udp && stagesTo) {
     screen.on('frame', (f) => {
       const line = JSON.stringify({ bytes: f.bytes, keyframe: f.keyframe, refine: f.refine, ...f.timing });

@@ -1,5 +1,5 @@
 import { execProgram } from '@fernhilfe/programs';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { BenchError } from '../errors.js';
@@ -17,10 +17,22 @@ export async function psnrAgainstScreen(page: Page, display: string): Promise<nu
   try {
     const source = path.join(dir, 'source.png');
     const viewer = path.join(dir, 'viewer.png');
-    const [, dataUrl] = await Promise.all([
-      execProgram('import', ['-display', display, '-window', 'root', source]),
-      page.evaluate(`document.querySelector('[data-testid="viewer-canvas"]').toDataURL('image/png')`) as Promise<string>,
-    ]);
+    await execProgram('import', ['-display', display, '-window', 'root', source]);
+    // a sender at reduced resolution sends a smaller picture that the console scales up: compare what the
+    // technician sees, the canvas scaled to the screen's size in the browser as the console shows it
+    const png = readFileSync(source);
+    const size = { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+    const dataUrl = (await page.evaluate(`(() => {
+      const canvas = document.querySelector('[data-testid="viewer-canvas"]');
+      if (canvas.width === ${size.width} && canvas.height === ${size.height}) return canvas.toDataURL('image/png');
+      const scaled = document.createElement('canvas');
+      scaled.width = ${size.width};
+      scaled.height = ${size.height};
+      const ctx = scaled.getContext('2d');
+      ctx.imageSmoothingQuality = 'high';
+      ctx.drawImage(canvas, 0, 0, ${size.width}, ${size.height});
+      return scaled.toDataURL('image/png');
+    })()`)) as string;
     writeFileSync(viewer, Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
     // compare exits 1 when the pictures differ; the metric is on stderr either way
     const { stderr } = await execProgram('compare', ['-metric', 'PSNR', viewer, source, 'null:']).catch((err: { stderr?: string; code?: number }) => {

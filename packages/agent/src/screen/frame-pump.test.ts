@@ -54,6 +54,32 @@ describe('FramePump with its rate control (fake clock)', () => {
     pump.stop();
   });
 
+  it('under continuous change settles at maxFps: the short gap is for a few frames after a pause, not a faster stream', async () => {
+    const f = fakes(() => 500);
+    let id = 0;
+    const pump = new FramePump({
+      capture: f.capture,
+      encoder: f.encoder,
+      maxFps: 30,
+      refineAfterMs: 0,
+      now: () => Date.now(),
+      // the viewer acknowledges at once: the link always has room; the screen changes again right away
+      sendVideo: async () => {
+        const frame = id++;
+        setTimeout(() => {
+          pump.acked(frame);
+          pump.changed();
+        }, 1);
+      },
+    });
+    pump.keyframe();
+    await vi.advanceTimersByTimeAsync(2000);
+    // 2 s at 30 a second plus the burst of 3; without the bucket the 8 ms gap gave ~200
+    expect(f.grabs.length).toBeLessThanOrEqual(2 * 30 + 3 + 1);
+    expect(f.grabs.length).toBeGreaterThanOrEqual(2 * 30 - 2);
+    pump.stop();
+  });
+
   it('grabs nothing while the budget in flight is full, and the newest picture once an ack makes room', async () => {
     const f = fakes(() => 60_000); // bigger than the budget: one frame at a time
     const pump = new FramePump({ capture: f.capture, encoder: f.encoder, maxFps: 30, refineAfterMs: 0, now: () => Date.now(), sendVideo: async () => undefined });

@@ -11,6 +11,12 @@ const MAX_PAYLOAD = 1024 * 1024;
 const BLOCKED_RETRY_MS = 100;
 /** the shortest gap between two frames' starts while the link has room (else 1000 / maxFps) */
 const MIN_GAP_MS = 8;
+/**
+ * Frames that may go out at the short gap in a row: a bucket that refills at maxFps. A lone change
+ * (a typed letter right after a frame) goes at once; continuous change (scrolling, a dragged window)
+ * settles at maxFps, so the short gap lowers latency without multiplying frames and bytes.
+ */
+const BURST_FRAMES = 3;
 /** while frames are in flight (and a moment after), the rate control decides this often between acks */
 const RATE_TICK_MS = 100;
 /** after the last frame was acknowledged, the rate is reported once more this much later */
@@ -87,6 +93,8 @@ export class FramePump extends Emitter<FramePumpEvents> {
   /** the last refinement did not fit a channel frame: none again until the screen changes */
   private refineTooBig = false;
   private lastStart = -Infinity;
+  private tokens = BURST_FRAMES;
+  private tokensAt = 0;
   private announced = '';
   private readonly now: () => number;
   private readonly refineAfterMs: number;
@@ -151,10 +159,19 @@ export class FramePump extends Emitter<FramePumpEvents> {
     this.timer = this.refineTimer = this.rateTimer = this.reportTimer = undefined;
   }
 
+  private refill(now: number): void {
+    this.tokens = Math.min(BURST_FRAMES, this.tokens + ((now - this.tokensAt) * this.opts.maxFps) / 1000);
+    this.tokensAt = now;
+  }
+
   private schedule(): void {
     if (this.stopped || this.busy || this.timer) return;
-    const gap = this.flow.hasRoom() ? MIN_GAP_MS : 1000 / this.opts.maxFps;
-    const wait = Math.max(0, this.lastStart + Math.max(gap, this.paceMs) - this.now());
+    const now = this.now();
+    this.refill(now);
+    const frameMs = 1000 / this.opts.maxFps;
+    // with room on the link: the short gap while the bucket has a frame, else when it will have one
+    const gap = this.flow.hasRoom() ? Math.max(MIN_GAP_MS, now - this.lastStart + (1 - this.tokens) * frameMs) : frameMs;
+    const wait = Math.max(0, this.lastStart + Math.max(gap, this.paceMs) - now);
     if (wait === 0) {
       // nothing in flight and the rate allows it: no timer tick in between
       queueMicrotask(() => void this.run());
@@ -185,6 +202,8 @@ export class FramePump extends Emitter<FramePumpEvents> {
     this.dirty = false;
     this.dirtySince = undefined;
     this.lastStart = this.now();
+    this.refill(this.lastStart);
+    this.tokens = Math.max(0, this.tokens - 1);
     try {
       await this.sendOne(damageAt, refine && !wasDirty);
     } catch (err) {

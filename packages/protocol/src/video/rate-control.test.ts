@@ -15,6 +15,9 @@ class Sim {
   delayMs: number;
   lossEvery = 0;
   lossExtraMs = 0;
+  /** typing instead of a busy screen: a 1.5 KB frame every 100 ms and a 90 KB sharp refinement each second */
+  typing = false;
+  private pending: number | undefined;
   readonly rate: RateControl;
   readonly flow: VideoFlow;
   private linkFreeAt = 0;
@@ -38,7 +41,11 @@ class Sim {
       while (this.acks[0] && this.acks[0].at <= this.t) this.flow.acked(this.acks.shift()!.id);
       this.flow.tick();
       if (this.t % 10 === 0) this.targets.push({ at: this.t, kbps: this.rate.targetKbps });
-      if (this.t >= this.nextSendAt && this.flow.admit()) this.send();
+      if (this.typing) {
+        if (this.t % 1000 === 300) this.pending = 90_000;
+        else if (this.t % 100 === 0) this.pending ??= 1500;
+        if (this.pending !== undefined && this.flow.admit()) this.send(this.pending);
+      } else if (this.t >= this.nextSendAt && this.flow.admit()) this.send();
     }
   }
 
@@ -50,9 +57,10 @@ class Sim {
     return Math.max(...this.queued.filter((q) => q.at >= fromMs && q.at < toMs).map((q) => q.ms));
   }
 
-  private send(): void {
+  private send(fixed?: number): void {
+    this.pending = undefined;
     const keyframe = this.flow.takeKeyframe();
-    const bytes = keyframe ? 60_000 : Math.min(60_000, Math.round((this.rate.targetKbps * 1000) / 30 / 8));
+    const bytes = fixed ?? (keyframe ? 60_000 : Math.min(60_000, Math.round((this.rate.targetKbps * 1000) / 30 / 8)));
     const id = this.flow.sent(bytes, keyframe);
     const start = Math.max(this.t, this.linkFreeAt);
     this.queued.push({ at: this.t, ms: start - this.t });
@@ -107,6 +115,15 @@ describe('rate control on a simulated link', () => {
     expect(Math.min(...late)).toBeGreaterThan(1000);
     expect(median(late)).toBeGreaterThan(2000);
     expect(median(late)).toBeLessThan(5000);
+  });
+
+  it('typing with a sharp refinement each second (a big frame on its own, little else) does not walk the target down', () => {
+    const sim = new Sim(10_000, 25);
+    sim.typing = true;
+    sim.run(20_000);
+    // the refinement's own transmission is no sign of a narrow path: the target stays where it started (4 Mbit/s)
+    expect(Math.min(...sim.targets.map((s) => s.kbps))).toBeGreaterThanOrEqual(3000);
+    expect(sim.targetAt(20_000)).toBeGreaterThanOrEqual(3000);
   });
 
   it('never goes under the floor, and grows only while the sender uses its rate', () => {

@@ -60,6 +60,12 @@ export const RATE_DEFAULTS = {
   cutToDelivered: 0.85,
   /** after a cut, no other for one RTT plus this */
   holdExtraMs: 100,
+  /** a frame at least this big tells the link's rate by its own transmission time */
+  trainMinBytes: 6000,
+  /** how much of a big frame's own rate (over the delivered rate) a cut believes */
+  trainTrust: 0.7,
+  /** how long such a per-frame estimate counts */
+  trainWindowMs: 2000,
 } as const;
 
 interface Sample {
@@ -83,6 +89,8 @@ export class RateControl {
   private linkKbps: number | undefined;
   private overuseSeen = false;
   private blockedAt = -Infinity;
+  /** per-frame estimates of what the link carries: a big frame's bytes over the time it took beyond the base RTT */
+  private readonly trains: Array<{ at: number; kbps: number }> = [];
 
   constructor(opts: RateControlOptions = {}) {
     this.minKbps = opts.minKbps ?? RATE_DEFAULTS.minKbps;
@@ -99,6 +107,13 @@ export class RateControl {
   /** the rate acknowledged over the last 500 ms (kbps): what the path carried */
   get deliveredKbps(): number {
     return rateKbps(this.acks, this.now(), this.window(this.acks));
+  }
+
+  /** what the link carried lately: the delivered rate, or the last big frame's own rate (within 2 s) when higher (kbps) */
+  get capacityKbps(): number {
+    const last = this.trains.at(-1);
+    const train = last && this.now() - last.at <= RATE_DEFAULTS.trainWindowMs ? last.kbps : 0;
+    return Math.max(this.deliveredKbps, train);
   }
 
   /** the rate sent over the last 500 ms (kbps) */
@@ -151,6 +166,12 @@ export class RateControl {
     this.trim(this.acks);
     this.rtts.push({ at: now, rtt: rttMs });
     this.baseCache = undefined;
+    // a big frame is a packet train: its extra time over the base RTT is (mostly) its own transmission,
+    // so bytes over that time say what the link carries even while the screen sends little (a
+    // refinement after typing, a keyframe); other frames in flight only make it lower (conservative)
+    const extra = rttMs - this.minRttMs;
+    if (bytes >= RATE_DEFAULTS.trainMinBytes && extra > 2) this.trains.push({ at: now, kbps: (bytes * 8) / extra });
+    while (this.trains.length > 0 && now - this.trains[0]!.at > RATE_DEFAULTS.trainWindowMs) this.trains.shift();
     this.update();
   }
 
@@ -167,7 +188,10 @@ export class RateControl {
     const before = this.target;
     const acked = this.queueDelayMs;
     const queue = Math.max(acked, oldestInFlightMs - this.minRttMs);
+    // what got through: the acknowledged rate, or what a big frame showed the link carries (an app-limited
+    // sender's delivered rate is what it sent, not what the path can)
     const delivered = this.deliveredKbps;
+    const capacity = this.capacityKbps;
     const sent = this.sentKbps;
     const blocked = now - this.blockedAt <= RATE_DEFAULTS.rateWindowMs;
     const using = sent >= 0.6 * this.target || blocked;
@@ -177,12 +201,21 @@ export class RateControl {
     // segment is one decision's worth, a queue that builds up is more
     const overuse = overuseNow && this.overuseSeen;
     this.overuseSeen = overuseNow;
-    if (overuse) {
+    if (overuse && !using) {
+      // a queue while the screen sends little and nothing is held back: its own big frame (a refinement,
+      // a keyframe) on its way, or someone else's traffic. Step down by 15 %, but not under what a big
+      // frame just showed the link carries (typing's refinements must not walk the target to the floor)
+      if (!hold) {
+        this.target = Math.max(this.target * RATE_DEFAULTS.cutToDelivered, Math.min(this.target, capacity * RATE_DEFAULTS.cutToDelivered));
+        this.lastCut = now;
+      }
+    } else if (overuse) {
       if (!hold) {
         // delivered is what the path carried while it was full; when the sender was partly idle it says
         // less than the path can, so then one cut goes at most to half the target (repeated cuts while
         // a queue drains stay at 0.85 × delivered: they do not compound)
-        const measured = delivered > 0 ? delivered : this.target;
+        // (a big frame's own rate, discounted: the base RTT holds part of its transmission, so it reads high)
+        const measured = Math.max(delivered, RATE_DEFAULTS.trainTrust * (capacity - delivered) + delivered) || this.target;
         // only the age of a frame in flight says so (no ack yet), or the sender used little of its
         // target (delivered says what it sent, not what the path can): step down by 15 %
         const cut = acked > RATE_DEFAULTS.quietMs && using ? measured * RATE_DEFAULTS.cutToDelivered : this.target * RATE_DEFAULTS.cutToDelivered;
@@ -190,12 +223,12 @@ export class RateControl {
         this.lastCut = now;
         this.linkKbps = measured;
       }
-    } else if (blocked && !hold && queue < RATE_DEFAULTS.quietMs && this.acks.length >= 3 && delivered < 0.7 * this.target) {
+    } else if (blocked && !hold && queue < RATE_DEFAULTS.quietMs && this.acks.length >= 3 && capacity < 0.7 * this.target) {
       // no queue, yet the budget held frames back and far less got through than aimed at: big frames
       // one at a time over a narrow link (a frame's own transmission is no queue); aim at what gets through
-      this.target = Math.max(delivered, this.target * 0.5);
+      this.target = Math.max(capacity, this.target * 0.5);
       this.lastCut = now;
-      this.linkKbps = delivered;
+      this.linkKbps = capacity;
     } else if (queue >= RATE_DEFAULTS.quietMs) {
       // a small queue: hold, but never aim over what gets through
       if (using && this.target > delivered) {
