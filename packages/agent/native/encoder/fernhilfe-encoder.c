@@ -214,6 +214,18 @@ static void read_rate(x264_t *encoder) {
   if (x264_encoder_reconfig(encoder, &param) < 0) die("x264 did not accept the new bitrate cap");
 }
 
+/* The lowest H.264 level whose frame size, macroblock rate (30 fps) and picture buffer hold this stream. */
+static int level_for(int width, int height, int refs) {
+  int mb_w = (width + 15) / 16, mb_h = (height + 15) / 16, mbs = mb_w * mb_h;
+  if (refs < 1) refs = 1;
+  for (const x264_level_t *l = x264_levels; l->level_idc != 0; l++) {
+    if (l->frame_size < mbs || l->frame_size * 8 < mb_w * mb_w || l->frame_size * 8 < mb_h * mb_h) continue;
+    if ((int64_t)l->mbps < (int64_t)mbs * 30 || (int64_t)l->dpb < (int64_t)mbs * refs) continue;
+    return l->level_idc;
+  }
+  return 62;
+}
+
 int main(int argc, char **argv) {
 #ifdef _WIN32
   if (_setmode(_fileno(stdin), _O_BINARY) == -1 || _setmode(_fileno(stdout), _O_BINARY) == -1) die("cannot switch stdin/stdout to binary mode");
@@ -274,6 +286,9 @@ int main(int argc, char **argv) {
   param.i_sync_lookahead = 0;
   if (param.i_threads != 1) param.b_sliced_threads = 1;
   if (x264_param_apply_profile(&param, "high") < 0) die("x264 cannot apply the profile high");
+  /* the level from the picture size alone: x264 would take it from the VBV cap, which stays on at
+   * VBV_OFF_KBPS (see read_rate), and announce level 6.2 for every stream */
+  param.i_level_idc = level_for(width, height, param.i_frame_reference);
 
   x264_t *encoder = x264_encoder_open(&param);
   if (!encoder) die("x264 could not open an encoder with these settings");
