@@ -215,7 +215,7 @@ export class RateControl {
         // less than the path can, so then one cut goes at most to half the target (repeated cuts while
         // a queue drains stay at 0.85 × delivered: they do not compound)
         // (a big frame's own rate, discounted: the base RTT holds part of its transmission, so it reads high)
-        const measured = Math.max(delivered, RATE_DEFAULTS.trainTrust * (capacity - delivered) + delivered) || this.target;
+        const measured = delivered + RATE_DEFAULTS.trainTrust * (capacity - delivered) || this.target;
         // only the age of a frame in flight says so (no ack yet), or the sender used little of its
         // target (delivered says what it sent, not what the path can): step down by 15 %
         const cut = acked > RATE_DEFAULTS.quietMs && using ? measured * RATE_DEFAULTS.cutToDelivered : this.target * RATE_DEFAULTS.cutToDelivered;
