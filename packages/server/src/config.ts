@@ -87,6 +87,12 @@ const envSchema = z.object({
   FILES_MAX_BYTES: int(0, Number.MAX_SAFE_INTEGER).default(10 * 1024 ** 3),
   /** which way files may go: both | to-customer | to-technician | none */
   FILES_DIRECTIONS: z.enum(['both', 'to-customer', 'to-technician', 'none']).default('both'),
+  /** Prometheus metrics on their own port (docs/metrics.md); unset = not on a port of their own */
+  METRICS_PORT: int(0, 65535).optional(),
+  /** the address the metrics port listens on */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** a bearer token that /metrics requires (on the public port, or on METRICS_PORT too when both are set) */
+  METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{24,512}$/, 'must be 24 to 512 printable characters without spaces (e.g. openssl rand -hex 32)').optional(),
 });
 
 export type TrustProxy = boolean | number | string[];
@@ -120,6 +126,16 @@ export interface Config {
   cluster: { redisUrl: string; nodeId: string; nodeTtlMs: number } | undefined;
   /** the file policy sent to both endpoints (`files` in registered / pairing), which enforce it */
   files: { maxBytes: number; directions: ('to-customer' | 'to-technician')[] };
+  /** undefined: no /metrics anywhere (docs/metrics.md) */
+  metrics: MetricsConfig | undefined;
+}
+
+export interface MetricsConfig {
+  /** the `node` label of every series: NODE_ID, or "single" on one node without it */
+  node: string;
+  /** a port of its own (METRICS_PORT); undefined: /metrics on the public port, behind the token */
+  listen: { port: number; host: string } | undefined;
+  token: string | undefined;
 }
 
 /** A setting is not valid, a file it names cannot be read, or it would listen without TLS where that is unsafe. */
@@ -179,6 +195,22 @@ function parseIceUrls(value: string, secret: string | undefined): string[] {
   return urls;
 }
 
+/** METRICS_PORT and/or METRICS_TOKEN turn /metrics on; without a token the metrics port stays on loopback. */
+function metricsConfig(e: z.infer<typeof envSchema>, node: string): MetricsConfig | undefined {
+  if (e.METRICS_PORT === undefined && e.METRICS_TOKEN === undefined) return undefined;
+  if (e.METRICS_PORT !== undefined && !isLoopback(e.METRICS_HOST) && e.METRICS_TOKEN === undefined) {
+    throw new ConfigError('insecure', `METRICS_HOST: metrics on ${e.METRICS_HOST} (not loopback) need METRICS_TOKEN`);
+  }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError('invalid', 'METRICS_PORT: must differ from PORT (to serve /metrics on the public port, set only METRICS_TOKEN)');
+  }
+  return {
+    node,
+    listen: e.METRICS_PORT === undefined ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST },
+    token: e.METRICS_TOKEN,
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -189,6 +221,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(e.TLS_CERT) !== Boolean(e.TLS_KEY)) {
     throw new ConfigError('invalid', 'TLS_CERT and TLS_KEY must be set together');
   }
+  // one name per start: the cluster's node id and the metrics' `node` label (a single node without NODE_ID: "single")
+  const nodeId = e.NODE_ID ?? (e.REDIS_URL ? `node-${randomBytes(4).toString('hex')}` : 'single');
   const tls = e.TLS_CERT && e.TLS_KEY ? { cert: readPem('TLS_CERT', e.TLS_CERT), key: readPem('TLS_KEY', e.TLS_KEY) } : undefined;
   if (!tls && !isLoopback(e.HOST) && !e.ALLOW_INSECURE) {
     throw new ConfigError(
@@ -218,7 +252,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     agentDir: e.AGENT_DIR.trim() === '' ? undefined : path.resolve(e.AGENT_DIR),
     agentPublicKey: e.AGENT_PUBLIC_KEY ? readAgentKey(e.AGENT_PUBLIC_KEY) : undefined,
     serverKey: { file: path.resolve(e.SERVER_KEY_FILE ?? path.join(e.DATA_DIR, 'server.key')), text: e.SERVER_KEY },
-    cluster: e.REDIS_URL ? { redisUrl: e.REDIS_URL, nodeId: e.NODE_ID ?? `node-${randomBytes(4).toString('hex')}`, nodeTtlMs: e.CLUSTER_NODE_TTL_MS } : undefined,
+    cluster: e.REDIS_URL ? { redisUrl: e.REDIS_URL, nodeId, nodeTtlMs: e.CLUSTER_NODE_TTL_MS } : undefined,
+    metrics: metricsConfig(e, nodeId),
     files: {
       maxBytes: e.FILES_MAX_BYTES,
       directions: e.FILES_DIRECTIONS === 'both' ? ['to-customer', 'to-technician'] : e.FILES_DIRECTIONS === 'none' ? [] : [e.FILES_DIRECTIONS],

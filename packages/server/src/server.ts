@@ -16,6 +16,7 @@ import { registerPublicRoutes } from './http/routes.js';
 import { registerSecurityHeaders } from './http/security.js';
 import { createLogger, getLogger, type Logger } from './logger.js';
 import { Cluster } from './cluster/index.js';
+import { serveMetrics, ServerMetrics, type MetricsEndpoint } from './metrics/index.js';
 import { attachWebSockets } from './relay/websocket.js';
 import { Broker } from './rendezvous/broker.js';
 import { ConnectLimits } from './rendezvous/limits.js';
@@ -47,6 +48,8 @@ export interface RunningServer {
   setupUrl: string | undefined;
   /** what the relay forwarded between endpoints of active sessions (PEER frames; docs/p2p.md) */
   relayMeter: RelayMeter;
+  /** the Prometheus series and where they are served (METRICS_PORT / METRICS_TOKEN); undefined when off (docs/metrics.md) */
+  metrics: { series: ServerMetrics; endpoint: MetricsEndpoint } | undefined;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -67,6 +70,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     onConnectionLost: (err) => log.warn({ reason: err.message }, 'a pooled PostgreSQL connection was lost; the next query opens a new one'),
   });
   await migrateToLatest(database.db);
+  const metrics = config.metrics ? new ServerMetrics(config.metrics.node) : undefined;
   // several nodes (REDIS_URL): shared IDs, limits, tickets and sessions (cluster/, docs/deployment.md)
   const cluster = config.cluster ? await Cluster.start({ ...config.cluster, log }) : undefined;
   // the keys outside the database: receipts, audit heads, TOTP secrets (keys/server-keys.ts)
@@ -81,6 +85,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     retentionDays: config.retentionDays,
     keys,
     headFile: path.join(config.dataDir, 'audit-heads.jsonl'),
+    ...(metrics ? { auditWritten: (ok: boolean) => metrics.auditWritten(ok) } : {}),
     ...(opts.terms ? { seedTerms: opts.terms } : {}),
   });
 
@@ -110,12 +115,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     pairingTimeoutMs: config.pairingTimeoutMs,
     resumeGraceMs: config.resumeGraceMs,
     ...(cluster ? { cluster } : {}),
-    p2p: { iceServers: (id, role) => ice?.forSession(id, role), relayed: (bytes) => relayMeter.count(bytes) },
+    p2p: { iceServers: (id, role) => ice?.forSession(id, role), relayed: (bytes, from) => (relayMeter.count(bytes), metrics?.relayed(bytes, from)) },
     files: config.files,
     registerTimeoutMs: config.abuse.registerTimeoutMs,
     registerLimits: new RegisterLimits({ perAddress: config.abuse.registrationsPerMinute }),
     reportsPerSession: config.abuse.reportsPerSession,
+    ...(metrics ? { metrics } : {}),
   });
+  metrics?.watch(broker);
 
   cluster?.serve(broker);
   registerPublicRoutes(app, { terms: () => records.terms.current() });
@@ -128,12 +135,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     secureCookies: servedOverHttps,
     totpIssuer: async () => (await branding.get()).companyName,
     ...(cluster ? { limiter: cluster.signInLimiter() } : {}),
+    ...(metrics ? { metrics } : {}),
   });
   await registerBrandingRoutes(app, { store: branding, requireAdmin: guards.requireAdmin });
   await records.registerRoutes(app, { guards, branding, serverUrl: () => config.publicUrl ?? url });
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: false, wildcard: false });
   app.get('/setup', (_req, reply) => reply.sendFile('setup.html'));
   await registerApps(app);
+  const metricsEndpoint = config.metrics && metrics ? await serveMetrics(app, config.metrics, metrics, getLogger(log, 'metrics')) : undefined;
 
   const sockets = attachWebSockets(app.server, {
     broker,
@@ -147,6 +156,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     maxConnections: config.abuse.maxConnections,
     publicUrl: config.publicUrl,
     keepaliveMs: config.keepaliveMs,
+    ...(metrics ? { metrics } : {}),
   });
 
   const sweeper = setInterval(() => {
@@ -175,10 +185,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       sockets.close();
       await cluster?.close();
       await app.close();
+      await metricsEndpoint?.close();
       await records.close();
       await database.close();
     })());
-  return { url, port, app, accounts, database, broker, branding, log, routes, terms: () => records.terms.current(), setupUrl, relayMeter, close, [Symbol.asyncDispose]: close };
+  return { url, port, app, accounts, database, broker, branding, log, routes, terms: () => records.terms.current(), setupUrl, relayMeter, metrics: metrics && metricsEndpoint ? { series: metrics, endpoint: metricsEndpoint } : undefined, close, [Symbol.asyncDispose]: close };
 }
 
 function compileTrust(trustProxy: Config['trustProxy']): (addr: string, i: number) => boolean {

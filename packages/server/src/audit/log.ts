@@ -40,7 +40,10 @@ export class AuditLog {
   readonly #log: Logger;
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(opts: { db: AuditDb; dialect: Dialect; logger: Logger; now?: () => number }) {
+  readonly #written: ((ok: boolean) => void) | undefined;
+
+  constructor(opts: { db: AuditDb; dialect: Dialect; logger: Logger; now?: () => number; written?: (ok: boolean) => void }) {
+    this.#written = opts.written;
     this.#db = opts.db;
     this.#dialect = opts.dialect;
     this.#log = opts.logger;
@@ -50,7 +53,8 @@ export class AuditLog {
   append(entry: NewAuditEntry): Promise<AuditEntry> {
     const run = this.#queue.then(() => this.#append(entry));
     this.#queue = run.catch(() => undefined);
-    return run.catch((err: unknown) => {
+    return run.then((done) => (this.#written?.(true), done), (err: unknown) => {
+      this.#written?.(false);
       this.#log.error({ err, event: entry.event, sessionId: entry.sessionId }, 'writing an audit entry failed');
       throw err;
     });

@@ -55,13 +55,15 @@ export interface RecordsOptions {
   headFile?: string;
   /** how often the head is signed (default hourly) */
   headEveryMs?: number;
+  /** told after each audit append, whether it was written (metrics/) */
+  auditWritten?: (ok: boolean) => void;
 }
 
 export async function openRecords(opts: RecordsOptions): Promise<Records> {
   const { database, logger } = opts;
   const db = auditDb(database.db);
   const settings = new SettingsRepo({ db: database.db });
-  const audit = new AuditLog({ db, dialect: database.dialect, logger: logger.child({ name: 'audit' }) });
+  const audit = new AuditLog({ db, dialect: database.dialect, logger: logger.child({ name: 'audit' }), ...(opts.auditWritten ? { written: opts.auditWritten } : {}) });
   const terms = await TermsStore.open({ db, settings, logger: logger.child({ name: 'terms' }), ...(opts.seedTerms ? { seed: opts.seedTerms } : {}) });
   const receiptKeys = new ReceiptKeys(opts.keys.receiptKey);
   const heads = scheduleHeadSigning({ db, key: opts.keys.auditHeadKey, file: opts.headFile, logger: logger.child({ name: 'audit-head' }), ...(opts.headEveryMs ? { everyMs: opts.headEveryMs } : {}) });

@@ -10,6 +10,8 @@ import { FailureLimiter, type SignInLimiter } from './rate-limit.js';
 import { deriveCsrfToken } from './tokens.js';
 import { addTotpRoutes } from './totp-routes.js';
 import { toPublicUser, type User } from './user.js';
+import { countAuthFailures } from '../metrics/auth-failures.js';
+import type { MetricsSink } from '../metrics/server-metrics.js';
 
 export interface AuthRouteDeps {
   accounts: AccountService;
@@ -26,6 +28,8 @@ export interface AuthRouteDeps {
   limiter?: SignInLimiter;
   /** The issuer authenticator apps show for two-factor sign-in; defaults to "Fernhilfe". */
   totpIssuer?: () => Promise<string>;
+  /** counts refused sign-ins and limiter refusals (metrics/) */
+  metrics?: Pick<MetricsSink, 'signInFailed' | 'refused'>;
 }
 
 /**
@@ -40,6 +44,7 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDe
   const guards = createAuthGuards(deps.accounts);
   await app.register((scope, _opts, done) => {
     scope.setErrorHandler(handleError);
+    if (deps.metrics) scope.addHook('onError', countAuthFailures(deps.metrics));
     const limiter = deps.limiter ?? new FailureLimiter();
     addRoutes(scope, deps, guards, limiter);
     const issuer = deps.totpIssuer ?? (() => Promise.resolve('Fernhilfe'));

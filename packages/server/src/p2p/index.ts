@@ -7,6 +7,6 @@ export { RelayMeter } from './relay-meter.js';
 export interface SessionP2p {
   /** the ICE servers for one side, sent with `resume-ready`; undefined when P2P is off */
   iceServers(customerId: string, role: Role): IceServersMessage | undefined;
-  /** the relay forwarded `bytes` of one PEER frame */
-  relayed(bytes: number): void;
+  /** the relay forwarded `bytes` of one PEER frame that `from` sent */
+  relayed(bytes: number, from: Role): void;
 }

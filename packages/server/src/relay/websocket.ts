@@ -6,6 +6,7 @@ import { getLogger } from '../logger.js';
 import type { Broker, Technician } from '../rendezvous/broker.js';
 import { ConnectionCounts, networkKey, originAllowed } from './admission.js';
 import { CloseCode, WsEndpoint } from './endpoint.js';
+import type { MetricsSink } from '../metrics/server-metrics.js';
 
 export interface WebSocketDeps {
   broker: Broker;
@@ -22,6 +23,8 @@ export interface WebSocketDeps {
   publicUrl: string | undefined;
   /** ping interval; a connection that did not answer the previous ping is dropped (a dead NAT entry, a lost laptop) */
   keepaliveMs: number;
+  /** counts refused tickets and connection-limit refusals (metrics/) */
+  metrics?: Pick<MetricsSink, 'signInFailed' | 'refused'>;
 }
 
 /** WebSocket messages may carry part of a frame; this only bounds one message's size. */
@@ -53,11 +56,17 @@ export function attachWebSockets(server: Server, deps: WebSocketDeps): { close()
     const url = new URL(req.url ?? '/', 'http://localhost');
     const ip = deps.clientIp(req);
     const net = networkKey(ip);
-    if (counts.of(net) >= deps.maxConnectionsPerIp) return refuse(socket, 429, 'Too Many Requests');
+    if (counts.of(net) >= deps.maxConnectionsPerIp) {
+      deps.metrics?.refused('connections_per_address');
+      return refuse(socket, 429, 'Too Many Requests');
+    }
     let technician: Technician | undefined;
     if (url.pathname === '/ws/technician') {
       technician = await deps.technicianForTicket(url.searchParams.get('ticket') ?? '');
-      if (!technician) return refuse(socket, 401, 'Unauthorized');
+      if (!technician) {
+        deps.metrics?.signInFailed('bad_ws_ticket');
+        return refuse(socket, 401, 'Unauthorized');
+      }
     } else if (url.pathname !== '/ws/customer') {
       return refuse(socket, 404, 'Not Found');
     } else if (!originAllowed(req.headers.origin, req.headers.host, deps.publicUrl)) {
@@ -68,6 +77,7 @@ export function attachWebSockets(server: Server, deps: WebSocketDeps): { close()
     const release = counts.add(net);
     socket.once('close', release);
     if (counts.total > deps.maxConnections) {
+      deps.metrics?.refused('connections');
       // accepted only to say why: a browser cannot read an HTTP status of a refused upgrade
       return wss.handleUpgrade(req, socket, head, (ws) => {
         ws.on('error', () => undefined);

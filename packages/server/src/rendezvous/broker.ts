@@ -18,6 +18,7 @@ import {
 import { CloseCode, type Endpoint } from '../relay/endpoint.js';
 import type { Logger } from '../logger.js';
 import type { SessionP2p } from '../p2p/index.js';
+import { pathOf, type MetricsSink, type SessionSource } from '../metrics/server-metrics.js';
 import { MemoryDirectory, type ClusterPort, type Directory } from '../cluster/directory.js';
 import { beginResume } from '../cluster/resume-routing.js';
 import type { ConnectLimiter } from './limits.js';
@@ -105,9 +106,11 @@ export interface BrokerOptions {
   registerLimits?: RegisterLimits;
   /** reports one side may send per session (REPORTS_PER_SESSION); default 2000 */
   reportsPerSession?: number;
+  /** counts registrations, sessions and limit refusals (metrics/) */
+  metrics?: Pick<MetricsSink, 'registered' | 'sessionStarted' | 'sessionEnded' | 'refused'>;
 }
 
-export class Broker {
+export class Broker implements SessionSource {
   private readonly registry = new IdRegistry<Registration>();
   private readonly resumeStore: ResumeStore;
   private readonly resumes: ResumeGate;
@@ -121,6 +124,11 @@ export class Broker {
 
   get liveRegistrations(): number {
     return this.registry.size;
+  }
+
+  /** Each registration's state, and when an active session last relayed a frame (metrics/ reads it at a scrape). */
+  *states(): Iterable<{ state: Registration['state']; lastRelayedAt: number | undefined }> {
+    for (const reg of this.registry.values()) yield { state: reg.state, lastRelayedAt: reg.live?.lastRelayedAt };
   }
 
   sweep(): void {
@@ -147,6 +155,7 @@ export class Broker {
         }
         const wait = this.opts.registerLimits?.take(endpoint.ip) ?? 0;
         if (wait > 0) {
+          this.opts.metrics?.refused('registration');
           const message = `too many new IDs from your address; please try again in ${Math.ceil(wait / 1000)} s`;
           endpoint.sendControl({ type: 'error', code: 'rate-limited', message, retryAfterMs: wait });
           return endpoint.close(CloseCode.policy, message);
@@ -165,6 +174,7 @@ export class Broker {
           });
           reg.sessionId.catch((err: unknown) => this.opts.log.error({ err }, 'recording a new session failed'));
           this.opts.log.info({ customerId: reg.id }, 'customer registered');
+          this.opts.metrics?.registered();
           this.toCustomer(reg, { type: 'registered', id: reg.id, receipt, ...(this.opts.files ? { files: this.opts.files } : {}) });
         }, (err: unknown) => {
           claiming = false;
@@ -279,7 +289,10 @@ export class Broker {
     try {
       const wait = await limits.retryAfter(id, userId, ip);
       if (!tech.endpoint.isOpen) return;
-      if (wait > 0) return this.toTechnician(tech, { type: 'connect-failed', code: 'rate-limited', retryAfterMs: wait });
+      if (wait > 0) {
+        this.opts.metrics?.refused('connect');
+        return this.toTechnician(tech, { type: 'connect-failed', code: 'rate-limited', retryAfterMs: wait });
+      }
       if (!this.registry.get(id)) {
         const where = this.registry.isRetired(id) ? 'retired' : await this.directory.locate(id);
         if (!tech.endpoint.isOpen) return;
@@ -330,6 +343,7 @@ export class Broker {
     this.resumeStore.create(reg.id, tech.user.userId).catch((err: unknown) => this.opts.log.error({ err }, 'recording resume state failed'));
     this.opts.limits.recordSuccess(reg.id).catch((err: unknown) => this.opts.log.error({ err }, 'clearing the back-off failed'));
     this.opts.log.info({ customerId: reg.id }, 'session authenticated');
+    this.opts.metrics?.sessionStarted();
     void reg.sessionId.then((sid) => this.opts.recorder.authenticated(sid)).catch((err: unknown) => this.opts.log.error({ err }, 'recording authentication failed'));
   }
 
@@ -370,6 +384,7 @@ export class Broker {
     if (reg.live) {
       // an active session: each side that is attached hears why; resume keys are forgotten
       reg.live.close(by, reason);
+      this.opts.metrics?.sessionEnded(pathOf(reg.live.lastRelayedAt));
     } else {
       if (tech) this.toTechnician(tech, { type: 'connect-failed', code: 'customer-left' });
       this.toCustomer(reg, { type: 'ended', by, reason });

@@ -63,6 +63,7 @@ export class LivePairing {
   /** sends both sides fresh TURN credentials before the last ones expire (p2p/ice-renewal.ts) */
   private iceRenewal: IceRenewal | undefined;
   private relayed = 0;
+  private relayedAt: number | undefined;
 
   constructor(
     private readonly opts: LivePairingOptions,
@@ -81,6 +82,11 @@ export class LivePairing {
   /** PEER bytes this server relayed between the two sides: its own observation, for the report */
   get relayedBytes(): number {
     return this.relayed;
+  }
+
+  /** when the relay last forwarded a PEER frame of this session (Date.now()); metrics/ tells relayed from direct by it */
+  get lastRelayedAt(): number | undefined {
+    return this.relayedAt;
   }
 
   /** A connection that proved the side's resume key takes the side over. */
@@ -123,7 +129,8 @@ export class LivePairing {
         if (!to) return;
         to.sendPeer(body);
         this.relayed += body.length;
-        this.opts.p2p?.relayed(body.length);
+        this.relayedAt = Date.now();
+        this.opts.p2p?.relayed(body.length, role);
         to.throttle(endpoint);
       },
       onClose: () => this.onClose(role, endpoint),
