@@ -88,6 +88,17 @@ describe('every API route is authorised', () => {
     expect(sameOrigin.status).toBe(200);
   });
 
+  it('has no /metrics on the public port without METRICS_TOKEN; with it, only the token opens it (docs/metrics.md)', async () => {
+    expect(srv.routes.map(name)).not.toContain('GET /metrics');
+    expect((await fetch(`${srv.url}/metrics`)).status).toBe(404);
+    await using metered = await startTestServer({ METRICS_TOKEN: 'metrics-token-'.repeat(3) });
+    expect(metered.routes.map(name)).toContain('GET /metrics');
+    const tech = new HttpSession(metered.url);
+    expect((await tech.login(TECH_LOGIN, TECH_PASSWORD)).status).toBe(200);
+    for (const headers of [{}, { cookie: tech.cookie!, 'x-csrf-token': tech.csrfToken! }] as Record<string, string>[]) expect((await fetch(`${metered.url}/metrics`, { headers })).status).toBe(401);
+    expect((await fetch(`${metered.url}/metrics`, { headers: { authorization: `Bearer ${'metrics-token-'.repeat(3)}` } })).status).toBe(200);
+  });
+
   it('refuses every admin route to a technician, even with the CSRF token', async () => {
     const tech = await signedIn(TECH_LOGIN, TECH_PASSWORD);
     const adminRoutes = apiRoutes.filter((r) => r.url.startsWith('/api/admin/'));
