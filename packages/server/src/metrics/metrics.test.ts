@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { ConfigError, loadConfig } from '../config.js';
@@ -71,5 +72,23 @@ describe('metrics', () => {
     refused({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }, /METRICS_HOST: metrics on 0\.0\.0\.0 \(not loopback\) need METRICS_TOKEN/);
     refused({ METRICS_PORT: '8080' }, /METRICS_PORT: must differ from PORT/);
     expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0', METRICS_TOKEN: TOKEN }).metrics?.listen).toEqual({ port: 9464, host: '0.0.0.0' });
+  });
+
+  it('the sample Grafana dashboard (docs/grafana-dashboard.json) asks only for series the server serves, per node', async () => {
+    const dashboard = JSON.parse(readFileSync(new URL('../../../../docs/grafana-dashboard.json', import.meta.url), 'utf8')) as {
+      templating: { list: { name: string }[] };
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    expect(dashboard.templating.list.map((v) => v.name)).toEqual(['datasource', 'node']);
+    const served = new Set(parsePrometheusTextFormat(await new ServerMetrics('n').scrape()).map((f) => f.name));
+    const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
+    expect(exprs.length).toBeGreaterThanOrEqual(10);
+    for (const expr of exprs) {
+      expect(expr).toContain('node=~"$node"');
+      for (const name of expr.match(/\b(fernhilfe|nodejs|process)_[a-z0-9_]+/g) ?? []) expect(served, `${name} in ${expr}`).toContain(name);
+    }
+    const asked = new Set(exprs.flatMap((e) => e.match(/\bfernhilfe_[a-z_]+/g) ?? []));
+    const ours = [...served].filter((n) => n.startsWith('fernhilfe_'));
+    expect([...asked].sort()).toEqual(ours.sort());
   });
 });
