@@ -24,7 +24,8 @@ const refusedUpgrade = (url: string) =>
 
 describe('/metrics: the series move with real sessions', () => {
   it('counts registrations, a session, relay bytes, a failed sign-in, a refused ticket, a limiter refusal and audit writes', async () => {
-    await using srv = await startTestServer({ METRICS_TOKEN: TOKEN, REGISTRATIONS_PER_MINUTE: '3' });
+    // a long back-off: a second try on an ID right after a wrong password is refused, whatever the machine's speed
+    await using srv = await startTestServer({ METRICS_TOKEN: TOKEN, REGISTRATIONS_PER_MINUTE: '3', BACKOFF_BASE_MS: '60000' });
     const url = `${srv.url}/metrics`;
     const before = await scrape(url, bearer);
     expect(before.status).toBe(200);
@@ -62,7 +63,12 @@ describe('/metrics: the series move with real sessions', () => {
     await customer.end();
     await techEnded;
 
-    // a wrong password, a forged WebSocket ticket, and one registration over the limit (3 a minute)
+    // a wrong session password, then a second try on that ID during its back-off
+    const guesser = await srv.technician();
+    await expect(guesser.connect(waiting.id, 'zzzzzzz')).rejects.toMatchObject({ reason: 'wrong-credentials' });
+    const again = await srv.technician();
+    await expect(again.connect(waiting.id, waiting.password!)).rejects.toMatchObject({ reason: 'rate-limited' });
+    // a wrong console password, a forged WebSocket ticket, and one registration over the limit (3 a minute)
     expect((await new HttpSession(srv.url).login(TECH_LOGIN, 'not the password at all')).status).toBe(401);
     expect(await refusedUpgrade(`${srv.url.replace(/^http/, 'ws')}/ws/technician?ticket=forged`)).toBe(401);
     const third = await srv.customer();
@@ -75,6 +81,7 @@ describe('/metrics: the series move with real sessions', () => {
     expect(after.value('fernhilfe_sign_in_failures_total', { reason: 'wrong_password' })).toBe(1);
     expect(after.value('fernhilfe_sign_in_failures_total', { reason: 'bad_ws_ticket' })).toBe(1);
     expect(after.value('fernhilfe_limiter_refusals_total', { limiter: 'registration' })).toBe(1);
+    expect(after.value('fernhilfe_limiter_refusals_total', { limiter: 'connect' })).toBe(1);
     expect(after.value('fernhilfe_registrations_total')).toBe(3);
     // session created, connected, authenticated, ended: each an audit entry
     await expect.poll(async () => (await scrape(url, bearer)).value('fernhilfe_audit_writes_total', { outcome: 'ok' })).toBeGreaterThanOrEqual(auditBefore + 4);
@@ -95,6 +102,8 @@ describe('/metrics: the series move with real sessions', () => {
     await waiting.end();
     await third.end();
     tech.close();
+    guesser.close();
+    again.close();
   });
 
   it('counts sign-in limiter refusals by limiter', async () => {

@@ -42,10 +42,11 @@ export interface MetricsSink {
 export class ServerMetrics implements MetricsSink {
   readonly registry = new Registry();
   private source: SessionSource | undefined;
+  /** relayed bytes not yet added to the counter: plain sums on the hot path, added at each scrape */
+  private readonly pendingRelay: Record<Role, number> = { customer: 0, technician: 0 };
   private readonly registrations: Counter;
   private readonly started: Counter;
   private readonly ended: Counter<'path'>;
-  private readonly relayBytes: Counter<'direction'>;
   private readonly signInFailures: Counter<'reason'>;
   private readonly refusals: Counter<'limiter'>;
   private readonly auditWrites: Counter<'outcome'>;
@@ -82,13 +83,24 @@ export class ServerMetrics implements MetricsSink {
     this.registrations = new Counter({ name: 'fernhilfe_registrations_total', help: 'Customer IDs handed out', registers });
     this.started = new Counter({ name: 'fernhilfe_sessions_started_total', help: 'Sessions authenticated (both ends proved the password)', registers });
     this.ended = new Counter({ name: 'fernhilfe_sessions_ended_total', help: 'Authenticated sessions ended, by their path at the end', labelNames: ['path'], registers });
-    this.relayBytes = new Counter({ name: 'fernhilfe_relay_bytes_total', help: 'End-to-end encrypted bytes the relay forwarded between the two ends of sessions, by direction', labelNames: ['direction'], registers });
+    const pending = this.pendingRelay;
+    new Counter({
+      name: 'fernhilfe_relay_bytes_total',
+      help: 'End-to-end encrypted bytes the relay forwarded between the two ends of sessions, by direction',
+      labelNames: ['direction'],
+      registers,
+      collect() {
+        for (const from of ['customer', 'technician'] as const) {
+          this.inc({ direction: from === 'customer' ? 'customer_to_technician' : 'technician_to_customer' }, pending[from]);
+          pending[from] = 0;
+        }
+      },
+    });
     this.signInFailures = new Counter({ name: 'fernhilfe_sign_in_failures_total', help: 'Refused sign-ins and technician WebSocket tickets, by reason', labelNames: ['reason'], registers });
     this.refusals = new Counter({ name: 'fernhilfe_limiter_refusals_total', help: 'Requests and connections a limit refused, by limiter', labelNames: ['limiter'], registers });
     this.auditWrites = new Counter({ name: 'fernhilfe_audit_writes_total', help: 'Audit log entries written (outcome="failed": an append that failed)', labelNames: ['outcome'], registers });
     // every labelled series exists from the start (at 0), so rate() and the dashboard see it before the first event
     for (const path of ['relayed', 'not_relayed'] satisfies SessionPath[]) this.ended.inc({ path }, 0);
-    for (const direction of ['customer_to_technician', 'technician_to_customer']) this.relayBytes.inc({ direction }, 0);
     for (const reason of ['wrong_password', 'wrong_2fa_code', 'bad_setup_token', 'bad_ws_ticket'] satisfies SignInFailure[]) this.signInFailures.inc({ reason }, 0);
     for (const limiter of ['sign_in', 'password_hashing', 'connect', 'registration', 'connections_per_address', 'connections'] satisfies LimiterName[]) this.refusals.inc({ limiter }, 0);
     for (const outcome of ['ok', 'failed']) this.auditWrites.inc({ outcome }, 0);
@@ -109,7 +121,7 @@ export class ServerMetrics implements MetricsSink {
     this.ended.inc({ path });
   }
   relayed(bytes: number, from: Role): void {
-    this.relayBytes.inc({ direction: from === 'customer' ? 'customer_to_technician' : 'technician_to_customer' }, bytes);
+    this.pendingRelay[from] += bytes;
   }
   signInFailed(reason: SignInFailure): void {
     this.signInFailures.inc({ reason });
