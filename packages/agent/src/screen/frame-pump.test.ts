@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RateControl, VideoFlow } from '@fernhilfe/protocol';
 import type { ScreenCapture } from '../platform/types.js';
 import type { EncodeOptions, ScreenEncoder } from '../encode/types.js';
 import { FramePump } from './frame-pump.js';
@@ -116,6 +117,36 @@ describe('FramePump with its rate control (fake clock)', () => {
     expect(most).toBe(1);
     expect(timings[1]!.grabStart).toBeLessThan(timings[0]!.sentAt);
     expect(timings[1]!.handedAt).toBeGreaterThanOrEqual(timings[0]!.encodedAt);
+    pump.stop();
+  });
+
+  it('once the path has limited the sender, the next change is grabbed only after the frame in flight went out', async () => {
+    const f = fakes(() => 1000);
+    const release: Array<() => void> = [];
+    const slow: ScreenEncoder = {
+      ...f.encoder,
+      encode: async (frame, opts) => {
+        await new Promise<void>((resolve) => release.push(resolve));
+        return f.encoder.encode(frame, opts);
+      },
+    };
+    class Limited extends RateControl {
+      override get limiting(): boolean {
+        return true;
+      }
+    }
+    const now = () => Date.now();
+    const flow = new VideoFlow({ rate: new Limited({ now }), now });
+    const pump = new FramePump({ capture: f.capture, encoder: slow, flow, maxFps: 30, refineAfterMs: 0, now, sendVideo: async () => undefined });
+    pump.keyframe();
+    await vi.advanceTimersByTimeAsync(1);
+    pump.changed();
+    await vi.advanceTimersByTimeAsync(20);
+    expect(f.grabs).toHaveLength(1); // one at a time: the picture is taken when the link can have it
+    release.shift()!();
+    await vi.advanceTimersByTimeAsync(20);
+    expect(f.grabs).toHaveLength(2);
+    release.shift()!();
     pump.stop();
   });
 
