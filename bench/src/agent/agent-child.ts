@@ -14,7 +14,7 @@ const feature = new ScreenFeature({ capture: { display }, maxFps: Number(maxFps)
 let controlBytes = 0;
 feature.on('frame', (f) => {
   const t = f.timing;
-  const writeMs = t.writtenAt === undefined ? undefined : t.writtenAt - t.grabEnd;
+  const writeMs = t.writtenAt === undefined ? undefined : t.writtenAt - t.handedAt;
   if (counting) frames.push({ bytes: f.bytes, grabMs: f.grabMs, writeMs, encodeMs: f.encodeMs, keyframe: f.keyframe, refine: f.refine });
 });
 feature.on('started', (s) => console.log(JSON.stringify({ ready: true, method: s.method })));

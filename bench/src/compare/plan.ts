@@ -14,6 +14,11 @@ export interface ComparePlan {
   workloads: Array<Workload['name']>;
   /** workload running after the connect before anything is measured */
   warmupMs: number;
+  /**
+   * the idle workload's warm-up: long enough that the CPU window sees the steady state, not the new
+   * process's start-up (V8's memory reducer runs its full GCs 8-18 s after start; the first refinements)
+   */
+  idleWarmupMs: number;
   measureMs: number;
   latencySamples: number;
   /** no new latency marker after this long (a slow link must not stretch the run past its time budget) */
@@ -31,15 +36,15 @@ export interface PlanOptions {
 }
 
 /**
- * A full default run: 3 runs × 4 profiles × 4 workloads × 2 stacks = 96 measurements of 2.5 s warm-up,
+ * A full default run: 3 runs × 4 profiles × 4 workloads × 2 stacks = 96 measurements of 2.5 s warm-up (idle: 20 s),
  * 7 s of frames/bytes/CPU and 10 latency markers (at most 8 s) each (30 markers per cell pooled), ~30 minutes on two
  * cores. --smoke: one run of lan + dsl, typing and drag, tiny durations.
  */
 export function comparePlan(o: PlanOptions): ComparePlan {
   const smoke = o.smoke ?? false;
   const base = smoke
-    ? { runs: 1, profiles: ['lan', 'dsl'] as LinkProfileName[], workloads: ['typing', 'drag'] as Array<Workload['name']>, warmupMs: 300, measureMs: 1_000, latencySamples: 3, latencyBudgetMs: 3_000, settleMs: 400 }
-    : { runs: 3, profiles: ALL_PROFILES, workloads: ALL_WORKLOADS, warmupMs: 2_500, measureMs: 7_000, latencySamples: 10, latencyBudgetMs: 8_000, settleMs: 600 };
+    ? { runs: 1, profiles: ['lan', 'dsl'] as LinkProfileName[], workloads: ['typing', 'drag'] as Array<Workload['name']>, warmupMs: 300, idleWarmupMs: 300, measureMs: 1_000, latencySamples: 3, latencyBudgetMs: 3_000, settleMs: 400 }
+    : { runs: 3, profiles: ALL_PROFILES, workloads: ALL_WORKLOADS, warmupMs: 2_500, idleWarmupMs: 20_000, measureMs: 7_000, latencySamples: 10, latencyBudgetMs: 8_000, settleMs: 600 };
   return {
     ...base,
     smoke,

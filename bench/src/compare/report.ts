@@ -124,7 +124,8 @@ export const COMPARE_METHOD = `## How each figure was measured
   in the root namespace on 127.0.0.1, unpinned, lan only.
 - Runs: each workload runs \`--runs\` times (default 3) per stack and profile, interleaved; each measurement connects anew (Fernhilfe:
   a new customer with the agent's capture + H.264 pipeline, the console connects with the new ID and password; noVNC: a new viewer
-  page on the running x11vnc), warms up, then measures. Per cell the median pools all markers of all runs; the spread is the min–max
+  page on the running x11vnc), warms up (2.5 s; the idle desktop 20 s, so its CPU is the steady state and not the new
+  process's start-up), then measures. Per cell the median pools all markers of all runs; the spread is the min–max
   of the per-run values. The JSON holds every measurement.
 - Latency: a marker square in the bottom-left corner is painted on the X screen in a new colour; the time from just before the
   paint request to the viewer's first canvas draw that shows it (init script hooks drawImage), same clock.

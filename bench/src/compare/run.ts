@@ -138,7 +138,7 @@ async function measureStack(stack: Stack, w: Workload, painter: XPainter, displa
   const c = await stack.connect();
   const framesBefore = stages?.frames.length ?? 0;
   try {
-    await sleep(plan.warmupMs);
+    await sleep(w.name === 'idle' ? plan.idleWarmupMs : plan.warmupMs);
     const load = LoadWindow.start();
     const changes0 = w.changes;
     const traffic = await measureTraffic(c, plan.measureMs);

@@ -19,6 +19,8 @@ export interface AgentFrameStages {
   damageAt?: number;
   grabStart: number;
   grabEnd: number;
+  /** handed to the encoder (after the frame before it came out; absent in results from before the pipeline) */
+  handedAt?: number;
   writtenAt?: number;
   encodedAt: number;
   sentAt: number;
@@ -30,6 +32,7 @@ export type StageBreakdown = Record<StageName, number | undefined>;
 export const STAGES = {
   toGrab: 'marker painted → grab starts (DamageNotify, fps limit, flow window, frame in flight)',
   grab: 'grab (MIT-SHM GetImage + copy)',
+  wait: 'wait for the frame before it to leave the encoder (pipeline depth 2)',
   pipe: 'convert changed rows to I420 + write into fernhilfe-encoder (3 MB pipe)',
   encode: 'encode (x264 in fernhilfe-encoder) → access unit out',
   seal: 'seal (encrypt) + queue on the session',
@@ -86,7 +89,8 @@ export class StageCollector {
     return {
       toGrab: d(paintedAt, a.grabStart),
       grab: d(a.grabStart, a.grabEnd),
-      pipe: d(a.grabEnd, a.writtenAt),
+      wait: d(a.grabEnd, a.handedAt),
+      pipe: d(a.handedAt ?? a.grabEnd, a.writtenAt),
       encode: d(a.writtenAt ?? a.grabEnd, a.encodedAt),
       seal: d(a.encodedAt, a.sentAt),
       relay: d(a.sentAt, viewer.wsAt),

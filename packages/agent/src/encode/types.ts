@@ -44,6 +44,10 @@ export interface ScreenEncoder {
    * frame pump asks for one once the screen has been still for a moment after coarse motion frames
    */
   readonly refines: boolean;
+  /**
+   * Reads `frame.data` before it first yields (the frame pump grabs the next picture into the same
+   * buffer while this one encodes); called again only after the promise settled.
+   */
   encode(frame: RawFrame, opts: EncodeOptions): Promise<EncodedFrame>;
   /** ends child processes; never throws */
   close(): Promise<void>;

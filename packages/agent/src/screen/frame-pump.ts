@@ -1,9 +1,10 @@
 import { RateControl, VIDEO_HEADER, VideoFlow, encodeVideoFrame } from '@fernhilfe/protocol';
 import { Emitter } from '@fernhilfe/protocol';
-import type { CapturedFrame, ScreenCapture } from '../platform/types.js';
+import type { CapturedFrame } from '../platform/types.js';
 import { Downscaler } from '../encode/downscale.js';
-import type { EncodedFrame, RawFrame, ScreenEncoder } from '../encode/types.js';
-import { SendRate, type RateReport } from './send-rate.js';
+import type { EncodedFrame, RawFrame } from '../encode/types.js';
+import { SendRate } from './send-rate.js';
+import type { FrameTiming, FramePumpEvents, FramePumpOptions } from './frame-timing.js';
 
 /** Largest payload the encrypted channel carries (protocol §4.2). */
 const MAX_PAYLOAD = 1024 * 1024;
@@ -22,49 +23,12 @@ const RATE_TICK_MS = 100;
 /** after the last frame was acknowledged, the rate is reported once more this much later */
 const REPORT_AFTER_IDLE_MS = 1100;
 
-/**
- * Where one frame's time went, wall clock in ms since the epoch with sub-ms precision
- * (performance.timeOrigin + performance.now(), the clock the benchmark's viewer page uses too).
- */
-export interface FrameTiming {
-  /** the first change (DamageNotify) this frame carries; undefined for a refinement or a keyframe only */
-  damageAt: number | undefined;
-  grabStart: number;
-  grabEnd: number;
-  /** the whole raw frame handed to the encoder (pipe write done), when the encoder reports it */
-  writtenAt: number | undefined;
-  /** the access unit came out of the encoder */
-  encodedAt: number;
-  /** sealed and queued on the session */
-  sentAt: number;
-}
-
-export interface FramePumpEvents extends Record<string, unknown> {
-  /** a frame went out: what it cost, for logs and the benchmark */
-  frame: { bytes: number; keyframe: boolean; refine: boolean; grabMs: number; encodeMs: number; width: number; height: number; timing: FrameTiming };
-  /** the decoder configuration changed (before the first frame and on every size change) */
-  configured: { codec: string; width: number; height: number };
-  /** the rate control's state for the viewer (`video-rate`): at most about once a second, at once when the scale changes */
-  rate: RateReport;
-  failed: Error;
-}
-
-export interface FramePumpOptions {
-  capture: ScreenCapture;
-  encoder: ScreenEncoder;
-  sendVideo(bytes: Uint8Array): Promise<void>;
-  maxFps: number;
-  /** after this long without a change the picture is sent once more in high quality (0: never); default 200 ms */
-  refineAfterMs?: number;
-  /** default: a VideoFlow with a RateControl (byte budget, pacing, bitrate cap, scale); a flow without one keeps the frame window */
-  flow?: VideoFlow;
-  now?: () => number;
-}
+export type { FrameTiming, FramePumpEvents, FramePumpOptions } from './frame-timing.js';
 
 const wallClock = (): number => performance.timeOrigin + performance.now();
 
 /**
- * Turns screen changes into video frames, one at a time:
+ * Turns screen changes into video frames, two deep while the link has room:
  *
  *   idle --damage / keyframe wanted--> [waiting (gap, pacing)] --> grabbing --> encoding --> sent --> idle
  *        \--still for refineAfterMs after frames went out--> refining (same path, high quality) --> idle
@@ -72,18 +36,26 @@ const wallClock = (): number => performance.timeOrigin + performance.now();
  *
  * Nothing runs while nothing changes. While the bytes in flight are well under the rate control's
  * budget a change is grabbed at once (at least 8 ms after the previous frame started), else at most
- * maxFps a second; and never faster than the target bitrate carries the frames (pacing: fewer
- * frames, not staler ones). Changes that come while a frame is being made are merged into the next
- * one; when the budget is full captures are not made at all, so what is sent next is always the
- * newest picture. When the target cannot carry the monitor at full size (send-rate.ts) frames are
- * halved in width and height before encoding.
+ * maxFps a second. While a frame is being encoded, the next change is grabbed meanwhile (pipeline
+ * depth 2: the grab does not wait for the frame in flight) and goes to the encoder as soon as that
+ * frame is out; the encoder still gets one frame at a time. Once the path has shown that it limits
+ * the sender (RateControl.limiting: a queue, or a recent cut), frames go one at a time again and
+ * never faster than the target bitrate carries them (pacing: fewer frames, not staler ones); on a
+ * link that has never limited, neither pacing nor the frame in flight holds a change back (the byte
+ * budget in flight still bounds the queue). Changes that come while a frame is being made are merged
+ * into the next one; when the budget is full captures are not made at all, so what is sent next is
+ * always the newest picture. When the target cannot carry the monitor at full size (send-rate.ts)
+ * frames are halved in width and height before encoding.
  */
 export class FramePump extends Emitter<FramePumpEvents> {
   readonly flow: VideoFlow;
   private dirty = true;
   /** wall clock of the first change not yet grabbed */
   private dirtySince: number | undefined;
-  private busy = false;
+  /** a grab is under way, or its frame waits for the encoder: at most one */
+  private grabbing = false;
+  /** the frame handed to the encoder and not yet sent (never rejects): the next frame's encode waits for it */
+  private encoding: Promise<void> | undefined;
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private blocked = false;
@@ -165,7 +137,7 @@ export class FramePump extends Emitter<FramePumpEvents> {
   }
 
   private schedule(): void {
-    if (this.stopped || this.busy || this.timer) return;
+    if (this.stopped || this.grabbing || this.timer || (this.encoding && !this.overlaps())) return;
     const now = this.now();
     this.refill(now);
     const frameMs = 1000 / this.opts.maxFps;
@@ -184,7 +156,8 @@ export class FramePump extends Emitter<FramePumpEvents> {
   }
 
   private async run(refine = false): Promise<void> {
-    if (this.stopped || this.busy || (!this.dirty && !refine)) return;
+    if (this.stopped || this.grabbing || (!this.dirty && !refine)) return;
+    if (this.encoding && !this.overlaps()) return; // the frame in flight schedules the next when it is out
     if (!this.flow.admit()) {
       // the viewer is behind: keep the change, look again when an ack comes (or a stale frame expires)
       this.blocked = true;
@@ -196,7 +169,7 @@ export class FramePump extends Emitter<FramePumpEvents> {
       }, BLOCKED_RETRY_MS);
       return;
     }
-    this.busy = true;
+    this.grabbing = true;
     const damageAt = this.dirtySince;
     const wasDirty = this.dirty;
     this.dirty = false;
@@ -205,15 +178,29 @@ export class FramePump extends Emitter<FramePumpEvents> {
     this.refill(this.lastStart);
     this.tokens = Math.max(0, this.tokens - 1);
     try {
-      await this.sendOne(damageAt, refine && !wasDirty);
+      await this.grabOne(damageAt, refine && !wasDirty);
     } catch (err) {
-      if (!this.stopped) this.emit('failed', err instanceof Error ? err : new Error(String(err)));
-      this.stopped = true;
+      this.fail(err);
     } finally {
-      this.busy = false;
+      this.grabbing = false;
     }
+    this.next();
+  }
+
+  /** After a grab or a sent frame: the next change, or (nothing left to do) the refinement timer. */
+  private next(): void {
     if (this.dirty) this.schedule();
-    else this.scheduleRefine();
+    else if (!this.encoding && !this.grabbing) this.scheduleRefine();
+  }
+
+  /** May the next frame be grabbed while one is being encoded? Only on a link with room that has not limited. */
+  private overlaps(): boolean {
+    return this.flow.hasRoom() && this.flow.rate?.limiting !== true;
+  }
+
+  private fail(err: unknown): void {
+    if (!this.stopped) this.emit('failed', err instanceof Error ? err : new Error(String(err)));
+    this.stopped = true;
   }
 
   /** Still for refineAfterMs after coarse frames: send the picture again in high quality. */
@@ -222,14 +209,18 @@ export class FramePump extends Emitter<FramePumpEvents> {
     clearTimeout(this.refineTimer);
     this.refineTimer = setTimeout(() => {
       this.refineTimer = undefined;
-      if (!this.dirty && !this.busy && !this.timer) void this.run(true);
+      if (!this.dirty && !this.grabbing && !this.encoding && !this.timer) void this.run(true);
     }, this.refineAfterMs);
   }
 
-  private async sendOne(damageAt: number | undefined, refine: boolean): Promise<void> {
+  /**
+   * Grabs a frame and hands it to the encoder once the frame before it is out (the encoder takes one
+   * at a time; it reads the pixels before it first yields, so the capture may reuse its buffer for the
+   * next grab while this one encodes). Resolves when the frame is handed over, not when it is sent.
+   */
+  private async grabOne(damageAt: number | undefined, refine: boolean): Promise<void> {
     const keyframe = this.flow.takeKeyframe();
     const monitor = this.opts.capture.selected;
-    if (this.rate?.chooseScale(monitor.width, monitor.height)) this.downscaler = undefined; // a new size: the encoder starts with an IDR
     const t0 = this.now();
     const grabStart = wallClock();
     const frame = await this.opts.capture.grab({ full: keyframe || refine });
@@ -239,8 +230,24 @@ export class FramePump extends Emitter<FramePumpEvents> {
     }
     const t1 = this.now();
     const grabEnd = wallClock();
-    const encoded = await this.opts.encoder.encode(this.scaled(frame, keyframe || refine), { keyframe, refine, maxKbps: this.flow.rate?.targetKbps });
+    if (this.encoding) await this.encoding;
+    if (this.stopped) return;
+    if (this.rate?.chooseScale(monitor.width, monitor.height)) this.downscaler = undefined; // a new size: the encoder starts with an IDR
     const t2 = this.now();
+    const handedAt = wallClock();
+    const encoding = this.opts.encoder.encode(this.scaled(frame, keyframe || refine), { keyframe, refine, maxKbps: this.flow.rate?.targetKbps });
+    const done = this.sendOne(encoding, frame.captureTime, { damageAt, grabStart, grabEnd, handedAt, grabMs: t1 - t0, t2 })
+      .catch((err: unknown) => this.fail(err))
+      .finally(() => {
+        if (this.encoding === done) this.encoding = undefined;
+        this.next();
+      });
+    this.encoding = done;
+  }
+
+  private async sendOne(encoding: Promise<EncodedFrame>, captureTime: number, t: Omit<FrameTiming, 'writtenAt' | 'encodedAt' | 'sentAt'> & { grabMs: number; t2: number }): Promise<void> {
+    const encoded = await encoding;
+    const t3 = this.now();
     const encodedAt = wallClock();
     if (this.stopped) return;
     if (VIDEO_HEADER + encoded.data.length > MAX_PAYLOAD) {
@@ -252,13 +259,15 @@ export class FramePump extends Emitter<FramePumpEvents> {
     this.announce(encoded);
     this.coarse = !encoded.refined;
     const frameId = this.flow.sent(encoded.data.length, encoded.keyframe);
-    this.paceMs = this.flow.paceMs(VIDEO_HEADER + encoded.data.length);
+    // pacing only once the path has shown that it limits: on a link with room a refinement's IDR must
+    // not hold the next change for its own transmission time at a target the sender never reached
+    this.paceMs = this.flow.rate?.limiting ? this.flow.paceMs(VIDEO_HEADER + encoded.data.length) : 0;
     this.rate?.frameSent();
     this.reportRate();
     this.startRateTimer();
-    await this.opts.sendVideo(encodeVideoFrame({ keyframe: encoded.keyframe, frameId, captureTime: frame.captureTime, data: encoded.data }));
-    const timing: FrameTiming = { damageAt, grabStart, grabEnd, writtenAt: encoded.writtenAt, encodedAt, sentAt: wallClock() };
-    this.emit('frame', { bytes: encoded.data.length + VIDEO_HEADER, keyframe: encoded.keyframe, refine: encoded.refined === true, grabMs: t1 - t0, encodeMs: t2 - t1, width: encoded.width, height: encoded.height, timing });
+    await this.opts.sendVideo(encodeVideoFrame({ keyframe: encoded.keyframe, frameId, captureTime, data: encoded.data }));
+    const timing: FrameTiming = { damageAt: t.damageAt, grabStart: t.grabStart, grabEnd: t.grabEnd, handedAt: t.handedAt, writtenAt: encoded.writtenAt, encodedAt, sentAt: wallClock() };
+    this.emit('frame', { bytes: encoded.data.length + VIDEO_HEADER, keyframe: encoded.keyframe, refine: encoded.refined === true, grabMs: t.grabMs, encodeMs: t3 - t.t2, width: encoded.width, height: encoded.height, timing });
   }
 
   private scaled(frame: CapturedFrame, whole: boolean): RawFrame {

@@ -126,6 +126,17 @@ describe('rate control on a simulated link', () => {
     expect(sim.targetAt(20_000)).toBeGreaterThanOrEqual(3000);
   });
 
+  it('says the path limits the sender only once it showed a queue or a cut (the pacing of the agent follows it)', () => {
+    const sim = new Sim(100_000, 1);
+    sim.typing = true;
+    expect(sim.rate.limiting).toBe(false);
+    sim.run(3000);
+    expect(sim.rate.limiting).toBe(false); // typing and its refinements over a wide link: never limited
+    sim.kbps = 500; // a refinement now takes the link over a second
+    sim.run(5000);
+    expect(sim.rate.limiting).toBe(true);
+  });
+
   it('never goes under the floor, and grows only while the sender uses its rate', () => {
     let t = 0;
     const rate = new RateControl({ now: () => t, startKbps: 1000, minKbps: 150 });

@@ -142,6 +142,15 @@ export class RateControl {
     return Math.max(0, smallest);
   }
 
+  /**
+   * Has the path shown that it limits the sender: a queue now, or a cut within the last 10 s? While
+   * not, the target is a guess the sender never reached, and holding frames to it (pacing) only adds
+   * latency on a link with room; the byte budget in flight still bounds any queue.
+   */
+  get limiting(): boolean {
+    return this.queueDelayMs >= RATE_DEFAULTS.quietMs || this.now() - this.lastCut < RATE_DEFAULTS.minRttWindowMs;
+  }
+
   /** bytes that may be in flight: the target over the base RTT (at most 400 ms) plus a margin (at least `minBytes`) */
   budgetBytes(minBytes = 0, marginMs = 60): number {
     return Math.max(minBytes, Math.round((this.target * (Math.min(this.minRttMs, 400) + marginMs)) / 8));
