@@ -107,7 +107,7 @@ function runPiped(command: Command, args: string[], input: Buffer): Promise<Ran>
 }
 
 /** A tool's output; throws with its stderr when it failed. */
-async function tool(program: 'ffmpeg' | 'ffprobe', args: string[], input: Buffer): Promise<Buffer> {
+export async function tool(program: 'ffmpeg' | 'ffprobe', args: string[], input: Buffer): Promise<Buffer> {
   const ran = await runPiped(program, args, input);
   if (ran.code !== 0) throw new Error(`${program} failed (${ran.code}): ${ran.stderr}`);
   return ran.stdout;

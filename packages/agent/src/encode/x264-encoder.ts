@@ -73,7 +73,8 @@ export class X264Encoder implements ScreenEncoder {
     const rows = opts.keyframe || opts.refine ? undefined : (this.i420.changedRows ?? { first: 0, count: 0 });
     // the cap goes to whichever tier encodes (a spare gets it with its first frame): it bounds the still tier's IDR too
     const out = await this.current!.encode(this.i420.out, opts.keyframe, capStep(opts.maxKbps), { rows });
-    this.lastBytes = out.data.length;
+    // a keyframe is big by nature (the refinement's IDR is tens of KB): only a P-frame's size says the screen moves
+    this.lastBytes = out.keyframe ? 0 : out.data.length;
     this.refillSpares(frame.width, frame.height);
     return out;
   }

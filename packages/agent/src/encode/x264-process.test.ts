@@ -50,6 +50,19 @@ describe('x264 through the real fernhilfe-encoder', () => {
     expect([back.keyframe, back.refined]).toEqual([true, false]);
   }, 20_000);
 
+  it('keeps a small change after a big sharp IDR in the sharp tier (the IDR’s size is no sign of motion)', async () => {
+    enc = new X264Encoder();
+    const frame = { width: 320, height: 240, data: Buffer.alloc(320 * 240 * 4) };
+    for (let i = 0; i < frame.data.length; i++) frame.data[i] = (i * 7919) % 251;
+    await enc.encode(frame, { keyframe: true });
+    const sharp = await enc.encode(frame, { keyframe: false, refine: true });
+    expect([sharp.keyframe, sharp.refined]).toEqual([true, true]);
+    expect(sharp.data.length).toBeGreaterThan(16 * 1024);
+    frame.data.fill(0x30, 320 * 4 * 100, 320 * 4 * 104);
+    const small = await enc.encode(frame, { keyframe: false });
+    expect([small.keyframe, small.refined]).toEqual([false, true]);
+  }, 20_000);
+
   it('writes only the changed rows after the first frame, and gets the same access units as whole writes', async () => {
     const [w, h] = [320, 240];
     const whole = new X264Process(findEncoder(), w, h, 'motion');

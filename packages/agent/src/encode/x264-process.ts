@@ -26,6 +26,19 @@ import type { EncodedFrame } from './types.js';
 export type X264Tier = 'motion' | 'still';
 
 /**
+ * The still tier searches motion with UMH over ±32 pixels: a scrolling terminal moves its text by one
+ * line (13-20 pixels), which superfast's hexagon search over ±16 does not find, so every scroll was
+ * coded as new text. Measured on a 1280x720 terminal scrolled by 17 pixels: 17.7 KB -> 9.9 KB, under
+ * STILL_TIER_MAX_BYTES, so a scroll no longer ends the still tier with an IDR. Only macroblocks that
+ * changed are searched (mb_info). The motion tier would gain even more (15.3 KB at 40.3 dB -> 1.0 KB
+ * at 42.7 dB) but keeps its diamond search: with UMH, in tests/agent/screen-rate.test.ts (random
+ * blocks, full motion) the target took 31-32 s instead of 3-5 s to settle under a narrowed link and
+ * did not rise within 60 s once it opened again (twice, on a busy machine; without it it passed at
+ * once): most likely UMH's CPU cost on every changed block of full motion. Not measured further.
+ */
+const SCROLL_SEARCH = 'me=umh:merange=32';
+
+/**
  * motion: ultrafast, CRF 23, 4x4 intra blocks (a typed letter ~300 B instead of ~480 B) and
  * variance AQ (takes bits from flat areas and edges: a letter ~230 B, a terminal scroll a third;
  * such frames are ~49 dB instead of ~58 dB, the still picture is refined anyway); 8x8dct keeps
@@ -41,7 +54,7 @@ export type X264Tier = 'motion' | 'still';
  */
 const TIERS = {
   motion: { preset: 'ultrafast', crf: '23', params: 'partitions=i4x4:aq-mode=1:8x8dct=1', threads: 0 },
-  still: { preset: 'superfast', crf: '14', params: 'aq-mode=0:subme=0', threads: 1 },
+  still: { preset: 'superfast', crf: '14', params: `aq-mode=0:subme=0:${SCROLL_SEARCH}`, threads: 1 },
 } satisfies Record<X264Tier, { preset: string; crf: string; params: string; threads: number }>;
 
 export function encoderArgs(width: number, height: number, tier: X264Tier = 'motion'): string[] {
