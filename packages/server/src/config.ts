@@ -5,6 +5,7 @@ import path from 'node:path';
 import { FernhilfeError } from '@fernhilfe/protocol';
 import { z } from 'zod';
 import { parsePublicKey } from './agent-download/signature.js';
+import { oidcEnvShape, parseOidcConfig, type OidcConfig } from './oidc/config.js';
 
 /**
  * Server configuration from environment variables, validated at start. Every variable is documented
@@ -87,6 +88,8 @@ const envSchema = z.object({
   FILES_MAX_BYTES: int(0, Number.MAX_SAFE_INTEGER).default(10 * 1024 ** 3),
   /** which way files may go: both | to-customer | to-technician | none */
   FILES_DIRECTIONS: z.enum(['both', 'to-customer', 'to-technician', 'none']).default('both'),
+  /** single sign-on with OpenID Connect and LOCAL_ACCOUNTS (oidc/config.ts, docs/sso.md) */
+  ...oidcEnvShape,
 });
 
 export type TrustProxy = boolean | number | string[];
@@ -120,6 +123,10 @@ export interface Config {
   cluster: { redisUrl: string; nodeId: string; nodeTtlMs: number } | undefined;
   /** the file policy sent to both endpoints (`files` in registered / pairing), which enforce it */
   files: { maxBytes: number; directions: ('to-customer' | 'to-technician')[] };
+  /** single sign-on (docs/sso.md); undefined: off */
+  oidc: OidcConfig | undefined;
+  /** LOCAL_ACCOUNTS: false = password sign-in and the setup link are refused, only single sign-on */
+  localAccounts: boolean;
 }
 
 /** A setting is not valid, a file it names cannot be read, or it would listen without TLS where that is unsafe. */
@@ -223,5 +230,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: e.FILES_MAX_BYTES,
       directions: e.FILES_DIRECTIONS === 'both' ? ['to-customer', 'to-technician'] : e.FILES_DIRECTIONS === 'none' ? [] : [e.FILES_DIRECTIONS],
     },
+    ...parseOidcConfig(e, e.PUBLIC_URL, (kind, message) => {
+      throw new ConfigError(kind, message);
+    }),
   };
 }
