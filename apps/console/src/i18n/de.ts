@@ -26,8 +26,23 @@ export const de: Translation = {
     submit: 'Anmelden',
     busy: 'Anmeldung läuft…',
     expired: 'Sie wurden abgemeldet. Bitte melden Sie sich erneut an.',
+    sso: {
+      button: 'Anmelden mit {{provider}}',
+      or: 'oder mit Benutzername und Passwort',
+      error: {
+        'not-configured': 'Die zentrale Anmeldung (Single Sign-on) ist auf diesem Server nicht eingerichtet.',
+        'provider-unavailable': 'Der Anmeldedienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
+        'state-invalid': 'Diese Anmeldung ist abgelaufen oder wurde schon verwendet. Bitte melden Sie sich erneut an.',
+        'provider-refused': 'Der Anmeldedienst hat Sie nicht angemeldet. Bitte versuchen Sie es erneut.',
+        'token-invalid': 'Die Antwort des Anmeldedienstes ließ sich nicht prüfen, deshalb wurden Sie nicht angemeldet. Bitte wenden Sie sich an Ihre Administration.',
+        'no-role': 'Ihr Konto beim Anmeldedienst darf diese Konsole nicht nutzen. Bitten Sie Ihre Administration, Sie den Technikern oder Administratoren zuzuordnen.',
+        'account-disabled': 'Ihr Konto ist gesperrt. Bitte wenden Sie sich an Ihre Administration.',
+        other: 'Die zentrale Anmeldung hat nicht geklappt. Bitte versuchen Sie es erneut.',
+      },
+    },
     error: {
       credentials: 'Benutzername oder Passwort ist falsch.',
+      localAccountsOff: 'Die Anmeldung mit Passwort ist auf diesem Server abgeschaltet. Laden Sie die Seite neu und nutzen Sie die zentrale Anmeldung.',
       totpMissing: 'Bitte geben Sie den Code aus Ihrer Authenticator-App ein.',
       totpInvalid: 'Der Code ist falsch oder abgelaufen. Geben Sie den aktuellen Code aus Ihrer App ein.',
       rateLimited: 'Zu viele Fehlversuche. Versuchen Sie es in {{seconds}} s erneut.',

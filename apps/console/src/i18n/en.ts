@@ -25,8 +25,23 @@ export const en = {
     submit: 'Sign in',
     busy: 'Signing in…',
     expired: 'You were signed out. Please sign in again.',
+    sso: {
+      button: 'Sign in with {{provider}}',
+      or: 'or with your login name and password',
+      error: {
+        'not-configured': 'Single sign-on is not set up on this server.',
+        'provider-unavailable': 'The sign-in provider cannot be reached right now. Please try again in a moment.',
+        'state-invalid': 'This sign-in has expired or was already used. Please sign in again.',
+        'provider-refused': 'The sign-in provider did not sign you in. Please try again.',
+        'token-invalid': 'The answer of the sign-in provider could not be checked, so you were not signed in. Tell your administrator.',
+        'no-role': 'Your account at the sign-in provider is not allowed to use this console. Ask your administrator to add you to the technicians or administrators.',
+        'account-disabled': 'Your account is disabled. Ask your administrator.',
+        other: 'Single sign-on did not work. Please try again.',
+      },
+    },
     error: {
       credentials: 'The login name or password is wrong.',
+      localAccountsOff: 'Signing in with a password is switched off on this server. Reload the page and use single sign-on.',
       totpMissing: 'Please enter the code from your authenticator app.',
       totpInvalid: 'The code is wrong or has expired. Enter the current code from your app.',
       rateLimited: 'Too many failed attempts. Try again in {{seconds}} s.',
