@@ -34,10 +34,10 @@ export class SsoBrowser {
   }
 
   /**
-   * Starts at /api/auth/oidc/start, signs in at the provider as `account` and stops at the redirect
-   * back to Fernhilfe: returns that callback URL, not yet visited.
+   * Starts at /api/auth/oidc/start, signs in at the provider as `account` (or cancels there) and
+   * stops at the redirect back to Fernhilfe: returns that callback URL, not yet visited.
    */
-  async toProvider(account: string): Promise<string> {
+  async toProvider(account: string, opts: { cancel?: boolean } = {}): Promise<string> {
     let url = `${this.fernhilfe}/api/auth/oidc/start`;
     for (let hop = 0; hop < 12; hop++) {
       if (url.startsWith(`${this.fernhilfe}/api/auth/oidc/callback`)) return url;
@@ -50,6 +50,10 @@ export class SsoBrowser {
       const html = await res.text();
       const form = /<form[^>]*action="([^"]+)"[^>]*method="post"/i.exec(html);
       if (res.status !== 200 || !form?.[1] || !html.includes('name="login"')) throw new Error(`unexpected page at ${url}: ${res.status} ${html.slice(0, 300)}`);
+      if (opts.cancel) {
+        url = new URL(`${form[1]}/abort`, url).href; // the login page's "cancel"
+        continue;
+      }
       const login = await this.get(new URL(form[1], url).href, { method: 'POST', body: new URLSearchParams({ prompt: 'login', login: account, password: 'any' }) });
       const next = login.headers.get('location');
       if (!next) throw new Error(`the provider's login answered ${login.status} without a redirect`);

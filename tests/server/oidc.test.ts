@@ -137,6 +137,14 @@ describe.each(backends)('single sign-on with OpenID Connect on $name', (backend)
     expect(browser.cookies(srv.url).get('fh_session')).toBe(session); // no new session
   });
 
+  it('says so when the person cancels at the provider', async () => {
+    const browser = new SsoBrowser(srv.url);
+    const callback = await browser.toProvider('anna', { cancel: true });
+    expect(new URL(callback).searchParams.get('error')).toBe('access_denied');
+    expect((await browser.callback(callback)).search).toBe('?sso-error=provider-refused');
+    expect(browser.cookies(srv.url).has('fh_session')).toBe(false);
+  });
+
   it('refuses a callback in another browser than the one that started the sign-in', async () => {
     const callback = await new SsoBrowser(srv.url).toProvider('anna');
     const other = new SsoBrowser(srv.url);

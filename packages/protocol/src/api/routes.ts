@@ -6,12 +6,12 @@ import {
   meReplySchema,
   setupBodySchema,
   signedInReplySchema,
+  signInOptionsReplySchema,
   totpCodeBodySchema,
   totpSetupReplySchema,
   wsTicketReplySchema,
 } from './auth.js';
 import { brandingSchema } from './branding.js';
-import { signInOptionsReplySchema } from './sso.js';
 import {
   adminTermsReplySchema,
   agentInfoSchema,
