@@ -1,4 +1,5 @@
 import { freePort } from '@fernhilfe/testkit';
+import { SSO_STARTS_PER_MINUTE } from '../../packages/server/src/oidc/routes.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestProvider, type TestProvider } from '../support/oidc-provider.js';
 import { testBackends } from '../support/postgres.js';
@@ -181,5 +182,20 @@ describe('LOCAL_ACCOUNTS=off', () => {
     expect((await browser.signIn('boss')).search).toBe('');
     // "max" is the local technician's login: the SSO account gets another and never becomes that account
     expect(await browser.api('/api/auth/me')).toMatchObject({ body: { user: { login: 'max-2', displayName: 'Bea Boss', role: 'admin' } } });
+  });
+
+  // last in this file's server: it uses up this address's starts for a minute
+  it('lets one address start SSO_STARTS_PER_MINUTE sign-ins a minute, then says to wait, and stores no more', async () => {
+    const pendingRows = async () => (await srv.database.db.selectFrom('oidc_logins').select('state_hash').execute()).length;
+    const before = await pendingRows();
+    const landings: string[] = [];
+    for (let i = 0; i < SSO_STARTS_PER_MINUTE + 5; i++) {
+      const res = await new SsoBrowser(srv.url).get(`${srv.url}/api/auth/oidc/start`);
+      landings.push(new URL(res.headers.get('location') ?? '', srv.url).origin === idp.issuer ? 'provider' : (res.headers.get('location') ?? ''));
+    }
+    // the one sign-in above already started once from this address
+    expect(landings.filter((l) => l === 'provider')).toHaveLength(SSO_STARTS_PER_MINUTE - 1);
+    expect(landings.slice(SSO_STARTS_PER_MINUTE - 1)).toEqual(Array(6).fill('/console/?sso-error=too-many'));
+    expect((await pendingRows()) - before).toBe(SSO_STARTS_PER_MINUTE - 1);
   });
 });

@@ -5,7 +5,7 @@ import { useConsole } from '../state/context';
 
 /** Passwords only, when the server cannot say (an older server, or no network yet). */
 const PASSWORDS_ONLY: SignInOptions = { sso: null, localAccounts: true };
-const SSO_REASONS = ['not-configured', 'provider-unavailable', 'state-invalid', 'provider-refused', 'token-invalid', 'no-role', 'account-disabled'] as const;
+const SSO_REASONS = ['not-configured', 'provider-unavailable', 'too-many', 'state-invalid', 'provider-refused', 'token-invalid', 'no-role', 'account-disabled'] as const;
 type SsoReason = (typeof SSO_REASONS)[number];
 
 /** The sign-in options of this server; undefined while they load. */

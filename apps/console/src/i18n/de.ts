@@ -32,6 +32,7 @@ export const de: Translation = {
       error: {
         'not-configured': 'Die zentrale Anmeldung (Single Sign-on) ist auf diesem Server nicht eingerichtet.',
         'provider-unavailable': 'Der Anmeldedienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
+        'too-many': 'Aus Ihrem Netzwerk wurden zu viele Anmeldungen gestartet. Bitte warten Sie eine Minute und versuchen Sie es erneut.',
         'state-invalid': 'Diese Anmeldung ist abgelaufen oder wurde schon verwendet. Bitte melden Sie sich erneut an.',
         'provider-refused': 'Der Anmeldedienst hat Sie nicht angemeldet. Bitte versuchen Sie es erneut.',
         'token-invalid': 'Die Antwort des Anmeldedienstes ließ sich nicht prüfen, deshalb wurden Sie nicht angemeldet. Bitte wenden Sie sich an Ihre Administration.',

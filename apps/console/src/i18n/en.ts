@@ -31,6 +31,7 @@ export const en = {
       error: {
         'not-configured': 'Single sign-on is not set up on this server.',
         'provider-unavailable': 'The sign-in provider cannot be reached right now. Please try again in a moment.',
+        'too-many': 'Too many sign-ins were started from your network. Please wait a minute and try again.',
         'state-invalid': 'This sign-in has expired or was already used. Please sign in again.',
         'provider-refused': 'The sign-in provider did not sign you in. Please try again.',
         'token-invalid': 'The answer of the sign-in provider could not be checked, so you were not signed in. Tell your administrator.',

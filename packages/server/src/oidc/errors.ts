@@ -9,6 +9,8 @@ export type OidcFailure =
   | 'not-configured'
   /** the provider cannot be reached or its discovery document is unusable */
   | 'provider-unavailable'
+  /** this address started more sign-ins in the last minute than allowed */
+  | 'too-many'
   /** the callback's state is unknown, used, expired, or from another browser */
   | 'state-invalid'
   /** the provider said no (the person cancelled, or an error) */
@@ -28,6 +30,9 @@ export class OidcError extends FernhilfeError<OidcFailure> {
   }
   static providerUnavailable(detail: string, cause?: unknown): OidcError {
     return new OidcError('provider-unavailable', `The sign-in provider cannot be reached: ${detail}`, cause === undefined ? {} : { cause });
+  }
+  static tooMany(retryAfterMs: number): OidcError {
+    return new OidcError('too-many', `Too many sign-ins started from this address; try again in ${Math.ceil(retryAfterMs / 1000)} s.`);
   }
   static stateInvalid(): OidcError {
     return new OidcError('state-invalid', 'This sign-in link was already used, has expired or was started in another browser. Please sign in again.');

@@ -7,7 +7,8 @@ import type { Schema } from '../storage/schema.js';
 import type { OidcConfig } from './config.js';
 import { PendingSignIns } from './pending.js';
 import { OidcProvider } from './provider.js';
-import { registerOidcRoutes } from './routes.js';
+import { RegisterLimits } from '../rendezvous/register-limits.js';
+import { registerOidcRoutes, SSO_STARTS_PER_MINUTE } from './routes.js';
 import { SsoUsers } from './users.js';
 
 export { parseOidcConfig, oidcEnvShape, type OidcConfig } from './config.js';
@@ -40,8 +41,14 @@ export async function setupSingleSignOn(o: SingleSignOnOptions): Promise<{ prune
       .executeTakeFirst();
     if (ended.numDeletedRows > 0n) o.log.info({ sessions: Number(ended.numDeletedRows) }, 'LOCAL_ACCOUNTS=off: signed out the password accounts');
   }
-  const oidc = o.oidc ? { settings: o.oidc, provider: new OidcProvider(o.oidc, o.log), pending, users: new SsoUsers(o.db, o.passwordCost) } : undefined;
+  const starts = new RegisterLimits({ perAddress: SSO_STARTS_PER_MINUTE });
+  const oidc = o.oidc ? { settings: o.oidc, provider: new OidcProvider(o.oidc, o.log), pending, users: new SsoUsers(o.db, o.passwordCost), starts } : undefined;
   if (o.oidc) o.log.info({ issuer: o.oidc.issuer.href, clientId: o.oidc.clientId, redirectUri: o.oidc.redirectUri, localAccounts: o.localAccounts }, 'single sign-on configured');
   registerOidcRoutes(o.app, { oidc, localAccounts: o.localAccounts, accounts: o.accounts, audit: o.audit, secureCookies: o.secureCookies });
-  return { pruneExpired: () => pending.deleteExpired() };
+  return {
+    pruneExpired: () => {
+      starts.sweep();
+      return pending.deleteExpired();
+    },
+  };
 }

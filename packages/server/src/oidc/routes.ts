@@ -8,6 +8,7 @@ import type { AuditLog } from '../audit/log.js';
 import { displayNameFromClaims, loginBaseFromClaims, roleFromClaims } from './claims.js';
 import type { OidcConfig } from './config.js';
 import { OidcError } from './errors.js';
+import type { RegisterLimits } from '../rendezvous/register-limits.js';
 import type { PendingSignIns } from './pending.js';
 import { PENDING_SIGN_IN_MS } from './pending.js';
 import type { OidcProvider } from './provider.js';
@@ -16,12 +17,14 @@ import type { SsoUsers } from './users.js';
 /** Binds a sign-in to the browser that started it; SameSite=Lax so it comes back with the provider's redirect. */
 export const OIDC_COOKIE = 'fh_oidc';
 const COOKIE_PATH = '/api/auth/oidc';
+/** Sign-ins one address may start per minute (each writes a pending row, kept 10 minutes). */
+export const SSO_STARTS_PER_MINUTE = 30;
 /** Where the browser lands after the callback; a refusal adds `?sso-error=<reason>`. */
 const CONSOLE = '/console/';
 
 export interface OidcRouteDeps {
   /** undefined: single sign-on is off (the options route says so, the others send the console an error) */
-  oidc: { settings: OidcConfig; provider: OidcProvider; pending: PendingSignIns; users: SsoUsers } | undefined;
+  oidc: { settings: OidcConfig; provider: OidcProvider; pending: PendingSignIns; users: SsoUsers; starts: RegisterLimits } | undefined;
   localAccounts: boolean;
   accounts: AccountService;
   audit: AuditLog;
@@ -60,6 +63,8 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
   app.get('/api/auth/oidc/start', async (request, reply) => {
     try {
       if (!deps.oidc) throw OidcError.notConfigured();
+      const wait = deps.oidc.starts.take(request.ip);
+      if (wait > 0) throw OidcError.tooMany(wait);
       const pending = await deps.oidc.pending.create({ nonce: randomNonce(), codeVerifier: randomPKCECodeVerifier() });
       const target = await deps.oidc.provider.authorizationUrl(pending);
       reply.setCookie(OIDC_COOKIE, pending.browserToken, { ...bindingCookie(request), maxAge: PENDING_SIGN_IN_MS / 1000 });
