@@ -3,8 +3,10 @@ import type { RouteInfo } from '@fernhilfe/server';
 import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
 import { HttpSession } from './http-session.js';
 
+/** Single sign-on (docs/sso.md): the person is not signed in yet; the callback trusts only the provider's checked answer. */
+const SSO_PUBLIC = ['GET /api/auth/oidc/options', 'GET /api/auth/oidc/start', 'GET /api/auth/oidc/callback'];
 /** The only /api/ routes that answer without a session. Keep it this short. */
-const PUBLIC = ['GET /api/terms', 'GET /api/branding', 'POST /api/auth/login', 'POST /api/setup', 'GET /api/agent/info'];
+const PUBLIC = ['GET /api/terms', 'GET /api/branding', 'POST /api/auth/login', 'POST /api/setup', 'GET /api/agent/info', ...SSO_PUBLIC];
 /** Public and state-changing: they check the Origin header instead of a CSRF token. */
 const ORIGIN_CHECKED = ['POST /api/auth/login', 'POST /api/setup'];
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -33,7 +35,7 @@ describe('every API route is authorised', () => {
   };
 
   it('keeps the public allowlist short and every entry real', () => {
-    expect(PUBLIC.length).toBeLessThanOrEqual(5);
+    expect(PUBLIC.length).toBeLessThanOrEqual(5 + SSO_PUBLIC.length);
     for (const entry of PUBLIC) expect(apiRoutes.map(name)).toContain(entry);
     // The collector sees routes from every plugin, so a new route cannot slip past these tests.
     expect(apiRoutes.map(name)).toEqual(expect.arrayContaining(['POST /api/auth/logout', 'PUT /api/admin/branding', 'POST /api/auth/totp/setup']));
@@ -73,6 +75,16 @@ describe('every API route is authorised', () => {
     }
     expect(wrong).toEqual([]);
     expect((await admin.call('GET', '/api/auth/me')).status).toBe(200); // the session survived all that
+  });
+
+  it('hands out no session through the single sign-on routes without a provider, under the strict CSP', async () => {
+    for (const path of ['/api/auth/oidc/start', '/api/auth/oidc/callback?state=forged&code=forged']) {
+      const res = await fetch(new URL(path, srv.url), { redirect: 'manual' });
+      expect(res.status, path).toBe(303);
+      expect(res.headers.get('location'), path).toBe('/console/?sso-error=not-configured');
+      expect(res.headers.getSetCookie().filter((c) => c.startsWith('fh_session=')), path).toEqual([]);
+      expect(res.headers.get('content-security-policy'), path).toContain("script-src 'self'");
+    }
   });
 
   it('refuses sign-in and setup from another origin', async () => {

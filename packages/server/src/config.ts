@@ -5,6 +5,7 @@ import path from 'node:path';
 import { FernhilfeError } from '@fernhilfe/protocol';
 import { z } from 'zod';
 import { parsePublicKey } from './agent-download/signature.js';
+import { oidcEnvShape, parseOidcConfig, type OidcConfig } from './oidc/config.js';
 
 /**
  * Server configuration from environment variables, validated at start. Every variable is documented
@@ -93,6 +94,8 @@ const envSchema = z.object({
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** a bearer token that /metrics requires (on the public port, or on METRICS_PORT too when both are set) */
   METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{24,512}$/, 'must be 24 to 512 printable characters without spaces (e.g. openssl rand -hex 32)').optional(),
+  /** single sign-on with OpenID Connect and LOCAL_ACCOUNTS (oidc/config.ts, docs/sso.md) */
+  ...oidcEnvShape,
 });
 
 export type TrustProxy = boolean | number | string[];
@@ -126,6 +129,10 @@ export interface Config {
   cluster: { redisUrl: string; nodeId: string; nodeTtlMs: number } | undefined;
   /** the file policy sent to both endpoints (`files` in registered / pairing), which enforce it */
   files: { maxBytes: number; directions: ('to-customer' | 'to-technician')[] };
+  /** single sign-on (docs/sso.md); undefined: off */
+  oidc: OidcConfig | undefined;
+  /** LOCAL_ACCOUNTS: false = password sign-in and the setup link are refused, only single sign-on */
+  localAccounts: boolean;
   /** undefined: no /metrics anywhere (docs/metrics.md) */
   metrics: MetricsConfig | undefined;
 }
@@ -258,5 +265,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: e.FILES_MAX_BYTES,
       directions: e.FILES_DIRECTIONS === 'both' ? ['to-customer', 'to-technician'] : e.FILES_DIRECTIONS === 'none' ? [] : [e.FILES_DIRECTIONS],
     },
+    ...parseOidcConfig(e, e.PUBLIC_URL, (kind, message) => {
+      throw new ConfigError(kind, message);
+    }),
   };
 }

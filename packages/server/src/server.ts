@@ -15,6 +15,7 @@ import { IceServerIssuer, RelayMeter } from './p2p/index.js';
 import { registerPublicRoutes } from './http/routes.js';
 import { registerSecurityHeaders } from './http/security.js';
 import { createLogger, getLogger, type Logger } from './logger.js';
+import { setupSingleSignOn } from './oidc/index.js';
 import { Cluster } from './cluster/index.js';
 import { serveMetrics, ServerMetrics, type MetricsEndpoint } from './metrics/index.js';
 import { attachWebSockets } from './relay/websocket.js';
@@ -136,7 +137,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     totpIssuer: async () => (await branding.get()).companyName,
     ...(cluster ? { limiter: cluster.signInLimiter() } : {}),
     ...(metrics ? { metrics } : {}),
+    localAccounts: config.localAccounts,
   });
+  const sso = await setupSingleSignOn({ app, db: database.db, log: getLogger(log, 'sso'), oidc: config.oidc, localAccounts: config.localAccounts, accounts, audit: records.audit, secureCookies: servedOverHttps, passwordCost: config.passwordCost });
   await registerBrandingRoutes(app, { store: branding, requireAdmin: guards.requireAdmin });
   await records.registerRoutes(app, { guards, branding, serverUrl: () => config.publicUrl ?? url });
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: false, wildcard: false });
@@ -162,6 +165,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const sweeper = setInterval(() => {
     broker.sweep();
     accounts.pruneExpired().catch((err: unknown) => log.error({ err }, 'pruning expired sign-in sessions failed'));
+    sso.pruneExpired().catch((err: unknown) => log.error({ err }, 'pruning abandoned single sign-ons failed'));
   }, 60_000);
   sweeper.unref();
 
@@ -172,7 +176,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const url = `${config.tls ? 'https' : 'http'}://${hostForUrl}:${port}`;
 
   let setupUrl: string | undefined;
-  if ((await accounts.countUsers()) === 0) {
+  // with LOCAL_ACCOUNTS=off there is no password admin to set up: admins come from the provider's role claim
+  if (config.localAccounts && (await accounts.countUsers()) === 0) {
     const token = await accounts.createSetupToken();
     setupUrl = `${config.publicUrl ?? url}/setup#token=${token}`;
   }

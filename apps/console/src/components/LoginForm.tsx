@@ -2,9 +2,34 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeLoginError, errorCode } from '../i18n/describe';
 import { useConsole } from '../state/context';
+import { SsoError, SsoSignIn, useSignInOptions, useSsoError } from './SsoSignIn';
 
-/** Sign-in; asks for the TOTP code when the server says the account needs one. */
+/**
+ * Sign-in: the single sign-on button when the server has one, and the password form unless the
+ * server switched passwords off; asks for the TOTP code when the server says the account needs one.
+ */
 export function LoginForm({ expired }: { expired: boolean }) {
+  const { t } = useTranslation();
+  const options = useSignInOptions();
+  const ssoError = useSsoError();
+  return (
+    <div className="card login">
+      <h1>{t('login.heading')}</h1>
+      {expired && (
+        <p className="notice" data-testid="login-notice" role="status">
+          {t('login.expired')}
+        </p>
+      )}
+      {ssoError && <SsoError reason={ssoError} />}
+      {options?.sso && <SsoSignIn providerName={options.sso.providerName} />}
+      {options?.sso && options.localAccounts && <p className="login__or">{t('login.sso.or')}</p>}
+      {options?.localAccounts && <PasswordForm />}
+    </div>
+  );
+}
+
+/** Login name and password (and the TOTP code when the account needs one). */
+function PasswordForm() {
   const { t } = useTranslation();
   const controller = useConsole();
   const [login, setLogin] = useState('');
@@ -35,13 +60,7 @@ export function LoginForm({ expired }: { expired: boolean }) {
   }
 
   return (
-    <form className="card login" onSubmit={(e) => void submit(e)} noValidate>
-      <h1>{t('login.heading')}</h1>
-      {expired && (
-        <p className="notice" data-testid="login-notice" role="status">
-          {t('login.expired')}
-        </p>
-      )}
+    <form className="login-form" onSubmit={(e) => void submit(e)} noValidate>
       <label className="field">
         <span>{t('login.user')}</span>
         <input data-testid="login-user" name="username" autoComplete="username" autoCapitalize="none" spellCheck={false} required value={login} onChange={(e) => setLogin(e.target.value)} autoFocus />

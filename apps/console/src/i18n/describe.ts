@@ -15,6 +15,8 @@ export function describeLoginError(t: TFunction, err: unknown, totpGiven: boolea
   switch (errorCode(err)) {
     case 'invalid-credentials':
       return t('login.error.credentials');
+    case 'local-accounts-off':
+      return t('login.error.localAccountsOff');
     case 'totp-required':
       return t('login.error.totpMissing');
     case 'totp-invalid':

@@ -1,5 +1,5 @@
 import type { SessionEnd, TransportFactory } from '@fernhilfe/client';
-import { ApiError, parseCustomerId, type ApiClient, type Branding, type PublicUser, type TotpSetup } from '@fernhilfe/protocol';
+import { ApiError, parseCustomerId, type ApiClient, type Branding, type PublicUser, type SignInOptions, type TotpSetup } from '@fernhilfe/protocol';
 import { Connector, toConnectError } from '../connect/connector';
 import { LiveSession } from '../session/live-session';
 import { Store } from './store';
@@ -53,6 +53,11 @@ export class ConsoleController {
     } catch {
       this.store.set({ auth: { status: 'signed-out', expired: false } });
     }
+  }
+
+  /** What the sign-in form offers: single sign-on, and whether passwords are switched on (docs/sso.md). */
+  signInOptions(): Promise<SignInOptions> {
+    return this.api.call('signInOptions');
   }
 
   /** Throws ApiError (e.g. `totp-required`, or reason `network`). */

@@ -10,6 +10,7 @@ export async function start(): Promise<void> {
     // printed, never logged: the link holds a one-time secret
     process.stdout.write(`\nNo accounts yet. Create the first administrator here (the link works once):\n  ${server.setupUrl}\n\n`);
   }
+  if (config.oidc) process.stdout.write(`\nSingle sign-on with ${config.oidc.issuer.href} (redirect URI ${config.oidc.redirectUri})${config.localAccounts ? '' : '; password sign-in is off: administrators come from the provider\'s role claim'}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -6,6 +6,7 @@ import {
   meReplySchema,
   setupBodySchema,
   signedInReplySchema,
+  signInOptionsReplySchema,
   totpCodeBodySchema,
   totpSetupReplySchema,
   wsTicketReplySchema,
@@ -64,6 +65,7 @@ export const apiRoutes = {
   totpSetup: { method: 'POST', path: '/api/auth/totp/setup', reply: totpSetupReplySchema },
   totpEnable: { method: 'POST', path: '/api/auth/totp/enable', body: totpCodeBodySchema, reply: null },
   totpDisable: { method: 'POST', path: '/api/auth/totp/disable', body: totpCodeBodySchema, reply: null },
+  signInOptions: { method: 'GET', path: '/api/auth/oidc/options', reply: signInOptionsReplySchema },
 
   saveBranding: { method: 'PUT', path: '/api/admin/branding', body: brandingSchema, reply: brandingSchema },
   uploadLogo: { method: 'PUT', path: '/api/admin/branding/logo', body: logoBodySchema, reply: logoReplySchema },

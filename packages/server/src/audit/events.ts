@@ -30,9 +30,13 @@ export const REPORTED_EVENTS = [
 /** Changes an admin made. */
 export const ADMIN_EVENTS = ['terms-changed', 'logo-changed'] as const;
 
+/** Single sign-on (oidc/, docs/sso.md): an account made at its first sign-in, and each sign-in. */
+export const SSO_EVENTS = ['sso-account-created', 'sso-signed-in'] as const;
+
 export type SessionEvent = (typeof SESSION_EVENTS)[number];
 export type AdminEvent = (typeof ADMIN_EVENTS)[number];
-export type AuditEvent = SessionEvent | SessionReportEvent | AdminEvent;
+export type SsoEvent = (typeof SSO_EVENTS)[number];
+export type AuditEvent = SessionEvent | SessionReportEvent | AdminEvent | SsoEvent;
 
 /** Who did it: `customer`, `technician:<user id>`, `admin:<user id>` or `server`. */
 export type Actor = 'customer' | 'server' | `technician:${string}` | `admin:${string}`;

@@ -15,6 +15,7 @@ export type AuthErrorReason =
   | 'setup_token_invalid'
   | 'already_set_up'
   | 'forbidden'
+  | 'local_accounts_off'
   // The two-factor codes are spelled with hyphens: that is how the console's API contract names them.
   | 'totp-required'
   | 'totp-invalid'
@@ -85,6 +86,9 @@ export class AuthError extends FernhilfeError<AuthErrorReason> {
   }
   static forbidden(): AuthError {
     return new AuthError('forbidden', 'Only an administrator may do this.');
+  }
+  static localAccountsOff(): AuthError {
+    return new AuthError('local_accounts_off', 'Signing in with a password is switched off on this server. Use single sign-on.');
   }
   static totpRequired(): AuthError {
     return new AuthError('totp-required', 'Enter the 6-digit code from your authenticator app.');

@@ -46,6 +46,7 @@ const STATUS = {
   setup_token_invalid: 403,
   already_set_up: 409,
   forbidden: 403,
+  local_accounts_off: 403,
   'totp-required': 401,
   'totp-invalid': 400,
   'totp-already-enabled': 409,

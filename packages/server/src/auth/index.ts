@@ -16,6 +16,7 @@ export type { HashGateOptions } from './hash-gate.js';
 export { FailureLimiter, SIGN_IN_MAX_FAILURES, SIGN_IN_POLICY, SIGN_IN_WINDOW_MS } from './rate-limit.js';
 export type { Admission, FailureLimiterOptions, SignInAttempt, SignInLimiter, SignInOutcome, SignInPolicy, SignInTicket } from './rate-limit.js';
 export { registerAuthRoutes } from './routes.js';
+export { sessionCookieOptions, setSessionCookie } from './session-cookie.js';
 export { newTotpSecret, totpStep, totpUri, TOTP_PERIOD_SECONDS } from './totp.js';
 export { TwoFactor } from './two-factor.js';
 export type { TotpSetup } from './two-factor.js';

@@ -1,4 +1,4 @@
-import fastifyCookie, { type CookieSerializeOptions } from '@fastify/cookie';
+import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loginBodySchema, setupBodySchema } from '@fernhilfe/protocol';
 import type { AccountService } from './accounts.js';
@@ -7,6 +7,7 @@ import { assertSameOrigin, createAuthGuards, SESSION_COOKIE, type AuthGuards } f
 import { handleError, parse, signedIn } from './http-helpers.js';
 import { limited, loginForLog } from './limited.js';
 import { FailureLimiter, type SignInLimiter } from './rate-limit.js';
+import { sessionCookieOptions, setSessionCookie } from './session-cookie.js';
 import { deriveCsrfToken } from './tokens.js';
 import { addTotpRoutes } from './totp-routes.js';
 import { toPublicUser, type User } from './user.js';
@@ -26,6 +27,8 @@ export interface AuthRouteDeps {
    * this node's memory by default. With several nodes (REDIS_URL) the server passes the shared one.
    */
   limiter?: SignInLimiter;
+  /** LOCAL_ACCOUNTS=off: password sign-in and setup are refused (single sign-on only); default true. */
+  localAccounts?: boolean;
   /** The issuer authenticator apps show for two-factor sign-in; defaults to "Fernhilfe". */
   totpIssuer?: () => Promise<string>;
   /** counts refused sign-ins and limiter refusals (metrics/) */
@@ -64,10 +67,7 @@ function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards
     const previous = request.cookies[SESSION_COOKIE];
     if (previous !== undefined) await accounts.deleteWebSession(previous);
     const session = await accounts.createWebSession(user.id);
-    reply.setCookie(SESSION_COOKIE, session.token, {
-      ...cookieOptions(secure(request)),
-      expires: new Date(session.expiresAt),
-    });
+    setSessionCookie(reply, session, secure(request));
     request.log.info({ userId: user.id }, 'console user signed in');
     return { user: toPublicUser(user), csrfToken: session.csrfToken };
   };
@@ -76,6 +76,7 @@ function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards
   // failure; the checks run before any hashing (AccountService.setupFirstAdmin).
   app.post('/api/setup', async (request, reply) => {
     assertSameOrigin(request);
+    if (deps.localAccounts === false) throw AuthError.localAccountsOff();
     const body = parse(setupBodySchema, request.body);
     const user = await limited(limiter, request, { login: undefined, ip: request.ip }, async (fail) => {
       try {
@@ -91,6 +92,7 @@ function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards
 
   app.post('/api/auth/login', async (request, reply) => {
     assertSameOrigin(request);
+    if (deps.localAccounts === false) throw AuthError.localAccountsOff();
     const body = parse(loginBodySchema, request.body);
     const user = await limited(limiter, request, { login: body.login, ip: request.ip }, async (fail) => {
       const found = await accounts.verifyLogin(body.login, body.password);
@@ -116,7 +118,7 @@ function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards
   app.post('/api/auth/logout', { preHandler: requireCsrf }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token !== undefined) await accounts.deleteWebSession(token);
-    reply.clearCookie(SESSION_COOKIE, cookieOptions(secure(request)));
+    reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(secure(request)));
     request.log.info({ userId: request.webSession?.user.id }, 'console user signed out');
     return reply.code(204).send();
   });
@@ -134,8 +136,4 @@ function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards
   app.post('/api/auth/ws-ticket', { preHandler: requireCsrf }, async (request) => {
     return { ticket: accounts.issueWsTicket(signedIn(request).user.id) };
   });
-}
-
-function cookieOptions(secure: boolean): CookieSerializeOptions {
-  return { path: '/', httpOnly: true, sameSite: 'strict', secure };
 }

@@ -32,6 +32,9 @@ export interface UsersTable {
   totp_enabled_at: EpochMs | null;
   /** The last accepted TOTP time step (epoch seconds / 30); a code is accepted only for a later step. */
   totp_last_step: number | null;
+  /** OpenID Connect identity (docs/sso.md): both set for accounts that sign in through the provider, else null. */
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
 }
 
 export interface WebSessionsTable {
@@ -76,12 +79,23 @@ export interface SettingsTable {
   updated_at: EpochMs;
 }
 
+/** A sign-in sent to the OpenID provider and not back yet (one use, minutes). */
+export interface OidcLoginsTable {
+  state_hash: string;
+  browser_hash: string;
+  nonce: string;
+  code_verifier: string;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+}
+
 export interface Schema {
   users: UsersTable;
   web_sessions: WebSessionsTable;
   setup_tokens: SetupTokensTable;
   support_sessions: SupportSessionsTable;
   settings: SettingsTable;
+  oidc_logins: OidcLoginsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
