@@ -28,7 +28,7 @@ export function ProgramsSettings() {
       {programs.status === 'loading' && <p className="loading">{t('records.common.loading')}</p>}
       {programs.status === 'failed' && <p className="records-status records-status--error" role="alert">{t('records.common.error', { message: programs.message })}</p>}
       {programs.status === 'ready' && <ProgramsBody value={programs.value} />}
-      <button type="button" className="button" onClick={reload} data-testid="programs-refresh">
+      <button type="button" className="button programs-refresh" onClick={reload} data-testid="programs-refresh">
         {t('programs.refresh')}
       </button>
     </section>
