@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import { runBuild, type BuildRun } from './child.js';
 import type { BuildMode } from './decide.js';
 import { ensureCodeSigning } from './keys.js';
+import { missingPrograms } from './needs.js';
 import { agentVersion, sourcesFingerprint } from './sources.js';
 
 /** What a finished build was made from; a later start reuses it while all of it is the same. */
@@ -113,6 +114,12 @@ export class ProgramBuilds {
         this.serverUrls.set(platform, want.serverUrl);
         this.progress.set(platform, { state: 'ready' });
         log.info({ platform, version: want.version, sources: want.sources }, `QuickSupport program for ${platform}: the build from an earlier start is current; reused`);
+        continue;
+      }
+      const missing = await missingPrograms(platform);
+      if (missing) {
+        this.progress.set(platform, { state: 'failed', failure: missing });
+        log.warn({ platform, reason: missing.detail }, `QuickSupport program for ${platform} NOT built: ${missing.detail}`);
         continue;
       }
       this.progress.set(platform, { state: 'building' });

