@@ -38,6 +38,15 @@ describe('the first start builds and signs the QuickSupport programs', () => {
     expect(res.status).toBe(200);
     writeFileSync(to, Buffer.from(await res.arrayBuffer()));
   };
+  /** waits until the page offers `platform`'s program, then downloads it and its .sig as a customer would */
+  const downloaded = async (platform: string) => {
+    await expect.poll(() => offered(platform), { timeout: BUILD_WAIT_MS, interval: 2000 }).toBeDefined();
+    const build = (await offered(platform))!;
+    const file = path.join(work, build.fileName);
+    await download(build.downloadUrl, file);
+    await download(build.signatureUrl, `${file}.sig`);
+    return { build, file };
+  };
 
   beforeAll(async () => {
     for (const name of ['AGENT_DIR', 'AGENT_PUBLIC_KEY', 'FERNHILFE_SIGNING_KEY', 'AGENT_AUTOBUILD']) expect(process.env[name], `${name} must not be set for this test`).toBeUndefined();
@@ -68,11 +77,7 @@ describe('the first start builds and signs the QuickSupport programs', () => {
   });
 
   it('offers the Linux program within the wait, and `fernhilfe verify` accepts it with the printed key', async () => {
-    await expect.poll(() => offered('linux-x64'), { timeout: BUILD_WAIT_MS, interval: 2000 }).toBeDefined();
-    const linux = (await offered('linux-x64'))!;
-    const file = path.join(work, linux.fileName);
-    await download(linux.downloadUrl, file);
-    await download(linux.signatureUrl, `${file}.sig`);
+    const { build: linux, file } = await downloaded('linux-x64');
     expect(readdirNames(dataDir, 'agent-programs')).not.toContain('.staging-linux-x64'); // nothing half-built left under a final name
     const byKey = await runCli(['verify', file, '--key', printedKey]);
     expect(byKey.stdout).toContain(`OK: ${linux.fileName} is exactly the file signed with the key ${linux.keyId}`);
@@ -83,11 +88,7 @@ describe('the first start builds and signs the QuickSupport programs', () => {
   }, BUILD_WAIT_MS + 60_000);
 
   it("offers the Windows program too: Ed25519-signed, and Authenticode-signed with the server's own certificate", async () => {
-    await expect.poll(() => offered('win-x64'), { timeout: BUILD_WAIT_MS, interval: 2000 }).toBeDefined();
-    const win = (await offered('win-x64'))!;
-    const file = path.join(work, win.fileName);
-    await download(win.downloadUrl, file);
-    await download(win.signatureUrl, `${file}.sig`);
+    const { file } = await downloaded('win-x64');
     const ca = path.join(dataDir, 'agent-programs', 'authenticode-ca.pem');
     const checked = await runCli(['verify', file, '--key', printedKey, '--ca', ca]);
     expect(checked.stdout).toContain('Checks: Ed25519 signature (fernhilfe-quicksupport.exe.sig) OK; Authenticode signature OK.');

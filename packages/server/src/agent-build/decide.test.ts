@@ -34,6 +34,7 @@ describe('who provides the QuickSupport programs', () => {
     const withBuild = config({});
     writeFileSync(path.join(withBuild.agentDir, 'fernhilfe-quicksupport-linux-x64'), 'x');
     expect(decideBuildMode(withBuild)).toMatchObject({ kind: 'operator', why: expect.stringContaining('fernhilfe-quicksupport-linux-x64 exists') });
+    expect(decideBuildMode(config({ REDIS_URL: 'redis://127.0.0.1:6379' }))).toMatchObject({ kind: 'operator', why: expect.stringContaining('REDIS_URL') });
     // the operator's choice wins over the switch too
     expect(decideBuildMode(config({ AGENT_PUBLIC_KEY: key, AGENT_AUTOBUILD: 'off' }))).toMatchObject({ kind: 'operator' });
   });

@@ -35,9 +35,10 @@ export async function agentVersion(): Promise<string> {
 
 /**
  * A fingerprint of the program's sources (the first 20 hex digits of SHA-256 over their paths and
- * contents): what a new commit changes, and known without git.
+ * contents): what a new commit changes, and known without git. `extra`: more paths (relative to
+ * the checkout) to take in, e.g. built output.
  */
-export async function sourcesFingerprint(root = ROOT): Promise<string> {
+export async function sourcesFingerprint(extra: readonly string[] = [], root = ROOT): Promise<string> {
   const hash = createHash('sha256');
   const add = async (rel: string): Promise<void> => {
     const full = path.join(root, rel);
@@ -48,6 +49,6 @@ export async function sourcesFingerprint(root = ROOT): Promise<string> {
       hash.update(`${rel}\0`).update(await readFile(full));
     }
   };
-  for (const rel of INPUTS) await add(rel);
+  for (const rel of [...INPUTS, ...extra]) await add(rel);
   return hash.digest('hex').slice(0, 20);
 }
