@@ -93,6 +93,11 @@ describe('the first start builds and signs the QuickSupport programs', () => {
     const checked = await runCli(['verify', file, '--key', printedKey, '--ca', ca]);
     expect(checked.stdout).toContain('Checks: Ed25519 signature (fernhilfe-quicksupport.exe.sig) OK; Authenticode signature OK.');
     expect(checked.code).toBe(0);
+    // with --server, against the CA the server publishes (it made it itself)
+    const byServer = await runCli(['verify', file, '--server', url]);
+    expect(byServer.stdout).toContain(`against the certificate ${url} made itself`);
+    expect(byServer.stdout).toContain('Authenticode signature OK.');
+    expect(byServer.code).toBe(0);
     // against the CAs this system trusts, as on a customer's Windows: not a known publisher
     const untrusted = await runCli(['verify', file, '--key', printedKey]);
     expect(untrusted.stdout).toContain('Authenticode signature FAILED');
@@ -156,6 +161,7 @@ describe('nothing is built when the operator configured their own, or AGENT_AUTO
       expect(status.builds.every((b) => b.state === 'operator' && !b.offered)).toBe(true);
       await srv.programs.settled();
       expect(existsSync(path.join(dataDir, 'agent-signing-key.pem'))).toBe(false);
+      expect((await fetch(`${srv.url}/download/authenticode-ca.pem`)).status).toBe(404);
       expect(existsSync(path.join(dataDir, 'agent-programs'))).toBe(false);
       expect(srv.logText()).not.toContain('building the QuickSupport program');
       expect(srv.logText()).toMatch(mode === 'off' ? /AGENT_AUTOBUILD=off/ : /nothing is built automatically/);

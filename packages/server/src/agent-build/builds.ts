@@ -9,7 +9,7 @@ import { keyIdOf, parseSignature, rawPublicKey, verifyAgent } from '../agent-dow
 import type { Logger } from '../logger.js';
 import { runBuild, type BuildRun } from './child.js';
 import type { BuildMode } from './decide.js';
-import { ensureCodeSigning } from './keys.js';
+import { CODE_SIGNING_CA_FILE, ensureCodeSigning } from './keys.js';
 import { missingPrograms } from './needs.js';
 import { agentVersion, sourcesFingerprint } from './sources.js';
 
@@ -59,6 +59,14 @@ export class ProgramBuilds {
     this.closed = true;
     this.running?.stop();
     await this.work;
+  }
+
+  /** The CA (PEM) of the server's own Authenticode certificate, once the Windows program signed with it is offered. */
+  async codeSigningCa(): Promise<string | undefined> {
+    const windows = this.opts.downloads.stores.find((s) => s.platform.os === 'windows');
+    if (this.opts.mode.kind !== 'auto' || !this.opts.dir || !windows || !(await windows.current())) return undefined;
+    if ((await this.describe(windows)).authenticode !== 'server-certificate') return undefined;
+    return readFile(path.join(this.opts.dir, CODE_SIGNING_CA_FILE), 'utf8').catch(() => undefined);
   }
 
   /** Resolves when every build has finished (tests; the server never waits for it). */

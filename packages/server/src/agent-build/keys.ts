@@ -15,6 +15,8 @@ export interface SigningKey {
 }
 
 export const SIGNING_KEY_FILE = 'agent-signing-key.pem';
+/** The CA of the server's own Authenticode certificate, in DATA_DIR/agent-programs. */
+export const CODE_SIGNING_CA_FILE = 'authenticode-ca.pem';
 
 /** Reads DATA_DIR/agent-signing-key.pem, or makes it (PKCS#8 PEM, mode 600) when it does not exist. */
 export function ensureSigningKey(dataDir: string): SigningKey {
@@ -50,7 +52,7 @@ export interface ServerCodeSigning {
  * program as from an "Unknown publisher" (docs/agent-build.md, "First start").
  */
 export async function ensureCodeSigning(dir: string, company: string): Promise<ServerCodeSigning> {
-  const caFile = path.join(dir, 'authenticode-ca.pem');
+  const caFile = path.join(dir, CODE_SIGNING_CA_FILE);
   const cert = path.join(dir, 'authenticode-cert.pem');
   const key = path.join(dir, 'authenticode-key.pem');
   const env = { FERNHILFE_AUTHENTICODE_CERT: cert, FERNHILFE_AUTHENTICODE_KEY: key };
