@@ -124,7 +124,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   registerPublicRoutes(app, { terms: () => records.terms.current() });
   // the operator's key and builds, or (none configured) the server's own, built at the first start (agent-build/)
   const programSource = prepareProgramSource(config, getLogger(log, 'agent-build'));
-  const agentDownload = new AgentDownloads({ dir: programSource.agentDir, publicKey: programSource.publicKey, releases: new SettingsRepo({ db: database.db }), log: getLogger(log, 'agent-download') });
+  const agentDownload = new AgentDownloads({ dir: programSource.agentDir, publicKey: programSource.publicKey, builtHere: programSource.mode.kind === 'auto', releases: new SettingsRepo({ db: database.db }), log: getLogger(log, 'agent-download') });
   await agentDownload.load();
   const programs = new ProgramBuilds({ ...programSource, dir: programSource.agentDir, downloads: agentDownload, log: getLogger(log, 'agent-build') });
   registerAgentDownloadRoutes(app, agentDownload);
