@@ -98,7 +98,7 @@ export class ServerProcess {
 
 function serverEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // every bench customer comes from 127.0.0.1: the registration limit is lifted unless the bench sets it (bench:abuse)
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', REGISTRATIONS_PER_MINUTE: '1000000', ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', REGISTRATIONS_PER_MINUTE: '1000000', AGENT_AUTOBUILD: 'off', ...extra };
   // SQLite in DATA_DIR and the documented defaults, whatever the caller's shell has set
   for (const name of ['DATABASE_URL', 'BACKOFF_BASE_MS', 'PAIRING_TIMEOUT_MS', 'TLS_CERT', 'TLS_KEY', 'TRUST_PROXY', 'PUBLIC_URL']) {
     if (!(name in extra)) delete env[name];

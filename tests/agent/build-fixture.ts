@@ -3,6 +3,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sourcesFingerprint } from '@fernhilfe/server';
 import { ROOT } from '../support/processes.js';
 
 export const AGENT_FILE = 'fernhilfe-quicksupport-linux-x64';
@@ -23,33 +24,13 @@ export interface BuiltAgent {
   buildMs: number;
 }
 
-/** Everything the build reads, so a cached build is reused only while none of it changed. */
-const INPUTS = [
-  'packages/agent/src',
-  'packages/agent/build',
-  'packages/agent/native',
-  'packages/agent/package.json',
-  'packages/client/src',
-  'packages/protocol/src',
-  'packages/server/src/agent-download/signature.ts',
-  'packages/programs/src',
-  'apps/quicksupport/dist',
-  'scripts/build-agent.mjs',
-];
-
-function inputsHash(): string {
-  const h = createHash('sha256').update(process.version).update(process.execPath);
-  const add = (rel: string) => {
-    const full = path.join(ROOT, rel);
-    if (!existsSync(full)) return;
-    if (statSync(full).isDirectory()) {
-      for (const name of readdirSync(full).sort()) add(path.join(rel, name));
-    } else {
-      h.update(rel).update(readFileSync(full));
-    }
-  };
-  INPUTS.forEach(add);
-  return h.digest('hex').slice(0, 20);
+/**
+ * Everything the build reads (the sources the server's first-start build fingerprints, and the
+ * built QuickSupport page), so a cached build is reused only while none of it changed.
+ */
+async function inputsHash(): Promise<string> {
+  const sources = await sourcesFingerprint(['apps/quicksupport/dist']);
+  return createHash('sha256').update(process.version).update(process.execPath).update(sources).digest('hex').slice(0, 20);
 }
 
 /** The QuickSupport page must be built before the agent can embed it; built here only when missing. */
@@ -105,7 +86,7 @@ export async function cachedBuild(
 ): Promise<Omit<BuiltAgent, 'file' | 'sig'>> {
   ensurePageBuilt();
   const cacheRoot = path.join(tmpdir(), 'fernhilfe-agent-build-cache');
-  const dir = path.join(cacheRoot, `${kind}-${inputsHash()}`);
+  const dir = path.join(cacheRoot, `${kind}-${await inputsHash()}`);
   const result = (buildOutput: string, buildMs: number) => ({
     dir,
     keyFile: path.join(dir, 'signing-key.pem'),

@@ -16,7 +16,7 @@ describe('npm start, the setup link, user add and selftest', () => {
   beforeAll(async () => {
     buildOnce();
     dataDir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-cli-'));
-    server = startProcess('npm', ['start', '--silent'], { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+    server = startProcess('npm', ['start', '--silent'], { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', AGENT_AUTOBUILD: 'off' });
     url = (await server.waitFor(/Fernhilfe is running at (http:\/\/\S+)/))[1]!;
     setupLink = (await server.waitFor(/(http:\/\/\S+\/setup#token=\S+)/))[1]!;
   }, 180_000);

@@ -82,6 +82,7 @@ function nodeEnv(env: ClusterEnv, name: string, dataDir: string, extra: Record<s
     CLUSTER_NODE_TTL_MS: String(NODE_TTL_MS),
     BACKOFF_BASE_MS: '50',
     PASSWORD_COST: '12',
+    AGENT_AUTOBUILD: 'off',
     MAX_CONNECTIONS_PER_IP: '5000',
     REGISTRATIONS_PER_MINUTE: '100000',
     LOG_LEVEL: 'debug',

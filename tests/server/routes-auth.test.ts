@@ -39,6 +39,7 @@ describe('every API route is authorised', () => {
     for (const entry of PUBLIC) expect(apiRoutes.map(name)).toContain(entry);
     // The collector sees routes from every plugin, so a new route cannot slip past these tests.
     expect(apiRoutes.map(name)).toEqual(expect.arrayContaining(['POST /api/auth/logout', 'PUT /api/admin/branding', 'POST /api/auth/totp/setup']));
+    expect(apiRoutes.map(name)).toContain('GET /api/admin/programs'); // the first-start build's status (agent-build/)
   });
 
   it('answers 401 to every other API route without a session, or with a forged one', async () => {

@@ -32,7 +32,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
   // PASSWORD_COST 12: test servers hash a few passwords each; the cost itself is tested where it matters.
   // Every test customer comes from 127.0.0.1: the registration limit is lifted unless a test sets it.
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, BACKOFF_BASE_MS: '50', PASSWORD_COST: '12', REGISTRATIONS_PER_MINUTE: '100000', ...env });
+  // No first-start build of the QuickSupport programs unless a test asks for it (tests/agent/first-start-build.test.ts).
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, BACKOFF_BASE_MS: '50', PASSWORD_COST: '12', REGISTRATIONS_PER_MINUTE: '100000', AGENT_AUTOBUILD: 'off', ...env });
   const server = await startServer(config, { logger });
   if (ownDir || !(await server.accounts.verifyLogin(TECH_LOGIN, TECH_PASSWORD))) {
     await server.accounts.createUser({ login: TECH_LOGIN, password: TECH_PASSWORD, role: 'technician', displayName: 'Max Mustermann', company: 'Beispiel GmbH' });

@@ -93,7 +93,8 @@ export async function encoderBinary(target, opts = {}) {
     return file;
   } catch (error) {
     if (error instanceof AgentBuildError) throw error;
-    const detail = /** @type {{ stderr?: string | Buffer }} */ (error).stderr?.toString().trim().split('\n').slice(-15).join('\n');
+    // a compiler's complaint, else what went wrong (e.g. a program that is not installed, and its Debian package)
+    const detail = /** @type {{ stderr?: string | Buffer }} */ (error).stderr?.toString().trim().split('\n').slice(-15).join('\n') || (error instanceof Error ? error.message : undefined);
     throw new AgentBuildError('encoder-build-failed', `building the encoder for ${target} failed${detail ? `:\n${detail}` : ''}`, { cause: error });
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -34,6 +34,7 @@ export * from './agent-page/messages.js';
 export * from './api/branding.js';
 export * from './api/auth.js';
 export * from './api/records.js';
+export * from './api/programs.js';
 export * from './api/problem.js';
 export * from './api/routes.js';
 export * from './api/client.js';

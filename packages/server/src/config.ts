@@ -71,6 +71,8 @@ const envSchema = z.object({
   AGENT_DIR: z.string().default('./dist/agent'),
   /** the operator's Ed25519 public key (base64, hex or PEM, or a path to a PEM file) the agent build must verify with */
   AGENT_PUBLIC_KEY: z.string().min(1).optional(),
+  /** build and sign the QuickSupport programs at the first start when no operator key is configured (agent-build/) */
+  AGENT_AUTOBUILD: z.enum(['on', 'off', '1', '0'], { error: 'must be on or off' }).default('on'),
   /** the server key file (receipt and audit head signing, TOTP encryption; docs/audit.md "Keys"); default DATA_DIR/server.key */
   SERVER_KEY_FILE: z.string().min(1).optional(),
   /** the key file's text itself (from a secret store); wins over SERVER_KEY_FILE */
@@ -123,6 +125,8 @@ export interface Config {
   p2p: { urls: string[]; secret: string | undefined; ttlS: number } | undefined;
   agentDir: string | undefined;
   agentPublicKey: KeyObject | undefined;
+  /** the first-start build (agent-build/decide.ts): on unless AGENT_AUTOBUILD=off; what the operator configured decides the rest */
+  agentAutobuild: { enabled: boolean; agentDirSet: boolean; signingKeySet: boolean };
   /** where the server's secret keys come from (keys/server-keys.ts) */
   serverKey: { file: string; text: string | undefined };
   /** undefined: one node, everything in memory */
@@ -258,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     p2p: e.P2P ? { urls: parseIceUrls(e.TURN_URLS, e.TURN_SECRET), secret: e.TURN_SECRET, ttlS: e.TURN_TTL_S } : undefined,
     agentDir: e.AGENT_DIR.trim() === '' ? undefined : path.resolve(e.AGENT_DIR),
     agentPublicKey: e.AGENT_PUBLIC_KEY ? readAgentKey(e.AGENT_PUBLIC_KEY) : undefined,
+    agentAutobuild: { enabled: e.AGENT_AUTOBUILD === 'on' || e.AGENT_AUTOBUILD === '1', agentDirSet: env.AGENT_DIR !== undefined, signingKeySet: Boolean(env.FERNHILFE_SIGNING_KEY) },
     serverKey: { file: path.resolve(e.SERVER_KEY_FILE ?? path.join(e.DATA_DIR, 'server.key')), text: e.SERVER_KEY },
     cluster: e.REDIS_URL ? { redisUrl: e.REDIS_URL, nodeId, nodeTtlMs: e.CLUSTER_NODE_TTL_MS } : undefined,
     metrics: metricsConfig(e, nodeId),

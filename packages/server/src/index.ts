@@ -9,3 +9,4 @@ export { AuditLog, auditDb, canonicalJson, entryHash, runRetention, verifyAuditC
 export { ServerKeys, type KeySource } from './keys/server-keys.js';
 export { formatKeyFile, parseKeyFile, KeyFileError } from './keys/key-file.js';
 export { checkAgainstHead as checkAuditHead, type HeadCheck } from './audit/head.js';
+export { SIGNING_KEY_FILE, sourcesFingerprint, type ProgramBuilds } from './agent-build/index.js';

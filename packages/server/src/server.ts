@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import proxyAddr from '@fastify/proxy-addr';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AgentDownloads, registerAgentDownloadRoutes } from './agent-download/index.js';
+import { prepareProgramSource, ProgramBuilds, registerProgramRoutes } from './agent-build/index.js';
 import { openRecords } from './audit/setup.js';
 import { scrubFreedSpace, ServerKeys } from './keys/server-keys.js';
 import { AccountService, registerAuthRoutes } from './auth/index.js';
@@ -51,6 +52,8 @@ export interface RunningServer {
   relayMeter: RelayMeter;
   /** the Prometheus series and where they are served (METRICS_PORT / METRICS_TOKEN); undefined when off (docs/metrics.md) */
   metrics: { series: ServerMetrics; endpoint: MetricsEndpoint } | undefined;
+  /** the QuickSupport programs: the first-start build and what is offered (agent-build/) */
+  programs: ProgramBuilds;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -127,8 +130,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   cluster?.serve(broker);
   registerPublicRoutes(app, { terms: () => records.terms.current() });
-  const agentDownload = new AgentDownloads({ dir: config.agentDir, publicKey: config.agentPublicKey, releases: new SettingsRepo({ db: database.db }), log: getLogger(log, 'agent-download') });
+  // the operator's key and builds, or (none configured) the server's own, built at the first start (agent-build/)
+  const programSource = prepareProgramSource(config, getLogger(log, 'agent-build'));
+  const agentDownload = new AgentDownloads({ dir: programSource.agentDir, publicKey: programSource.publicKey, builtHere: programSource.mode.kind === 'auto', releases: new SettingsRepo({ db: database.db }), log: getLogger(log, 'agent-download') });
   await agentDownload.load();
+  const programs = new ProgramBuilds({ ...programSource, dir: programSource.agentDir, downloads: agentDownload, log: getLogger(log, 'agent-build') });
   registerAgentDownloadRoutes(app, agentDownload);
   const branding = new BrandingStore({ settings: new SettingsRepo({ db: database.db }), logger: getLogger(log, 'branding') });
   const guards = await registerAuthRoutes(app, {
@@ -141,6 +147,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
   const sso = await setupSingleSignOn({ app, db: database.db, log: getLogger(log, 'sso'), oidc: config.oidc, localAccounts: config.localAccounts, accounts, audit: records.audit, secureCookies: servedOverHttps, passwordCost: config.passwordCost });
   await registerBrandingRoutes(app, { store: branding, requireAdmin: guards.requireAdmin });
+  registerProgramRoutes(app, { builds: programs, requireAdmin: guards.requireAdmin });
   await records.registerRoutes(app, { guards, branding, serverUrl: () => config.publicUrl ?? url });
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: false, wildcard: false });
   app.get('/setup', (_req, reply) => reply.sendFile('setup.html'));
@@ -175,6 +182,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `${config.tls ? 'https' : 'http'}://${hostForUrl}:${port}`;
 
+  // built into the programs: PUBLIC_URL, else this address when it is this machine's (the program takes http only to loopback)
+  programs.start({ serverUrl: config.publicUrl ?? (isLoopbackHost(config.host) ? url : undefined), company: async () => (await branding.get()).companyName });
+
   let setupUrl: string | undefined;
   // with LOCAL_ACCOUNTS=off there is no password admin to set up: admins come from the provider's role claim
   if (config.localAccounts && (await accounts.countUsers()) === 0) {
@@ -186,6 +196,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const close = () =>
     (closing ??= (async () => {
       clearInterval(sweeper);
+      await programs.close();
       broker.closeAll();
       sockets.close();
       await cluster?.close();
@@ -194,7 +205,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await records.close();
       await database.close();
     })());
-  return { url, port, app, accounts, database, broker, branding, log, routes, terms: () => records.terms.current(), setupUrl, relayMeter, metrics: metrics && metricsEndpoint ? { series: metrics, endpoint: metricsEndpoint } : undefined, close, [Symbol.asyncDispose]: close };
+  return { url, port, app, accounts, database, broker, branding, log, routes, terms: () => records.terms.current(), setupUrl, relayMeter, programs, metrics: metrics && metricsEndpoint ? { series: metrics, endpoint: metricsEndpoint } : undefined, close, [Symbol.asyncDispose]: close };
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function compileTrust(trustProxy: Config['trustProxy']): (addr: string, i: number) => boolean {

@@ -4,10 +4,11 @@ import { api } from '../api';
 import { AuditPanel } from './AuditPanel';
 import { BrandingSettings } from './BrandingSettings';
 import { LogoSettings } from './LogoSettings';
+import { ProgramsSettings } from './ProgramsSettings';
 import { TermsSettings } from './TermsSettings';
 import { useLoad } from './use-load';
 
-/** Settings for admins: branding, logo, terms, and the audit log. The server refuses all of it to others. */
+/** Settings for admins: branding, logo, terms, the QuickSupport programs, and the audit log. The server refuses all of it to others. */
 export function AdminPage() {
   const { t } = useTranslation();
   const [branding] = useLoad(() => api.call('branding'), []);
@@ -24,6 +25,7 @@ export function AdminPage() {
         <BrandingSettings initial={branding.value} />
         <LogoSettings />
         <TermsSettings initial={terms.value} onSaved={reloadTerms} />
+        <ProgramsSettings />
         <AuditPanel />
       </div>
     </div>

@@ -1,5 +1,6 @@
 import { filesDe } from '../files/texts';
 import { recordsDe } from '../admin/texts';
+import { programsDe } from '../admin/programs-texts';
 import type { Translation } from './en';
 
 /** Deutsche Texte (Sie-Form, einfache Worte). */
@@ -222,4 +223,5 @@ export const de: Translation = {
   /** file transfer (files/texts.ts) */
   files: filesDe,
   records: recordsDe,
+  programs: programsDe,
 };

@@ -1,5 +1,6 @@
 import { filesEn } from '../files/texts';
 import { recordsEn } from '../admin/texts';
+import { programsEn } from '../admin/programs-texts';
 
 /** English texts. The German file has the same keys (checked by the compiler). */
 export const en = {
@@ -223,6 +224,7 @@ export const en = {
   /** file transfer (files/texts.ts) */
   files: filesEn,
   records: recordsEn,
+  programs: programsEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -1,4 +1,5 @@
-import { loadConfig, startServer } from '@fernhilfe/server';
+import path from 'node:path';
+import { loadConfig, SIGNING_KEY_FILE, startServer } from '@fernhilfe/server';
 
 /** `fernhilfe start`: the server on one port until SIGINT/SIGTERM. */
 export async function start(): Promise<void> {
@@ -6,6 +7,13 @@ export async function start(): Promise<void> {
   const server = await startServer(config);
   server.log.info({ url: server.url, dataDir: config.databaseUrl ? undefined : config.dataDir, database: server.database.dialect }, 'Fernhilfe is running');
   process.stdout.write(`\nFernhilfe is running at ${server.url}\n`);
+  const programs = await server.programs.status();
+  if (programs.mode === 'auto' && programs.publicKey) {
+    process.stdout.write(
+      `\nThe QuickSupport programs (remote control) are built and signed here in the background (Settings shows how far).\n` +
+        `Their signing key is in ${path.join(config.dataDir, SIGNING_KEY_FILE)}; customers check a download with its public key:\n  ${programs.publicKey} (key id ${programs.keyId})\n`,
+    );
+  }
   if (server.setupUrl) {
     // printed, never logged: the link holds a one-time secret
     process.stdout.write(`\nNo accounts yet. Create the first administrator here (the link works once):\n  ${server.setupUrl}\n\n`);

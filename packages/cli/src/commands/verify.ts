@@ -1,8 +1,9 @@
 import type { KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApiClient, ApiError, FernhilfeError, type AgentInfo } from '@fernhilfe/protocol';
-import { isPeFile, verifyAuthenticode } from './authenticode.js';
+import { isPeFile, verifyAuthenticode, type AuthenticodeResult } from './authenticode.js';
 import { compareReleases, keyIdOf, parsePublicKey, parseSignature, SignatureError, verifyAgent } from '@fernhilfe/server/agent-download/public';
 
 /** `fernhilfe verify` exit codes (docs/agent-build.md). */
@@ -57,7 +58,7 @@ export async function verifyCommand(o: VerifyOptions): Promise<number> {
     const result = verifyAgent(bytes, sig, trusted);
     const name = path.basename(o.file);
     // a Windows program also carries the operator's Authenticode signature: both must hold
-    const windows = isPeFile(o.file) ? verifyAuthenticode(o.file, o.ca) : undefined;
+    const windows = isPeFile(o.file) ? await checkAuthenticode(o.file, o.ca, server?.origin, o.out) : undefined;
     // the release the server offers now for this file's platform
     const offered = server?.info.downloads.find((d) => d.platform === (windows ? 'win-x64' : 'linux-x64'));
     const rolledBack = result.ok && server && offered && compareReleases(sig, offered) < 0;
@@ -108,6 +109,32 @@ function readOrFail(file: string, what: string): Buffer {
 function keyFromOption(value: string): KeyObject {
   const text = existsSync(value) ? readOrFail(value, 'the key file').toString('utf8') : value;
   return parsePublicKey(text);
+}
+
+/**
+ * The Authenticode check of a Windows program: against `--ca`, else (with --server) against the CA
+ * of the certificate the server made itself when it built the program at its first start
+ * (docs/agent-build.md, "First start"), else against the CAs this system trusts.
+ */
+async function checkAuthenticode(file: string, ca: string | undefined, origin: string | undefined, out: (line: string) => void): Promise<AuthenticodeResult> {
+  if (ca || !origin) return verifyAuthenticode(file, ca);
+  let pem: string | undefined;
+  try {
+    const res = await fetch(`${origin}/download/authenticode-ca.pem`, { signal: AbortSignal.timeout(15_000) });
+    const text = res.ok ? await res.text() : '';
+    if (text.startsWith('-----BEGIN CERTIFICATE-----')) pem = text;
+  } catch {
+    // no such CA published: the CAs this system trusts
+  }
+  if (!pem) return verifyAuthenticode(file);
+  const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-verify-'));
+  try {
+    writeFileSync(path.join(dir, 'ca.pem'), pem);
+    out(`Checking its Windows signature against the certificate ${origin} made itself (Windows shows such a program as from an "Unknown publisher").`);
+    return verifyAuthenticode(file, path.join(dir, 'ca.pem'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The server's /api/agent/info: the key it publishes and the release it offers. */

@@ -12,6 +12,7 @@ import {
   wsTicketReplySchema,
 } from './auth.js';
 import { brandingSchema } from './branding.js';
+import { adminProgramsReplySchema } from './programs.js';
 import {
   adminTermsReplySchema,
   agentInfoSchema,
@@ -76,6 +77,7 @@ export const apiRoutes = {
   auditVerify: { method: 'GET', path: '/api/admin/audit/verify', reply: auditVerifyReplySchema },
   auditHead: { method: 'GET', path: '/api/admin/audit/head', reply: signedHeadSchema },
   technicians: { method: 'GET', path: '/api/admin/technicians', reply: techniciansReplySchema },
+  adminPrograms: { method: 'GET', path: '/api/admin/programs', reply: adminProgramsReplySchema },
   reportSessions: { method: 'GET', path: '/api/reports/sessions', query: reportQuerySchema, reply: reportRowsReplySchema },
   reportSession: { method: 'GET', path: '/api/reports/sessions/:id', reply: reportSessionReplySchema },
 } as const satisfies Record<string, ApiRoute>;

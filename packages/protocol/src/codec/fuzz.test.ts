@@ -23,6 +23,7 @@ import * as agentPage from '../agent-page/messages.js';
 import * as apiAuth from '../api/auth.js';
 import * as apiBranding from '../api/branding.js';
 import * as apiProblem from '../api/problem.js';
+import * as apiPrograms from '../api/programs.js';
 import * as apiRecords from '../api/records.js';
 import * as apiRoutes from '../api/routes.js';
 import { ProtocolError, endReasons } from '../errors.js';
@@ -693,7 +694,7 @@ const samples: Record<string, (rng: Rng) => unknown> = {
  * (src/api/, checked against the real server's replies in tests/server) and the agent↔page messages
  * (src/agent-page/, parsed by the agent's and the page's tests).
  */
-const notWire = new Set([...Object.keys(apiBranding), ...Object.keys(apiAuth), ...Object.keys(apiRecords), ...Object.keys(apiProblem), ...Object.keys(apiRoutes), ...Object.keys(agentPage), ...Object.keys(agentPageFiles)]);
+const notWire = new Set([...Object.keys(apiBranding), ...Object.keys(apiAuth), ...Object.keys(apiRecords), ...Object.keys(apiProblem), ...Object.keys(apiPrograms), ...Object.keys(apiRoutes), ...Object.keys(agentPage), ...Object.keys(agentPageFiles)]);
 const schemas = Object.entries(protocol).filter(([name, v]) => v instanceof z.ZodType && !notWire.has(name)) as [string, z.ZodType][];
 
 const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'then'];

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { AgentDownload, AgentInfo } from '@fernhilfe/protocol';
 import { keyIdOf, rawPublicKey } from './signature.js';
 import { AGENT_PLATFORMS, LINUX_BUILD } from './platforms.js';
@@ -12,6 +13,11 @@ export class AgentDownloads {
 
   constructor(private readonly opts: Omit<AgentDownloadOptions, 'platform'>) {
     this.stores = AGENT_PLATFORMS.map((platform) => new AgentDownloadStore({ ...opts, platform }));
+  }
+
+  /** the key a build must verify with (AGENT_PUBLIC_KEY, or the server's own in the first-start build) */
+  get publicKey(): KeyObject | undefined {
+    return this.opts.publicKey;
   }
 
   /** Checks every build on disk now (at start); never throws. */

@@ -36,6 +36,8 @@ export interface AgentDownloadOptions {
   log: Logger;
   /** which platform's build this store offers (default: Linux) */
   platform?: PlatformBuild;
+  /** true when the server builds the programs itself (agent-build/): a missing one is not the operator's to build */
+  builtHere?: boolean;
 }
 
 type State = { kind: 'none' } | { kind: 'refused' } | { kind: 'offered'; build: Verified };
@@ -98,6 +100,7 @@ export class AgentDownloadStore {
     this.lastStamp = stamp;
     if (stamp.startsWith('missing|')) {
       if (this.state.kind !== 'none') log.warn({ file }, 'agent download withdrawn: the file is gone');
+      else if (this.opts.builtHere) log.info({ dir: this.opts.dir, platform: this.platform.platform }, `no ${this.platform.platform} QuickSupport program built yet: offered once the server has built it`);
       else log.info({ dir: this.opts.dir, platform: this.platform.platform }, `no ${this.platform.platform} agent build in AGENT_DIR: the QuickSupport page offers none for it (build one with \`npm run build:agent -- --platform ${this.platform.platform}\`)`);
       this.state = { kind: 'none' };
       return;
