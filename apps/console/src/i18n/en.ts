@@ -183,6 +183,8 @@ export const en = {
     lost: 'The connection to the customer was lost.',
     lostForGood: 'The connection was lost and could not be restored in time.',
     shutdown: 'The server was restarted or shut down.',
+    byAdmin: 'An administrator ended the session.',
+    accountDisabled: 'An administrator disabled your account. The session has ended and you are signed out.',
     nodeLost: 'The server node that carried this session stopped working. Connect again: the customer needs to start a new session.',
     overloaded: 'The connection between two server nodes was overloaded, so the session ended. Connect again with a new session.',
     who: {

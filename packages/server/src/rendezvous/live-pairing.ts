@@ -63,6 +63,7 @@ export class LivePairing {
   /** sends both sides fresh TURN credentials before the last ones expire (p2p/ice-renewal.ts) */
   private iceRenewal: IceRenewal | undefined;
   private relayed = 0;
+  private lastRelayedAt = 0;
 
   constructor(
     private readonly opts: LivePairingOptions,
@@ -81,6 +82,11 @@ export class LivePairing {
   /** PEER bytes this server relayed between the two sides: its own observation, for the report */
   get relayedBytes(): number {
     return this.relayed;
+  }
+
+  /** When this server last relayed a PEER frame of the session (0: never); a direct session relays none. */
+  get lastRelayAt(): number {
+    return this.lastRelayedAt;
   }
 
   /** A connection that proved the side's resume key takes the side over. */
@@ -123,6 +129,7 @@ export class LivePairing {
         if (!to) return;
         to.sendPeer(body);
         this.relayed += body.length;
+        this.lastRelayedAt = Date.now();
         this.opts.p2p?.relayed(body.length);
         to.throttle(endpoint);
       },

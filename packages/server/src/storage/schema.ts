@@ -32,6 +32,8 @@ export interface UsersTable {
   totp_enabled_at: EpochMs | null;
   /** The last accepted TOTP time step (epoch seconds / 30); a code is accepted only for a later step. */
   totp_last_step: number | null;
+  /** set at every sign-in (the web session's creation) */
+  last_sign_in_at: EpochMs | null;
 }
 
 export interface WebSessionsTable {
@@ -46,6 +48,19 @@ export interface WebSessionsTable {
 
 export interface SetupTokensTable {
   token_hash: string;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+  used_at: EpochMs | null;
+}
+
+/** One-time links that let their holder set an account's password (an invite or a reset). */
+export interface AccountLinksTable {
+  /** SHA-256 hex of the token */
+  token_hash: string;
+  user_id: string;
+  purpose: 'invite' | 'reset';
+  /** the audit actor that made it (`admin:<id>` or `cli`) */
+  created_by: string;
   created_at: EpochMs;
   expires_at: EpochMs;
   used_at: EpochMs | null;
@@ -80,6 +95,7 @@ export interface Schema {
   users: UsersTable;
   web_sessions: WebSessionsTable;
   setup_tokens: SetupTokensTable;
+  account_links: AccountLinksTable;
   support_sessions: SupportSessionsTable;
   settings: SettingsTable;
 }
