@@ -1,5 +1,6 @@
 import { filesDe } from '../files/texts';
 import { recordsDe } from '../admin/texts';
+import { accountsDe } from '../admin/accounts-texts';
 import type { Translation } from './en';
 
 /** Deutsche Texte (Sie-Form, einfache Worte). */
@@ -208,4 +209,5 @@ export const de: Translation = {
   /** file transfer (files/texts.ts) */
   files: filesDe,
   records: recordsDe,
+  accounts: accountsDe,
 };

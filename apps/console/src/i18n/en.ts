@@ -1,5 +1,6 @@
 import { filesEn } from '../files/texts';
 import { recordsEn } from '../admin/texts';
+import { accountsEn } from '../admin/accounts-texts';
 
 /** English texts. The German file has the same keys (checked by the compiler). */
 export const en = {
@@ -209,6 +210,7 @@ export const en = {
   /** file transfer (files/texts.ts) */
   files: filesEn,
   records: recordsEn,
+  accounts: accountsEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
