@@ -80,12 +80,12 @@ export function AccountsPage() {
                 <td>{when(a.lastSignInAt)}</td>
                 <td>{t(a.disabledAt !== null ? 'accounts.list.disabled' : a.pending ? 'accounts.list.invited' : 'accounts.list.active')}</td>
                 <td className="account-actions">
-                  <button type="button" data-testid="account-role" onClick={() => void act.role(a, a.role === 'admin' ? 'technician' : 'admin')}>{t(a.role === 'admin' ? 'accounts.action.makeTechnician' : 'accounts.action.makeAdmin')}</button>
+                  <button type="button" className="button" data-testid="account-role" onClick={() => void act.role(a, a.role === 'admin' ? 'technician' : 'admin')}>{t(a.role === 'admin' ? 'accounts.action.makeTechnician' : 'accounts.action.makeAdmin')}</button>
                   {a.disabledAt === null
-                    ? a.id !== me && <button type="button" data-testid="account-disable" onClick={() => void act.disable(a)}>{t('accounts.action.disable')}</button>
-                    : <button type="button" data-testid="account-enable" onClick={() => void act.enable(a)}>{t('accounts.action.enable')}</button>}
-                  <button type="button" data-testid="account-reset-password" onClick={() => void act.resetPassword(a)}>{t('accounts.action.resetPassword')}</button>
-                  {a.totpEnabled && <button type="button" data-testid="account-reset-2fa" onClick={() => void act.resetTotp(a)}>{t('accounts.action.resetTotp')}</button>}
+                    ? a.id !== me && <button type="button" className="button" data-testid="account-disable" onClick={() => void act.disable(a)}>{t('accounts.action.disable')}</button>
+                    : <button type="button" className="button" data-testid="account-enable" onClick={() => void act.enable(a)}>{t('accounts.action.enable')}</button>}
+                  <button type="button" className="button" data-testid="account-reset-password" onClick={() => void act.resetPassword(a)}>{t('accounts.action.resetPassword')}</button>
+                  {a.totpEnabled && <button type="button" className="button" data-testid="account-reset-2fa" onClick={() => void act.resetTotp(a)}>{t('accounts.action.resetTotp')}</button>}
                 </td>
               </tr>
             ))}
@@ -119,18 +119,18 @@ function InviteForm({ onInvited, onFailed }: { onInvited: (link: AccountLink) =>
     }
   };
   return (
-    <form className="card records-form" onSubmit={(e) => void submit(e)} data-testid="invite-form">
+    <form className="card records-card" onSubmit={(e) => void submit(e)} data-testid="invite-form">
       <h2>{t('accounts.invite.heading')}</h2>
-      <label>{t('accounts.invite.login')}<input name="login" required minLength={3} maxLength={64} data-testid="invite-login" /></label>
-      <label>{t('accounts.invite.displayName')}<input name="displayName" required maxLength={100} data-testid="invite-name" /></label>
-      <label>{t('accounts.invite.company')}<input name="company" maxLength={100} /></label>
-      <label>{t('accounts.invite.role')}
+      <label className="field"><span>{t('accounts.invite.login')}</span><input name="login" required minLength={3} maxLength={64} data-testid="invite-login" /></label>
+      <label className="field"><span>{t('accounts.invite.displayName')}</span><input name="displayName" required maxLength={100} data-testid="invite-name" /></label>
+      <label className="field"><span>{t('accounts.invite.company')}</span><input name="company" maxLength={100} /></label>
+      <label className="field"><span>{t('accounts.invite.role')}</span>
         <select name="role" defaultValue="technician" data-testid="invite-role">
           <option value="technician">{t('accounts.list.technician')}</option>
           <option value="admin">{t('accounts.list.admin')}</option>
         </select>
       </label>
-      <button type="submit" disabled={busy} data-testid="invite-submit">{t('accounts.invite.submit')}</button>
+      <button type="submit" className="button button--primary" disabled={busy} data-testid="invite-submit">{t('accounts.invite.submit')}</button>
     </form>
   );
 }

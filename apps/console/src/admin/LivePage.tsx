@@ -52,7 +52,7 @@ export function LivePage() {
                   <td>{s.node}</td>
                   <td>{t(`accounts.live.${s.path}`)}</td>
                   <td>{number.format(s.relayedBytes)} B</td>
-                  <td><button type="button" data-testid="live-end" onClick={() => void end(s)}>{t('accounts.live.end')}</button></td>
+                  <td><button type="button" className="button" data-testid="live-end" onClick={() => void end(s)}>{t('accounts.live.end')}</button></td>
                 </tr>
               ))}
             </tbody>

@@ -21,11 +21,11 @@ export function OwnPassword() {
     }
   };
   return (
-    <form className="card records-form" onSubmit={(e) => void submit(e)} data-testid="own-password">
+    <form className="card records-card" onSubmit={(e) => void submit(e)} data-testid="own-password">
       <h2>{t('accounts.own.heading')}</h2>
-      <label>{t('accounts.own.old')}<input name="old" type="password" autoComplete="current-password" required /></label>
-      <label>{t('accounts.own.new')}<input name="new" type="password" autoComplete="new-password" required minLength={10} maxLength={256} /></label>
-      <button type="submit">{t('accounts.own.submit')}</button>
+      <label className="field"><span>{t('accounts.own.old')}</span><input name="old" type="password" autoComplete="current-password" required /></label>
+      <label className="field"><span>{t('accounts.own.new')}</span><input name="new" type="password" autoComplete="new-password" required minLength={10} maxLength={256} /></label>
+      <button type="submit" className="button button--primary">{t('accounts.own.submit')}</button>
       {status && <p className={`records-status records-status--${status.ok ? 'ok' : 'error'}`} role={status.ok ? 'status' : 'alert'}>{status.text}</p>}
     </form>
   );
