@@ -1,3 +1,5 @@
+import type { Widen } from './texts';
+
 /** Texts of the accounts and live-sessions pages (the `accounts` block of i18n/en.ts and de.ts). */
 export const accountsEn = {
   nav: { accounts: 'Accounts', live: 'Live sessions' },
@@ -78,8 +80,6 @@ export const accountsEn = {
     wrong_password: 'The current password is wrong.',
   },
 } as const;
-
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 
 export const accountsDe: Widen<typeof accountsEn> = {
   nav: { accounts: 'Konten', live: 'Laufende Sitzungen' },

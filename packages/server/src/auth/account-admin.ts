@@ -210,16 +210,5 @@ export class AccountAdmin {
 }
 
 export function toAccount(row: UserRow): Account {
-  return {
-    id: row.id,
-    login: row.login,
-    displayName: row.display_name,
-    company: row.company,
-    role: row.role,
-    totpEnabled: row.totp_enabled_at !== null,
-    createdAt: row.created_at,
-    lastSignInAt: row.last_sign_in_at,
-    disabledAt: row.disabled_at,
-    pending: row.password_hash === UNSET_PASSWORD,
-  };
+  return { ...toUser(row), lastSignInAt: row.last_sign_in_at, pending: row.password_hash === UNSET_PASSWORD };
 }
