@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { HttpSession } from '../server/http-session.js';
 import { TECH_LOGIN, TECH_PASSWORD } from '../support/server.js';
 import { openPage, SCREENSHOTS } from './support/browser.js';
 import { customerGetsCredentials, technicianConnects, technicianSignsIn } from './support/flows.js';
@@ -93,6 +94,20 @@ describe('accounts and live sessions in the browser', () => {
     await expect.poll(() => row(admin, TECH_LOGIN).getAttribute('data-state')).toBe('active');
     const back = await open('accounts-enabled');
     await technicianSignsIn(back, suite.srv.url, TECH_LOGIN, TECH_PASSWORD);
+
+    // a technician changes their own password: the current one is required (then back, for the next test)
+    const own = back.getByTestId('own-password');
+    const change = async (from: string, to: string) => {
+      await own.locator('input[name=old]').fill(from);
+      await own.locator('input[name=new]').fill(to);
+      await own.getByRole('button').click();
+    };
+    await change('not the password', 'max new password 1');
+    await own.getByText('The current password is wrong.').waitFor();
+    await change(TECH_PASSWORD, 'max new password 1');
+    await own.getByText('Your password is changed.').waitFor();
+    await change('max new password 1', TECH_PASSWORD);
+    await expect.poll(async () => (await new HttpSession(suite.srv.url).login(TECH_LOGIN, TECH_PASSWORD)).status).toBe(200);
   });
 
   it('the last active admin can be neither disabled nor demoted: the page says why', async () => {

@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import type { Account, AccountLink } from '@fernhilfe/protocol';
 import { api } from '../api';
 import { useAppState } from '../state/context';
-import { OwnPassword } from './OwnPassword';
 import { describe, useLoad } from './use-load';
 
 type Notice = { kind: 'ok'; text: string; link?: string } | { kind: 'error'; text: string };
@@ -94,7 +93,6 @@ export function AccountsPage() {
       </div>
       <div className="records-grid">
         <InviteForm onInvited={(link) => { linkNotice(link, 'invite'); reload(); }} onFailed={failed} />
-        <OwnPassword />
       </div>
     </div>
   );

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
-import { describe } from './use-load';
+import { describe } from '../admin/use-load';
 
 /** Any signed-in user: change the own password (the current one is required). */
 export function OwnPassword() {
@@ -11,6 +11,7 @@ export function OwnPassword() {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
+    setStatus(undefined);
     try {
       await api.call('changePassword', { body: { oldPassword: String(data.get('old') ?? ''), newPassword: String(data.get('new') ?? '') } });
       form.reset();
