@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { readPassword } from './read-password.js';
 
 const program = new Command()
@@ -11,7 +11,12 @@ program
   .description('start the server (configuration from environment variables, see docs/configuration.md)')
   .action(async () => (await import('./commands/start.js')).start());
 
-const user = program.command('user').description('manage technician accounts');
+const user = program.command('user').description('manage technician and admin accounts (DATA_DIR or DATABASE_URL, as the server)');
+const dbEnv = () => ({
+  dataDir: process.env.DATA_DIR ?? './data',
+  ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+  ...(process.env.PASSWORD_COST ? { passwordCost: process.env.PASSWORD_COST } : {}),
+});
 user
   .command('add')
   .description('add an account; the password is read from standard input')
@@ -21,17 +26,34 @@ user
   .option('--company <company>', 'company customers see', '')
   .action(async (login: string, o: { role: 'admin' | 'technician'; name?: string; company: string }) => {
     const { userAdd } = await import('./commands/user.js');
-    await userAdd({
-      login,
-      role: o.role,
-      displayName: o.name ?? login,
-      company: o.company,
-      dataDir: process.env.DATA_DIR ?? './data',
-      ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
-      ...(process.env.PASSWORD_COST ? { passwordCost: process.env.PASSWORD_COST } : {}),
-      passwordInput: process.stdin,
-    });
+    await userAdd({ login, role: o.role, displayName: o.name ?? login, company: o.company, ...dbEnv(), passwordInput: process.stdin });
   });
+user
+  .command('list')
+  .description('list the accounts: login, role, two-factor, last sign-in, state, name')
+  .action(async () => (await import('./commands/user.js')).userList(dbEnv()));
+for (const [change, description] of [
+  ['disable', 'disable an account: signed out everywhere at once, its live sessions end (the last active admin cannot be disabled)'],
+  ['enable', 'enable a disabled account again'],
+  ['reset-2fa', "switch an account's two-factor sign-in off (a lost phone)"],
+] as const) {
+  user
+    .command(change)
+    .description(description)
+    .argument('<login>', 'login name')
+    .action(async (login: string) => (await import('./commands/user.js')).userChange({ ...dbEnv(), login, change }));
+}
+user
+  .command('role')
+  .description("change an account's role (the last active admin cannot be demoted)")
+  .argument('<login>', 'login name')
+  .addArgument(new Argument('<role>', 'the new role').choices(['admin', 'technician']))
+  .action(async (login: string, role: 'admin' | 'technician') => (await import('./commands/user.js')).userRole({ ...dbEnv(), login, role }));
+user
+  .command('reset-password')
+  .description('print a one-time link that sets a new password (a whole URL with PUBLIC_URL, else the path)')
+  .argument('<login>', 'login name')
+  .action(async (login: string) => (await import('./commands/user.js')).userResetPassword({ ...dbEnv(), login, ...(process.env.PUBLIC_URL ? { publicUrl: process.env.PUBLIC_URL } : {}) }));
 
 program
   .command('audit')

@@ -11,6 +11,8 @@ export const endReasons = [
   'peer-disconnected',
   'server-shutdown',
   'connection-lost', // a connection dropped and was not resumed within the grace period (RESUME_GRACE_MS)
+  'ended-by-admin', // an administrator ended the session (console, live sessions)
+  'account-disabled', // an administrator disabled the technician's account
   // channel integrity (hostile relay)
   'tampered', // a frame failed authentication (bit flip, truncation, injection)
   'replayed', // a frame's sequence number was already used

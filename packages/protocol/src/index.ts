@@ -33,6 +33,7 @@ export * from './crypto/acks.js';
 export * from './agent-page/messages.js';
 export * from './api/branding.js';
 export * from './api/auth.js';
+export * from './api/accounts.js';
 export * from './api/records.js';
 export * from './api/programs.js';
 export * from './api/problem.js';

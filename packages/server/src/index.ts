@@ -3,6 +3,8 @@ export { loadConfig, ConfigError, type Config } from './config.js';
 export { createLogger, type Logger } from './logger.js';
 export { makeTerms, termsVersion, type Terms } from './terms/terms.js';
 export { AccountService, TOTP_PERIOD_SECONDS } from './auth/index.js';
+export { AccountAdmin, ACCOUNT_LINK_TTL_MS } from './auth/account-admin.js';
+export { accountLinkPath } from './auth/account-routes.js';
 export { BrandingStore } from './branding/index.js';
 export { createDatabase, migrateToLatest, type Database } from './storage/index.js';
 export { AuditLog, auditDb, canonicalJson, entryHash, runRetention, verifyAuditChain, type AuditDb, type AuditEntry, type VerifyResult } from './audit/index.js';

@@ -9,6 +9,8 @@ import { prepareProgramSource, ProgramBuilds, registerProgramRoutes } from './ag
 import { openRecords } from './audit/setup.js';
 import { scrubFreedSpace, ServerKeys } from './keys/server-keys.js';
 import { AccountService, registerAuthRoutes } from './auth/index.js';
+import { AccountAdmin } from './auth/account-admin.js';
+import { LiveSessions, registerLiveSessionRoutes } from './live/index.js';
 import { BrandingStore, registerBrandingRoutes } from './branding/index.js';
 import type { Config } from './config.js';
 import { registerApps } from './http/apps.js';
@@ -38,6 +40,10 @@ export interface RunningServer {
   port: number;
   app: FastifyInstance;
   accounts: AccountService;
+  /** account administration (what the console's #/accounts and the CLI do) */
+  accountAdmin: AccountAdmin;
+  /** running sessions on every node */
+  live: LiveSessions;
   database: Database;
   broker: Broker;
   branding: BrandingStore;
@@ -62,6 +68,9 @@ export interface StartOptions {
   logger?: Logger;
   terms?: Terms;
 }
+
+/** How often each node looks for connected technicians whose account was disabled elsewhere (the CLI). */
+const DISABLED_CHECK_MS = 2000;
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
 
@@ -137,8 +146,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const programs = new ProgramBuilds({ ...programSource, dir: programSource.agentDir, downloads: agentDownload, log: getLogger(log, 'agent-build') });
   registerAgentDownloadRoutes(app, agentDownload);
   const branding = new BrandingStore({ settings: new SettingsRepo({ db: database.db }), logger: getLogger(log, 'branding') });
+  // the admins' live view and account administration (issue 18, docs/accounts.md)
+  const live = new LiveSessions({ broker, nodeId: cluster?.nodeId ?? 'local', admin: cluster?.admin, audit: records.audit, log: getLogger(log, 'live') });
+  const accountAdmin = new AccountAdmin({ db: database.db, dialect: database.dialect, accounts, audit: records.audit, logger: getLogger(log, 'account-admin'), endSessionsOf: (userId) => live.endTechnician(userId) });
   const guards = await registerAuthRoutes(app, {
     accounts,
+    accountAdmin,
+    publicUrl: config.publicUrl,
     secureCookies: servedOverHttps,
     totpIssuer: async () => (await branding.get()).companyName,
     ...(cluster ? { limiter: cluster.signInLimiter() } : {}),
@@ -149,6 +163,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   await registerBrandingRoutes(app, { store: branding, requireAdmin: guards.requireAdmin });
   registerProgramRoutes(app, { builds: programs, requireAdmin: guards.requireAdmin });
   await records.registerRoutes(app, { guards, branding, serverUrl: () => config.publicUrl ?? url });
+  await registerLiveSessionRoutes(app, { live, requireAdmin: guards.requireAdmin });
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: false, wildcard: false });
   app.get('/setup', (_req, reply) => reply.sendFile('setup.html'));
   await registerApps(app);
@@ -175,6 +190,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     sso.pruneExpired().catch((err: unknown) => log.error({ err }, 'pruning abandoned single sign-ons failed'));
   }, 60_000);
   sweeper.unref();
+  // an account disabled by the CLI (the database only): its connections here end within DISABLED_CHECK_MS
+  const disabledCheck = setInterval(() => {
+    live
+      .endDisabled(async (ids) => (await database.db.selectFrom('users').select('id').where('id', 'in', ids).where('disabled_at', 'is not', null).execute()).map((r) => r.id))
+      .catch((err: unknown) => log.error({ err }, 'checking for disabled accounts failed'));
+  }, DISABLED_CHECK_MS);
+  disabledCheck.unref();
 
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
@@ -197,6 +219,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     (closing ??= (async () => {
       clearInterval(sweeper);
       await programs.close();
+      clearInterval(disabledCheck);
       broker.closeAll();
       sockets.close();
       await cluster?.close();
@@ -205,7 +228,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await records.close();
       await database.close();
     })());
-  return { url, port, app, accounts, database, broker, branding, log, routes, terms: () => records.terms.current(), setupUrl, relayMeter, programs, metrics: metrics && metricsEndpoint ? { series: metrics, endpoint: metricsEndpoint } : undefined, close, [Symbol.asyncDispose]: close };
+  return { url, port, app, accounts, accountAdmin, live, database, broker, branding, log, routes, terms: () => records.terms.current(), setupUrl, relayMeter, programs, metrics: metrics && metricsEndpoint ? { series: metrics, endpoint: metricsEndpoint } : undefined, close, [Symbol.asyncDispose]: close };
 }
 
 function isLoopbackHost(host: string): boolean {

@@ -13,7 +13,13 @@ export function RecordsNav() {
   const links = [
     ['home', '#/', t('records.nav.connect')],
     ['reports', '#/reports', t('records.nav.reports')],
-    ...(auth.user.role === 'admin' ? [['settings', '#/settings', t('records.nav.settings')]] : []),
+    ...(auth.user.role === 'admin'
+      ? [
+          ['accounts', '#/accounts', t('accounts.nav.accounts')],
+          ['live', '#/live', t('accounts.nav.live')],
+          ['settings', '#/settings', t('records.nav.settings')],
+        ]
+      : []),
   ] as const;
   const current = route.page === 'report' ? 'reports' : route.page;
   return (

@@ -3,7 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { ReportsPage } from '../reports/ReportsPage';
 import { SessionDetail } from '../reports/SessionDetail';
 import { useAppState } from '../state/context';
+import { AccountsPage } from './AccountsPage';
 import { AdminPage } from './AdminPage';
+import { LivePage } from './LivePage';
 import { useRoute } from './route';
 
 /** Signed in, no session: the page the URL fragment names (`#/reports`, `#/settings`, …), else `home`. */
@@ -15,6 +17,10 @@ export function RoutedPage({ home }: { home: ReactNode }) {
   switch (route.page) {
     case 'settings':
       return isAdmin ? <AdminPage /> : <p className="card" role="alert">{t('records.common.forbidden')}</p>;
+    case 'accounts':
+      return isAdmin ? <AccountsPage /> : <p className="card" role="alert">{t('records.common.forbidden')}</p>;
+    case 'live':
+      return isAdmin ? <LivePage /> : <p className="card" role="alert">{t('records.common.forbidden')}</p>;
     case 'reports':
       return <ReportsPage />;
     case 'report':

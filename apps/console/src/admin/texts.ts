@@ -65,7 +65,7 @@ export const recordsEn = {
   },
 } as const;
 
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+export type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 
 export const recordsDe: Widen<typeof recordsEn> = {
   nav: { connect: 'Verbinden', reports: 'Berichte', settings: 'Einstellungen' },

@@ -1,6 +1,7 @@
 import { filesDe } from '../files/texts';
 import { recordsDe } from '../admin/texts';
 import { programsDe } from '../admin/programs-texts';
+import { accountsDe } from '../admin/accounts-texts';
 import type { Translation } from './en';
 
 /** Deutsche Texte (Sie-Form, einfache Worte). */
@@ -200,6 +201,8 @@ export const de: Translation = {
     lost: 'Die Verbindung zum Kunden ist abgebrochen.',
     lostForGood: 'Die Verbindung ist abgebrochen und konnte nicht rechtzeitig wiederhergestellt werden.',
     shutdown: 'Der Server wurde neu gestartet oder heruntergefahren.',
+    byAdmin: 'Ein Administrator hat die Sitzung beendet.',
+    accountDisabled: 'Ihr Konto wurde von einem Administrator gesperrt. Die Sitzung ist beendet, und Sie sind abgemeldet.',
     nodeLost: 'Der Server-Knoten, über den diese Sitzung lief, ist ausgefallen. Verbinden Sie sich neu: Der Kunde muss eine neue Sitzung starten.',
     overloaded: 'Die Verbindung zwischen zwei Server-Knoten war überlastet, deshalb wurde die Sitzung beendet. Verbinden Sie sich mit einer neuen Sitzung neu.',
     who: {
@@ -224,4 +227,5 @@ export const de: Translation = {
   files: filesDe,
   records: recordsDe,
   programs: programsDe,
+  accounts: accountsDe,
 };

@@ -79,6 +79,10 @@ export function describeEnd(t: TFunction, end: SessionEnd): string {
       return t('ended.nodeLost');
     case 'relay-overloaded':
       return t('ended.overloaded');
+    case 'ended-by-admin':
+      return t('ended.byAdmin');
+    case 'account-disabled':
+      return t('ended.accountDisabled');
   }
   if (isAttackReason(end.reason)) return t(`ended.reason.${end.reason}`, { who: t(`ended.who.${end.by}`) });
   return t('ended.unknown', { reason: end.reason });

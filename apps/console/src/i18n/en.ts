@@ -1,6 +1,7 @@
 import { filesEn } from '../files/texts';
 import { recordsEn } from '../admin/texts';
 import { programsEn } from '../admin/programs-texts';
+import { accountsEn } from '../admin/accounts-texts';
 
 /** English texts. The German file has the same keys (checked by the compiler). */
 export const en = {
@@ -200,6 +201,8 @@ export const en = {
     lost: 'The connection to the customer was lost.',
     lostForGood: 'The connection was lost and could not be restored in time.',
     shutdown: 'The server was restarted or shut down.',
+    byAdmin: 'An administrator ended the session.',
+    accountDisabled: 'An administrator disabled your account. The session has ended and you are signed out.',
     nodeLost: 'The server node that carried this session stopped working. Connect again: the customer needs to start a new session.',
     overloaded: 'The connection between two server nodes was overloaded, so the session ended. Connect again with a new session.',
     who: {
@@ -225,6 +228,7 @@ export const en = {
   files: filesEn,
   records: recordsEn,
   programs: programsEn,
+  accounts: accountsEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -130,6 +130,8 @@ export const de = {
     'ended-by-technician': 'Der Mitarbeiter hat die Sitzung beendet.',
     'peer-disconnected': 'Die Verbindung ist abgebrochen.',
     'server-shutdown': 'Der Support-Server wurde neu gestartet.',
+    'ended-by-admin': 'Ein Administrator des Support-Dienstes hat die Sitzung beendet.',
+    'account-disabled': 'Die Sitzung wurde beendet: Das Konto des Mitarbeiters wurde gesperrt.',
     'server-node-lost': 'Ein Teil des Support-Servers ist ausgefallen, deshalb wurde die Sitzung beendet. Bitte starten Sie eine neue Sitzung.',
     'relay-overloaded': 'Die Verbindung über den Support-Server war überlastet, deshalb wurde die Sitzung beendet. Bitte starten Sie eine neue Sitzung.',
     'connection-lost': 'Die Verbindung ist abgebrochen und konnte nicht rechtzeitig wiederhergestellt werden.',

@@ -128,6 +128,8 @@ export const en = {
     'ended-by-technician': 'The technician ended the session.',
     'peer-disconnected': 'The connection was lost.',
     'server-shutdown': 'The support server was restarted.',
+    'ended-by-admin': "An administrator of the support service ended the session.",
+    'account-disabled': "The session was ended: the technician's account was disabled.",
     'server-node-lost': 'Part of the support server stopped working, so the session ended. Please start a new session.',
     'relay-overloaded': 'The connection through the support server was overloaded, so the session ended. Please start a new session.',
     'connection-lost': 'The connection was lost and could not be restored in time.',

@@ -74,7 +74,7 @@ export class ApiClient {
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined && value !== '') search.set(key, String(value));
     if (search.toString() !== '') path += `?${search.toString()}`;
-    const needsCsrf = route.method !== 'GET' && name !== 'login' && name !== 'setup';
+    const needsCsrf = route.method !== 'GET' && name !== 'login' && name !== 'setup' && name !== 'linkPassword';
     if (needsCsrf) this.csrfToken ??= (await this.call('csrf')).csrfToken;
     const json = await this.fetchJson(route.method, path, body, needsCsrf);
     if (route.reply === null) return undefined as ApiReply<ApiRoutes[K]>;

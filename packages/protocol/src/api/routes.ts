@@ -11,6 +11,16 @@ import {
   totpSetupReplySchema,
   wsTicketReplySchema,
 } from './auth.js';
+import {
+  accountLinkReplySchema,
+  accountReplySchema,
+  accountsReplySchema,
+  inviteBodySchema,
+  linkPasswordBodySchema,
+  liveSessionsReplySchema,
+  passwordChangeBodySchema,
+  roleBodySchema,
+} from './accounts.js';
 import { brandingSchema } from './branding.js';
 import { adminProgramsReplySchema } from './programs.js';
 import {
@@ -80,6 +90,19 @@ export const apiRoutes = {
   adminPrograms: { method: 'GET', path: '/api/admin/programs', reply: adminProgramsReplySchema },
   reportSessions: { method: 'GET', path: '/api/reports/sessions', query: reportQuerySchema, reply: reportRowsReplySchema },
   reportSession: { method: 'GET', path: '/api/reports/sessions/:id', reply: reportSessionReplySchema },
+
+  // accounts and live sessions (issue 18; docs/accounts.md)
+  linkPassword: { method: 'POST', path: '/api/setup/password', body: linkPasswordBodySchema, reply: signedInReplySchema },
+  changePassword: { method: 'POST', path: '/api/account/password', body: passwordChangeBodySchema, reply: null },
+  accounts: { method: 'GET', path: '/api/admin/accounts', reply: accountsReplySchema },
+  inviteAccount: { method: 'POST', path: '/api/admin/accounts', body: inviteBodySchema, reply: accountLinkReplySchema },
+  setAccountRole: { method: 'POST', path: '/api/admin/accounts/:id/role', body: roleBodySchema, reply: accountReplySchema },
+  disableAccount: { method: 'POST', path: '/api/admin/accounts/:id/disable', reply: accountReplySchema },
+  enableAccount: { method: 'POST', path: '/api/admin/accounts/:id/enable', reply: accountReplySchema },
+  resetAccountPassword: { method: 'POST', path: '/api/admin/accounts/:id/reset-password', reply: accountLinkReplySchema },
+  resetAccountTotp: { method: 'POST', path: '/api/admin/accounts/:id/reset-2fa', reply: accountReplySchema },
+  liveSessions: { method: 'GET', path: '/api/admin/live-sessions', reply: liveSessionsReplySchema },
+  endLiveSession: { method: 'POST', path: '/api/admin/live-sessions/:id/end', reply: null },
 } as const satisfies Record<string, ApiRoute>;
 
 export type ApiRoutes = typeof apiRoutes;

@@ -20,6 +20,7 @@ import { z } from 'zod';
 import * as protocol from '../index.js';
 import * as agentPageFiles from '../agent-page/file-messages.js';
 import * as agentPage from '../agent-page/messages.js';
+import * as apiAccounts from '../api/accounts.js';
 import * as apiAuth from '../api/auth.js';
 import * as apiBranding from '../api/branding.js';
 import * as apiProblem from '../api/problem.js';
@@ -694,7 +695,7 @@ const samples: Record<string, (rng: Rng) => unknown> = {
  * (src/api/, checked against the real server's replies in tests/server) and the agent↔page messages
  * (src/agent-page/, parsed by the agent's and the page's tests).
  */
-const notWire = new Set([...Object.keys(apiBranding), ...Object.keys(apiAuth), ...Object.keys(apiRecords), ...Object.keys(apiProblem), ...Object.keys(apiPrograms), ...Object.keys(apiRoutes), ...Object.keys(agentPage), ...Object.keys(agentPageFiles)]);
+const notWire = new Set([...Object.keys(apiBranding), ...Object.keys(apiAuth), ...Object.keys(apiAccounts), ...Object.keys(apiRecords), ...Object.keys(apiProblem), ...Object.keys(apiPrograms), ...Object.keys(apiRoutes), ...Object.keys(agentPage), ...Object.keys(agentPageFiles)]);
 const schemas = Object.entries(protocol).filter(([name, v]) => v instanceof z.ZodType && !notWire.has(name)) as [string, z.ZodType][];
 
 const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'then'];

@@ -27,8 +27,21 @@ export const REPORTED_EVENTS = [
   'file-failed',
 ] as const satisfies readonly SessionReportEvent[];
 
+/** Changes to accounts (issue 18, docs/accounts.md): by an admin, the CLI, or the account's owner. */
+export const ACCOUNT_EVENTS = [
+  'account-invited',
+  'account-role-changed',
+  'account-disabled',
+  'account-enabled',
+  'account-password-reset',
+  'account-2fa-reset',
+  'account-password-set',
+  'password-changed',
+  'live-session-ended',
+] as const;
+
 /** Changes an admin made. */
-export const ADMIN_EVENTS = ['terms-changed', 'logo-changed'] as const;
+export const ADMIN_EVENTS = ['terms-changed', 'logo-changed', ...ACCOUNT_EVENTS] as const;
 
 /** Single sign-on (oidc/, docs/sso.md): an account made at its first sign-in, and each sign-in. */
 export const SSO_EVENTS = ['sso-account-created', 'sso-signed-in'] as const;
@@ -38,8 +51,8 @@ export type AdminEvent = (typeof ADMIN_EVENTS)[number];
 export type SsoEvent = (typeof SSO_EVENTS)[number];
 export type AuditEvent = SessionEvent | SessionReportEvent | AdminEvent | SsoEvent;
 
-/** Who did it: `customer`, `technician:<user id>`, `admin:<user id>` or `server`. */
-export type Actor = 'customer' | 'server' | `technician:${string}` | `admin:${string}`;
+/** Who did it: `customer`, `technician:<user id>`, `admin:<user id>`, `server` or `cli` (the `fernhilfe` command on the server). */
+export type Actor = 'customer' | 'server' | 'cli' | `technician:${string}` | `admin:${string}`;
 
 /** The events a customer's receipt lists (consents and transfers, and the session's milestones). */
 export const RECEIPT_EVENTS: ReadonlySet<string> = new Set<string>([...SESSION_EVENTS, ...REPORTED_EVENTS]);

@@ -14,6 +14,8 @@ import { WebSessions, type NewWebSession, type WebSession } from './web-sessions
 import { WsTickets, type TicketStore } from './ws-tickets.js';
 
 export const SETUP_TOKEN_TTL_MS = 24 * 60 * 60_000;
+/** The password hash of an invited account whose owner has not set a password yet: matches no password. */
+export const UNSET_PASSWORD = '!unset';
 /** Applies after lowercasing. */
 export const LOGIN_PATTERN = /^[a-z0-9._-]{3,64}$/;
 const PROFILE_MAX_LENGTH = 100;
@@ -74,6 +76,13 @@ export class AccountService {
     return user;
   }
 
+  /** An invited account: no password until its owner sets one through an account link (account-admin.ts). */
+  async createInvitedUser(input: Omit<NewUser, 'password'>): Promise<User> {
+    const user = await this.#insertUser(this.#db, { ...checkProfile(input), password_hash: UNSET_PASSWORD });
+    this.#log.info({ userId: user.id, login: user.login, role: user.role }, 'user invited');
+    return user;
+  }
+
   /**
    * Creates the first admin with a setup token. The cheap checks (no admin yet, the token is valid)
    * come before the password is hashed, so a wrong or late request costs one query; token,
@@ -111,9 +120,10 @@ export class AccountService {
     const row = LOGIN_PATTERN.test(normalized)
       ? await this.#db.selectFrom('users').selectAll().where('login', '=', normalized).executeTakeFirst()
       : undefined;
-    const stored = row?.password_hash ?? (await this.#dummyHash);
+    // an invited account without a password yet costs the same as an unknown login
+    const stored = row && row.password_hash !== UNSET_PASSWORD ? row.password_hash : await this.#dummyHash;
     const ok = await this.#gate.run(() => verifyPassword(password, stored));
-    if (!row || !ok || row.disabled_at !== null) return undefined;
+    if (!row || !ok || row.disabled_at !== null || row.password_hash === UNSET_PASSWORD) return undefined;
     if (needsRehash(row.password_hash, this.#cost)) await this.#rehash(row.id, row.password_hash, password);
     return toUser(row);
   }
@@ -128,6 +138,25 @@ export class AccountService {
 
   deleteWebSession(token: string): Promise<void> {
     return this.#sessions.delete(token);
+  }
+
+  /** Ends every web session of an account (disable, new password) but `exceptSessionId` (the one changing it). */
+  signOutEverywhere(userId: string, exceptSessionId?: string): Promise<number> {
+    return this.#sessions.deleteAllOf(userId, exceptSessionId);
+  }
+
+  /** Checks the password policy and hashes a new password through the server's hash gate. */
+  async hashNewPassword(password: string): Promise<string> {
+    checkPasswordPolicy(password);
+    return this.#gate.run(() => hashPassword(password, this.#cost));
+  }
+
+  /** True when `password` is the account's current one (through the hash gate; false for an account without one). */
+  async checkPassword(userId: string, password: string): Promise<boolean> {
+    const row = await this.#db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst();
+    const stored = row && row.password_hash !== UNSET_PASSWORD ? row.password_hash : await this.#dummyHash;
+    const ok = await this.#gate.run(() => verifyPassword(password, stored));
+    return ok && row !== undefined && row.password_hash !== UNSET_PASSWORD;
   }
 
   /** A token for POST /api/setup, valid 24 h; show it to the operator, never log it. */
@@ -200,7 +229,7 @@ export class AccountService {
   }
 
   async #insertUser(db: Kysely<Schema>, values: PreparedUser): Promise<User> {
-    const row = { id: randomUUID(), created_at: this.#now(), disabled_at: null, totp_enabled_at: null, ...values };
+    const row = { id: randomUUID(), created_at: this.#now(), disabled_at: null, totp_enabled_at: null, last_sign_in_at: null, ...values };
     try {
       await db.insertInto('users').values(row).execute();
     } catch (error) {
@@ -215,9 +244,16 @@ type PreparedUser = { login: string; display_name: string; company: string; role
 
 /** Validates a new account (throwing AuthError) and hashes its password through the gate. */
 async function prepareUser(input: NewUser, gate: HashGate, cost: number): Promise<PreparedUser> {
+  const profile = checkProfile(input);
+  checkPasswordPolicy(input.password);
+  const password_hash = await gate.run(() => hashPassword(input.password, cost));
+  return { ...profile, password_hash };
+}
+
+/** Login, names and role of a new account, normalised; throws AuthError naming what is wrong. */
+function checkProfile(input: Omit<NewUser, 'password'>): Omit<PreparedUser, 'password_hash'> {
   const login = input.login.toLowerCase();
   if (!LOGIN_PATTERN.test(login)) throw AuthError.invalidLoginName();
-  checkPasswordPolicy(input.password);
   if (!ROLES.includes(input.role)) throw AuthError.invalidRequest(`unknown role "${String(input.role)}"`);
   const displayName = input.displayName.trim();
   const company = input.company.trim();
@@ -227,8 +263,7 @@ async function prepareUser(input: NewUser, gate: HashGate, cost: number): Promis
   if (company.length > PROFILE_MAX_LENGTH) {
     throw AuthError.invalidProfile(`company name must be at most ${PROFILE_MAX_LENGTH} characters long`);
   }
-  const password_hash = await gate.run(() => hashPassword(input.password, cost));
-  return { login, display_name: displayName, company, role: input.role, password_hash };
+  return { login, display_name: displayName, company, role: input.role };
 }
 
 async function countUsersIn(db: Kysely<Schema>): Promise<number> {

@@ -16,6 +16,12 @@ export type AuthErrorReason =
   | 'already_set_up'
   | 'forbidden'
   | 'local_accounts_off'
+  // account administration (account-admin.ts)
+  | 'not_found'
+  | 'last_admin'
+  | 'link_invalid'
+  | 'self_change'
+  | 'wrong_password'
   // The two-factor codes are spelled with hyphens: that is how the console's API contract names them.
   | 'totp-required'
   | 'totp-invalid'
@@ -89,6 +95,25 @@ export class AuthError extends FernhilfeError<AuthErrorReason> {
   }
   static localAccountsOff(): AuthError {
     return new AuthError('local_accounts_off', 'Signing in with a password is switched off on this server. Use single sign-on.');
+  }
+  static accountNotFound(): AuthError {
+    return new AuthError('not_found', 'There is no such account.');
+  }
+  /** The change would leave no enabled administrator who can sign in. */
+  static lastAdmin(change: 'disable' | 'demote'): AuthError {
+    const what = change === 'disable' ? 'disabled' : 'made a technician';
+    return new AuthError('last_admin', `This is the last active administrator; it cannot be ${what}. Make another account an administrator first.`);
+  }
+  /** A signed-in user's "current password" was wrong (400: the session itself is fine). */
+  static wrongPassword(): AuthError {
+    return new AuthError('wrong_password', 'The current password is wrong.');
+  }
+  static linkInvalid(): AuthError {
+    return new AuthError('link_invalid', 'This link is wrong, expired or was already used. Ask an administrator for a new one.');
+  }
+  /** An admin may not disable their own account (they would lock themselves out mid-request). */
+  static selfChange(): AuthError {
+    return new AuthError('self_change', 'You cannot disable your own account. Ask another administrator.');
   }
   static totpRequired(): AuthError {
     return new AuthError('totp-required', 'Enter the 6-digit code from your authenticator app.');

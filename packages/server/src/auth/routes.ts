@@ -1,6 +1,8 @@
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loginBodySchema, setupBodySchema } from '@fernhilfe/protocol';
+import type { AccountAdmin } from './account-admin.js';
+import { addAccountRoutes } from './account-routes.js';
 import type { AccountService } from './accounts.js';
 import { AuthError } from './errors.js';
 import { assertSameOrigin, createAuthGuards, SESSION_COOKIE, type AuthGuards } from './guards.js';
@@ -33,6 +35,10 @@ export interface AuthRouteDeps {
   totpIssuer?: () => Promise<string>;
   /** counts refused sign-ins and limiter refusals (metrics/) */
   metrics?: Pick<MetricsSink, 'signInFailed' | 'refused'>;
+  /** account administration and one-time account links (account-routes.ts); without it those routes are not served */
+  accountAdmin?: AccountAdmin;
+  /** PUBLIC_URL: account links are answered as full URLs with it */
+  publicUrl?: string | undefined;
 }
 
 /**
@@ -49,7 +55,8 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDe
     scope.setErrorHandler(handleError);
     if (deps.metrics) scope.addHook('onError', countAuthFailures(deps.metrics));
     const limiter = deps.limiter ?? new FailureLimiter();
-    addRoutes(scope, deps, guards, limiter);
+    const startSession = addRoutes(scope, deps, guards, limiter);
+    if (deps.accountAdmin) addAccountRoutes(scope, { admin: deps.accountAdmin, guards, limiter, publicUrl: deps.publicUrl, startSession });
     const issuer = deps.totpIssuer ?? (() => Promise.resolve('Fernhilfe'));
     addTotpRoutes(scope, { accounts: deps.accounts, guards, limiter, issuer });
     done();
@@ -57,13 +64,16 @@ export async function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDe
   return guards;
 }
 
-function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards, limiter: SignInLimiter): void {
+type StartSession = (request: FastifyRequest, reply: FastifyReply, user: User) => Promise<{ user: ReturnType<typeof toPublicUser>; csrfToken: string }>;
+
+/** The sign-in routes; returns how they start a web session, for the other routes that sign someone in. */
+function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards, limiter: SignInLimiter): StartSession {
   const { accounts } = deps;
   const { requireUser, requireCsrf } = guards;
 
   const secure = (request: FastifyRequest) => deps.secureCookies || request.protocol === 'https';
 
-  const startSession = async (request: FastifyRequest, reply: FastifyReply, user: User) => {
+  const startSession: StartSession = async (request, reply, user) => {
     const previous = request.cookies[SESSION_COOKIE];
     if (previous !== undefined) await accounts.deleteWebSession(previous);
     const session = await accounts.createWebSession(user.id);
@@ -136,4 +146,5 @@ function addRoutes(app: FastifyInstance, deps: AuthRouteDeps, guards: AuthGuards
   app.post('/api/auth/ws-ticket', { preHandler: requireCsrf }, async (request) => {
     return { ticket: accounts.issueWsTicket(signedIn(request).user.id) };
   });
+  return startSession;
 }

@@ -49,6 +49,8 @@ export class WebSessions {
         last_seen_at: now,
       })
       .execute();
+    // every sign-in (password, setup, account link, single sign-on) comes through here
+    await this.db.updateTable('users').set({ last_sign_in_at: now }).where('id', '=', userId).execute();
     return { token, csrfToken, expiresAt };
   }
 
@@ -101,6 +103,14 @@ export class WebSessions {
 
   async delete(token: string): Promise<void> {
     await this.db.deleteFrom('web_sessions').where('id', '=', sha256Hex(token)).execute();
+  }
+
+  /** Signs an account out everywhere: all its web sessions end at once (the table is shared by all nodes). */
+  async deleteAllOf(userId: string, exceptSessionId?: string): Promise<number> {
+    let query = this.db.deleteFrom('web_sessions').where('user_id', '=', userId);
+    if (exceptSessionId !== undefined) query = query.where('id', '!=', exceptSessionId);
+    const result = await query.executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async deleteExpired(): Promise<number> {

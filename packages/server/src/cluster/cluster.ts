@@ -4,6 +4,7 @@ import { getLogger } from '../logger.js';
 import { CloseCode, WsEndpoint, type Endpoint } from '../relay/endpoint.js';
 import type { LimitOptions } from '../rendezvous/limits.js';
 import type { Technician } from '../rendezvous/broker.js';
+import { AdminChannel, type AdminHandler } from './admin-channel.js';
 import { ClusterBus } from './bus.js';
 import { newLinkId, type OpenMeta } from './bus-codec.js';
 import { ClusterError } from './errors.js';
@@ -38,6 +39,10 @@ export interface ConnectionSink {
  */
 export class Cluster implements ClusterPort {
   private sink: ConnectionSink | undefined;
+  private adminHandler: AdminHandler | undefined;
+  /** admin requests to every node: live sessions, ending sessions (set in start()) */
+  admin!: AdminChannel;
+  private adminSub!: Redis;
 
   private constructor(
     readonly nodeId: string,
@@ -59,11 +64,13 @@ export class Cluster implements ClusterPort {
     };
     const redis = connect('main');
     const sub = connect('bus');
+    const adminSub = connect('admin');
     try {
-      await Promise.all([redis.connect(), sub.connect()]);
+      await Promise.all([redis.connect(), sub.connect(), adminSub.connect()]);
     } catch (err) {
       redis.disconnect();
       sub.disconnect();
+      adminSub.disconnect();
       throw new ClusterError('unreachable', `Cannot connect to Redis at ${redactRedisUrl(opts.redisUrl)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     const tickets = await SignedTickets.load(redis);
@@ -85,6 +92,8 @@ export class Cluster implements ClusterPort {
     const directory = new RedisDirectory(redis, opts.nodeId, opts.nodeTtlMs, (node) => liveness.isAlive(node));
     const cluster = new Cluster(opts.nodeId, redis, sub, directory, tickets, bus, liveness, log);
     ready.cluster = cluster;
+    cluster.adminSub = adminSub;
+    cluster.admin = await AdminChannel.start({ pub: redis, sub: adminSub, nodeId: opts.nodeId, handler: () => cluster.adminHandler, log });
     await bus.start();
     await liveness.start();
     log.info({ redis: redactRedisUrl(opts.redisUrl) }, 'joined the cluster');
@@ -101,9 +110,10 @@ export class Cluster implements ClusterPort {
     return new RedisSignInLimiter(this.redis);
   }
 
-  /** Where handed-off connections go (the broker, once it exists). */
-  serve(sink: ConnectionSink): void {
+  /** Where handed-off connections go (the broker, once it exists), and who answers admin requests. */
+  serve(sink: ConnectionSink & AdminHandler): void {
     this.sink = sink;
+    this.adminHandler = sink;
   }
 
   /** links this node has with others now (forwarded connections and their stand-ins) */
@@ -132,7 +142,7 @@ export class Cluster implements ClusterPort {
   /** Leaves the cluster: no more heartbeats (other nodes end their links with this one at once: they get `close`). */
   async close(): Promise<void> {
     await this.liveness.stop().catch((err: unknown) => this.log.warn({ err }, 'removing the node key failed'));
-    await Promise.all([this.redis.quit(), this.sub.quit()]).catch(() => undefined);
+    await Promise.all([this.redis.quit(), this.sub.quit(), this.adminSub.quit()]).catch(() => undefined);
   }
 
   private accept(link: string, meta: OpenMeta): void {

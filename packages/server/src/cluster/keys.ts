@@ -4,6 +4,9 @@ export const keys = {
   node: (node: string) => `fernhilfe:node:${node}`,
   /** pub/sub channel of one node: the cluster bus */
   bus: (node: string) => `fernhilfe:bus:${node}`,
+  /** pub/sub: admin requests to every node (admin-channel.ts), and the replies to one node */
+  adminAll: 'fernhilfe:admin',
+  adminReplies: (node: string) => `fernhilfe:admin:reply:${node}`,
   /** a live customer ID -> the node that holds it (TTL refreshed by that node's heartbeat) */
   liveId: (id: string) => `fernhilfe:id:live:${id}`,
   /** an ID given out within the last 24 h (set at claim, refreshed at the end): never given out again meanwhile */

@@ -73,6 +73,18 @@ interface Registration {
   tech?: TechnicianConn;
   timer?: NodeJS.Timeout;
   live?: LivePairing;
+  /** when the session was authenticated */
+  since?: number;
+}
+
+/** A running session on this node, for the admins' live view (live-sessions.ts). */
+export interface LocalSession {
+  customerId: string;
+  technician: { userId: string; displayName: string };
+  since: number;
+  relayedBytes: number;
+  /** when this node last relayed a frame of it (0: never) */
+  lastRelayAt: number;
 }
 
 interface TechnicianConn {
@@ -115,6 +127,8 @@ export class Broker implements SessionSource {
   private readonly resumeStore: ResumeStore;
   private readonly resumes: ResumeGate;
   private readonly directory: Directory;
+  /** every technician connection on this node (the console's, in a session or not) */
+  private readonly technicians = new Set<TechnicianConn>();
 
   constructor(private readonly opts: BrokerOptions) {
     this.directory = opts.cluster?.directory ?? new MemoryDirectory();
@@ -221,6 +235,7 @@ export class Broker implements SessionSource {
 
   addTechnician(endpoint: Endpoint, user: Technician): void {
     const tech: TechnicianConn = { endpoint, user };
+    this.technicians.add(tech);
     let resume: ResumeAttempt | undefined;
     const handlers = {
       connect: (m) => (resume ? this.refuse(endpoint, 'bad-message', 'this connection is resuming a session') : void this.connect(tech, m.id)),
@@ -249,6 +264,7 @@ export class Broker implements SessionSource {
       onControl: dispatchControl(endpoint, technicianMessageSchema, handlers),
       onPeer: (body) => relayPeer(endpoint, tech.reg && tech.reg.state !== 'waiting' ? tech.reg.customer : undefined, body),
       onClose: () => {
+        this.technicians.delete(tech);
         resume?.cancel();
         const reg = tech.reg;
         if (!reg) return;
@@ -261,6 +277,57 @@ export class Broker implements SessionSource {
   /** Runs a recorder call once the session row exists; a failure is logged, never thrown at a connection. */
   private record(reg: Registration, call: (sessionId: string) => Promise<void>, what: string): void {
     reg.sessionId.then(call).catch((err: unknown) => this.opts.log.error({ err }, `recording ${what} failed`));
+  }
+
+  /** The accounts with a technician connection on this node now. */
+  connectedTechnicians(): Set<string> {
+    return new Set([...this.technicians].map((t) => t.user.userId));
+  }
+
+  /** The authenticated sessions on this node. */
+  sessions(): LocalSession[] {
+    const out: LocalSession[] = [];
+    for (const reg of this.registry.values()) {
+      if (reg.state !== 'active' || !reg.tech || !reg.live) continue;
+      const { userId, displayName } = reg.tech.user;
+      out.push({ customerId: reg.id, technician: { userId, displayName }, since: reg.since ?? 0, relayedBytes: reg.live.relayedBytes, lastRelayAt: reg.live.lastRelayAt });
+    }
+    return out;
+  }
+
+  /** An admin ends the session with this customer ID on this node: both ends hear `reason`. False when it is not here. */
+  endSession(customerId: string, reason: EndReason): boolean {
+    const reg = this.registry.get(customerId);
+    if (!reg || reg.state !== 'active') return false;
+    this.end(reg, 'server', reason);
+    return true;
+  }
+
+  /**
+   * The technician's account was disabled: every session of it on this node ends (both ends hear
+   * `reason`), a pairing in progress is abandoned, and every connection of it is closed. Returns how
+   * many sessions ended.
+   */
+  endTechnician(userId: string, reason: EndReason): number {
+    let ended = 0;
+    for (const tech of [...this.technicians]) {
+      if (tech.user.userId !== userId) continue;
+      const reg = tech.reg;
+      if (reg?.state === 'active') {
+        this.end(reg, 'server', reason);
+        ended++;
+      }
+      if (tech.endpoint.isOpen) tech.endpoint.close(CloseCode.policy, reason);
+    }
+    // a session whose technician's connection is lost (waiting for a resume) has no connection here
+    for (const reg of this.registry.values()) {
+      if (reg.state === 'active' && reg.tech?.user.userId === userId) {
+        this.end(reg, 'server', reason);
+        ended++;
+      }
+    }
+    if (ended > 0) this.opts.log.info({ technician: userId, reason, sessions: ended }, 'sessions of a technician ended');
+    return ended;
   }
 
   /** Ends every session, e.g. on shutdown. */
@@ -324,6 +391,7 @@ export class Broker implements SessionSource {
   private activate(reg: Registration): void {
     clearTimeout(reg.timer);
     reg.state = 'active';
+    reg.since = Date.now();
     const tech = reg.tech!;
     // from here on the pairing owns both connections: relay, resume after a drop, grace period
     reg.live = new LivePairing(

@@ -35,6 +35,8 @@ export interface UsersTable {
   /** OpenID Connect identity (docs/sso.md): both set for accounts that sign in through the provider, else null. */
   oidc_issuer: string | null;
   oidc_subject: string | null;
+  /** set at every sign-in (the web session's creation) */
+  last_sign_in_at: EpochMs | null;
 }
 
 export interface WebSessionsTable {
@@ -49,6 +51,19 @@ export interface WebSessionsTable {
 
 export interface SetupTokensTable {
   token_hash: string;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+  used_at: EpochMs | null;
+}
+
+/** One-time links that let their holder set an account's password (an invite or a reset). */
+export interface AccountLinksTable {
+  /** SHA-256 hex of the token */
+  token_hash: string;
+  user_id: string;
+  purpose: 'invite' | 'reset';
+  /** the audit actor that made it (`admin:<id>` or `cli`) */
+  created_by: string;
   created_at: EpochMs;
   expires_at: EpochMs;
   used_at: EpochMs | null;
@@ -93,6 +108,7 @@ export interface Schema {
   users: UsersTable;
   web_sessions: WebSessionsTable;
   setup_tokens: SetupTokensTable;
+  account_links: AccountLinksTable;
   support_sessions: SupportSessionsTable;
   settings: SettingsTable;
   oidc_logins: OidcLoginsTable;
