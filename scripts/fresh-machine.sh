@@ -3,7 +3,8 @@
 # debootstrap from Debian's packages in a temporary folder, copies in the Node.js that runs this script
 # (with npm, its headers and the machine's npm and apt settings, as a new machine of this kind has them),
 # clones the current commit into it and runs, as root in a chroot with /proc, /sys and /dev mounted:
-#   1. `npm ci && npm start`   until /healthz answers
+#   1. `npm ci && npm start`   until /healthz answers, then until the first-start build of the Linux
+#                              QuickSupport program has an outcome (built: downloaded and `fernhilfe verify`-ed)
 #   2. `npm test`              to its summary line
 # It prints each command's time and the test summary, keeps the whole output in a log outside the
 # root, removes the root afterwards (also on Ctrl+C), and exits non-zero when either command fails.
@@ -123,6 +124,22 @@ until [ -n "$healthy" ]; do
   [ $((SECONDS - t0)) -lt 1800 ] || break
 done
 t_start=$((SECONDS - t0))
+# the first start builds and signs the QuickSupport programs in the background (docs/agent-build.md):
+# wait for the Linux program's outcome, then download it and check it as a customer would
+first_build=""
+if [ -n "$healthy" ]; then
+  say "first-start build of the QuickSupport program (linux-x64)"
+  t1=$SECONDS
+  until [ -n "$first_build" ] || [ $((SECONDS - t1)) -ge 1200 ] || ! kill -0 "$start_pid" 2>/dev/null; do
+    first_build=$(grep -m1 -oE 'QuickSupport program for linux-x64 (built, signed and verified|NOT built)[^"]*' "$LOG" || true)
+    [ -n "$first_build" ] || sleep 5
+  done
+  t_build=$((SECONDS - t1))
+  echo "first-start build after ${t_build} s: ${first_build:-no outcome in the log}"
+  if [[ "$first_build" == *"built, signed and verified"* ]]; then
+    in_root bash -c "cd $APP && node -e \"fetch('http://127.0.0.1:$PORT/download/agent').then(r=>r.arrayBuffer()).then(b=>require('fs').writeFileSync('/tmp/qs',Buffer.from(b)));fetch('http://127.0.0.1:$PORT/download/agent.sig').then(r=>r.arrayBuffer()).then(b=>require('fs').writeFileSync('/tmp/qs.sig',Buffer.from(b)))\" && node packages/cli/bin/fernhilfe.js verify /tmp/qs --server http://127.0.0.1:$PORT" 2>&1 | sed 's/^/  verify: /' || true
+  fi
+fi
 kill_inside # the server and the npm that started it
 wait "$start_pid" 2>/dev/null || true
 if [ -z "$healthy" ]; then
@@ -149,7 +166,7 @@ fi
 echo "npm test: ${t_test} s, exit ${test_status}, ${summary:-no summary line}"
 
 say "result"
-printf 'commit %s: debootstrap %d s | npm ci && npm start %d s (healthz ok) | npm test %d s: %s\n' \
-  "${COMMIT:0:10}" "$t_debootstrap" "$t_start" "$t_test" "${summary:-no summary line}"
+printf 'commit %s: debootstrap %d s | npm ci && npm start %d s (healthz ok) | first-start build: %s | npm test %d s: %s\n' \
+  "${COMMIT:0:10}" "$t_debootstrap" "$t_start" "${first_build:-no outcome}" "$t_test" "${summary:-no summary line}"
 [ "$test_status" = 0 ] || { echo "fresh-machine: npm test FAILED (log: $LOG)"; exit 1; }
 echo "fresh-machine: passed (log: $LOG)"
