@@ -10,12 +10,15 @@ import type { Logger } from '../logger.js';
 import { runBuild, type BuildRun } from './child.js';
 import type { BuildMode } from './decide.js';
 import { CODE_SIGNING_CA_FILE, ensureCodeSigning } from './keys.js';
-import { missingPrograms } from './needs.js';
+import { missingPrograms, waitForPrograms } from './needs.js';
 import { agentVersion, sourcesFingerprint } from './sources.js';
 
 /** What a finished build was made from; a later start reuses it while all of it is the same. */
 const manifestSchema = z.strictObject({ version: z.string(), sources: z.string(), serverUrl: z.string().nullable(), keyId: z.string() });
 type Manifest = z.infer<typeof manifestSchema>;
+
+/** how often the build looks again for programs it found missing */
+const MISSING_RECHECK_MS = 30_000;
 
 type Progress = { state: 'waiting' | 'building' | 'ready' } | { state: 'failed'; failure: ProgramFailure };
 
@@ -40,6 +43,8 @@ export class ProgramBuilds {
   private readonly progress = new Map<string, Progress>();
   private running: BuildRun | undefined;
   private closed = false;
+  /** aborted at close: ends a wait for missing programs */
+  private readonly stopping = new AbortController();
   private work: Promise<void> | undefined;
   /** per platform: the server built into it (from the manifest) */
   private readonly serverUrls = new Map<string, string | null>();
@@ -57,6 +62,7 @@ export class ProgramBuilds {
   /** Ends a build that is still running (at shutdown) and waits for the builds to stop. */
   async close(): Promise<void> {
     this.closed = true;
+    this.stopping.abort();
     this.running?.stop();
     await this.work;
   }
@@ -124,12 +130,16 @@ export class ProgramBuilds {
         log.info({ platform, version: want.version, sources: want.sources }, `QuickSupport program for ${platform}: the build from an earlier start is current; reused`);
         continue;
       }
-      const missing = await missingPrograms(platform);
-      if (missing) {
-        this.progress.set(platform, { state: 'failed', failure: missing });
-        log.warn({ platform, reason: missing.detail }, `QuickSupport program for ${platform} NOT built: ${missing.detail}`);
-        continue;
-      }
+      // a missing program (a fresh machine): say which, look again every 30 s, build once it is installed
+      const present = await waitForPrograms(() => missingPrograms(platform), {
+        everyMs: MISSING_RECHECK_MS,
+        signal: this.stopping.signal,
+        changed: (missing) => {
+          this.progress.set(platform, { state: 'failed', failure: missing });
+          log.warn({ platform, reason: missing.detail }, `QuickSupport program for ${platform} NOT built: ${missing.detail}`);
+        },
+      });
+      if (!present) return;
       this.progress.set(platform, { state: 'building' });
       const started = performance.now();
       log.info({ platform, version: want.version, sources: want.sources, serverUrl: want.serverUrl, why: had.success ? 'sources, version, server address or key changed' : 'none built yet' }, `building the QuickSupport program for ${platform} in the background`);

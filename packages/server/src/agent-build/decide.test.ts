@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { failureOf } from './child.js';
 import { decideBuildMode } from './decide.js';
-import { missingPrograms } from './needs.js';
+import { missingPrograms, waitForPrograms } from './needs.js';
 
 describe('who provides the QuickSupport programs', () => {
   const dirs: string[] = [];
@@ -51,9 +51,36 @@ describe("a failed build's reason", () => {
 });
 
 describe('programs the build needs', () => {
+  it('waits for missing programs, reports each change once, and builds when they are there', async () => {
+    const answers = [
+      { code: 'missing-program' as const, detail: 'not installed: dpkg-source, nasm.' },
+      { code: 'missing-program' as const, detail: 'not installed: dpkg-source, nasm.' },
+      { code: 'missing-program' as const, detail: 'not installed: nasm.' },
+      undefined,
+    ];
+    const heard: string[] = [];
+    let asked = 0;
+    const present = await waitForPrograms(async () => answers[asked++], { everyMs: 1, signal: new AbortController().signal, changed: (m) => heard.push(m.detail) });
+    expect(present).toBe(true);
+    expect(asked).toBe(4);
+    expect(heard).toEqual(['not installed: dpkg-source, nasm.', 'not installed: nasm.']);
+  });
+
+  it('stops waiting at shutdown', async () => {
+    const stop = new AbortController();
+    let asked = 0;
+    const waiting = waitForPrograms(async () => {
+      asked++;
+      if (asked === 2) stop.abort();
+      return { code: 'missing-program' as const, detail: 'not installed: nasm.' };
+    }, { everyMs: 1, signal: stop.signal, changed: () => {} });
+    expect(await waiting).toBe(false);
+    expect(asked).toBe(2);
+  });
+
   it('lists every missing one at once with the Debian packages to install', async () => {
     const bare = await missingPrograms('win-x64', { PATH: mkdtempSync(path.join(tmpdir(), 'fernhilfe-empty-path-')) });
     expect(bare).toMatchObject({ code: 'missing-program' });
-    expect(bare!.detail).toMatch(/^not installed: .*osslsigncode.*\. Install the Debian packages with `sudo apt-get install .*osslsigncode.*`, then restart the server\.$/);
+    expect(bare!.detail).toMatch(/^not installed: .*osslsigncode.*\. Install the Debian packages with `sudo apt-get install .*osslsigncode.*`, the build starts by itself once they are there \(no restart needed\)\.$/);
   });
 });

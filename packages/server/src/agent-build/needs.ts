@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findProgram, PROGRAMS, type ProgramName } from '@fernhilfe/programs';
@@ -36,6 +37,30 @@ export async function missingPrograms(platform: AgentPlatform, env: NodeJS.Proce
   const packages = [...new Set(missing.map((name) => PROGRAMS[name].debian).filter((p): p is string => Boolean(p)))];
   return {
     code: 'missing-program',
-    detail: `not installed: ${missing.join(', ')}. Install the Debian packages with \`sudo apt-get install ${packages.join(' ')}\`, then restart the server.`,
+    detail: `not installed: ${missing.join(', ')}. Install the Debian packages with \`sudo apt-get install ${packages.join(' ')}\`, the build starts by itself once they are there (no restart needed).`,
   };
+}
+
+/**
+ * Asks `check` again every `everyMs` until nothing is missing (true) or `signal` aborts (false, at
+ * shutdown). `changed` hears the first answer and each different one after it (a package installed,
+ * another still missing), so the operator's `apt-get install` starts the build without a restart.
+ */
+export async function waitForPrograms(
+  check: () => Promise<ProgramFailure | undefined>,
+  o: { everyMs: number; signal: AbortSignal; changed(missing: ProgramFailure): void },
+): Promise<boolean> {
+  let last: string | undefined;
+  while (!o.signal.aborted) {
+    const missing = await check();
+    if (!missing) return true;
+    if (missing.detail !== last) o.changed(missing);
+    last = missing.detail;
+    try {
+      await delay(o.everyMs, undefined, { signal: o.signal, ref: false });
+    } catch {
+      return false;
+    }
+  }
+  return false;
 }
