@@ -290,7 +290,7 @@ export class Broker implements SessionSource {
     for (const reg of this.registry.values()) {
       if (reg.state !== 'active' || !reg.tech || !reg.live) continue;
       const { userId, displayName } = reg.tech.user;
-      out.push({ customerId: reg.id, technician: { userId, displayName }, since: reg.since ?? 0, relayedBytes: reg.live.relayedBytes, lastRelayAt: reg.live.lastRelayAt });
+      out.push({ customerId: reg.id, technician: { userId, displayName }, since: reg.since ?? 0, relayedBytes: reg.live.relayedBytes, lastRelayAt: reg.live.lastRelayedAt ?? 0 });
     }
     return out;
   }

@@ -88,10 +88,6 @@ export class LivePairing {
   get lastRelayedAt(): number | undefined {
     return this.relayedAt;
   }
-  /** When this server last relayed a PEER frame of the session (0: never); a direct session relays none. */
-  get lastRelayAt(): number {
-    return this.relayedAt ?? 0;
-  }
 
   /** A connection that proved the side's resume key takes the side over. */
   attach(role: Role, endpoint: Endpoint): void {
