@@ -14,6 +14,7 @@ export function SessionView({ live }: { live: LiveSession }) {
     <div className="session">
       <SessionBar live={live} />
       <Reconnecting live={live} />
+      <CustomerPanel live={live} />
       <div className="session-body">
         <Viewer live={live} />
         <div className="session-side">
@@ -34,6 +35,18 @@ function Reconnecting({ live }: { live: LiveSession }) {
   return (
     <p className="notice" data-testid="reconnecting" role="status">
       {t('session.reconnecting')}
+    </p>
+  );
+}
+
+/** "The customer sees a panel with an End button…": only when the customer's agent says it shows one. */
+function CustomerPanel({ live }: { live: LiveSession }) {
+  const { t } = useTranslation();
+  const shown = useStore(live.store, (s) => s.customerPanel === true);
+  if (!shown) return null;
+  return (
+    <p className="session-note" data-testid="customer-panel" role="status">
+      {t('session.customerPanel')}
     </p>
   );
 }

@@ -120,6 +120,7 @@ export const de: Translation = {
     monitorOption: '{{n}}: {{name}} ({{width}}×{{height}})',
     monitorPrimary: 'Hauptbildschirm',
     reconnecting: 'Verbindung unterbrochen, wird wiederhergestellt…',
+    customerPanel: 'Der Kunde sieht oben auf seinem Bildschirm ein Fenster mit einer Beenden-Schaltfläche (Sie sehen es auch im Bild).',
     screen: {
       waiting: 'Warten, bis der Kunde seinen Bildschirm teilt…',
       starting: 'Der Bildschirm des Kunden wird geladen…',

@@ -119,6 +119,7 @@ export const en = {
     monitorOption: '{{n}}: {{name}} ({{width}}×{{height}})',
     monitorPrimary: 'main',
     reconnecting: 'Connection lost, reconnecting…',
+    customerPanel: 'The customer sees a panel with an End button on top of their screen (you see it in the picture too).',
     screen: {
       waiting: 'Waiting for the customer to share the screen…',
       starting: 'The customer’s screen is loading…',

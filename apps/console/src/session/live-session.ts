@@ -21,6 +21,8 @@ export interface LiveSessionState {
   reconnecting?: boolean;
   /** direct between the two browsers, via the TURN server, or relayed through our server (docs/p2p.md) */
   path?: SessionPath;
+  /** the native agent shows the customer its always-on-top session panel (`session-panel`); never from a browser-only customer */
+  customerPanel?: boolean;
 }
 
 type ControlHandlers = { [K in ControlMessage['type']]: (message: Extract<ControlMessage, { type: K }>) => void };
@@ -78,6 +80,7 @@ export class LiveSession {
       'p2p-answer': (m) => this.upgrade.handleMessage(m),
       'p2p-candidate': (m) => this.upgrade.handleMessage(m),
       'p2p-close': (m) => this.upgrade.handleMessage(m),
+      'session-panel': (m) => this.store.set({ customerPanel: m.shown }),
       'video-config': (m) => this.viewer.handleControl(m),
       'video-rate': (m) => this.viewer.handleControl(m),
       'video-stop': (m) => this.viewer.handleControl(m),

@@ -1,6 +1,7 @@
 import { CustomerFlow, type CustomerEndpoint, type FlowApi } from '@fernhilfe/client';
 import { loadNodeWebRtc, startAgentDirectPath } from '../p2p/direct-path.js';
 import { runFeatures } from '../session/wiring.js';
+import type { PanelNotice } from '../panel/notice.js';
 import { AgentFiles } from './agent-files.js';
 import { listenerErrorsTo, type Log } from './log.js';
 import type { KitSource } from './session-kit.js';
@@ -14,6 +15,8 @@ export interface AppDeps {
   now?(): number;
   /** the address of the receipt for a receipt token (the server's /receipt page; docs/audit.md) */
   receiptUrl?(token: string): string;
+  /** tells the technician whether the customer sees the session panel (panel/notice.ts) */
+  panelNotice?: PanelNotice;
 }
 
 /** The agent's session as its faces see it: the customer's journey and the file transfers. */
@@ -42,6 +45,7 @@ export function createAgentApp(deps: AppDeps): AgentApp {
       const kit = deps.kit.make();
       const stopFeatures = runFeatures(session, kit.features, deps.log);
       if (kit.files) files.attach(kit.files, session.filePolicy); // after the start: the feature's manager exists
+      const detachNotice = deps.panelNotice?.attach((m) => void session.sendControl(m).catch(() => undefined));
       startAgentDirectPath(session, deps.log).catch((err: unknown) => deps.log.error({ err }, 'the direct path could not start'));
       deps.log.info({ features: kit.features.map((f) => f.name) }, 'session features');
       return {
@@ -49,6 +53,7 @@ export function createAgentApp(deps: AppDeps): AgentApp {
         grants: deps.kit.grants,
         sharesScreen: deps.kit.screen,
         close: async () => {
+          detachNotice?.();
           await stopFeatures();
           files.detach();
         },

@@ -25,6 +25,7 @@ export function agentKit(opts: KitOptions): KitSource {
   return {
     grants,
     screen: Boolean(platform),
+    ...(platform?.openPanel ? { openPanel: (title: string) => platform.openPanel!(env, { title }) } : {}),
     make: () => {
       const consent = new Consent();
       const folder = opts.downloads ?? platform?.downloadsFolder?.(env);

@@ -2,6 +2,8 @@ import type { Readable, Writable } from 'node:stream';
 import { CustomerEndpoint } from '@fernhilfe/client';
 import { ApiClient, DEFAULT_BRANDING, type Branding, type Capability } from '@fernhilfe/protocol';
 import type { AgentConfig } from '../config/config.js';
+import { PanelNotice } from '../panel/notice.js';
+import { PanelUi } from '../panel/panel-ui.js';
 import type { UiAsset } from '../ui/assets.js';
 import { createAgentApp } from './agent-app.js';
 import { ElevationWatch, type ElevationSource } from './elevation-watch.js';
@@ -44,7 +46,9 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<numb
   const api = new ApiClient(config.server.origin, { timeoutMs: 15_000, redirect: 'error', ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   // no branding (or an odd one): the default look
   const branding = await api.call('branding').catch((): Branding => ({ ...DEFAULT_BRANDING }));
+  const panelNotice = new PanelNotice();
   const app = createAgentApp({
+    panelNotice,
     api: { terms: () => api.call('terms') },
     openCustomer: (termsVersion, language) =>
       CustomerEndpoint.open({ url: api.customerUrl(), transport: nodeTransport, termsVersion, language, capabilities: capabilities(deps.kit) }),
@@ -53,6 +57,9 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<numb
     receiptUrl: (token) => new URL(`/receipt#token=${token}`, config.server).href,
   });
   const ended = app.flow.once('ended');
+  // the always-on-top session panel (docs/session-panel.md), where the platform has one
+  const openPanel = deps.kit.openPanel?.bind(deps.kit);
+  const panel = openPanel ? new PanelUi({ app, language: config.language, branding, openWindow: openPanel, notice: panelNotice, log: deps.log }) : undefined;
   const elevation = deps.elevation ? new ElevationWatch(app.flow, deps.elevation, deps.log) : undefined;
   const face = await openFace(config, {
     app,
@@ -71,6 +78,7 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<numb
   const final = await ended;
   // the page keeps showing the summary; the agent goes
   elevation?.close();
+  await panel?.close();
   await face.close();
   deps.log.info({ reason: final.endKey }, 'agent exits');
   return 0;

@@ -153,6 +153,8 @@ export interface Platform {
   openClipboard(env: PlatformEnv): Promise<ClipboardBackend>;
   /** the desktop's shell for the customer's face (Windows); undefined: the agent opens the page itself (ui/open-browser.ts) */
   shell?(env: PlatformEnv): DesktopShell;
+  /** the customer's session panel: a small window above every other one (panel/ draws it); undefined where the platform has none */
+  openPanel?(env: PlatformEnv, opts: { title: string }): Promise<PanelWindow>;
 }
 
 /** What the customer's face needs from a desktop's shell (platform/windows/shell.ts). */
@@ -186,4 +188,23 @@ export interface NativeDialog {
   /** the customer closed the window */
   onClose(listener: () => void): void;
   close(): void;
+}
+
+/** A key the session panel reacts to: the panel works without a mouse. */
+export type PanelKey = 'tab' | 'shift-tab' | 'enter' | 'escape';
+
+/**
+ * The customer's session panel on the desktop (X11: platform/x11/panel-window.ts): a small window on
+ * top of every other, without a taskbar entry, in a corner of the screen, that shows a picture the
+ * agent drew (panel/render.ts) and reports clicks and keys. The customer can drag it by `dragArea`.
+ */
+export interface PanelWindow {
+  /** the desktop's scaling for a readable panel: 1 at 96 dpi, 2 at 200 % */
+  readonly scale: number;
+  /** shows `image` (rows of BGRX pixels); the window takes its size */
+  show(image: { width: number; height: number; data: Buffer }, dragArea: Rect): void;
+  /** a click (press and release of the main button in the same spot), in the picture's pixels */
+  onClick(listener: (x: number, y: number) => void): void;
+  onKey(listener: (key: PanelKey) => void): void;
+  close(): Promise<void>;
 }

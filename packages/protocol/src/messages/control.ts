@@ -2,6 +2,7 @@ import './zod-config.js';
 import { z } from 'zod';
 import { fileMessages } from './files.js';
 import { p2pMessages } from './p2p.js';
+import { panelMessages } from './panel.js';
 import { remoteControlMessages } from './remote-control.js';
 import { screenMessages } from './screen.js';
 
@@ -51,6 +52,7 @@ export const controlMessageSchema = z.discriminatedUnion('type', [
   ...remoteControlMessages,
   ...fileMessages,
   ...p2pMessages,
+  ...panelMessages,
 ]);
 export type ControlMessage = z.infer<typeof controlMessageSchema>;
 

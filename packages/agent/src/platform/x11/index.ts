@@ -2,6 +2,7 @@ import type { Platform, PlatformEnv } from '../types.js';
 import { X11ScreenCapture } from './capture.js';
 import { X11Clipboard } from './clipboard.js';
 import { X11Injector } from './injector.js';
+import { X11PanelWindow } from './panel-window.js';
 
 const display = (env: PlatformEnv): string | undefined => env.DISPLAY || undefined;
 
@@ -16,4 +17,5 @@ export const x11: Platform = {
   openCapture: (env, opts = {}) => X11ScreenCapture.open({ ...opts, display: opts.display || display(env) }),
   openInjector: (env) => X11Injector.open(display(env)),
   openClipboard: (env) => X11Clipboard.open(display(env)),
+  openPanel: (env, opts) => X11PanelWindow.open(display(env), { ...opts, env }),
 };
