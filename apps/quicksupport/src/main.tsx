@@ -7,6 +7,7 @@ import { AgentStore } from './agent/agent-store.js';
 import { isAgentMode } from './agent/mode.js';
 import { App } from './components/App.js';
 import { initI18n } from './i18n/index.js';
+import { announceRequests } from './notify/browser-notifications.js';
 import { SessionStore } from './session-store.js';
 import { BrandingContext, StoreContext } from './use-session.js';
 import './styles/base.css';
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
   document.title = `${branding.companyName} – ${document.title}`;
   // served by the native agent (packages/agent/src/ui/): the agent holds the session, the page is its face
   const store = isAgentMode() ? new AgentStore() : new SessionStore(browserDeps(api));
+  // the browser-only page has no panel on top: requests are announced while the tab is in the background
+  if (store instanceof SessionStore) announceRequests(store, branding);
   void store.loadTerms();
   createRoot(root).render(
     <BrandingContext.Provider value={branding}>

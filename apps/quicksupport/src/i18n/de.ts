@@ -124,6 +124,12 @@ export const de = {
   },
   /** file transfer (files/texts.ts) */
   files: filesDe,
+  notify: {
+    title: '{{company}}: Fernwartung',
+    control: 'Der Techniker bittet darum, Ihren Computer zu steuern. Bitte antworten Sie auf der Support-Seite.',
+    clipboard: 'Der Techniker bittet darum, die Zwischenablage zu teilen. Bitte antworten Sie auf der Support-Seite.',
+    file: 'Der Techniker möchte Ihnen die Datei „{{name}}“ senden. Bitte antworten Sie auf der Support-Seite.',
+  },
   reason: {
     'ended-by-customer': 'Sie haben die Sitzung beendet.',
     'ended-before-start': 'Sie haben die Fernhilfe beendet, bevor sich ein Mitarbeiter verbunden hat.',

@@ -122,6 +122,12 @@ export const en = {
   },
   /** file transfer (files/texts.ts) */
   files: filesEn,
+  notify: {
+    title: '{{company}}: remote support',
+    control: 'The technician asks to control your computer. Please answer on the support page.',
+    clipboard: 'The technician asks to share the clipboard. Please answer on the support page.',
+    file: 'The technician wants to send you the file "{{name}}". Please answer on the support page.',
+  },
   reason: {
     'ended-by-customer': 'You ended the session.',
     'ended-before-start': 'You closed the support before a technician connected.',
