@@ -11,7 +11,10 @@ function browserNotifications(): NotificationApi | undefined {
       return Notification.permission;
     },
     requestPermission: () => Notification.requestPermission(),
-    show: (title, body, tag) => new Notification(title, { body, tag }),
+    show: (title, body, tag, onClick) => {
+      const n = new Notification(title, { body, tag });
+      n.onclick = () => onClick();
+    },
   };
 }
 

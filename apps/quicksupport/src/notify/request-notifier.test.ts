@@ -18,11 +18,9 @@ function rig(permission: NotificationPermission, hidden: boolean) {
   const api: NotificationApi & { permission: NotificationPermission } = {
     permission,
     requestPermission: async () => (asked.push(1), 'granted'),
-    show: (title, body) => {
+    show: (title, body, _tag, onClick) => {
       shown.push(`${title} | ${body}`);
-      const n = { onclick: null as (() => void) | null };
-      queueMicrotask(() => n.onclick?.());
-      return n;
+      queueMicrotask(onClick);
     },
   };
   const say = (r: PendingRequest) => (r.kind === 'grant' ? `asks ${r.what}` : `file ${r.name}`);

@@ -16,7 +16,8 @@ export function newRequests(prev: { flow: CustomerFlowState; files: PageFilesSta
 export interface NotificationApi {
   readonly permission: NotificationPermission;
   requestPermission(): Promise<NotificationPermission>;
-  show(title: string, body: string, tag: string): { onclick: (() => void) | null };
+  /** shows a notification; `onClick` when the customer clicks it */
+  show(title: string, body: string, tag: string, onClick: () => void): void;
 }
 
 export interface RequestNotifierDeps {
@@ -58,8 +59,7 @@ export class RequestNotifier {
     if (!n || n.permission !== 'granted' || !this.deps.hidden()) return;
     for (const request of newRequests(prev?.flow.phase === 'active' ? prev : undefined, next)) {
       const tag = request.kind === 'grant' ? `fernhilfe-${request.what}` : `fernhilfe-file-${request.transferId}`;
-      const shown = n.show(this.deps.title(), this.deps.say(request), tag);
-      shown.onclick = () => this.deps.focus();
+      n.show(this.deps.title(), this.deps.say(request), tag, () => this.deps.focus());
     }
   }
 }
