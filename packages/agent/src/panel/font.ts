@@ -57,14 +57,29 @@ export function drawText(buf: PixelBuffer, text: string, x: number, baseline: nu
   const f = font(style.bold);
   const gs = glyphs(f, text);
   const adv = advances(f, gs, style.px);
-  const polygons: Point[][] = [];
   let pen = x;
   gs.forEach((g, i) => {
-    polygons.push(...flatten(g.getPath(pen, baseline, style.px).commands, style.px));
+    // glyph by glyph: few edges and crossings per fill (glyphs barely overlap)
+    const at = pen;
+    const polys = outline(g, style).map((poly) => poly.map((p) => ({ x: p.x + at, y: p.y + baseline })));
+    if (polys.length > 0) fillPolygons(buf, polys, colour);
     pen += adv[i]!;
   });
-  fillPolygons(buf, polygons, colour);
   return pen - x;
+}
+
+/** flattened outlines at the origin, per font, glyph and size: a redraw reuses them */
+const outlines = new Map<string, Point[][]>();
+
+function outline(g: Glyph, style: TextStyle): Point[][] {
+  const key = `${style.bold ? 'b' : 'r'}:${g.index}:${style.px}`;
+  let polys = outlines.get(key);
+  if (!polys) {
+    polys = flatten(g.getPath(0, 0, style.px).commands, style.px);
+    if (outlines.size > 4000) outlines.clear();
+    outlines.set(key, polys);
+  }
+  return polys;
 }
 
 /** Breaks `text` into lines no wider than `max` pixels (at spaces; a word longer than a line stays whole). */

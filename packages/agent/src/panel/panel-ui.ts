@@ -1,4 +1,4 @@
-import type { Branding } from '@fernhilfe/protocol';
+import { initialFlowState, type Branding } from '@fernhilfe/protocol';
 import type { AgentApp } from '../app/agent-app.js';
 import type { Log } from '../app/log.js';
 import type { PanelKey, PanelWindow } from '../platform/types.js';
@@ -36,6 +36,19 @@ export class PanelUi {
   constructor(private readonly opts: PanelUiOptions) {
     this.offs = [opts.app.flow.on('state', () => this.update()), opts.app.files.on('files', () => this.update())];
     this.update();
+    // parse the fonts and draw once while the customer reads the terms, not when the session starts
+    setTimeout(() => this.warmUp(), 0).unref?.();
+  }
+
+  private warmUp(): void {
+    if (this.closed || this.window) return;
+    try {
+      const { language, branding } = this.opts;
+      const sample = panelModel({ ...initialFlowState, phase: 'active', technician: { displayName: 'Max Mustermann', company: 'Beispiel GmbH' }, sas: '000 000' }, { folder: '', maySend: false, transfers: [], offers: [] }, language, branding);
+      if (sample) renderPanel(sample, { scale: 1 });
+    } catch (err) {
+      this.opts.log.warn({ err }, 'the session panel could not be drawn');
+    }
   }
 
   async close(): Promise<void> {

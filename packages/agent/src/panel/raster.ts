@@ -74,53 +74,65 @@ interface Edge {
  */
 export function fillPolygons(buf: PixelBuffer, polygons: Point[][], c: Rgb): void {
   const edges: Edge[] = [];
-  let top = Infinity;
-  let bottom = -Infinity;
   for (const poly of polygons) {
     for (let i = 0; i < poly.length; i++) {
       const a = poly[i]!;
       const b = poly[(i + 1) % poly.length]!;
       if (a.y === b.y) continue;
       edges.push(a.y < b.y ? { x0: a.x, y0: a.y, x1: b.x, y1: b.y, dir: 1 } : { x0: b.x, y0: b.y, x1: a.x, y1: a.y, dir: -1 });
-      top = Math.min(top, a.y, b.y);
-      bottom = Math.max(bottom, a.y, b.y);
     }
   }
   if (edges.length === 0) return;
+  // an active edge list: edges enter when the rows reach their top and leave below their bottom
+  edges.sort((p, q) => p.y0 - q.y0);
+  const bottom = edges.reduce((m, e) => Math.max(m, e.y1), -Infinity);
   const row = new Float32Array(buf.width + 2);
-  const y0 = Math.max(0, Math.floor(top));
+  const y0 = Math.max(0, Math.floor(edges[0]!.y0));
   const y1 = Math.min(buf.height, Math.ceil(bottom));
-  const hits: Array<{ x: number; dir: number }> = [];
+  let next = 0;
+  let active: Edge[] = [];
+  const xs: number[] = [];
+  const dirs: number[] = [];
   for (let y = y0; y < y1; y++) {
+    while (next < edges.length && edges[next]!.y0 < y + 1) active.push(edges[next++]!);
+    active = active.filter((e) => e.y1 > y);
+    if (active.length === 0) continue;
     row.fill(0);
     let minX = Infinity;
     let maxX = -Infinity;
     for (let s = 0; s < SUB; s++) {
       const sy = y + (s + 0.5) / SUB;
-      hits.length = 0;
-      for (const e of edges) {
+      xs.length = 0;
+      dirs.length = 0;
+      for (const e of active) {
         if (sy < e.y0 || sy >= e.y1) continue;
-        hits.push({ x: e.x0 + ((sy - e.y0) / (e.y1 - e.y0)) * (e.x1 - e.x0), dir: e.dir });
-      }
-      hits.sort((p, q) => p.x - q.x);
-      let winding = 0;
-      for (let h = 0; h < hits.length; h++) {
-        const before = winding;
-        winding += hits[h]!.dir;
-        if (before !== 0 || winding === 0) continue;
-        // a span starts at this hit and ends where the winding returns to zero
-        let end = h + 1;
-        for (let w = winding; end < hits.length; end++) {
-          w += hits[end]!.dir;
-          if (w === 0) break;
+        // insertion by x (a handful of crossings per line)
+        const x = e.x0 + ((sy - e.y0) / (e.y1 - e.y0)) * (e.x1 - e.x0);
+        let k = xs.length;
+        xs.push(x);
+        dirs.push(e.dir);
+        while (k > 0 && xs[k - 1]! > x) {
+          xs[k] = xs[k - 1]!;
+          dirs[k] = dirs[k - 1]!;
+          k--;
         }
-        const xa = Math.max(0, hits[h]!.x);
-        const xb = Math.min(buf.width, hits[Math.min(end, hits.length - 1)]!.x);
-        if (xb > xa) addSpan(row, xa, xb, 1 / SUB);
-        minX = Math.min(minX, xa);
-        maxX = Math.max(maxX, xb);
-        winding = 0;
-        h = end;
+        xs[k] = x;
+        dirs[k] = e.dir;
+      }
+      let winding = 0;
+      let spanStart = 0;
+      for (let h = 0; h < xs.length; h++) {
+        const before = winding;
+        winding += dirs[h]!;
+        if (before === 0 && winding !== 0) spanStart = xs[h]!;
+        else if (before !== 0 && winding === 0) {
+          // a span inside the shape: from where the winding left zero to where it returns
+          const xa = Math.max(0, spanStart);
+          const xb = Math.min(buf.width, xs[h]!);
+          if (xb > xa) addSpan(row, xa, xb, 1 / SUB);
+          minX = Math.min(minX, xa);
+          maxX = Math.max(maxX, xb);
+        }
       }
     }
     if (minX > maxX) continue;
