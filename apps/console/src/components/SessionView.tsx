@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { LiveSession } from '../session/live-session';
+import type { LiveSession, LiveSessionState } from '../session/live-session';
 import { useStore } from '../state/use-store';
 import '../styles/control.css';
 import { ChatPanel } from './ChatPanel';
@@ -13,8 +13,8 @@ export function SessionView({ live }: { live: LiveSession }) {
   return (
     <div className="session">
       <SessionBar live={live} />
-      <Reconnecting live={live} />
-      <CustomerPanel live={live} />
+      <StateLine live={live} when={(s) => s.reconnecting === true} testId="reconnecting" text="session.reconnecting" className="notice" />
+      <StateLine live={live} when={(s) => s.customerPanel === true} testId="customer-panel" text="session.customerPanel" className="session-note" />
       <div className="session-body">
         <Viewer live={live} />
         <div className="session-side">
@@ -27,26 +27,18 @@ export function SessionView({ live }: { live: LiveSession }) {
   );
 }
 
-/** "Connection lost, reconnecting…" while the session restores a dropped connection by itself. */
-function Reconnecting({ live }: { live: LiveSession }) {
+/**
+ * A line of the session's state, shown while `when` holds: "Connection lost, reconnecting…" while the
+ * session restores a dropped connection; "The customer sees a panel with an End button…" only when
+ * the customer's agent says it shows one.
+ */
+function StateLine({ live, when, testId, text, className }: { live: LiveSession; when: (s: LiveSessionState) => boolean; testId: string; text: 'session.reconnecting' | 'session.customerPanel'; className: string }) {
   const { t } = useTranslation();
-  const reconnecting = useStore(live.store, (s) => s.reconnecting === true);
-  if (!reconnecting) return null;
-  return (
-    <p className="notice" data-testid="reconnecting" role="status">
-      {t('session.reconnecting')}
-    </p>
-  );
-}
-
-/** "The customer sees a panel with an End button…": only when the customer's agent says it shows one. */
-function CustomerPanel({ live }: { live: LiveSession }) {
-  const { t } = useTranslation();
-  const shown = useStore(live.store, (s) => s.customerPanel === true);
+  const shown = useStore(live.store, when);
   if (!shown) return null;
   return (
-    <p className="session-note" data-testid="customer-panel" role="status">
-      {t('session.customerPanel')}
+    <p className={className} data-testid={testId} role="status">
+      {t(text)}
     </p>
   );
 }
