@@ -137,13 +137,21 @@ export class PanelUi {
 
   private act(action: PanelAction): void {
     const { flow, files } = this.opts.app;
-    switch (action.kind) {
-      case 'end':
-        return void flow.end();
-      case 'decide':
-        return flow.decide(action.what, action.decision);
-      case 'file':
-        return action.decision === 'accept' ? files.handleAccept(action.transferId) : files.handleRefuse(action.transferId);
+    try {
+      switch (action.kind) {
+        case 'end':
+          return void flow.end();
+        case 'decide': {
+          // a click on a picture that is already out of date (the question was withdrawn meanwhile) does nothing
+          const open = action.decision === 'revoke' ? flow.state.consent.granted[action.what] : flow.state.consent.pending.includes(action.what);
+          if (open) flow.decide(action.what, action.decision);
+          return;
+        }
+        case 'file':
+          return action.decision === 'accept' ? files.handleAccept(action.transferId) : files.handleRefuse(action.transferId);
+      }
+    } catch (err) {
+      this.opts.log.warn({ err, action: action.kind }, 'the session panel’s button failed');
     }
   }
 }

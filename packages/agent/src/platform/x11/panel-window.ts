@@ -73,6 +73,9 @@ export class X11PanelWindow implements PanelWindow {
       const mapping = await getKeyboardMapping(x);
       const keysyms = new Map<number, number>();
       mapping.forEach((row, i) => keysyms.set(x.keycodes.min + i, row[0] ?? 0));
+      // the picture is 32-bit BGRX: a 24- or 32-bit TrueColor root (every desktop today); anything else gets no panel
+      const depth = c.display.screen[0]!.root_depth;
+      if (depth !== 24 && depth !== 32) throw X11Error.connect(display, `a root depth of ${depth} bits (the panel needs 24 or 32)`);
       const window = c.AllocID();
       c.CreateWindow(window, x.root, 0, 0, 1, 1, 0, 0, INPUT_OUTPUT, 0, { backgroundPixel: 0xffffff, eventMask: EXPOSURE | KEY_PRESS | BUTTON_PRESS | BUTTON_RELEASE | BUTTON1_MOTION });
       const gc = c.AllocID();
