@@ -153,6 +153,8 @@ export interface Platform {
   openClipboard(env: PlatformEnv): Promise<ClipboardBackend>;
   /** the desktop's shell for the customer's face (Windows); undefined: the agent opens the page itself (ui/open-browser.ts) */
   shell?(env: PlatformEnv): DesktopShell;
+  /** why this platform serves `env`, in plain words for the log ("a GNOME Wayland session (…)"); undefined: its name says enough */
+  chosenBecause?(env: PlatformEnv): string;
 }
 
 /** What the customer's face needs from a desktop's shell (platform/windows/shell.ts). */

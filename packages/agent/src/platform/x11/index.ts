@@ -16,4 +16,5 @@ export const x11: Platform = {
   openCapture: (env, opts = {}) => X11ScreenCapture.open({ ...opts, display: opts.display || display(env) }),
   openInjector: (env) => X11Injector.open(display(env)),
   openClipboard: (env) => X11Clipboard.open(display(env)),
+  chosenBecause: (env) => `an X11 session: DISPLAY=${display(env) ?? ''} names the X server`,
 };
