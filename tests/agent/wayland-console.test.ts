@@ -62,7 +62,9 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
   }
 
   it('shows the foot window, types German text after the customer allows control, stops at Take back control, and End kills the pair', async () => {
-    run = await startAgentWithPage(srv.url, browser, { env: { ...desktop.env, DISPLAY: ':77' } });
+    // the customer's own home and cache (where the built encoder is), the GNOME session's bus, runtime folder and display
+    const { HOME: _home, XDG_CACHE_HOME: _cache, ...session } = desktop.env;
+    run = await startAgentWithPage(srv.url, browser, { env: { ...session, DISPLAY: ':77' } });
     const { id, password } = await acceptAndReadCredentials(run.cust);
     expect(run.agent.stderr()).toMatch(/screen sharing and remote control through wayland: a GNOME Wayland session/);
 
@@ -75,7 +77,7 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
     await vi.waitFor(async () => {
       const colours = await canvasColours(tech.page, [{ x: 640, y: 360 }, { x: 4, y: 4 }], SCREEN);
       seen = colours?.map(hex).join(' ');
-      expect(colours && closeTo(colours[0]!, RED) && !closeTo(colours[1]!, RED), `the canvas shows ${seen ?? 'nothing'}`).toBe(true);
+      expect(colours && closeTo(colours[0]!, RED) && !closeTo(colours[1]!, RED), `the canvas shows ${seen ?? 'nothing'}\nagent:\n${run!.agent.stderr().slice(-3000)}\nconsole:\n${tech.log.join('\n')}`).toBe(true);
     }, { timeout: 30_000, interval: 200 });
     expect(await tech.page.evaluate(() => (document.querySelector('[data-testid="viewer-canvas"]') as HTMLCanvasElement).width)).toBe(SCREEN.width);
 

@@ -2,7 +2,7 @@ import { spawnProgram } from '@fernhilfe/programs';
 import { makeTempDir, removeDir, stopChild } from '@fernhilfe/testkit';
 import { TestkitError } from '@fernhilfe/testkit';
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import dbus from 'dbus-next';
 import { vi } from 'vitest';
@@ -105,7 +105,11 @@ export async function startMutter(opts: { monitors?: string[]; layout?: string }
     start('pipewire', []);
     start('wireplumber', []);
     const monitors = (opts.monitors ?? ['1280x720']).flatMap((m) => ['--virtual-monitor', m]);
-    start('mutter', ['--headless', '--wayland', '--no-x11', `--wayland-display=${env.WAYLAND_DISPLAY}`, ...monitors], { DBUS_SYSTEM_BUS_ADDRESS: systemBus });
+    // no key repeat: under a heavily loaded test machine a release may reach foot after the repeat delay
+    const settings = path.join(env.XDG_CONFIG_HOME!, 'glib-2.0', 'settings');
+    mkdirSync(settings, { recursive: true });
+    writeFileSync(path.join(settings, 'keyfile'), '[org/gnome/desktop/peripherals/keyboard]\nrepeat=false\n');
+    start('mutter', ['--headless', '--wayland', '--no-x11', `--wayland-display=${env.WAYLAND_DISPLAY}`, ...monitors], { DBUS_SYSTEM_BUS_ADDRESS: systemBus, GSETTINGS_BACKEND: 'keyfile' });
     const client = dbus.sessionBus({ busAddress: bus });
     try {
       const names = (await client.getProxyObject('org.freedesktop.DBus', '/org/freedesktop/DBus')).getInterface('org.freedesktop.DBus');

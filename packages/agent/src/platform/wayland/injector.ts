@@ -76,16 +76,18 @@ export class MutterInjector implements InputInjector {
     }
     const points = printable(key);
     if (!points) return;
-    // the character itself says its level: let go of Shift/AltGr meanwhile, mutter presses what it needs
+    // the character itself says its level: let go of Shift/AltGr meanwhile, mutter presses what it needs.
+    // All sent at once (D-Bus keeps their order): a press waiting for its release would let the
+    // focused window's own key repeat type the character again.
     const levels = [...this.held.values()].filter((ks) => LEVEL_MODIFIERS.has(ks));
-    for (const ks of levels) await this.notify('NotifyKeyboardKeysym', ks, false);
+    const sent = levels.map((ks) => this.notify('NotifyKeyboardKeysym', ks, false));
     for (const cp of points) {
       if (signal?.aborted) break;
       const ks = keysymForCodepoint(cp);
-      await this.notify('NotifyKeyboardKeysym', ks, true);
-      await this.notify('NotifyKeyboardKeysym', ks, false);
+      sent.push(this.notify('NotifyKeyboardKeysym', ks, true), this.notify('NotifyKeyboardKeysym', ks, false));
     }
-    for (const ks of levels) await this.notify('NotifyKeyboardKeysym', ks, true);
+    sent.push(...levels.map((ks) => this.notify('NotifyKeyboardKeysym', ks, true)));
+    await Promise.all(sent);
   }
 
   async releaseAll(): Promise<void> {
