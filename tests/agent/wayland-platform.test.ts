@@ -66,4 +66,20 @@ describe('the Wayland platform on headless GNOME', () => {
       await vi.waitFor(() => expect(readFileSync(file, 'utf8')).toBe(c.text + '\n'), { timeout: 10_000 });
     }, 60_000);
   }
+
+  it('records every monitor; selecting one shows its own picture', async () => {
+    desktop = await startMutter({ monitors: ['1280x720', '800x600'] });
+    vi.stubEnv('XDG_RUNTIME_DIR', desktop.env.XDG_RUNTIME_DIR!);
+    capture = await platforms.wayland.openCapture(desktop.env);
+    expect(capture.monitors.map((m) => [m.width, m.height])).toEqual([
+      [1280, 720],
+      [800, 600],
+    ]);
+    const [first, second] = capture.monitors;
+    expect(capture.selected).toBe(first);
+    expect((await grab()).width).toBe(1280);
+    expect(capture.select(second!.id)).toBe(true);
+    await vi.waitFor(async () => expect([(await grab()).width, (await grab()).height]).toEqual([800, 600]), { timeout: 15_000, interval: 100 });
+    expect(capture.select('HDMI-9')).toBe(false);
+  }, 60_000);
 });
