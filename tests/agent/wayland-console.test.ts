@@ -8,6 +8,7 @@ import { canvasColours, closeTo, hex, technicianConnects, technicianSignsIn } fr
 import { startMutter, type MutterDesktop } from '../support/mutter.js';
 import { expectNothingFor } from '../support/quiet.js';
 import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
+import { builtAgent } from './build-fixture.js';
 import { assertAgentBuilt } from './support/agent-process.js';
 import { acceptAndReadCredentials, startAgentWithPage, type AgentWithPage } from './support/agent-page.js';
 import { typeInConsole } from './support/console-keys.js';
@@ -23,7 +24,8 @@ const RED: [number, number, number] = [0xe0, 0x10, 0x10];
  * source started as the customer would (its environment is the GNOME session's, with an XWayland-like
  * DISPLAY beside it), its page and the console in Chromium. The console shows foot's pixels; control
  * is asked in the console and allowed in the program's page; German text typed in the console arrives
- * exactly; Take back control stops input at once; End ends the session and the pair is dead.
+ * exactly; Take back control stops input at once; End ends the session and the pair is dead. Once
+ * with the agent from source, once with the built single-file Linux program (build-fixture.ts).
  */
 describe('QuickSupport on GNOME/Wayland, with the console', () => {
   let srv: TestServer;
@@ -61,10 +63,18 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
     await tech.page.mouse.click(box.x + (x / SCREEN.width) * box.width, box.y + (y / SCREEN.height) * box.height);
   }
 
-  it('shows the foot window, types German text after the customer allows control, stops at Take back control, and End kills the pair', async () => {
+  const agents = [
+    { name: 'the agent from source', program: () => Promise.resolve(undefined) },
+    // the single-file program: dbus-next bundled, koffi's Linux module and the encoder inside
+    { name: 'the built Linux program', program: async () => (await builtAgent()).file },
+  ];
+  for (const agent of agents) {
+  it(`${agent.name}: shows the foot window, types German text after the customer allows control, stops at Take back control, and End kills the pair`, async () => {
+    const program = await agent.program();
     // the customer's own home and cache (where the built encoder is), the GNOME session's bus, runtime folder and display
     const { HOME: _home, XDG_CACHE_HOME: _cache, ...session } = desktop.env;
-    run = await startAgentWithPage(srv.url, browser, { env: { ...session, DISPLAY: ':77' } });
+    run = await startAgentWithPage(srv.url, browser, { env: { ...session, DISPLAY: ':77' }, ...(program ? { program } : {}) });
+    const before = readFileSync(typed, 'utf8');
     const { id, password } = await acceptAndReadCredentials(run.cust);
     expect(run.agent.stderr()).toMatch(/screen sharing and remote control through wayland: a GNOME Wayland session/);
 
@@ -88,18 +98,19 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
     await tech.page.getByTestId('viewer-canvas').and(tech.page.locator('[data-controlling="true"]')).waitFor({ timeout: 10_000 });
     await clickScreen(640, 360);
     await typeInConsole(tech.page, [...keystrokes(TEXT, 'de'), ...enter]);
-    await vi.waitFor(() => expect(readFileSync(typed, 'utf8')).toBe(TEXT + '\n'), { timeout: 15_000 });
+    await vi.waitFor(() => expect(readFileSync(typed, 'utf8')).toBe(before + TEXT + '\n'), { timeout: 15_000 });
 
     // Take back control: the console says so, and keys typed afterwards do not arrive
     await run.cust.page.getByTestId('revoke-control').click();
     await expect.poll(() => textOf(tech.page, 'control-status'), { timeout: 5_000 }).toBe('Der Kunde hat die Steuerung zurückgenommen.');
     await clickScreen(640, 360);
     await typeInConsole(tech.page, [...keystrokes('zu spät', 'de'), ...enter]);
-    await expectNothingFor(1_000, 'keys typed after Take back control do not reach foot', () => expect(readFileSync(typed, 'utf8')).toBe(TEXT + '\n'));
+    await expectNothingFor(1_000, 'keys typed after Take back control do not reach foot', () => expect(readFileSync(typed, 'utf8')).toBe(before + TEXT + '\n'));
 
     // End: the program ends, and the ID and password open nothing any more
     await run.cust.page.getByTestId('end-session').click();
     expect(await run.agent.exited).toBe(0);
     await expect((await srv.technician()).connect(id, password)).rejects.toThrow();
-  }, 120_000);
+  }, 400_000);
+  }
 });
