@@ -67,6 +67,34 @@ describe('the Wayland platform on headless GNOME', () => {
     }, 60_000);
   }
 
+  it('the wheel scrolls foot’s scrollback up and back down', async () => {
+    desktop = await startMutter();
+    vi.stubEnv('XDG_RUNTIME_DIR', desktop.env.XDG_RUNTIME_DIR!);
+    capture = await platforms.wayland.openCapture(desktop.env);
+    const file = path.join(desktop.dir, 'ready.txt');
+    desktop.start('foot', ['sh', '-c', `seq 1 300; echo > ${file}; cat`]);
+    await vi.waitFor(() => expect(existsSync(file)).toBe(true), { timeout: 15_000 });
+    injector = await platforms.wayland.openInjector(desktop.env);
+    await injector.move(640, 360);
+    const settled = async () => {
+      // the same picture twice in a row: foot has drawn everything
+      let last: Buffer | undefined;
+      let now: Buffer | undefined;
+      await vi.waitFor(async () => {
+        last = now;
+        now = Buffer.from((await grab()).data);
+        expect(last?.equals(now)).toBe(true);
+      }, { timeout: 15_000, interval: 300 });
+      return now!;
+    };
+    const bottom = await settled();
+    await injector.wheel(0, -5);
+    const up = await settled();
+    expect(up.equals(bottom), 'wheel up shows earlier lines').toBe(false);
+    await injector.wheel(0, 5);
+    expect((await settled()).equals(bottom), 'wheel down comes back to the end').toBe(true);
+  }, 60_000);
+
   it('records every monitor; selecting one shows its own picture', async () => {
     desktop = await startMutter({ monitors: ['1280x720', '800x600'] });
     vi.stubEnv('XDG_RUNTIME_DIR', desktop.env.XDG_RUNTIME_DIR!);
