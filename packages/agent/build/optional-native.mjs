@@ -3,8 +3,8 @@
 /** Native addons that cannot live inside a single-file program; the agent must load them guarded. */
 export const OPTIONAL_NATIVE = ['@roamhq/wrtc'];
 
-/** Native speed-ups that libraries already `require()` inside try/catch (ws); absent in the program. */
-export const OPTIONAL_SPEEDUPS = ['bufferutil', 'utf-8-validate'];
+/** Native speed-ups that libraries already `require()` inside try/catch (ws; dbus-next's fd passing); absent in the program. */
+export const OPTIONAL_SPEEDUPS = ['bufferutil', 'utf-8-validate', 'usocket'];
 
 /** @param {string[]} names */
 const pattern = (names) => new RegExp(`^(${names.map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})(/.*)?$`);

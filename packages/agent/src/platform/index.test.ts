@@ -19,8 +19,18 @@ describe('the platform table', () => {
       }
       expect(caught).toBeInstanceOf(PlatformError);
       expect((caught as PlatformError).reason).toBe('unavailable');
-      expect((caught as PlatformError).message).toBe('no desktop to share or control here (windows: this is linux, not Windows; x11: DISPLAY is not set)');
+      expect((caught as PlatformError).message).toBe('no desktop to share or control here (windows: this is linux, not Windows; wayland: no Wayland session (XDG_SESSION_TYPE is not wayland and WAYLAND_DISPLAY is not set); x11: DISPLAY is not set)');
     }
+  });
+
+  it('picks Wayland in a Wayland session although DISPLAY names XWayland, and X11 in an X11 session', () => {
+    expect(choosePlatform({ XDG_SESSION_TYPE: 'wayland', XDG_CURRENT_DESKTOP: 'GNOME', WAYLAND_DISPLAY: 'wayland-0', DISPLAY: ':0' })).toBe(platforms.wayland);
+    expect(choosePlatform({ WAYLAND_DISPLAY: 'wayland-0', DISPLAY: ':0' })).toBe(platforms.wayland);
+    expect(choosePlatform({ XDG_SESSION_TYPE: 'x11', WAYLAND_DISPLAY: 'wayland-0', DISPLAY: ':0' })).toBe(platforms.x11);
+    expect(platforms.wayland.chosenBecause?.({ XDG_SESSION_TYPE: 'wayland', XDG_CURRENT_DESKTOP: 'KDE' })).toBe(
+      'a Wayland session (XDG_SESSION_TYPE=wayland, XDG_CURRENT_DESKTOP=KDE): screen and input through the desktop portal, which asks the customer first',
+    );
+    expect(platforms.x11.chosenBecause?.({ DISPLAY: ':0' })).toBe('an X11 session: DISPLAY=:0 names the X server');
   });
 
   it('counts a display named outright (the benchmark, the screen tests) as the environment’s', () => {

@@ -1,13 +1,15 @@
 import { PlatformError } from './errors.js';
 import type { CaptureOptions, DesktopShell, Platform, PlatformEnv, ScreenCapture } from './types.js';
+import { wayland } from './wayland/index.js';
 import { windows } from './windows/index.js';
 import { x11 } from './x11/index.js';
 
 /**
  * The platform table: every desktop the agent can share and control, in the order they are tried at
- * start (Windows first: under wine a Windows process also sees DISPLAY). A new platform is a folder beside x11/ that exports a `Platform`, and one line here.
+ * start (Windows first: under wine a Windows process also sees DISPLAY; Wayland before X11: in a Wayland
+ * session DISPLAY is XWayland, which shows only X programs). A new platform is a folder beside x11/ that exports a `Platform`, and one line here.
  */
-export const platforms = { windows, x11 } satisfies Record<string, Platform>;
+export const platforms = { windows, wayland, x11 } satisfies Record<string, Platform>;
 
 export type PlatformName = keyof typeof platforms;
 

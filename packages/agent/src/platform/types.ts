@@ -155,6 +155,8 @@ export interface Platform {
   shell?(env: PlatformEnv): DesktopShell;
   /** the customer's session panel: a small window above every other one (panel/ draws it); undefined where the platform has none */
   openPanel?(env: PlatformEnv, opts: { title: string }): Promise<PanelWindow>;
+  /** why this platform serves `env`, in plain words for the log ("a GNOME Wayland session (…)"); undefined: its name says enough */
+  chosenBecause?(env: PlatformEnv): string;
 }
 
 /** What the customer's face needs from a desktop's shell (platform/windows/shell.ts). */

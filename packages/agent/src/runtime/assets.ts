@@ -3,7 +3,7 @@ import sea from 'node:sea';
 /**
  * Files carried inside the QuickSupport single executable (the build adds them to the SEA config):
  * - `'encoder'`: fernhilfe-encoder for the program's own platform (packages/agent/native/encoder)
- * - `'koffi.node'`: koffi's native addon (Windows only)
+ * - `'koffi.node'`: koffi's native addon (Windows: user32/gdi32; Linux: GStreamer on Wayland)
  */
 export type AssetName = 'encoder' | 'koffi.node';
 

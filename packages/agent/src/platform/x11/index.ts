@@ -18,4 +18,5 @@ export const x11: Platform = {
   openInjector: (env) => X11Injector.open(display(env)),
   openClipboard: (env) => X11Clipboard.open(display(env)),
   openPanel: (env, opts) => X11PanelWindow.open(display(env), { ...opts, env }),
+  chosenBecause: (env) => `an X11 session: DISPLAY=${display(env) ?? ''} names the X server`,
 };

@@ -1,0 +1,116 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { visible } from '@fernhilfe/testkit';
+import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, textOf, type WatchedPage } from '../e2e/support/browser.js';
+import { canvasColours, closeTo, hex, technicianConnects, technicianSignsIn } from '../e2e/support/flows.js';
+import { startMutter, type MutterDesktop } from '../support/mutter.js';
+import { expectNothingFor } from '../support/quiet.js';
+import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
+import { builtAgent } from './build-fixture.js';
+import { assertAgentBuilt } from './support/agent-process.js';
+import { acceptAndReadCredentials, startAgentWithPage, type AgentWithPage } from './support/agent-page.js';
+import { typeInConsole } from './support/console-keys.js';
+import { enter, keystrokes } from './support/input-keys.js';
+
+const TEXT = 'Grüße @€{}[]|\\~ 123';
+const SCREEN = { width: 1280, height: 720 };
+const RED: [number, number, number] = [0xe0, 0x10, 0x10];
+
+/**
+ * QuickSupport on GNOME/Wayland end to end: headless mutter with PipeWire in a private D-Bus session
+ * (German keyboard), a red foot window whose `cat` writes a file, the real server, the agent from
+ * source started as the customer would (its environment is the GNOME session's, with an XWayland-like
+ * DISPLAY beside it), its page and the console in Chromium. The console shows foot's pixels; control
+ * is asked in the console and allowed in the program's page; German text typed in the console arrives
+ * exactly; Take back control stops input at once; End ends the session and the pair is dead. Once
+ * with the agent from source, once with the built single-file Linux program (build-fixture.ts).
+ */
+describe('QuickSupport on GNOME/Wayland, with the console', () => {
+  let srv: TestServer;
+  let desktop: MutterDesktop;
+  let browser: Browser;
+  let tech: WatchedPage;
+  let run: AgentWithPage | undefined;
+  let typed: string;
+
+  beforeAll(async () => {
+    assertAppsBuilt();
+    assertAgentBuilt();
+    srv = await startTestServer();
+    desktop = await startMutter({ layout: 'de' });
+    typed = path.join(desktop.dir, 'typed.txt');
+    desktop.start('foot', ['-o', 'colors.background=e01010', 'sh', '-c', `cat > ${typed}`]);
+    await vi.waitFor(() => expect(existsSync(typed)).toBe(true), { timeout: 15_000 });
+    browser = await launchTechnicianBrowser();
+  }, 90_000);
+
+  afterEach(() => {
+    expect(cspViolations(tech), 'Content-Security-Policy violations').toEqual([]);
+  });
+
+  afterAll(async () => {
+    await run?.agent.kill();
+    await browser?.close();
+    await desktop?.stop();
+    await srv?.close();
+  });
+
+  /** clicks the console's canvas where the screen point (x, y) is shown */
+  async function clickScreen(x: number, y: number): Promise<void> {
+    const box = (await tech.page.getByTestId('viewer-canvas').boundingBox())!;
+    await tech.page.mouse.click(box.x + (x / SCREEN.width) * box.width, box.y + (y / SCREEN.height) * box.height);
+  }
+
+  const agents = [
+    { name: 'the agent from source', program: () => Promise.resolve(undefined) },
+    // the single-file program: dbus-next bundled, koffi's Linux module and the encoder inside
+    { name: 'the built Linux program', program: async () => (await builtAgent()).file },
+  ];
+  for (const agent of agents) {
+  it(`${agent.name}: shows the foot window, types German text after the customer allows control, stops at Take back control, and End kills the pair`, async () => {
+    const program = await agent.program();
+    // the customer's own home and cache (where the built encoder is), the GNOME session's bus, runtime folder and display
+    const { HOME: _home, XDG_CACHE_HOME: _cache, ...session } = desktop.env;
+    run = await startAgentWithPage(srv.url, browser, { env: { ...session, DISPLAY: ':77' }, ...(program ? { program } : {}) });
+    const before = readFileSync(typed, 'utf8');
+    const { id, password } = await acceptAndReadCredentials(run.cust);
+    expect(run.agent.stderr()).toMatch(/screen sharing and remote control through wayland: a GNOME Wayland session/);
+
+    tech = await openPage(browser, 'console', { locale: 'de-DE', viewport: { width: 1400, height: 900 } });
+    await technicianSignsIn(tech.page, srv.url, TECH_LOGIN, TECH_PASSWORD);
+    await technicianConnects(tech.page, { id, password });
+
+    // foot fills the middle of the screen in red; the desktop's corner is not red
+    let seen: string | undefined;
+    await vi.waitFor(async () => {
+      const colours = await canvasColours(tech.page, [{ x: 640, y: 360 }, { x: 4, y: 4 }], SCREEN);
+      seen = colours?.map(hex).join(' ');
+      expect(colours && closeTo(colours[0]!, RED) && !closeTo(colours[1]!, RED), `the canvas shows ${seen ?? 'nothing'}\nagent:\n${run!.agent.stderr().slice(-3000)}\nconsole:\n${tech.log.join('\n')}`).toBe(true);
+    }, { timeout: 30_000, interval: 200 });
+    expect(await tech.page.evaluate(() => (document.querySelector('[data-testid="viewer-canvas"]') as HTMLCanvasElement).width)).toBe(SCREEN.width);
+
+    // control: asked in the console, allowed in the program's page
+    await tech.page.getByTestId('control-toggle').click();
+    await visible(run.cust.page, 'allow-control', 10_000);
+    await run.cust.page.getByTestId('allow-control').click();
+    await tech.page.getByTestId('viewer-canvas').and(tech.page.locator('[data-controlling="true"]')).waitFor({ timeout: 10_000 });
+    await clickScreen(640, 360);
+    await typeInConsole(tech.page, [...keystrokes(TEXT, 'de'), ...enter]);
+    await vi.waitFor(() => expect(readFileSync(typed, 'utf8')).toBe(before + TEXT + '\n'), { timeout: 15_000 });
+
+    // Take back control: the console says so, and keys typed afterwards do not arrive
+    await run.cust.page.getByTestId('revoke-control').click();
+    await expect.poll(() => textOf(tech.page, 'control-status'), { timeout: 5_000 }).toBe('Der Kunde hat die Steuerung zurückgenommen.');
+    await clickScreen(640, 360);
+    await typeInConsole(tech.page, [...keystrokes('zu spät', 'de'), ...enter]);
+    await expectNothingFor(1_000, 'keys typed after Take back control do not reach foot', () => expect(readFileSync(typed, 'utf8')).toBe(before + TEXT + '\n'));
+
+    // End: the program ends, and the ID and password open nothing any more
+    await run.cust.page.getByTestId('end-session').click();
+    expect(await run.agent.exited).toBe(0);
+    await expect((await srv.technician()).connect(id, password)).rejects.toThrow();
+  }, 400_000);
+  }
+});
