@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ConnectError, TechnicianEndpoint } from '@fernhilfe/client';
+import { TechnicianEndpoint, type ConnectError } from '@fernhilfe/client';
 import { auditDb } from '@fernhilfe/server';
 import { buildOnce } from '../support/processes.js';
 import { numberedStream, roundTrip, within } from '../support/resume-kit.js';

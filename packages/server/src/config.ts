@@ -54,7 +54,7 @@ const envSchema = z.object({
   /** how long an active session waits for an endpoint whose connection dropped to resume */
   RESUME_GRACE_MS: int(100, 600_000).default(30_000),
   /** SIGTERM: how long a node waits for its sessions to move to another node before it stops (docs/deployment.md) */
-  DRAIN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+  DRAIN_TIMEOUT_MS: int(0, 600_000).default(8_000),
   /** the server pings every connection this often and drops one that did not answer the last ping */
   KEEPALIVE_MS: int(100, 600_000).default(20_000),
   /** sessions and audit entries older than this many days are deleted (docs/audit.md); 0 keeps everything */
