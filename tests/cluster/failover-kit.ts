@@ -33,8 +33,8 @@ export async function sessionBehind(lb: Balancer, env: ClusterEnv, customerNode:
   const techSession = await within(tech.connect(customer.id, customer.password!), 10_000, 'the session');
   const custSession = await within(custSessionP, 10_000, "the customer's session");
   lb.pin(undefined);
-  await untilMovable(env, customer.id);
-  return { customer, tech, api, techSession, custSession, id: customer.id, password: customer.password! };
+  const shared = await untilMovable(env, customer.id);
+  return { customer, tech, api, techSession, custSession, id: customer.id, password: customer.password!, shared };
 }
 
 /** Waits until Redis holds both resume public keys of the session (and nothing else of it is secret). */

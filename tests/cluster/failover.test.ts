@@ -58,6 +58,9 @@ describe('sessions survive a node', () => {
     const [a, b] = await nodes('node-a', 'node-b');
     lb.setNodes([a!.url, b!.url]);
     const s = await sessionBehind(lb, env, a!, b!);
+    // what Redis holds for another node: public values and bookkeeping, nothing secret
+    expect(Object.keys(s.shared).sort()).toEqual(['home', 'key:customer', 'key:technician', 'path', 'sessionId', 'since', 'technician', 'technicianUserId']);
+    expect(JSON.stringify(s.shared)).not.toContain(s.password);
     const toCustomer = numberedStream(s.techSession, s.custSession, 300, 10);
     const toTech = numberedStream(s.custSession, s.techSession, 300, 10);
     await vi.waitFor(() => expect(toCustomer.got.length).toBeGreaterThan(40), { timeout: 10_000, interval: 20 });
