@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
 import { TechnicianEndpoint, type ConnectError } from '@fernhilfe/client';
 import { auditDb } from '@fernhilfe/server';
 import { buildOnce } from '../support/processes.js';
@@ -112,6 +113,21 @@ describe('sessions survive a node', () => {
     expect((await resumeWithWrongKey(lb.wsUrl, s.id)).error).toMatchObject({ code: 'resume-refused' });
   });
 
+  it('a drained node is not ready (/healthz 503) and takes no new WebSocket (503), so a balancer sends people elsewhere', async () => {
+    const g = await startNode(env, 'node-g');
+    try {
+      expect((await fetch(`${g.url}/healthz`)).status).toBe(200);
+      expect(await upgradeStatus(`${g.wsUrl}/ws/customer`)).toBeUndefined();
+      await g.server.drain();
+      const health = await fetch(`${g.url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toEqual({ status: 'draining' });
+      expect(await upgradeStatus(`${g.wsUrl}/ws/customer`)).toBe(503);
+    } finally {
+      await g.close();
+    }
+  });
+
   it('SIGKILL of the home node (both ends on it): the other node notices and adopts the session when both come back; every message once and in order', async () => {
     const [c, d] = await nodes('node-c', 'node-d');
     lb.setNodes([c!.url, d!.url]);
@@ -163,6 +179,16 @@ describe('sessions survive a node', () => {
     ]);
   });
 });
+
+/** The HTTP status of a WebSocket upgrade that is refused (undefined when it is accepted). */
+function upgradeStatus(url: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.once('unexpected-response', (_req, res) => (resolve(res.statusCode), ws.terminate()));
+    ws.once('open', () => (resolve(undefined), ws.close()));
+    ws.once('error', (err) => reject(err));
+  });
+}
 
 async function ticketVia(lb: Balancer, api: { technicianUrl(): Promise<string> }): Promise<string> {
   const t = await api.technicianUrl();
