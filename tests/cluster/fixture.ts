@@ -68,6 +68,8 @@ export interface TechnicianOpts {
   api?: ApiClient;
   via?: string;
   reconnectTo?: () => ClusterNode;
+  /** no reconnect URL: this side sends no resume key, so its session cannot resume or move */
+  noResume?: boolean;
 }
 
 function nodeEnv(env: ClusterEnv, name: string, dataDir: string, extra: Record<string, string>): Record<string, string> {
@@ -111,7 +113,7 @@ function clientsFor(name: string, url: string, termsVersion: () => Promise<strin
         return base + ticketUrl.slice(ticketUrl.indexOf('/ws/'));
       };
       const reconnectUrl = () => withTicket(o.reconnectTo ? o.reconnectTo().wsUrl : (o.via ?? wsUrl));
-      return TechnicianEndpoint.open({ url: await withTicket(o.via ?? wsUrl), reconnectUrl, transport: nodeTransport });
+      return TechnicianEndpoint.open({ url: await withTicket(o.via ?? wsUrl), ...(o.noResume ? {} : { reconnectUrl }), transport: nodeTransport });
     },
   };
   return node;
@@ -143,9 +145,9 @@ export async function startNode(env: ClusterEnv, name: string, opts: { createUse
 }
 
 /** A node as its own process (`fernhilfe start`; run buildOnce() first), so that a test can kill it. */
-export async function startNodeProcess(env: ClusterEnv, name: string): Promise<ClusterNode & { process: Started; kill(): Promise<void> }> {
+export async function startNodeProcess(env: ClusterEnv, name: string, extra: Record<string, string> = {}): Promise<ClusterNode & { process: Started; kill(): Promise<void> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), `fernhilfe-${name}-`));
-  const started = startProcess({ file: process.execPath }, [CLI, 'start'], nodeEnv(env, name, dataDir, { LOG_LEVEL: 'info' }));
+  const started = startProcess({ file: process.execPath }, [CLI, 'start'], nodeEnv(env, name, dataDir, { LOG_LEVEL: 'info', ...extra }));
   const [, url] = await started.waitFor(/Fernhilfe is running at (http:\/\/\S+)/, 60_000);
   const kill = async () => {
     if (started.child.exitCode !== null || started.child.signalCode !== null) return;

@@ -53,6 +53,8 @@ const envSchema = z.object({
   REPORTS_PER_SESSION: int(1, 1_000_000).default(2000),
   /** how long an active session waits for an endpoint whose connection dropped to resume */
   RESUME_GRACE_MS: int(100, 600_000).default(30_000),
+  /** SIGTERM: how long a node waits for its sessions to move to another node before it stops (docs/deployment.md) */
+  DRAIN_TIMEOUT_MS: int(0, 600_000).default(8_000),
   /** the server pings every connection this often and drops one that did not answer the last ping */
   KEEPALIVE_MS: int(100, 600_000).default(20_000),
   /** sessions and audit entries older than this many days are deleted (docs/audit.md); 0 keeps everything */
@@ -119,6 +121,8 @@ export interface Config {
   abuse: { maxConnections: number; registerTimeoutMs: number; registrationsPerMinute: number; reportsPerSession: number };
   keepaliveMs: number;
   resumeGraceMs: number;
+  /** DRAIN_TIMEOUT_MS */
+  drainTimeoutMs: number;
   retentionDays: number;
   passwordCost: number;
   /** undefined: P2P off */
@@ -257,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     abuse: { maxConnections: e.MAX_CONNECTIONS, registerTimeoutMs: e.REGISTER_TIMEOUT_MS, registrationsPerMinute: e.REGISTRATIONS_PER_MINUTE, reportsPerSession: e.REPORTS_PER_SESSION },
     keepaliveMs: e.KEEPALIVE_MS,
     resumeGraceMs: e.RESUME_GRACE_MS,
+    drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
     retentionDays: e.RETENTION_DAYS,
     passwordCost: e.PASSWORD_COST,
     p2p: e.P2P ? { urls: parseIceUrls(e.TURN_URLS, e.TURN_SECRET), secret: e.TURN_SECRET, ttlS: e.TURN_TTL_S } : undefined,

@@ -20,6 +20,7 @@ import { registerSecurityHeaders } from './http/security.js';
 import { createLogger, getLogger, type Logger } from './logger.js';
 import { setupSingleSignOn } from './oidc/index.js';
 import { Cluster } from './cluster/index.js';
+import { drainNode } from './cluster/drain.js';
 import { serveMetrics, ServerMetrics, type MetricsEndpoint } from './metrics/index.js';
 import { attachWebSockets } from './relay/websocket.js';
 import { Broker } from './rendezvous/broker.js';
@@ -60,6 +61,11 @@ export interface RunningServer {
   metrics: { series: ServerMetrics; endpoint: MetricsEndpoint } | undefined;
   /** the QuickSupport programs: the first-start build and what is offered (agent-build/) */
   programs: ProgramBuilds;
+  /**
+   * Before a planned stop (SIGTERM): readiness 503, no new WebSockets, every session that can move
+   * handed to another node (at most DRAIN_TIMEOUT_MS). Call close() afterwards.
+   */
+  drain(): Promise<void>;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -85,7 +91,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   await migrateToLatest(database.db);
   const metrics = config.metrics ? new ServerMetrics(config.metrics.node) : undefined;
   // several nodes (REDIS_URL): shared IDs, limits, tickets and sessions (cluster/, docs/deployment.md)
-  const cluster = config.cluster ? await Cluster.start({ ...config.cluster, log }) : undefined;
+  const cluster = config.cluster ? await Cluster.start({ ...config.cluster, resumeGraceMs: config.resumeGraceMs, log }) : undefined;
   // the keys outside the database: receipts, audit heads, TOTP secrets (keys/server-keys.ts)
   const keys = await ServerKeys.open(config.serverKey, database, getLogger(log, 'keys'));
   const accounts = new AccountService({ db: database.db, logger: getLogger(log, 'accounts'), totpBox: keys.totpBox, passwordCost: config.passwordCost, ...(cluster ? { tickets: cluster.tickets } : {}) });
@@ -127,7 +133,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     log: getLogger(log, 'broker'),
     pairingTimeoutMs: config.pairingTimeoutMs,
     resumeGraceMs: config.resumeGraceMs,
-    ...(cluster ? { cluster } : {}),
+    ...(cluster ? { cluster, resumeStore: cluster.sessions } : {}),
     p2p: { iceServers: (id, role) => ice?.forSession(id, role), relayed: (bytes, from) => (relayMeter.count(bytes), metrics?.relayed(bytes, from)) },
     files: config.files,
     registerTimeoutMs: config.abuse.registerTimeoutMs,
@@ -138,7 +144,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   metrics?.watch(broker);
 
   cluster?.serve(broker);
-  registerPublicRoutes(app, { terms: () => records.terms.current() });
+  // SIGTERM: readiness 503, no new WebSockets, sessions handed to other nodes (cluster/drain.ts)
+  const draining = { now: false };
+  registerPublicRoutes(app, { terms: () => records.terms.current(), ready: () => !draining.now });
   // the operator's key and builds, or (none configured) the server's own, built at the first start (agent-build/)
   const programSource = prepareProgramSource(config, getLogger(log, 'agent-build'));
   const agentDownload = new AgentDownloads({ dir: programSource.agentDir, publicKey: programSource.publicKey, builtHere: programSource.mode.kind === 'auto', releases: new SettingsRepo({ db: database.db }), log: getLogger(log, 'agent-download') });
@@ -182,6 +190,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     publicUrl: config.publicUrl,
     keepaliveMs: config.keepaliveMs,
     ...(metrics ? { metrics } : {}),
+    accepting: () => !draining.now,
   });
 
   const sweeper = setInterval(() => {
@@ -228,7 +237,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await records.close();
       await database.close();
     })());
-  return { url, port, app, accounts, accountAdmin, live, database, broker, branding, log, routes, terms: () => records.terms.current(), setupUrl, relayMeter, programs, metrics: metrics && metricsEndpoint ? { series: metrics, endpoint: metricsEndpoint } : undefined, close, [Symbol.asyncDispose]: close };
+  const drain = () => (draining.now = true, drainNode({ broker, cluster, timeoutMs: config.drainTimeoutMs, log: getLogger(log, 'drain') }));
+  return { drain, url, port, app, accounts, accountAdmin, live, database, broker, branding, log, routes, terms: () => records.terms.current(), setupUrl, relayMeter, programs, metrics: metrics && metricsEndpoint ? { series: metrics, endpoint: metricsEndpoint } : undefined, close, [Symbol.asyncDispose]: close };
 }
 
 function isLoopbackHost(host: string): boolean {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadConfig, SIGNING_KEY_FILE, startServer } from '@fernhilfe/server';
 
-/** `fernhilfe start`: the server on one port until SIGINT/SIGTERM. */
+/** `fernhilfe start`: the server on one port until SIGINT/SIGTERM (SIGTERM drains first: its sessions move to other nodes). */
 export async function start(): Promise<void> {
   const config = loadConfig();
   const server = await startServer(config);
@@ -24,7 +24,9 @@ export async function start(): Promise<void> {
     if (stopping) return;
     stopping = true;
     server.log.info({ signal }, 'shutting down');
-    server.close().then(
+    // SIGTERM (systemd, Kubernetes, podman stop): first hand the sessions to other nodes (docs/deployment.md)
+    const drained = signal === 'SIGTERM' ? server.drain().catch((err: unknown) => server.log.error({ err }, 'draining failed')) : Promise.resolve();
+    drained.then(() => server.close()).then(
       () => process.exit(0),
       (err: unknown) => {
         server.log.error({ err }, 'shutdown failed');

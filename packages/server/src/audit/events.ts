@@ -12,6 +12,7 @@ export const SESSION_EVENTS = [
   'session-authenticated',
   'password-rotated',
   'session-ended',
+  'session-moved',
 ] as const;
 
 /** What endpoints report (packages/protocol/src/messages/audit.ts), recorded under the same name. */

@@ -84,6 +84,7 @@ export function auditRecorder(deps: RecorderDeps): SessionRecorder {
         const { event, ...data } = report;
         await write(id, event, await actorOf(id, by), data);
       }),
+    moved: (id, move) => inOrder(id, async () => void (await write(id, 'session-moved', 'server', { from: move.from, to: move.to, why: move.why }))),
     ended: (id, reason, observed) =>
       inOrder(id, async () => {
         const [by = 'server', ...rest] = reason.split(':');

@@ -10,6 +10,8 @@ export interface LinkEnd {
   onBusMessage(op: Op, body: Buffer): void;
   /** the node at the other end stopped answering */
   onNodeLost(): void;
+  /** this node is drained: a forwarded connection closes its socket (true), a stand-in stays */
+  drain?(): boolean;
 }
 
 export interface ClusterBusOptions {
@@ -85,6 +87,13 @@ export class ClusterBus {
   /** The nodes this node has links with (to watch their liveness). */
   peers(): Set<string> {
     return new Set([...this.links.values()].map((l) => l.node));
+  }
+
+  /** Drain: every link whose WebSocket is on this node is closed so that its endpoint resumes elsewhere. */
+  drainForwarded(): number {
+    let n = 0;
+    for (const end of [...this.links.values()]) if (end.drain?.()) n++;
+    return n;
   }
 
   /** `node` died: every link with it is told. */

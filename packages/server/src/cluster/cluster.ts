@@ -8,10 +8,11 @@ import { AdminChannel, type AdminHandler } from './admin-channel.js';
 import { ClusterBus } from './bus.js';
 import { newLinkId, type OpenMeta } from './bus-codec.js';
 import { ClusterError } from './errors.js';
-import type { ClusterPort, HandOffWho } from './directory.js';
+import type { ClusterPort, HandOffWho, ReleasedSession } from './directory.js';
 import { ForwardedConnection } from './forwarded-connection.js';
 import { NodeLiveness } from './node-liveness.js';
 import { RedisDirectory } from './redis-directory.js';
+import { RedisSessionStore, type AdoptResult } from './redis-session-store.js';
 import { RedisConnectLimits } from './redis-limits.js';
 import { RedisSignInLimiter } from './redis-sign-in-limiter.js';
 import { RemoteEndpoint } from './remote-endpoint.js';
@@ -21,6 +22,8 @@ export interface ClusterOptions {
   redisUrl: string;
   nodeId: string;
   nodeTtlMs: number;
+  /** how long a session waits for a lost side (RESUME_GRACE_MS): a dead home's session records outlive it by this */
+  resumeGraceMs: number;
   log: Logger;
 }
 
@@ -43,6 +46,8 @@ export class Cluster implements ClusterPort {
   /** admin requests to every node: live sessions, ending sessions (set in start()) */
   admin!: AdminChannel;
   private adminSub!: Redis;
+  /** set by drain(): this node takes no session over and lets its own go */
+  draining = false;
 
   private constructor(
     readonly nodeId: string,
@@ -50,6 +55,8 @@ export class Cluster implements ClusterPort {
     private readonly sub: Redis,
     readonly directory: RedisDirectory,
     readonly tickets: SignedTickets,
+    /** active sessions' shared state (the broker's ResumeStore), for a new home when this node goes */
+    readonly sessions: RedisSessionStore,
     private readonly bus: ClusterBus,
     private readonly liveness: NodeLiveness,
     private readonly log: Logger,
@@ -84,13 +91,15 @@ export class Cluster implements ClusterPort {
       log,
       refresh: (p) => {
         directory.refresh(p);
+        sessions.refresh(p);
         tickets.reseed(p);
       },
       peers: () => bus.peers(),
       lost: (node) => bus.nodeLost(node),
     });
     const directory = new RedisDirectory(redis, opts.nodeId, opts.nodeTtlMs, (node) => liveness.isAlive(node));
-    const cluster = new Cluster(opts.nodeId, redis, sub, directory, tickets, bus, liveness, log);
+    const sessions = new RedisSessionStore(redis, opts.nodeId, opts.nodeTtlMs, opts.resumeGraceMs);
+    const cluster = new Cluster(opts.nodeId, redis, sub, directory, tickets, sessions, bus, liveness, log);
     ready.cluster = cluster;
     cluster.adminSub = adminSub;
     cluster.admin = await AdminChannel.start({ pub: redis, sub: adminSub, nodeId: opts.nodeId, handler: () => cluster.adminHandler, log });
@@ -128,7 +137,45 @@ export class Cluster implements ClusterPort {
     const link = newLinkId();
     const meta: OpenMeta = { from: this.nodeId, ip: endpoint.ip, who, first: Buffer.from(first).toString('utf8') };
     const rehome = (to: string, again: Uint8Array) => (to === this.nodeId ? this.takeBack(endpoint, who, again) : this.handOff(endpoint, to, who, again));
-    new ForwardedConnection(this.bus, endpoint, node, link, getLogger(this.log, 'forward', { link }), rehome).open(meta);
+    new ForwardedConnection(this.bus, endpoint, node, link, getLogger(this.log, 'forward', { link }), rehome, () => this.resumable(first, who.role)).open(meta);
+  }
+
+  /** Takes over a session whose home is dead or drained: from now on this node renews its live ID and record. */
+  async adopt(customerId: string, from: string): Promise<AdoptResult> {
+    if (this.draining) return 'elsewhere';
+    const result = await this.sessions.adopt(customerId, from);
+    if (result === 'adopted') this.directory.adopted(customerId);
+    return result;
+  }
+
+  /** This node is drained: the session is let go in Redis, so another node may adopt it at once. */
+  async release(customerId: string, last: ReleasedSession): Promise<void> {
+    this.directory.release(customerId);
+    await this.sessions.release(customerId, last);
+  }
+
+  /**
+   * Drain: every connection this node forwards to another home is closed with "service restart" (its
+   * home waits for it to resume, through another node). Returns how many.
+   */
+  closeForwarded(): number {
+    return this.bus.drainForwarded();
+  }
+
+  /** The sessions of `ids` that are still this node's in Redis (not adopted elsewhere yet). */
+  async stillHere(ids: readonly string[]): Promise<string[]> {
+    const here = await Promise.all(ids.map((id) => this.sessions.isHome(id)));
+    return ids.filter((_, i) => here[i]);
+  }
+
+  /**
+   * The home of a forwarded connection died: can its endpoint resume its session through another node
+   * (then its socket is closed so that it does), or is the session lost (then it is told so)?
+   */
+  private async resumable(first: Uint8Array, role: HandOffWho['role']): Promise<boolean> {
+    const id = customerIdOf(first);
+    const record = id ? await this.sessions.get(id).catch(() => undefined) : undefined;
+    return Boolean(record && !record.ended && record.keys[role] && record.keys.customer && record.keys.technician);
   }
 
   /** A redirect to this very node: the connection is handled here again, like a new one. */
@@ -152,6 +199,16 @@ export class Cluster implements ClusterPort {
     if (meta.who.role === 'customer') this.sink.addCustomer(remote);
     else this.sink.addTechnician(remote, meta.who.user);
     remote.deliverControl(Buffer.from(meta.first, 'utf8'));
+  }
+}
+
+/** The customer ID named by a `connect` or `resume` message. */
+function customerIdOf(first: Uint8Array): string | undefined {
+  try {
+    const m = JSON.parse(Buffer.from(first).toString('utf8')) as { id?: unknown };
+    return typeof m.id === 'string' ? m.id : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,4 +1,6 @@
+import type { Role } from '@fernhilfe/protocol';
 import type { Endpoint } from '../relay/endpoint.js';
+import type { AdoptResult } from './redis-session-store.js';
 
 /** Where a customer ID is, as far as the directory knows (this node's own live IDs are in the broker's registry). */
 export type Located =
@@ -48,4 +50,20 @@ export interface ClusterPort {
    * message that named the ID) as if the connection were its own.
    */
   handOff(endpoint: Endpoint, node: string, who: HandOffWho, first: Uint8Array): void;
+  /** Takes over a session whose home `from` is dead or drained (the shared record in Redis); absent with one node. */
+  adopt?(customerId: string, from: string): Promise<AdoptResult>;
+  /** This node is drained: it lets the session go (another node adopts it), with what it knows last. */
+  release?(customerId: string, last: ReleasedSession): Promise<void>;
+  /** set while this node is drained: it adopts nothing and lets its sessions go */
+  readonly draining?: boolean;
+  /** this node's NODE_ID */
+  readonly nodeId?: string;
+}
+
+/** What a drained home writes last for its session's new home. */
+export interface ReleasedSession {
+  path: number;
+  relayedBytes: number;
+  reports: Record<Role, number>;
+  sessionId: string;
 }

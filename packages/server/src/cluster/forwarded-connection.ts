@@ -14,7 +14,8 @@ export const OVERFLOW_BYTES = 4 * HIGH_WATER;
  *
  *   forwarding --socket closes--> closed (home told `close`)
  *   forwarding --home sends close--> closed (socket closed with the home's code and reason)
- *   forwarding --home node died--> closed (endpoint told `ended{server, server-node-lost}`)
+ *   forwarding --home node died--> closed (socket closed "service restart" when the session can move, else told `ended{server, server-node-lost}`)
+ *   forwarding --this node drained--> closed (socket closed "service restart", home told `close`)
  *
  * Backpressure: above HIGH_WATER queued towards the socket the home is told `pause` (it stops reading
  * from the other endpoint) until it drained; above OVERFLOW_BYTES the link `fail`s with
@@ -35,6 +36,8 @@ export class ForwardedConnection implements LinkEnd {
     private readonly log: Logger,
     /** hands the connection to another node (a redirect from its home) */
     private readonly rehome: (node: string, first: Uint8Array) => void,
+    /** whether the endpoint can resume its session through another node (its home died) */
+    private readonly resumable: () => Promise<boolean> = async () => false,
   ) {
     let homePaused = false;
     this.home = {
@@ -110,8 +113,25 @@ export class ForwardedConnection implements LinkEnd {
     if (this.state === 'closed') return;
     this.log.warn({ link: this.link, home: this.node }, 'the home node of a forwarded connection died');
     this.finish();
-    this.endpoint.sendControl({ type: 'ended', by: 'server', reason: 'server-node-lost' });
-    this.endpoint.close(CloseCode.normal, 'server-node-lost');
+    // a session whose both sides can resume moves to another node (adoption): the endpoint resumes;
+    // anything else (a waiting customer, a pairing, a side without resume key) is lost, said plainly
+    this.resumable().then(
+      (yes) => {
+        if (yes) return this.endpoint.close(CloseCode.serviceRestart, 'server-node-lost: resume through another server');
+        this.endpoint.sendControl({ type: 'ended', by: 'server', reason: 'server-node-lost' });
+        this.endpoint.close(CloseCode.normal, 'server-node-lost');
+      },
+      () => this.endpoint.close(CloseCode.normal, 'server-node-lost'),
+    );
+  }
+
+  /** This node is drained: the socket is closed with "service restart" and the home told; the endpoint resumes elsewhere. */
+  drain(): boolean {
+    if (this.state === 'closed') return false;
+    this.send(Op.close, Buffer.from(JSON.stringify({ code: CloseCode.goingAway, reason: 'the forwarding server is restarting' })));
+    this.finish();
+    this.endpoint.close(CloseCode.serviceRestart, 'this server is restarting; resume through another one');
+    return true;
   }
 
   /** Control messages come from the home node's broker: passed on once they are a server message. */

@@ -26,4 +26,6 @@ export const keys = {
   ticketKey: 'fernhilfe:ticket:key',
   /** a ticket that was used (single use across nodes) */
   ticketUsed: (nonce: string) => `fernhilfe:ticket:used:${nonce}`,
+  /** an active session's shared state (hash: technician, resume public keys, audit row, path…), for a new home (redis-session-store.ts) */
+  session: (id: string) => `fernhilfe:session:${id}`,
 } as const;

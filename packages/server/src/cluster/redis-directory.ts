@@ -53,6 +53,16 @@ export class RedisDirectory implements Directory {
     return used === 1 && live !== this.nodeId ? 'retired' : 'unknown';
   }
 
+  /** This node let the session of `id` go (drained): its live key is not renewed any more, and not retired either. */
+  release(id: string): void {
+    this.own.delete(id);
+  }
+
+  /** This node took the session of `id` over (the adoption set its live key): renewed from now on. */
+  adopted(id: string): void {
+    this.own.add(id);
+  }
+
   /** Adds the refresh of this node's live IDs to the heartbeat's pipeline. */
   refresh(pipeline: ChainableCommander): void {
     for (const id of this.own) pipeline.set(keys.liveId(id), this.nodeId, 'PX', this.ttlMs);

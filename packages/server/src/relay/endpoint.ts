@@ -4,7 +4,7 @@ import { FrameDecoder, FrameKind, ProtocolError, encodeFrame, encodeJson, type E
 import type { Logger } from '../logger.js';
 
 /** WebSocket close codes we use. */
-export const CloseCode = { normal: 1000, goingAway: 1001, policy: 1008, tooBig: 1009, internal: 1011, tryAgainLater: 1013 } as const;
+export const CloseCode = { normal: 1000, goingAway: 1001, policy: 1008, tooBig: 1009, internal: 1011, serviceRestart: 1012, tryAgainLater: 1013 } as const;
 
 /** Above this many bytes queued towards an endpoint, the sender's socket stops being read. */
 export const HIGH_WATER = 4 * 1024 * 1024;

@@ -25,6 +25,8 @@ export interface WebSocketDeps {
   keepaliveMs: number;
   /** counts refused tickets and connection-limit refusals (metrics/) */
   metrics?: Pick<MetricsSink, 'signInFailed' | 'refused'>;
+  /** false while the node is drained (SIGTERM): upgrades are refused with 503 */
+  accepting?: () => boolean;
 }
 
 /** WebSocket messages may carry part of a frame; this only bounds one message's size. */
@@ -53,6 +55,8 @@ export function attachWebSockets(server: Server, deps: WebSocketDeps): { close()
   };
 
   const handle = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // a drained node takes no new connection: the endpoint tries again (another node, behind a balancer)
+    if (deps.accepting && !deps.accepting()) return refuse(socket, 503, 'Service Unavailable');
     const url = new URL(req.url ?? '/', 'http://localhost');
     const ip = deps.clientIp(req);
     const net = networkKey(ip);

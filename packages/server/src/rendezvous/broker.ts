@@ -28,7 +28,8 @@ import { ReportGate } from './report-gate.js';
 import { IdRegistry } from './registry.js';
 import { dispatchControl, refuse, relayPeer, type Handlers } from './replies.js';
 import { ResumeGate, type ResumeAttempt } from './resume-gate.js';
-import { MemoryResumeStore, type ResumeStore } from './resume-store.js';
+import { MemoryResumeStore, type ResumeRecord, type ResumeStore } from './resume-store.js';
+import { goneEndpoint } from './gone-endpoint.js';
 
 /** What the broker reports for the record (the audit trail); no secrets pass through here. */
 export interface SessionRecorder {
@@ -43,6 +44,8 @@ export interface SessionRecorder {
   passwordRotated(sessionId: string): Promise<void>;
   /** an endpoint reported a consent or a file transfer (messages/audit.ts) */
   reported(sessionId: string, by: Role, report: SessionReport): Promise<void>;
+  /** the session moved to another server node (its home was drained or died; cluster/) */
+  moved?(sessionId: string, move: { from: string; to: string; why: 'drained' | 'node-lost' }): Promise<void>;
 }
 
 export interface Technician {
@@ -133,7 +136,7 @@ export class Broker implements SessionSource {
   constructor(private readonly opts: BrokerOptions) {
     this.directory = opts.cluster?.directory ?? new MemoryDirectory();
     this.resumeStore = opts.resumeStore ?? new MemoryResumeStore();
-    this.resumes = new ResumeGate({ store: this.resumeStore, live: (id) => this.registry.get(id)?.live, log: opts.log });
+    this.resumes = new ResumeGate({ store: this.resumeStore, live: (id) => this.registry.get(id)?.live, log: opts.log, ...(opts.cluster?.adopt ? { adopt: (record) => this.adopt(record) } : {}) });
   }
 
   get liveRegistrations(): number {
@@ -330,6 +333,61 @@ export class Broker implements SessionSource {
     return ended;
   }
 
+  /**
+   * Drain (cluster/): every session whose both sides can resume is let go in Redis and its
+   * connections are closed with "service restart", so that both ends resume through another node,
+   * which adopts it; nothing is ended or recorded here. Returns the customer IDs let go.
+   */
+  async releaseSessions(): Promise<string[]> {
+    const release = this.opts.cluster?.release?.bind(this.opts.cluster);
+    if (!release) return [];
+    const moving = [...this.registry.values()].filter((reg) => reg.state === 'active' && reg.live?.movable);
+    const released = await Promise.all(
+      moving.map(async (reg) => {
+        const live = reg.live!;
+        try {
+          await release(reg.id, { ...live.snapshot, reports: live.reportCounts, sessionId: await reg.sessionId });
+        } catch (err) {
+          this.opts.log.error({ err, customerId: reg.id }, 'letting a session go failed; it ends here');
+          return undefined;
+        }
+        this.registry.retire(reg.id);
+        if (reg.tech) reg.tech.reg = undefined;
+        live.release();
+        return reg.id;
+      }),
+    );
+    const ids = released.filter((id): id is string => id !== undefined);
+    this.opts.log.info({ sessions: ids.length }, 'sessions let go for another node');
+    return ids;
+  }
+
+  /**
+   * A side of a session whose home node is gone proved its key here: this node becomes the home
+   * (atomically in Redis), with both sides lost until they resume. `retry`: another node holds it.
+   */
+  private async adopt(record: ResumeRecord): Promise<LivePairing | 'retry' | undefined> {
+    const ctx = record.context;
+    const id = record.customerId;
+    const cluster = this.opts.cluster;
+    if (!cluster?.adopt || !ctx?.sessionId || !record.keys.customer || !record.keys.technician) return undefined;
+    const here = () => this.registry.get(id)?.live;
+    if (here()) return here();
+    const result = await cluster.adopt(id, ctx.home);
+    if (result !== 'adopted') return result === 'elsewhere' ? 'retry' : undefined;
+    if (here()) return here(); // the other side came first, on this node
+    const sessionId = ctx.sessionId;
+    const gone = goneEndpoint(this.opts.log);
+    const reg: Registration = { id, customer: gone, sessionId: Promise.resolve(sessionId), state: 'active', since: ctx.since };
+    reg.tech = { endpoint: gone, user: ctx.technician, reg };
+    reg.live = this.pairing(reg, undefined, undefined, { adopted: { path: ctx.path ?? 0, relayedBytes: ctx.relayedBytes ?? 0 }, reports: ctx.reports });
+    this.registry.put(id, reg);
+    const why = ctx.released ? 'drained' : 'node-lost';
+    this.opts.log.info({ customerId: id, from: ctx.home, why }, 'session adopted from another node');
+    this.record(reg, (sid) => this.opts.recorder.moved?.(sid, { from: ctx.home, to: cluster.nodeId ?? '', why }) ?? Promise.resolve(), 'a move');
+    return reg.live;
+  }
+
   /** Ends every session, e.g. on shutdown. */
   closeAll(): void {
     for (const reg of this.registry.values()) this.end(reg, 'server', 'server-shutdown');
@@ -394,7 +452,18 @@ export class Broker implements SessionSource {
     reg.since = Date.now();
     const tech = reg.tech!;
     // from here on the pairing owns both connections: relay, resume after a drop, grace period
-    reg.live = new LivePairing(
+    reg.live = this.pairing(reg, reg.customer, tech.endpoint);
+    this.resumeStore.create(reg.id, tech.user.userId, { home: this.opts.cluster?.nodeId ?? 'local', technician: tech.user, since: reg.since }).catch((err: unknown) => this.opts.log.error({ err }, 'recording resume state failed'));
+    void reg.sessionId.then((sessionId) => this.resumeStore.annotate(reg.id, { sessionId }), () => undefined);
+    this.opts.limits.recordSuccess(reg.id).catch((err: unknown) => this.opts.log.error({ err }, 'clearing the back-off failed'));
+    this.opts.log.info({ customerId: reg.id }, 'session authenticated');
+    this.opts.metrics?.sessionStarted();
+    void reg.sessionId.then((sid) => this.opts.recorder.authenticated(sid)).catch((err: unknown) => this.opts.log.error({ err }, 'recording authentication failed'));
+  }
+
+  /** The live pairing of an authenticated (or adopted) session. */
+  private pairing(reg: Registration, customer: Endpoint | undefined, technician: Endpoint | undefined, moved?: { adopted: { path: number; relayedBytes: number }; reports: Record<Role, number> | undefined }): LivePairing {
+    return new LivePairing(
       {
         customerId: reg.id,
         graceMs: this.opts.resumeGraceMs,
@@ -403,16 +472,12 @@ export class Broker implements SessionSource {
         end: (by, reason) => this.end(reg, by, reason),
         report: (by, report) => this.record(reg, (sid) => this.opts.recorder.reported(sid, by, report), 'a report'),
         ...(this.opts.p2p ? { p2p: this.opts.p2p } : {}),
-        reports: new ReportGate({ quota: this.opts.reportsPerSession ?? 2000, files: this.opts.files }),
+        reports: new ReportGate({ quota: this.opts.reportsPerSession ?? 2000, files: this.opts.files, ...(moved?.reports ? { sent: moved.reports } : {}) }),
+        ...(moved ? { adopted: moved.adopted } : {}),
       },
-      reg.customer,
-      tech.endpoint,
+      customer,
+      technician,
     );
-    this.resumeStore.create(reg.id, tech.user.userId).catch((err: unknown) => this.opts.log.error({ err }, 'recording resume state failed'));
-    this.opts.limits.recordSuccess(reg.id).catch((err: unknown) => this.opts.log.error({ err }, 'clearing the back-off failed'));
-    this.opts.log.info({ customerId: reg.id }, 'session authenticated');
-    this.opts.metrics?.sessionStarted();
-    void reg.sessionId.then((sid) => this.opts.recorder.authenticated(sid)).catch((err: unknown) => this.opts.log.error({ err }, 'recording authentication failed'));
   }
 
   /** A handshake that did not end in a session (a failed attempt, protocol's attempts.ts): counts for the back-off, the customer waits again. */

@@ -31,6 +31,11 @@ export interface LivePairingOptions {
   p2p?: SessionP2p;
   /** which reports are believed, and how many (report-gate.ts); without it every report is */
   reports?: ReportGate;
+  /**
+   * Adopted from a home node that is gone (cluster/): both sides start lost (their grace timers
+   * run), paths go on from `path`, and the relayed bytes from `relayedBytes`.
+   */
+  adopted?: { path: number; relayedBytes: number };
 }
 
 interface Side {
@@ -67,12 +72,51 @@ export class LivePairing {
 
   constructor(
     private readonly opts: LivePairingOptions,
-    customer: Endpoint,
-    technician: Endpoint,
+    customer: Endpoint | undefined,
+    technician: Endpoint | undefined,
   ) {
-    this.sides = { customer: { endpoint: customer, resumable: false }, technician: { endpoint: technician, resumable: false } };
-    this.wire('customer', customer);
-    this.wire('technician', technician);
+    const adopted = opts.adopted;
+    this.sides = { customer: { endpoint: customer, resumable: Boolean(adopted) }, technician: { endpoint: technician, resumable: Boolean(adopted) } };
+    if (adopted) {
+      this.path = adopted.path;
+      this.relayed = adopted.relayedBytes;
+    }
+    for (const role of ['customer', 'technician'] as const) {
+      const endpoint = this.sides[role].endpoint;
+      if (endpoint) this.wire(role, endpoint);
+      else if (adopted) this.sides[role].graceTimer = setTimeout(() => this.opts.end('server', 'connection-lost'), this.opts.graceMs);
+    }
+  }
+
+  /** Both sides sent their resume keys: the session can move to another node (cluster/). */
+  get movable(): boolean {
+    return !this.closed && this.sides.customer.resumable && this.sides.technician.resumable;
+  }
+
+  /** Reports each side sent so far (the quota goes on at a new home). */
+  get reportCounts(): Record<Role, number> {
+    return this.opts.reports?.counts ?? { customer: 0, technician: 0 };
+  }
+
+  /** Where the session stands, for a new home. */
+  get snapshot(): { path: number; relayedBytes: number } {
+    return { path: this.path, relayedBytes: this.relayed };
+  }
+
+  /**
+   * This node is drained and another node takes the session over: nothing is ended or recorded
+   * here; both connections are closed with "service restart", so both endpoints resume elsewhere.
+   */
+  release(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.iceRenewal?.stop();
+    for (const side of Object.values(this.sides)) {
+      clearTimeout(side.graceTimer);
+      side.endpoint?.attach(DETACHED);
+      side.endpoint?.close(CloseCode.serviceRestart, 'this server is restarting; resume through another one');
+      side.endpoint = undefined;
+    }
   }
 
   get isOpen(): boolean {
@@ -102,6 +146,7 @@ export class LivePairing {
     side.endpoint = endpoint;
     this.wire(role, endpoint);
     this.path++;
+    this.opts.store.annotate(this.opts.customerId, { path: this.path });
     const peer = this.sides[other(role)].endpoint;
     this.opts.log.info({ customerId: this.opts.customerId, role, path: this.path, replaced: Boolean(old) }, 'connection resumed');
     endpoint.sendControl({ type: 'resumed', path: this.path, peer: peer ? 'connected' : 'disconnected' });
@@ -177,6 +222,7 @@ export class LivePairing {
    */
   private onReport(role: Role, endpoint: Endpoint, report: SessionReport): void {
     const refused = this.opts.reports?.check(role, report);
+    if (this.opts.reports) this.opts.store.annotate(this.opts.customerId, { reports: this.opts.reports.counts });
     if (refused === undefined) return this.opts.report(role, report);
     this.opts.log.info({ customerId: this.opts.customerId, role, event: report.event, refused }, 'report not recorded, ending the session');
     endpoint.sendControl({ type: 'error', code: 'bad-message', message: `report not recorded: ${refused}` });

@@ -9,9 +9,17 @@ import type { FilePolicyWire, Role, SessionReport } from '@fernhilfe/protocol';
  * cannot fill the database.
  */
 export class ReportGate {
-  private readonly sent: Record<Role, number> = { customer: 0, technician: 0 };
+  private readonly sent: Record<Role, number>;
 
-  constructor(private readonly opts: { quota: number; files?: FilePolicyWire | undefined }) {}
+  /** `sent`: what each side reported before (a session adopted from another node keeps its quota) */
+  constructor(private readonly opts: { quota: number; files?: FilePolicyWire | undefined; sent?: Record<Role, number> }) {
+    this.sent = { customer: opts.sent?.customer ?? 0, technician: opts.sent?.technician ?? 0 };
+  }
+
+  /** Reports counted per side so far. */
+  get counts(): Record<Role, number> {
+    return { ...this.sent };
+  }
 
   /** Counts the report; returns undefined when it may be recorded, else why not (for the sender). */
   check(by: Role, report: SessionReport): string | undefined {

@@ -1,9 +1,9 @@
 import { fromHex, randomNonce, toHex, verifyResumeProof, type Role } from '@fernhilfe/protocol';
-import type { Endpoint } from '../relay/endpoint.js';
+import { CloseCode, type Endpoint } from '../relay/endpoint.js';
 import type { Logger } from '../logger.js';
 import type { LivePairing } from './live-pairing.js';
 import { refuse } from './replies.js';
-import type { ResumeStore } from './resume-store.js';
+import type { ResumeRecord, ResumeStore } from './resume-store.js';
 
 export interface ResumeGateOptions {
   store: ResumeStore;
@@ -12,6 +12,11 @@ export interface ResumeGateOptions {
   log: Logger;
   /** how long a connection may take from `resume` to `resume-proof` */
   proofTimeoutMs?: number;
+  /**
+   * With several nodes: takes over a session whose home node is gone (drained or dead), after a
+   * valid proof. `retry`: another node holds it now, or its home is not known to be gone yet.
+   */
+  adopt?(record: ResumeRecord): Promise<LivePairing | 'retry' | undefined>;
 }
 
 /** One resume on one fresh connection: `resume` -> `resume-challenge` -> `resume-proof` -> attached or refused. */
@@ -52,15 +57,24 @@ export class ResumeGate {
   private async check(endpoint: Endpoint, role: Role, customerId: string, technicianUserId: string | undefined, nonce: Uint8Array, signatureHex: string): Promise<void> {
     const record = await this.opts.store.get(customerId);
     if (!endpoint.isOpen) return;
-    const live = this.opts.live(customerId);
+    let live = this.opts.live(customerId);
     const key = record?.keys[role];
-    if (!record || !key || (!live?.isOpen && !record.ended)) return this.refuse(endpoint, role, customerId, 'no resumable session');
+    const here = live?.isOpen === true || Boolean(this.opts.adopt && record?.context);
+    if (!record || !key || (!here && !record.ended)) return this.refuse(endpoint, role, customerId, 'no resumable session');
     if (role === 'technician' && record.technicianUserId !== technicianUserId) return this.refuse(endpoint, role, customerId, 'another account');
     if (!verifyResumeProof(fromHex(key), fromHex(signatureHex), role, customerId, nonce)) return this.refuse(endpoint, role, customerId, 'wrong proof');
     // ended while this side was away: it may learn why (it proved the key), then it is refused like any other
-    if (record.ended || !live?.isOpen) {
-      if (record.ended) endpoint.sendControl({ type: 'ended', by: record.ended.by, reason: record.ended.reason });
+    if (record.ended) {
+      endpoint.sendControl({ type: 'ended', by: record.ended.by, reason: record.ended.reason });
       return this.refuse(endpoint, role, customerId, 'the session has ended');
+    }
+    if (!live?.isOpen) {
+      // its home node is gone: this node takes the session over (cluster/, docs/deployment.md)
+      const adopted = this.opts.adopt ? await this.opts.adopt(record) : undefined;
+      if (adopted === 'retry') return endpoint.isOpen ? endpoint.close(CloseCode.tryAgainLater, 'the session is moving between servers; try again') : undefined;
+      if (!adopted?.isOpen) return this.refuse(endpoint, role, customerId, 'the session has ended');
+      live = adopted;
+      if (!endpoint.isOpen) return;
     }
     live.attach(role, endpoint);
   }
