@@ -30,7 +30,7 @@ export default defineConfig(({ mode }) => ({
       mode === 'unit'
         ? undefined
         : [
-            group('parallel', 0, Number(process.env.FERNHILFE_TEST_WORKERS ?? 4), [...UNIT, 'tests/**/*.test.ts'], [...globs(GROUPS.heavy), ...globs(GROUPS.serial)]),
+            group('parallel', 0, Number(process.env.FERNHILFE_TEST_WORKERS ?? 3), [...UNIT, 'tests/**/*.test.ts'], [...globs(GROUPS.heavy), ...globs(GROUPS.serial)]),
             group('heavy', 1, 2, globs(GROUPS.heavy), []),
             group('serial', 2, 1, globs(GROUPS.serial), []),
           ],
