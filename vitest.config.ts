@@ -47,5 +47,5 @@ function globs(entries: string[]): string[] {
 }
 
 function group(name: string, groupOrder: number, maxWorkers: number, include: string[], exclude: string[]) {
-  return { extends: true, test: { name, include, exclude: [...defaultExclude, ...exclude], maxWorkers, sequence: { groupOrder } } };
+  return { extends: true as const, test: { name, include, exclude: [...defaultExclude, ...exclude], maxWorkers, sequence: { groupOrder } } };
 }
