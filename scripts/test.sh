@@ -21,17 +21,36 @@ fi
 # 2. Node packages, exactly as locked.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "npm ci"
-  npm ci --no-audit --no-fund </dev/null
+  # the one install script allowed (better-sqlite3 compiles SQLite, minutes on a busy machine) runs
+  # next, from a cache outside the clone when this machine built the same version before
+  npm ci --no-audit --no-fund --ignore-scripts </dev/null
+  node scripts/native-modules.mjs </dev/null
 fi
 
 # 3. Build (TypeScript project references enforce the package import edges) and lint. The agent's
-#    encoder (x264 from Debian's source, for linux-x64 and win-x64) is cached: only a first run builds it.
-log "build"
+#    encoder (x264 from Debian's source, for linux-x64 and win-x64) is cached: only a first run builds
+#    it. The encoder and lint need nothing of the build, so they run beside it (docs/testing.md).
+log "build, typecheck, lint and the encoder"
+side=$(mktemp -d)
+npm run build:encoder --silent </dev/null >"$side/encoder" 2>&1 &
+encoder=$!
+npm run lint --silent </dev/null >"$side/lint" 2>&1 &
+lint=$!
+trap 'kill "$encoder" "$lint" 2>/dev/null || true' EXIT
 npm run build --silent
-npm run build:encoder --silent </dev/null
-log "typecheck and lint"
 npm run typecheck --silent
-npm run lint --silent
+for step in lint encoder; do
+  if wait "${!step}"; then cat "$side/$step"; else
+    cat "$side/$step"
+    echo "npm test: $step failed (above)" >&2
+    rm -rf "$side"
+    exit 1
+  fi
+done
+trap - EXIT
+rm -rf "$side"
+# the build is fresh: tests that make sure of it (buildOnce) need not run tsc -b again
+export FERNHILFE_TEST_BUILT=1
 
 # 4. Every test.
 log "tests"

@@ -8,8 +8,12 @@ export const CLI = path.join(ROOT, 'packages/cli/bin/fernhilfe.js');
 /** The entry of `npm run bench:session` / `bench:files` (the bench workspace, compiled). */
 export const BENCH_CLI = path.join(ROOT, 'bench/dist/cli.js');
 
-/** Compiles the TypeScript once (the CLI and `npm start` run the compiled output). */
+/**
+ * Compiles the TypeScript once (the CLI and `npm start` run the compiled output); nothing to do under
+ * `npm test`, which built and type-checked everything just before the tests (FERNHILFE_TEST_BUILT).
+ */
 export function buildOnce(): void {
+  if (process.env.FERNHILFE_TEST_BUILT === '1') return;
   execProgramSync('npx', ['tsc', '-b'], { cwd: ROOT, stdio: 'inherit' });
 }
 

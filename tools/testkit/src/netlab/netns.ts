@@ -1,6 +1,8 @@
 import { execProgram, execProgramSync } from '@fernhilfe/programs';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { TestkitError } from '../errors.js';
 
 /** Network namespace helpers shared by the bench network (netlab.ts) and the P2P tests' lab (tests/support/netns.ts). */
@@ -28,12 +30,39 @@ export function rootForwards(): boolean {
   return readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim() !== '0';
 }
 
-/** N of a 10.N.0.0/16 that no address of this namespace uses yet (random, so parallel labs rarely pick the same). */
+/**
+ * N of a 10.N.0.0/16 that no address of this namespace uses yet. Test files run side by side (and
+ * other checkouts on the same machine too), so N is also reserved for two minutes by a file made
+ * exclusively in RESERVED: two labs made at the same moment never pick the same N in the time
+ * between this check and their `ip addr add`, after which the addresses themselves keep N taken.
+ */
 export function freeSubnet(): number {
   const used = ipSync('-4', '-o', 'addr');
+  mkdirSync(RESERVED, { recursive: true });
   for (let tries = 0; tries < 50; tries++) {
     const n = 64 + Math.floor(Math.random() * 180);
-    if (!used.includes(` 10.${n}.`)) return n;
+    if (!used.includes(` 10.${n}.`) && reserve(n)) return n;
   }
   throw new TestkitError('network', 'no free 10.N.0.0/16 for the test network');
+}
+
+const RESERVED = path.join(tmpdir(), 'fernhilfe-subnets');
+const RESERVATION_MS = 2 * 60_000;
+
+/** true when this process now holds the reservation of N (a stale one is moved away first, atomically) */
+function reserve(n: number): boolean {
+  const file = path.join(RESERVED, String(n));
+  try {
+    if (Date.now() - statSync(file).mtimeMs < RESERVATION_MS) return false;
+    renameSync(file, `${file}.stale-${process.pid}`);
+    rmSync(`${file}.stale-${process.pid}`, { force: true });
+  } catch {
+    // no reservation yet, or another process moved the stale one first: the exclusive create decides
+  }
+  try {
+    writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+    return true;
+  } catch {
+    return false;
+  }
 }
