@@ -1,16 +1,17 @@
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { spawnProgram } from '@fernhilfe/programs';
-import { freeSubnet, ipSync as ip } from '@fernhilfe/testkit';
+import { freeSubnet, ipSync as ip, rootForwards, stopForwarding } from '@fernhilfe/testkit';
 import { randomBytes } from 'node:crypto';
 
-export { canMakeNamespaces, rootForwards } from '@fernhilfe/testkit';
+export { canMakeNamespaces } from '@fernhilfe/testkit';
 
 /**
  * A small network made by the test (Chromium gathers no ICE candidates on loopback alone,
  * FINDINGS.md): two network namespaces, the customer's and the technician's, each joined to this
  * (the root) namespace by a veth pair with private addresses and a default route into it, so both
- * reach the server and coturn on the root side. The root namespace does not forward (ip_forward 0),
- * so the two namespaces reach each other only over the optional direct link, a third veth pair
+ * reach the server and coturn on the root side. The root namespace does not forward what comes in on
+ * the lab's devices (their own forwarding switch is off, whatever the global ip_forward says: podman
+ * turns that on), so the two namespaces reach each other only over the optional direct link, a third veth pair
  * between them:
  *
  *   customer ns  10.N.1.2 ──veth── 10.N.1.1  root ns (server, coturn)  10.N.2.1 ──veth── 10.N.2.2  technician ns
@@ -83,6 +84,8 @@ export function makeLab(opts: { direct: boolean }): Lab {
       ip('link', 'set', inner, 'netns', ns);
       ip('addr', 'add', `10.${n}.${octet}.1/24`, 'dev', root);
       ip('link', 'set', root, 'up');
+      stopForwarding(root);
+      if (rootForwards(root)) throw new Error(`forwarding stayed on for ${root}: the lab would route between the namespaces`);
       ip('-n', ns, 'addr', 'add', `10.${n}.${octet}.2/24`, 'dev', inner);
       ip('-n', ns, 'link', 'set', inner, 'up');
       ip('-n', ns, 'route', 'add', 'default', 'via', `10.${n}.${octet}.1`);

@@ -18,7 +18,7 @@ export {
   type LinkProfile,
   type LinkProfileName,
 } from './netlab.js';
-export { canMakeNamespaces, freeSubnet, ipSync, rootForwards } from './netlab/netns.js';
+export { canMakeNamespaces, freeSubnet, ipSync, rootForwards, stopForwarding } from './netlab/netns.js';
 export { freePort } from './port.js';
 export { NOT_INSTALLED_MESSAGE, findPostgresBinDir, startPostgres, type PostgresOptions, type PostgresServer } from './postgres.js';
 export { sha256File, writePrngFile } from './prng.js';

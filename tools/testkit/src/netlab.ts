@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import os from 'node:os';
 import { programPath } from '@fernhilfe/programs';
 import { describeError } from '@fernhilfe/protocol';
 import { TestkitError } from './errors.js';
 import { netlabBinary } from './netlab/build.js';
 import { startLinkEmulator, type LinkCounters, type LinkEmulator } from './netlab/emulator.js';
-import { canMakeNamespaces, freeSubnet, ip } from './netlab/netns.js';
+import { canMakeNamespaces, freeSubnet, ip, stopForwarding } from './netlab/netns.js';
 
 export type { DirectionCounters, LinkCounters } from './netlab/emulator.js';
 
@@ -97,11 +97,6 @@ function cores(): { customer: string; technician: string } {
   return os.cpus().length >= 2 ? { customer: '0', technician: '1' } : { customer: '0', technician: '0' };
 }
 
-/** IPv4 forwarding off on one root-namespace device: packets that come in on it are never routed on. */
-function noForwarding(dev: string): void {
-  writeFileSync(`/proc/sys/net/ipv4/conf/${dev}/forwarding`, '0');
-}
-
 export async function startBenchNet(opts: BenchNetOptions = {}): Promise<BenchNet> {
   const check = canMakeBenchNet();
   if (!check.ok) throw new TestkitError('network', `the bench network needs root, network namespaces and /dev/net/tun: ${check.why}`);
@@ -144,7 +139,7 @@ export async function startBenchNet(opts: BenchNetOptions = {}): Promise<BenchNe
     await apply(profile);
     await ip('addr', 'add', `10.${n}.1.1`, 'peer', `10.${n}.1.2/32`, 'dev', dev.outer);
     await ip('link', 'set', dev.outer, 'txqueuelen', '1000', 'up');
-    noForwarding(dev.outer);
+    stopForwarding(dev.outer);
     await ip('-n', cns, 'addr', 'add', `10.${n}.1.2`, 'peer', `10.${n}.1.1/32`, 'dev', dev.inner);
     await ip('-n', cns, 'link', 'set', dev.inner, 'txqueuelen', '1000', 'up');
     await ip('-n', cns, 'route', 'add', 'default', 'via', `10.${n}.1.1`, 'dev', dev.inner);
@@ -154,7 +149,7 @@ export async function startBenchNet(opts: BenchNetOptions = {}): Promise<BenchNe
     await ip('link', 'set', dev.vethInner, 'netns', tns);
     await ip('addr', 'add', `10.${n}.2.1/24`, 'dev', dev.vethRoot);
     await ip('link', 'set', dev.vethRoot, 'up');
-    noForwarding(dev.vethRoot);
+    stopForwarding(dev.vethRoot);
     await ip('-n', tns, 'addr', 'add', `10.${n}.2.2/24`, 'dev', dev.vethInner);
     await ip('-n', tns, 'link', 'set', dev.vethInner, 'up');
     await ip('-n', tns, 'route', 'add', 'default', 'via', `10.${n}.2.1`);

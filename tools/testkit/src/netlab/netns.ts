@@ -25,9 +25,19 @@ export function canMakeNamespaces(): { ok: boolean; why?: string } {
   }
 }
 
-/** The root namespace must not route between the namespaces, or "blocked" would not be blocked. */
-export function rootForwards(): boolean {
-  return readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim() !== '0';
+/**
+ * Whether the root namespace routes packets that come in on `dev` (default: the global switch). A lab
+ * turns forwarding off on its own root-side devices (stopForwarding), so it does not depend on the
+ * global switch, which other software on the machine (podman, a VPN) may turn on.
+ */
+export function rootForwards(dev?: string): boolean {
+  const file = dev === undefined ? '/proc/sys/net/ipv4/ip_forward' : `/proc/sys/net/ipv4/conf/${dev}/forwarding`;
+  return readFileSync(file, 'utf8').trim() !== '0';
+}
+
+/** IPv4 forwarding off on one root-namespace device: packets that come in on it are never routed on. */
+export function stopForwarding(dev: string): void {
+  writeFileSync(`/proc/sys/net/ipv4/conf/${dev}/forwarding`, '0');
 }
 
 /**
