@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { nalTypes } from './h264.js';
-import { I420Converter } from './i420.js';
+import { I420Converter, type RowBand } from './i420.js';
 import { X264Encoder } from './x264-encoder.js';
 import { X264Process, rowsInput } from './x264-process.js';
 import { findEncoder } from './encoder-path.js';
@@ -63,17 +63,20 @@ describe('x264 through the real fernhilfe-encoder', () => {
     expect([small.keyframe, small.refined]).toEqual([false, true]);
   }, 20_000);
 
-  it('writes only the changed rows after the first frame, and gets the same access units as whole writes', async () => {
+  it('writes only the changed rows (and columns) after the first frame, and gets the same access units as whole writes', async () => {
     const [w, h] = [320, 240];
     const whole = new X264Process(findEncoder(), w, h, 'motion');
     const rows = new X264Process(findEncoder(), w, h, 'motion');
     try {
       const i420 = new I420Converter(w, h);
       const bgrx = Buffer.alloc(w * h * 4, 0x60);
-      const bands: Array<{ first: number; count: number } | undefined> = [];
+      const bands: Array<RowBand | undefined> = [];
+      const block = (b: Buffer) => {
+        for (let y = 50; y < 58; y++) b.fill(0xc0, (y * w + 100) * 4, (y * w + 116) * 4);
+      };
       const same: boolean[] = [];
-      // a typed letter (8 rows), a line further down, nothing, then the whole screen
-      const changes: Array<(b: Buffer) => void> = [() => undefined, (b) => b.fill(0xf0, w * 4 * 101, w * 4 * 109), (b) => b.fill(0x10, w * 4 * 200 + 40, w * 4 * 203), () => undefined, (b) => b.fill(0x33)];
+      // a typed letter (8 rows), a line further down, nothing, a small block (a clock's hand), then the whole screen
+      const changes: Array<(b: Buffer) => void> = [() => undefined, (b) => b.fill(0xf0, w * 4 * 101, w * 4 * 109), (b) => b.fill(0x10, w * 4 * 200 + 40, w * 4 * 203), () => undefined, block, (b) => b.fill(0x33)];
       for (const change of changes) {
         change(bgrx);
         i420.update(bgrx);
@@ -82,12 +85,14 @@ describe('x264 through the real fernhilfe-encoder', () => {
         const [a, b] = await Promise.all([whole.encode(i420.out), rows.encode(i420.out, false, undefined, { rows: band })]);
         same.push(Buffer.from(a.data).equals(b.data));
       }
-      expect(bands).toEqual([{ first: 0, count: h }, { first: 100, count: 10 }, { first: 200, count: 4 }, undefined, { first: 0, count: h }]);
-      expect(same).toEqual([true, true, true, true, true]);
-      // the first and the last frame went whole, the others as their bands (plus the 8-byte field)
+      const all = { col: 0, cols: w };
+      // the block's columns widened to the converter's 64-pixel chunks
+      expect(bands).toEqual([{ first: 0, count: h, ...all }, { first: 100, count: 10, ...all }, { first: 200, count: 4, ...all }, undefined, { first: 50, count: 8, col: 64, cols: 64 }, { first: 0, count: h, ...all }]);
+      expect(same).toEqual([true, true, true, true, true, true]);
+      // the first and the last frame went whole, the others as their bands (plus the 8-byte field), the block as its rectangle (plus 8 more)
       const frame = (w * h * 3) / 2;
-      expect(whole.inputBytes).toBe(5 * (4 + frame));
-      expect(rows.inputBytes).toBe(2 * (4 + frame) + 3 * 12 + (10 + 4) * w * 1.5);
+      expect(whole.inputBytes).toBe(6 * (4 + frame));
+      expect(rows.inputBytes).toBe(2 * (4 + frame) + 3 * 12 + (10 + 4) * w * 1.5 + 20 + 8 * 64 * 1.5);
     } finally {
       await Promise.all([whole.close(), rows.close()]);
     }
@@ -121,6 +126,11 @@ describe('x264 through the real fernhilfe-encoder', () => {
     expect([...cut.field]).toEqual([2, 0, 0, 0, 2, 0, 0, 0]);
     // Y rows 2..3, U row 1, V row 1
     expect(cut.planes.map((p) => [...p])).toEqual([range(16, 32), range(48 + 4, 48 + 8), range(60 + 4, 60 + 8)]);
+    // with columns: Y rows 2..3 columns 2..5, then U and V row 1 columns 1..2, in one part
+    const rect = rowsInput(i420, w, h, { first: 2, count: 2, col: 2, cols: 4 })!;
+    expect([[...rect.field], [...rect.cols!]]).toEqual([[2, 0, 0, 0, 2, 0, 0, 0], [2, 0, 0, 0, 4, 0, 0, 0]]);
+    expect(rect.planes.map((p) => [...p])).toEqual([[...range(18, 22), ...range(26, 30), ...range(53, 55), ...range(65, 67)]]);
+    expect(rowsInput(i420, w, h, { first: 2, count: 2, col: 0, cols: 8 })!.cols).toBeUndefined();
     expect([rowsInput(i420, w, h, { first: 0, count: 6 }), rowsInput(i420, w, h, { first: 1, count: 2 }), rowsInput(i420, w, h, { first: 4, count: 4 })]).toEqual([undefined, undefined, undefined]);
   });
 
