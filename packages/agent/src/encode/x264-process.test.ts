@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { nalTypes } from './h264.js';
 import { I420Converter, type RowBand } from './i420.js';
 import { X264Encoder } from './x264-encoder.js';
-import { X264Process, rowsInput } from './x264-process.js';
+import { STILL_CAPPED_BELOW_KBPS, X264Process, rowsInput, stillTier } from './x264-process.js';
 import { findEncoder } from './encoder-path.js';
 
 describe('x264 through the real fernhilfe-encoder', () => {
@@ -49,6 +49,31 @@ describe('x264 through the real fernhilfe-encoder', () => {
     const back = await enc.encode(frame, { keyframe: false });
     expect([back.keyframe, back.refined]).toEqual([true, false]);
   }, 20_000);
+
+  it('keeps the sharp picture after a refinement: a small change costs only itself (the quantizer does not wander)', async () => {
+    // text-like detail over the whole picture: what a re-coding of unchanged blocks would cost
+    const frame = { width: 320, height: 240, data: Buffer.alloc(320 * 240 * 4, 0xf0) };
+    for (let y = 0; y < 240; y++) for (let x = 0; x < 320; x++) if (x % 7 < 4 && y % 13 < 9 && (x * 7 + y * 13) % 11 < 6) frame.data.fill(0x10, (y * 320 + x) * 4, (y * 320 + x) * 4 + 3);
+    const sizes: number[] = [];
+    enc = new X264Encoder();
+    await enc.encode(frame, { keyframe: true });
+    const sharp = await enc.encode(frame, { keyframe: false, refine: true });
+    expect([sharp.keyframe, sharp.refined]).toEqual([true, true]);
+    // three small changes (a clock hand, letters), each in a few macroblocks
+    for (let n = 0; n < 3; n++) {
+      for (let y = 100; y < 108; y++) frame.data.fill(0x40 + n * 0x30, (y * 320 + 40 + n * 16) * 4, (y * 320 + 48 + n * 16) * 4);
+      const small = await enc.encode(frame, { keyframe: false });
+      expect([small.keyframe, small.refined]).toEqual([false, true]);
+      sizes.push(small.data.length);
+    }
+    // measured: ~60 bytes each; under CRF the first one after the IDR re-coded the text at a finer quantizer: ~10 KB
+    expect(Math.max(...sizes), sizes.join(',')).toBeLessThan(400);
+  }, 20_000);
+
+  it('keeps the bitrate cap in the still tier only under a narrow target (CRF with VBV there)', () => {
+    expect([stillTier(0), stillTier(STILL_CAPPED_BELOW_KBPS), stillTier(30_000)]).toEqual(['still', 'still', 'still']);
+    expect([stillTier(150), stillTier(STILL_CAPPED_BELOW_KBPS - 1)]).toEqual(['still-capped', 'still-capped']);
+  });
 
   it('keeps a small change after a big sharp IDR in the sharp tier (the IDR’s size is no sign of motion)', async () => {
     enc = new X264Encoder();

@@ -24,7 +24,7 @@ import type { EncodedFrame } from './types.js';
  * primaries and transfer, signalled in the SPS (fixed in the C program), so the viewer's decoder
  * turns the pixels back into the same RGB (an unsignalled stream is guessed at: 10 dB PSNR less).
  */
-export type X264Tier = 'motion' | 'still';
+export type X264Tier = 'motion' | 'still' | 'still-capped';
 
 /**
  * The still tier searches motion with UMH over ±32 pixels: a scrolling terminal moves its text by one
@@ -45,18 +45,35 @@ const SCROLL_SEARCH = 'me=umh:merange=32';
  * such frames are ~49 dB instead of ~58 dB, the still picture is refined anyway); 8x8dct keeps
  * the profile High in both tiers, so the codec string (and the viewer's decoder) stays the same
  * across a switch.
- * still: superfast (CABAC, 8x8 transform, better motion search), CRF 14, no AQ: the IDR of a 1080p
- * terminal screen is 72 KB at 66 dB against its YUV source, once per pause. subme=0 (whole-pixel
- * motion only): screen content moves by whole pixels, and x264 then skips the half-pel filter over
- * the whole reference, a third of a clock tick's encoding (6.8 -> 4.7 ms of CPU; the IDR and the
- * small changes after it came out the same size and PSNR in our test picture). It runs on one thread:
- * what it mostly encodes is a nearly unchanged screen, where handing slices to threads costs more
- * than it saves; the motion tier keeps sliced threads (0 = x264's automatic count) for full motion.
+ * still: superfast (CABAC, 8x8 transform, better motion search), no AQ, at a constant quantizer
+ * (qp 17: the IDR at ~14 by x264's I/P ratio, the size and PSNR CRF 14 gave): the IDR of a 1080p
+ * terminal screen is ~72 KB at ~66 dB against its YUV source, once per pause. Constant, because
+ * x264 skips an unchanged macroblock (mb_info) only when its reference was coded at least as fine
+ * as the current frame: under CRF the quantizer wandered (a tiny P-frame gets a finer one than the
+ * IDR; a VBV cap makes the IDR coarser), and every clock tick or letter after a refinement re-coded
+ * unchanged text (~1-12 KB instead of a few hundred bytes). Without rate control x264 also skips its
+ * look-ahead analysis of each whole frame (half-size copy and its costs; weightp=0 likewise),
+ * ~2 ms of a clock tick's ~8. subme=0 (whole-pixel motion only): screen content moves by whole
+ * pixels, and x264 then skips the half-pel filter over the whole reference (6.8 -> 4.7 ms of a
+ * tick). It runs on one thread: what it mostly encodes is a nearly unchanged screen, where handing
+ * slices to threads costs more than it saves; the motion tier keeps sliced threads (0 = x264's
+ * automatic count) for full motion.
+ * still-capped: the same under CRF 14 with a steady quantizer (qcomp=1) and the VBV cap (RATE),
+ * taken instead of 'still' while the rate control's target is under STILL_CAPPED_BELOW_KBPS, where
+ * an uncapped sharp IDR would hold the link for more than about half a second.
  */
+const STILL = `aq-mode=0:subme=0:${SCROLL_SEARCH}`;
 const TIERS = {
   motion: { preset: 'ultrafast', crf: '23', params: 'partitions=i4x4:aq-mode=1:8x8dct=1', threads: 0 },
-  still: { preset: 'superfast', crf: '14', params: `aq-mode=0:subme=0:qcomp=1:${SCROLL_SEARCH}`, threads: 1 },
+  still: { preset: 'superfast', crf: '14', params: `${STILL}:qp=17:weightp=0`, threads: 1 },
+  'still-capped': { preset: 'superfast', crf: '14', params: `${STILL}:qcomp=1`, threads: 1 },
 } satisfies Record<X264Tier, { preset: string; crf: string; params: string; threads: number }>;
+
+/** under this rate-control target (kbps) the still tier keeps the bitrate cap ('still-capped') */
+export const STILL_CAPPED_BELOW_KBPS = 2000;
+
+/** the still tier for a bitrate cap (kbps, 0 none) */
+export const stillTier = (maxKbps: number): X264Tier => (maxKbps > 0 && maxKbps < STILL_CAPPED_BELOW_KBPS ? 'still-capped' : 'still');
 
 export function encoderArgs(width: number, height: number, tier: X264Tier = 'motion'): string[] {
   const t = TIERS[tier];
@@ -177,7 +194,7 @@ export class X264Process {
         waiter.reject(EncodeError.failed('the encoder sent a frame before any sequence parameter set'));
         continue;
       }
-      waiter.resolve({ keyframe, codec: this.codec, width: this.width, height: this.height, data, writtenAt: waiter.writtenAt, refined: this.tier === 'still' });
+      waiter.resolve({ keyframe, codec: this.codec, width: this.width, height: this.height, data, writtenAt: waiter.writtenAt, refined: this.tier !== 'motion' });
     }
   }
 
