@@ -20,7 +20,7 @@ import type { EncodedFrame } from './types.js';
  * The first frame is an IDR; further keyframes only when asked for (the flag), none periodic.
  *
  * Two tiers: 'motion' (cheap) for changes as they come, 'still' (sharp) for the picture of a screen
- * that stopped changing (see X264Encoder). Colours: BT.709 matrix, full range (i420.ts), sRGB
+ * that stopped changing (see X264Encoder); 'still-capped' is the still tier under a narrow bitrate cap. Colours: BT.709 matrix, full range (i420.ts), sRGB
  * primaries and transfer, signalled in the SPS (fixed in the C program), so the viewer's decoder
  * turns the pixels back into the same RGB (an unsignalled stream is guessed at: 10 dB PSNR less).
  */
