@@ -14,6 +14,9 @@
  *   bit 2 ROWS:      u32le firstRow, u32le rowCount (luma rows, both even): only these rows of Y and
  *                    the matching rows of U and V follow (Y rows, then U rows, then V rows); the rest
  *                    of the picture stays as the frame before left it. Not allowed on the first frame.
+ *   bit 3 COLS:      only with ROWS, its field after ROWS's: u32le firstCol, u32le colCount (luma
+ *                    columns, both even): each row of the band carries only these columns (colCount
+ *                    bytes of a Y row, colCount/2 of a U or V row); the rest of the row stays.
  *   without ROWS:    W*H*3/2 bytes of I420 (the whole picture)
  *   any other bit set is an error.
  * stdout, per frame: u32le length | u32le flags (bit 0: keyframe) | `length` bytes of Annex B H.264
@@ -40,6 +43,7 @@
 #define FLAG_FORCE_IDR 1u
 #define FLAG_RATE 2u
 #define FLAG_ROWS 4u
+#define FLAG_COLS 8u
 #define FLAG_KEYFRAME 1u
 /* VBV "off": x264 cannot switch VBV on in a running encoder, so it is on from the start with a cap no stream reaches */
 #define VBV_OFF_KBPS 2000000
@@ -141,8 +145,9 @@ static void plane_layout(const input_t *in, int p, size_t *offset, size_t *strid
   *mb_rows = p == 0 ? 16 : 8;
 }
 
-/* mb_info: every macroblock constant, except those with a pixel in rows [first, first + count) that differs between `next` and `cur` */
-static void mark_changed(input_t *in, uint32_t first, uint32_t count) {
+/* mb_info: every macroblock constant, except those with a pixel in rows [first, first + count) and
+ * luma columns [col, col + cols) that differs between `next` and `cur` */
+static void mark_changed(input_t *in, uint32_t first, uint32_t count, uint32_t col, uint32_t cols) {
   memset(in->mb_info, X264_MBINFO_CONSTANT, (size_t)in->mb_width * (size_t)in->mb_height);
   for (int p = 0; p < 3; p++) {
     size_t offset, stride;
@@ -150,13 +155,14 @@ static void mark_changed(input_t *in, uint32_t first, uint32_t count) {
     plane_layout(in, p, &offset, &stride, &mb_rows);
     size_t mb_cols = (size_t)mb_rows; /* a macroblock is as wide as it is high in every plane */
     uint32_t from = p == 0 ? first : first / 2, to = p == 0 ? first + count : (first + count) / 2;
+    size_t x0 = p == 0 ? col : col / 2, x1 = x0 + (p == 0 ? cols : cols / 2);
     for (uint32_t y = from; y < to; y++) {
       const uint8_t *a = in->cur + offset + y * stride, *b = in->next + offset + y * stride;
-      if (memcmp(a, b, stride) == 0) continue;
+      if (memcmp(a + x0, b + x0, x1 - x0) == 0) continue;
       uint8_t *row = in->mb_info + (size_t)(y / (uint32_t)mb_rows) * (size_t)in->mb_width;
-      for (size_t x = 0, mx = 0; x < stride; x += mb_cols, mx++) {
-        size_t n = stride - x < mb_cols ? stride - x : mb_cols;
-        if (row[mx] && memcmp(a + x, b + x, n) != 0) row[mx] = 0;
+      for (size_t x = x0 - x0 % mb_cols, mx = x0 / mb_cols; x < x1; x += mb_cols, mx++) {
+        size_t lo = x < x0 ? x0 : x, hi = x + mb_cols < x1 ? x + mb_cols : x1;
+        if (row[mx] && memcmp(a + lo, b + lo, hi - lo) != 0) row[mx] = 0;
       }
     }
   }
@@ -165,7 +171,7 @@ static void mark_changed(input_t *in, uint32_t first, uint32_t count) {
 /* A whole picture (no ROWS): read into `next`, compared with the picture before, then made current. */
 static int read_whole(input_t *in, int64_t n) {
   if (read_exact(in->next, in->bytes, "a frame") == 0) return 0;
-  if (n > 0) mark_changed(in, 0, (uint32_t)in->height);
+  if (n > 0) mark_changed(in, 0, (uint32_t)in->height, 0, (uint32_t)in->width);
   uint8_t *t = in->cur;
   in->cur = in->next;
   in->next = t;
@@ -174,30 +180,42 @@ static int read_whole(input_t *in, int64_t n) {
 
 /*
  * ROWS: reads the band of rows [first, first + count) of an I420 picture (Y rows, then the count/2
- * matching rows of U, then of V); the rows outside it keep what earlier frames wrote. The band comes
- * from the frame header; a band outside the picture, an odd one or a band on the first frame (there
- * is no picture to keep yet) ends the program.
+ * matching rows of U, then of V); the rows outside it keep what earlier frames wrote. With COLS
+ * (`cols_field`, else NULL) each row carries only the columns [col, col + cols) and the rest of the
+ * row stays too. The band comes from the frame header; a band outside the picture, an odd one or a
+ * band on the first frame (there is no picture to keep yet) ends the program.
  */
-static void read_rows(input_t *in, const uint8_t *field, int64_t n) {
+static void read_rows(input_t *in, const uint8_t *field, const uint8_t *cols_field, int64_t n) {
   uint32_t first = get_u32le(field), count = get_u32le(field + 4);
+  uint32_t col = cols_field ? get_u32le(cols_field) : 0, cols = cols_field ? get_u32le(cols_field + 4) : (uint32_t)in->width;
   if (n == 0) die("the first frame must be a whole picture, not rows (ROWS flag)");
   if (first % 2 != 0 || count % 2 != 0 || first > (uint32_t)in->height || count > (uint32_t)in->height - first) {
     fprintf(stderr, "fernhilfe-encoder: the rows of a frame (first %u, count %u) must be even and inside the picture's %d rows\n", first, count, in->height);
     exit(1);
   }
+  if (col % 2 != 0 || cols % 2 != 0 || col > (uint32_t)in->width || cols > (uint32_t)in->width - col) {
+    fprintf(stderr, "fernhilfe-encoder: the columns of a frame (first %u, count %u) must be even and inside the picture's %d columns\n", col, cols, in->width);
+    exit(1);
+  }
   for (int p = 0; p < 3; p++) {
     size_t offset, stride, row = p == 0 ? first : first / 2, rows = p == 0 ? count : count / 2;
+    size_t x = p == 0 ? col : col / 2, w = p == 0 ? cols : cols / 2;
     int mb_rows;
     plane_layout(in, p, &offset, &stride, &mb_rows);
-    if (rows > 0 && read_exact(in->next + offset + row * stride, rows * stride, "the rows of a frame") == 0) die("the input ended inside a frame, before its rows");
+    if (w == stride) {
+      if (rows > 0 && read_exact(in->next + offset + row * stride, rows * stride, "the rows of a frame") == 0) die("the input ended inside a frame, before its rows");
+      continue;
+    }
+    for (size_t r = row; w > 0 && r < row + rows; r++)
+      if (read_exact(in->next + offset + r * stride + x, w, "the rows of a frame") == 0) die("the input ended inside a frame, before its rows");
   }
-  mark_changed(in, first, count);
+  mark_changed(in, first, count, col, cols);
   for (int p = 0; p < 3; p++) {
-    size_t offset, stride, at;
+    size_t offset, stride, row = p == 0 ? first : first / 2, rows = p == 0 ? count : count / 2;
+    size_t x = p == 0 ? col : col / 2, w = p == 0 ? cols : cols / 2;
     int mb_rows;
     plane_layout(in, p, &offset, &stride, &mb_rows);
-    at = offset + (p == 0 ? first : first / 2) * stride;
-    memcpy(in->cur + at, in->next + at, (p == 0 ? count : count / 2) * stride);
+    for (size_t r = row; w > 0 && r < row + rows; r++) memcpy(in->cur + offset + r * stride + x, in->next + offset + r * stride + x, w);
   }
 }
 
@@ -307,13 +325,16 @@ int main(int argc, char **argv) {
   for (int64_t n = 0;; n++) {
     if (read_exact(head, sizeof head, "a frame header") == 0) break;
     uint32_t flags = get_u32le(head);
-    if (flags & ~(FLAG_FORCE_IDR | FLAG_RATE | FLAG_ROWS)) die("a frame header has unknown flags set: the input is not in this program's format");
+    if (flags & ~(FLAG_FORCE_IDR | FLAG_RATE | FLAG_ROWS | FLAG_COLS)) die("a frame header has unknown flags set: the input is not in this program's format");
     if (flags & FLAG_RATE) read_rate(encoder);
     if (flags & FLAG_ROWS) {
       uint8_t field[8];
       if (read_exact(field, sizeof field, "a frame header's rows") == 0) die("the input ended inside a frame header");
-      read_rows(&in, field, n);
-    } else if (read_whole(&in, n) == 0) die("the input ended after a frame header, before its picture");
+      uint8_t cols[8];
+      if ((flags & FLAG_COLS) && read_exact(cols, sizeof cols, "a frame header's columns") == 0) die("the input ended inside a frame header");
+      read_rows(&in, field, (flags & FLAG_COLS) ? cols : NULL, n);
+    } else if (flags & FLAG_COLS) die("a frame header has COLS without ROWS");
+    else if (read_whole(&in, n) == 0) die("the input ended after a frame header, before its picture");
     pic.img.plane[0] = in.cur;
     pic.img.plane[1] = in.cur + in.luma;
     pic.img.plane[2] = in.cur + in.luma + in.luma / 4;

@@ -27,10 +27,15 @@ const VB = -VR - VG;
 /** compare rows in chunks of this many pixels to find the changed span */
 const CHUNK = 64;
 
-/** A band of whole luma rows: `first` and `count` even (4:2:0), the chroma rows are half of them. */
+/**
+ * A band of luma rows: `first` and `count` even (4:2:0), the chroma rows are half of them; with
+ * `col`/`cols` (even) only those luma columns of each row, else the whole rows.
+ */
 export interface RowBand {
   first: number;
   count: number;
+  col?: number;
+  cols?: number;
 }
 
 export class I420Converter {
@@ -38,7 +43,8 @@ export class I420Converter {
   readonly out: Buffer;
   /**
    * The rows (luma, even first row and count) the last update() converted, from the first changed
-   * row pair to the last; undefined when nothing changed. What the encoder needs of `out` (ROWS).
+   * row pair to the last, and the columns (even) from the leftmost change to the rightmost; undefined
+   * when nothing changed. What the encoder needs of `out` (ROWS, COLS).
    */
   changedRows: RowBand | undefined;
   private prev: Buffer | undefined;
@@ -66,6 +72,8 @@ export class I420Converter {
     let changed = 0;
     let first = -1;
     let last = -1;
+    let colLo = w;
+    let colHi = 0;
     const spans = prev && !full && dirty ? rowSpans(dirty, w, h) : undefined;
     const px = new Uint32Array(bgrx.buffer, bgrx.byteOffset, bgrx.length >> 2);
     for (let y = 0; y < h; y += 2) {
@@ -104,11 +112,13 @@ export class I420Converter {
         bgrx.copy(prev, a + stride + x0 * 4, a + stride + x0 * 4, a + stride + x1 * 4);
       }
       this.convert(px, y, x0, x1);
+      if (x0 < colLo) colLo = x0;
+      if (x1 > colHi) colHi = x1;
       changed++;
       if (first < 0) first = y;
       last = y;
     }
-    this.changedRows = first < 0 ? undefined : { first, count: last + 2 - first };
+    this.changedRows = first < 0 ? undefined : { first, count: last + 2 - first, col: colLo, cols: colHi - colLo };
     if (!prev) this.prev = Buffer.from(bgrx);
     else if (full) bgrx.copy(prev);
     return changed;

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { nalTypes } from './h264.js';
-import { I420Converter } from './i420.js';
+import { I420Converter, type RowBand } from './i420.js';
 import { X264Encoder } from './x264-encoder.js';
-import { X264Process, rowsInput } from './x264-process.js';
+import { STILL_CAPPED_BELOW_KBPS, X264Process, rowsInput, stillTier } from './x264-process.js';
 import { findEncoder } from './encoder-path.js';
 
 describe('x264 through the real fernhilfe-encoder', () => {
@@ -50,6 +50,31 @@ describe('x264 through the real fernhilfe-encoder', () => {
     expect([back.keyframe, back.refined]).toEqual([true, false]);
   }, 20_000);
 
+  it('keeps the sharp picture after a refinement: a small change costs only itself (the quantizer does not wander)', async () => {
+    // text-like detail over the whole picture: what a re-coding of unchanged blocks would cost
+    const frame = { width: 320, height: 240, data: Buffer.alloc(320 * 240 * 4, 0xf0) };
+    for (let y = 0; y < 240; y++) for (let x = 0; x < 320; x++) if (x % 7 < 4 && y % 13 < 9 && (x * 7 + y * 13) % 11 < 6) frame.data.fill(0x10, (y * 320 + x) * 4, (y * 320 + x) * 4 + 3);
+    const sizes: number[] = [];
+    enc = new X264Encoder();
+    await enc.encode(frame, { keyframe: true });
+    const sharp = await enc.encode(frame, { keyframe: false, refine: true });
+    expect([sharp.keyframe, sharp.refined]).toEqual([true, true]);
+    // three small changes (a clock hand, letters), each in a few macroblocks
+    for (let n = 0; n < 3; n++) {
+      for (let y = 100; y < 108; y++) frame.data.fill(0x40 + n * 0x30, (y * 320 + 40 + n * 16) * 4, (y * 320 + 48 + n * 16) * 4);
+      const small = await enc.encode(frame, { keyframe: false });
+      expect([small.keyframe, small.refined]).toEqual([false, true]);
+      sizes.push(small.data.length);
+    }
+    // measured: ~60 bytes each; under CRF the first one after the IDR re-coded the text at a finer quantizer: ~10 KB
+    expect(Math.max(...sizes), sizes.join(',')).toBeLessThan(400);
+  }, 20_000);
+
+  it('keeps the bitrate cap in the still tier only under a narrow target (CRF with VBV there)', () => {
+    expect([stillTier(0), stillTier(STILL_CAPPED_BELOW_KBPS), stillTier(30_000)]).toEqual(['still', 'still', 'still']);
+    expect([stillTier(150), stillTier(STILL_CAPPED_BELOW_KBPS - 1)]).toEqual(['still-capped', 'still-capped']);
+  });
+
   it('keeps a small change after a big sharp IDR in the sharp tier (the IDR’s size is no sign of motion)', async () => {
     enc = new X264Encoder();
     const frame = { width: 320, height: 240, data: Buffer.alloc(320 * 240 * 4) };
@@ -63,17 +88,20 @@ describe('x264 through the real fernhilfe-encoder', () => {
     expect([small.keyframe, small.refined]).toEqual([false, true]);
   }, 20_000);
 
-  it('writes only the changed rows after the first frame, and gets the same access units as whole writes', async () => {
+  it('writes only the changed rows (and columns) after the first frame, and gets the same access units as whole writes', async () => {
     const [w, h] = [320, 240];
     const whole = new X264Process(findEncoder(), w, h, 'motion');
     const rows = new X264Process(findEncoder(), w, h, 'motion');
     try {
       const i420 = new I420Converter(w, h);
       const bgrx = Buffer.alloc(w * h * 4, 0x60);
-      const bands: Array<{ first: number; count: number } | undefined> = [];
+      const bands: Array<RowBand | undefined> = [];
+      const block = (b: Buffer) => {
+        for (let y = 50; y < 58; y++) b.fill(0xc0, (y * w + 100) * 4, (y * w + 116) * 4);
+      };
       const same: boolean[] = [];
-      // a typed letter (8 rows), a line further down, nothing, then the whole screen
-      const changes: Array<(b: Buffer) => void> = [() => undefined, (b) => b.fill(0xf0, w * 4 * 101, w * 4 * 109), (b) => b.fill(0x10, w * 4 * 200 + 40, w * 4 * 203), () => undefined, (b) => b.fill(0x33)];
+      // a typed letter (8 rows), a line further down, nothing, a small block (a clock's hand), then the whole screen
+      const changes: Array<(b: Buffer) => void> = [() => undefined, (b) => b.fill(0xf0, w * 4 * 101, w * 4 * 109), (b) => b.fill(0x10, w * 4 * 200 + 40, w * 4 * 203), () => undefined, block, (b) => b.fill(0x33)];
       for (const change of changes) {
         change(bgrx);
         i420.update(bgrx);
@@ -82,12 +110,14 @@ describe('x264 through the real fernhilfe-encoder', () => {
         const [a, b] = await Promise.all([whole.encode(i420.out), rows.encode(i420.out, false, undefined, { rows: band })]);
         same.push(Buffer.from(a.data).equals(b.data));
       }
-      expect(bands).toEqual([{ first: 0, count: h }, { first: 100, count: 10 }, { first: 200, count: 4 }, undefined, { first: 0, count: h }]);
-      expect(same).toEqual([true, true, true, true, true]);
-      // the first and the last frame went whole, the others as their bands (plus the 8-byte field)
+      const all = { col: 0, cols: w };
+      // the block's columns widened to the converter's 64-pixel chunks
+      expect(bands).toEqual([{ first: 0, count: h, ...all }, { first: 100, count: 10, ...all }, { first: 200, count: 4, ...all }, undefined, { first: 50, count: 8, col: 64, cols: 64 }, { first: 0, count: h, ...all }]);
+      expect(same).toEqual([true, true, true, true, true, true]);
+      // the first and the last frame went whole, the others as their bands (plus the 8-byte field), the block as its rectangle (plus 8 more)
       const frame = (w * h * 3) / 2;
-      expect(whole.inputBytes).toBe(5 * (4 + frame));
-      expect(rows.inputBytes).toBe(2 * (4 + frame) + 3 * 12 + (10 + 4) * w * 1.5);
+      expect(whole.inputBytes).toBe(6 * (4 + frame));
+      expect(rows.inputBytes).toBe(2 * (4 + frame) + 3 * 12 + (10 + 4) * w * 1.5 + 20 + 8 * 64 * 1.5);
     } finally {
       await Promise.all([whole.close(), rows.close()]);
     }
@@ -121,6 +151,11 @@ describe('x264 through the real fernhilfe-encoder', () => {
     expect([...cut.field]).toEqual([2, 0, 0, 0, 2, 0, 0, 0]);
     // Y rows 2..3, U row 1, V row 1
     expect(cut.planes.map((p) => [...p])).toEqual([range(16, 32), range(48 + 4, 48 + 8), range(60 + 4, 60 + 8)]);
+    // with columns: Y rows 2..3 columns 2..5, then U and V row 1 columns 1..2, in one part
+    const rect = rowsInput(i420, w, h, { first: 2, count: 2, col: 2, cols: 4 })!;
+    expect([[...rect.field], [...rect.cols!]]).toEqual([[2, 0, 0, 0, 2, 0, 0, 0], [2, 0, 0, 0, 4, 0, 0, 0]]);
+    expect(rect.planes.map((p) => [...p])).toEqual([[...range(18, 22), ...range(26, 30), ...range(53, 55), ...range(65, 67)]]);
+    expect(rowsInput(i420, w, h, { first: 2, count: 2, col: 0, cols: 8 })!.cols).toBeUndefined();
     expect([rowsInput(i420, w, h, { first: 0, count: 6 }), rowsInput(i420, w, h, { first: 1, count: 2 }), rowsInput(i420, w, h, { first: 4, count: 4 })]).toEqual([undefined, undefined, undefined]);
   });
 

@@ -9,9 +9,10 @@ import type { EncodedFrame } from './types.js';
  * x264 in a long-running fernhilfe-encoder child (packages/agent/native/encoder, our C program
  * linked against libx264) for one frame size and one tier. Protocol, one frame at a time:
  *   stdin:  u32le flags (bit 0: make this frame an IDR; bit 1 RATE: u32le maxKbps follows, the VBV
- *           cap from this frame on, 0 none; bit 2 ROWS: u32le firstRow, u32le rowCount follow) |
- *           width*height*3/2 bytes of I420, or with ROWS only that band of rows of Y, U and V (the
- *           encoder keeps the rest of its picture; see rowsInput)
+ *           cap from this frame on, 0 none; bit 2 ROWS: u32le firstRow, u32le rowCount follow; bit 3
+ *           COLS, only with ROWS: u32le firstCol, u32le colCount follow) |
+ *           width*height*3/2 bytes of I420, or with ROWS only that band of rows of Y, U and V, with
+ *           COLS only those columns of them (the encoder keeps the rest of its picture; see rowsInput)
  *           (converted from BGRX by i420.ts, only where the screen changed)
  *   stdout: u32le length | u32le flags (bit 0: keyframe) | one access unit, Annex B
  *           (SPS and PPS in front of every keyframe)
@@ -19,11 +20,11 @@ import type { EncodedFrame } from './types.js';
  * The first frame is an IDR; further keyframes only when asked for (the flag), none periodic.
  *
  * Two tiers: 'motion' (cheap) for changes as they come, 'still' (sharp) for the picture of a screen
- * that stopped changing (see X264Encoder). Colours: BT.709 matrix, full range (i420.ts), sRGB
+ * that stopped changing (see X264Encoder); 'still-capped' is the still tier under a narrow bitrate cap. Colours: BT.709 matrix, full range (i420.ts), sRGB
  * primaries and transfer, signalled in the SPS (fixed in the C program), so the viewer's decoder
  * turns the pixels back into the same RGB (an unsignalled stream is guessed at: 10 dB PSNR less).
  */
-export type X264Tier = 'motion' | 'still';
+export type X264Tier = 'motion' | 'still' | 'still-capped';
 
 /**
  * The still tier searches motion with UMH over ±32 pixels: a scrolling terminal moves its text by one
@@ -44,18 +45,35 @@ const SCROLL_SEARCH = 'me=umh:merange=32';
  * such frames are ~49 dB instead of ~58 dB, the still picture is refined anyway); 8x8dct keeps
  * the profile High in both tiers, so the codec string (and the viewer's decoder) stays the same
  * across a switch.
- * still: superfast (CABAC, 8x8 transform, better motion search), CRF 14, no AQ: the IDR of a 1080p
- * terminal screen is 72 KB at 66 dB against its YUV source, once per pause. subme=0 (whole-pixel
- * motion only): screen content moves by whole pixels, and x264 then skips the half-pel filter over
- * the whole reference, a third of a clock tick's encoding (6.8 -> 4.7 ms of CPU; the IDR and the
- * small changes after it came out the same size and PSNR in our test picture). It runs on one thread:
- * what it mostly encodes is a nearly unchanged screen, where handing slices to threads costs more
- * than it saves; the motion tier keeps sliced threads (0 = x264's automatic count) for full motion.
+ * still: superfast (CABAC, 8x8 transform, better motion search), no AQ, at a constant quantizer
+ * (qp 17: the IDR at ~14 by x264's I/P ratio, the size and PSNR CRF 14 gave): the IDR of a 1080p
+ * terminal screen is ~72 KB at ~66 dB against its YUV source, once per pause. Constant, because
+ * x264 skips an unchanged macroblock (mb_info) only when its reference was coded at least as fine
+ * as the current frame: under CRF the quantizer wandered (a tiny P-frame gets a finer one than the
+ * IDR; a VBV cap makes the IDR coarser), and every clock tick or letter after a refinement re-coded
+ * unchanged text (~1-12 KB instead of a few hundred bytes). Without rate control x264 also skips its
+ * look-ahead analysis of each whole frame (half-size copy and its costs; weightp=0 likewise),
+ * ~2 ms of a clock tick's ~8. subme=0 (whole-pixel motion only): screen content moves by whole
+ * pixels, and x264 then skips the half-pel filter over the whole reference (6.8 -> 4.7 ms of a
+ * tick). It runs on one thread: what it mostly encodes is a nearly unchanged screen, where handing
+ * slices to threads costs more than it saves; the motion tier keeps sliced threads (0 = x264's
+ * automatic count) for full motion.
+ * still-capped: the same under CRF 14 with a steady quantizer (qcomp=1) and the VBV cap (RATE),
+ * taken instead of 'still' while the rate control's target is under STILL_CAPPED_BELOW_KBPS, where
+ * an uncapped sharp IDR would hold the link for more than about half a second.
  */
+const STILL = `aq-mode=0:subme=0:${SCROLL_SEARCH}`;
 const TIERS = {
   motion: { preset: 'ultrafast', crf: '23', params: 'partitions=i4x4:aq-mode=1:8x8dct=1', threads: 0 },
-  still: { preset: 'superfast', crf: '14', params: `aq-mode=0:subme=0:${SCROLL_SEARCH}`, threads: 1 },
+  still: { preset: 'superfast', crf: '14', params: `${STILL}:qp=17:weightp=0`, threads: 1 },
+  'still-capped': { preset: 'superfast', crf: '14', params: `${STILL}:qcomp=1`, threads: 1 },
 } satisfies Record<X264Tier, { preset: string; crf: string; params: string; threads: number }>;
+
+/** under this rate-control target (kbps) the still tier keeps the bitrate cap ('still-capped') */
+export const STILL_CAPPED_BELOW_KBPS = 2000;
+
+/** the still tier for a bitrate cap (kbps, 0 none) */
+export const stillTier = (maxKbps: number): X264Tier => (maxKbps > 0 && maxKbps < STILL_CAPPED_BELOW_KBPS ? 'still-capped' : 'still');
 
 export function encoderArgs(width: number, height: number, tier: X264Tier = 'motion'): string[] {
   const t = TIERS[tier];
@@ -65,6 +83,7 @@ export function encoderArgs(width: number, height: number, tier: X264Tier = 'mot
 const FORCE_IDR = 1;
 const RATE = 2;
 const ROWS = 4;
+const COLS = 8;
 const KEYFRAME = 1;
 const RECORD_HEAD = 8;
 
@@ -127,8 +146,9 @@ export class X264Process {
     let picture = [data];
     const rows = this.written > 0 && opts.rows ? rowsInput(data, this.width, this.height, opts.rows) : undefined;
     if (rows) {
-      flags |= ROWS;
+      flags |= ROWS | (rows.cols ? COLS : 0);
       fields.push(rows.field);
+      if (rows.cols) fields.push(rows.cols);
       picture = rows.planes;
     }
     this.written++;
@@ -174,7 +194,7 @@ export class X264Process {
         waiter.reject(EncodeError.failed('the encoder sent a frame before any sequence parameter set'));
         continue;
       }
-      waiter.resolve({ keyframe, codec: this.codec, width: this.width, height: this.height, data, writtenAt: waiter.writtenAt, refined: this.tier === 'still' });
+      waiter.resolve({ keyframe, codec: this.codec, width: this.width, height: this.height, data, writtenAt: waiter.writtenAt, refined: this.tier !== 'motion' });
     }
   }
 
@@ -188,9 +208,12 @@ export class X264Process {
 /**
  * The ROWS field (u32le firstRow, u32le rowCount) and the parts of an I420 picture in that band: its
  * Y rows, then the matching half as many rows of U and of V. Undefined when the band is the whole
- * picture (written whole then) or not a valid band (even, inside the picture).
+ * picture (written whole then) or not a valid band (even, inside the picture). When the band names
+ * columns (`col`, `cols`: even, inside the picture, not all of them), `cols` is the COLS field
+ * (u32le firstCol, u32le colCount) and the parts hold only those columns of each row: a clock tick
+ * in a corner of a 1080p screen is ~50 KB through the pipe instead of ~0.5 MB.
  */
-export function rowsInput(i420: Buffer, width: number, height: number, band: RowBand): { field: Buffer; planes: Buffer[] } | undefined {
+export function rowsInput(i420: Buffer, width: number, height: number, band: RowBand): { field: Buffer; cols?: Buffer; planes: Buffer[] } | undefined {
   const { first, count } = band;
   if (first % 2 !== 0 || count % 2 !== 0 || first < 0 || count < 0 || first + count > height || count === height) return undefined;
   const field = Buffer.alloc(8);
@@ -198,6 +221,20 @@ export function rowsInput(i420: Buffer, width: number, height: number, band: Row
   field.writeUInt32LE(count, 4);
   const luma = width * height;
   const cw = width / 2;
+  const col = band.col ?? 0;
+  const cols = band.cols ?? width;
+  if (col % 2 === 0 && cols % 2 === 0 && col >= 0 && cols > 0 && col + cols <= width && cols < width) {
+    const colsField = Buffer.alloc(8);
+    colsField.writeUInt32LE(col, 0);
+    colsField.writeUInt32LE(cols, 4);
+    const out = Buffer.allocUnsafe((count * cols * 3) / 2);
+    let at = 0;
+    for (let r = first; r < first + count; r++) at += i420.copy(out, at, r * width + col, r * width + col + cols);
+    for (const base of [luma, luma + luma / 4]) {
+      for (let r = first / 2; r < (first + count) / 2; r++) at += i420.copy(out, at, base + r * cw + col / 2, base + r * cw + (col + cols) / 2);
+    }
+    return { field, cols: colsField, planes: [out] };
+  }
   const y = i420.subarray(first * width, (first + count) * width);
   const u = i420.subarray(luma + (first / 2) * cw, luma + ((first + count) / 2) * cw);
   const v = i420.subarray(luma + luma / 4 + (first / 2) * cw, luma + luma / 4 + ((first + count) / 2) * cw);
