@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiClient } from '@fernhilfe/protocol';
 import { buildOnce, runCli } from '../support/processes.js';
 import { TECH_LOGIN, TECH_PASSWORD } from '../support/server.js';
-import { buildImages, type TestImages } from './images.js';
+import { clientsFor, termsOf } from '../cluster/fixture.js';
+import type { TestImages } from './images.js';
+import { playDeployment } from './kube-play.js';
 import { podman, run } from './podman.js';
-import { createStack, pairOn, SERVICES, secretOf, type Stack } from './stack.js';
+import { ADMIN_LOGIN, ADMIN_PASSWORD, pairOn, SERVICES, secretOf, startStack, stopwatch, type Stack } from './stack.js';
 
 /**
  * The container image and deploy/compose.yaml, as an operator runs them, on podman: the image built
@@ -13,34 +15,19 @@ import { createStack, pairOn, SERVICES, secretOf, type Stack } from './stack.js'
  * then what a person sees: the selftest through Caddy, a session across the two nodes, the accounts
  * and the audit records still there after `down` and `up`. `npm run test:containers` runs it.
  */
-const ADMIN_LOGIN = 'chefin';
-const ADMIN_PASSWORD = 'ein langes Admin-Passwort 42';
-
 describe('the container image and deploy/compose.yaml on podman', () => {
-  const t0 = performance.now();
-  const times: string[] = [];
-  const lap = (what: string, since: number) => times.push(`${what} ${((performance.now() - since) / 1000).toFixed(1)} s`);
+  const clock = stopwatch();
   let images: TestImages;
   let stack: Stack;
 
   beforeAll(async () => {
-    let t = performance.now();
     buildOnce(); // the host's CLI runs the selftest from outside
-    images = await buildImages();
-    lap('images', t);
-    t = performance.now();
-    stack = await createStack(images);
-    await stack.compose(['up', '-d']);
-    await stack.ready();
-    lap('compose up until healthy', t);
-    await stack.fernhilfe('node-1', ['user', 'add', TECH_LOGIN, '--name', 'Max Mustermann', '--company', 'Beispiel GmbH'], `${TECH_PASSWORD}\n`);
-    await stack.fernhilfe('node-2', ['user', 'add', ADMIN_LOGIN, '--role', 'admin'], `${ADMIN_PASSWORD}\n`);
+    ({ images, stack } = await startStack(clock.lap));
   }, 60 * 60_000);
 
   afterAll(async () => {
     await stack?.destroy();
-    lap('whole run', t0);
-    process.stdout.write(`test:containers: ${times.join(', ')}; Fernhilfe image ${((images?.fernhilfeSize ?? 0) / 1e6).toFixed(0)} MB\n`);
+    clock.report('test:containers (compose stack)', `; Fernhilfe image ${((images?.fernhilfeSize ?? 0) / 1e6).toFixed(0)} MB`);
   }, 5 * 60_000);
 
   it('the image runs as a non-root user, with /data as a volume and a health check on /healthz that podman runs', async () => {
@@ -84,6 +71,19 @@ describe('the container image and deploy/compose.yaml on podman', () => {
     for (const service of SERVICES) {
       const logs = (await run('podman', ['logs', stack.container(service)])).stdout + (await run('podman', ['logs', stack.container(service)])).stderr;
       for (const secret of [...secrets, master]) expect(logs.includes(secret), `${service}'s log`).toBe(false);
+    }
+  });
+
+  it('the Kubernetes Deployment runs under podman kube play on the stack\'s network and serves a session with node 2', async () => {
+    const kube = await playDeployment(stack, images.fernhilfe, stack.subnet);
+    try {
+      await vi.waitFor(async () => expect((await fetch(`${kube.url}/healthz`)).status).toBe(200), { timeout: 120_000, interval: 500 });
+      const { customer, techSession } = await pairOn(clientsFor('kube', kube.url, termsOf(kube.url)), stack.node2);
+      const ended = customer.once('ended');
+      await techSession.end();
+      expect(await ended).toMatchObject({ by: 'technician' });
+    } finally {
+      await kube.down();
     }
   });
 

@@ -7,7 +7,8 @@ import { expect, vi } from 'vitest';
 import { clientsFor, termsOf, type ClusterNode } from '../cluster/fixture.js';
 import { ROOT } from '../support/processes.js';
 import { within } from '../support/resume-kit.js';
-import type { TestImages } from './images.js';
+import { TECH_LOGIN, TECH_PASSWORD } from '../support/server.js';
+import { buildImages, type TestImages } from './images.js';
 import { podman, run, runOk } from './podman.js';
 
 /**
@@ -23,6 +24,8 @@ export interface Stack {
   project: string;
   /** the folder holding compose.yaml, .env and secrets/ */
   dir: string;
+  /** the compose network's subnet (TRUST_PROXY of the nodes) */
+  subnet: string;
   /** https://127.0.0.1:PORT, through Caddy */
   publicUrl: string;
   /** Caddy's root certificate (PEM file), for NODE_EXTRA_CA_CERTS */
@@ -100,6 +103,7 @@ export async function createStack(images: TestImages): Promise<Stack> {
   const stack: Stack = {
     project,
     dir,
+    subnet: env.FERNHILFE_SUBNET!,
     publicUrl,
     caFile,
     node1: clientsFor('node-1', node1Url, termsOf(node1Url)),
@@ -146,4 +150,39 @@ export async function pairOn(customerNode: NodeClients, techNode: NodeClients) {
 /** A secret make-secrets.sh wrote (the test searches logs for it). */
 export function secretOf(stack: Stack, name: string): string {
   return readFileSync(path.join(stack.dir, 'secrets', name), 'utf8').trim();
+}
+
+export const ADMIN_LOGIN = 'chefin';
+export const ADMIN_PASSWORD = 'ein langes Admin-Passwort 42';
+
+/**
+ * What both container test files start with: the images (cached), the stack up and healthy, and
+ * two accounts made with the CLI inside the node containers (technician `max`, admin `chefin`).
+ * `lap` records how long each part took; the files print the list at their end.
+ */
+export async function startStack(lap: (what: string, since: number) => void): Promise<{ images: TestImages; stack: Stack }> {
+  let t = performance.now();
+  const images = await buildImages();
+  lap('images', t);
+  t = performance.now();
+  const stack = await createStack(images);
+  await stack.compose(['up', '-d']);
+  await stack.ready();
+  lap('compose up until healthy', t);
+  await stack.fernhilfe('node-1', ['user', 'add', TECH_LOGIN, '--name', 'Max Mustermann', '--company', 'Beispiel GmbH'], `${TECH_PASSWORD}\n`);
+  await stack.fernhilfe('node-2', ['user', 'add', ADMIN_LOGIN, '--role', 'admin'], `${ADMIN_PASSWORD}\n`);
+  return { images, stack };
+}
+
+/** A stopwatch of named laps, printed by `report`. */
+export function stopwatch() {
+  const t0 = performance.now();
+  const times: string[] = [];
+  return {
+    lap: (what: string, since: number) => void times.push(`${what} ${((performance.now() - since) / 1000).toFixed(1)} s`),
+    report: (label: string, extra = '') => {
+      times.push(`whole run ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      process.stdout.write(`${label}: ${times.join(', ')}${extra}\n`);
+    },
+  };
 }
