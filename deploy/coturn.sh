@@ -17,6 +17,7 @@ conf=/tmp/turnserver.conf
     169.254.0.0-169.254.255.255 172.16.0.0-172.31.255.255 192.168.0.0-192.168.255.255; do
     echo "denied-peer-ip=$range"
   done
-  printf '%s\n' fingerprint use-auth-secret no-cli no-tlsv1 no-tlsv1_1 no-multicast-peers log-file=stdout
+  # TURN over TLS (5349) would need a certificate here; browsers and agents use UDP and TCP 3478
+  printf '%s\n' fingerprint use-auth-secret no-cli no-tls no-dtls no-multicast-peers log-file=stdout
 } >"$conf"
 exec turnserver -c "$conf"

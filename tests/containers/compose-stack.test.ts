@@ -75,7 +75,7 @@ describe('the container image and deploy/compose.yaml on podman', () => {
   });
 
   it('the Kubernetes Deployment runs under podman kube play on the stack\'s network and serves a session with node 2', async () => {
-    const kube = await playDeployment(stack, images.fernhilfe, stack.subnet);
+    const kube = await playDeployment(stack, images.fernhilfe);
     try {
       await vi.waitFor(async () => expect((await fetch(`${kube.url}/healthz`)).status).toBe(200), { timeout: 120_000, interval: 500 });
       const { customer, techSession } = await pairOn(clientsFor('kube', kube.url, termsOf(kube.url)), stack.node2);

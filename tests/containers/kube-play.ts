@@ -21,14 +21,13 @@ export interface KubePod {
   down(): Promise<void>;
 }
 
-export async function playDeployment(stack: Stack, image: string, subnet: string): Promise<KubePod> {
+export async function playDeployment(stack: Stack, image: string): Promise<KubePod> {
   const name = `fh-${stack.project}`;
   const config = load('configmap.yaml')[0]! as Obj & { data: Record<string, string> };
   config.metadata.name = name;
   config.data.DATABASE_URL = config.data.DATABASE_URL!.replace(/@[^/]+\//, '@postgres:5432/');
   config.data.REDIS_URL = config.data.REDIS_URL!.replace(/\/\/[^/]+\//, '//redis:6379/');
   config.data.PUBLIC_URL = stack.publicUrl;
-  config.data.TRUST_PROXY = subnet;
   const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name }, type: 'Opaque', stringData: Object.fromEntries(['postgres_password', 'redis_password', 'turn_secret', 'server_key'].map((k) => [k, secretOf(stack, k) + '\n'])) };
   const deployment = load('deployment.yaml').find((d) => d.kind === 'Deployment')! as Obj & { spec: { template: { spec: PodSpec } } };
   deployment.metadata.name = name;

@@ -2,7 +2,7 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSyn
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, freeSubnet } from '@fernhilfe/testkit';
+import { freePort } from '@fernhilfe/testkit';
 import { expect, vi } from 'vitest';
 import { clientsFor, termsOf, type ClusterNode } from '../cluster/fixture.js';
 import { ROOT } from '../support/processes.js';
@@ -24,8 +24,6 @@ export interface Stack {
   project: string;
   /** the folder holding compose.yaml, .env and secrets/ */
   dir: string;
-  /** the compose network's subnet (TRUST_PROXY of the nodes) */
-  subnet: string;
   /** https://127.0.0.1:PORT, through Caddy */
   publicUrl: string;
   /** Caddy's root certificate (PEM file), for NODE_EXTRA_CA_CERTS */
@@ -89,7 +87,6 @@ export async function createStack(images: TestImages): Promise<Stack> {
     TURN_PUBLISH_ADDR: '127.0.0.1',
     TURN_MIN_PORT: String(turnRange),
     TURN_MAX_PORT: String(turnRange + 99),
-    FERNHILFE_SUBNET: `10.${freeSubnet()}.250.0/24`,
   };
   // podman-compose 1.0.3 lets deploy/.env win over the environment: the test's settings go there
   appendFileSync(path.join(dir, '.env'), Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(''));
@@ -103,7 +100,6 @@ export async function createStack(images: TestImages): Promise<Stack> {
   const stack: Stack = {
     project,
     dir,
-    subnet: env.FERNHILFE_SUBNET!,
     publicUrl,
     caFile,
     node1: clientsFor('node-1', node1Url, termsOf(node1Url)),
