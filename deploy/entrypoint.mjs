@@ -34,7 +34,7 @@ function fromFile(name) {
 /** @param {string} urlVar @param {string} password */
 function withPassword(urlVar, password) {
   const value = process.env[urlVar];
-  if (value === undefined) return fail(`${urlVar} must be set when its password comes from a file`);
+  if (value === undefined || value === '') return fail(`${urlVar} must be set when its password comes from a file`);
   let url;
   try {
     url = new URL(value);
@@ -42,6 +42,8 @@ function withPassword(urlVar, password) {
     return fail(`${urlVar} is not a URL`);
   }
   url.password = encodeURIComponent(password);
+  // a URL without a host (a Unix socket) cannot carry a password
+  if (url.password === '') fail(`${urlVar} has no host to give the password from its _FILE to`);
   process.env[urlVar] = url.href;
 }
 
