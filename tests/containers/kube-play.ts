@@ -36,16 +36,26 @@ export async function playDeployment(stack: Stack, image: string): Promise<KubeP
   pod.containers[0]!.envFrom = [{ configMapRef: { name } }];
   pod.volumes.find((v) => v.secret)!.secret!.secretName = name;
 
+  const secretFile = path.join(stack.dir, 'kube-secret.yaml');
   const file = path.join(stack.dir, 'kube.yaml');
-  writeFileSync(file, [config, secret, deployment].map((d) => stringify(d)).join('---\n'));
-  await podman(['kube', 'play', '--network', `${stack.project}_backend`, file]);
+  writeFileSync(secretFile, stringify(secret));
+  writeFileSync(file, [config, deployment].map((d) => stringify(d)).join('---\n'));
   const down = async () => {
     await run('podman', ['kube', 'down', file]);
     await run('podman', ['secret', 'rm', name]);
   };
-  const containers = (await podman(['ps', '--filter', `pod=${name}-pod-0`, '--format', '{{.Names}}'])).trim().split('\n');
   let ip = '';
-  for (const c of containers) ip ||= (await podman(['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', c])).trim();
+  try {
+    // the Secret first and on its own: podman 4.3 crashes (VolumeFromSecret) when the Deployment in
+    // the same file refers to a Secret it has not created yet
+    await podman(['kube', 'play', secretFile]);
+    await podman(['kube', 'play', '--network', `${stack.project}_backend`, file]);
+    const containers = (await podman(['ps', '--filter', `pod=${name}-pod-0`, '--format', '{{.Names}}'])).trim().split('\n');
+    for (const c of containers) ip ||= (await podman(['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', c])).trim();
+  } catch (error) {
+    await down();
+    throw error;
+  }
   return { url: `http://${ip}:8080`, down };
 }
 
