@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '@fernhilfe/protocol';
 import { buildOnce, runCli } from '../support/processes.js';
 import { TECH_LOGIN, TECH_PASSWORD } from '../support/server.js';
-import { clientsFor, termsOf } from '../cluster/fixture.js';
 import type { TestImages } from './images.js';
-import { playDeployment } from './kube-play.js';
 import { podman, run } from './podman.js';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, pairOn, SERVICES, secretOf, startStack, stopwatch, type Stack } from './stack.js';
 
@@ -39,7 +37,9 @@ describe('the container image and deploy/compose.yaml on podman', () => {
     expect((await podman(['exec', stack.container('node-1'), 'id', '-u'])).trim()).toBe('10001');
     // no compilers in the runtime stage
     expect((await run('podman', ['exec', stack.container('node-1'), 'sh', '-c', 'command -v g++ || command -v make'])).stdout).toBe('');
-    for (const node of ['node-1', 'node-2']) expect((await run('podman', ['healthcheck', 'run', stack.container(node)])).code, `${node} is healthy`).toBe(0);
+    // the image's health check command, run in each node (`podman healthcheck run` needs systemd's timers, absent here)
+    expect(health!.Test[0]).toBe('CMD');
+    for (const node of ['node-1', 'node-2']) expect((await run('podman', ['exec', stack.container(node), ...health!.Test.slice(1)])).code, `${node} is healthy`).toBe(0);
   });
 
   it('fernhilfe selftest passes through Caddy over TLS, trusting only the test CA', async () => {
@@ -75,19 +75,6 @@ describe('the container image and deploy/compose.yaml on podman', () => {
     }
   });
 
-  it('the Kubernetes Deployment runs under podman kube play on the stack\'s network and serves a session with node 2', async () => {
-    const kube = await playDeployment(stack, images.fernhilfe);
-    try {
-      await vi.waitFor(async () => expect((await fetch(`${kube.url}/healthz`)).status).toBe(200), { timeout: 120_000, interval: 500 });
-      const { customer, techSession } = await pairOn(clientsFor('kube', kube.url, termsOf(kube.url)), stack.node2);
-      const ended = customer.once('ended');
-      await techSession.end();
-      expect(await ended).toMatchObject({ by: 'technician' });
-    } finally {
-      await kube.down();
-    }
-  });
-
   it('down leaves the volumes; up again keeps the accounts and the audit records', async () => {
     const admin = new ApiClient(stack.node1.url);
     await admin.login(ADMIN_LOGIN, ADMIN_PASSWORD);
@@ -110,5 +97,5 @@ describe('the container image and deploy/compose.yaml on podman', () => {
     // and the technician's account opens sessions again, this time the other way round
     const { techSession } = await pairOn(stack.node2, stack.node1);
     await techSession.end();
-  });
+  }, 15 * 60_000);
 });

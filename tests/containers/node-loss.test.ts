@@ -76,7 +76,7 @@ describe('compose stack: node 1 goes away during a session', () => {
     const { techSession, custSession } = await sessionHomedOnNode1();
     await survives('stop', techSession, custSession);
     await techSession.end();
-  });
+  }, 5 * 60_000);
 
   it('podman kill node-1 (SIGKILL, no goodbye): both ends resume through node 2, every message exactly once', async () => {
     await podman(['start', stack.container('node-1')]);
@@ -84,5 +84,5 @@ describe('compose stack: node 1 goes away during a session', () => {
     const { techSession, custSession } = await sessionHomedOnNode1();
     await survives('kill', techSession, custSession);
     await techSession.end();
-  });
+  }, 5 * 60_000);
 });
