@@ -28,7 +28,7 @@ describe('the container image and deploy/compose.yaml on podman', () => {
     clock.report('test:containers (compose stack)', `; Fernhilfe image ${((images?.fernhilfeSize ?? 0) / 1e6).toFixed(0)} MB`);
   }, 5 * 60_000);
 
-  it('the image runs as a non-root user, with /data as a volume and a health check on /healthz that podman runs', async () => {
+  it('the image runs as a non-root user, with /data as a volume and a health check on /healthz that passes in each node', async () => {
     const config = JSON.parse(await podman(['image', 'inspect', '--format', '{{json .Config}}', images.fernhilfe])) as { User: string; Volumes: Record<string, unknown> };
     const health = JSON.parse(await podman(['image', 'inspect', '--format', '{{json .HealthCheck}}', images.fernhilfe])) as { Test: string[] } | null;
     expect(config.User).toBe('fernhilfe');
