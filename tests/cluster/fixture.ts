@@ -92,7 +92,7 @@ function nodeEnv(env: ClusterEnv, name: string, dataDir: string, extra: Record<s
   };
 }
 
-function clientsFor(name: string, url: string, termsVersion: () => Promise<string>): Omit<ClusterNode, 'logText' | 'close'> {
+export function clientsFor(name: string, url: string, termsVersion: () => Promise<string>): Omit<ClusterNode, 'logText' | 'close'> {
   const wsUrl = url.replace(/^http/, 'ws');
   const api = async () => {
     const a = new ApiClient(url);
@@ -119,7 +119,7 @@ function clientsFor(name: string, url: string, termsVersion: () => Promise<strin
   return node;
 }
 
-const termsOf = (url: string) => async () => {
+export const termsOf = (url: string) => async () => {
   const res = await fetch(`${url}/api/terms`);
   return ((await res.json()) as { version: string }).version;
 };
