@@ -14,7 +14,8 @@ export type CaseAdmitted = { ok: true; technician: string } | { ok: false; retry
 /**
  * A customer joining a case proves the case secret like a technician proves a password, so a wrong,
  * unknown, used or expired code counts in the same limits as a wrong password (limits.ts): the case
- * gets the exponential back-off of a target, the address its window of failures.
+ * gets the exponential back-off of a target, the address its window of failures (shared with the
+ * technicians' connects from there). The customer has no account: the case stands in for one.
  */
 export class CaseAdmission {
   constructor(
@@ -24,13 +25,13 @@ export class CaseAdmission {
 
   /** Milliseconds until this address may try this case again; 0 now. */
   wait(join: CaseJoin, ip: string): Promise<number> {
-    return this.limits.retryAfter(target(join.id), account(ip), ip);
+    return this.limits.retryAfter(target(join.id), target(join.id), ip);
   }
 
   async admit(join: CaseJoin, customerId: string, ip: string): Promise<CaseAdmitted> {
     const technician = await this.port.join(join, customerId);
     if (technician !== undefined) return { ok: true, technician };
-    await this.limits.recordFailure(target(join.id), account(ip), ip);
+    await this.limits.recordFailure(target(join.id), target(join.id), ip);
     return { ok: false, retryAfterMs: await this.wait(join, ip) };
   }
 
@@ -40,5 +41,3 @@ export class CaseAdmission {
 }
 
 const target = (caseId: string) => `case:${caseId}`;
-/** the customer has no account: its address stands in for one */
-const account = (ip: string) => `case-customer:${ip}`;
