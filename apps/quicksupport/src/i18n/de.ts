@@ -1,3 +1,4 @@
+import { caseDe } from '../cases/texts.js';
 import { filesDe } from '../files/texts.js';
 import type { Messages } from './en.js';
 
@@ -124,6 +125,8 @@ export const de = {
   },
   /** file transfer (files/texts.ts) */
   files: filesDe,
+  /** joining a support case (cases/texts.ts) */
+  supportCase: caseDe,
   reason: {
     'ended-by-customer': 'Sie haben die Sitzung beendet.',
     'ended-before-start': 'Sie haben die Fernhilfe beendet, bevor sich ein Mitarbeiter verbunden hat.',
