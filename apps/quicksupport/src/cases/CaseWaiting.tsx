@@ -1,4 +1,4 @@
-import type { CustomerFlowState } from '@fernhilfe/protocol';
+import { formatWait, type CustomerFlowState } from '@fernhilfe/protocol';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -18,14 +18,6 @@ export function CaseWaiting({ state, supportCase }: { state: CustomerFlowState; 
       </p>
     </section>
   );
-}
-
-/** 0:07, 12:30, 1:02:03 */
-export function formatWait(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const [h, m, sec] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
-  const two = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}:${two(m)}:${two(sec)}` : `${m}:${two(sec)}`;
 }
 
 function useNow(everyMs: number): number {

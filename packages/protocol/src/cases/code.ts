@@ -62,3 +62,11 @@ export function caseFromFragment(hash: string): CaseCredentials | undefined {
   const m = /(?:^#|&)case=([0-9A-Za-z]{6})\.([0-9A-Za-z]{12})(?:&|$)/.exec(hash);
   return m ? parseCaseCode(m[1]! + m[2]!) : undefined;
 }
+
+/** A waiting time for people: 0:07, 12:30, 1:02:03. */
+export function formatWait(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const [h, m, sec] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  const two = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${two(m)}:${two(sec)}` : `${m}:${two(sec)}`;
+}
