@@ -54,8 +54,9 @@ export function CaseCard({ item, technicians, now, onChanged }: Props) {
       {item.note && <p className="queue-note">{item.note}</p>}
       {item.state !== 'expired' && <CaseDescription item={item} />}
       {item.closeNote && <p className="queue-muted">{t('queue.closedNote', { note: item.closeNote })}</p>}
-      {open && (
+      {(open || (item.state === 'done' && item.closeNote === null)) && (
         <div className="queue-actions">
+          {open && (
           <label>
             {t('queue.assignee')}{' '}
             <select data-testid="case-assign" value={item.assignee.id} onChange={(e) => void act(() => api.call('assignCase', { params: { id: item.id }, body: { userId: e.target.value } }))}>
@@ -67,6 +68,7 @@ export function CaseCard({ item, technicians, now, onChanged }: Props) {
               ))}
             </select>
           </label>
+          )}
           {item.present && (
             <button type="button" className="button button--primary" data-testid="case-take" onClick={() => void take()}>
               {t('queue.take')}
