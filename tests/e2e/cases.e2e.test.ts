@@ -99,6 +99,7 @@ describe('support cases between two browsers', () => {
     expect(await textOf(customer, 'case-waiting-for')).toBe('Sie warten auf Max Mustermann.');
     await expect.poll(() => textOf(customer, 'case-waited')).toMatch(/^Sie warten seit 0:0[1-9]/);
     expect(await textOf(customer, 'case-code')).toBe(code);
+    expect(await textOf(customer, 'status')).toBe('Ihr Techniker übernimmt Ihren Fall gleich. Bitte lassen Sie diese Seite geöffnet.');
 
     // the queue hears the arrival: banner, tone attempt, notification; the description opened here
     await expect.poll(() => textOf(tech.page, 'arrival-banner'), { timeout: 15_000 }).toBe('New customer: Erika Musterfrau is waiting.');
@@ -107,7 +108,7 @@ describe('support cases between two browsers', () => {
     const card = tech.page.getByTestId('queue-waiting').locator('li').filter({ hasText: 'Erika Musterfrau' });
     await expect.poll(() => card.getByTestId('case-description').textContent(), { timeout: 20_000 }).toContain(DESCRIPTION);
     await expect.poll(() => card.getByTestId('case-wait').textContent()).toMatch(/waiting for 0:\d\d/);
-    await tech.page.screenshot({ path: path.join(SCREENSHOTS, 'console-queue.png') });
+    await tech.page.screenshot({ path: path.join(SCREENSHOTS, 'console-queue.png'), fullPage: true });
     await customer.screenshot({ path: path.join(SCREENSHOTS, 'customer-case-waiting-de.png') });
 
     // a console without the secret (another browser) asks for the code the customer's page shows

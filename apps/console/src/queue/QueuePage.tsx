@@ -1,5 +1,6 @@
 import './queue.css';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useNow } from '../hooks/use-now';
 import { useTranslation } from 'react-i18next';
 import type { SupportCase } from '@fernhilfe/protocol';
 import { ring } from './arrival';
@@ -18,7 +19,7 @@ export function QueuePage() {
   const { t } = useTranslation();
   const [sound, setSound] = useState<'played' | 'blocked'>();
   const queue = useQueue((c) => setSound(ring(t('queue.notifyTitle'), t('queue.arrived', { name: c.customerName }))));
-  const now = useNow(1000);
+  const now = useNow();
   const latest = queue.arrivals.at(-1);
 
   return (
@@ -53,13 +54,4 @@ export function QueuePage() {
         })}
     </div>
   );
-}
-
-function useNow(everyMs: number): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(timer);
-  }, [everyMs]);
-  return now;
 }

@@ -15,6 +15,7 @@ export const caseEn = {
   waitingForAnyone: 'Waiting for your technician.',
   waited: 'You have been waiting for {{time}}.',
   yourCode: 'If your technician asks for it, your code is:',
+  status: 'Your technician will take your case soon. Please keep this page open.',
 } as const;
 
 export const caseDe = {
@@ -33,4 +34,5 @@ export const caseDe = {
   waitingForAnyone: 'Sie warten auf Ihren Techniker.',
   waited: 'Sie warten seit {{time}}.',
   yourCode: 'Falls Ihr Techniker danach fragt, Ihr Code lautet:',
+  status: 'Ihr Techniker übernimmt Ihren Fall gleich. Bitte lassen Sie diese Seite geöffnet.',
 } as const;
