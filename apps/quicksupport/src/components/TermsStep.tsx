@@ -1,7 +1,6 @@
 import { caseFromFragment, type CaseCredentials } from '@fernhilfe/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isAgentMode } from '../agent/mode.js';
 import { CaseCodeForm } from '../cases/CaseCodeForm.js';
 import { CaseDescribe } from '../cases/CaseDescribe.js';
 import { currentLanguage } from '../i18n/index.js';
@@ -17,7 +16,7 @@ export function TermsStep() {
   const store = useStore();
   const { phase, terms, termsOutdated, registerProblem } = useSessionState();
   const { companyName } = useBranding();
-  const [supportCase, setSupportCase] = useState<CaseCredentials | undefined>(() => (isAgentMode() ? undefined : caseFromFragment(location.hash)));
+  const [supportCase, setSupportCase] = useState<CaseCredentials | undefined>(() => caseFromFragment(location.hash));
   const [describing, setDescribing] = useState(false);
 
   if (supportCase && (describing || phase === 'registering' || phase === 'register-failed')) return <CaseDescribe creds={supportCase} onCode={setSupportCase} />;
@@ -65,7 +64,7 @@ export function TermsStep() {
       <button type="button" className="button button-primary button-large" data-testid="accept-terms" disabled={registering} onClick={() => (supportCase ? setDescribing(true) : void store.acceptTerms())}>
         {phase === 'register-failed' ? t('register.retry') : t('terms.accept')}
       </button>
-      {!supportCase && !isAgentMode() && <CaseCodeForm onCode={setSupportCase} />}
+      {!supportCase && <CaseCodeForm onCode={setSupportCase} />}
     </section>
   );
 }

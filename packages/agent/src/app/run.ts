@@ -46,8 +46,8 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<numb
   const branding = await api.call('branding').catch((): Branding => ({ ...DEFAULT_BRANDING }));
   const app = createAgentApp({
     api: { terms: () => api.call('terms') },
-    openCustomer: (termsVersion, language) =>
-      CustomerEndpoint.open({ url: api.customerUrl(), transport: nodeTransport, termsVersion, language, capabilities: capabilities(deps.kit) }),
+    openCustomer: (termsVersion, language, join) =>
+      CustomerEndpoint.open({ url: api.customerUrl(), transport: nodeTransport, termsVersion, language, capabilities: capabilities(deps.kit), ...(join ? { case: join.join, password: join.password } : {}) }),
     kit: deps.kit,
     log: deps.log,
     receiptUrl: (token) => new URL(`/receipt#token=${token}`, config.server).href,
