@@ -22,6 +22,8 @@ const ACCOUNT_ROUTES = [
   'POST /api/admin/live-sessions/:id/end',
   'POST /api/account/password',
 ];
+/** Issue 19's support cases (docs/cases.md): technicians and admins only; the walks above and below cover them. */
+const CASE_ROUTES = ['GET /api/cases', 'GET /api/cases/events', 'POST /api/cases', 'POST /api/cases/:id/assign', 'POST /api/cases/:id/take', 'POST /api/cases/:id/close'];
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const ADMIN_PASSWORD = 'admin password that is long';
 
@@ -51,7 +53,7 @@ describe('every API route is authorised', () => {
     expect(PUBLIC.length).toBeLessThanOrEqual(6 + SSO_PUBLIC.length);
     for (const entry of PUBLIC) expect(apiRoutes.map(name)).toContain(entry);
     // The collector sees routes from every plugin, so a new route cannot slip past these tests.
-    expect(apiRoutes.map(name)).toEqual(expect.arrayContaining(['POST /api/auth/logout', 'PUT /api/admin/branding', 'POST /api/auth/totp/setup', ...ACCOUNT_ROUTES]));
+    expect(apiRoutes.map(name)).toEqual(expect.arrayContaining(['POST /api/auth/logout', 'PUT /api/admin/branding', 'POST /api/auth/totp/setup', ...ACCOUNT_ROUTES, ...CASE_ROUTES]));
     expect(apiRoutes.map(name)).toContain('GET /api/admin/programs'); // the first-start build's status (agent-build/)
   });
 

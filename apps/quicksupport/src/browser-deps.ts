@@ -11,8 +11,8 @@ const transport = webSocketTransport((url) => new WebSocket(url) as unknown as W
 export function browserDeps(api: ApiClient): StoreDeps {
   return {
     api: { terms: () => api.call('terms') },
-    openCustomer: (termsVersion, language) =>
-      CustomerEndpoint.open({ url: api.customerUrl(), transport, termsVersion, language, capabilities: ['screen', 'chat'] }),
+    openCustomer: (termsVersion, language, join) =>
+      CustomerEndpoint.open({ url: api.customerUrl(), transport, termsVersion, language, capabilities: ['screen', 'chat'], ...(join ? { case: join.join, password: join.password } : {}) }),
     createSender: (session) =>
       new ScreenSender({
         sendControl: (message) => session.sendControl(message),

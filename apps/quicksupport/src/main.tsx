@@ -14,6 +14,7 @@ import './styles/base.css';
 import './styles/controls.css';
 import './styles/credentials.css';
 import './styles/session.css';
+import './cases/cases.css';
 
 async function main(): Promise<void> {
   const root = document.getElementById('root');

@@ -1,5 +1,5 @@
 import type { ConsentDecision } from '@fernhilfe/client';
-import type { CustomerFlowState, GrantName } from '@fernhilfe/protocol';
+import type { CaseCredentials, CustomerFlowState, GrantName } from '@fernhilfe/protocol';
 import type { FilesPort } from './files/page-files.js';
 
 /**
@@ -11,7 +11,8 @@ export interface PageStore {
   subscribe(listener: () => void): () => void;
   getSnapshot(): CustomerFlowState;
   loadTerms(): Promise<void>;
-  acceptTerms(): Promise<void>;
+  /** `supportCase`: join that case with this description (the browser page; docs/cases.md) */
+  acceptTerms(supportCase?: { credentials: CaseCredentials; description: string }): Promise<void>;
   /** ends the session, or before a technician connected, the registration */
   end(): Promise<void>;
   /** sends a chat message; false when there is nothing to send or no session */

@@ -1,5 +1,5 @@
-import { CustomerFlow, type ConsentDecision, type CustomerEndpoint, type FlowApi, type SecureSession } from '@fernhilfe/client';
-import type { CustomerFlowState, GrantName } from '@fernhilfe/protocol';
+import { CustomerFlow, type CaseRegistration, type ConsentDecision, type CustomerEndpoint, type FlowApi, type SecureSession } from '@fernhilfe/client';
+import type { CaseCredentials, CustomerFlowState, GrantName } from '@fernhilfe/protocol';
 import { PageFiles } from './files/page-files.js';
 import type { Language } from './i18n/index.js';
 import { toScreenShareError } from './media/errors.js';
@@ -10,7 +10,7 @@ import type { PageStore } from './page-store.js';
 export interface StoreDeps {
   /** the server's HTTP API as far as the page's session needs it (the terms) */
   api: FlowApi;
-  openCustomer(termsVersion: string, language: Language): Promise<CustomerEndpoint>;
+  openCustomer(termsVersion: string, language: Language, join?: CaseRegistration): Promise<CustomerEndpoint>;
   createSender(session: SecureSession): ScreenSender;
   /** starts the peer-to-peer upgrade for the session (p2p/direct-path.ts); absent: stays relayed */
   startDirectPath?(session: SecureSession): void;
@@ -33,7 +33,7 @@ export class SessionStore implements PageStore {
   constructor(private readonly deps: StoreDeps) {
     this.flow = new CustomerFlow({
       api: deps.api,
-      register: (termsVersion, language) => deps.openCustomer(termsVersion, language),
+      register: (termsVersion, language, join) => deps.openCustomer(termsVersion, language, join),
       openSession: (session) => {
         this.files.attach(session);
         deps.startDirectPath?.(session);
@@ -59,8 +59,8 @@ export class SessionStore implements PageStore {
   }
 
   /** The customer agreed: only now is anything registered. */
-  acceptTerms(): Promise<void> {
-    return this.flow.acceptTerms(this.deps.language());
+  acceptTerms(supportCase?: { credentials: CaseCredentials; description: string }): Promise<void> {
+    return this.flow.acceptTerms(this.deps.language(), undefined, supportCase);
   }
 
   end(): Promise<void> {

@@ -8,6 +8,7 @@ import {
   isFailedAttempt,
   type AttemptEnd,
   type Capability,
+  type CaseJoin,
   type FilePolicyWire,
   type ToCustomer,
 } from '@fernhilfe/protocol';
@@ -29,6 +30,10 @@ export interface CustomerOptions {
   /** how long to wait for the server's answer to the registration (default 15 s) */
   timeoutMs?: number;
   keyLog?: KeyLog;
+  /** joining a support case (docs/cases.md): sent with `register`; `password` is then the case secret */
+  case?: CaseJoin;
+  /** the one-time password to use instead of a new random one (a case's secret) */
+  password?: string;
 }
 
 export interface CustomerEvents extends Record<string, unknown> {
@@ -51,7 +56,7 @@ const abortedAttempt = { 'technician-left': 'technician-left', timeout: 'timeout
  * answers technicians' handshakes, and gives at most one session.
  */
 export class CustomerEndpoint extends Emitter<CustomerEvents> {
-  private passwordValue: string | undefined = generatePassword();
+  private passwordValue: string | undefined;
   private failures = 0;
   private handshake: CustomerHandshake | undefined;
   private attemptStarted = false;
@@ -62,6 +67,8 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
   receiptToken: string | undefined;
   /** the operator's file policy from `registered` (undefined: an older server, everything allowed) */
   filePolicy: FilePolicyWire | undefined;
+  /** the name of the technician the joined case is assigned to (docs/cases.md) */
+  caseTechnician: string | undefined;
 
   private constructor(
     private readonly conn: ServerConnection<'customer'>,
@@ -69,12 +76,13 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
     private readonly opts: CustomerOptions,
   ) {
     super();
+    this.passwordValue = opts.password ?? generatePassword();
   }
 
   /** Connects, registers with the accepted terms, and resolves with the ID. */
   static async open(opts: CustomerOptions): Promise<CustomerEndpoint> {
     const conn = new ServerConnection(await opts.transport(opts.url), 'customer');
-    conn.sendControl({ type: 'register', termsVersion: opts.termsVersion, language: opts.language, capabilities: opts.capabilities });
+    conn.sendControl({ type: 'register', termsVersion: opts.termsVersion, language: opts.language, capabilities: opts.capabilities, ...(opts.case ? { case: opts.case } : {}) });
     return new Promise<CustomerEndpoint>((resolve, reject) => {
       const fail = (err: Error, reason: string) => {
         offs.forEach((off) => off());
@@ -96,6 +104,7 @@ export class CustomerEndpoint extends Emitter<CustomerEvents> {
           const endpoint = new CustomerEndpoint(conn, m.id, opts);
           endpoint.receiptToken = m.receipt;
           endpoint.filePolicy = m.files;
+          endpoint.caseTechnician = m.case?.technician;
           endpoint.listen();
           resolve(endpoint);
         }),

@@ -57,7 +57,8 @@ export const customerFlowStateSchema = z.strictObject({
   terms: termsSchema.optional(),
   /** the terms changed between reading and accepting */
   termsOutdated: z.boolean(),
-  registerProblem: z.enum(['failed', 'busy']).optional(),
+  /** `case-refused`: the support code is wrong, used or expired (docs/cases.md) */
+  registerProblem: z.enum(['failed', 'busy', 'case-refused']).optional(),
   id: customerIdSchema.optional(),
   /** the one-time password; gone once used, rotated away, or ended */
   password: z.string().min(1).max(64).optional(),
@@ -88,6 +89,8 @@ export const customerFlowStateSchema = z.strictObject({
   /** the screen was shared at some point of the session (for the summary) */
   everShared: z.boolean(),
   consent: consentViewSchema,
+  /** a support case joined (docs/cases.md): its code, to read to a technician, and who it is assigned to */
+  case: z.strictObject({ code: z.string().max(40), technician: z.string().max(200) }).optional(),
 });
 export type CustomerFlowState = z.infer<typeof customerFlowStateSchema>;
 

@@ -39,3 +39,4 @@ export * from './api/programs.js';
 export * from './api/problem.js';
 export * from './api/routes.js';
 export * from './api/client.js';
+export * from './cases/index.js';

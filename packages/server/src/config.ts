@@ -100,6 +100,8 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{24,512}$/, 'must be 24 to 512 printable characters without spaces (e.g. openssl rand -hex 32)').optional(),
   /** single sign-on with OpenID Connect and LOCAL_ACCOUNTS (oidc/config.ts, docs/sso.md) */
   ...oidcEnvShape,
+  /** support cases (docs/cases.md): a case nobody took expires after this many hours */
+  CASE_TTL_HOURS: int(1, 24 * 365).default(24),
 });
 
 export type TrustProxy = boolean | number | string[];
@@ -143,6 +145,8 @@ export interface Config {
   localAccounts: boolean;
   /** undefined: no /metrics anywhere (docs/metrics.md) */
   metrics: MetricsConfig | undefined;
+  /** support cases: how long a case waits before it expires (CASE_TTL_HOURS, docs/cases.md) */
+  caseTtlMs: number;
 }
 
 export interface MetricsConfig {
@@ -271,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     serverKey: { file: path.resolve(e.SERVER_KEY_FILE ?? path.join(e.DATA_DIR, 'server.key')), text: e.SERVER_KEY },
     cluster: e.REDIS_URL ? { redisUrl: e.REDIS_URL, nodeId, nodeTtlMs: e.CLUSTER_NODE_TTL_MS } : undefined,
     metrics: metricsConfig(e, nodeId),
+    caseTtlMs: e.CASE_TTL_HOURS * 3_600_000,
     files: {
       maxBytes: e.FILES_MAX_BYTES,
       directions: e.FILES_DIRECTIONS === 'both' ? ['to-customer', 'to-technician'] : e.FILES_DIRECTIONS === 'none' ? [] : [e.FILES_DIRECTIONS],

@@ -11,6 +11,8 @@ import { scrubFreedSpace, ServerKeys } from './keys/server-keys.js';
 import { AccountService, registerAuthRoutes } from './auth/index.js';
 import { AccountAdmin } from './auth/account-admin.js';
 import { LiveSessions, registerLiveSessionRoutes } from './live/index.js';
+import { CaseService, registerCaseRoutes } from './cases/index.js';
+import { CaseAdmission } from './rendezvous/case-admission.js';
 import { BrandingStore, registerBrandingRoutes } from './branding/index.js';
 import type { Config } from './config.js';
 import { registerApps } from './http/apps.js';
@@ -45,6 +47,8 @@ export interface RunningServer {
   accountAdmin: AccountAdmin;
   /** running sessions on every node */
   live: LiveSessions;
+  /** support cases and the queue (docs/cases.md) */
+  cases: CaseService;
   database: Database;
   broker: Broker;
   branding: BrandingStore;
@@ -126,6 +130,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const limits = cluster ? cluster.limits({ backoffBaseMs: config.backoffBaseMs }) : new ConnectLimits({ backoffBaseMs: config.backoffBaseMs });
   const relayMeter = new RelayMeter();
   const ice = config.p2p ? new IceServerIssuer(config.p2p) : undefined;
+  // support cases and the queue (issue 19, docs/cases.md)
+  const cases = new CaseService({ db: database.db, audit: records.audit, log: getLogger(log, 'cases'), ttlMs: config.caseTtlMs });
   const broker = new Broker({
     termsVersion: () => records.terms.current().version,
     limits,
@@ -140,6 +146,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     registerLimits: new RegisterLimits({ perAddress: config.abuse.registrationsPerMinute }),
     reportsPerSession: config.abuse.reportsPerSession,
     ...(metrics ? { metrics } : {}),
+    cases: new CaseAdmission(cases, limits),
   });
   metrics?.watch(broker);
 
@@ -172,6 +179,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   registerProgramRoutes(app, { builds: programs, requireAdmin: guards.requireAdmin });
   await records.registerRoutes(app, { guards, branding, serverUrl: () => config.publicUrl ?? url });
   await registerLiveSessionRoutes(app, { live, requireAdmin: guards.requireAdmin });
+  const caseFeed = await registerCaseRoutes(app, { cases, guards });
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: false, wildcard: false });
   app.get('/setup', (_req, reply) => reply.sendFile('setup.html'));
   await registerApps(app);
@@ -197,6 +205,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     broker.sweep();
     accounts.pruneExpired().catch((err: unknown) => log.error({ err }, 'pruning expired sign-in sessions failed'));
     sso.pruneExpired().catch((err: unknown) => log.error({ err }, 'pruning abandoned single sign-ons failed'));
+    cases.expireDue().catch((err: unknown) => log.error({ err }, 'expiring support cases failed'));
   }, 60_000);
   sweeper.unref();
   // an account disabled by the CLI (the database only): its connections here end within DISABLED_CHECK_MS
@@ -230,6 +239,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await programs.close();
       clearInterval(disabledCheck);
       broker.closeAll();
+      caseFeed.close();
       sockets.close();
       await cluster?.close();
       await app.close();
@@ -237,8 +247,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await records.close();
       await database.close();
     })());
+<<<<<<< HEAD
   const drain = () => (draining.now = true, drainNode({ broker, cluster, timeoutMs: config.drainTimeoutMs, log: getLogger(log, 'drain') }));
-  return { drain, url, port, app, accounts, accountAdmin, live, database, broker, branding, log, routes, terms: () => records.terms.current(), setupUrl, relayMeter, programs, metrics: metrics && metricsEndpoint ? { series: metrics, endpoint: metricsEndpoint } : undefined, close, [Symbol.asyncDispose]: close };
+  return { drain, url, port, app, accounts, accountAdmin, live, cases, database, broker, branding, log, routes, terms: () => records.terms.current(), setupUrl, relayMeter, programs, metrics: metrics && metricsEndpoint ? { series: metrics, endpoint: metricsEndpoint } : undefined, close, [Symbol.asyncDispose]: close };
+=======
+>>>>>>> s28-cases
 }
 
 function isLoopbackHost(host: string): boolean {

@@ -12,6 +12,7 @@ export function RecordsNav() {
   if (auth.status !== 'signed-in' || session) return null;
   const links = [
     ['home', '#/', t('records.nav.connect')],
+    ['queue', '#/queue', t('queue.nav')],
     ['reports', '#/reports', t('records.nav.reports')],
     ...(auth.user.role === 'admin'
       ? [

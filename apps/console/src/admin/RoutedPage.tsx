@@ -7,6 +7,7 @@ import { AccountsPage } from './AccountsPage';
 import { AdminPage } from './AdminPage';
 import { LivePage } from './LivePage';
 import { useRoute } from './route';
+import { QueuePage } from '../queue/QueuePage';
 
 /** Signed in, no session: the page the URL fragment names (`#/reports`, `#/settings`, …), else `home`. */
 export function RoutedPage({ home }: { home: ReactNode }) {
@@ -25,6 +26,8 @@ export function RoutedPage({ home }: { home: ReactNode }) {
       return <ReportsPage />;
     case 'report':
       return <SessionDetail sessionId={route.sessionId} />;
+    case 'queue':
+      return <QueuePage />;
     case 'home':
       return home;
   }

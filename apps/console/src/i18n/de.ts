@@ -1,6 +1,7 @@
 import { filesDe } from '../files/texts';
 import { recordsDe } from '../admin/texts';
 import { programsDe } from '../admin/programs-texts';
+import { queueDe } from '../queue/texts';
 import { accountsDe } from '../admin/accounts-texts';
 import type { Translation } from './en';
 
@@ -229,4 +230,6 @@ export const de: Translation = {
   records: recordsDe,
   programs: programsDe,
   accounts: accountsDe,
+  /** support cases and the queue (queue/texts.ts) */
+  queue: queueDe,
 };

@@ -1,6 +1,7 @@
 import { filesEn } from '../files/texts';
 import { recordsEn } from '../admin/texts';
 import { programsEn } from '../admin/programs-texts';
+import { queueEn } from '../queue/texts';
 import { accountsEn } from '../admin/accounts-texts';
 
 /** English texts. The German file has the same keys (checked by the compiler). */
@@ -230,6 +231,8 @@ export const en = {
   records: recordsEn,
   programs: programsEn,
   accounts: accountsEn,
+  /** support cases and the queue (queue/texts.ts) */
+  queue: queueEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

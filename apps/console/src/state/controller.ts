@@ -113,6 +113,12 @@ export class ConsoleController {
     if (!live.isOpen && session.endInfo) finish(session.endInfo);
   }
 
+  /** Takes a support case (docs/cases.md): the server gives its customer ID, the case secret is the password. */
+  async takeCase(caseId: string, secret: string): Promise<void> {
+    const { customerId } = await this.guard(this.api.call('takeCase', { params: { id: caseId } }));
+    await this.connect(customerId, secret);
+  }
+
   dismissEnded(): void {
     this.store.set({ lastEnd: undefined });
   }

@@ -1,5 +1,5 @@
 import { MAX_CHAT_LENGTH, type ConsentDecision } from '@fernhilfe/client';
-import { initialFlowState, type CustomerFlowState, type GrantName } from '@fernhilfe/protocol';
+import { formatCaseCode, initialFlowState, type CaseCredentials, type CustomerFlowState, type GrantName } from '@fernhilfe/protocol';
 import { currentLanguage } from '../i18n/index.js';
 import type { PageStore } from '../page-store.js';
 import { AgentPageFiles } from './agent-files.js';
@@ -59,10 +59,12 @@ export class AgentStore implements PageStore {
     if (this.view.phase === 'load-failed') this.link.send({ type: 'reload-terms' });
   }
 
-  async acceptTerms(): Promise<void> {
+  /** `supportCase`: the agent joins the case (the code goes to the agent over the local link; docs/cases.md) */
+  async acceptTerms(supportCase?: { credentials: CaseCredentials; description: string }): Promise<void> {
     const terms = this.view.terms;
     if (!terms || (this.view.phase !== 'terms' && this.view.phase !== 'register-failed')) return;
-    this.link.send({ type: 'accept-terms', version: terms.version, language: currentLanguage() });
+    const joined = supportCase ? { case: { code: formatCaseCode(supportCase.credentials), description: supportCase.description } } : {};
+    this.link.send({ type: 'accept-terms', version: terms.version, language: currentLanguage(), ...joined });
   }
 
   async end(): Promise<void> {

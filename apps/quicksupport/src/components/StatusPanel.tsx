@@ -35,7 +35,7 @@ function StatusText({ state }: { state: CustomerFlowState }) {
       />
     );
   }
-  return <>{t('status.waiting')}</>;
+  return <>{t(state.case ? 'supportCase.status' : 'status.waiting')}</>;
 }
 
 function Attempts({ state }: { state: CustomerFlowState }) {

@@ -1,14 +1,25 @@
+import { caseFromFragment, type CaseCredentials } from '@fernhilfe/protocol';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CaseCodeForm } from '../cases/CaseCodeForm.js';
+import { CaseDescribe } from '../cases/CaseDescribe.js';
 import { currentLanguage } from '../i18n/index.js';
 import { useBranding, useSessionState, useStore } from '../use-session.js';
 import { Markdown } from './Markdown.js';
 
-/** Loading the terms, reading them, and the one button that starts everything. */
+/**
+ * Loading the terms, reading them, and the one button that starts everything. With a support case
+ * (the link's `#case=…` or a code typed by hand; docs/cases.md) the customer then says what is wrong.
+ */
 export function TermsStep() {
   const { t, i18n } = useTranslation();
   const store = useStore();
   const { phase, terms, termsOutdated, registerProblem } = useSessionState();
   const { companyName } = useBranding();
+  const [supportCase, setSupportCase] = useState<CaseCredentials | undefined>(() => caseFromFragment(location.hash));
+  const [describing, setDescribing] = useState(false);
+
+  if (supportCase && (describing || phase === 'registering' || phase === 'register-failed')) return <CaseDescribe creds={supportCase} onCode={setSupportCase} />;
 
   if (phase === 'loading') return <p className="notice">{t('app.loading')}</p>;
   if (phase === 'load-failed' || !terms) {
@@ -34,6 +45,11 @@ export function TermsStep() {
           {t('terms.outdated')}
         </p>
       )}
+      {supportCase && (
+        <p className="notice" data-testid="case-id">
+          {t('supportCase.forCase', { id: supportCase.caseId })}
+        </p>
+      )}
       <Markdown source={terms.text[currentLanguage(i18n)]} testId="terms-text" />
       {registering && (
         <p className="status" data-testid="status" role="status">
@@ -45,9 +61,10 @@ export function TermsStep() {
           {t(registerProblem === 'busy' ? 'register.busy' : 'register.failed')}
         </p>
       )}
-      <button type="button" className="button button-primary button-large" data-testid="accept-terms" disabled={registering} onClick={() => void store.acceptTerms()}>
+      <button type="button" className="button button-primary button-large" data-testid="accept-terms" disabled={registering} onClick={() => (supportCase ? setDescribing(true) : void store.acceptTerms())}>
         {phase === 'register-failed' ? t('register.retry') : t('terms.accept')}
       </button>
+      {!supportCase && <CaseCodeForm onCode={setSupportCase} />}
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { isAgentMode } from '../agent/mode.js';
 import type { CustomerFlowState } from '@fernhilfe/protocol';
+import { CaseWaiting } from '../cases/CaseWaiting.js';
 import { AgentDownload } from './AgentDownload.js';
 import { Credentials } from './Credentials.js';
 import { ScamGuard } from './ScamGuard.js';
@@ -9,7 +10,7 @@ import { StatusPanel } from './StatusPanel.js';
 export function WaitingView({ state }: { state: CustomerFlowState }) {
   return (
     <>
-      {state.id && <Credentials id={state.id} password={state.password} rotated={state.rotated} />}
+      {state.case ? <CaseWaiting state={state} supportCase={state.case} /> : state.id && <Credentials id={state.id} password={state.password} rotated={state.rotated} />}
       <StatusPanel state={state} />
       <ScamGuard />
       {!isAgentMode() && <AgentDownload />}

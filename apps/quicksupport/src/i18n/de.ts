@@ -1,3 +1,4 @@
+import { caseDe } from '../cases/texts.js';
 import { filesDe } from '../files/texts.js';
 import type { Messages } from './en.js';
 
@@ -130,6 +131,8 @@ export const de = {
     clipboard: 'Der Techniker bittet darum, die Zwischenablage zu teilen. Bitte antworten Sie auf der Support-Seite.',
     file: 'Der Techniker möchte Ihnen die Datei „{{name}}“ senden. Bitte antworten Sie auf der Support-Seite.',
   },
+  /** joining a support case (cases/texts.ts) */
+  supportCase: caseDe,
   reason: {
     'ended-by-customer': 'Sie haben die Sitzung beendet.',
     'ended-before-start': 'Sie haben die Fernhilfe beendet, bevor sich ein Mitarbeiter verbunden hat.',

@@ -1,3 +1,4 @@
+import { caseEn } from '../cases/texts.js';
 import { filesEn } from '../files/texts.js';
 /** English texts. The shape of this object is the shape every language must have (see de.ts). */
 export const en = {
@@ -128,6 +129,8 @@ export const en = {
     clipboard: 'The technician asks to share the clipboard. Please answer on the support page.',
     file: 'The technician wants to send you the file "{{name}}". Please answer on the support page.',
   },
+  /** joining a support case (cases/texts.ts) */
+  supportCase: caseEn,
   reason: {
     'ended-by-customer': 'You ended the session.',
     'ended-before-start': 'You closed the support before a technician connected.',

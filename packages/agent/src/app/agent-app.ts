@@ -1,4 +1,4 @@
-import { CustomerFlow, type CustomerEndpoint, type FlowApi } from '@fernhilfe/client';
+import { CustomerFlow, type CaseRegistration, type CustomerEndpoint, type FlowApi } from '@fernhilfe/client';
 import { loadNodeWebRtc, startAgentDirectPath } from '../p2p/direct-path.js';
 import { runFeatures } from '../session/wiring.js';
 import type { PanelNotice } from '../panel/notice.js';
@@ -9,7 +9,8 @@ import type { KitSource } from './session-kit.js';
 export interface AppDeps {
   /** the server's HTTP API as far as the flow needs it (the terms) */
   api: FlowApi;
-  openCustomer(termsVersion: string, language: 'de' | 'en'): Promise<CustomerEndpoint>;
+  /** `join`: a support case (docs/cases.md) */
+  openCustomer(termsVersion: string, language: 'de' | 'en', join?: CaseRegistration): Promise<CustomerEndpoint>;
   kit: KitSource;
   log: Log;
   now?(): number;
@@ -36,8 +37,8 @@ export function createAgentApp(deps: AppDeps): AgentApp {
   const files = new AgentFiles(deps.log);
   const flow = new CustomerFlow({
     api: deps.api,
-    register: async (termsVersion, language) => {
-      const customer = await deps.openCustomer(termsVersion, language);
+    register: async (termsVersion, language, join) => {
+      const customer = await deps.openCustomer(termsVersion, language, join);
       void loadNodeWebRtc(); // loaded before a technician's first offer can arrive (docs/p2p.md)
       return customer;
     },

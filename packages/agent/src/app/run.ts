@@ -50,8 +50,8 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<numb
   const app = createAgentApp({
     panelNotice,
     api: { terms: () => api.call('terms') },
-    openCustomer: (termsVersion, language) =>
-      CustomerEndpoint.open({ url: api.customerUrl(), transport: nodeTransport, termsVersion, language, capabilities: capabilities(deps.kit) }),
+    openCustomer: (termsVersion, language, join) =>
+      CustomerEndpoint.open({ url: api.customerUrl(), transport: nodeTransport, termsVersion, language, capabilities: capabilities(deps.kit), ...(join ? { case: join.join, password: join.password } : {}) }),
     kit: deps.kit,
     log: deps.log,
     receiptUrl: (token) => new URL(`/receipt#token=${token}`, config.server).href,

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import type { Branding } from '@fernhilfe/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { InvariantError } from '@fernhilfe/protocol';
+import { InvariantError, parseCaseCode, type CaseCredentials } from '@fernhilfe/protocol';
 import type { AgentApp } from '../app/agent-app.js';
 import type { ElevationWatch } from '../app/elevation-watch.js';
 import type { Log } from '../app/log.js';
@@ -59,7 +59,7 @@ export class UiServer {
   private goneTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly handlers: PageHandlers = {
-    'accept-terms': (m) => void this.opts.app.flow.acceptTerms(m.language, m.version),
+    'accept-terms': (m) => void this.opts.app.flow.acceptTerms(m.language, m.version, caseOf(m.case)),
     'reload-terms': () => void this.opts.app.flow.loadTerms(),
     consent: (m) => this.opts.app.flow.decide(m.what, m.decision),
     chat: (m) => void this.opts.app.flow.sendChat(m.text),
@@ -212,3 +212,8 @@ export class UiServer {
   }
 }
 
+/** The support case the page's `accept-terms` names (docs/cases.md): a code that does not parse joins none. */
+function caseOf(c: { code: string; description: string } | undefined): { credentials: CaseCredentials; description: string } | undefined {
+  const credentials = c ? parseCaseCode(c.code) : undefined;
+  return credentials && c ? { credentials, description: c.description } : undefined;
+}

@@ -1,4 +1,4 @@
-import { Emitter, initialFlowState, type ControlMessage, type CustomerFlowState, type FlowPhase, type GrantName, MAX_FAILED_ATTEMPTS } from '@fernhilfe/protocol';
+import { deriveCaseKeys, encryptCaseDescription, formatCaseCode, Emitter, initialFlowState, type CaseCredentials, type ControlMessage, type CustomerFlowState, type FlowPhase, type GrantName, MAX_FAILED_ATTEMPTS } from '@fernhilfe/protocol';
 import type { CustomerEndpoint } from '../customer.js';
 import { RegistrationError, type SessionEnd } from '../errors.js';
 import type { SecureSession } from '../secure-session.js';
@@ -57,15 +57,19 @@ export class CustomerFlow extends Emitter<FlowEvents> {
     }
   }
 
-  /** The customer agreed to the terms (of `version`, when the view says which): only now is anything registered. */
-  async acceptTerms(language: 'de' | 'en', version?: string): Promise<void> {
+  /**
+   * The customer agreed to the terms (of `version`, when the view says which): only now is anything
+   * registered. With `supportCase` the customer joins that case (docs/cases.md): the description is
+   * sealed here under a key from the case secret, and the secret is the session's password.
+   */
+  async acceptTerms(language: 'de' | 'en', version?: string, supportCase?: { credentials: CaseCredentials; description: string }): Promise<void> {
     const terms = this.view.terms;
     if (!terms || (this.phase() !== 'terms' && this.phase() !== 'register-failed')) return;
     if (version !== undefined && version !== terms.version) return; // accepted a text we no longer show
     this.move('registering', { termsOutdated: false, registerProblem: undefined });
     let customer: CustomerEndpoint;
     try {
-      customer = await this.deps.register(terms.version, language);
+      customer = await this.deps.register(terms.version, language, supportCase ? await caseRegistration(supportCase.credentials, supportCase.description) : undefined);
     } catch (err) {
       const code = err instanceof RegistrationError ? err.reason : 'network';
       this.deps.log?.warn({ code }, 'registration failed');
@@ -74,7 +78,7 @@ export class CustomerFlow extends Emitter<FlowEvents> {
         this.move('loading', { termsOutdated: true });
         return this.loadTerms();
       }
-      this.move('register-failed', { registerProblem: code === 'rate-limited' ? 'busy' : 'failed' });
+      this.move('register-failed', { registerProblem: code === 'rate-limited' ? 'busy' : code === 'case-refused' ? 'case-refused' : 'failed' });
       return;
     }
     if (this.phase() !== 'registering') return void customer.end(); // ended while registering
@@ -94,7 +98,8 @@ export class CustomerFlow extends Emitter<FlowEvents> {
     this.deps.log?.info({}, 'registered');
     const token = customer.receiptToken;
     const receiptUrl = token && this.deps.receiptUrl ? this.deps.receiptUrl(token) : undefined;
-    this.move('waiting', { id: customer.id, password: customer.password, registeredAt: this.now(), receiptToken: receiptUrl ? undefined : token, receiptUrl });
+    const joined = supportCase && customer.caseTechnician !== undefined ? { case: { code: formatCaseCode(supportCase.credentials), technician: customer.caseTechnician } } : {};
+    this.move('waiting', { id: customer.id, password: customer.password, registeredAt: this.now(), receiptToken: receiptUrl ? undefined : token, receiptUrl, ...joined });
   }
 
   /** Ends the session, the registration, or (before either) the journey. Works at any moment. */
@@ -247,6 +252,13 @@ export class CustomerFlow extends Emitter<FlowEvents> {
   private now(): number {
     return this.deps.now?.() ?? Date.now();
   }
+}
+
+/** What `register` sends to join a case, and the password (the secret); the slow KDF runs here. */
+async function caseRegistration(credentials: CaseCredentials, description: string): Promise<{ join: { id: string; proof: string; description: string }; password: string }> {
+  const keys = await deriveCaseKeys(credentials);
+  const sealed = await encryptCaseDescription(keys, credentials.caseId, description);
+  return { join: { id: credentials.caseId, proof: keys.joinProof, description: sealed }, password: credentials.secret };
 }
 
 /** The sentence for an end: "you ended it" reads differently when nobody had connected yet. */

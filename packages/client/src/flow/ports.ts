@@ -1,4 +1,4 @@
-import type { ControlMessage, GrantName, ListenerErrorReporter, ShareProblem, Terms } from '@fernhilfe/protocol';
+import type { CaseJoin, ControlMessage, GrantName, ListenerErrorReporter, ShareProblem, Terms } from '@fernhilfe/protocol';
 import type { CustomerEndpoint } from '../customer.js';
 import type { SecureSession } from '../secure-session.js';
 
@@ -68,11 +68,17 @@ export interface SessionParts {
   close?(): Promise<void>;
 }
 
+/** Registering by joining a support case: what `register` sends, and the case secret as the password. */
+export interface CaseRegistration {
+  join: CaseJoin;
+  password: string;
+}
+
 /** Everything from outside the flow, so that it runs against fakes as well as the real server. */
 export interface FlowDeps {
   api: FlowApi;
   /** registers for an ID with the accepted terms (CustomerEndpoint.open) */
-  register(termsVersion: string, language: 'de' | 'en'): Promise<CustomerEndpoint>;
+  register(termsVersion: string, language: 'de' | 'en', join?: CaseRegistration): Promise<CustomerEndpoint>;
   /** starts the platform's features for an open session */
   openSession(session: SecureSession): SessionParts;
   /** the address of the receipt for a receipt token, when the page is not on the server */

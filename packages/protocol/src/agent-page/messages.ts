@@ -3,6 +3,7 @@ import { customerFlowStateSchema, grantSchema } from '../customer-flow-state.js'
 import { z } from 'zod';
 import { languageSchema, termsVersionSchema } from '../messages/common.js';
 import { filesFromPage, filesToPage } from './file-messages.js';
+import { MAX_CASE_DESCRIPTION } from '../cases/api.js';
 
 export * from './file-messages.js';
 
@@ -28,7 +29,13 @@ export type ToPage = z.infer<typeof toPageSchema>;
 
 /** page -> agent: what the customer clicked */
 export const fromPageSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('accept-terms'), version: termsVersionSchema, language: languageSchema }),
+  /** `case`: join a support case with the code the customer typed and its description (docs/cases.md) */
+  z.strictObject({
+    type: z.literal('accept-terms'),
+    version: termsVersionSchema,
+    language: languageSchema,
+    case: z.strictObject({ code: z.string().max(40), description: z.string().max(MAX_CASE_DESCRIPTION) }).optional(),
+  }),
   z.strictObject({ type: z.literal('reload-terms') }),
   z.strictObject({ type: z.literal('consent'), what: grantSchema, decision: z.enum(['allow', 'refuse', 'revoke']) }),
   z.strictObject({ type: z.literal('chat'), text: z.string().trim().min(1).max(4000) }),

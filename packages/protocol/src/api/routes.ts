@@ -22,6 +22,7 @@ import {
   roleBodySchema,
 } from './accounts.js';
 import { brandingSchema } from './branding.js';
+import { assignCaseBodySchema, casesReplySchema, closeCaseBodySchema, createCaseBodySchema, supportCaseSchema, takeCaseReplySchema } from '../cases/api.js';
 import { adminProgramsReplySchema } from './programs.js';
 import {
   adminTermsReplySchema,
@@ -103,6 +104,13 @@ export const apiRoutes = {
   resetAccountTotp: { method: 'POST', path: '/api/admin/accounts/:id/reset-2fa', reply: accountReplySchema },
   liveSessions: { method: 'GET', path: '/api/admin/live-sessions', reply: liveSessionsReplySchema },
   endLiveSession: { method: 'POST', path: '/api/admin/live-sessions/:id/end', reply: null },
+
+  // support cases (issue 19; docs/cases.md)
+  cases: { method: 'GET', path: '/api/cases', reply: casesReplySchema },
+  createCase: { method: 'POST', path: '/api/cases', body: createCaseBodySchema, reply: supportCaseSchema },
+  assignCase: { method: 'POST', path: '/api/cases/:id/assign', body: assignCaseBodySchema, reply: supportCaseSchema },
+  takeCase: { method: 'POST', path: '/api/cases/:id/take', reply: takeCaseReplySchema },
+  closeCase: { method: 'POST', path: '/api/cases/:id/close', body: closeCaseBodySchema, reply: supportCaseSchema },
 } as const satisfies Record<string, ApiRoute>;
 
 export type ApiRoutes = typeof apiRoutes;

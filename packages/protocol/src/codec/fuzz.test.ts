@@ -25,6 +25,7 @@ import * as apiAuth from '../api/auth.js';
 import * as apiBranding from '../api/branding.js';
 import * as apiProblem from '../api/problem.js';
 import * as apiPrograms from '../api/programs.js';
+import * as apiCases from '../cases/api.js';
 import * as apiRecords from '../api/records.js';
 import * as apiRoutes from '../api/routes.js';
 import { ProtocolError, endReasons } from '../errors.js';
@@ -613,6 +614,9 @@ const flowState = (rng: Rng) =>
     { terms: termsSample(rng), id: customerId(rng), password: 'abc2345', technician: { displayName: text(rng, 0, 40), company: text(rng, 0, 40) }, sas: '123 456', registeredAt: rng.int(2 ** 40), receiptUrl: `https://support.example/receipt#token=${hexString(rng, 64)}`, endKey: flowEndKey(rng) },
   );
 
+/** A support case's ID (cases/code.ts): 6 symbols of Crockford's base32. */
+const caseId = (rng: Rng) => Array.from({ length: 6 }, () => protocol.CASE_ALPHABET[rng.int(32)]).join('');
+
 /** A valid value for each exported schema. A new schema without a sample here fails the test. */
 const samples: Record<string, (rng: Rng) => unknown> = {
   customerIdSchema: customerId,
@@ -628,6 +632,7 @@ const samples: Record<string, (rng: Rng) => unknown> = {
   customerMessageSchema: (rng) =>
     rng.pick([
       () => ({ type: 'register', termsVersion: hexString(rng, 64), language: rng.pick(['de', 'en']), capabilities: Array.from({ length: rng.int(9) }, () => rng.pick(['screen', 'control', 'chat', 'files', 'clipboard'])) }),
+      () => ({ type: 'register', termsVersion: hexString(rng, 64), language: 'de', capabilities: [], case: { id: caseId(rng), proof: hexString(rng, 64), description: hexString(rng, 2 * (29 + rng.int(200))) } }),
       () => ({ type: 'auth-result', ok: rng.chance(0.5) }),
       () => ({ type: 'password-rotated' }),
       () => optional(rng, { type: 'end' }, { reason: endReason(rng) }),
@@ -650,6 +655,7 @@ const samples: Record<string, (rng: Rng) => unknown> = {
   toCustomerSchema: (rng) =>
     rng.pick([
       () => ({ type: 'registered', id: customerId(rng) }),
+      () => ({ type: 'registered', id: customerId(rng), case: { technician: text(rng, 1, 120) } }),
       () => ({ type: 'pairing', nonce: hexString(rng, 32), technician: { displayName: text(rng, 1, 120), company: text(rng, 0, 120) } }),
       () => ({ type: 'pairing-aborted', reason: rng.pick(['technician-left', 'timeout', 'aborted']) }),
       () => ended(rng),
@@ -688,6 +694,7 @@ const samples: Record<string, (rng: Rng) => unknown> = {
   shareSchema: share,
   consentViewSchema: consentView,
   customerFlowStateSchema: flowState,
+  caseIdSchema: caseId,
 };
 
 /**
@@ -695,7 +702,7 @@ const samples: Record<string, (rng: Rng) => unknown> = {
  * (src/api/, checked against the real server's replies in tests/server) and the agent↔page messages
  * (src/agent-page/, parsed by the agent's and the page's tests).
  */
-const notWire = new Set([...Object.keys(apiBranding), ...Object.keys(apiAuth), ...Object.keys(apiAccounts), ...Object.keys(apiRecords), ...Object.keys(apiProblem), ...Object.keys(apiPrograms), ...Object.keys(apiRoutes), ...Object.keys(agentPage), ...Object.keys(agentPageFiles)]);
+const notWire = new Set([...Object.keys(apiBranding), ...Object.keys(apiAuth), ...Object.keys(apiAccounts), ...Object.keys(apiRecords), ...Object.keys(apiProblem), ...Object.keys(apiPrograms), ...Object.keys(apiCases), ...Object.keys(apiRoutes), ...Object.keys(agentPage), ...Object.keys(agentPageFiles)]);
 const schemas = Object.entries(protocol).filter(([name, v]) => v instanceof z.ZodType && !notWire.has(name)) as [string, z.ZodType][];
 
 const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'then'];

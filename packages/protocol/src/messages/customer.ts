@@ -1,6 +1,7 @@
 import './zod-config.js';
 import { z } from 'zod';
 import { reportMessageSchema } from './audit.js';
+import { caseJoinSchema } from '../cases/api.js';
 import { capabilitySchema, customerIdSchema, endReasonSchema, languageSchema, resumePublicKeySchema, resumeSignatureSchema, termsVersionSchema } from './common.js';
 
 /** Customer endpoint -> server (CONTROL frames). */
@@ -11,6 +12,8 @@ export const customerMessageSchema = z.discriminatedUnion('type', [
     termsVersion: termsVersionSchema,
     language: languageSchema,
     capabilities: z.array(capabilitySchema).max(8),
+    /** joining a support case (docs/cases.md): the case secret is then the password */
+    case: caseJoinSchema.optional(),
   }),
   /** Result of checking the technician's key confirmation; the server keeps the back-off with it. */
   z.strictObject({ type: z.literal('auth-result'), ok: z.boolean() }),

@@ -13,6 +13,7 @@ export const serverErrorCodes = [
   'rate-limited',
   'resume-refused', // a resume that does not prove the session's key (or no such session any more)
   'server-shutdown',
+  'case-refused', // a support case that is unknown, expired, used, or the code is wrong (docs/cases.md)
   'internal',
 ] as const;
 export const serverErrorSchema = z.strictObject({
@@ -76,7 +77,7 @@ export type FilePolicyWire = z.infer<typeof filePolicySchema>;
 /** Server -> customer endpoint. */
 export const toCustomerSchema = z.discriminatedUnion('type', [
   /** `receipt`: 32 random bytes in hex, the customer's key to its receipt at /receipt#token=… (docs/audit.md) */
-  z.strictObject({ type: z.literal('registered'), id: customerIdSchema, receipt: z.string().regex(/^[0-9a-f]{64}$/).optional(), files: filePolicySchema.optional() }),
+  z.strictObject({ type: z.literal('registered'), id: customerIdSchema, receipt: z.string().regex(/^[0-9a-f]{64}$/).optional(), files: filePolicySchema.optional(), case: z.strictObject({ technician: displayName }).optional() }),
   /** A technician is trying this ID now; run the handshake with this nonce. */
   z.strictObject({
     type: z.literal('pairing'),

@@ -47,10 +47,14 @@ export const ADMIN_EVENTS = ['terms-changed', 'logo-changed', ...ACCOUNT_EVENTS]
 /** Single sign-on (oidc/, docs/sso.md): an account made at its first sign-in, and each sign-in. */
 export const SSO_EVENTS = ['sso-account-created', 'sso-signed-in'] as const;
 
+/** Support cases (issue 19, docs/cases.md). */
+export const CASE_EVENTS = ['case-created', 'case-assigned', 'case-taken', 'case-closed', 'case-expired'] as const;
+
 export type SessionEvent = (typeof SESSION_EVENTS)[number];
 export type AdminEvent = (typeof ADMIN_EVENTS)[number];
 export type SsoEvent = (typeof SSO_EVENTS)[number];
-export type AuditEvent = SessionEvent | SessionReportEvent | AdminEvent | SsoEvent;
+export type CaseEvent = (typeof CASE_EVENTS)[number];
+export type AuditEvent = SessionEvent | SessionReportEvent | AdminEvent | SsoEvent | CaseEvent;
 
 /** Who did it: `customer`, `technician:<user id>`, `admin:<user id>`, `server` or `cli` (the `fernhilfe` command on the server). */
 export type Actor = 'customer' | 'server' | 'cli' | `technician:${string}` | `admin:${string}`;

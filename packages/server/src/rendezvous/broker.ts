@@ -21,6 +21,7 @@ import type { SessionP2p } from '../p2p/index.js';
 import { pathOf, type MetricsSink, type SessionSource } from '../metrics/server-metrics.js';
 import { MemoryDirectory, type ClusterPort, type Directory } from '../cluster/directory.js';
 import { beginResume } from '../cluster/resume-routing.js';
+import type { CaseAdmission } from './case-admission.js';
 import type { ConnectLimiter } from './limits.js';
 import { LivePairing, type Party } from './live-pairing.js';
 import type { RegisterLimits } from './register-limits.js';
@@ -78,6 +79,8 @@ interface Registration {
   live?: LivePairing;
   /** when the session was authenticated */
   since?: number;
+  /** the support case the customer joined (docs/cases.md) */
+  caseId?: string;
 }
 
 /** A running session on this node, for the admins' live view (live-sessions.ts). */
@@ -123,6 +126,8 @@ export interface BrokerOptions {
   reportsPerSession?: number;
   /** counts registrations, sessions and limit refusals (metrics/) */
   metrics?: Pick<MetricsSink, 'registered' | 'sessionStarted' | 'sessionEnded' | 'refused'>;
+  /** support cases: a customer may register by joining one (docs/cases.md) */
+  cases?: CaseAdmission;
 }
 
 export class Broker implements SessionSource {
@@ -179,21 +184,45 @@ export class Broker implements SessionSource {
         }
         // the ID is claimed in the directory first (with several nodes: in Redis, atomically)
         claiming = true;
-        this.registry.reserve((id) => this.directory.claim(id)).then((id) => {
+        const caseJoin = m.case;
+        const cases = this.opts.cases;
+        const refuseCase = (retryAfterMs: number) => {
           claiming = false;
-          if (!endpoint.isOpen) return (this.registry.release(id), this.directory.retire(id));
+          const message = 'this support code is not valid (wrong, used or expired)';
+          endpoint.sendControl({ type: 'error', code: 'case-refused', message, retryAfterMs });
+          endpoint.close(CloseCode.policy, message);
+        };
+        if (caseJoin && !cases) return refuseCase(0);
+        void (async () => {
+          if (caseJoin && cases) {
+            const wait = await cases.wait(caseJoin, endpoint.ip);
+            if (wait > 0) return (this.opts.metrics?.refused('connect'), refuseCase(wait));
+          }
+          const id = await this.registry.reserve((candidate) => this.directory.claim(candidate));
+          let technician: string | undefined;
+          if (caseJoin && cases && endpoint.isOpen) {
+            const admitted = await cases.admit(caseJoin, id, endpoint.ip);
+            if (!admitted.ok) return (this.registry.release(id), this.directory.retire(id), refuseCase(admitted.retryAfterMs));
+            technician = admitted.technician;
+          }
+          claiming = false;
+          if (!endpoint.isOpen) {
+            if (caseJoin) void cases?.left(caseJoin.id, id).catch(() => undefined);
+            return (this.registry.release(id), this.directory.retire(id));
+          }
           const receipt = toHex(randomNonce(32));
           reg = this.registry.put(id, {
             id,
             customer: endpoint,
             state: 'waiting',
             sessionId: this.opts.recorder.created({ customerId: id, termsVersion: m.termsVersion, language: m.language, capabilities: m.capabilities, customerAddr: endpoint.ip, receiptToken: receipt }),
+            ...(caseJoin ? { caseId: caseJoin.id } : {}),
           });
           reg.sessionId.catch((err: unknown) => this.opts.log.error({ err }, 'recording a new session failed'));
-          this.opts.log.info({ customerId: reg.id }, 'customer registered');
+          this.opts.log.info({ customerId: reg.id, ...(caseJoin ? { caseId: caseJoin.id } : {}) }, 'customer registered');
           this.opts.metrics?.registered();
-          this.toCustomer(reg, { type: 'registered', id: reg.id, receipt, ...(this.opts.files ? { files: this.opts.files } : {}) });
-        }, (err: unknown) => {
+          this.toCustomer(reg, { type: 'registered', id: reg.id, receipt, ...(this.opts.files ? { files: this.opts.files } : {}), ...(technician !== undefined ? { case: { technician: technician || '-' } } : {}) });
+        })().catch((err: unknown) => {
           claiming = false;
           this.opts.log.error({ err }, 'claiming a customer ID failed');
           endpoint.close(CloseCode.internal, 'no customer ID could be given out; please try again');
@@ -524,6 +553,7 @@ export class Broker implements SessionSource {
       reg.customer.close(CloseCode.normal, reason);
     }
     this.opts.log.info({ customerId: reg.id, by, reason }, 'session ended');
+    if (reg.caseId) this.opts.cases?.left(reg.caseId, reg.id).catch((err: unknown) => this.opts.log.error({ err }, 'recording the end of a case failed'));
     const observed = { relayedBytes: reg.live?.relayedBytes ?? 0 };
     void reg.sessionId.then((sid) => this.opts.recorder.ended(sid, `${by}:${reason}`, observed)).catch((err: unknown) => this.opts.log.error({ err }, 'recording the end failed'));
   }

@@ -104,6 +104,31 @@ export interface OidcLoginsTable {
   expires_at: EpochMs;
 }
 
+/** A support case (docs/cases.md); never its secret. */
+export interface SupportCasesTable {
+  /** 6 characters of Crockford base32, made in the technician's browser */
+  id: string;
+  customer_name: string;
+  note: string;
+  /** user IDs */
+  created_by: string;
+  assigned_to: string;
+  state: 'waiting' | 'in-session' | 'done' | 'expired';
+  /** PBKDF2 output of the secret (hex), compared when the customer joins */
+  join_proof: string;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+  arrived_at: EpochMs | null;
+  /** the customer's 9-digit ID while it waits (null once it left) */
+  customer_id: string | null;
+  /** the customer's description, sealed under the case secret (hex) */
+  description: string | null;
+  taken_at: EpochMs | null;
+  taken_by: string | null;
+  closed_at: EpochMs | null;
+  close_note: string | null;
+}
+
 export interface Schema {
   users: UsersTable;
   web_sessions: WebSessionsTable;
@@ -112,6 +137,7 @@ export interface Schema {
   support_sessions: SupportSessionsTable;
   settings: SettingsTable;
   oidc_logins: OidcLoginsTable;
+  support_cases: SupportCasesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

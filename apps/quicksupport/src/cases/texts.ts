@@ -1,0 +1,38 @@
+/** Texts of joining a support case (merged into i18n/en.ts and de.ts as `supportCase`; docs/cases.md). */
+export const caseEn = {
+  haveCode: 'I have a code from my technician',
+  codeLabel: 'Your code',
+  codeHint: 'For example 7KQ-M2D-4XH-9PA-R3T-WNE. Spaces and dashes do not matter.',
+  codeInvalid: 'This is not a complete code. Please check it: it has 18 letters and digits.',
+  useCode: 'Use this code',
+  forCase: 'You are opening support case {{id}}.',
+  describeHeading: 'What is wrong?',
+  describeHint: 'Describe the problem in a few words. Only your technician can read it: it is encrypted with your code.',
+  describeLabel: 'Your description',
+  send: 'Send and wait for the technician',
+  refused: 'This code is not valid: it is wrong, was already used, or has expired. Please check it, or ask your technician for a new one.',
+  waitingFor: 'Waiting for {{name}}.',
+  waitingForAnyone: 'Waiting for your technician.',
+  waited: 'You have been waiting for {{time}}.',
+  yourCode: 'If your technician asks for it, your code is:',
+  status: 'Your technician will take your case soon. Please keep this page open.',
+} as const;
+
+export const caseDe = {
+  haveCode: 'Ich habe einen Code von meinem Techniker',
+  codeLabel: 'Ihr Code',
+  codeHint: 'Zum Beispiel 7KQ-M2D-4XH-9PA-R3T-WNE. Leerzeichen und Bindestriche sind egal.',
+  codeInvalid: 'Das ist kein vollständiger Code. Bitte prüfen Sie ihn: Er hat 18 Buchstaben und Ziffern.',
+  useCode: 'Diesen Code verwenden',
+  forCase: 'Sie öffnen den Supportfall {{id}}.',
+  describeHeading: 'Was ist das Problem?',
+  describeHint: 'Beschreiben Sie das Problem in wenigen Worten. Nur Ihr Techniker kann es lesen: Es ist mit Ihrem Code verschlüsselt.',
+  describeLabel: 'Ihre Beschreibung',
+  send: 'Senden und auf den Techniker warten',
+  refused: 'Dieser Code ist nicht gültig: Er ist falsch, wurde schon benutzt oder ist abgelaufen. Bitte prüfen Sie ihn oder bitten Sie Ihren Techniker um einen neuen.',
+  waitingFor: 'Sie warten auf {{name}}.',
+  waitingForAnyone: 'Sie warten auf Ihren Techniker.',
+  waited: 'Sie warten seit {{time}}.',
+  yourCode: 'Falls Ihr Techniker danach fragt, Ihr Code lautet:',
+  status: 'Ihr Techniker übernimmt Ihren Fall gleich. Bitte lassen Sie diese Seite geöffnet.',
+} as const;

@@ -1,0 +1,3 @@
+export * from './code.js';
+export * from './crypto.js';
+export * from './api.js';

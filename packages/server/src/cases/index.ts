@@ -1,0 +1,3 @@
+export { CaseService, type CaseChange } from './service.js';
+export { registerCaseRoutes } from './routes.js';
+export { CaseFeed } from './feed.js';
