@@ -247,11 +247,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await records.close();
       await database.close();
     })());
-<<<<<<< HEAD
   const drain = () => (draining.now = true, drainNode({ broker, cluster, timeoutMs: config.drainTimeoutMs, log: getLogger(log, 'drain') }));
   return { drain, url, port, app, accounts, accountAdmin, live, cases, database, broker, branding, log, routes, terms: () => records.terms.current(), setupUrl, relayMeter, programs, metrics: metrics && metricsEndpoint ? { series: metrics, endpoint: metricsEndpoint } : undefined, close, [Symbol.asyncDispose]: close };
-=======
->>>>>>> s28-cases
 }
 
 function isLoopbackHost(host: string): boolean {
