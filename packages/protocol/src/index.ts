@@ -39,3 +39,6 @@ export * from './api/programs.js';
 export * from './api/problem.js';
 export * from './api/routes.js';
 export * from './api/client.js';
+export * from './recording/format.js';
+export * from './messages/recording.js';
+export * from './api/recordings.js';

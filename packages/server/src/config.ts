@@ -5,6 +5,7 @@ import path from 'node:path';
 import { FernhilfeError } from '@fernhilfe/protocol';
 import { z } from 'zod';
 import { parsePublicKey } from './agent-download/signature.js';
+import { parseRecordingConfig, recordingEnvShape, type RecordingConfig } from './recordings/config.js';
 import { oidcEnvShape, parseOidcConfig, type OidcConfig } from './oidc/config.js';
 
 /**
@@ -98,6 +99,8 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{24,512}$/, 'must be 24 to 512 printable characters without spaces (e.g. openssl rand -hex 32)').optional(),
   /** single sign-on with OpenID Connect and LOCAL_ACCOUNTS (oidc/config.ts, docs/sso.md) */
   ...oidcEnvShape,
+  /** session recording (recordings/config.ts, docs/recording.md) */
+  ...recordingEnvShape,
 });
 
 export type TrustProxy = boolean | number | string[];
@@ -139,6 +142,8 @@ export interface Config {
   localAccounts: boolean;
   /** undefined: no /metrics anywhere (docs/metrics.md) */
   metrics: MetricsConfig | undefined;
+  /** RECORDING and RECORDING_PUBLIC_KEY (docs/recording.md) */
+  recording: RecordingConfig;
 }
 
 export interface MetricsConfig {
@@ -229,6 +234,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('invalid', `invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  const recording = parseRecordingConfig(e);
+  if (typeof recording === 'string') throw new ConfigError('invalid', recording);
   if (Boolean(e.TLS_CERT) !== Boolean(e.TLS_KEY)) {
     throw new ConfigError('invalid', 'TLS_CERT and TLS_KEY must be set together');
   }
@@ -270,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: e.FILES_MAX_BYTES,
       directions: e.FILES_DIRECTIONS === 'both' ? ['to-customer', 'to-technician'] : e.FILES_DIRECTIONS === 'none' ? [] : [e.FILES_DIRECTIONS],
     },
+    recording,
     ...parseOidcConfig(e, e.PUBLIC_URL, (kind, message) => {
       throw new ConfigError(kind, message);
     }),

@@ -54,15 +54,16 @@ class FakeCustomer extends Emitter<CustomerEvents> {
 /** The agent's consent manager as far as the flow sees it. */
 class FakeConsent extends Emitter<ConsentPortEvents & Record<string, unknown>> {
   private state = { control: false, clipboard: false };
+  // recording consent lives in the flow itself (recording-consent.ts), never in the platform's manager
   granted() {
     return { ...this.state };
   }
-  allow(what: GrantName) {
+  allow(what: Exclude<GrantName, 'recording'>) {
     this.state[what] = true;
     this.emit('changed', this.granted());
   }
   refuse() {}
-  revoke(what: GrantName) {
+  revoke(what: Exclude<GrantName, 'recording'>) {
     this.state[what] = false;
     this.emit('changed', this.granted());
   }

@@ -22,6 +22,7 @@ import {
   roleBodySchema,
 } from './accounts.js';
 import { brandingSchema } from './branding.js';
+import { finishRecordingBodySchema, finishRecordingReplySchema, recordingPolicySchema, recordingsReplySchema, startRecordingBodySchema, startRecordingReplySchema } from './recordings.js';
 import { adminProgramsReplySchema } from './programs.js';
 import {
   adminTermsReplySchema,
@@ -103,6 +104,12 @@ export const apiRoutes = {
   resetAccountTotp: { method: 'POST', path: '/api/admin/accounts/:id/reset-2fa', reply: accountReplySchema },
   liveSessions: { method: 'GET', path: '/api/admin/live-sessions', reply: liveSessionsReplySchema },
   endLiveSession: { method: 'POST', path: '/api/admin/live-sessions/:id/end', reply: null },
+
+  // session recording (issue 19; docs/recording.md); the chunks (PUT /api/recordings/:id/chunks/:index) and the download are binary
+  recordingPolicy: { method: 'GET', path: '/api/recordings/policy', reply: recordingPolicySchema },
+  startRecording: { method: 'POST', path: '/api/recordings', body: startRecordingBodySchema, reply: startRecordingReplySchema },
+  finishRecording: { method: 'POST', path: '/api/recordings/:id/finish', body: finishRecordingBodySchema, reply: finishRecordingReplySchema },
+  recordings: { method: 'GET', path: '/api/recordings', reply: recordingsReplySchema },
 } as const satisfies Record<string, ApiRoute>;
 
 export type ApiRoutes = typeof apiRoutes;

@@ -104,6 +104,20 @@ export interface OidcLoginsTable {
   expires_at: EpochMs;
 }
 
+/** An encrypted session recording (recordings/, docs/recording.md); size and sha256 once it is complete. */
+export interface RecordingsTable {
+  id: string;
+  session_id: string;
+  customer_id: string;
+  technician_user_id: string;
+  started_at: EpochMs;
+  stopped_at: EpochMs | null;
+  /** technician | customer | session-end */
+  stopped_by: string | null;
+  size: number | null;
+  sha256: string | null;
+}
+
 export interface Schema {
   users: UsersTable;
   web_sessions: WebSessionsTable;
@@ -112,6 +126,7 @@ export interface Schema {
   support_sessions: SupportSessionsTable;
   settings: SettingsTable;
   oidc_logins: OidcLoginsTable;
+  recordings: RecordingsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

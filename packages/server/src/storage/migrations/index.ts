@@ -6,6 +6,7 @@ import { userTotp } from './004_user_totp.js';
 import { audit } from './005_audit.js';
 import { accountAdmin } from './006_account_admin.js';
 import { oidc } from './007_oidc.js';
+import { recordings } from './009_recordings.js';
 
 /** Every migration, keyed by name; names sort in the order they must run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '005_audit': audit,
   '006_account_admin': accountAdmin,
   '007_oidc': oidc,
+  '009_recordings': recordings,
 };
