@@ -14,7 +14,7 @@ const chunkParams = z.strictObject({
 });
 
 /**
- * /api/recordings… (docs/recording.md): the policy (public), start, chunks and finish (the technician
+ * /api/recordings… (docs/recording.md): the policy (signed in), start, chunks and finish (the technician
  * of that session, with CSRF), the list and the download (admins).
  */
 export async function registerRecordingRoutes(app: FastifyInstance, deps: { recordings: Recordings; config: RecordingConfig; guards: AuthGuards }): Promise<void> {
@@ -25,7 +25,7 @@ export async function registerRecordingRoutes(app: FastifyInstance, deps: { reco
     scope.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: RECORDING_MAX_CHUNK_BYTES }, (_req, body, next) => next(null, body));
     const userId = (request: { webSession?: { user: { id: string } } | null }): string => request.webSession?.user.id ?? '';
 
-    scope.get('/api/recordings/policy', async () => ({ policy: config.policy, publicKey: config.publicKey ?? null }));
+    scope.get('/api/recordings/policy', { preHandler: guards.requireUser }, async () => ({ policy: config.policy, publicKey: config.publicKey ?? null }));
 
     scope.post('/api/recordings', { preHandler: guards.requireCsrf }, async (request) => {
       const { customerId } = parseInput(startRecordingBodySchema, request.body);
