@@ -142,14 +142,14 @@ describe('CustomerFlow', () => {
     await flow.acceptTerms('en');
     customer.fire('pairing', technician);
     const session = customer.openSession();
-    expect(flow.state).toMatchObject({ share: { status: 'on' }, everShared: true, consent: { available: ['control'], pending: [] } });
+    expect(flow.state).toMatchObject({ share: { status: 'on' }, everShared: true, consent: { available: ['control', 'recording'], pending: [] } });
 
     consent.ask('clipboard'); // not available here: refused at once, the customer is not asked
     expect(session.sent).toEqual([{ type: 'clipboard-refused', reason: 'unsupported' }]);
     consent.ask('control');
     expect(flow.state.consent.pending).toEqual(['control']);
     flow.decide('control', 'allow');
-    expect(flow.state.consent).toEqual({ available: ['control'], granted: { control: true, clipboard: false }, pending: [] });
+    expect(flow.state.consent).toEqual({ available: ['control', 'recording'], granted: { control: true, clipboard: false, recording: false }, pending: [] });
     flow.decide('control', 'revoke');
     expect(flow.state.consent.granted.control).toBe(false);
 
