@@ -24,6 +24,9 @@ const ACCOUNT_ROUTES = [
 ];
 /** Issue 19's support cases (docs/cases.md): technicians and admins only; the walks above and below cover them. */
 const CASE_ROUTES = ['GET /api/cases', 'GET /api/cases/events', 'POST /api/cases', 'POST /api/cases/:id/assign', 'POST /api/cases/:id/take', 'POST /api/cases/:id/close'];
+/** Issue 19's recording routes (docs/recording.md): upload by the session's technician (CSRF), list and download by admins. */
+const RECORDING_ROUTES = ['GET /api/recordings/policy', 'POST /api/recordings', 'PUT /api/recordings/:id/chunks/:index', 'POST /api/recordings/:id/finish'];
+const RECORDING_ADMIN_ROUTES = ['GET /api/recordings', 'GET /api/recordings/:id/file'];
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const ADMIN_PASSWORD = 'admin password that is long';
 
@@ -55,6 +58,18 @@ describe('every API route is authorised', () => {
     // The collector sees routes from every plugin, so a new route cannot slip past these tests.
     expect(apiRoutes.map(name)).toEqual(expect.arrayContaining(['POST /api/auth/logout', 'PUT /api/admin/branding', 'POST /api/auth/totp/setup', ...ACCOUNT_ROUTES, ...CASE_ROUTES]));
     expect(apiRoutes.map(name)).toContain('GET /api/admin/programs'); // the first-start build's status (agent-build/)
+    expect(apiRoutes.map(name)).toEqual(expect.arrayContaining([...RECORDING_ROUTES, ...RECORDING_ADMIN_ROUTES]));
+  });
+
+  it('refuses the recording list and downloads to technicians, and a start to a technician without a session', async () => {
+    const tech = await signedIn(TECH_LOGIN, TECH_PASSWORD);
+    for (const entry of RECORDING_ADMIN_ROUTES) {
+      const [method = '', path = ''] = entry.split(' ');
+      expect((await tech.call(method, path.replace(':id', '00000000-0000-4000-8000-000000000000'))).status, entry).toBe(403);
+    }
+    const start = await tech.call('POST', '/api/recordings', { body: { customerId: '123456789' } });
+    expect(start.status).toBe(403);
+    expect(JSON.stringify(start.body)).toMatch(/switched off|not connected/);
   });
 
   it('answers 401 to every other API route without a session, or with a forged one', async () => {

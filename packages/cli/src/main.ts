@@ -120,6 +120,22 @@ agentKey
   .argument('<file>', 'the signing key (PKCS#8 PEM or a hex seed)')
   .action(async (file: string) => (await import('./commands/agent-key.js')).agentKeyPublic(file, (l) => void process.stdout.write(`${l}\n`)));
 
+const recording = program.command('recording').description('encrypted session recordings (docs/recording.md)');
+recording
+  .command('keygen')
+  .description("make the operator's X25519 key pair: the public key goes to RECORDING_PUBLIC_KEY, the private key stays off the server")
+  .option('--out <file>', 'write the private key to this file (mode 0600, never overwritten) instead of printing it')
+  .action(async (o: { out?: string }) => (await import('./commands/recording.js')).recordingKeygen(o.out, (l) => void process.stdout.write(`${l}\n`)));
+recording
+  .command('decrypt')
+  .description('decrypt a downloaded recording (.fhrec) into a playable WebM; a wrong key or an altered file writes nothing')
+  .argument('<file>', 'the recording downloaded from the console (#/recordings)')
+  .requiredOption('--key <keyfile>', 'the private key file from fernhilfe recording keygen --out')
+  .option('-o, --out <file>', 'where to write the WebM (default: FILE with .webm)')
+  .action(async (file: string, o: { key: string; out?: string }) =>
+    (await import('./commands/recording.js')).recordingDecrypt({ file, key: o.key, out: o.out }, (l) => void process.stdout.write(`${l}\n`)),
+  );
+
 program.parseAsync().catch((err: unknown) => {
   process.stderr.write(`fernhilfe: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

@@ -176,7 +176,8 @@ export class SecureSession extends Emitter<SessionEvents> {
    */
   async end(reason: EndReason = this.role === 'customer' ? 'ended-by-customer' : 'ended-by-technician'): Promise<void> {
     if (this.ended) return;
-    if (this.sync.isUp) await this.sendControl({ type: 'bye' }).catch(() => undefined);
+    const bye: ControlMessage = reason === 'recording-refused' ? { type: 'bye', reason } : { type: 'bye' };
+    if (this.sync.isUp) await this.sendControl(bye).catch(() => undefined);
     this.finish({ reason, by: 'local' }, reason);
   }
 
@@ -224,7 +225,8 @@ export class SecureSession extends Emitter<SessionEvents> {
     const msg = decodeJson(controlMessageSchema, body);
     if (!msg.ok) return this.fail(msg.error);
     if (msg.value.type === 'bye') {
-      return this.finish({ reason: this.role === 'customer' ? 'ended-by-technician' : 'ended-by-customer', by: this.role === 'customer' ? 'technician' : 'customer' });
+      const by = this.role === 'customer' ? 'technician' : 'customer';
+      return this.finish({ reason: msg.value.reason ?? (by === 'technician' ? 'ended-by-technician' : 'ended-by-customer'), by });
     }
     if (msg.value.type === 'ping') void this.sendControl({ type: 'pong', id: msg.value.id, t: msg.value.t }).catch(() => undefined);
     this.emit('control', msg.value);

@@ -13,7 +13,7 @@ export const flowPhases = ['loading', 'load-failed', 'terms', 'registering', 're
 export type FlowPhase = (typeof flowPhases)[number];
 
 /** What the customer can allow during a session (the session starts view-only). */
-export const grantSchema = z.enum(['control', 'clipboard']);
+export const grantSchema = z.enum(['control', 'clipboard', 'recording']);
 export type GrantName = z.infer<typeof grantSchema>;
 
 /** Why screen sharing could not start or had to stop, in words the page can translate. */
@@ -46,9 +46,11 @@ export type Share = z.infer<typeof shareSchema>;
 export const consentViewSchema = z.strictObject({
   /** what this endpoint can grant at all (the features it runs) */
   available: z.array(grantSchema),
-  granted: z.strictObject({ control: z.boolean(), clipboard: z.boolean() }),
+  granted: z.strictObject({ control: z.boolean(), clipboard: z.boolean(), recording: z.boolean() }),
   /** the technician asked and the customer has not answered yet */
   pending: z.array(grantSchema),
+  /** the operator requires recording (RECORDING=required): refusing it ends the session */
+  recordingRequired: z.boolean().optional(),
 });
 export type ConsentView = z.infer<typeof consentViewSchema>;
 
@@ -103,5 +105,5 @@ export const initialFlowState: CustomerFlowState = {
   chat: [],
   share: { status: 'off' },
   everShared: false,
-  consent: { available: [], granted: { control: false, clipboard: false }, pending: [] },
+  consent: { available: [], granted: { control: false, clipboard: false, recording: false }, pending: [] },
 };

@@ -26,6 +26,8 @@ export const endReasons = [
   // several server nodes (REDIS_URL)
   'server-node-lost', // the server node that held the other side of the session stopped answering
   'relay-overloaded', // data piled up between two server nodes faster than it could be delivered
+  // recording (docs/recording.md)
+  'recording-refused', // the customer refused a recording the operator requires (RECORDING=required)
 ] as const;
 export type EndReason = (typeof endReasons)[number];
 

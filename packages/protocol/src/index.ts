@@ -40,3 +40,6 @@ export * from './api/problem.js';
 export * from './api/routes.js';
 export * from './api/client.js';
 export * from './cases/index.js';
+export * from './recording/format.js';
+export * from './messages/recording.js';
+export * from './api/recordings.js';

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { FernhilfeError } from '@fernhilfe/protocol';
 import { z } from 'zod';
 import { parsePublicKey } from './agent-download/signature.js';
+import { parseRecordingConfig, recordingEnvShape, type RecordingConfig } from './recordings/config.js';
 import { oidcEnvShape, parseOidcConfig, type OidcConfig } from './oidc/config.js';
 
 /**
@@ -102,6 +103,8 @@ const envSchema = z.object({
   ...oidcEnvShape,
   /** support cases (docs/cases.md): a case nobody took expires after this many hours */
   CASE_TTL_HOURS: int(1, 24 * 365).default(24),
+  /** session recording (recordings/config.ts, docs/recording.md) */
+  ...recordingEnvShape,
 });
 
 export type TrustProxy = boolean | number | string[];
@@ -147,6 +150,8 @@ export interface Config {
   metrics: MetricsConfig | undefined;
   /** support cases: how long a case waits before it expires (CASE_TTL_HOURS, docs/cases.md) */
   caseTtlMs: number;
+  /** RECORDING and RECORDING_PUBLIC_KEY (docs/recording.md) */
+  recording: RecordingConfig;
 }
 
 export interface MetricsConfig {
@@ -237,6 +242,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('invalid', `invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  const recording = parseRecordingConfig(e);
+  if (typeof recording === 'string') throw new ConfigError('invalid', recording);
   if (Boolean(e.TLS_CERT) !== Boolean(e.TLS_KEY)) {
     throw new ConfigError('invalid', 'TLS_CERT and TLS_KEY must be set together');
   }
@@ -280,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: e.FILES_MAX_BYTES,
       directions: e.FILES_DIRECTIONS === 'both' ? ['to-customer', 'to-technician'] : e.FILES_DIRECTIONS === 'none' ? [] : [e.FILES_DIRECTIONS],
     },
+    recording,
     ...parseOidcConfig(e, e.PUBLIC_URL, (kind, message) => {
       throw new ConfigError(kind, message);
     }),

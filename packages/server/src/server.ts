@@ -29,6 +29,7 @@ import { Broker } from './rendezvous/broker.js';
 import { ConnectLimits } from './rendezvous/limits.js';
 import { RegisterLimits } from './rendezvous/register-limits.js';
 import { createDatabase, migrateToLatest, SettingsRepo, type Database } from './storage/index.js';
+import { setupRecordings } from './recordings/index.js';
 import type { Terms } from './terms/terms.js';
 
 /** One registered HTTP route, as Fastify's onRoute hook saw it. */
@@ -180,6 +181,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   await records.registerRoutes(app, { guards, branding, serverUrl: () => config.publicUrl ?? url });
   await registerLiveSessionRoutes(app, { live, requireAdmin: guards.requireAdmin });
   const caseFeed = await registerCaseRoutes(app, { cases, guards });
+  const recordings = await setupRecordings({ app, db: database.db, dataDir: config.dataDir, audit: records.audit, config: config.recording, guards, retentionDays: config.retentionDays, log: getLogger(log, 'recordings') });
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: false, wildcard: false });
   app.get('/setup', (_req, reply) => reply.sendFile('setup.html'));
   await registerApps(app);
@@ -243,6 +245,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       sockets.close();
       await cluster?.close();
       await app.close();
+      await recordings.close();
       await metricsEndpoint?.close();
       await records.close();
       await database.close();

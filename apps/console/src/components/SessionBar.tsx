@@ -5,6 +5,7 @@ import type { LiveSession } from '../session/live-session';
 import { PathIndicator } from './PathIndicator';
 import { ControlButton } from './ControlButton';
 import { QualityIndicator } from './QualityIndicator';
+import { RecordingButton } from './RecordingButton';
 import { SasBadge } from './SasBadge';
 
 export function SessionBar({ live }: { live: LiveSession }) {
@@ -17,6 +18,7 @@ export function SessionBar({ live }: { live: LiveSession }) {
       <QualityIndicator live={live} />
       <PathIndicator live={live} />
       <ControlButton live={live} />
+      <RecordingButton live={live} />
       <button
         type="button"
         className="button button--danger"

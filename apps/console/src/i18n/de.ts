@@ -152,6 +152,22 @@ export const de: Translation = {
       relayed: { label: 'Über Server', hint: 'Die Sitzung läuft über den Server, Ende-zu-Ende-verschlüsselt.' },
     },
   },
+  recording: {
+    ask: 'Sitzung aufzeichnen',
+    stop: 'Aufzeichnung beenden',
+    cancel: 'Anfrage zurückziehen',
+    mark: 'Aufzeichnung',
+    endedRefused: 'Der Kunde hat die Aufzeichnung abgelehnt, die dieser Server verlangt; die Sitzung wurde beendet.',
+    status: {
+      off: '',
+      asking: 'Warte darauf, dass der Kunde die Aufzeichnung erlaubt…',
+      recording: 'Aufzeichnung läuft (verschlüsselt für den Betreiber).',
+      saving: 'Aufzeichnung wird gespeichert…',
+      saved: 'Aufzeichnung gespeichert ({{size}} Bytes, verschlüsselt).',
+      refused: 'Der Kunde hat die Aufzeichnung nicht erlaubt.',
+      failed: 'Die Aufzeichnung konnte nicht gespeichert werden.',
+    },
+  },
   control: {
     request: 'Steuerung anfragen',
     release: 'Steuerung abgeben',

@@ -83,6 +83,8 @@ export function describeEnd(t: TFunction, end: SessionEnd): string {
       return t('ended.byAdmin');
     case 'account-disabled':
       return t('ended.accountDisabled');
+    case 'recording-refused':
+      return t('recording.endedRefused');
   }
   if (isAttackReason(end.reason)) return t(`ended.reason.${end.reason}`, { who: t(`ended.who.${end.by}`) });
   return t('ended.unknown', { reason: end.reason });

@@ -152,6 +152,22 @@ export const en = {
       relayed: { label: 'Relayed', hint: 'The session goes through the server, end-to-end encrypted.' },
     },
   },
+  recording: {
+    ask: 'Record session',
+    stop: 'Stop recording',
+    cancel: 'Withdraw request',
+    mark: 'Recording',
+    endedRefused: 'The customer refused the recording, which this server requires, so the session ended.',
+    status: {
+      off: '',
+      asking: 'Waiting for the customer to allow the recording…',
+      recording: 'Recording (encrypted for the operator).',
+      saving: 'Saving the recording…',
+      saved: 'Recording saved ({{size}} bytes, encrypted).',
+      refused: 'The customer did not allow the recording.',
+      failed: 'The recording could not be saved.',
+    },
+  },
   control: {
     request: 'Request control',
     release: 'Release control',

@@ -6,6 +6,10 @@ import type { Size } from '../media/canvas-fit';
 import { emptyStats, type QualityStats } from '../media/quality-meter';
 import { ScreenViewer, type ScreenState, type ScreenViewerOptions, type VideoRate } from '../media/screen-viewer';
 import { RemoteScreen } from '../media/remote-screen';
+import { RecordingControl } from '../recording/recording-control';
+import { startRecorder } from '../recording/recorder';
+import { recordingUpload } from '../recording/upload';
+import { shownView } from '../recording/view';
 import { Store } from '../state/store';
 import { ChatLog, type ChatEntry } from './chat';
 
@@ -41,6 +45,8 @@ export class LiveSession {
   readonly control: RemoteControl;
   /** file transfer both ways (files/console-files.ts) */
   readonly files: ConsoleFiles;
+  /** recording with the customer's consent (recording/, docs/recording.md) */
+  readonly recording: RecordingControl;
   private readonly chat: ChatLog;
   private readonly handlers: ControlHandlers;
   private readonly upgrade: DirectUpgrade;
@@ -55,6 +61,10 @@ export class LiveSession {
     this.control = new RemoteControl((message) => this.send(message));
     this.files = new ConsoleFiles({ sendControl: (m) => session.sendControl(m), sendData: (c, b) => session.sendData(c, b), report: (r) => session.report(r) }, session.filePolicy);
     this.remote = new RemoteScreen((message) => this.send(message));
+    this.recording = new RecordingControl(
+      (message) => this.send(message),
+      (publicKey) => startRecorder(shownView(this.remote, () => this.store.get().rate?.scale ?? 1), publicKey, recordingUpload(customerId)),
+    );
     this.chat = new ChatLog((text) => session.sendControl({ type: 'chat', text }), (chat) => this.store.set({ chat }));
     this.viewer = new ScreenViewer(
       {
@@ -109,6 +119,11 @@ export class LiveSession {
       'control-release': ignore,
       'clipboard-request': ignore,
       'clipboard-release': ignore,
+      'recording-allowed': (m) => this.recording.handle(m),
+      'recording-refused': (m) => this.recording.handle(m),
+      'recording-revoked': (m) => this.recording.handle(m),
+      'recording-request': ignore,
+      'recording-release': ignore,
       // sender-side messages, pings (answered by the session) and bye (ends the session there)
       'video-ack': ignore,
       'keyframe-request': ignore,
@@ -126,6 +141,7 @@ export class LiveSession {
       this.viewer.close();
       this.control.reset();
       this.files.handleEnded();
+      this.recording.handleEnded();
       this.store.set({ ended: end, reconnecting: false });
     });
     session.on('connection-lost', () => this.store.set({ reconnecting: true }));

@@ -88,7 +88,7 @@ export class AgentStore implements PageStore {
 
   private onGone(closing: boolean): void {
     this.gone = true;
-    const consent = { ...this.view.consent, granted: { control: false, clipboard: false }, pending: [] };
+    const consent = { ...this.view.consent, granted: { control: false, clipboard: false, recording: false }, pending: [] };
     // the agent vanished in the middle: say so instead of showing buttons that no longer work
     if (!closing && this.view.phase !== 'ended') this.update({ ...this.view, phase: 'ended', endKey: 'peer-disconnected', endedAt: Date.now(), password: undefined, consent });
     else this.update({ ...this.view, consent });

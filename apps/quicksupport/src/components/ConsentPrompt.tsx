@@ -1,4 +1,4 @@
-import type { CustomerFlowState } from '@fernhilfe/protocol';
+import type { CustomerFlowState, GrantName } from '@fernhilfe/protocol';
 import { useTranslation } from 'react-i18next';
 import { useStore } from '../use-session.js';
 import '../styles/consent.css';
@@ -17,7 +17,7 @@ export function ConsentPrompt({ state }: { state: CustomerFlowState }) {
       {consent.pending.map((what) => (
         <section key={what} className="card consent consent-ask" role="alertdialog" aria-labelledby={`consent-${what}`} data-testid={`consent-${what}`}>
           <p id={`consent-${what}`} className="consent-question">
-            {what === 'control' ? t('agent.askControl') : t('agent.askClipboard')}
+            {t(askKey(what, consent.recordingRequired === true))}
           </p>
           <div className="consent-buttons">
             <button type="button" className="button button-primary button-large" data-testid={`allow-${what}`} onClick={() => agent.decide(what, 'allow')}>
@@ -45,6 +45,23 @@ export function ConsentPrompt({ state }: { state: CustomerFlowState }) {
           </button>
         </section>
       )}
+      {consent.granted.recording && (
+        <section className="card consent consent-granted" data-testid="recording-granted" role="status">
+          <p>{t('recording.on')}</p>
+          <button type="button" className="button button-danger button-large" data-testid="revoke-recording" onClick={() => agent.decide('recording', 'revoke')}>
+            {t('recording.stop')}
+          </button>
+        </section>
+      )}
     </>
   );
+}
+
+function askKey(what: GrantName, recordingRequired: boolean) {
+  const keys = {
+    control: 'agent.askControl',
+    clipboard: 'agent.askClipboard',
+    recording: recordingRequired ? 'recording.askRequired' : 'recording.ask',
+  } as const satisfies Record<GrantName, string>;
+  return keys[what];
 }

@@ -133,6 +133,15 @@ export const de = {
   },
   /** joining a support case (cases/texts.ts) */
   supportCase: caseDe,
+  recording: {
+    ask: 'Ihr Techniker bittet darum, diese Sitzung aufzuzeichnen: der Bildschirm, wie der Techniker ihn sieht, verschlüsselt gespeichert für die Support-Firma. Sie können die Aufzeichnung jederzeit beenden.',
+    askRequired: 'Diese Support-Firma zeichnet jede Sitzung auf. Wenn Sie ablehnen, endet die Sitzung. Erlauben Sie die Aufzeichnung?',
+    on: 'Diese Sitzung wird aufgezeichnet.',
+    stop: 'Aufzeichnung beenden',
+    mark: 'Aufzeichnung',
+    policy: 'Diese Support-Firma zeichnet Sitzungen auf, aber nur mit Ihrer Zustimmung, nach der Sie gefragt werden.',
+    policyRequired: 'Diese Support-Firma zeichnet jede Sitzung auf (Sie werden gefragt; wer ablehnt, beendet die Sitzung).',
+  },
   reason: {
     'ended-by-customer': 'Sie haben die Sitzung beendet.',
     'ended-before-start': 'Sie haben die Fernhilfe beendet, bevor sich ein Mitarbeiter verbunden hat.',
@@ -143,6 +152,7 @@ export const de = {
     'account-disabled': 'Die Sitzung wurde beendet: Das Konto des Mitarbeiters wurde gesperrt.',
     'server-node-lost': 'Ein Teil des Support-Servers ist ausgefallen, deshalb wurde die Sitzung beendet. Bitte starten Sie eine neue Sitzung.',
     'relay-overloaded': 'Die Verbindung über den Support-Server war überlastet, deshalb wurde die Sitzung beendet. Bitte starten Sie eine neue Sitzung.',
+    'recording-refused': 'Die Sitzung wurde beendet, weil Sie die Aufzeichnung abgelehnt haben, die diese Support-Firma verlangt.',
     'connection-lost': 'Die Verbindung ist abgebrochen und konnte nicht rechtzeitig wiederhergestellt werden.',
     tampered: 'Eine Sicherheitsprüfung ist fehlgeschlagen: Daten wurden unterwegs verändert. Die Sitzung wurde zu Ihrer Sicherheit beendet.',
     replayed: 'Eine Sicherheitsprüfung ist fehlgeschlagen: Daten wurden doppelt gesendet. Die Sitzung wurde zu Ihrer Sicherheit beendet.',

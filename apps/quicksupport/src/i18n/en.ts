@@ -131,6 +131,15 @@ export const en = {
   },
   /** joining a support case (cases/texts.ts) */
   supportCase: caseEn,
+  recording: {
+    ask: 'Your technician asks to record this session: the screen as the technician sees it, stored encrypted for the support company. You can stop it at any time.',
+    askRequired: 'This support company records every session. If you refuse, the session ends. Do you allow the recording?',
+    on: 'This session is being recorded.',
+    stop: 'Stop recording',
+    mark: 'Recording',
+    policy: 'This support company records sessions, but only with your consent, which you will be asked for.',
+    policyRequired: 'This support company records every session (you will be asked; refusing ends the session).',
+  },
   reason: {
     'ended-by-customer': 'You ended the session.',
     'ended-before-start': 'You closed the support before a technician connected.',
@@ -141,6 +150,7 @@ export const en = {
     'account-disabled': "The session was ended: the technician's account was disabled.",
     'server-node-lost': 'Part of the support server stopped working, so the session ended. Please start a new session.',
     'relay-overloaded': 'The connection through the support server was overloaded, so the session ended. Please start a new session.',
+    'recording-refused': 'The session ended because you refused the recording, which this support company requires.',
     'connection-lost': 'The connection was lost and could not be restored in time.',
     tampered: 'A security check failed: data was changed on the way (tampered). The session was stopped for your safety.',
     replayed: 'A security check failed: data was sent twice (replayed). The session was stopped for your safety.',

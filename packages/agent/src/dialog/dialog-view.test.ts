@@ -19,7 +19,7 @@ describe('the native dialog’s view of the customer’s journey', () => {
   });
 
   it('a request becomes Allow / Refuse; a grant offers Take back control; End is always there', () => {
-    const active = state({ phase: 'active', technician: tech, sas: '12 34', consent: { available: ['control', 'clipboard'], granted: { control: false, clipboard: false }, pending: ['control'] } });
+    const active = state({ phase: 'active', technician: tech, sas: '12 34', consent: { available: ['control', 'clipboard'], granted: { control: false, clipboard: false, recording: false }, pending: ['control'] } });
     const asked = dialogView(active, 'en', 'x');
     expect(asked.text).toContain('Connected with Max Mustermann (Beispiel GmbH). Security code: 12 34');
     expect(asked.buttons.map((b) => b.action)).toEqual([
@@ -27,7 +27,7 @@ describe('the native dialog’s view of the customer’s journey', () => {
       { kind: 'decide', what: 'control', decision: 'refuse' },
       { kind: 'end' },
     ]);
-    const granted = state({ ...active, consent: { ...active.consent, pending: [], granted: { control: true, clipboard: true } } });
+    const granted = state({ ...active, consent: { ...active.consent, pending: [], granted: { control: true, clipboard: true, recording: false } } });
     expect(labels(granted, 'de')).toEqual(['Steuerung zurücknehmen', 'Teilen beenden', 'Sitzung beenden']);
     expect(labels(state({ phase: 'ended' }))).toEqual([]);
   });

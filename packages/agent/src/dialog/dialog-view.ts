@@ -66,7 +66,7 @@ function activeView(s: CustomerFlowState, language: 'de' | 'en', who: string): D
   if (s.reconnecting) lines.push(say(language, 'reconnecting'));
   const asked = s.consent.pending[0];
   if (asked) {
-    lines.push('', t(asked === 'control' ? 'askControl' : 'askClipboard'));
+    lines.push('', t(askKey(asked, s.consent.recordingRequired === true)));
     return {
       text: lines.join('\n'),
       buttons: [
@@ -85,5 +85,14 @@ function activeView(s: CustomerFlowState, language: 'de' | 'en', who: string): D
     lines.push(t('clipboardOn'));
     buttons.push({ label: t('stopClipboard'), action: { kind: 'decide', what: 'clipboard', decision: 'revoke' } });
   }
+  if (s.consent.granted.recording) {
+    lines.push(t('recordingOn'));
+    buttons.push({ label: t('stopRecording'), action: { kind: 'decide', what: 'recording', decision: 'revoke' } });
+  }
   return { text: lines.join('\n'), buttons: [...buttons, { label: t('end'), action: END }] };
+}
+
+function askKey(what: GrantName, recordingRequired: boolean): DialogTextKey {
+  const keys = { control: 'askControl', clipboard: 'askClipboard', recording: recordingRequired ? 'askRecordingRequired' : 'askRecording' } satisfies Record<GrantName, DialogTextKey>;
+  return keys[what];
 }

@@ -15,6 +15,10 @@ const en = {
   clipboardOn: 'The clipboard is shared.',
   takeBack: 'Take back control',
   stopClipboard: 'Stop sharing',
+  askRecording: 'The technician asks to RECORD this session (the screen as the technician sees it, stored encrypted). Do you allow it?',
+  askRecordingRequired: 'This company records every support session. If you refuse, the session ends. Do you allow the RECORDING?',
+  recordingOn: '● Recording: this session is being recorded.',
+  stopRecording: 'Stop recording',
   ended: 'The session has ended.',
 } as const;
 
@@ -36,6 +40,10 @@ const de: Record<DialogTextKey, string> = {
   clipboardOn: 'Die Zwischenablage wird geteilt.',
   takeBack: 'Steuerung zurücknehmen',
   stopClipboard: 'Teilen beenden',
+  askRecording: 'Der Techniker bittet darum, diese Sitzung AUFZUZEICHNEN (der Bildschirm, wie der Techniker ihn sieht, verschlüsselt gespeichert). Erlauben Sie es?',
+  askRecordingRequired: 'Diese Firma zeichnet jede Support-Sitzung auf. Wenn Sie ablehnen, endet die Sitzung. Erlauben Sie die AUFZEICHNUNG?',
+  recordingOn: '● Aufzeichnung: Diese Sitzung wird aufgezeichnet.',
+  stopRecording: 'Aufzeichnung beenden',
   ended: 'Die Sitzung ist beendet.',
 };
 

@@ -69,9 +69,10 @@ export class TerminalUi {
     if (s.phase === 'active' && p) {
       if (s.reconnecting && !p.reconnecting) this.print('reconnecting');
       if (!s.reconnecting && p.reconnecting) this.print('reconnected');
-      for (const what of s.consent.pending.filter((w) => !p.consent.pending.includes(w))) this.print(what === 'control' ? 'askControl' : 'askClipboard');
+      for (const what of s.consent.pending.filter((w) => !p.consent.pending.includes(w))) this.print(askKey(what, s.consent.recordingRequired === true), { company: clean(this.opts.company) });
       this.grantChange(p, s, 'control', 'controlOn', 'controlOff');
       this.grantChange(p, s, 'clipboard', 'clipboardOn', 'clipboardOff');
+      this.grantChange(p, s, 'recording', 'recordingOn', 'recordingOff');
     }
     const seen = p?.chat.length ?? 0;
     for (const entry of s.chat.slice(seen)) if (entry.from === 'technician') this.print('chat', { text: clean(entry.text) });
@@ -154,8 +155,8 @@ export class TerminalUi {
     if (asked && (answer === 'y' || answer === 'n')) return flow.decide(asked, answer === 'y' ? 'allow' : 'refuse');
     const offer = files.view.offers[0];
     if (offer && (answer === 'y' || answer === 'n')) return answer === 'y' ? files.handleAccept(offer.transferId) : files.handleRefuse(offer.transferId);
-    if (answer === 'r' && (s.consent.granted.control || s.consent.granted.clipboard)) {
-      for (const what of ['control', 'clipboard'] as const) if (s.consent.granted[what]) flow.decide(what, 'revoke');
+    if (answer === 'r' && (s.consent.granted.control || s.consent.granted.clipboard || s.consent.granted.recording)) {
+      for (const what of ['control', 'clipboard', 'recording'] as const) if (s.consent.granted[what]) flow.decide(what, 'revoke');
       return;
     }
     if (line !== '') flow.sendChat(line);
@@ -214,4 +215,9 @@ export function wrap(line: string, columns: number): string[] {
   }
   rows.push(row);
   return rows;
+}
+
+function askKey(what: GrantName, recordingRequired: boolean): TextKey {
+  const keys = { control: 'askControl', clipboard: 'askClipboard', recording: recordingRequired ? 'askRecordingRequired' : 'askRecording' } satisfies Record<GrantName, TextKey>;
+  return keys[what];
 }

@@ -54,15 +54,16 @@ class FakeCustomer extends Emitter<CustomerEvents> {
 /** The agent's consent manager as far as the flow sees it. */
 class FakeConsent extends Emitter<ConsentPortEvents & Record<string, unknown>> {
   private state = { control: false, clipboard: false };
+  // recording consent lives in the flow itself (recording-consent.ts), never in the platform's manager
   granted() {
     return { ...this.state };
   }
-  allow(what: GrantName) {
+  allow(what: Exclude<GrantName, 'recording'>) {
     this.state[what] = true;
     this.emit('changed', this.granted());
   }
   refuse() {}
-  revoke(what: GrantName) {
+  revoke(what: Exclude<GrantName, 'recording'>) {
     this.state[what] = false;
     this.emit('changed', this.granted());
   }
@@ -141,14 +142,14 @@ describe('CustomerFlow', () => {
     await flow.acceptTerms('en');
     customer.fire('pairing', technician);
     const session = customer.openSession();
-    expect(flow.state).toMatchObject({ share: { status: 'on' }, everShared: true, consent: { available: ['control'], pending: [] } });
+    expect(flow.state).toMatchObject({ share: { status: 'on' }, everShared: true, consent: { available: ['control', 'recording'], pending: [] } });
 
     consent.ask('clipboard'); // not available here: refused at once, the customer is not asked
     expect(session.sent).toEqual([{ type: 'clipboard-refused', reason: 'unsupported' }]);
     consent.ask('control');
     expect(flow.state.consent.pending).toEqual(['control']);
     flow.decide('control', 'allow');
-    expect(flow.state.consent).toEqual({ available: ['control'], granted: { control: true, clipboard: false }, pending: [] });
+    expect(flow.state.consent).toEqual({ available: ['control', 'recording'], granted: { control: true, clipboard: false, recording: false }, pending: [] });
     flow.decide('control', 'revoke');
     expect(flow.state.consent.granted.control).toBe(false);
 

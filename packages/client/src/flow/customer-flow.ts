@@ -3,6 +3,7 @@ import type { CustomerEndpoint } from '../customer.js';
 import { RegistrationError, type SessionEnd } from '../errors.js';
 import type { SecureSession } from '../secure-session.js';
 import type { FlowDeps, ScreenSenderPort, SessionParts } from './ports.js';
+import { RecordingConsent } from './recording-consent.js';
 import { TransitionError, canMove } from './transitions.js';
 
 export const MAX_CHAT_LENGTH = 4000;
@@ -31,6 +32,7 @@ export class CustomerFlow extends Emitter<FlowEvents> {
   private parts: SessionParts | undefined;
   private sender: ScreenSenderPort | undefined;
   private chatKey = 0;
+  private recording: RecordingConsent | undefined;
 
   constructor(private readonly deps: FlowDeps) {
     super(deps.onListenerError);
@@ -120,11 +122,35 @@ export class CustomerFlow extends Emitter<FlowEvents> {
 
   /** The customer's answer to a request for control or the clipboard, or taking a grant back. */
   decide(what: GrantName, decision: ConsentDecision): void {
+    if (what === 'recording') return this.decideRecording(decision);
     const consent = this.parts?.consent;
     if (!consent || this.phase() !== 'active') return;
     const act = { allow: () => consent.allow(what), refuse: () => consent.refuse(what), revoke: () => consent.revoke(what) } satisfies Record<ConsentDecision, () => void>;
     act[decision]();
-    this.setConsent({ pending: this.view.consent.pending.filter((p) => p !== what), granted: consent.granted() });
+    this.setConsent({ pending: this.view.consent.pending.filter((p) => p !== what), granted: { ...consent.granted(), recording: this.recording?.granted ?? false } });
+  }
+
+  private decideRecording(decision: ConsentDecision): void {
+    const recording = this.recording;
+    const session = this.session;
+    if (!recording || !session || this.phase() !== 'active') return;
+    const { changed, end } = recording.decide(decision);
+    if (!changed) return;
+    this.setConsent({ pending: this.view.consent.pending.filter((p) => p !== 'recording'), granted: { ...this.view.consent.granted, recording: recording.granted } });
+    // the operator requires recording: refusing it ends the session, with that reason on both sides
+    if (end) void session.end('recording-refused');
+  }
+
+  private onRecordingControl(message: Extract<ControlMessage, { type: 'recording-request' | 'recording-release' }>): void {
+    const recording = this.recording;
+    if (!recording || this.phase() !== 'active') return;
+    const { consent } = this.view;
+    if (message.type === 'recording-request') {
+      if (recording.request(message.required)) this.setConsent({ pending: [...consent.pending, 'recording'], recordingRequired: message.required });
+      return;
+    }
+    recording.release();
+    this.setConsent({ pending: consent.pending.filter((p) => p !== 'recording'), granted: { ...consent.granted, recording: false } });
   }
 
   /** Shares the screen where the customer starts it (the browser page). */
@@ -155,6 +181,10 @@ export class CustomerFlow extends Emitter<FlowEvents> {
 
   private onSession(session: SecureSession): void {
     this.session = session;
+    this.recording = new RecordingConsent(
+      (message) => void session.sendControl(message).catch(() => undefined),
+      (report) => session.report(report),
+    );
     session.on('control', (message) => this.onControl(message));
     // a dropped connection is restored by the session itself; meanwhile the views say so
     session.on('connection-lost', () => this.set({ reconnecting: true }));
@@ -166,11 +196,11 @@ export class CustomerFlow extends Emitter<FlowEvents> {
       consent.on('requested', ({ what }) => {
         if (this.phase() !== 'active' || this.view.consent.pending.includes(what)) return;
         // nothing here could act on it (e.g. no X display): say so at once instead of asking the customer
-        if (!this.view.consent.available.includes(what)) return this.refuseUnsupported(what);
+        if (!this.view.consent.available.includes(what) && what !== 'recording') return this.refuseUnsupported(what);
         this.setConsent({ pending: [...this.view.consent.pending, what] });
       });
       consent.on('withdrawn', ({ what }) => this.setConsent({ pending: this.view.consent.pending.filter((p) => p !== what) }));
-      consent.on('changed', (granted) => this.setConsent({ granted: { ...granted } }));
+      consent.on('changed', (granted) => this.setConsent({ granted: { ...granted, recording: this.recording?.granted ?? false } }));
     }
     this.deps.log?.info({}, 'session open');
     this.move('active', {
@@ -180,7 +210,7 @@ export class CustomerFlow extends Emitter<FlowEvents> {
       connectedTechnician: this.view.technician,
       share: parts.sharesScreen ? { status: 'on' } : { status: 'off' },
       everShared: parts.sharesScreen === true,
-      consent: { available: consent ? [...parts.grants] : [], granted: consent?.granted() ?? { control: false, clipboard: false }, pending: [] },
+      consent: { available: [...(consent ? parts.grants : []), 'recording'], granted: { ...(consent?.granted() ?? { control: false, clipboard: false }), recording: false }, pending: [] },
     });
   }
 
@@ -196,12 +226,15 @@ export class CustomerFlow extends Emitter<FlowEvents> {
         return this.parts?.consent ? undefined : this.refuseUnsupported('control');
       case 'clipboard-request':
         return this.parts?.consent ? undefined : this.refuseUnsupported('clipboard');
+      case 'recording-request':
+      case 'recording-release':
+        return this.onRecordingControl(message);
       default:
         return; // ping is answered by the session; the rest is for the platform's features
     }
   }
 
-  private refuseUnsupported(what: GrantName): void {
+  private refuseUnsupported(what: 'control' | 'clipboard'): void {
     void this.session?.sendControl({ type: what === 'control' ? 'control-refused' : 'clipboard-refused', reason: 'unsupported' }).catch(() => undefined);
   }
 
@@ -214,6 +247,7 @@ export class CustomerFlow extends Emitter<FlowEvents> {
     this.customer = undefined;
     this.session = undefined;
     this.parts = undefined;
+    this.recording = undefined;
     if (parts?.close) {
       await parts.close();
       if (this.phase() === 'ended') return;
@@ -225,7 +259,7 @@ export class CustomerFlow extends Emitter<FlowEvents> {
       password: undefined,
       reconnecting: false,
       share: { status: 'off' },
-      consent: { ...this.view.consent, granted: { control: false, clipboard: false }, pending: [] },
+      consent: { ...this.view.consent, granted: { control: false, clipboard: false, recording: false }, pending: [] },
     });
     this.emit('ended', this.view);
   }

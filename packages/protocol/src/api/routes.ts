@@ -23,6 +23,7 @@ import {
 } from './accounts.js';
 import { brandingSchema } from './branding.js';
 import { assignCaseBodySchema, casesReplySchema, closeCaseBodySchema, createCaseBodySchema, supportCaseSchema, takeCaseReplySchema } from '../cases/api.js';
+import { finishRecordingBodySchema, finishRecordingReplySchema, recordingPolicySchema, recordingsReplySchema, startRecordingBodySchema, startRecordingReplySchema } from './recordings.js';
 import { adminProgramsReplySchema } from './programs.js';
 import {
   adminTermsReplySchema,
@@ -111,6 +112,11 @@ export const apiRoutes = {
   assignCase: { method: 'POST', path: '/api/cases/:id/assign', body: assignCaseBodySchema, reply: supportCaseSchema },
   takeCase: { method: 'POST', path: '/api/cases/:id/take', reply: takeCaseReplySchema },
   closeCase: { method: 'POST', path: '/api/cases/:id/close', body: closeCaseBodySchema, reply: supportCaseSchema },
+  // session recording (issue 19; docs/recording.md); the chunks (PUT /api/recordings/:id/chunks/:index) and the download are binary
+  recordingPolicy: { method: 'GET', path: '/api/recordings/policy', reply: recordingPolicySchema },
+  startRecording: { method: 'POST', path: '/api/recordings', body: startRecordingBodySchema, reply: startRecordingReplySchema },
+  finishRecording: { method: 'POST', path: '/api/recordings/:id/finish', body: finishRecordingBodySchema, reply: finishRecordingReplySchema },
+  recordings: { method: 'GET', path: '/api/recordings', reply: recordingsReplySchema },
 } as const satisfies Record<string, ApiRoute>;
 
 export type ApiRoutes = typeof apiRoutes;

@@ -27,6 +27,7 @@ import * as apiProblem from '../api/problem.js';
 import * as apiPrograms from '../api/programs.js';
 import * as apiCases from '../cases/api.js';
 import * as apiRecords from '../api/records.js';
+import * as apiRecordings from '../api/recordings.js';
 import * as apiRoutes from '../api/routes.js';
 import { ProtocolError, endReasons } from '../errors.js';
 import { FrameDecoder, FrameKind, MAX_FRAME_BODY, encodeFrame, type Frame } from './frame.js';
@@ -572,6 +573,7 @@ const fileMeta = (rng: Rng) => ({ transferId: transferId(rng), direction: fileDi
 const sessionReport = (rng: Rng) =>
   rng.pick<() => unknown>([
     () => ({ event: rng.pick(['control-granted', 'control-revoked', 'clipboard-allowed', 'clipboard-revoked']) }),
+    () => ({ event: 'recording-refused', required: rng.chance(0.5) }),
     () => ({ event: rng.pick(['file-offered', 'file-accepted', 'file-refused']), ...fileMeta(rng) }),
     () => ({ event: 'file-completed', ...fileMeta(rng), sha256: hexString(rng, 64) }),
     () => ({ event: 'file-failed', ...fileMeta(rng), reason: rng.pick(['cancelled-by-customer', 'cancelled-by-technician', 'hash-mismatch', 'too-large', 'not-allowed', 'write-failed', 'session-ended']) }),
@@ -597,16 +599,18 @@ const featureControl = (rng: Rng) =>
     () => ({ type: 'p2p-offer', attempt: p2pAttempt(rng), sdp: text(rng, 1, 400) }),
     () => ({ type: 'p2p-candidate', attempt: p2pAttempt(rng), candidate: text(rng, 1, 200), sdpMid: rng.chance(0.5) ? '0' : null, sdpMLineIndex: rng.chance(0.5) ? 0 : null }),
     () => ({ type: 'p2p-close', attempt: p2pAttempt(rng), reason: rng.pick(['timeout', 'failed', 'broken', 'unsupported', 'closed']) }),
+    () => ({ type: 'recording-request', required: rng.chance(0.5) }),
+    () => ({ type: rng.pick(['recording-release', 'recording-allowed', 'recording-refused', 'recording-revoked']) }),
   ])();
 
 /** The customer's journey as the flow's state (customer-flow-state.ts). */
-const grant = (rng: Rng) => rng.pick(['control', 'clipboard']);
+const grant = (rng: Rng) => rng.pick(['control', 'clipboard', 'recording']);
 const termsSample = (rng: Rng) => ({ version: hexString(rng, 64), text: { de: text(rng, 0, 200), en: text(rng, 0, 200) } });
 const flowEndKey = (rng: Rng) => rng.pick([...endReasons, 'ended-before-start']);
 const chatEntry = (rng: Rng) => ({ key: rng.int(1000), from: rng.pick(['customer', 'technician']), text: text(rng, 0, 100), at: rng.int(2 ** 40) });
 const share = (rng: Rng) =>
   rng.pick<() => unknown>([() => ({ status: 'off' }), () => ({ status: 'off', problem: rng.pick([...protocol.shareProblems]) }), () => ({ status: 'starting' }), () => ({ status: 'on' })])();
-const consentView = (rng: Rng) => ({ available: [grant(rng)], granted: { control: rng.chance(0.5), clipboard: rng.chance(0.5) }, pending: rng.chance(0.5) ? [grant(rng)] : [] });
+const consentView = (rng: Rng) => ({ available: [grant(rng)], granted: { control: rng.chance(0.5), clipboard: rng.chance(0.5), recording: rng.chance(0.5) }, pending: rng.chance(0.5) ? [grant(rng)] : [] });
 const flowState = (rng: Rng) =>
   optional(
     rng,
@@ -676,7 +680,7 @@ const samples: Record<string, (rng: Rng) => unknown> = {
       () => ({ type: 'ping', id: rng.int(2 ** 31), t: rng.int(1e9) / 7 }),
       () => ({ type: 'pong', id: rng.int(2 ** 31), t: rng.int(1e9) }),
       () => ({ type: 'chat', text: text(rng, 1, rng.chance(0.05) ? 4000 : 60) }),
-      () => ({ type: 'bye' }),
+      () => (rng.chance(0.5) ? { type: 'bye' } : { type: 'bye', reason: 'recording-refused' }),
       () => featureControl(rng),
     ])(),
   transferIdSchema: transferId,
@@ -702,7 +706,7 @@ const samples: Record<string, (rng: Rng) => unknown> = {
  * (src/api/, checked against the real server's replies in tests/server) and the agent↔page messages
  * (src/agent-page/, parsed by the agent's and the page's tests).
  */
-const notWire = new Set([...Object.keys(apiBranding), ...Object.keys(apiAuth), ...Object.keys(apiAccounts), ...Object.keys(apiRecords), ...Object.keys(apiProblem), ...Object.keys(apiPrograms), ...Object.keys(apiCases), ...Object.keys(apiRoutes), ...Object.keys(agentPage), ...Object.keys(agentPageFiles)]);
+const notWire = new Set([...Object.keys(apiBranding), ...Object.keys(apiAuth), ...Object.keys(apiAccounts), ...Object.keys(apiRecords), ...Object.keys(apiRecordings), ...Object.keys(apiProblem), ...Object.keys(apiPrograms), ...Object.keys(apiCases), ...Object.keys(apiRoutes), ...Object.keys(agentPage), ...Object.keys(agentPageFiles)]);
 const schemas = Object.entries(protocol).filter(([name, v]) => v instanceof z.ZodType && !notWire.has(name)) as [string, z.ZodType][];
 
 const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'then'];

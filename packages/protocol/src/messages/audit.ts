@@ -23,6 +23,8 @@ export const sessionReportSchema = z.discriminatedUnion('event', [
   z.strictObject({ event: z.literal('clipboard-allowed') }),
   z.strictObject({ event: z.literal('clipboard-revoked') }),
   z.strictObject({ event: z.literal('file-offered'), ...file }),
+  /** the customer refused to be recorded (docs/recording.md); `required`: the operator requires it, so the session ends */
+  z.strictObject({ event: z.literal('recording-refused'), required: z.boolean() }),
   z.strictObject({ event: z.literal('file-accepted'), ...file }),
   z.strictObject({ event: z.literal('file-refused'), ...file }),
   z.strictObject({ event: z.literal('file-completed'), ...file, sha256: sha256Hex }),

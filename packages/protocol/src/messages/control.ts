@@ -5,6 +5,7 @@ import { p2pMessages } from './p2p.js';
 import { panelMessages } from './panel.js';
 import { remoteControlMessages } from './remote-control.js';
 import { screenMessages } from './screen.js';
+import { recordingMessages } from './recording.js';
 
 /** Messages of the session itself: liveness, chat, the browser screen share, the end. */
 const sessionMessages = [
@@ -38,7 +39,8 @@ const sessionMessages = [
   /** Screen sharing stopped (by the customer, or the capture ended). */
   z.strictObject({ type: z.literal('video-stop') }),
   /** The sender ends the session; sent inside the channel so the peer knows the end is genuine. */
-  z.strictObject({ type: z.literal('bye') }),
+  /** `reason`: an end the peer must show as such (the customer refused a recording the operator requires) */
+  z.strictObject({ type: z.literal('bye'), reason: z.enum(['recording-refused']).optional() }),
 ] as const;
 
 /**
@@ -53,6 +55,7 @@ export const controlMessageSchema = z.discriminatedUnion('type', [
   ...fileMessages,
   ...p2pMessages,
   ...panelMessages,
+  ...recordingMessages,
 ]);
 export type ControlMessage = z.infer<typeof controlMessageSchema>;
 

@@ -26,6 +26,7 @@ export const REPORTED_EVENTS = [
   'file-refused',
   'file-completed',
   'file-failed',
+  'recording-refused',
 ] as const satisfies readonly SessionReportEvent[];
 
 /** Changes to accounts (issue 18, docs/accounts.md): by an admin, the CLI, or the account's owner. */
@@ -49,15 +50,18 @@ export const SSO_EVENTS = ['sso-account-created', 'sso-signed-in'] as const;
 
 /** Support cases (issue 19, docs/cases.md). */
 export const CASE_EVENTS = ['case-created', 'case-assigned', 'case-taken', 'case-closed', 'case-expired'] as const;
+/** Session recording (recordings/, docs/recording.md); `recording-refused` comes as a customer's report. */
+export const RECORDING_EVENTS = ['recording-started', 'recording-stopped', 'recording-deleted'] as const;
 
 export type SessionEvent = (typeof SESSION_EVENTS)[number];
 export type AdminEvent = (typeof ADMIN_EVENTS)[number];
 export type SsoEvent = (typeof SSO_EVENTS)[number];
 export type CaseEvent = (typeof CASE_EVENTS)[number];
-export type AuditEvent = SessionEvent | SessionReportEvent | AdminEvent | SsoEvent | CaseEvent;
+export type RecordingEvent = (typeof RECORDING_EVENTS)[number];
+export type AuditEvent = SessionEvent | SessionReportEvent | AdminEvent | SsoEvent | CaseEvent | RecordingEvent;
 
 /** Who did it: `customer`, `technician:<user id>`, `admin:<user id>`, `server` or `cli` (the `fernhilfe` command on the server). */
 export type Actor = 'customer' | 'server' | 'cli' | `technician:${string}` | `admin:${string}`;
 
 /** The events a customer's receipt lists (consents and transfers, and the session's milestones). */
-export const RECEIPT_EVENTS: ReadonlySet<string> = new Set<string>([...SESSION_EVENTS, ...REPORTED_EVENTS]);
+export const RECEIPT_EVENTS: ReadonlySet<string> = new Set<string>([...SESSION_EVENTS, ...REPORTED_EVENTS, ...RECORDING_EVENTS]);

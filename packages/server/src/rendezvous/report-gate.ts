@@ -29,6 +29,7 @@ export class ReportGate {
       case 'control-revoked':
       case 'clipboard-allowed':
       case 'clipboard-revoked':
+      case 'recording-refused':
         return by === 'customer' ? undefined : `only the customer's side can report ${report.event}`;
       default:
         return this.checkFile(by, report);

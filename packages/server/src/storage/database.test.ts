@@ -24,10 +24,10 @@ describe.each(backends)('storage on $name', (backend) => {
   });
 
   it('runs migrations once and is idempotent', async () => {
-    expect(await migrateToLatest(database.db)).toEqual(['001_accounts', '002_support_sessions', '003_settings', '004_user_totp', '005_audit', '006_account_admin', '007_oidc', '008_support_cases']);
+    expect(await migrateToLatest(database.db)).toEqual(['001_accounts', '002_support_sessions', '003_settings', '004_user_totp', '005_audit', '006_account_admin', '007_oidc', '008_support_cases', '009_recordings']);
     expect(await migrateToLatest(database.db)).toEqual([]);
     const tables = (await database.db.introspection.getTables()).map((t) => t.name).sort();
-    expect(tables).toEqual(['account_links', 'audit_anchors', 'audit_head', 'audit_log', 'oidc_logins', 'receipt_tokens', 'settings', 'setup_tokens', 'support_cases', 'support_sessions', 'terms_versions', 'users', 'web_sessions']);
+    expect(tables).toEqual(['account_links', 'audit_anchors', 'audit_head', 'audit_log', 'oidc_logins', 'receipt_tokens', 'recordings', 'settings', 'setup_tokens', 'support_cases', 'support_sessions', 'terms_versions', 'users', 'web_sessions']);
     const users = (await database.db.introspection.getTables()).find((t) => t.name === 'users');
     expect(users?.columns.map((c) => c.name)).toEqual(expect.arrayContaining(['totp_secret', 'totp_enabled_at', 'totp_last_step', 'oidc_issuer', 'oidc_subject', 'last_sign_in_at']));
   });

@@ -127,6 +127,18 @@ export interface SupportCasesTable {
   taken_by: string | null;
   closed_at: EpochMs | null;
   close_note: string | null;
+/** An encrypted session recording (recordings/, docs/recording.md); size and sha256 once it is complete. */
+export interface RecordingsTable {
+  id: string;
+  session_id: string;
+  customer_id: string;
+  technician_user_id: string;
+  started_at: EpochMs;
+  stopped_at: EpochMs | null;
+  /** technician | customer | session-end */
+  stopped_by: string | null;
+  size: number | null;
+  sha256: string | null;
 }
 
 export interface Schema {
@@ -138,6 +150,7 @@ export interface Schema {
   settings: SettingsTable;
   oidc_logins: OidcLoginsTable;
   support_cases: SupportCasesTable;
+  recordings: RecordingsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -7,6 +7,7 @@ import { audit } from './005_audit.js';
 import { accountAdmin } from './006_account_admin.js';
 import { oidc } from './007_oidc.js';
 import { supportCases } from './008_support_cases.js';
+import { recordings } from './009_recordings.js';
 
 /** Every migration, keyed by name; names sort in the order they must run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '006_account_admin': accountAdmin,
   '007_oidc': oidc,
   '008_support_cases': supportCases,
+  '009_recordings': recordings,
 };
