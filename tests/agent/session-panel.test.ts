@@ -73,7 +73,7 @@ describe('the session panel on top of the customer’s screen', () => {
       phase: 'active',
       technician,
       sas: await textOf(run.cust.page, 'sas'),
-      consent: { available: ['control', 'clipboard'], granted: { control: false, clipboard: false }, pending: [], ...consent },
+      consent: { available: ['control', 'clipboard'], granted: { control: false, clipboard: false, recording: false }, pending: [], ...consent },
     };
     return renderPanel(panelModel(state, noFiles, 'de', branding)!, { scale: 1 });
   };
@@ -152,7 +152,7 @@ describe('the session panel on top of the customer’s screen', () => {
     await visible(run.cust.page, 'consent-control', 5_000); // the page asks too
     await clickPanel(asked, 'allow-control');
     await tech.page.getByTestId('viewer-canvas').and(tech.page.locator('[data-controlling="true"]')).waitFor({ timeout: 5_000 });
-    const granted = await expected({ granted: { control: true, clipboard: false } });
+    const granted = await expected({ granted: { control: true, clipboard: false, recording: false } });
     await expectPanelShows(granted, 'controlling, with "Steuerung zurücknehmen"');
 
     await clickScreen(400, 600);

@@ -129,6 +129,7 @@ export const de = {
     title: '{{company}}: Fernwartung',
     control: 'Der Techniker bittet darum, Ihren Computer zu steuern. Bitte antworten Sie auf der Support-Seite.',
     clipboard: 'Der Techniker bittet darum, die Zwischenablage zu teilen. Bitte antworten Sie auf der Support-Seite.',
+    recording: 'Der Techniker bittet darum, diese Sitzung aufzuzeichnen. Bitte antworten Sie auf der Support-Seite.',
     file: 'Der Techniker möchte Ihnen die Datei „{{name}}“ senden. Bitte antworten Sie auf der Support-Seite.',
   },
   /** joining a support case (cases/texts.ts) */

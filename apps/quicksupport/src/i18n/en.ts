@@ -127,6 +127,7 @@ export const en = {
     title: '{{company}}: remote support',
     control: 'The technician asks to control your computer. Please answer on the support page.',
     clipboard: 'The technician asks to share the clipboard. Please answer on the support page.',
+    recording: 'The technician asks to record this session. Please answer on the support page.',
     file: 'The technician wants to send you the file "{{name}}". Please answer on the support page.',
   },
   /** joining a support case (cases/texts.ts) */

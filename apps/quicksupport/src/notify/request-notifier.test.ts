@@ -6,7 +6,7 @@ import { RequestNotifier, type NotificationApi, type PendingRequest } from './re
 const active = (pending: CustomerFlowState['consent']['pending'] = []): CustomerFlowState => ({
   ...initialFlowState,
   phase: 'active',
-  consent: { available: [], granted: { control: false, clipboard: false }, pending },
+  consent: { available: [], granted: { control: false, clipboard: false, recording: false }, pending },
 });
 const noFiles: PageFilesState = { transfers: [], offers: [] };
 const offer = { transferId: 'b'.repeat(32), direction: 'to-customer' as const, outgoing: false, name: 'setup.exe', size: 1, state: 'offered' as const, transferred: 0, sentBytes: 0, bytesPerSecond: 0 };

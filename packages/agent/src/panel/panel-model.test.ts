@@ -10,7 +10,7 @@ const active = (consent: Partial<CustomerFlowState['consent']> = {}, patch: Part
   phase: 'active',
   technician: tech,
   sas: '12 34 56',
-  consent: { available: ['control', 'clipboard'], granted: { control: false, clipboard: false }, pending: [], ...consent },
+  consent: { available: ['control', 'clipboard'], granted: { control: false, clipboard: false, recording: false }, pending: [], ...consent },
   ...patch,
 });
 const file = (state: 'offered' | 'receiving' | 'completed') => ({ transferId: 'a'.repeat(32), direction: 'to-customer' as const, outgoing: false, name: 'bericht.pdf', size: 10, state, transferred: 0, sentBytes: 0, bytesPerSecond: 0 });
@@ -44,14 +44,14 @@ describe('the session panel’s model', () => {
   });
 
   it('while control is granted: controlling, Take back control above End; the clipboard likewise', () => {
-    const m = panelModel(active({ granted: { control: true, clipboard: true } }), noFiles, 'en', brand)!;
+    const m = panelModel(active({ granted: { control: true, clipboard: true, recording: false } }), noFiles, 'en', brand)!;
     expect(m.status).toEqual(['The technician controls your computer.', 'The clipboard is shared.']);
     expect(m.buttons.map((b) => [b.id, b.label])).toEqual([
       ['revoke-control', 'Take back control'],
       ['revoke-clipboard', 'Stop sharing the clipboard'],
       ['end-session', 'End session'],
     ]);
-    expect(panelModel(active({ granted: { control: true, clipboard: false } }), noFiles, 'de', brand)!.buttons[0]!.label).toBe('Steuerung zurücknehmen');
+    expect(panelModel(active({ granted: { control: true, clipboard: false, recording: false } }), noFiles, 'de', brand)!.buttons[0]!.label).toBe('Steuerung zurücknehmen');
   });
 
   it('a file the technician offers asks Save / Refuse; a file on its way shows as transferring; reconnecting shows', () => {

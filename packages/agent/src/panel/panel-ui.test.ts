@@ -61,7 +61,7 @@ function rig() {
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
   });
   const active = (consent: Partial<CustomerFlowState['consent']> = {}) =>
-    flow.set({ phase: 'active', technician: { displayName: 'Max Mustermann', company: 'Beispiel GmbH' }, sas: '12 34', consent: { available: ['control', 'clipboard'], granted: { control: false, clipboard: false }, pending: [], ...consent } });
+    flow.set({ phase: 'active', technician: { displayName: 'Max Mustermann', company: 'Beispiel GmbH' }, sas: '12 34', consent: { available: ['control', 'clipboard'], granted: { control: false, clipboard: false, recording: false }, pending: [], ...consent } });
   return { flow, files, window, sent, ui, active, opened: () => opened };
 }
 
@@ -94,7 +94,7 @@ describe('the session panel’s controller', () => {
     await vi.waitFor(() => expect(r.window.shown.length).toBe(1));
     r.window.click(2, 2);
     r.window.click(...centre(r.ui, 'allow-control'));
-    r.active({ granted: { control: true, clipboard: false } });
+    r.active({ granted: { control: true, clipboard: false, recording: false } });
     r.window.click(...centre(r.ui, 'revoke-control'));
     r.window.click(...centre(r.ui, 'end-session'));
     expect(r.flow.calls).toEqual(['allow control', 'revoke control', 'end']);

@@ -10,7 +10,7 @@ const state: CustomerFlowState = {
   phase: 'active',
   technician: { displayName: 'Max Mustermann', company: 'Beispiel GmbH' },
   sas: '12 34 56',
-  consent: { available: ['control', 'clipboard'], granted: { control: true, clipboard: false }, pending: ['clipboard'] },
+  consent: { available: ['control', 'clipboard'], granted: { control: true, clipboard: false, recording: false }, pending: ['clipboard'] },
 };
 const model = (lang: 'de' | 'en', s = state) => panelModel(s, { folder: '', maySend: false, transfers: [], offers: [] }, lang, { companyName: 'Fernhilfe', primaryColor: '#0b5cad', accentColor: '#f0a500' })!;
 const inside = (r: { x: number; y: number; width: number; height: number }, w: number, h: number) => r.x >= 0 && r.y >= 0 && r.x + r.width <= w && r.y + r.height <= h;

@@ -48,10 +48,12 @@ export const grantTexts: Record<'de' | 'en', Record<GrantName, GrantTexts>> = {
   en: {
     control: { ask: 'The technician asks to control your computer (mouse and keyboard).', on: 'The technician controls your computer.', revoke: 'Take back control' },
     clipboard: { ask: 'The technician asks to share the clipboard.', on: 'The clipboard is shared.', revoke: 'Stop sharing the clipboard' },
+    recording: { ask: 'The technician asks to record this session (stored encrypted for the support company).', on: 'This session is being recorded.', revoke: 'Stop recording' },
   },
   de: {
     control: { ask: 'Der Techniker bittet darum, Ihren Computer zu steuern (Maus und Tastatur).', on: 'Der Techniker steuert Ihren Computer.', revoke: 'Steuerung zurücknehmen' },
     clipboard: { ask: 'Der Techniker bittet darum, die Zwischenablage zu teilen.', on: 'Die Zwischenablage wird geteilt.', revoke: 'Teilen der Zwischenablage beenden' },
+    recording: { ask: 'Der Techniker bittet darum, diese Sitzung aufzuzeichnen (verschlüsselt gespeichert für die Support-Firma).', on: 'Diese Sitzung wird aufgezeichnet.', revoke: 'Aufzeichnung beenden' },
   },
 };
 

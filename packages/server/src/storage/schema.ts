@@ -127,6 +127,8 @@ export interface SupportCasesTable {
   taken_by: string | null;
   closed_at: EpochMs | null;
   close_note: string | null;
+}
+
 /** An encrypted session recording (recordings/, docs/recording.md); size and sha256 once it is complete. */
 export interface RecordingsTable {
   id: string;
