@@ -28,7 +28,7 @@ describe('the HTTP API keeps its contracts', () => {
 
   it('has a contract for every JSON route under /api/ the server registers', () => {
     // the sign-in redirects of single sign-on answer with a 302 to the provider or the console, not JSON; the queue's event stream is text/event-stream
-    const notJson = new Set(['GET /api/reports/sessions.csv', 'GET /api/auth/oidc/start', 'GET /api/auth/oidc/callback', 'GET /api/cases/events' /* server-sent events (docs/cases.md) */]);
+    const notJson = new Set(['GET /api/reports/sessions.csv', 'GET /api/auth/oidc/start', 'GET /api/auth/oidc/callback', 'GET /api/cases/events' /* server-sent events (docs/cases.md) */, 'PUT /api/recordings/:id/chunks/:index', 'GET /api/recordings/:id/file' /* ciphertext bytes (docs/recording.md) */]);
     const served = srv.routes.filter((r) => r.method !== 'HEAD' && (r.url.startsWith('/api/') || r.url === '/healthz')).map((r) => `${r.method} ${r.url}`);
     const missing = served.filter((route) => !notJson.has(route) && !findApiRoute(route.split(' ')[0]!, route.split(' ')[1]!.replace(':id', 'x')));
     expect(missing).toEqual([]);
