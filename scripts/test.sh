@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-log() { printf '\n== %s\n' "$*"; }
+# each step's heading says how long the run has taken so far (docs/testing.md keeps the figures)
+log() { printf '\n== %s (%d s in)\n' "$*" "$SECONDS"; }
 
 # 1. Debian packages of every program the code, the tests and the benchmarks start: the one list is
 #    packages/programs/src/programs.json (plain JavaScript reads it, before npm ci and any build).
@@ -59,4 +60,5 @@ status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" </dev/null || status=$?
 node scripts/test-summary.mjs "$report" || status=$?
 rm -f "$report"
+log "done"
 exit "$status"

@@ -126,6 +126,9 @@ export async function createStack(images: TestImages): Promise<Stack> {
     },
     destroy: async () => {
       await run('podman-compose', ['-f', path.join(dir, 'compose.yaml'), '-p', project, 'down', '-v'], { cwd: dir });
+      // podman-compose 1.0.3 leaves the project's networks (and their bridges and firewall rules) behind
+      const networks = (await podman(['network', 'ls', '-q', '--filter', `label=io.podman.compose.project=${project}`])).split('\n').filter(Boolean);
+      if (networks.length > 0) await podman(['network', 'rm', '-f', ...networks]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
