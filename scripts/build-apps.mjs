@@ -13,10 +13,10 @@
 // file of the QuickSupport page's dist/, and a clone's node_modules is its own).
 // FERNHILFE_BUILD_APPS=always builds regardless.
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnProgramSync } from '@fernhilfe/programs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APPS = ['quicksupport', 'console'];
@@ -63,7 +63,7 @@ for (const app of APPS) {
     console.log(`apps/${app}: up to date`);
     continue;
   }
-  const r = spawnSync('npm', ['run', 'build', '--workspace', `apps/${app}`, '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  const r = spawnProgramSync('npm', ['run', 'build', '--workspace', `apps/${app}`, '--silent'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) {
     console.error(`apps/${app}: the build failed (above)`);
     failed = true;
