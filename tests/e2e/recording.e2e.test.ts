@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
 import { buildOnce, runCli } from '../support/processes.js';
-import { assertAppsBuilt, cspViolations, launchCustomerBrowser, launchTechnicianBrowser, openPage, textOf, type WatchedPage } from './support/browser.js';
+import { assertAppsBuilt, cspViolations, launchCustomerBrowser, launchTechnicianBrowser, openPage, SCREENSHOTS, textOf, type WatchedPage } from './support/browser.js';
 import { closeTo, customerGetsCredentials, expectCanvasPattern, hex, technicianConnects, technicianSignsIn } from './support/flows.js';
 import { auditEntries, decryptWithCli, EBML_MAGIC, lastFrame, probe, recordingRows, sha256, storedFiles } from './support/recording-files.js';
 import { expectedAt, paint, PATTERN_A, startScreen, type XScreen } from './support/xvfb.js';
@@ -80,7 +80,7 @@ describe('session recording between two browsers', () => {
     const saved: Array<{ id: string; sha256: string; size: number }> = [];
 
     beforeAll(async () => {
-      srv = await startTestServer({ RECORDING: 'allowed', RECORDING_PUBLIC_KEY: publicKey });
+      srv = await startTestServer({ RECORDING: 'allowed', RECORDING_PUBLIC_KEY: publicKey, RETENTION_DAYS: '30' });
       await srv.accounts.createUser({ login: 'anna', password: TECH_PASSWORD, role: 'admin', displayName: 'Anna Admin', company: 'Beispiel GmbH' });
       ({ cust, tech } = await openPair());
     });
@@ -158,7 +158,9 @@ describe('session recording between two browsers', () => {
 
     it('allowed: both sides show the mark; the technician stops; the server holds ciphertext that decrypts to the painted screen', async () => {
       await ask();
+      await cust.page.getByTestId('consent-recording').screenshot({ path: path.join(SCREENSHOTS, 'customer-recording-consent.png') });
       await recordWhileShown(3);
+      await tech.page.screenshot({ path: path.join(SCREENSHOTS, 'console-recording.png') });
       await tech.page.getByTestId('recording-toggle').click();
       const rec = await checkSaved('technician');
       saved.push(rec);
@@ -201,6 +203,43 @@ describe('session recording between two browsers', () => {
         expect(stopped[i]).toContain(`SHA-256 ${rec.sha256}`);
       }
       await receipt.context.close();
+    });
+
+    it('#/recordings (admins): lists the recordings, downloads the stored bytes, deletes one (row, file, audit entry)', async () => {
+      const admin = await openPage(techBrowser, 'admin', { viewport: { width: 1280, height: 860 }, locale: 'en-US', acceptDownloads: true });
+      pages.push(admin);
+      await technicianSignsIn(admin.page, srv.url, 'anna', TECH_PASSWORD);
+      await admin.page.getByTestId('nav-recordings').click();
+      await admin.page.getByTestId('recordings-table').waitFor({ state: 'visible', timeout: 10_000 });
+      expect(await textOf(admin.page, 'recordings-retention')).toBe('Recordings are deleted automatically 30 days after they were made (RETENTION_DAYS).');
+      expect(await admin.page.getByTestId('recording-row').count()).toBe(2);
+      const customerId = (await recordingRows(srv))[0]!.customer_id.replace(/^(\d{3})(\d{3})(\d{3})$/, '$1 $2 $3');
+      for (const rec of saved) {
+        const row = admin.page.locator(`[data-testid="recording-row"][data-id="${rec.id}"]`);
+        const text = await row.innerText();
+        expect(text).toContain(customerId);
+        expect(text).toContain('Max Mustermann');
+        expect(text).toContain(`${rec.size.toLocaleString('en-US')} B`);
+        expect(text).toMatch(/\d+ s/);
+        expect(await row.getByTestId('recording-sha256').innerText()).toBe(rec.sha256);
+      }
+      await admin.page.screenshot({ path: path.join(SCREENSHOTS, 'console-recordings.png'), fullPage: true });
+
+      const [first, second] = saved as [(typeof saved)[0], (typeof saved)[0]];
+      const file = (id: string) => path.join(srv.dataDir, 'recordings', `${id}.fhrec`);
+      const row = admin.page.locator(`[data-testid="recording-row"][data-id="${first.id}"]`);
+      const [download] = await Promise.all([admin.page.waitForEvent('download'), row.getByTestId('recording-download').click()]);
+      expect(download.suggestedFilename()).toMatch(/^recording-\d{9}-[\d-]+\.fhrec$/);
+      expect(readFileSync((await download.path())!).equals(readFileSync(file(first.id))), 'the download is the stored ciphertext').toBe(true);
+
+      await row.getByTestId('recording-delete').click();
+      await row.getByTestId('recording-delete-confirm').click();
+      await expect.poll(() => admin.page.getByTestId('recording-row').count(), { timeout: 10_000 }).toBe(1);
+      expect(await textOf(admin.page, 'recordings-notice')).toBe(`The recording of ${customerId} was deleted.`);
+      expect(existsSync(file(first.id))).toBe(false);
+      expect(existsSync(file(second.id))).toBe(true);
+      expect((await recordingRows(srv)).map((r) => r.id)).toEqual([second.id]);
+      expect((await auditEntries(srv, ['recording-deleted'])).map((e) => e.data)).toEqual([{ recordingId: first.id, size: first.size, sha256: first.sha256 }]);
     });
   });
 
