@@ -49,7 +49,7 @@ export function ConsentPrompt({ state }: { state: CustomerFlowState }) {
         <section className="card consent consent-granted" data-testid="recording-granted" role="status">
           <p>
             <span className="recording-mark" data-testid="recording-mark">
-              {t('recording.mark')}
+              ● {t('recording.mark')}
             </span>{' '}
             {t('recording.on')}
           </p>
