@@ -26,7 +26,7 @@ const ACCOUNT_ROUTES = [
 const CASE_ROUTES = ['GET /api/cases', 'GET /api/cases/events', 'POST /api/cases', 'POST /api/cases/:id/assign', 'POST /api/cases/:id/take', 'POST /api/cases/:id/close'];
 /** Issue 19's recording routes (docs/recording.md): upload by the session's technician (CSRF), list and download by admins. */
 const RECORDING_ROUTES = ['GET /api/recordings/policy', 'POST /api/recordings', 'PUT /api/recordings/:id/chunks/:index', 'POST /api/recordings/:id/finish'];
-const RECORDING_ADMIN_ROUTES = ['GET /api/recordings', 'GET /api/recordings/:id/file'];
+const RECORDING_ADMIN_ROUTES = ['GET /api/recordings', 'GET /api/recordings/:id/file', 'DELETE /api/recordings/:id'];
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const ADMIN_PASSWORD = 'admin password that is long';
 

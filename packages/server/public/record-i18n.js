@@ -28,6 +28,7 @@ export const texts = {
       'control-granted': 'Steuerung erlaubt', 'control-revoked': 'Steuerung zurückgenommen', 'clipboard-allowed': 'Zwischenablage erlaubt', 'clipboard-revoked': 'Zwischenablage zurückgenommen',
       'file-offered': 'Datei angeboten', 'file-accepted': 'Datei angenommen', 'file-refused': 'Datei abgelehnt', 'file-completed': 'Datei übertragen', 'file-failed': 'Dateiübertragung abgebrochen',
       'session-ended': 'Sitzung beendet',
+      'recording-started': 'Aufzeichnung begonnen', 'recording-stopped': 'Aufzeichnung beendet und verschlüsselt gespeichert', 'recording-refused': 'Aufzeichnung abgelehnt',
     },
     reasons: {
       'ended-by-customer': 'von Ihnen beendet', 'ended-by-technician': 'vom Techniker beendet', 'peer-disconnected': 'Verbindung getrennt',
@@ -62,6 +63,7 @@ export const texts = {
       'control-granted': 'Control allowed', 'control-revoked': 'Control taken back', 'clipboard-allowed': 'Clipboard allowed', 'clipboard-revoked': 'Clipboard taken back',
       'file-offered': 'File offered', 'file-accepted': 'File accepted', 'file-refused': 'File refused', 'file-completed': 'File transferred', 'file-failed': 'File transfer stopped',
       'session-ended': 'Session ended',
+      'recording-started': 'Recording started', 'recording-stopped': 'Recording stopped and stored encrypted', 'recording-refused': 'Recording refused',
     },
     reasons: {
       'ended-by-customer': 'ended by you', 'ended-by-technician': 'ended by the technician', 'peer-disconnected': 'connection closed',

@@ -154,7 +154,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   cluster?.serve(broker);
   // SIGTERM: readiness 503, no new WebSockets, sessions handed to other nodes (cluster/drain.ts)
   const draining = { now: false };
-  registerPublicRoutes(app, { terms: () => records.terms.current(), ready: () => !draining.now });
+  registerPublicRoutes(app, { terms: () => records.terms.current(), ready: () => !draining.now, recording: config.recording.policy });
   // the operator's key and builds, or (none configured) the server's own, built at the first start (agent-build/)
   const programSource = prepareProgramSource(config, getLogger(log, 'agent-build'));
   const agentDownload = new AgentDownloads({ dir: programSource.agentDir, publicKey: programSource.publicKey, builtHere: programSource.mode.kind === 'auto', releases: new SettingsRepo({ db: database.db }), log: getLogger(log, 'agent-download') });

@@ -19,6 +19,7 @@ export function RecordsNav() {
           ['accounts', '#/accounts', t('accounts.nav.accounts')],
           ['live', '#/live', t('accounts.nav.live')],
           ['settings', '#/settings', t('records.nav.settings')],
+          ['recordings', '#/recordings', t('recordings.nav')],
         ]
       : []),
   ] as const;

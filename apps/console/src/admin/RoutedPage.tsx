@@ -8,6 +8,7 @@ import { AdminPage } from './AdminPage';
 import { LivePage } from './LivePage';
 import { useRoute } from './route';
 import { QueuePage } from '../queue/QueuePage';
+import { RecordingsPage } from '../recordings/RecordingsPage';
 
 /** Signed in, no session: the page the URL fragment names (`#/reports`, `#/settings`, …), else `home`. */
 export function RoutedPage({ home }: { home: ReactNode }) {
@@ -28,6 +29,8 @@ export function RoutedPage({ home }: { home: ReactNode }) {
       return <SessionDetail sessionId={route.sessionId} />;
     case 'queue':
       return <QueuePage />;
+    case 'recordings':
+      return isAdmin ? <RecordingsPage /> : <p className="card" role="alert">{t('records.common.forbidden')}</p>;
     case 'home':
       return home;
   }

@@ -7,6 +7,7 @@ describe('parseRoute', () => {
     ['#/', { page: 'home' }],
     ['#/settings', { page: 'settings' }],
     ['#/reports', { page: 'reports' }],
+    ['#/recordings', { page: 'recordings' }],
     ['#/reports/00000000-0000-4000-8000-000000000001', { page: 'report', sessionId: '00000000-0000-4000-8000-000000000001' }],
     ['#/reports/<script>', { page: 'home' }],
     ['#/reports/a/b', { page: 'home' }],

@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 
 /** The console's pages, from the URL fragment: `#/`, `#/reports`, `#/reports/<session id>`, `#/settings`. */
-export type Route = { page: 'home' } | { page: 'reports' } | { page: 'report'; sessionId: string } | { page: 'settings' } | { page: 'accounts' } | { page: 'live' } | { page: 'queue' };
+export type Route = { page: 'home' } | { page: 'reports' } | { page: 'report'; sessionId: string } | { page: 'settings' } | { page: 'accounts' } | { page: 'live' } | { page: 'queue' } | { page: 'recordings' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
@@ -9,6 +9,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/accounts') return { page: 'accounts' };
   if (path === '/live') return { page: 'live' };
   if (path === '/queue') return { page: 'queue' };
+  if (path === '/recordings') return { page: 'recordings' };
   if (path === '/reports') return { page: 'reports' };
   const detail = /^\/reports\/([0-9a-zA-Z-]{1,100})$/.exec(path);
   if (detail) return { page: 'report', sessionId: detail[1]! };

@@ -1,6 +1,8 @@
+import { formatWait } from '@fernhilfe/protocol';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
+import { useNow } from '../hooks/use-now';
 import type { LiveSession } from '../session/live-session';
 import { useStore } from '../state/use-store';
 import '../styles/recording.css';
@@ -8,7 +10,8 @@ import '../styles/recording.css';
 /** "Record session" / "Stop recording", where it stands, and the red mark while it runs (docs/recording.md). */
 export function RecordingButton({ live }: { live: LiveSession }) {
   const { t } = useTranslation();
-  const { status, policy, saved } = useStore(live.recording.store, (s) => s);
+  const { status, policy, saved, startedAt } = useStore(live.recording.store, (s) => s);
+  const now = useNow();
   useEffect(() => {
     api.call('recordingPolicy').then(
       (info) => live.recording.setPolicy(info),
@@ -23,6 +26,12 @@ export function RecordingButton({ live }: { live: LiveSession }) {
       {status === 'recording' && (
         <span className="recording-mark" data-testid="recording-mark" role="status">
           {t('recording.mark')}
+          {startedAt !== undefined && (
+            <span className="recording-elapsed" data-testid="recording-elapsed">
+              {' '}
+              {formatWait(Math.max(0, now - startedAt))}
+            </span>
+          )}
         </span>
       )}
       <button type="button" className="button button--small" data-testid="recording-toggle" disabled={status === 'saving'} onClick={() => (busy ? live.recording.stop() : live.recording.ask())}>

@@ -3,6 +3,7 @@ import { recordsDe } from '../admin/texts';
 import { programsDe } from '../admin/programs-texts';
 import { queueDe } from '../queue/texts';
 import { accountsDe } from '../admin/accounts-texts';
+import { recordingsDe } from '../recordings/texts';
 import type { Translation } from './en';
 
 /** Deutsche Texte (Sie-Form, einfache Worte). */
@@ -248,4 +249,6 @@ export const de: Translation = {
   accounts: accountsDe,
   /** support cases and the queue (queue/texts.ts) */
   queue: queueDe,
+  /** the admins' recordings page (recordings/texts.ts) */
+  recordings: recordingsDe,
 };

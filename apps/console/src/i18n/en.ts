@@ -3,6 +3,7 @@ import { recordsEn } from '../admin/texts';
 import { programsEn } from '../admin/programs-texts';
 import { queueEn } from '../queue/texts';
 import { accountsEn } from '../admin/accounts-texts';
+import { recordingsEn } from '../recordings/texts';
 
 /** English texts. The German file has the same keys (checked by the compiler). */
 export const en = {
@@ -249,6 +250,8 @@ export const en = {
   accounts: accountsEn,
   /** support cases and the queue (queue/texts.ts) */
   queue: queueEn,
+  /** the admins' recordings page (recordings/texts.ts) */
+  recordings: recordingsEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

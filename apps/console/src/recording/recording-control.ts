@@ -17,6 +17,8 @@ export interface RecordingState {
   policy: RecordingPolicyInfo['policy'];
   /** after saving: the ciphertext's size and SHA-256, as in the audit trail */
   saved?: { size: number; sha256: string };
+  /** while recording: when the recorder started (Date.now()), for the running time beside the mark */
+  startedAt?: number;
 }
 
 export type RecordingMessage = Extract<ControlMessage, { type: `recording-${string}` }>;
@@ -85,6 +87,7 @@ export class RecordingControl {
     this.store.set({ status: 'recording' });
     try {
       this.sink = await this.startSink(this.publicKey);
+      this.store.set({ startedAt: Date.now() });
     } catch {
       this.store.set({ status: 'failed' });
       this.send({ type: 'recording-release' });
@@ -92,7 +95,7 @@ export class RecordingControl {
   }
 
   private async finish(by: 'technician' | 'customer' | 'session-end'): Promise<void> {
-    this.store.set({ status: 'saving' });
+    this.store.set({ status: 'saving', startedAt: undefined });
     const sink = this.sink;
     this.sink = undefined;
     try {

@@ -47,7 +47,12 @@ export function ConsentPrompt({ state }: { state: CustomerFlowState }) {
       )}
       {consent.granted.recording && (
         <section className="card consent consent-granted" data-testid="recording-granted" role="status">
-          <p>{t('recording.on')}</p>
+          <p>
+            <span className="recording-mark" data-testid="recording-mark">
+              ● {t('recording.mark')}
+            </span>{' '}
+            {t('recording.on')}
+          </p>
           <button type="button" className="button button-danger button-large" data-testid="revoke-recording" onClick={() => agent.decide('recording', 'revoke')}>
             {t('recording.stop')}
           </button>

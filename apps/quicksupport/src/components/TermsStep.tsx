@@ -51,6 +51,12 @@ export function TermsStep() {
         </p>
       )}
       <Markdown source={terms.text[currentLanguage(i18n)]} testId="terms-text" />
+      {/* the operator's recording policy, read before agreeing (docs/recording.md) */}
+      {terms.recording && (
+        <p className="notice notice-warning" data-testid="terms-recording">
+          {t(terms.recording === 'required' ? 'recording.policyRequired' : 'recording.policy')}
+        </p>
+      )}
       {registering && (
         <p className="status" data-testid="status" role="status">
           {t('status.registering')}

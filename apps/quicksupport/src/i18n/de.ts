@@ -140,8 +140,8 @@ export const de = {
     on: 'Diese Sitzung wird aufgezeichnet.',
     stop: 'Aufzeichnung beenden',
     mark: 'Aufzeichnung',
-    policy: 'Diese Support-Firma zeichnet Sitzungen auf, aber nur mit Ihrer Zustimmung, nach der Sie gefragt werden.',
-    policyRequired: 'Diese Support-Firma zeichnet jede Sitzung auf (Sie werden gefragt; wer ablehnt, beendet die Sitzung).',
+    policy: 'Aufzeichnung: Der Techniker darf fragen, ob er diese Sitzung aufzeichnen darf; Sie entscheiden.',
+    policyRequired: 'Aufzeichnung: Dieser Dienst zeichnet Sitzungen auf; Sie können ablehnen, dann kann die Sitzung nicht stattfinden.',
   },
   reason: {
     'ended-by-customer': 'Sie haben die Sitzung beendet.',

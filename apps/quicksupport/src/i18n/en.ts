@@ -138,8 +138,8 @@ export const en = {
     on: 'This session is being recorded.',
     stop: 'Stop recording',
     mark: 'Recording',
-    policy: 'This support company records sessions, but only with your consent, which you will be asked for.',
-    policyRequired: 'This support company records every session (you will be asked; refusing ends the session).',
+    policy: 'Recording: the technician may ask to record this session; you decide.',
+    policyRequired: 'Recording: this service records sessions; you can decline, then the session cannot take place.',
   },
   reason: {
     'ended-by-customer': 'You ended the session.',

@@ -31,4 +31,9 @@ export const recordingRowSchema = z.strictObject({
   sha256: z.string().nullable(),
 });
 export type RecordingRow = z.infer<typeof recordingRowSchema>;
-export const recordingsReplySchema = z.strictObject({ recordings: z.array(recordingRowSchema) });
+export const recordingsReplySchema = z.strictObject({
+  recordings: z.array(recordingRowSchema),
+  /** RETENTION_DAYS: recordings older than this many days are deleted (0: kept until an admin deletes them) */
+  retentionDays: z.number().int().nonnegative(),
+});
+export const recordingDeletedReplySchema = z.strictObject({ deleted: z.literal(true) });

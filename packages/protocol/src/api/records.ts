@@ -9,7 +9,12 @@ const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const count = z.number().int().nonnegative();
 
 /** Both language texts of one version of the terms (GET /api/terms, GET /terms/:version). */
-export const termsSchema = z.strictObject({ version: termsVersionSchema, text: z.strictObject({ de: z.string().max(200_000), en: z.string().max(200_000) }) });
+export const termsSchema = z.strictObject({
+  version: termsVersionSchema,
+  text: z.strictObject({ de: z.string().max(200_000), en: z.string().max(200_000) }),
+  /** the operator's recording policy (RECORDING; docs/recording.md), stated on the terms page; absent when off */
+  recording: z.enum(['allowed', 'required']).optional(),
+});
 export type Terms = z.infer<typeof termsSchema>;
 
 const MAX_TERMS = 20_000;

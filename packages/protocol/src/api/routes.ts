@@ -23,7 +23,7 @@ import {
 } from './accounts.js';
 import { brandingSchema } from './branding.js';
 import { assignCaseBodySchema, casesReplySchema, closeCaseBodySchema, createCaseBodySchema, supportCaseSchema, takeCaseReplySchema } from '../cases/api.js';
-import { finishRecordingBodySchema, finishRecordingReplySchema, recordingPolicySchema, recordingsReplySchema, startRecordingBodySchema, startRecordingReplySchema } from './recordings.js';
+import { finishRecordingBodySchema, finishRecordingReplySchema, recordingDeletedReplySchema, recordingPolicySchema, recordingsReplySchema, startRecordingBodySchema, startRecordingReplySchema } from './recordings.js';
 import { adminProgramsReplySchema } from './programs.js';
 import {
   adminTermsReplySchema,
@@ -117,6 +117,7 @@ export const apiRoutes = {
   startRecording: { method: 'POST', path: '/api/recordings', body: startRecordingBodySchema, reply: startRecordingReplySchema },
   finishRecording: { method: 'POST', path: '/api/recordings/:id/finish', body: finishRecordingBodySchema, reply: finishRecordingReplySchema },
   recordings: { method: 'GET', path: '/api/recordings', reply: recordingsReplySchema },
+  deleteRecording: { method: 'DELETE', path: '/api/recordings/:id', reply: recordingDeletedReplySchema },
 } as const satisfies Record<string, ApiRoute>;
 
 export type ApiRoutes = typeof apiRoutes;

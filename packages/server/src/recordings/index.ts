@@ -27,7 +27,7 @@ export async function setupRecordings(opts: {
   const files = new RecordingFiles(path.join(opts.dataDir, 'recordings'));
   await files.init();
   const recordings = new Recordings({ db: opts.db, files, audit: opts.audit, config: opts.config, log: opts.log });
-  await registerRecordingRoutes(opts.app, { recordings, config: opts.config, guards: opts.guards });
+  await registerRecordingRoutes(opts.app, { recordings, config: opts.config, guards: opts.guards, retentionDays: opts.retentionDays });
   let running: Promise<unknown> = Promise.resolve();
   const prune = () => {
     running = running.then(() => recordings.prune(opts.retentionDays)).catch((err: unknown) => opts.log.error({ err }, 'recording retention failed'));

@@ -119,6 +119,16 @@ export class Recordings {
     return { stream: this.deps.files.read(id), name: `recording-${row.customer_id}-${day}.fhrec`, size: Number(row.size) };
   }
 
+  /** An admin deletes a recording (file and row), audited as `recording-deleted` on its session. */
+  async remove(id: string, actor: Actor): Promise<void> {
+    const row = await this.deps.db.selectFrom('recordings').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw HttpProblem.notFound('A recording with this id');
+    await this.deps.files.remove(id);
+    await this.deps.db.deleteFrom('recordings').where('id', '=', id).execute();
+    await this.deps.audit.append({ sessionId: row.session_id, event: 'recording-deleted', actor, data: { recordingId: id, size: row.size === null ? null : Number(row.size), sha256: row.sha256 } });
+    this.deps.log.info({ recordingId: id }, 'recording deleted');
+  }
+
   /** RETENTION_DAYS: recordings started before the cutoff go, each with a `recording-deleted` entry. */
   async prune(days: number, actor: Actor = 'server'): Promise<number> {
     if (days <= 0) return 0;

@@ -15,10 +15,10 @@ const chunkParams = z.strictObject({
 
 /**
  * /api/recordings… (docs/recording.md): the policy (signed in), start, chunks and finish (the technician
- * of that session, with CSRF), the list and the download (admins).
+ * of that session, with CSRF), the list, the download and the delete (admins).
  */
-export async function registerRecordingRoutes(app: FastifyInstance, deps: { recordings: Recordings; config: RecordingConfig; guards: AuthGuards }): Promise<void> {
-  const { recordings, config, guards } = deps;
+export async function registerRecordingRoutes(app: FastifyInstance, deps: { recordings: Recordings; config: RecordingConfig; guards: AuthGuards; retentionDays: number }): Promise<void> {
+  const { recordings, config, guards, retentionDays } = deps;
   await app.register((scope, _opts, done) => {
     scope.setErrorHandler(problemHandler('recordings'));
     scope.addHook('onSend', async (_request, reply) => void reply.header('cache-control', 'no-store'));
@@ -45,7 +45,14 @@ export async function registerRecordingRoutes(app: FastifyInstance, deps: { reco
       return recordings.finish(userId(request), id, body.chunks, body.stoppedBy);
     });
 
-    scope.get('/api/recordings', { preHandler: guards.requireAdmin }, async () => ({ recordings: await recordings.list() }));
+    scope.get('/api/recordings', { preHandler: guards.requireAdmin }, async () => ({ recordings: await recordings.list(), retentionDays: Math.max(0, retentionDays) }));
+
+    // admins (CSRF: requireAdmin checks it for every method that changes something)
+    scope.delete('/api/recordings/:id', { preHandler: guards.requireAdmin }, async (request) => {
+      const { id } = parseInput(idParam, request.params);
+      await recordings.remove(id, `admin:${userId(request)}`);
+      return { deleted: true as const };
+    });
 
     scope.get('/api/recordings/:id/file', { preHandler: guards.requireAdmin }, async (request, reply) => {
       const { id } = parseInput(idParam, request.params);
