@@ -21,3 +21,9 @@ export function panelOnScreen(wine: WineDesktop, dir: string): Promise<PanelSeen
 export function notepadToFront(wine: WineDesktop, dir: string): Promise<{ found: boolean; rect?: Rect; front?: boolean }> {
   return askWindows(wine, dir, ENTRY, [JSON.stringify({ ask: 'notepad-front' })]);
 }
+
+/** Where Windows has the pointer (GetCursorPos), as another Windows program sees it. */
+export async function windowsCursor(wine: WineDesktop, dir: string): Promise<{ x: number; y: number }> {
+  const { x, y } = await askWindows<{ x: number; y: number; capture: string }>(wine, dir, ENTRY, [JSON.stringify({ ask: 'cursor' })]);
+  return { x, y };
+}

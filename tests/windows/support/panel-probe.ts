@@ -9,6 +9,7 @@ import { findNotepad } from './notepad.js';
  * argv[3] is the question:
  * - `{ "ask": "panel" }`: the window of class FernhilfeSessionPanel: visible, its rectangle
  *   (GetWindowRect), style and extended style (GetWindowLongW), title (GetWindowTextW)
+ * - `{ "ask": "cursor" }`: where Windows has the pointer (GetCursorPos)
  * - `{ "ask": "notepad-front" }`: maximises Notepad and makes it the foreground window, raised to the
  *   top (what a customer clicking it does); answers its rectangle and whether it is in front
  */
@@ -29,6 +30,9 @@ const ShowWindow = f('bool __stdcall ShowWindow(void *, int)');
 const SetForegroundWindow = f('bool __stdcall SetForegroundWindow(void *)');
 const BringWindowToTop = f('bool __stdcall BringWindowToTop(void *)');
 const GetForegroundWindow = f('void * __stdcall GetForegroundWindow()');
+const GetCursorPos = f('bool __stdcall GetCursorPos(void *)');
+const GetGUIThreadInfo = f('bool __stdcall GetGUIThreadInfo(uint32, void *)');
+const GetClassNameW = f('int __stdcall GetClassNameW(uintptr, _Out_ uint16 *, int)');
 
 const rect = (h: unknown): Rect => {
   const b = Buffer.alloc(16);
@@ -60,10 +64,23 @@ function notepadFront() {
   return { found: true, rect: rect(n.window), front: koffi.address(GetForegroundWindow()) === koffi.address(n.window) };
 }
 
-const q = JSON.parse(process.argv[3]!) as { ask: 'panel' | 'notepad-front' };
+function cursor() {
+  const b = Buffer.alloc(8);
+  GetCursorPos(b);
+  // which window of the foreground thread holds the mouse capture (wine sends every click there)
+  const info = Buffer.alloc(72);
+  info.writeUInt32LE(72, 0);
+  GetGUIThreadInfo(0, info);
+  const capture = info.readBigUInt64LE(24);
+  const name = new Uint16Array(64);
+  const n = capture ? Number(GetClassNameW(capture, name, 64)) : 0;
+  return { x: b.readInt32LE(0), y: b.readInt32LE(4), capture: String.fromCharCode(...name.subarray(0, n)) };
+}
+
+const q = JSON.parse(process.argv[3]!) as { ask: 'panel' | 'notepad-front' | 'cursor' };
 let answer: unknown;
 try {
-  answer = q.ask === 'panel' ? panel() : notepadFront();
+  answer = q.ask === 'panel' ? panel() : q.ask === 'cursor' ? cursor() : notepadFront();
 } catch (err) {
   answer = { error: String(err) };
 }

@@ -27,6 +27,8 @@ const SM_LOGPIXELSX = 88;
 const IDC_ARROW = 32512;
 /** how often queued window messages are handled (the window lives on Node's own thread, as the dialog's) */
 const PUMP_MS = 30;
+/** how often (in pump rounds, about 1 s) the window asks again to be the topmost one */
+const RAISE_EVERY = 33;
 /** a press and a release this close together are a click */
 const SHAKE = 8;
 
@@ -64,7 +66,11 @@ export class WindowsPanelWindow implements PanelWindow {
   ) {
     this.currentScale = windowsPanelScale(env.FERNHILFE_PANEL_SCALE, this.dpi());
     w.handler.current = (h, m, wp, lp) => this.onMessage(h, m, wp, lp);
-    this.pump = setInterval(() => this.drain(), PUMP_MS);
+    let round = 0;
+    this.pump = setInterval(() => {
+      this.drain();
+      if (++round % RAISE_EVERY === 0 && this.placed && !this.press) this.raise();
+    }, PUMP_MS);
   }
 
   get scale(): number {
@@ -139,6 +145,14 @@ export class WindowsPanelWindow implements PanelWindow {
       this.w.TranslateMessage(msg);
       this.w.DispatchMessageW(msg);
     }
+  }
+
+  /**
+   * back to the top of the topmost windows, without the focus, about once a second: another
+   * program's topmost window (a video call's, a screen reader's) would otherwise cover the panel
+   */
+  private raise(): void {
+    this.w.SetWindowPos(this.hwnd, HWND_TOPMOST, 0, 0, 0, 0, SWP_NOMOVE | SWP_NOSIZE | SWP_NOACTIVATE);
   }
 
   private dpi(): number | undefined {
@@ -238,3 +252,4 @@ function workArea(w: PanelApi): { left: number; top: number; right: number; bott
   w.SystemParametersInfoW(SPI_GETWORKAREA, 0, b, 0);
   return readRect(b);
 }
+
