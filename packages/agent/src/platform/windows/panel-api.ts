@@ -1,38 +1,26 @@
 import { FernhilfeError } from '@fernhilfe/protocol';
 import type { PlatformEnv } from '../types.js';
 import { loadKoffi, type KoffiApi } from './koffi.js';
+import { windowTypes, type Fn, type WindowClassApi } from './window-types.js';
 
 /** The session panel's window class: tests and accessibility tools find the window by it. */
 export const PANEL_CLASS = 'FernhilfeSessionPanel';
 
-type Fn = (...args: unknown[]) => unknown;
 
 /** The user32/gdi32 calls of the session panel's window, bound once per process through koffi. */
-export interface PanelApi {
+export interface PanelApi extends WindowClassApi {
   koffi: KoffiApi;
-  /** the class's window procedure calls this for every window of the class (one panel at a time per process) */
-  handler: { current: (hwnd: unknown, message: number, wParam: number | bigint, lParam: number | bigint) => unknown };
-  classSize: number;
-  proc: unknown;
-  RegisterClassExW: Fn;
-  CreateWindowExW: Fn;
-  DefWindowProcW: Fn;
-  DestroyWindow: Fn;
   SetWindowPos: Fn;
   GetWindowRect: Fn;
   InvalidateRect: Fn;
   BeginPaint: Fn;
   EndPaint: Fn;
   StretchDIBits: Fn;
-  PeekMessageW: Fn;
-  TranslateMessage: Fn;
-  DispatchMessageW: Fn;
   SetCapture: Fn;
   ReleaseCapture: Fn;
   GetCursorPos: Fn;
   GetKeyState: Fn;
   SystemParametersInfoW: Fn;
-  GetModuleHandleW: Fn;
   LoadCursorW: Fn;
   /** Windows 10 1607+ (and wine): the window's DPI; undefined before */
   GetDpiForWindow: Fn | undefined;
@@ -55,13 +43,7 @@ export function panelApi(env: PlatformEnv): PanelApi {
   const u = k.load('user32.dll');
   const g = k.load('gdi32.dll');
   const kernel = k.load('kernel32.dll');
-  const wndProc = k.proto('__stdcall', 'FernhilfePanelProc', 'intptr', ['void *', 'uint32', 'uintptr', 'intptr']);
-  const wndClass = k.struct({
-    cbSize: 'uint32', style: 'uint32', lpfnWndProc: k.pointer(wndProc), cbClsExtra: 'int', cbWndExtra: 'int', hInstance: 'void *',
-    hIcon: 'void *', hCursor: 'void *', hbrBackground: 'void *', lpszMenuName: 'str16', lpszClassName: 'str16', hIconSm: 'void *',
-  });
-  const msg = k.struct({ hwnd: 'void *', message: 'uint32', wParam: 'uintptr', lParam: 'intptr', time: 'uint32', x: 'int32', y: 'int32', lPrivate: 'uint32' });
-  const f = (lib: ReturnType<KoffiApi['load']>, name: string, result: string, args: unknown[]) => lib.func('__stdcall', name, result, args as string[]) as unknown as Fn;
+  const { wndProc, wndClass, msg, f } = windowTypes(k, 'FernhilfePanelProc');
   const optional = (lib: ReturnType<KoffiApi['load']>, name: string, result: string, args: unknown[]) => {
     try {
       return f(lib, name, result, args);
