@@ -77,6 +77,7 @@ export class PanelUi {
       this.window = window;
       window.onClick((x, y) => this.click(x, y));
       window.onKey((key) => this.key(key));
+      window.onRescale?.(() => this.draw());
       this.draw();
       this.opts.notice.set(true);
     } catch (err) {

@@ -196,7 +196,8 @@ export interface NativeDialog {
 export type PanelKey = 'tab' | 'shift-tab' | 'enter' | 'escape';
 
 /**
- * The customer's session panel on the desktop (X11: platform/x11/panel-window.ts): a small window on
+ * The customer's session panel on the desktop (X11: platform/x11/panel-window.ts, Windows:
+ * platform/windows/panel-window.ts): a small window on
  * top of every other, without a taskbar entry, in a corner of the screen, that shows a picture the
  * agent drew (panel/render.ts) and reports clicks and keys. The customer can drag it by `dragArea`.
  */
@@ -208,5 +209,7 @@ export interface PanelWindow {
   /** a click (press and release of the main button in the same spot), in the picture's pixels */
   onClick(listener: (x: number, y: number) => void): void;
   onKey(listener: (key: PanelKey) => void): void;
+  /** `scale` changed (Windows: the window moved to a monitor of another DPI): the panel is drawn again */
+  onRescale?(listener: () => void): void;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { NativeDialog, PlatformEnv } from '../types.js';
 import { loadKoffi, type KoffiApi } from './koffi.js';
+import { windowTypes, type Fn, type WindowClassApi } from './window-types.js';
 
 /** The dialog's window class: tests and screen readers find the window by it. */
 export const DIALOG_CLASS = 'FernhilfeQuickSupport';
@@ -23,26 +24,13 @@ const MAX_BUTTONS = 3;
 /** how often queued window messages are handled (the window lives on Node's own thread) */
 const PUMP_MS = 30;
 
-type Fn = (...args: unknown[]) => unknown;
 
-interface User32 {
-  /** the class's window procedure calls this (one dialog at a time per process) */
-  handler: { current: (hwnd: unknown, message: number, wParam: number | bigint, lParam: number | bigint) => unknown };
-  classSize: number;
-  proc: unknown;
-  RegisterClassExW: Fn;
-  CreateWindowExW: Fn;
-  DefWindowProcW: Fn;
-  DestroyWindow: Fn;
+interface User32 extends WindowClassApi {
   ShowWindow: Fn;
   SetWindowTextW: Fn;
   SendMessageW: Fn;
   SendMessagePtr: Fn;
-  PeekMessageW: Fn;
-  TranslateMessage: Fn;
-  DispatchMessageW: Fn;
   SetForegroundWindow: Fn;
-  GetModuleHandleW: Fn;
   GetStockObject: Fn;
   GetSysColorBrush: Fn;
 }
@@ -54,13 +42,7 @@ function bind(koffi: KoffiApi): User32 {
   const u = koffi.load('user32.dll');
   const k = koffi.load('kernel32.dll');
   const g = koffi.load('gdi32.dll');
-  const wndProc = koffi.proto('__stdcall', 'FernhilfeDialogProc', 'intptr', ['void *', 'uint32', 'uintptr', 'intptr']);
-  const wndClass = koffi.struct({
-    cbSize: 'uint32', style: 'uint32', lpfnWndProc: koffi.pointer(wndProc), cbClsExtra: 'int', cbWndExtra: 'int', hInstance: 'void *',
-    hIcon: 'void *', hCursor: 'void *', hbrBackground: 'void *', lpszMenuName: 'str16', lpszClassName: 'str16', hIconSm: 'void *',
-  });
-  const msg = koffi.struct({ hwnd: 'void *', message: 'uint32', wParam: 'uintptr', lParam: 'intptr', time: 'uint32', x: 'int32', y: 'int32', lPrivate: 'uint32' });
-  const f = (lib: ReturnType<KoffiApi['load']>, name: string, result: string, args: unknown[]) => lib.func('__stdcall', name, result, args as string[]) as unknown as Fn;
+  const { wndProc, wndClass, msg, f } = windowTypes(koffi, 'FernhilfeDialogProc');
   const handler: User32['handler'] = { current: () => 0 };
   const DefWindowProcW = f(u, 'DefWindowProcW', 'intptr', ['void *', 'uint32', 'uintptr', 'intptr']);
   handler.current = (h, m, wp, lp) => DefWindowProcW(h, m, wp, lp);
