@@ -34,8 +34,9 @@ export function waylandWorkloads(desktop: MutterDesktop): Workload[] {
     },
     {
       name: 'full-screen terminal scrolling',
-      description: 'foot full-screen printing 60 lines every 30 ms (the whole screen changes)',
-      start: () => foot(desktop, 'scroll', ['--fullscreen'], 'while :; do seq 1 60; sleep 0.03; done'),
+      description: 'foot full-screen printing 60 new numbered lines every 30 ms (the whole screen changes)',
+      // new numbers every time: the same 60 lines again would leave the picture unchanged
+      start: () => foot(desktop, 'scroll', ['--fullscreen'], 'i=0; while :; do i=$((i + 60)); seq $i $((i + 59)); sleep 0.03; done'),
     },
   ];
 }
