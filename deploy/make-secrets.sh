@@ -22,6 +22,24 @@ b64url | put postgres_password
 b64url | put redis_password
 b64url | put turn_secret
 printf 'fernhilfe-server-key-v1\n# Fernhilfe server keys: keep this file secret and backed up; every node needs the same file.\nmaster: %s\nreceipt-seed: %s\n' "$(b64url)" "$(b64url)" | put server_key
+# the QuickSupport programs' Ed25519 signing key: every node signs the image's programs with it
+openssl genpkey -algorithm ed25519 2>/dev/null | put agent_signing_key
+# the Windows program's Authenticode certificate. This one is self-made (Windows shows "Unknown
+# publisher", as for an unsigned program); replace authenticode_cert.pem and authenticode_key.pem
+# with your company's code-signing certificate and key (docs/containers.md). The CA's key is deleted
+# at once; authenticode_ca.pem lets `fernhilfe verify --ca` check the signature.
+if [ ! -e "$dir/secrets/authenticode_cert.pem" ]; then
+  work=$(mktemp -d)
+  openssl req -x509 -newkey rsa:3072 -nodes -keyout "$work/ca.key" -out "$work/ca.pem" -days 3650 \
+    -subj "/CN=$domain QuickSupport CA (self-made)" -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+  printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n' >"$work/leaf.ext"
+  openssl req -newkey rsa:3072 -nodes -keyout "$work/key.pem" -out "$work/leaf.csr" -subj "/CN=$domain QuickSupport" 2>/dev/null
+  openssl x509 -req -in "$work/leaf.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial -out "$work/cert.pem" -days 3650 -extfile "$work/leaf.ext" 2>/dev/null
+  put authenticode_key.pem <"$work/key.pem"
+  put authenticode_ca.pem <"$work/ca.pem"
+  put authenticode_cert.pem <"$work/cert.pem"
+  rm -rf "$work"
+fi
 if [ -e "$dir/.env" ]; then
   echo "kept     .env"
 else

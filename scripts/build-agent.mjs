@@ -2,7 +2,7 @@
 // @ts-check
 // `npm run build:agent [-- --platform win-x64|linux-x64] [--server https://support.example.com]`: the
 // QuickSupport agent as one signed file per platform (docs/agent-build.md). Helpers: packages/agent/build/.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { agentEntry, bundleAgent } from '../packages/agent/build/bundle.mjs';
 import { measureStartup } from '../packages/agent/build/measure.mjs';
 import { makeSea } from '../packages/agent/build/sea.mjs';
+import { SERVER_SLOT_LENGTH, SERVER_SLOT_MARKER } from '../packages/agent/build/server-slot.mjs';
 import { signBuild } from '../packages/agent/build/sign.mjs';
 import { assetsFor, nodeFor, targetByName, TARGETS } from '../packages/agent/build/targets.mjs';
 import { authenticodeConfig, authenticodeSign } from '../packages/agent/build/authenticode.mjs';
@@ -24,6 +25,8 @@ const usage = `Usage: npm run build:agent -- [--platform linux-x64|win-x64] [--s
   --no-encoder     leave the encoder program out (development: the program cannot send the screen)
   --code-cache     force V8's code cache on (on|off; default: on for linux-x64, off for win-x64)
   --unsigned       skip signing (for development only: the server will not offer an unsigned build)
+  --server-slot    with --unsigned: room for the server's address, written in when the build is signed
+                   later (the container image; docs/containers.md); writes FILE.prebuilt.json beside it
   --measure        afterwards, start the program a few times and print its start-up time (win-x64: under wine)
   --entry FILE     bundle another entry than packages/agent/src/main.ts (development)
   --bundle-only    write only the one-file bundle fernhilfe-quicksupport.cjs (runs with \`node\`), no executable
@@ -70,6 +73,7 @@ async function main() {
       measure: { type: 'boolean' },
       entry: { type: 'string' },
       'bundle-only': { type: 'boolean' },
+      'server-slot': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -84,7 +88,10 @@ async function main() {
   if (!keyFile && signing) fail('FERNHILFE_SIGNING_KEY is not set (path to the signing key; `npx fernhilfe agent-key generate --out FILE` makes one), or pass --unsigned');
   const authenticode = signing && target.windows ? authenticodeConfig(process.env) : undefined;
   if (values['code-cache'] !== undefined && !['on', 'off'].includes(values['code-cache'])) fail('--code-cache takes on or off');
-  const codeCache = values['code-cache'] ? values['code-cache'] === 'on' : !target.windows;
+  const slot = Boolean(values['server-slot']);
+  if (slot && (!values.unsigned || serverUrl !== undefined)) fail('--server-slot goes with --unsigned and without --server: the address is written in when the build is signed later');
+  if (slot && values['code-cache'] === 'on') fail('--server-slot builds without the code cache (the cache would keep the empty slot)');
+  const codeCache = slot ? false : values['code-cache'] ? values['code-cache'] === 'on' : !target.windows;
 
   const outDir = path.resolve(values.out ?? path.join(ROOT, 'dist/agent'));
   const version = JSON.parse(readFileSync(path.join(ROOT, 'packages/agent/package.json'), 'utf8')).version;
@@ -96,7 +103,7 @@ async function main() {
   const tmpOut = path.join(outDir, `.${FILE}.partial`);
   try {
     const bundleFile = path.join(work, 'agent.cjs');
-    const bundled = await bundleAgent({ root: ROOT, entry: entry.file, outFile: bundleFile, serverUrl, version });
+    const bundled = await bundleAgent({ root: ROOT, entry: entry.file, outFile: bundleFile, serverUrl, version, serverSlot: slot });
     const t1 = performance.now();
     if (values['bundle-only']) {
       mkdirSync(outDir, { recursive: true });
@@ -118,6 +125,8 @@ async function main() {
     const out = path.join(outDir, FILE);
     rmSync(`${out}.sig`, { force: true });
     if (signed) renameSync(`${tmpOut}.sig`, `${out}.sig`);
+    // a slotted build: what its later signer needs (the release, the same on every node that signs it)
+    if (slot) writeFileSync(`${out}.prebuilt.json`, `${JSON.stringify({ file: FILE, platform: target.name, version, built: new Date().toISOString(), slot: { marker: SERVER_SLOT_MARKER, length: SERVER_SLOT_LENGTH } }, null, 2)}\n`);
     renameSync(tmpOut, out);
 
     const mb = (/** @type {number} */ n) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
@@ -128,7 +137,7 @@ async function main() {
         `  size        ${mb(statSync(out).size)} (bundle ${mb(statSync(bundleFile).size)} from ${bundled.inputs} modules, ${bundled.assets.length} page files embedded)`,
         `  platform    ${target.name} (Node ${sea.nodeVersion} from the npm registry${sea.stripped ? ', symbols stripped' : ''}${target.windows ? ', GUI subsystem: no console window' : ''}; V8 code cache ${codeCache ? 'on' : 'off'})`,
         `  assets      ${Object.entries(assets).map(([name, file]) => `${name} ${mb(statSync(file).size)}`).join(', ') || 'none'} (encoder: ${encoderNote})`,
-        `  server      ${serverUrl ?? '(none built in: the agent needs --server URL)'}`,
+        `  server      ${slot ? `(a slot of ${SERVER_SLOT_LENGTH} bytes, written in when signed)` : (serverUrl ?? '(none built in: the agent needs --server URL)')}`,
         `  entry       ${path.relative(ROOT, entry.file)}`,
         target.windows ? `  authenticode ${authenticode ? `signed with ${authenticode.kind === 'pkcs12' ? authenticode.pkcs12 : authenticode.cert}${authenticode.timestamp ? `, time-stamped by ${authenticode.timestamp}` : ', no time stamp'}` : 'NONE (--unsigned)'}` : '',
         signed ? `  signature   ${out}.sig (key ${signed.keyId}, public key ${signed.publicKey})` : '  signature   NONE (--unsigned)',

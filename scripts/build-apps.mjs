@@ -8,17 +8,20 @@
 //
 // The inputs: every file of the app (not dist/ or node_modules/), the sources and package.json of
 // every workspace package (the apps import them through the `source` condition), the lock file and
-// the root package.json. Their SHA-256 is written to dist/.inputs after a successful build.
+// the root package.json. Their SHA-256 is kept after a successful build in
+// node_modules/.cache/fernhilfe/build-apps/<app>.sha256 (outside dist/: the agent build embeds every
+// file of the QuickSupport page's dist/, and a clone's node_modules is its own).
 // FERNHILFE_BUILD_APPS=always builds regardless.
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnProgramSync } from '@fernhilfe/programs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APPS = ['quicksupport', 'console'];
 const SKIP = new Set(['dist', 'node_modules', '.vite']);
+const STAMPS = path.join(ROOT, 'node_modules', '.cache', 'fernhilfe', 'build-apps');
 
 /** every file under dir (sorted, relative to ROOT), without the folders in SKIP */
 function files(dir) {
@@ -53,19 +56,22 @@ function inputsHash(app) {
 let failed = false;
 for (const app of APPS) {
   const dist = path.join(ROOT, 'apps', app, 'dist');
-  const stamp = path.join(dist, '.inputs');
+  const stamp = path.join(STAMPS, `${app}.sha256`);
   const want = inputsHash(app);
   const current = existsSync(path.join(dist, 'index.html')) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === want;
   if (current && process.env.FERNHILFE_BUILD_APPS !== 'always') {
     console.log(`apps/${app}: up to date`);
     continue;
   }
-  const r = spawnSync('npm', ['run', 'build', '--workspace', `apps/${app}`, '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  const r = spawnProgramSync('npm', ['run', 'build', '--workspace', `apps/${app}`, '--silent'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) {
     console.error(`apps/${app}: the build failed (above)`);
     failed = true;
     continue;
   }
-  writeFileSync(stamp, `${want}\n`);
+  // a new file renamed into place: never half-written, and never an inode another copy shares (cp -al)
+  mkdirSync(STAMPS, { recursive: true });
+  writeFileSync(`${stamp}.${process.pid}`, `${want}\n`);
+  renameSync(`${stamp}.${process.pid}`, stamp);
 }
 process.exit(failed ? 1 : 0);

@@ -57,7 +57,8 @@ export FERNHILFE_TEST_BUILT=1
 log "tests"
 report=$(mktemp)
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json="$report" </dev/null || status=$?
+# arguments (`npm test -- FILES…`) narrow the run to those files or folders; none runs every test
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" </dev/null || status=$?
 node scripts/test-summary.mjs "$report" || status=$?
 rm -f "$report"
 log "done"

@@ -1,9 +1,16 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execProgram } from '@fernhilfe/programs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '@fernhilfe/protocol';
+import { keyIdOf, parsePublicKey } from '@fernhilfe/server/agent-download/public';
+import { launchTechnicianBrowser } from '../e2e/support/browser.js';
 import { buildOnce, runCli } from '../support/processes.js';
 import { TECH_LOGIN, TECH_PASSWORD } from '../support/server.js';
 import type { TestImages } from './images.js';
 import { podman, run } from './podman.js';
+import { expectPageOffers, httpBytes, httpsBytes, operatorPublicKey, PROGRAMS, sha256 } from './programs.js';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, pairOn, SERVICES, secretOf, startStack, stopwatch, type Stack } from './stack.js';
 
 /**
@@ -66,8 +73,53 @@ describe('the container image and deploy/compose.yaml on podman', () => {
     expect(await podman(['logs', stack.container('node-2')])).toMatch(/connection handed to its home node/);
   });
 
+  it('the QuickSupport page of each node offers the Linux and the Windows program, signed at start with the key from the secret', async () => {
+    const keyId = keyIdOf(parsePublicKey(operatorPublicKey(stack)));
+    const browser = await launchTechnicianBrowser();
+    try {
+      for (const node of [stack.node1, stack.node2]) {
+        await expectPageOffers(browser, node.url, 'win-x64', keyId);
+        await expectPageOffers(browser, node.url, 'linux-x64', keyId);
+      }
+    } finally {
+      await browser.close();
+    }
+  }, 5 * 60_000);
+
+  it("a program downloaded through Caddy passes fernhilfe verify with the operator's public key; node 1 and node 2 serve the same bytes", async () => {
+    const publicKey = operatorPublicKey(stack);
+    const ca = readFileSync(stack.caFile, 'utf8');
+    const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-programs-'));
+    try {
+      for (const program of PROGRAMS) {
+        const bytes = await httpsBytes(`${stack.publicUrl}${program.url}`, ca);
+        const sig = await httpsBytes(`${stack.publicUrl}${program.url}.sig`, ca);
+        for (const node of [stack.node1, stack.node2]) {
+          expect(sha256(await httpBytes(`${node.url}${program.url}`)), `${program.file} from ${node.name}`).toBe(sha256(bytes));
+          expect((await httpBytes(`${node.url}${program.url}.sig`)).toString(), `${program.file}.sig from ${node.name}`).toBe(sig.toString());
+        }
+        const file = path.join(dir, program.file);
+        writeFileSync(file, bytes);
+        writeFileSync(`${file}.sig`, sig);
+        // the Windows program's Authenticode signature too, against the CA make-secrets.sh made
+        const caArgs = program.platform === 'win-x64' ? ['--ca', path.join(stack.dir, 'secrets/authenticode_ca.pem')] : [];
+        const verified = await runCli(['verify', file, '--key', publicKey, ...caArgs], { timeoutMs: 120_000 });
+        expect(verified.stdout, program.file).toMatch(new RegExp(`^OK: ${program.file.replace('.', '\\.')} is exactly the file signed with the key`, 'm'));
+        expect(verified.code, `${verified.stdout}${verified.stderr}`).toBe(0);
+      }
+      // the address customers reach (PUBLIC_URL) is built into the program each node signed
+      const linux = path.join(dir, PROGRAMS[0].file);
+      chmodSync(linux, 0o755);
+      expect((await execProgram({ file: linux }, ['--help'])).stdout).toContain(`(built in: ${stack.publicUrl})`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 5 * 60_000);
+
   it('no secret from the secrets folder shows in any container log', async () => {
     const secrets = ['postgres_password', 'redis_password', 'turn_secret'].map((name) => secretOf(stack, name));
+    // the body of the programs' signing key (a PEM's second line)
+    secrets.push(secretOf(stack, 'agent_signing_key').split('\n')[1]!);
     const master = /master: (\S+)/.exec(secretOf(stack, 'server_key'))![1]!;
     for (const service of SERVICES) {
       const logs = (await run('podman', ['logs', stack.container(service)])).stdout + (await run('podman', ['logs', stack.container(service)])).stderr;

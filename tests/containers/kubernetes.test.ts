@@ -65,8 +65,11 @@ describe('deploy/kubernetes against the Kubernetes schemas', () => {
     expect(secretVolume.secret!.secretName).toBe(find('Secret').metadata!.name);
     const mount = c.volumeMounts!.find((m) => m.name === secretVolume.name)!.mountPath;
     const files = Object.keys(find('Secret').stringData!);
-    const fileVars = (c.env ?? []).filter((e) => e.name.endsWith('_FILE'));
+    // every file of the Secret is named by a variable (the *_FILE ones, and the Authenticode certificate's two)
+    const fileVars = (c.env ?? []).filter((e) => e.name.endsWith('_FILE') || e.value?.startsWith(`${mount}/`));
     expect(fileVars.map((e) => e.value).sort()).toEqual(files.map((f) => `${mount}/${f}`).sort());
+    // the QuickSupport programs are signed at start with the one key of the Secret
+    expect(c.env).toContainEqual({ name: 'AGENT_SIGNING_KEY_FILE', value: `${mount}/agent_signing_key` });
     // PostgreSQL and Redis are external: addresses in the ConfigMap, no password in it
     const settings = find('ConfigMap').data!;
     expect(settings.DATABASE_URL).toMatch(/^postgres:\/\/[^:@]+@/);

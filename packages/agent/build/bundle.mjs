@@ -6,6 +6,7 @@ import * as esbuild from 'esbuild';
 import { embeddedUiPlugin } from './embedded-ui.mjs';
 import { AgentBuildError } from './errors.mjs';
 import { optionalNativePlugin } from './optional-native.mjs';
+import { serverSlotBanner } from './server-slot.mjs';
 
 /**
  * Build-time constants the agent reads (declare them in the agent as
@@ -28,7 +29,8 @@ export function agentEntry(root) {
 /**
  * Bundles the agent into one CommonJS file (what a Node 20 single executable runs), with the
  * QuickSupport page embedded and the native addons left out.
- * @param {{ root: string, entry: string, outFile: string, serverUrl: string | undefined, version: string, minify?: boolean }} o
+ * `serverSlot`: no address built in, but room for one written in later (server-slot.mjs).
+ * @param {{ root: string, entry: string, outFile: string, serverUrl: string | undefined, version: string, minify?: boolean, serverSlot?: boolean }} o
  */
 export async function bundleAgent(o) {
   /** @type {{ key: string, type: string, body: Buffer }[]} */
@@ -53,13 +55,13 @@ export async function bundleAgent(o) {
     metafile: true,
     logLevel: 'silent',
     define: {
-      __FERNHILFE_SERVER_URL__: o.serverUrl === undefined ? 'undefined' : JSON.stringify(o.serverUrl),
+      __FERNHILFE_SERVER_URL__: o.serverSlot ? '__fernhilfe_server_url' : o.serverUrl === undefined ? 'undefined' : JSON.stringify(o.serverUrl),
       __FERNHILFE_AGENT_VERSION__: JSON.stringify(o.version),
       __FERNHILFE_SINGLE_FILE__: 'true',
       // CommonJS has no import.meta; code that builds URLs from it gets the program's own path
       'import.meta.url': '__fernhilfe_import_meta_url',
     },
-    banner: { js: 'var __fernhilfe_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
+    banner: { js: `var __fernhilfe_import_meta_url = require("node:url").pathToFileURL(__filename).href;${o.serverSlot ? `\n${serverSlotBanner()}` : ''}` },
     plugins: [
       embeddedUiPlugin({ agentSrc: path.join(o.root, 'packages/agent/src'), distDir: path.join(o.root, 'apps/quicksupport/dist'), onAssets: (a) => (assets = a) }),
       optionalNativePlugin(),

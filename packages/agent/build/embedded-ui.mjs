@@ -36,7 +36,8 @@ export function collectAssets(distDir) {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && !entry.name.endsWith('.map')) {
+      // a dotfile is no page file (scripts/build-apps.mjs once kept its stamp there as dist/.inputs)
+      else if (entry.isFile() && !entry.name.endsWith('.map') && !entry.name.startsWith('.')) {
         const type = TYPES[path.extname(entry.name).toLowerCase()];
         if (!type) throw new AgentBuildError('unknown-content-type', `no content type known for ${full}; add it to packages/agent/build/embedded-ui.mjs`);
         out.push({ key: '/' + path.relative(distDir, full).split(path.sep).join('/'), type, body: readFileSync(full) });

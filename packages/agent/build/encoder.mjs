@@ -135,12 +135,15 @@ function fetchX264Source(s, work, env) {
   return src;
 }
 
-/** The URI of the machine's Debian mirror (the first deb entry of debian.sources), else deb.debian.org. */
+/**
+ * The URI of the machine's Debian mirror (the first deb entry of debian.sources; else of the
+ * one-line sources.list, which a debootstrap root has), else deb.debian.org.
+ */
 function debianMirror() {
-  const file = '/etc/apt/sources.list.d/debian.sources';
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const uris = [...text.matchAll(/^URIs:\s*(\S+)/gm)].map((m) => m[1] ?? '');
-  return uris.find((u) => !u.includes('security')) ?? 'http://deb.debian.org/debian';
+  const read = (/** @type {string} */ file) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+  const uris = [...read('/etc/apt/sources.list.d/debian.sources').matchAll(/^URIs:\s*(\S+)/gm)].map((m) => m[1] ?? '');
+  uris.push(...[...read('/etc/apt/sources.list').matchAll(/^deb\s+(?:\[[^\]]*\]\s+)?(\S+)/gm)].map((m) => m[1] ?? ''));
+  return uris.find((u) => u !== '' && !u.includes('security')) ?? 'http://deb.debian.org/debian';
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
