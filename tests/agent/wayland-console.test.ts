@@ -11,7 +11,7 @@ import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../
 import { platforms } from '@fernhilfe/agent';
 import type { CapturedFrame, InputInjector, ScreenCapture } from '../../packages/agent/src/platform/types.js';
 import { builtAgent } from './build-fixture.js';
-import { findShareDialog, switchOn, type ShareDialog } from './support/portal-dialog.js';
+import { findShareDialog, nextPicture, switchOn, type ShareDialog } from './support/portal-dialog.js';
 import { assertAgentBuilt } from './support/agent-process.js';
 import { acceptAndReadCredentials, startAgentWithPage, type AgentWithPage } from './support/agent-page.js';
 import { typeInConsole } from './support/console-keys.js';
@@ -74,6 +74,17 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
     await tech.page.mouse.click(box.x + (x / SCREEN.width) * box.width, box.y + (y / SCREEN.height) * box.height);
   }
 
+  /** control asked in the console and allowed in the program's page; German text typed in the console arrives exactly in foot */
+  async function controlAndType(before: string): Promise<void> {
+    await tech.page.getByTestId('control-toggle').click();
+    await visible(run!.cust.page, 'allow-control', 10_000);
+    await run!.cust.page.getByTestId('allow-control').click();
+    await tech.page.getByTestId('viewer-canvas').and(tech.page.locator('[data-controlling="true"]')).waitFor({ timeout: 10_000 });
+    await clickScreen(640, 360);
+    await typeInConsole(tech.page, [...keystrokes(TEXT, 'de'), ...enter]);
+    await vi.waitFor(() => expect(readFileSync(typed, 'utf8'), `agent:\n${run!.agent.stderr().slice(-3000)}`).toBe(before + TEXT + '\n'), { timeout: 15_000 });
+  }
+
   const agents = [
     { name: 'the agent from source', program: () => Promise.resolve(undefined) },
     // the single-file program: dbus-next bundled, koffi's Linux module and the encoder inside
@@ -103,13 +114,7 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
     expect(await tech.page.evaluate(() => (document.querySelector('[data-testid="viewer-canvas"]') as HTMLCanvasElement).width)).toBe(SCREEN.width);
 
     // control: asked in the console, allowed in the program's page
-    await tech.page.getByTestId('control-toggle').click();
-    await visible(run.cust.page, 'allow-control', 10_000);
-    await run.cust.page.getByTestId('allow-control').click();
-    await tech.page.getByTestId('viewer-canvas').and(tech.page.locator('[data-controlling="true"]')).waitFor({ timeout: 10_000 });
-    await clickScreen(640, 360);
-    await typeInConsole(tech.page, [...keystrokes(TEXT, 'de'), ...enter]);
-    await vi.waitFor(() => expect(readFileSync(typed, 'utf8')).toBe(before + TEXT + '\n'), { timeout: 15_000 });
+    await controlAndType(before);
 
     // Take back control: the console says so, and keys typed afterwards do not arrive
     await run.cust.page.getByTestId('revoke-control').click();
@@ -126,14 +131,7 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
   }
 
   /** the next picture of the screen as the customer sees it */
-  async function look(): Promise<CapturedFrame> {
-    let frame: CapturedFrame | undefined;
-    await vi.waitFor(async () => {
-      frame = await capture!.grab({ full: true });
-      expect(frame).toBeDefined();
-    }, { timeout: 10_000, interval: 50 });
-    return frame!;
-  }
+  const look = (): Promise<CapturedFrame> => nextPicture(capture!);
 
   async function click(at: { x: number; y: number }): Promise<void> {
     await hand!.move(at.x, at.y);
@@ -185,13 +183,7 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
     await visible(run.cust.page, 'agent-screen-shared', 10_000);
 
     // control through the portal's input: asked in the console, allowed in the page, typed text arrives
-    await tech.page.getByTestId('control-toggle').click();
-    await visible(run.cust.page, 'allow-control', 10_000);
-    await run.cust.page.getByTestId('allow-control').click();
-    await tech.page.getByTestId('viewer-canvas').and(tech.page.locator('[data-controlling="true"]')).waitFor({ timeout: 10_000 });
-    await clickScreen(640, 360);
-    await typeInConsole(tech.page, [...keystrokes(TEXT, 'de'), ...enter]);
-    await vi.waitFor(() => expect(readFileSync(typed, 'utf8'), `agent:\n${run!.agent.stderr().slice(-3000)}`).toBe(before + TEXT + '\n'), { timeout: 15_000 });
+    await controlAndType(before);
 
     await run.cust.page.getByTestId('end-session').click();
     expect(await run.agent.exited).toBe(0);

@@ -1,4 +1,15 @@
-import type { CapturedFrame } from '../../../packages/agent/src/platform/types.js';
+import { expect, vi } from 'vitest';
+import type { CapturedFrame, ScreenCapture } from '../../../packages/agent/src/platform/types.js';
+
+/** The next picture `capture` has (a full grab), waiting up to 10 s for the first one. */
+export async function nextPicture(capture: ScreenCapture): Promise<CapturedFrame> {
+  let frame: CapturedFrame | undefined;
+  await vi.waitFor(async () => {
+    frame = await capture.grab({ full: true });
+    expect(frame).toBeDefined();
+  }, { timeout: 10_000, interval: 50 });
+  return frame!;
+}
 
 /** Where a person sees GNOME's sharing dialog's controls, found in a picture of the screen (BGRx). */
 export interface ShareDialog {

@@ -7,17 +7,14 @@ import type { CastMonitor, RemoteInput, RemoteSession } from './remote.js';
 
 const RD = 'org.freedesktop.portal.RemoteDesktop';
 const SC = 'org.freedesktop.portal.ScreenCast';
-/** device types: keyboard 1, pointer 2 */
-const KEYBOARD_AND_POINTER = 3;
-/** source types: monitor 1 */
-const MONITORS = 1;
-/** cursor modes: hidden 1, embedded 2 (drawn into the frames; metadata 4 does not pass through pipewiresrc) */
-const CURSOR_EMBEDDED = 2;
-/** Shift_L: pressed and released once after Start (GNOME's backend is mutter, which drops a session's first key) */
-const SHIFT_L = 0xffe1;
-/** how long a plain call may take, and how long the customer has for the desktop's dialog */
-const CALL_MS = 15_000;
-const DIALOG_MS = 5 * 60_000;
+/**
+ * The portal's numbers: device types (keyboard 1 | pointer 2), source types (monitor 1), cursor modes
+ * (hidden 1, embedded 2: drawn into the frames; metadata 4 does not pass through pipewiresrc); Shift_L,
+ * pressed and released once after Start (GNOME's backend is mutter, which drops a session's first key);
+ * how long a plain call may take, and how long the customer has for the desktop's dialog.
+ */
+const PORTAL_ARGS = { keyboardAndPointer: 3, monitors: 1, cursorEmbedded: 2, shiftL: 0xffe1, callMs: 15_000, dialogMs: 5 * 60_000 } as const;
+const { keyboardAndPointer: KEYBOARD_AND_POINTER, monitors: MONITORS, cursorEmbedded: CURSOR_EMBEDDED, shiftL: SHIFT_L, callMs: CALL_MS, dialogMs: DIALOG_MS } = PORTAL_ARGS;
 
 const failed = (step: string, r: Response): CaptureError =>
   r.code === 1
