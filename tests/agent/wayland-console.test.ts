@@ -3,12 +3,15 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { visible } from '@fernhilfe/testkit';
-import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, textOf, type WatchedPage } from '../e2e/support/browser.js';
+import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, SCREENSHOTS, textOf, type WatchedPage } from '../e2e/support/browser.js';
 import { canvasColours, closeTo, hex, technicianConnects, technicianSignsIn } from '../e2e/support/flows.js';
 import { startMutter, type MutterDesktop } from '../support/mutter.js';
 import { expectNothingFor } from '../support/quiet.js';
 import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
+import { platforms } from '@fernhilfe/agent';
+import type { CapturedFrame, InputInjector, ScreenCapture } from '../../packages/agent/src/platform/types.js';
 import { builtAgent } from './build-fixture.js';
+import { findShareDialog, nextPicture, switchOn, type ShareDialog } from './support/portal-dialog.js';
 import { assertAgentBuilt } from './support/agent-process.js';
 import { acceptAndReadCredentials, startAgentWithPage, type AgentWithPage } from './support/agent-page.js';
 import { typeInConsole } from './support/console-keys.js';
@@ -26,6 +29,9 @@ const RED: [number, number, number] = [0xe0, 0x10, 0x10];
  * is asked in the console and allowed in the program's page; German text typed in the console arrives
  * exactly; Take back control stops input at once; End ends the session and the pair is dead. Once
  * with the agent from source, once with the built single-file Linux program (build-fixture.ts).
+ * Then the portal route (a desktop that is not GNOME): the agent asks xdg-desktop-portal, GNOME's
+ * portal backend shows its sharing dialog on the headless screen, the page explains it, and the test
+ * clicks "Allow remote interaction" and Share as the customer would (through mutter's own API).
  */
 describe('QuickSupport on GNOME/Wayland, with the console', () => {
   let srv: TestServer;
@@ -34,6 +40,9 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
   let tech: WatchedPage;
   let run: AgentWithPage | undefined;
   let typed: string;
+  /** the test's own eyes and hand on the desktop (mutter's API, as the customer's screen and mouse) */
+  let capture: ScreenCapture | undefined;
+  let hand: InputInjector | undefined;
 
   beforeAll(async () => {
     assertAppsBuilt();
@@ -51,6 +60,8 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
   });
 
   afterAll(async () => {
+    capture?.close();
+    await hand?.close();
     await run?.agent.kill();
     await browser?.close();
     await desktop?.stop();
@@ -61,6 +72,17 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
   async function clickScreen(x: number, y: number): Promise<void> {
     const box = (await tech.page.getByTestId('viewer-canvas').boundingBox())!;
     await tech.page.mouse.click(box.x + (x / SCREEN.width) * box.width, box.y + (y / SCREEN.height) * box.height);
+  }
+
+  /** control asked in the console and allowed in the program's page; German text typed in the console arrives exactly in foot */
+  async function controlAndType(before: string): Promise<void> {
+    await tech.page.getByTestId('control-toggle').click();
+    await visible(run!.cust.page, 'allow-control', 10_000);
+    await run!.cust.page.getByTestId('allow-control').click();
+    await tech.page.getByTestId('viewer-canvas').and(tech.page.locator('[data-controlling="true"]')).waitFor({ timeout: 10_000 });
+    await clickScreen(640, 360);
+    await typeInConsole(tech.page, [...keystrokes(TEXT, 'de'), ...enter]);
+    await vi.waitFor(() => expect(readFileSync(typed, 'utf8'), `agent:\n${run!.agent.stderr().slice(-3000)}`).toBe(before + TEXT + '\n'), { timeout: 15_000 });
   }
 
   const agents = [
@@ -92,13 +114,7 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
     expect(await tech.page.evaluate(() => (document.querySelector('[data-testid="viewer-canvas"]') as HTMLCanvasElement).width)).toBe(SCREEN.width);
 
     // control: asked in the console, allowed in the program's page
-    await tech.page.getByTestId('control-toggle').click();
-    await visible(run.cust.page, 'allow-control', 10_000);
-    await run.cust.page.getByTestId('allow-control').click();
-    await tech.page.getByTestId('viewer-canvas').and(tech.page.locator('[data-controlling="true"]')).waitFor({ timeout: 10_000 });
-    await clickScreen(640, 360);
-    await typeInConsole(tech.page, [...keystrokes(TEXT, 'de'), ...enter]);
-    await vi.waitFor(() => expect(readFileSync(typed, 'utf8')).toBe(before + TEXT + '\n'), { timeout: 15_000 });
+    await controlAndType(before);
 
     // Take back control: the console says so, and keys typed afterwards do not arrive
     await run.cust.page.getByTestId('revoke-control').click();
@@ -113,4 +129,64 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
     await expect((await srv.technician()).connect(id, password)).rejects.toThrow();
   }, 400_000);
   }
+
+  /** the next picture of the screen as the customer sees it */
+  const look = (): Promise<CapturedFrame> => nextPicture(capture!);
+
+  async function click(at: { x: number; y: number }): Promise<void> {
+    await hand!.move(at.x, at.y);
+    await hand!.button(0, true);
+    await hand!.button(0, false);
+  }
+
+  it('a desktop that is not GNOME: the portal’s sharing dialog is explained in the page, the customer allows it, the console shows the screen and typed text arrives', async () => {
+    // KDE as far as the agent can tell: it takes the portal route; the portal service itself runs with GNOME's backend (the session bus's environment)
+    const { HOME: _home, XDG_CACHE_HOME: _cache, ...session } = desktop.env;
+    run = await startAgentWithPage(srv.url, browser, { env: { ...session, XDG_CURRENT_DESKTOP: 'KDE', DISPLAY: ':77' } });
+    const before = readFileSync(typed, 'utf8');
+    const { id, password } = await acceptAndReadCredentials(run.cust);
+    expect(run.agent.stderr()).toMatch(/through wayland: a Wayland session \(XDG_SESSION_TYPE=wayland, XDG_CURRENT_DESKTOP=KDE\): screen and input through the desktop portal/);
+    vi.stubEnv('XDG_RUNTIME_DIR', desktop.env.XDG_RUNTIME_DIR!);
+    const mine = { ...desktop.env, FERNHILFE_WAYLAND: 'mutter' };
+    capture = await platforms.wayland.openCapture(mine);
+    hand = await platforms.wayland.openInjector(mine);
+
+    tech = await openPage(browser, 'console', { locale: 'de-DE', viewport: { width: 1400, height: 900 } });
+    await technicianSignsIn(tech.page, srv.url, TECH_LOGIN, TECH_PASSWORD);
+    await technicianConnects(tech.page, { id, password });
+
+    // the page says what comes, and the desktop's own dialog shows on the screen
+    await expect.poll(() => textOf(run!.cust.page, 'desktop-consent'), { timeout: 60_000 }).toMatch(/^Your desktop will now ask you in a window of its own to allow sharing: .*then click Share\.$/);
+    let dialog: ShareDialog | undefined;
+    await vi.waitFor(async () => {
+      dialog = findShareDialog(await look());
+      expect(dialog?.allowInput, `no sharing dialog on the screen yet\nagent:\n${run!.agent.stderr().slice(-2000)}`).toBeDefined();
+    }, { timeout: 60_000, interval: 250 });
+    // until the customer answers the dialog, the page does not claim the screen is seen
+    expect(await run.cust.page.getByTestId('agent-screen-shared').count()).toBe(0);
+    await run.cust.page.screenshot({ path: path.join(SCREENSHOTS, 'agent-wayland-portal-consent.png') });
+    // "Allow remote interaction": clicked again while it does not show on (a first click can reach the dialog before it takes input)
+    const toggle = dialog!.allowInput!;
+    await vi.waitFor(async () => {
+      if (switchOn(await look(), toggle)) return;
+      await click(toggle);
+      await vi.waitFor(async () => expect(switchOn(await look(), toggle)).toBe(true), { timeout: 3_000, interval: 100 });
+    }, { timeout: 30_000, interval: 100 });
+    await click(dialog!.share);
+
+    // the console shows foot's red pixels through the portal's stream; the page's notice is gone
+    await vi.waitFor(async () => {
+      const colours = await canvasColours(tech.page, [{ x: 640, y: 360 }, { x: 4, y: 4 }], SCREEN);
+      expect(colours && closeTo(colours[0]!, RED) && !closeTo(colours[1]!, RED), `the canvas shows ${colours?.map(hex).join(' ') ?? 'nothing'}\nagent:\n${run!.agent.stderr().slice(-3000)}`).toBe(true);
+    }, { timeout: 30_000, interval: 200 });
+    await run.cust.page.getByTestId('desktop-consent').waitFor({ state: 'detached', timeout: 10_000 });
+    await visible(run.cust.page, 'agent-screen-shared', 10_000);
+
+    // control through the portal's input: asked in the console, allowed in the page, typed text arrives
+    await controlAndType(before);
+
+    await run.cust.page.getByTestId('end-session').click();
+    expect(await run.agent.exited).toBe(0);
+    vi.unstubAllEnvs();
+  }, 240_000);
 });

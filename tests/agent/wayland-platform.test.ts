@@ -5,6 +5,7 @@ import { choosePlatform, platforms } from '@fernhilfe/agent';
 import type { CapturedFrame, InputInjector, ScreenCapture } from '../../packages/agent/src/platform/types.js';
 import { startMutter, type MutterDesktop } from '../support/mutter.js';
 import { enter, keystrokes } from './support/input-keys.js';
+import { nextPicture } from './support/portal-dialog.js';
 
 /**
  * The Wayland platform on a real headless GNOME (mutter + PipeWire in a private D-Bus session), in
@@ -25,14 +26,7 @@ describe('the Wayland platform on headless GNOME', () => {
   });
 
   /** the next grab with a picture (a full one) */
-  const grab = async (): Promise<CapturedFrame> => {
-    let frame: CapturedFrame | undefined;
-    await vi.waitFor(async () => {
-      frame = await capture!.grab({ full: true });
-      expect(frame).toBeDefined();
-    }, { timeout: 10_000, interval: 50 });
-    return frame!;
-  };
+  const grab = (): Promise<CapturedFrame> => nextPicture(capture!);
   /** RGB of the BGRx pixel at (x, y) */
   const rgbAt = (f: CapturedFrame, x: number, y: number) => {
     const i = (y * f.width + x) * 4;

@@ -3,14 +3,15 @@ import { ScreenFeature } from '@fernhilfe/agent';
 
 /**
  * The agent's screen feature alone, as its own process so its CPU (and its encoder children's) can be
- * read from /proc: `node agent-child.js DISPLAY MAX_FPS`. The "viewer" is in-process and acknowledges
+ * read from /proc: `node agent-child.js DISPLAY|session MAX_FPS`. The "viewer" is in-process and acknowledges
  * every frame at once (a fast network and console), so what is measured is capture + encode. Prints
  * one JSON line "ready" once sending, and a JSON summary when it gets SIGTERM.
  */
 const [display = process.env.DISPLAY ?? ':0', maxFps = '30'] = process.argv.slice(2);
 const frames: Array<{ bytes: number; grabMs: number; writeMs?: number; encodeMs: number; keyframe: boolean; refine: boolean }> = [];
 let counting = false;
-const feature = new ScreenFeature({ capture: { display }, maxFps: Number(maxFps) });
+// 'session': no display named, the platform the environment picks (the Wayland row runs this inside headless GNOME)
+const feature = new ScreenFeature({ capture: display === 'session' ? {} : { display }, maxFps: Number(maxFps) });
 let controlBytes = 0;
 feature.on('frame', (f) => {
   const t = f.timing;

@@ -40,10 +40,11 @@ const quantile = (xs: number[], q: number): number | undefined => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 };
 
-/** Runs the agent's screen feature in its own process while `workload` changes the screen. */
-export async function measureScenario(display: string, workload: Workload, opts: { warmupMs: number; windowMs: number; maxFps?: number }): Promise<ScenarioResult> {
+/** Runs the agent's screen feature in its own process while `workload` changes the screen (`display` 'session': the platform `env` picks). */
+export async function measureScenario(display: string, workload: Workload, opts: { warmupMs: number; windowMs: number; maxFps?: number; env?: Record<string, string>; readyMs?: number }): Promise<ScenarioResult> {
   const running = await workload.start(display);
-  const child = spawnProgram({ file: process.execPath }, [CHILD, display, String(opts.maxFps ?? 30)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // env: the agent runs inside another desktop session (Wayland: display 'session', the platform the session's variables pick)
+  const child = spawnProgram({ file: process.execPath }, [CHILD, display, String(opts.maxFps ?? 30)], { stdio: ['ignore', 'pipe', 'inherit'], ...(opts.env ? { env: opts.env } : {}) });
   try {
     let out = '';
     const lines: string[] = [];
@@ -60,11 +61,11 @@ export async function measureScenario(display: string, workload: Workload, opts:
       for (;;) {
         const hit = lines.find(test);
         if (hit) return hit;
-        if (child.exitCode !== null || Date.now() > until) throw new BenchError('timeout', `the agent child did not answer (${workload.name})`);
+        if (child.exitCode !== null || Date.now() > until) throw new BenchError('timeout', `the agent child did not answer (${workload.name}${child.exitCode !== null ? `: it ended with exit code ${child.exitCode}` : ` within ${ms / 1000} s`})`);
         await new Promise((r) => setTimeout(r, 20));
       }
     };
-    await waitLine((l) => l.includes('"ready"'), 15_000);
+    await waitLine((l) => l.includes('"ready"'), opts.readyMs ?? 15_000);
     await new Promise((r) => setTimeout(r, opts.warmupMs));
     child.kill('SIGUSR1');
     const t0 = performance.now();

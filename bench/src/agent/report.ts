@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CaptureCost } from './capture-costs.js';
 import type { ScenarioResult } from './measure.js';
+import type { WaylandRow } from './wl-bench.js';
+import { formatWaylandSection } from './wl-report.js';
 
 export interface AgentBenchReport {
   when: string;
@@ -13,6 +15,8 @@ export interface AgentBenchReport {
   hostLoadBefore: number;
   /** seconds each workload ran before measuring (older reports: 8) */
   warmupS?: number;
+  /** the same on headless GNOME (wl-bench.ts); absent in older reports and with --platform x11 */
+  wayland?: WaylandRow;
 }
 
 const f1 = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(1));
@@ -39,6 +43,7 @@ export function formatTable(r: AgentBenchReport): string {
     'CPU in % of one core from /proc/<pid>/stat of the agent process and its fernhilfe-encoder children; the viewer',
     'acknowledges every frame at once (in-process), so this is capture + encode without network or crypto.',
     `Each workload: a fresh agent, ${r.warmupS ?? 8} s of warm-up (its start-up is not the workload's cost), then 20 s measured.`,
+    ...(r.wayland ? ['', formatWaylandSection(r.wayland)] : []),
   ];
   return lines.join('\n');
 }

@@ -5,7 +5,7 @@ import type { WinBenchReport, WinRun } from './win-bench.js';
 import { WIN_WORKLOADS, type WinEncodeRun } from './win-encode.js';
 
 /** median [min–max] over the runs */
-function spread(xs: number[], digits = 1): string {
+export function spread(xs: number[], digits = 1): string {
   if (xs.length === 0) return '–';
   const s = [...xs].sort((a, b) => a - b);
   const f = (n: number) => n.toFixed(digits);

@@ -29,3 +29,4 @@ export { customerGetsCredentials, technicianConnects, technicianSignsIn, valueOf
 export { XPainter, rgb, type Rect, type Rgb } from './x11-painter.js';
 export { startWine, type WineDesktop, type WineOptions, type WineProcess } from './wine.js';
 export { startXvfb, type Wrap, type Xvfb, type XvfbOptions } from './xvfb.js';
+export { retryUntil, startMutter, type MutterDesktop } from './mutter.js';

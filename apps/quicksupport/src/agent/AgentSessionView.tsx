@@ -5,18 +5,22 @@ import { ConsentPrompt } from '../components/ConsentPrompt.js';
 import { SessionStatus } from '../components/SessionStatus.js';
 import { FilesCard } from '../files/FilesCard.js';
 import { useStore } from '../use-session.js';
-import { useAgentDesktop, useAgentGone, useAgentStore } from './use-agent.js';
+import { useAgentDesktop, useAgentDesktopConsent, useAgentGone, useAgentStore } from './use-agent.js';
 
 /** Connected, in agent mode: as SessionView, but the agent shares the screen itself and the customer answers consent prompts. */
 export function AgentSessionView({ state }: { state: CustomerFlowState }) {
   const { t } = useTranslation();
   const store = useStore();
+  // Wayland's portal: nothing is shared until the customer answers the desktop's own dialog
+  const consent = useAgentDesktopConsent();
+  const shared = state.share.status === 'on' && consent !== 'asking' && consent !== 'refused';
   return (
     <>
       <SessionStatus state={state} />
       <ConsentPrompt state={state} />
       <ElevationNotice />
-      {state.share.status === 'on' && (
+      <DesktopConsentNotice />
+      {shared && (
         <p className="notice" data-testid="agent-screen-shared">
           {t('agent.screenShared')}
         </p>
@@ -65,5 +69,21 @@ function ElevationNotice() {
       </button>
       <p data-testid="restart-note">{t('agent.restartNote')}</p>
     </div>
+  );
+}
+
+/**
+ * Wayland desktops other than GNOME (and GNOME through the portal): the desktop asks the customer
+ * itself, in a dialog of its own, before anything is shared. Said in plain words while it asks, and
+ * what the answer means.
+ */
+function DesktopConsentNotice() {
+  const { t } = useTranslation();
+  const consent = useAgentDesktopConsent();
+  if (!consent || consent === 'allowed') return null;
+  return (
+    <p className={consent === 'asking' ? 'notice notice-warning' : 'notice'} data-testid="desktop-consent" data-state={consent} role="status">
+      {t(consent === 'asking' ? 'agent.desktopConsentAsking' : 'agent.desktopConsentRefused')}
+    </p>
   );
 }

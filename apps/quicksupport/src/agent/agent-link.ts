@@ -2,6 +2,7 @@ import { AGENT_WS_PATH, decodeMessage, toPageSchema, type CustomerFlowState, typ
 
 type FileMessage = Extract<ToPage, { type: 'files' | 'file-read' | 'file-release' }>;
 export type DesktopView = Extract<ToPage, { type: 'desktop' }>['desktop'];
+export type DesktopConsentView = Extract<ToPage, { type: 'desktop-consent' }>['state'];
 
 export interface AgentLinkHandlers {
   state(state: CustomerFlowState): void;
@@ -9,6 +10,8 @@ export interface AgentLinkHandlers {
   files(message: FileMessage): void;
   /** Windows: an elevated window in front, the secure desktop */
   desktop(desktop: DesktopView): void;
+  /** Wayland: the desktop's own sharing dialog asks the customer, or was answered */
+  desktopConsent(state: DesktopConsentView): void;
   /** the link is gone; `closing`: the agent said it exits (after the end), else it vanished */
   gone(closing: boolean): void;
 }
@@ -33,6 +36,7 @@ export class AgentLink {
       if (m.type === 'closing') this.closing = true;
       else if (m.type === 'state') handlers.state(m.state);
       else if (m.type === 'desktop') handlers.desktop(m.desktop);
+      else if (m.type === 'desktop-consent') handlers.desktopConsent(m.state);
       else handlers.files(m);
     });
     ws.addEventListener('close', () => this.gone());

@@ -3,7 +3,7 @@ import { formatCaseCode, initialFlowState, type CaseCredentials, type CustomerFl
 import { currentLanguage } from '../i18n/index.js';
 import type { PageStore } from '../page-store.js';
 import { AgentPageFiles } from './agent-files.js';
-import { AgentLink, type DesktopView } from './agent-link.js';
+import { AgentLink, type DesktopConsentView, type DesktopView } from './agent-link.js';
 
 /**
  * The page's store when it is the face of the native agent: a view of the agent's CustomerFlow,
@@ -16,6 +16,8 @@ export class AgentStore implements PageStore {
   private gone = false;
   /** Windows: what the agent's input can reach (an elevated window in front, the secure desktop) */
   private desktop: DesktopView | undefined;
+  /** Wayland: the desktop's own sharing dialog */
+  private desktopConsent: DesktopConsentView | undefined;
   private readonly listeners = new Set<() => void>();
   private readonly link: AgentLink;
   /** file transfer run by the agent, shown with the browser page's files card */
@@ -35,6 +37,10 @@ export class AgentStore implements PageStore {
         this.desktop = d;
         this.notify();
       },
+      desktopConsent: (state) => {
+        this.desktopConsent = state;
+        this.notify();
+      },
     });
   }
 
@@ -49,6 +55,8 @@ export class AgentStore implements PageStore {
   readonly isGone = (): boolean => this.gone;
 
   readonly getDesktop = (): DesktopView | undefined => this.desktop;
+
+  readonly getDesktopConsent = (): DesktopConsentView | undefined => this.desktopConsent;
 
   /** Windows: the customer's "Restart as administrator" (ends this session) */
   restartElevated(): void {

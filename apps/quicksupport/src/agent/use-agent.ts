@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { useStore } from '../use-session.js';
-import type { DesktopView } from './agent-link.js';
+import type { DesktopConsentView, DesktopView } from './agent-link.js';
 import { AgentStore } from './agent-store.js';
 
 /** The agent's store when the page runs under the agent, else null. */
@@ -24,4 +24,12 @@ const noDesktop = (): DesktopView | undefined => undefined;
 export function useAgentDesktop(): DesktopView | undefined {
   const agent = useAgentStore();
   return useSyncExternalStore(agent ? agent.subscribe : none, agent ? agent.getDesktop : noDesktop);
+}
+
+const noConsent = (): DesktopConsentView | undefined => undefined;
+
+/** Wayland: whether the desktop's own sharing dialog is asking the customer (or was answered); undefined elsewhere. */
+export function useAgentDesktopConsent(): DesktopConsentView | undefined {
+  const agent = useAgentStore();
+  return useSyncExternalStore(agent ? agent.subscribe : none, agent ? agent.getDesktopConsent : noConsent);
 }

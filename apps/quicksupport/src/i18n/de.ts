@@ -105,6 +105,8 @@ export const de = {
     restartElevated: 'Als Administrator neu starten',
     restartNote: 'Windows fragt Sie vorher. Die aktuelle Sitzung endet dabei: Das Programm startet neu mit einer neuen ID und einem neuen Passwort, die Sie Ihrem Techniker erneut nennen.',
     secureDesktop: 'Windows zeigt gerade einen geschützten Bildschirm (eine Berechtigungsabfrage oder den Sperrbildschirm). Niemand kann ihn von außen sehen oder bedienen: Bitte beantworten Sie ihn selbst.',
+    desktopConsentAsking: 'Ihr Desktop fragt Sie jetzt in einem eigenen Fenster, ob Sie die Freigabe erlauben: Soll Ihr Techniker Maus und Tastatur benutzen, schalten Sie dort die Fernsteuerung ein (englisch „Allow remote interaction“); klicken Sie dann auf „Freigeben“ (englisch „Share“).',
+    desktopConsentRefused: 'Ihr Desktop hat die Freigabe nicht erlaubt, Ihr Techniker sieht daher nichts. Bitten Sie Ihren Techniker, es noch einmal zu versuchen, wenn Sie doch freigeben möchten.',
   },
   summary: {
     heading: 'Die Sitzung ist beendet',

@@ -103,6 +103,8 @@ export const en = {
     restartElevated: 'Restart as administrator',
     restartNote: 'Windows will ask you first. This ends the current session: the program starts again with a new ID and password, which you read to your technician again.',
     secureDesktop: 'Windows is showing a protected screen (a permission prompt or the lock screen). Nobody can see or control it from outside: please answer it yourself.',
+    desktopConsentAsking: 'Your desktop will now ask you in a window of its own to allow sharing: if your technician should use mouse and keyboard, switch on "Allow remote interaction" there; then click Share.',
+    desktopConsentRefused: 'Your desktop did not allow sharing, so your technician sees nothing. Ask your technician to try again if you want to share after all.',
   },
   summary: {
     heading: 'The session has ended',

@@ -11,6 +11,7 @@ import { UiGuard } from './guard.js';
 import { agentIndex, brandingAsset, securityHeaders, send } from './http.js';
 import { AGENT_WS_PATH, MAX_PAGE_READ, PAGE_READ_HEADER, decodeMessage, fromPageSchema, type FromPage, type ToPage } from '@fernhilfe/protocol';
 import { PageReads } from './page-source.js';
+import { desktopConsent } from '../platform/desktop-consent.js';
 
 /** The answer to a second use of the one-time link (a plain page: the customer may see it). */
 const usedLink = {
@@ -55,6 +56,7 @@ export class UiServer {
   private readonly files: Map<string, UiAsset>;
   private readonly offState: () => void;
   private readonly offDesktop: () => void;
+  private readonly offConsent: () => void;
   private headers: Record<string, string> = {};
   private goneTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -83,6 +85,7 @@ export class UiServer {
     this.offState = opts.app.flow.on('state', (state) => this.broadcast({ type: 'state', state }));
     this.offFiles = opts.app.files.on('files', (files) => this.broadcast({ type: 'files', files }));
     this.offDesktop = opts.elevation?.on((desktop) => this.broadcast({ type: 'desktop', desktop })) ?? (() => undefined);
+    this.offConsent = desktopConsent.on((state) => this.broadcast({ type: 'desktop-consent', state }));
   }
 
   /** Listens on 127.0.0.1 at a port the system picks. */
@@ -110,6 +113,7 @@ export class UiServer {
     this.offState();
     this.offFiles();
     this.offDesktop();
+    this.offConsent();
     this.broadcast({ type: 'closing' });
     await new Promise((r) => setTimeout(r, 100)); // let the last frames out
     for (const ws of this.sockets) ws.close(1001, 'agent exits');
@@ -198,6 +202,8 @@ export class UiServer {
     this.sendTo(ws, { type: 'files', files: this.opts.app.files.view });
     const desktop = this.opts.elevation?.current;
     if (desktop) this.sendTo(ws, { type: 'desktop', desktop });
+    const consent = desktopConsent.current;
+    if (consent) this.sendTo(ws, { type: 'desktop-consent', state: consent });
   }
 
   private broadcast(message: ToPage): void {

@@ -22,6 +22,8 @@ export const toPageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('closing') }),
   /** Windows: what input can reach (an elevated window in front, the secure desktop); sent when it changes */
   z.strictObject({ type: z.literal('desktop'), desktop: z.strictObject({ foregroundElevated: z.boolean(), selfElevated: z.boolean(), secureDesktop: z.boolean() }) }),
+  /** Wayland: the desktop's own sharing dialog (xdg-desktop-portal) is asking the customer, or was answered */
+  z.strictObject({ type: z.literal('desktop-consent'), state: z.enum(['asking', 'allowed', 'refused']) }),
   /** file transfer (file-messages.ts) */
   ...filesToPage,
 ]);

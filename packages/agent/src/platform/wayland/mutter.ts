@@ -1,7 +1,8 @@
 import { CaptureError } from '../errors.js';
-import type { Monitor, PlatformEnv } from '../types.js';
+import type { PlatformEnv } from '../types.js';
 import { Variant, call, property, proxy, sessionBus, type Bus, type DBusInterface } from './dbus.js';
 import { mutterMonitors } from './monitors.js';
+import type { CastMonitor, RemoteInput, RemoteSession } from './remote.js';
 
 const RD = 'org.gnome.Mutter.RemoteDesktop';
 const SC = 'org.gnome.Mutter.ScreenCast';
@@ -12,25 +13,31 @@ const SHIFT_L = 0xffe1;
 const STREAM_TIMEOUT_MS = 5000;
 
 /** A monitor with its screen-cast stream: the stream's object path (pointer input) and its PipeWire node (frames). */
-export interface MutterMonitor extends Monitor {
+export interface MutterMonitor extends CastMonitor {
   stream: string;
-  node: number;
 }
 
 /**
  * One mutter remote-desktop session with a screen-cast stream per monitor, on a D-Bus connection of
- * its own (mutter ends the session when that connection closes). Capture and input share it: the
- * pointer moves in a stream's coordinates. Opened by the first user, stopped when the last one lets go.
+ * its own (mutter ends the session when that connection closes). Capture and input share it
+ * (remote.ts): the pointer moves in a stream's coordinates.
  */
-export class MutterSession {
-  private users = 0;
+export class MutterSession implements RemoteSession {
+  readonly input: RemoteInput;
 
   private constructor(
     private readonly bus: Bus,
-    readonly remote: DBusInterface,
+    private readonly remote: DBusInterface,
     readonly monitors: readonly MutterMonitor[],
-  ) {}
-
+  ) {
+    const notify = (method: string, ...args: unknown[]) => call(remote, method, ...args);
+    this.input = {
+      keysym: (ks, down) => notify('NotifyKeyboardKeysym', ks, down),
+      button: (b, down) => notify('NotifyPointerButton', b, down),
+      motion: (m, x, y) => notify('NotifyPointerMotionAbsolute', (m as MutterMonitor).stream, x, y),
+      axis: (axis, steps) => notify('NotifyPointerAxisDiscrete', axis, steps),
+    };
+  }
   static async open(env: PlatformEnv): Promise<MutterSession> {
     const bus = sessionBus(env);
     bus.on('error', () => undefined); // a lost bus ends the session; the capture reports it
@@ -72,16 +79,6 @@ export class MutterSession {
     this.bus.on('error', listener);
   }
 
-  use(): this {
-    this.users++;
-    return this;
-  }
-
-  /** Lets go of the session; true for the last user, who then stops it. */
-  release(): boolean {
-    return --this.users === 0;
-  }
-
   async stop(): Promise<void> {
     await call(this.remote, 'Stop').catch(() => undefined);
     this.bus.disconnect();
@@ -96,34 +93,4 @@ function nodeOf(stream: DBusInterface): Promise<number> {
       resolve(node);
     });
   });
-}
-
-/** The session shared by the capture and the injector of this process, per session bus, while either is open. */
-const shared = new Map<string, Promise<MutterSession>>();
-const openings = new WeakMap<MutterSession, Promise<MutterSession>>();
-
-export async function useMutterSession(env: PlatformEnv): Promise<MutterSession> {
-  const key = env.DBUS_SESSION_BUS_ADDRESS ?? '';
-  let opening = shared.get(key);
-  if (!opening) {
-    const mine = MutterSession.open(env);
-    opening = mine;
-    shared.set(key, mine);
-    // a session that failed to open or that mutter ended is never handed out again
-    const forget = () => {
-      if (shared.get(key) === mine) shared.delete(key);
-    };
-    mine.then((session) => {
-      openings.set(session, mine);
-      session.onClosed(forget);
-    }, forget);
-  }
-  return (await opening).use();
-}
-
-export async function releaseMutterSession(env: PlatformEnv, session: MutterSession): Promise<void> {
-  if (!session.release()) return;
-  const key = env.DBUS_SESSION_BUS_ADDRESS ?? '';
-  if (shared.get(key) === openings.get(session)) shared.delete(key);
-  await session.stop();
 }

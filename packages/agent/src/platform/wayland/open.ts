@@ -1,36 +1,45 @@
-import { CaptureError, ClipboardError, InputError } from '../errors.js';
+import { ClipboardError, InputError } from '../errors.js';
 import type { ClipboardBackend, InputInjector, PlatformEnv, ScreenCapture } from '../types.js';
 import { WaylandScreenCapture } from './capture.js';
-import { detectWayland } from './detect.js';
-import { MutterInjector } from './injector.js';
-import { releaseMutterSession, useMutterSession } from './mutter.js';
+import { detectWayland, type WaylandRoute } from './detect.js';
+import { WaylandInjector } from './injector.js';
+import { MutterSession } from './mutter.js';
+import { PortalSession } from './portal.js';
+import { releaseRemoteSession, useRemoteSession, type RemoteSession } from './remote.js';
 
-/** The route `env` takes; the portal route is not built yet (docs/agent-wayland.md). */
-function mutterOnly(env: PlatformEnv): void {
+/** The route `env` takes: mutter's own API on GNOME, the desktop portal elsewhere (detect.ts). */
+const routeOf = (env: PlatformEnv): WaylandRoute => {
   const found = detectWayland(env);
-  if ('route' in found && found.route === 'portal') {
-    throw new CaptureError('no-display', 'this Wayland desktop is not GNOME: sharing through the desktop portal is not available in this version');
-  }
+  return 'route' in found ? found.route : 'mutter';
+};
+
+function useSession(env: PlatformEnv): Promise<RemoteSession> {
+  const route = routeOf(env);
+  return useRemoteSession(env, route, route === 'portal' ? (e) => PortalSession.open(e) : (e) => MutterSession.open(e));
 }
 
 export async function openWaylandCapture(env: PlatformEnv): Promise<ScreenCapture> {
-  mutterOnly(env);
-  const session = await useMutterSession(env);
+  const session = await useSession(env);
   return WaylandScreenCapture.open(env, {
     monitors: session.monitors,
     onClosed: (listener) => session.onClosed(listener),
-    release: () => releaseMutterSession(env, session),
+    release: () => releaseRemoteSession(env, routeOf(env), session),
   });
 }
 
 export async function openWaylandInjector(env: PlatformEnv): Promise<InputInjector> {
+  let session: RemoteSession;
   try {
-    mutterOnly(env);
+    session = await useSession(env);
   } catch (err) {
     throw new InputError('no-display', err instanceof Error ? err.message : String(err), { cause: err });
   }
-  const session = await useMutterSession(env);
-  return new MutterInjector(session, () => releaseMutterSession(env, session));
+  try {
+    return new WaylandInjector(session, () => releaseRemoteSession(env, routeOf(env), session));
+  } catch (err) {
+    await releaseRemoteSession(env, routeOf(env), session);
+    throw err;
+  }
 }
 
 /**
