@@ -1,12 +1,11 @@
 import { deriveCaseKeys, formatCaseCode, newCaseCredentials, type SupportCase } from '@fernhilfe/protocol';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { visible, startXvfb, type Xvfb } from '@fernhilfe/testkit';
-import { cspViolations, launchTechnicianBrowser, textOf } from '../e2e/support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { visible } from '@fernhilfe/testkit';
+import { textOf } from '../e2e/support/browser.js';
 import { HttpSession } from '../server/http-session.js';
-import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../support/server.js';
-import { assertAgentBuilt } from './support/agent-process.js';
-import { startAgentWithPage, type AgentWithPage } from './support/agent-page.js';
+import { TECH_LOGIN, TECH_PASSWORD } from '../support/server.js';
+import { agentPageRig } from './support/agent-page-rig.js';
+import { startAgentWithPage } from './support/agent-page.js';
 
 /**
  * The native program's page takes a support case's code too (docs/cases.md): typed by hand, sent to
@@ -14,37 +13,17 @@ import { startAgentWithPage, type AgentWithPage } from './support/agent-page.js'
  * password open the session with the program.
  */
 describe('the agent’s page joins a support case by its code', () => {
-  let srv: TestServer;
-  let browser: Browser;
-  let xvfb: Xvfb;
-  let run: AgentWithPage | undefined;
-
-  beforeAll(async () => {
-    assertAgentBuilt();
-    srv = await startTestServer();
-    browser = await launchTechnicianBrowser();
-    xvfb = await startXvfb({ width: 1280, height: 720 });
-  });
-  afterEach(async () => {
-    expect(cspViolations(run?.cust), 'Content-Security-Policy violations on the agent page').toEqual([]);
-    await run?.agent.kill();
-    await run?.cust.context.close();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await xvfb?.stop();
-    await srv?.close();
-  });
+  const rig = agentPageRig();
 
   it('types the code, describes the problem, waits for the technician; Take case connects to the program', async () => {
-    const tech = new HttpSession(srv.url);
+    const tech = new HttpSession(rig.srv.url);
     expect((await tech.login(TECH_LOGIN, TECH_PASSWORD)).status).toBe(200);
     const creds = newCaseCredentials();
     const { joinProof } = await deriveCaseKeys(creds);
     expect((await tech.call('POST', '/api/cases', { body: { id: creds.caseId, customerName: 'Karl Programm', note: '', joinProof } })).status).toBe(200);
 
-    run = await startAgentWithPage(srv.url, browser, { env: { DISPLAY: xvfb.name }, lang: 'en' });
-    const page = run.cust.page;
+    rig.run = await startAgentWithPage(rig.srv.url, rig.browser, { env: { DISPLAY: rig.xvfb.name }, lang: 'en' });
+    const page = rig.run.cust.page;
     await visible(page, 'have-code', 15_000);
     await page.getByTestId('have-code').click();
     await page.getByTestId('case-code-input').fill(formatCaseCode(creds).replace(/-/g, ' '));
@@ -58,7 +37,7 @@ describe('the agent’s page joins a support case by its code', () => {
     await expect.poll(async () => (await listed())?.present, { timeout: 10_000 }).toBe(true);
     const taken = await tech.call('POST', `/api/cases/${creds.caseId}/take`, { body: {} });
     const { customerId } = taken.body as { customerId: string };
-    const endpoint = await srv.technician();
+    const endpoint = await rig.srv.technician();
     const session = await endpoint.connect(customerId, creds.secret);
     await expect.poll(() => textOf(page, 'technician-name'), { timeout: 15_000 }).toContain('Max Mustermann');
     await session.end();

@@ -3,13 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LogicalChannel, encodeInputEvent, type ControlMessage, type InputEvent } from '@fernhilfe/protocol';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectNothingFor } from '../support/quiet.js';
-import { launchTechnicianBrowser, cspViolations, textOf } from '../e2e/support/browser.js';
-import { visible, startXvfb, type Xvfb } from '@fernhilfe/testkit';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { assertAgentBuilt } from './support/agent-process.js';
+import { textOf } from '../e2e/support/browser.js';
+import { visible } from '@fernhilfe/testkit';
+import { agentPageRig } from './support/agent-page-rig.js';
 import { acceptAndReadCredentials, startAgentWithPage, type AgentWithPage } from './support/agent-page.js';
 import { startTypingWindow } from './support/agent-xterm.js';
 
@@ -28,44 +26,23 @@ function keysFor(text: string): InputEvent[] {
  * so that the page's prompts are tested on their own; agent-session.test.ts does it with the console.
  */
 describe('the agent’s page: terms, ID + password, consent prompts, chat, end', () => {
-  let srv: TestServer;
-  let browser: Browser;
-  let run: AgentWithPage | undefined;
-  let xvfb: Xvfb;
-
-  beforeAll(async () => {
-    assertAgentBuilt();
-    srv = await startTestServer();
-    browser = await launchTechnicianBrowser();
-    xvfb = await startXvfb({ width: 1280, height: 720 });
-  });
-  afterEach(async () => {
-    expect(cspViolations(run?.cust), 'Content-Security-Policy violations on the agent page').toEqual([]);
-    await run?.agent.kill();
-    await run?.cust.context.close();
-    run = undefined;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await xvfb?.stop();
-    await srv?.close();
-  });
+  const rig = agentPageRig();
 
   const waitFor = async (got: ControlMessage[], type: ControlMessage['type']) => {
     await expect.poll(() => got.some((m) => m.type === type), { timeout: 5_000 }).toBe(true);
   };
 
   it('asks for control with big Allow / Refuse buttons; Allow grants, Take back control revokes; chat both ways; End ends', async () => {
-    run = await startAgentWithPage(srv.url, browser, { env: { DISPLAY: xvfb.name } });
-    const page = run.cust.page;
+    rig.run = await startAgentWithPage(rig.srv.url, rig.browser, { env: { DISPLAY: rig.xvfb.name } });
+    const page = rig.run.cust.page;
     // terms first: nothing registered, no ID on the page
     await visible(page, 'terms-text', 15_000);
     expect(await page.getByTestId('customer-id').count()).toBe(0);
     expect(await page.getByTestId('share-screen').count()).toBe(0);
-    const { id, password } = await acceptAndReadCredentials(run.cust);
+    const { id, password } = await acceptAndReadCredentials(rig.run.cust);
     expect(id).toMatch(/^[1-9]\d{8}$/);
 
-    const session: SecureSession = await (await srv.technician()).connect(id, password);
+    const session: SecureSession = await (await rig.srv.technician()).connect(id, password);
     const got: ControlMessage[] = [];
     session.on('control', (m) => got.push(m));
     await visible(page, 'technician-name', 5_000);
@@ -98,7 +75,7 @@ describe('the agent’s page: terms, ID + password, consent prompts, chat, end',
     await page.getByTestId('end-session').click();
     expect((await ended).reason).toBe('ended-by-customer');
     await visible(page, 'summary', 5_000);
-    expect(await run.agent.exited).toBe(0);
+    expect(await rig.run.agent.exited).toBe(0);
     await visible(page, 'agent-closed', 5_000);
     expect(await textOf(page, 'summary-chat')).toBe('2');
     expect(await textOf(page, 'summary-screen')).toBe('Yes');
@@ -106,11 +83,11 @@ describe('the agent’s page: terms, ID + password, consent prompts, chat, end',
 
   it('with control allowed the technician’s keys arrive in an X window; after Take back control they do not', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-agent-page-'));
-    const xterm = await startTypingWindow(xvfb.name, path.join(dir, 'typed.txt'), { x: 100, y: 100 });
+    const xterm = await startTypingWindow(rig.xvfb.name, path.join(dir, 'typed.txt'), { x: 100, y: 100 });
     try {
-      run = await startAgentWithPage(srv.url, browser, { env: { DISPLAY: xvfb.name } });
-      const { id, password } = await acceptAndReadCredentials(run.cust);
-      const session = await (await srv.technician()).connect(id, password);
+      rig.run = await startAgentWithPage(rig.srv.url, rig.browser, { env: { DISPLAY: rig.xvfb.name } });
+      const { id, password } = await acceptAndReadCredentials(rig.run.cust);
+      const session = await (await rig.srv.technician()).connect(id, password);
       const got: ControlMessage[] = [];
       session.on('control', (m) => got.push(m));
       const send = async (events: InputEvent[]) => {
@@ -126,20 +103,20 @@ describe('the agent’s page: terms, ID + password, consent prompts, chat, end',
       // view-only at first: nothing arrives
       await send(keysFor('vorher\n'));
       await session.sendControl({ type: 'control-request' });
-      await visible(run.cust.page, 'allow-control', 5_000);
-      await run.cust.page.getByTestId('allow-control').click();
+      await visible(rig.run.cust.page, 'allow-control', 5_000);
+      await rig.run.cust.page.getByTestId('allow-control').click();
       await waitFor(got, 'control-granted');
       await clickIntoXterm();
       await send(keysFor('hallo 123\n'));
       await expect.poll(() => xterm.typed(), { timeout: 5_000 }).toBe('hallo 123\n');
 
-      await run.cust.page.getByTestId('revoke-control').click();
+      await rig.run.cust.page.getByTestId('revoke-control').click();
       await waitFor(got, 'control-revoked');
       await clickIntoXterm();
       await send(keysFor('danach\n'));
       await expectNothingFor(1_000, 'keys before the grant and after Take back control have no effect', () => expect(xterm.typed()).toBe('hallo 123\n'));
       await session.end();
-      expect(await run.agent.exited).toBe(0);
+      expect(await rig.run.agent.exited).toBe(0);
     } finally {
       xterm.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -147,39 +124,39 @@ describe('the agent’s page: terms, ID + password, consent prompts, chat, end',
   });
 
   it('a reload keeps the session; a closed page ends it after the grace period, and the pair is dead', async () => {
-    run = await startAgentWithPage(srv.url, browser, { env: { DISPLAY: xvfb.name, FERNHILFE_AGENT_PAGE_GRACE_MS: '1500' } });
-    const { id, password } = await acceptAndReadCredentials(run.cust);
-    await run.cust.page.reload();
-    await visible(run.cust.page, 'customer-password', 5_000);
-    expect((await acceptAndReadPassword(run)).replace(/\s/g, '')).toBe(password);
-    await expectNothingFor(2_000, 'the agent keeps running after a reload, past the 1.5 s grace period', () => expect(run!.agent.child.exitCode, 'still running after a reload').toBeNull());
-    await run.cust.page.close();
-    expect(await run.agent.exited).toBe(0);
-    expect(run.agent.stderr()).toMatch(/the support page was closed/);
-    await expect((await srv.technician()).connect(id, password)).rejects.toThrow();
+    rig.run = await startAgentWithPage(rig.srv.url, rig.browser, { env: { DISPLAY: rig.xvfb.name, FERNHILFE_AGENT_PAGE_GRACE_MS: '1500' } });
+    const { id, password } = await acceptAndReadCredentials(rig.run.cust);
+    await rig.run.cust.page.reload();
+    await visible(rig.run.cust.page, 'customer-password', 5_000);
+    expect((await acceptAndReadPassword(rig.run)).replace(/\s/g, '')).toBe(password);
+    await expectNothingFor(2_000, 'the agent keeps running after a reload, past the 1.5 s grace period', () => expect(rig.run!.agent.child.exitCode, 'still running after a reload').toBeNull());
+    await rig.run.cust.page.close();
+    expect(await rig.run.agent.exited).toBe(0);
+    expect(rig.run.agent.stderr()).toMatch(/the support page was closed/);
+    await expect((await rig.srv.technician()).connect(id, password)).rejects.toThrow();
   });
 
   it('Refuse says no to the technician and grants nothing', async () => {
-    run = await startAgentWithPage(srv.url, browser, { lang: 'de', env: { DISPLAY: xvfb.name } });
-    const { id, password } = await acceptAndReadCredentials(run.cust);
-    const session = await (await srv.technician()).connect(id, password);
+    rig.run = await startAgentWithPage(rig.srv.url, rig.browser, { lang: 'de', env: { DISPLAY: rig.xvfb.name } });
+    const { id, password } = await acceptAndReadCredentials(rig.run.cust);
+    const session = await (await rig.srv.technician()).connect(id, password);
     const got: ControlMessage[] = [];
     session.on('control', (m) => got.push(m));
     await session.sendControl({ type: 'control-request' });
-    await visible(run.cust.page, 'refuse-control', 5_000);
-    await run.cust.page.getByTestId('refuse-control').click();
+    await visible(rig.run.cust.page, 'refuse-control', 5_000);
+    await rig.run.cust.page.getByTestId('refuse-control').click();
     await waitFor(got, 'control-refused');
     expect(got.some((m) => m.type === 'control-granted')).toBe(false);
-    expect(await run.cust.page.getByTestId('revoke-control').count()).toBe(0);
+    expect(await rig.run.cust.page.getByTestId('revoke-control').count()).toBe(0);
     await session.end();
-    await visible(run.cust.page, 'summary', 5_000);
-    expect(await run.agent.exited).toBe(0);
+    await visible(rig.run.cust.page, 'summary', 5_000);
+    expect(await rig.run.agent.exited).toBe(0);
   });
 
   it('speaks the agent’s language (--lang de), not the browser’s (en-US)', async () => {
-    run = await startAgentWithPage(srv.url, browser, { lang: 'de', browserLocale: 'en-US', env: { DISPLAY: xvfb.name } });
-    await visible(run.cust.page, 'accept-terms', 15_000);
-    expect(await run.cust.page.getByTestId('accept-terms').textContent()).toContain('Ich stimme zu');
-    expect(await run.cust.page.evaluate(() => [navigator.language, document.documentElement.lang])).toEqual(['en-US', 'de']);
+    rig.run = await startAgentWithPage(rig.srv.url, rig.browser, { lang: 'de', browserLocale: 'en-US', env: { DISPLAY: rig.xvfb.name } });
+    await visible(rig.run.cust.page, 'accept-terms', 15_000);
+    expect(await rig.run.cust.page.getByTestId('accept-terms').textContent()).toContain('Ich stimme zu');
+    expect(await rig.run.cust.page.evaluate(() => [navigator.language, document.documentElement.lang])).toEqual(['en-US', 'de']);
   });
 });
