@@ -78,8 +78,9 @@ export class WaylandInjector implements InputInjector {
     const points = printable(key);
     if (!points) return;
     // the character itself says its level: let go of Shift/AltGr meanwhile, mutter presses what it needs.
-    // All sent at once (D-Bus keeps their order): a press waiting for its release would let the
-    // focused window's own key repeat type the character again.
+    // All handed over at once (D-Bus keeps their order; the portal's session sends them one after the
+    // other): a press waiting here for its release would let the focused window's own key repeat type
+    // the character again.
     const levels = [...this.held.values()].filter((ks) => LEVEL_MODIFIERS.has(ks));
     const sent = levels.map((ks) => this.keysym(ks, false));
     for (const cp of points) {

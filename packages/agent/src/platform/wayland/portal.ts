@@ -41,7 +41,16 @@ export class PortalSession implements RemoteSession {
     devices: number,
   ) {
     const rd = proxy(bus, PORTAL, PORTAL_PATH, RD);
-    const notify = async (method: string, ...args: unknown[]) => call(await rd, method, handle, {}, ...args);
+    // One call at a time, each after the last one's reply. xdg-desktop-portal may handle the calls of one
+    // client on several threads, so a key's press and release sent together can reach the desktop in the
+    // wrong order (CI saw a typed space lost on this path, never on mutter's own). Through mutter's API
+    // (mutter.ts) D-Bus keeps the order and calls go at once.
+    let last: Promise<void> = Promise.resolve();
+    const notify = (method: string, ...args: unknown[]): Promise<void> => {
+      const next = last.catch(() => undefined).then(async () => void (await call(await rd, method, handle, {}, ...args)));
+      last = next;
+      return next;
+    };
     const refused = (devices & KEYBOARD_AND_POINTER) !== KEYBOARD_AND_POINTER ? 'the customer shared the screen but did not allow remote interaction in the desktop\'s dialog' : undefined;
     this.input = {
       keysym: (ks, down) => notify('NotifyKeyboardKeysym', ks, down ? 1 : 0),
