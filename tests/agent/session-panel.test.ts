@@ -27,8 +27,9 @@ const noFiles = { folder: '', maySend: false, transfers: [], offers: [] };
  * the technician's name (its pixels on the screen are exactly the panel drawn for that state, and
  * not the one for another name); the console says the customer sees it and shows it in its video;
  * the question for control appears in the panel, Allow clicked there with a real pointer lets the
- * technician type into the xterm, Take back control there stops it, End session there ends the
- * console's session within 1 s and the pair is dead.
+ * technician type into the xterm, Take back control there stops it, the customer drags it by its
+ * title strip elsewhere (where End still works), End session there ends the console's session within
+ * 1 s and the pair is dead.
  */
 describe('the session panel on top of the customer’s screen', () => {
   let srv: TestServer;
@@ -167,6 +168,25 @@ describe('the session panel on top of the customer’s screen', () => {
     await tech.page.keyboard.type('nicht mehr');
     await tech.page.keyboard.press('Enter');
     await expectNothingFor(1_500, 'keys after "Take back control" have no effect', () => expect(desktop.xterm.typed()).toBe('Hallo 123\n'));
+  });
+
+  it('the customer drags the panel by its title strip to another place: it follows the pointer exactly and stays on top', async () => {
+    const panel = await expected({});
+    const before = await desktop.geometry(panelId);
+    const strip = panel.titleBar;
+    const from = { x: before.x + strip.x + 24, y: before.y + strip.y + Math.floor(strip.height / 2) };
+    const by = { x: -900, y: 520 };
+    await desktop.drag(from, { x: from.x + by.x, y: from.y + by.y });
+    await expect
+      .poll(async () => {
+        const g = await desktop.geometry(panelId);
+        return { x: g.x - before.x, y: g.y - before.y };
+      }, { timeout: 5_000, message: 'the panel moved with the pointer' })
+      .toEqual(by);
+    // still above: the customer's full-screen window comes back in front, the panel stays over it, unchanged
+    expect(await desktop.wmState(panelId)).toContain('_NET_WM_STATE_ABOVE');
+    await desktop.activateXterm();
+    await expectPanelShows(panel, 'the same panel in its new place, above the xterm');
   });
 
   it('End session in the panel ends the console’s session at once; the panel goes; the pair is dead', async () => {

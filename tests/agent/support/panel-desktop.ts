@@ -27,6 +27,8 @@ export interface PanelDesktop {
   /** the whole screen, BGRX */
   grabScreen(): Promise<{ width: number; height: number; data: Buffer }>;
   click(x: number, y: number): Promise<void>;
+  /** presses the main button at `from`, moves the pointer to `to` in steps, and lets go there */
+  drag(from: { x: number; y: number }, to: { x: number; y: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,11 @@ export async function startPanelDesktop(display: string, typedFile: string): Pro
       },
       click: async (x, y) => {
         await execProgram('xdotool', ['mousemove', '--sync', String(Math.round(x)), String(Math.round(y)), 'click', '1'], { env });
+      },
+      drag: async (from, to) => {
+        const at = (f: number) => [String(Math.round(from.x + (to.x - from.x) * f)), String(Math.round(from.y + (to.y - from.y) * f))];
+        const steps = [0.25, 0.5, 0.75, 1].flatMap((f) => ['mousemove', '--sync', ...at(f), 'sleep', '0.05']);
+        await execProgram('xdotool', ['mousemove', '--sync', ...at(0), 'mousedown', '1', ...steps, 'mouseup', '1'], { env });
       },
       stop,
     };
