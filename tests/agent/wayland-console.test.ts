@@ -11,6 +11,7 @@ import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../
 import { platforms } from '@fernhilfe/agent';
 import type { CapturedFrame, InputInjector, ScreenCapture } from '../../packages/agent/src/platform/types.js';
 import { builtAgent } from './build-fixture.js';
+import { startNotificationServer, type NotificationServer } from './support/notification-server.js';
 import { findShareDialog, nextPicture, switchOn, type ShareDialog } from './support/portal-dialog.js';
 import { assertAgentBuilt } from './support/agent-process.js';
 import { acceptAndReadCredentials, startAgentWithPage, type AgentWithPage } from './support/agent-page.js';
@@ -26,9 +27,12 @@ const RED: [number, number, number] = [0xe0, 0x10, 0x10];
  * (German keyboard), a red foot window whose `cat` writes a file, the real server, the agent from
  * source started as the customer would (its environment is the GNOME session's, with an XWayland-like
  * DISPLAY beside it), its page and the console in Chromium. The console shows foot's pixels; control
- * is asked in the console and allowed in the program's page; German text typed in the console arrives
- * exactly; Take back control stops input at once; End ends the session and the pair is dead. Once
- * with the agent from source, once with the built single-file Linux program (build-fixture.ts).
+ * is asked in the console, and the agent announces it as a desktop notification too (the test owns
+ * org.freedesktop.Notifications on the session bus, as gnome-shell would): the German customer allows
+ * it with the notification's Erlauben (agent from source), the English one in the program's page
+ * (the built single-file Linux program, build-fixture.ts), which takes the notification away. German
+ * text typed in the console arrives exactly; Take back control stops input at once; End ends the
+ * session and the pair is dead.
  * Then the portal route (a desktop that is not GNOME): the agent asks xdg-desktop-portal, GNOME's
  * portal backend shows its sharing dialog on the headless screen, the page explains it, and the test
  * clicks "Allow remote interaction" and Share as the customer would (through mutter's own API).
@@ -36,6 +40,8 @@ const RED: [number, number, number] = [0xe0, 0x10, 0x10];
 describe('QuickSupport on GNOME/Wayland, with the console', () => {
   let srv: TestServer;
   let desktop: MutterDesktop;
+  /** the session's notification server (gnome-shell's part, which headless mutter lacks) */
+  let notifications: NotificationServer;
   let browser: Browser;
   let tech: WatchedPage;
   let run: AgentWithPage | undefined;
@@ -49,6 +55,7 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
     assertAgentBuilt();
     srv = await startTestServer();
     desktop = await startMutter({ layout: 'de' });
+    notifications = await startNotificationServer(desktop.env.DBUS_SESSION_BUS_ADDRESS!);
     typed = path.join(desktop.dir, 'typed.txt');
     desktop.start('foot', ['-o', 'colors.background=e01010', 'sh', '-c', `cat > ${typed}`]);
     await vi.waitFor(() => expect(existsSync(typed)).toBe(true), { timeout: 15_000 });
@@ -64,6 +71,7 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
     await hand?.close();
     await run?.agent.kill();
     await browser?.close();
+    notifications?.stop();
     await desktop?.stop();
     await srv?.close();
   });
@@ -74,11 +82,26 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
     await tech.page.mouse.click(box.x + (x / SCREEN.width) * box.width, box.y + (y / SCREEN.height) * box.height);
   }
 
-  /** control asked in the console and allowed in the program's page; German text typed in the console arrives exactly in foot */
-  async function controlAndType(before: string): Promise<void> {
+  /**
+   * Control asked in the console and allowed, in the program's page or (`allow: 'notification'`) with
+   * the desktop notification's Allow, which the agent sends too: there is no panel on Wayland. Answered
+   * in the page, the notification goes. Then German text typed in the console arrives exactly in foot.
+   */
+  async function controlAndType(before: string, allow: 'page' | 'notification' = 'page'): Promise<void> {
+    const earlier = notifications.notes.length;
     await tech.page.getByTestId('control-toggle').click();
     await visible(run!.cust.page, 'allow-control', 10_000);
-    await run!.cust.page.getByTestId('allow-control').click();
+    await vi.waitFor(() => expect(notifications.notes.length, `no notification\nagent:\n${run!.agent.stderr().slice(-2000)}`).toBe(earlier + 1), { timeout: 10_000 });
+    const note = notifications.notes[earlier]!;
+    if (allow === 'notification') {
+      expect(note).toEqual({ id: note.id, appName: 'Fernhilfe', summary: 'Fernhilfe: Fernwartung', body: 'Der Techniker bittet darum, Ihren Computer zu steuern (Maus und Tastatur).', actions: ['allow', 'Erlauben', 'refuse', 'Ablehnen'], urgency: 2 });
+      notifications.press(note.id, 'allow');
+      // answered as with the page's button: the page's question goes too
+      await run!.cust.page.getByTestId('allow-control').waitFor({ state: 'detached', timeout: 10_000 });
+    } else {
+      await run!.cust.page.getByTestId('allow-control').click();
+      await vi.waitFor(() => expect(notifications.closed).toContain(note.id), { timeout: 10_000 });
+    }
     await tech.page.getByTestId('viewer-canvas').and(tech.page.locator('[data-controlling="true"]')).waitFor({ timeout: 10_000 });
     await clickScreen(640, 360);
     await typeInConsole(tech.page, [...keystrokes(TEXT, 'de'), ...enter]);
@@ -86,16 +109,17 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
   }
 
   const agents = [
-    { name: 'the agent from source', program: () => Promise.resolve(undefined) },
+    // a German customer who answers in the desktop notification
+    { name: 'the agent from source', program: () => Promise.resolve(undefined), lang: 'de', allow: 'notification' },
     // the single-file program: dbus-next bundled, koffi's Linux module and the encoder inside
-    { name: 'the built Linux program', program: async () => (await builtAgent()).file },
-  ];
+    { name: 'the built Linux program', program: async () => (await builtAgent()).file, lang: 'en', allow: 'page' },
+  ] as const;
   for (const agent of agents) {
-  it(`${agent.name}: shows the foot window, types German text after the customer allows control, stops at Take back control, and End kills the pair`, async () => {
+  it(`${agent.name}: shows the foot window, types German text after the customer allows control (in the ${agent.allow}), stops at Take back control, and End kills the pair`, async () => {
     const program = await agent.program();
     // the customer's own home and cache (where the built encoder is), the GNOME session's bus, runtime folder and display
     const { HOME: _home, XDG_CACHE_HOME: _cache, ...session } = desktop.env;
-    run = await startAgentWithPage(srv.url, browser, { env: { ...session, DISPLAY: ':77' }, ...(program ? { program } : {}) });
+    run = await startAgentWithPage(srv.url, browser, { env: { ...session, DISPLAY: ':77' }, lang: agent.lang, ...(program ? { program } : {}) });
     const before = readFileSync(typed, 'utf8');
     const { id, password } = await acceptAndReadCredentials(run.cust);
     expect(run.agent.stderr()).toMatch(/screen sharing and remote control through wayland: a GNOME Wayland session/);
@@ -113,8 +137,8 @@ describe('QuickSupport on GNOME/Wayland, with the console', () => {
     }, { timeout: 30_000, interval: 200 });
     expect(await tech.page.evaluate(() => (document.querySelector('[data-testid="viewer-canvas"]') as HTMLCanvasElement).width)).toBe(SCREEN.width);
 
-    // control: asked in the console, allowed in the program's page
-    await controlAndType(before);
+    // control: asked in the console, allowed in the program's page or the desktop notification
+    await controlAndType(before, agent.allow);
 
     // Take back control: the console says so, and keys typed afterwards do not arrive
     await run.cust.page.getByTestId('revoke-control').click();

@@ -26,6 +26,7 @@ export function agentKit(opts: KitOptions): KitSource {
     grants,
     screen: Boolean(platform),
     ...(platform?.openPanel ? { openPanel: (title: string) => platform.openPanel!(env, { title }) } : {}),
+    ...(platform?.openNotifier ? { openNotifier: (appName: string) => platform.openNotifier!(env, { appName }) } : {}),
     make: () => {
       const consent = new Consent();
       const folder = opts.downloads ?? platform?.downloadsFolder?.(env);

@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { CustomerEndpoint } from '@fernhilfe/client';
 import { ApiClient, DEFAULT_BRANDING, type Branding, type Capability } from '@fernhilfe/protocol';
 import type { AgentConfig } from '../config/config.js';
+import { RequestNotifications } from '../notify/request-notifications.js';
 import { PanelNotice } from '../panel/notice.js';
 import { PanelUi } from '../panel/panel-ui.js';
 import type { UiAsset } from '../ui/assets.js';
@@ -60,6 +61,9 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<numb
   // the always-on-top session panel (docs/session-panel.md), where the platform has one
   const openPanel = deps.kit.openPanel?.bind(deps.kit);
   const panel = openPanel ? new PanelUi({ app, language: config.language, branding, openWindow: openPanel, notice: panelNotice, log: deps.log }) : undefined;
+  // no panel (Wayland): the customer's questions also come as desktop notifications (docs/agent-wayland.md)
+  const openNotifier = panel ? undefined : deps.kit.openNotifier?.bind(deps.kit);
+  const notes = openNotifier ? new RequestNotifications({ app, language: config.language, companyName: branding.companyName, openNotifier, log: deps.log }) : undefined;
   const elevation = deps.elevation ? new ElevationWatch(app.flow, deps.elevation, deps.log) : undefined;
   const face = await openFace(config, {
     app,
@@ -79,6 +83,7 @@ export async function runAgent(config: AgentConfig, deps: RunDeps): Promise<numb
   // the page keeps showing the summary; the agent goes
   elevation?.close();
   await panel?.close();
+  await notes?.close();
   await face.close();
   deps.log.info({ reason: final.endKey }, 'agent exits');
   return 0;

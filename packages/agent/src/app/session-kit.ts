@@ -1,7 +1,7 @@
 import type { ConsentPort } from '@fernhilfe/client';
 import type { Grant } from '../consent/types.js';
 import type { FileFeature } from '../files/feature.js';
-import type { PanelWindow } from '../platform/types.js';
+import type { DesktopNotifier, PanelWindow } from '../platform/types.js';
 import type { AgentFeature } from '../session/feature.js';
 
 /** The features for one session, made fresh when the encrypted session opens. */
@@ -22,6 +22,8 @@ export interface KitSource {
   make(): SessionKit;
   /** the platform's session panel window (X11), where it has one: panel/panel-ui.ts shows it during a session */
   openPanel?(title: string): Promise<PanelWindow>;
+  /** the desktop's notifications (Wayland), where it has them: notify/ announces requests there when there is no panel */
+  openNotifier?(appName: string): Promise<DesktopNotifier>;
 }
 
 export const emptyKit: KitSource = { grants: [], screen: false, make: () => ({ features: [] }) };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initialFlowState, type CustomerFlowState, type FilesView } from '@fernhilfe/protocol';
-import { panelModel } from './panel-model.js';
+import { openRequests, panelModel } from './panel-model.js';
 
 const tech = { displayName: 'Max Mustermann', company: 'Beispiel GmbH' };
 const brand = { companyName: 'Hilfe AG', primaryColor: '#123456', accentColor: '#abcdef' };
@@ -66,5 +66,15 @@ describe('the session panel’s model', () => {
     expect(panelModel(active(), { ...noFiles, transfers: [file('receiving')] }, 'de', brand)!.status).toContain('Eine Datei wird übertragen.');
     expect(panelModel(active(), { ...noFiles, transfers: [file('completed')] }, 'en', brand)!.status).toEqual(['The technician sees your screen.']);
     expect(panelModel(active({}, { reconnecting: true }), noFiles, 'en', brand)!.status).toContain('Connection lost, reconnecting…');
+  });
+
+  it('lists every open question for the desktop notifications: the grants in the order asked, then the files; none outside a session', () => {
+    const all = openRequests(active({ pending: ['clipboard', 'control'] }), { ...noFiles, offers: [file('offered')] }, 'de');
+    expect(all.map((r) => [r.id, r.buttons.map((b) => b.label).join('/')])).toEqual([
+      ['grant-clipboard', 'Erlauben/Ablehnen'],
+      ['grant-control', 'Erlauben/Ablehnen'],
+      [`file-${'a'.repeat(32)}`, 'Speichern/Ablehnen'],
+    ]);
+    expect(openRequests({ ...active({ pending: ['control'] }), phase: 'ended' }, noFiles, 'en')).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Branding, CustomerFlowState, FilesView, GrantName } from '@fernhilfe/protocol';
-import { grantTexts, sayPanel } from './texts.js';
+import { grantTexts, sayPanel, type PanelTextKey } from './texts.js';
 
 /** What a click (or Enter on the focused button) does: the same calls the page's buttons make. */
 export type PanelAction =
@@ -15,6 +15,14 @@ export interface PanelButton {
   style: 'primary' | 'secondary' | 'danger';
 }
 
+/** A question that needs the customer's answer, with its two buttons (Allow / Refuse, Save / Refuse). */
+export interface CustomerRequest {
+  /** stable while the question is open: "grant-control", "file-<transferId>" */
+  id: string;
+  text: string;
+  buttons: [PanelButton, PanelButton];
+}
+
 /** Everything the session panel shows, platform-neutral: the renderer lays it out and paints it. */
 export interface PanelModel {
   title: string;
@@ -24,13 +32,19 @@ export interface PanelModel {
   /** what the technician can do now: viewing or controlling, the clipboard, a file on its way, reconnecting */
   status: string[];
   securityCode: string;
-  /** a question that needs the customer's answer, with its two buttons (Allow / Refuse, Save / Refuse) */
-  request?: { text: string; buttons: [PanelButton, PanelButton] };
+  /** the oldest question that needs the customer's answer (openRequests) */
+  request?: CustomerRequest;
   /** Take back control (and the like) while granted, then End session (always last) */
   buttons: PanelButton[];
   /** the operator's branding colours, `#rrggbb` */
   colors: { primary: string; accent: string };
 }
+
+/** sayPanel with the language bound */
+const sayIn =
+  (language: 'de' | 'en') =>
+  (key: PanelTextKey, values?: Record<string, string>): string =>
+    sayPanel(language, key, values);
 
 const moving = new Set(['sending', 'receiving', 'verifying']);
 
@@ -41,7 +55,7 @@ const moving = new Set(['sending', 'receiving', 'verifying']);
 export function panelModel(s: CustomerFlowState, files: FilesView, language: 'de' | 'en', branding: Pick<Branding, 'companyName' | 'primaryColor' | 'accentColor'>): PanelModel | undefined {
   if (s.phase !== 'active') return undefined;
   const grants = grantTexts[language];
-  const t = (key: Parameters<typeof sayPanel>[1], values?: Record<string, string>) => sayPanel(language, key, values);
+  const t = sayIn(language);
   const status = [s.consent.granted.control ? grants.control.on : t('viewing')];
   for (const g of granted(s)) if (g !== 'control') status.push(grants[g].on);
   if (files.transfers.some((tr) => moving.has(tr.state))) status.push(t('transferring'));
@@ -57,7 +71,7 @@ export function panelModel(s: CustomerFlowState, files: FilesView, language: 'de
     buttons,
     colors: { primary: branding.primaryColor, accent: branding.accentColor },
   };
-  const request = requestOf(s, files, language);
+  const request = openRequests(s, files, language)[0];
   if (request) model.request = request;
   return model;
 }
@@ -66,25 +80,29 @@ function granted(s: CustomerFlowState): GrantName[] {
   return (Object.keys(s.consent.granted) as GrantName[]).filter((g) => s.consent.granted[g]);
 }
 
-/** The oldest open question: a grant the technician asked for, else a file offered to the customer. */
-function requestOf(s: CustomerFlowState, files: FilesView, language: 'de' | 'en'): PanelModel['request'] {
-  const asked = s.consent.pending[0];
-  if (asked) {
-    return {
-      text: grantTexts[language][asked].ask,
-      buttons: [
-        { id: `allow-${asked}`, label: sayPanel(language, 'allow'), action: { kind: 'decide', what: asked, decision: 'allow' }, style: 'primary' },
-        { id: `refuse-${asked}`, label: sayPanel(language, 'refuse'), action: { kind: 'decide', what: asked, decision: 'refuse' }, style: 'secondary' },
-      ],
-    };
-  }
-  const offer = files.offers[0];
-  if (!offer) return undefined;
-  return {
-    text: sayPanel(language, 'fileOffer', { name: offer.name }),
+/**
+ * Every question open now, oldest kind first: the grants the technician asked for (in the order
+ * asked), then the files offered to the customer. The one place the faces that ask (the panel,
+ * the desktop notifications of notify/) read the open requests from; their buttons are the page's calls.
+ */
+export function openRequests(s: CustomerFlowState, files: FilesView, language: 'de' | 'en'): CustomerRequest[] {
+  if (s.phase !== 'active') return [];
+  const t = sayIn(language);
+  const grants: CustomerRequest[] = s.consent.pending.map((what) => ({
+    id: `grant-${what}`,
+    text: grantTexts[language][what].ask,
     buttons: [
-      { id: 'accept-file', label: sayPanel(language, 'save'), action: { kind: 'file', transferId: offer.transferId, decision: 'accept' }, style: 'primary' },
-      { id: 'refuse-file', label: sayPanel(language, 'refuse'), action: { kind: 'file', transferId: offer.transferId, decision: 'refuse' }, style: 'secondary' },
+      { id: `allow-${what}`, label: t('allow'), action: { kind: 'decide', what, decision: 'allow' }, style: 'primary' },
+      { id: `refuse-${what}`, label: t('refuse'), action: { kind: 'decide', what, decision: 'refuse' }, style: 'secondary' },
     ],
-  };
+  }));
+  const offers: CustomerRequest[] = files.offers.map((offer) => ({
+    id: `file-${offer.transferId}`,
+    text: t('fileOffer', { name: offer.name }),
+    buttons: [
+      { id: 'accept-file', label: t('save'), action: { kind: 'file', transferId: offer.transferId, decision: 'accept' }, style: 'primary' },
+      { id: 'refuse-file', label: t('refuse'), action: { kind: 'file', transferId: offer.transferId, decision: 'refuse' }, style: 'secondary' },
+    ],
+  }));
+  return [...grants, ...offers];
 }

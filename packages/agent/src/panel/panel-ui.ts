@@ -2,6 +2,7 @@ import { initialFlowState, type Branding } from '@fernhilfe/protocol';
 import type { AgentApp } from '../app/agent-app.js';
 import type { Log } from '../app/log.js';
 import type { PanelKey, PanelWindow } from '../platform/types.js';
+import { answer } from './answer.js';
 import type { PanelNotice } from './notice.js';
 import { panelModel, type PanelAction, type PanelModel } from './panel-model.js';
 import { renderPanel, type RenderedPanel } from './render.js';
@@ -137,20 +138,8 @@ export class PanelUi {
   }
 
   private act(action: PanelAction): void {
-    const { flow, files } = this.opts.app;
     try {
-      switch (action.kind) {
-        case 'end':
-          return void flow.end();
-        case 'decide': {
-          // a click on a picture that is already out of date (the question was withdrawn meanwhile) does nothing
-          const open = action.decision === 'revoke' ? flow.state.consent.granted[action.what] : flow.state.consent.pending.includes(action.what);
-          if (open) flow.decide(action.what, action.decision);
-          return;
-        }
-        case 'file':
-          return action.decision === 'accept' ? files.handleAccept(action.transferId) : files.handleRefuse(action.transferId);
-      }
+      answer(this.opts.app, action);
     } catch (err) {
       this.opts.log.warn({ err, action: action.kind }, 'the session panel’s button failed');
     }

@@ -1,6 +1,6 @@
 import type { GrantName } from '@fernhilfe/protocol';
 
-/** The session panel's sentences in German and English (the agent's languages). */
+/** The session panel's sentences in German and English (the agent's languages); the desktop notifications (notify/) use them too. */
 const en = {
   title: '{company}: remote support',
   connectedWith: 'Connected with',
@@ -14,6 +14,8 @@ const en = {
   refuse: 'Refuse',
   fileOffer: 'The technician wants to send you the file "{name}". Save it?',
   save: 'Save',
+  /** a desktop notification whose desktop shows no buttons (notify/) */
+  answerOnPage: 'Please answer on the {company} support page in your browser.',
 } as const;
 
 export type PanelTextKey = keyof typeof en;
@@ -31,6 +33,7 @@ const de: Record<PanelTextKey, string> = {
   refuse: 'Ablehnen',
   fileOffer: 'Der Techniker möchte Ihnen die Datei „{name}“ senden. Speichern?',
   save: 'Speichern',
+  answerOnPage: 'Bitte antworten Sie auf der Support-Seite von {company} in Ihrem Browser.',
 };
 
 /** What the panel says about one grant: the question, the state while granted, the button that takes it back. */

@@ -37,6 +37,15 @@ export class ClipboardError extends FernhilfeError<'not-owner' | 'busy'> {
   override readonly name = 'ClipboardError';
 }
 
+/** The desktop shows no notifications: nothing answers as its notification service. */
+export class NotificationError extends FernhilfeError<'no-service'> {
+  override readonly name = 'NotificationError';
+
+  static noService(detail: string, cause?: unknown): NotificationError {
+    return new NotificationError('no-service', detail, cause === undefined ? {} : { cause });
+  }
+}
+
 export type PlatformErrorReason = 'unavailable';
 
 /** No platform of the table can run here; the detail names what each one lacks. */

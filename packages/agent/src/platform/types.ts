@@ -155,6 +155,12 @@ export interface Platform {
   shell?(env: PlatformEnv): DesktopShell;
   /** the customer's session panel: a small window above every other one (panel/ draws it); undefined where the platform has none */
   openPanel?(env: PlatformEnv, opts: { title: string }): Promise<PanelWindow>;
+  /**
+   * The desktop's notifications, where requests reach the customer when there is no panel (Wayland:
+   * org.freedesktop.Notifications); rejects with NotificationError when the desktop offers none.
+   * `appName`: the operator's product name, shown as the sender.
+   */
+  openNotifier?(env: PlatformEnv, opts: { appName: string }): Promise<DesktopNotifier>;
   /** why this platform serves `env`, in plain words for the log ("a GNOME Wayland session (…)"); undefined: its name says enough */
   chosenBecause?(env: PlatformEnv): string;
 }
@@ -211,5 +217,32 @@ export interface PanelWindow {
   onKey(listener: (key: PanelKey) => void): void;
   /** `scale` changed (Windows: the window moved to a monitor of another DPI): the panel is drawn again */
   onRescale?(listener: () => void): void;
+  close(): Promise<void>;
+}
+
+/** One desktop notification: a title, a sentence, and the answers as buttons. */
+export interface DesktopNote {
+  title: string;
+  body: string;
+  /** the buttons in order: `key` comes back in onAction; shown only where the notifier's `actions` is true */
+  actions: ReadonlyArray<{ key: string; label: string }>;
+}
+
+/**
+ * The desktop's own notifications (Wayland: platform/wayland/notifier.ts), for questions that need
+ * the customer's answer where no session panel can stay on top (notify/request-notifications.ts).
+ * A note is urgent: it stays until it is answered, dismissed or withdrawn.
+ */
+export interface DesktopNotifier {
+  /** the desktop shows buttons in its notifications; without them a note must say where to answer */
+  readonly actions: boolean;
+  /** shows `note`; resolves with its id */
+  show(note: DesktopNote): Promise<number>;
+  /** takes the note away (answered elsewhere, withdrawn, the session over) */
+  withdraw(id: number): Promise<void>;
+  /** the customer pressed the button `key` of note `id` */
+  onAction(listener: (id: number, key: string) => void): void;
+  /** note `id` is gone (the customer dismissed it, or it was withdrawn) */
+  onClosed(listener: (id: number) => void): void;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { Platform, PlatformEnv } from '../types.js';
 import { detectWayland } from './detect.js';
+import { WaylandNotifier } from './notifier.js';
 import { openWaylandCapture, openWaylandClipboard, openWaylandInjector } from './open.js';
 
 const why = (env: PlatformEnv): string | undefined => {
@@ -10,8 +11,9 @@ const why = (env: PlatformEnv): string | undefined => {
 /**
  * Linux/Wayland: GNOME through mutter's own D-Bus API (org.gnome.Mutter.RemoteDesktop + ScreenCast,
  * frames through PipeWire and the system's GStreamer libraries over koffi), other desktops through
- * xdg-desktop-portal. It runs where the session is Wayland (detect.ts); there it comes before X11,
- * whose DISPLAY would be XWayland. docs/agent-wayland.md.
+ * xdg-desktop-portal; the customer's requests also as desktop notifications (notifier.ts). It runs
+ * where the session is Wayland (detect.ts); there it comes before X11, whose DISPLAY would be
+ * XWayland. docs/agent-wayland.md.
  */
 export const wayland: Platform = {
   name: 'wayland',
@@ -22,5 +24,7 @@ export const wayland: Platform = {
   openCapture: (env) => openWaylandCapture(env),
   openInjector: (env) => openWaylandInjector(env),
   openClipboard: () => openWaylandClipboard(),
+  // no window can stay on top on Wayland (no openPanel): requests come as desktop notifications too
+  openNotifier: (env, opts) => WaylandNotifier.open(env, opts),
   chosenBecause: (env) => why(env) ?? 'a Wayland session',
 };
