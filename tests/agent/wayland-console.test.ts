@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { visible } from '@fernhilfe/testkit';
+import { startNotificationServer, visible, type NotificationServer } from '@fernhilfe/testkit';
 import { assertAppsBuilt, cspViolations, launchTechnicianBrowser, openPage, SCREENSHOTS, textOf, type WatchedPage } from '../e2e/support/browser.js';
 import { canvasColours, closeTo, hex, technicianConnects, technicianSignsIn } from '../e2e/support/flows.js';
 import { startMutter, type MutterDesktop } from '../support/mutter.js';
@@ -11,7 +11,6 @@ import { startTestServer, TECH_LOGIN, TECH_PASSWORD, type TestServer } from '../
 import { platforms } from '@fernhilfe/agent';
 import type { CapturedFrame, InputInjector, ScreenCapture } from '../../packages/agent/src/platform/types.js';
 import { builtAgent } from './build-fixture.js';
-import { startNotificationServer, type NotificationServer } from './support/notification-server.js';
 import { findShareDialog, nextPicture, switchOn, type ShareDialog } from './support/portal-dialog.js';
 import { assertAgentBuilt } from './support/agent-process.js';
 import { acceptAndReadCredentials, startAgentWithPage, type AgentWithPage } from './support/agent-page.js';

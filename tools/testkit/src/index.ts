@@ -30,3 +30,4 @@ export { XPainter, rgb, type Rect, type Rgb } from './x11-painter.js';
 export { startWine, type WineDesktop, type WineOptions, type WineProcess } from './wine.js';
 export { startXvfb, type Wrap, type Xvfb, type XvfbOptions } from './xvfb.js';
 export { retryUntil, startMutter, type MutterDesktop } from './mutter.js';
+export { startNotificationServer, type NotificationServer, type ReceivedNote } from './notifications.js';
