@@ -95,7 +95,7 @@ describe('the first start builds and signs the QuickSupport programs', () => {
     expect(checked.code).toBe(0);
     // with --server, against the CA the server publishes (it made it itself)
     const byServer = await runCli(['verify', file, '--server', url]);
-    expect(byServer.stdout).toContain(`against the certificate ${url} made itself`);
+    expect(byServer.stdout).toContain(`against the CA ${url} publishes for it`);
     expect(byServer.stdout).toContain('Authenticode signature OK.');
     expect(byServer.code).toBe(0);
     // against the CAs this system trusts, as on a customer's Windows: not a known publisher

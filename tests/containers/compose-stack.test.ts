@@ -107,6 +107,8 @@ describe('the container image and deploy/compose.yaml on podman', () => {
         expect(verified.stdout, program.file).toMatch(new RegExp(`^OK: ${program.file.replace('.', '\\.')} is exactly the file signed with the key`, 'm'));
         expect(verified.code, `${verified.stdout}${verified.stderr}`).toBe(0);
       }
+      // the CA of the Windows program's certificate is published (AUTHENTICODE_CA_FILE) for `fernhilfe verify --server`
+      expect((await httpsBytes(`${stack.publicUrl}/download/authenticode-ca.pem`, ca)).toString()).toBe(readFileSync(path.join(stack.dir, 'secrets/authenticode_ca.pem'), 'utf8'));
       // the address customers reach (PUBLIC_URL) is built into the program each node signed
       const linux = path.join(dir, PROGRAMS[0].file);
       chmodSync(linux, 0o755);

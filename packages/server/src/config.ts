@@ -1,4 +1,4 @@
-import { randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
@@ -76,6 +76,8 @@ const envSchema = z.object({
   AGENT_PUBLIC_KEY: z.string().min(1).optional(),
   /** build and sign the QuickSupport programs at the first start when no operator key is configured (agent-build/) */
   AGENT_AUTOBUILD: z.enum(['on', 'off', '1', '0'], { error: 'must be on or off' }).default('on'),
+  /** a PEM file with the CA of the Authenticode certificate the Windows program is signed with, published at /download/authenticode-ca.pem */
+  AUTHENTICODE_CA_FILE: z.string().min(1).optional(),
   /** the server key file (receipt and audit head signing, TOTP encryption; docs/audit.md "Keys"); default DATA_DIR/server.key */
   SERVER_KEY_FILE: z.string().min(1).optional(),
   /** the key file's text itself (from a secret store); wins over SERVER_KEY_FILE */
@@ -136,6 +138,8 @@ export interface Config {
   agentPublicKey: KeyObject | undefined;
   /** the first-start build (agent-build/decide.ts): on unless AGENT_AUTOBUILD=off; what the operator configured decides the rest */
   agentAutobuild: { enabled: boolean; agentDirSet: boolean; signingKeySet: boolean };
+  /** AUTHENTICODE_CA_FILE's certificate (PEM), published for `fernhilfe verify --server` (agent-build/routes.ts) */
+  authenticodeCa: string | undefined;
   /** where the server's secret keys come from (keys/server-keys.ts) */
   serverKey: { file: string; text: string | undefined };
   /** undefined: one node, everything in memory */
@@ -206,6 +210,18 @@ function readAgentKey(value: string): KeyObject {
     if (err instanceof ConfigError) throw err;
     throw new ConfigError('invalid', `AGENT_PUBLIC_KEY: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
+}
+
+/** A PEM file holding one X.509 certificate (a CA to publish): its text, or a ConfigError saying what is wrong. */
+function readCertificate(name: string, file: string): string {
+  const pem = readPem(name, file).toString('utf8');
+  try {
+    const cert = new X509Certificate(pem);
+    if (!cert.ca) throw new Error('it is not a CA certificate (basicConstraints CA:TRUE)');
+  } catch (err) {
+    throw new ConfigError('invalid', `${name}: ${file} is not a usable PEM certificate: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  return pem;
 }
 
 /** TURN_URLS: stun:/stuns:/turn:/turns: URLs; a TURN URL needs TURN_SECRET. */
@@ -279,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     agentDir: e.AGENT_DIR.trim() === '' ? undefined : path.resolve(e.AGENT_DIR),
     agentPublicKey: e.AGENT_PUBLIC_KEY ? readAgentKey(e.AGENT_PUBLIC_KEY) : undefined,
     agentAutobuild: { enabled: e.AGENT_AUTOBUILD === 'on' || e.AGENT_AUTOBUILD === '1', agentDirSet: env.AGENT_DIR !== undefined, signingKeySet: Boolean(env.FERNHILFE_SIGNING_KEY) },
+    authenticodeCa: e.AUTHENTICODE_CA_FILE ? readCertificate('AUTHENTICODE_CA_FILE', e.AUTHENTICODE_CA_FILE) : undefined,
     serverKey: { file: path.resolve(e.SERVER_KEY_FILE ?? path.join(e.DATA_DIR, 'server.key')), text: e.SERVER_KEY },
     cluster: e.REDIS_URL ? { redisUrl: e.REDIS_URL, nodeId, nodeTtlMs: e.CLUSTER_NODE_TTL_MS } : undefined,
     metrics: metricsConfig(e, nodeId),

@@ -159,7 +159,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const programSource = prepareProgramSource(config, getLogger(log, 'agent-build'));
   const agentDownload = new AgentDownloads({ dir: programSource.agentDir, publicKey: programSource.publicKey, builtHere: programSource.mode.kind === 'auto', releases: new SettingsRepo({ db: database.db }), log: getLogger(log, 'agent-download') });
   await agentDownload.load();
-  const programs = new ProgramBuilds({ ...programSource, dir: programSource.agentDir, downloads: agentDownload, log: getLogger(log, 'agent-build') });
+  const programs = new ProgramBuilds({ ...programSource, dir: programSource.agentDir, downloads: agentDownload, authenticodeCa: config.authenticodeCa, log: getLogger(log, 'agent-build') });
   registerAgentDownloadRoutes(app, agentDownload);
   const branding = new BrandingStore({ settings: new SettingsRepo({ db: database.db }), logger: getLogger(log, 'branding') });
   // the admins' live view and account administration (issue 18, docs/accounts.md)

@@ -113,8 +113,9 @@ function keyFromOption(value: string): KeyObject {
 
 /**
  * The Authenticode check of a Windows program: against `--ca`, else (with --server) against the CA
- * of the certificate the server made itself when it built the program at its first start
- * (docs/agent-build.md, "First start"), else against the CAs this system trusts.
+ * the server publishes at /download/authenticode-ca.pem (the one it made itself when it built the
+ * program at its first start, docs/agent-build.md "First start", or the operator's AUTHENTICODE_CA_FILE),
+ * else against the CAs this system trusts.
  */
 async function checkAuthenticode(file: string, ca: string | undefined, origin: string | undefined, out: (line: string) => void): Promise<AuthenticodeResult> {
   if (ca || !origin) return verifyAuthenticode(file, ca);
@@ -130,7 +131,7 @@ async function checkAuthenticode(file: string, ca: string | undefined, origin: s
   const dir = mkdtempSync(path.join(tmpdir(), 'fernhilfe-verify-'));
   try {
     writeFileSync(path.join(dir, 'ca.pem'), pem);
-    out(`Checking its Windows signature against the certificate ${origin} made itself (Windows shows such a program as from an "Unknown publisher").`);
+    out(`Checking its Windows signature against the CA ${origin} publishes for it (${origin}/download/authenticode-ca.pem).`);
     return verifyAuthenticode(file, path.join(dir, 'ca.pem'));
   } finally {
     rmSync(dir, { recursive: true, force: true });

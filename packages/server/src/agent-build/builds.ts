@@ -29,6 +29,8 @@ export interface ProgramBuildsOptions {
   signingKeyFile: string | undefined;
   publicKey: KeyObject | undefined;
   downloads: AgentDownloads;
+  /** AUTHENTICODE_CA_FILE: the operator's CA to publish (container nodes, an operator's own certificate) */
+  authenticodeCa?: string | undefined;
   log: Logger;
 }
 
@@ -67,10 +69,15 @@ export class ProgramBuilds {
     await this.work;
   }
 
-  /** The CA (PEM) of the server's own Authenticode certificate, once the Windows program signed with it is offered. */
+  /**
+   * The CA (PEM) of the Authenticode certificate of the Windows program on offer: the operator's
+   * (AUTHENTICODE_CA_FILE) where configured, else the server's own once it signed the program with it.
+   */
   async codeSigningCa(): Promise<string | undefined> {
     const windows = this.opts.downloads.stores.find((s) => s.platform.os === 'windows');
-    if (this.opts.mode.kind !== 'auto' || !this.opts.dir || !windows || !(await windows.current())) return undefined;
+    if (!windows || !(await windows.current())) return undefined;
+    if (this.opts.authenticodeCa) return this.opts.authenticodeCa;
+    if (this.opts.mode.kind !== 'auto' || !this.opts.dir) return undefined;
     if ((await this.describe(windows)).authenticode !== 'server-certificate') return undefined;
     return readFile(path.join(this.opts.dir, CODE_SIGNING_CA_FILE), 'utf8').catch(() => undefined);
   }
