@@ -88,7 +88,9 @@ async function nodeBase(): Promise<string> {
       'RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx && node --version',
       '',
     ].join('\n');
-    await podman(['build', '--network', 'host', '-t', tag, '-f', '-', ctx], { input: containerfile });
+    // a file, not `-f -`: podman opens /dev/stdin, which fails (ENXIO) on the socket Node gives a child as its stdin
+    writeFileSync(path.join(ctx, 'Containerfile'), containerfile);
+    await podman(['build', '--network', 'host', '-t', tag, '-f', path.join(ctx, 'Containerfile'), ctx]);
   } finally {
     rmSync(ctx, { recursive: true, force: true });
   }
