@@ -15,7 +15,7 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * real server, and a viewer (a Node technician endpoint that acknowledges each frame when it arrives,
  * as the console does when it draws it). The customer's upload goes through a TCP relay inside a
  * network namespace, so it crosses a veth, where `tc` (htb: the kernel here has no netem) narrows it.
- * The `video-rate` messages must settle under the link's rate while frames keep coming, and rise
+ * The `video-rate` messages must settle at about the link's rate while frames keep coming, and rise
  * again when the limit is lifted; narrower still, the picture is halved (a new `video-config`, the
  * input feature's geometry) and restored once the link is open again. Assertions are on messages
  * and bytes, never on time.
@@ -24,6 +24,7 @@ const netns = canMakeNamespaces();
 if (!netns.ok) throw new Error(`this test needs network namespaces (root, iproute2): ${netns.why}`);
 
 const LINK_KBIT = 1000;
+const NOISE = { width: 1280, height: 720 };
 const RELAY_PORT = 7400;
 /** a TCP relay: listen on argv[1]:argv[2], forward to argv[3]:argv[4] */
 const RELAY = `const net = require('node:net');
@@ -52,11 +53,15 @@ describe('the screen adapts to a narrowed link (tc on a veth)', () => {
   let seed = 1;
   const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) / (1 << 24);
 
-  /** a new picture: the top left 640x360 in 8x8 blocks of 16 random colours (costly for x264, like video) */
+  /**
+   * a new picture: the whole screen in 8x8 blocks of 16 random colours (costly for x264, like video). Whole:
+   * a quarter of it needed about 0.9 Mbit/s at the encoder's quality, just under the 1 Mbit/s link, so the
+   * sender was limited by the picture, not the link, and its target floated over the link with no queue
+   */
   function paintNoise(): void {
     if (!painting) return;
     const areas: Array<{ color: Rgb; rects: Rect[] }> = Array.from({ length: 16 }, (_, i) => ({ color: [(i * 53) % 256, (i * 101) % 256, (i * 199) % 256] as Rgb, rects: [] }));
-    for (let y = 0; y < 360; y += 8) for (let x = 0; x < 640; x += 8) areas[Math.floor(random() * 16)]!.rects.push({ x, y, width: 8, height: 8 });
+    for (let y = 0; y < NOISE.height; y += 8) for (let x = 0; x < NOISE.width; x += 8) areas[Math.floor(random() * 16)]!.rects.push({ x, y, width: 8, height: 8 });
     painter.paint(areas).catch(() => undefined);
   }
 
@@ -123,19 +128,24 @@ describe('the screen adapts to a narrowed link (tc on a veth)', () => {
     await expect.poll(() => Math.max(...bitrates(3)), { timeout: 20_000, message: 'a high target on the open link' }).toBeGreaterThan(2 * LINK_KBIT);
   });
 
-  it('narrowed to 1 Mbit/s, the target settles under the link and frames keep coming', async () => {
+  it('narrowed to 1 Mbit/s, the target settles at about the link (median of ten reports ≤ 1.2x) and frames keep coming', async () => {
     limit(LINK_KBIT);
     const before = rates.length;
+    // a sender that fills the link cuts under it when a queue builds and creeps back over it: the target
+    // saws around the link. Settled: the median of the last ten reports near the link, not above it by more
+    // than a fifth, and not collapsed (a target stuck over the link, or at the floor, fails)
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const lastTen = () => rates.slice(-10);
+    const settled = () => rates.length - before >= 12 && median(lastTen().map((r) => r.bitrateKbps)) <= 1.2 * LINK_KBIT && median(lastTen().map((r) => r.bitrateKbps)) >= 0.5 * LINK_KBIT;
     await expect
-      .poll(() => (rates.length - before >= 3 ? Math.max(...bitrates(3)) : Infinity), { timeout: 45_000, message: `three reports in a row under ${LINK_KBIT} kbit/s` })
-      .toBeLessThan(LINK_KBIT)
+      .poll(settled, { timeout: 60_000, message: `the median of the last ten targets between 0.5 and 1.2 × ${LINK_KBIT} kbit/s` })
+      .toBe(true)
       .catch((e: unknown) => {
         // what the sender decided since the limit, for the next reader of a failure
         throw new Error(`${e instanceof Error ? e.message : String(e)}\nreports since the limit: ${JSON.stringify(rates.slice(before))}`);
       });
     // what the sender measured as delivered is what the link carries, not more
-    expect(rates.at(-1)!.limitKbps).toBeLessThan(LINK_KBIT * 1.1);
-    expect(rates.at(-1)!.bitrateKbps).toBeGreaterThan(150);
+    expect(median(lastTen().map((r) => r.limitKbps)), JSON.stringify(lastTen())).toBeLessThan(LINK_KBIT * 1.1);
     const got = frames.length;
     await expect.poll(() => frames.length - got, { timeout: 10_000, message: 'frames keep arriving over the narrow link' }).toBeGreaterThan(10);
     expect(rates.at(-1)!.fps).toBeGreaterThan(0);
