@@ -16,7 +16,8 @@ export const UI_URL = /(?:Support page|Support-Seite): (http:\/\/127\.0\.0\.1:\d
 /** `browserLocale`: the browser's own language (default: the agent's --lang) */
 export async function startAgentWithPage(serverUrl: string, browser: Browser, opts: StartAgentOptions & { lang?: 'de' | 'en'; browserLocale?: string } = {}): Promise<AgentWithPage> {
   const agent = startAgent(['--server', serverUrl, '--no-browser', '--lang', opts.lang ?? 'en'], opts);
-  const url = (await agent.waitFor(UI_URL))[1]!;
+  // a start under strace -f on a busy machine took over 15 s once (CI): the page's address may take a while
+  const url = (await agent.waitFor(UI_URL, opts.wrapper ? 60_000 : 30_000))[1]!;
   const locale = opts.browserLocale ?? (opts.lang === 'de' ? 'de-DE' : 'en-US');
   const cust = await openPage(browser, 'agent page', { viewport: { width: 900, height: 900 }, locale });
   await cust.page.goto(url);
