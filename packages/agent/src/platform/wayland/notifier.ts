@@ -22,6 +22,11 @@ export function notifyArguments(appName: string, note: DesktopNote, capabilities
   return [appName, 0, '', note.title, body, actions, { urgency: new Variant('y', CRITICAL) }, 0];
 }
 
+/** a signal of the notification server about one note */
+type NoteSignal = { kind: 'action'; id: number; key: string } | { kind: 'closed'; id: number };
+/** signals kept at most while a Notify is on its way (other programs' notes pass by too) */
+const EARLY_MAX = 32;
+
 /**
  * The desktop's notification server on the session bus (GNOME Shell, KDE Plasma, dunst, mako …),
  * on a connection of its own: Notify, CloseNotification, and its ActionInvoked / NotificationClosed
@@ -33,6 +38,10 @@ export class WaylandNotifier implements DesktopNotifier {
   private readonly mine = new Set<number>();
   /** what the server can show (GetCapabilities): "actions" (buttons), "body-markup" … */
   private capabilities: readonly string[] = [];
+  /** Notify calls on their way */
+  private showing = 0;
+  /** signals heard while a Notify was on its way, for ids not known yet (see show) */
+  private early: NoteSignal[] = [];
 
   private constructor(
     private readonly bus: Bus,
@@ -48,12 +57,8 @@ export class WaylandNotifier implements DesktopNotifier {
       const server = await proxy(bus, NAME, PATH, NAME);
       const notifier = new WaylandNotifier(bus, server, opts.appName);
       // the signals' match rules go out before the capabilities' call: no answer can come before we listen
-      server.on('ActionInvoked', (id: number, key: string) => {
-        if (notifier.mine.has(id)) notifier.events.emit('action', id, key);
-      });
-      server.on('NotificationClosed', (id: number) => {
-        if (notifier.mine.delete(id)) notifier.events.emit('closed', id);
-      });
+      server.on('ActionInvoked', (id: number, key: string) => notifier.heard({ kind: 'action', id, key }));
+      server.on('NotificationClosed', (id: number) => notifier.heard({ kind: 'closed', id }));
       notifier.capabilities = await call<string[]>(server, 'GetCapabilities');
       return notifier;
     } catch (err) {
@@ -66,10 +71,33 @@ export class WaylandNotifier implements DesktopNotifier {
     return this.capabilities.includes('actions');
   }
 
+  /**
+   * Shows `note`; its id. A button pressed at once can be heard before Notify's answer is read (both in
+   * one read from the bus: the signal's handler runs before the await after the call): such signals are
+   * kept while a Notify is on its way and passed on once its id is known, after the caller has it.
+   */
   async show(note: DesktopNote): Promise<number> {
-    const id = await call<number>(this.server, 'Notify', ...notifyArguments(this.appName, note, this.capabilities));
-    this.mine.add(id);
-    return id;
+    this.showing++;
+    try {
+      const id = await call<number>(this.server, 'Notify', ...notifyArguments(this.appName, note, this.capabilities));
+      this.mine.add(id);
+      const early = this.early.filter((e) => e.id === id);
+      if (early.length > 0) setImmediate(() => early.forEach((e) => this.pass(e)));
+      return id;
+    } finally {
+      if (--this.showing === 0) this.early = [];
+    }
+  }
+
+  private heard(e: NoteSignal): void {
+    if (this.mine.has(e.id)) this.pass(e);
+    else if (this.showing > 0 && this.early.length < EARLY_MAX) this.early.push(e);
+  }
+
+  private pass(e: NoteSignal): void {
+    if (e.kind === 'action') {
+      if (this.mine.has(e.id)) this.events.emit('action', e.id, e.key);
+    } else if (this.mine.delete(e.id)) this.events.emit('closed', e.id);
   }
 
   async withdraw(id: number): Promise<void> {
