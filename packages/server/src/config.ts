@@ -215,12 +215,13 @@ function readAgentKey(value: string): KeyObject {
 /** A PEM file holding one X.509 certificate (a CA to publish): its text, or a ConfigError saying what is wrong. */
 function readCertificate(name: string, file: string): string {
   const pem = readPem(name, file).toString('utf8');
+  let cert: X509Certificate;
   try {
-    const cert = new X509Certificate(pem);
-    if (!cert.ca) throw new Error('it is not a CA certificate (basicConstraints CA:TRUE)');
+    cert = new X509Certificate(pem);
   } catch (err) {
     throw new ConfigError('invalid', `${name}: ${file} is not a usable PEM certificate: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
+  if (!cert.ca) throw new ConfigError('invalid', `${name}: ${file} is not a usable PEM certificate: it is not a CA certificate (basicConstraints CA:TRUE)`);
   return pem;
 }
 
