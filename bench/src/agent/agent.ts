@@ -21,7 +21,9 @@ import { BenchError } from '../errors.js';
  * once, ~8-18 s after the start, and cost an idle agent ~0.2 % of a core in a 20 s window).
  */
 export async function runAgentBench(opts: { smoke: boolean; outDir?: string; only?: string; warmupS?: number; wayland?: boolean; waylandRuns?: number }): Promise<AgentBenchReport> {
-  const warmupMs = opts.smoke ? 500 : (opts.warmupS ?? 8) * 1000;
+  // the smoke run's windows are short, yet long enough for a fresh agent's first frames on a busy machine
+  // (0.5 s + 1.5 s once gave the motion workload no frame at all while other tests ran)
+  const warmupMs = opts.smoke ? 1500 : (opts.warmupS ?? 8) * 1000;
   const hostLoadBefore = await hostLoadPercent(opts.smoke ? 300 : 1000);
   const xvfb = await startXvfb({ width: 1920, height: 1080 });
   // a client stays connected the whole time (else Xvfb resets between workloads) and paints a plain desktop
@@ -33,7 +35,7 @@ export async function runAgentBench(opts: { smoke: boolean; outDir?: string; onl
     for (const w of workloads.filter((x) => !opts.only || x.name.includes(opts.only))) {
       await painter.fill([58, 110, 165]);
       // a warm-up before measuring: the agent's own start-up (module compile, first GCs, encoder set-up) is not the workload's cost
-      scenarios.push(await measureScenario(xvfb.name, w, { warmupMs, windowMs: opts.smoke ? 1500 : 20_000 }));
+      scenarios.push(await measureScenario(xvfb.name, w, { warmupMs, windowMs: opts.smoke ? 3000 : 20_000 }));
     }
     // the Wayland row (wl-bench.ts): the same workloads' kind on headless GNOME; says why where mutter cannot start
     const wayland = opts.wayland === false ? undefined : await runWaylandRow({ smoke: opts.smoke, warmupMs, runs: opts.waylandRuns, only: opts.only });
