@@ -70,13 +70,20 @@ describe('the Wayland platform on headless GNOME', () => {
     await vi.waitFor(() => expect(existsSync(file)).toBe(true), { timeout: 15_000 });
     injector = await platforms.wayland.openInjector(desktop.env);
     await injector.move(640, 360);
+    // the pointer (drawn into the frames) left out: it can take foot's text shape only after the first
+    // picture (CI: the end never looked "the same" again), and the lines scroll everywhere else
+    const withoutPointer = (f: CapturedFrame): Buffer => {
+      const data = Buffer.from(f.data);
+      for (let y = 310; y < 430; y++) data.fill(0, (y * f.width + 590) * 4, (y * f.width + 710) * 4);
+      return data;
+    };
     const settled = async () => {
       // the same picture twice in a row: foot has drawn everything
       let last: Buffer | undefined;
       let now: Buffer | undefined;
       await vi.waitFor(async () => {
         last = now;
-        now = Buffer.from((await grab()).data);
+        now = withoutPointer(await grab());
         expect(last?.equals(now)).toBe(true);
       }, { timeout: 15_000, interval: 300 });
       return now!;
