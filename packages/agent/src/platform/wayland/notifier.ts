@@ -72,8 +72,8 @@ export class WaylandNotifier implements DesktopNotifier {
   }
 
   /**
-   * Shows `note`; its id. A button pressed at once can be heard before Notify's answer is read (both in
-   * one read from the bus: the signal's handler runs before the await after the call): such signals are
+   * Shows `note`; its id. A button pressed at once can be heard before Notify's answer is read (the
+   * signal's handler can run before the code after the call's await): such signals are
    * kept while a Notify is on its way and passed on once its id is known, after the caller has it.
    */
   async show(note: DesktopNote): Promise<number> {
