@@ -1,6 +1,6 @@
 import type { NativeDialog, PlatformEnv } from '../types.js';
 import { loadKoffi, type KoffiApi } from './koffi.js';
-import { windowTypes, type Fn, type WindowClassApi } from './window-types.js';
+import { windowClassApi, type Fn, type WindowClassApi } from './window-types.js';
 
 /** The dialog's window class: tests and screen readers find the window by it. */
 export const DIALOG_CLASS = 'FernhilfeQuickSupport';
@@ -39,32 +39,16 @@ let user32: User32 | undefined;
 
 function bind(koffi: KoffiApi): User32 {
   if (user32) return user32;
-  const u = koffi.load('user32.dll');
-  const k = koffi.load('kernel32.dll');
+  const { f, common, user32: u } = windowClassApi(koffi, 'FernhilfeDialogProc');
   const g = koffi.load('gdi32.dll');
-  const { wndProc, wndClass, msg, f } = windowTypes(koffi, 'FernhilfeDialogProc');
-  const handler: User32['handler'] = { current: () => 0 };
-  const DefWindowProcW = f(u, 'DefWindowProcW', 'intptr', ['void *', 'uint32', 'uintptr', 'intptr']);
-  handler.current = (h, m, wp, lp) => DefWindowProcW(h, m, wp, lp);
-  // registered once and kept for the process's life: the window class holds on to it
-  const proc = koffi.register((h: unknown, m: number, wp: number | bigint, lp: number | bigint) => handler.current(h, m, wp, lp), koffi.pointer(wndProc));
   user32 = {
-    handler,
-    classSize: koffi.sizeof(wndClass),
-    proc,
-    RegisterClassExW: f(u, 'RegisterClassExW', 'uint16', [koffi.pointer(wndClass)]),
+    ...common,
     CreateWindowExW: f(u, 'CreateWindowExW', 'void *', ['uint32', 'str16', 'str16', 'uint32', 'int', 'int', 'int', 'int', 'void *', 'uintptr', 'void *', 'void *']),
-    DefWindowProcW,
-    DestroyWindow: f(u, 'DestroyWindow', 'bool', ['void *']),
     ShowWindow: f(u, 'ShowWindow', 'bool', ['void *', 'int']),
     SetWindowTextW: f(u, 'SetWindowTextW', 'bool', ['void *', 'str16']),
     SendMessageW: f(u, 'SendMessageW', 'intptr', ['void *', 'uint32', 'uintptr', 'intptr']),
     SendMessagePtr: f(u, 'SendMessageW', 'intptr', ['void *', 'uint32', 'void *', 'intptr']),
-    PeekMessageW: f(u, 'PeekMessageW', 'bool', [koffi.out(koffi.pointer(msg)), 'void *', 'uint32', 'uint32', 'uint32']),
-    TranslateMessage: f(u, 'TranslateMessage', 'bool', [koffi.pointer(msg)]),
-    DispatchMessageW: f(u, 'DispatchMessageW', 'intptr', [koffi.pointer(msg)]),
     SetForegroundWindow: f(u, 'SetForegroundWindow', 'bool', ['void *']),
-    GetModuleHandleW: f(k, 'GetModuleHandleW', 'void *', ['str16']),
     GetStockObject: f(g, 'GetStockObject', 'void *', ['int']),
     GetSysColorBrush: f(u, 'GetSysColorBrush', 'void *', ['int']),
   };

@@ -1,7 +1,7 @@
 import { FernhilfeError } from '@fernhilfe/protocol';
 import type { PlatformEnv } from '../types.js';
 import { loadKoffi, type KoffiApi } from './koffi.js';
-import { windowTypes, type Fn, type WindowClassApi } from './window-types.js';
+import { windowClassApi, type Fn, type WindowClassApi } from './window-types.js';
 
 /** The session panel's window class: tests and accessibility tools find the window by it. */
 export const PANEL_CLASS = 'FernhilfeSessionPanel';
@@ -40,10 +40,8 @@ let api: PanelApi | undefined;
 export function panelApi(env: PlatformEnv): PanelApi {
   if (api) return api;
   const k = loadKoffi(env);
-  const u = k.load('user32.dll');
+  const { f, common, user32: u } = windowClassApi(k, 'FernhilfePanelProc');
   const g = k.load('gdi32.dll');
-  const kernel = k.load('kernel32.dll');
-  const { wndProc, wndClass, msg, f } = windowTypes(k, 'FernhilfePanelProc');
   const optional = (lib: ReturnType<KoffiApi['load']>, name: string, result: string, args: unknown[]) => {
     try {
       return f(lib, name, result, args);
@@ -51,19 +49,10 @@ export function panelApi(env: PlatformEnv): PanelApi {
       return undefined;
     }
   };
-  const DefWindowProcW = f(u, 'DefWindowProcW', 'intptr', ['void *', 'uint32', 'uintptr', 'intptr']);
-  const handler: PanelApi['handler'] = { current: (h, m, wp, lp) => DefWindowProcW(h, m, wp, lp) };
-  // registered once and kept for the process's life: the window class holds on to it
-  const proc = k.register((h: unknown, m: number, wp: number | bigint, lp: number | bigint) => handler.current(h, m, wp, lp), k.pointer(wndProc));
   api = {
+    ...common,
     koffi: k,
-    handler,
-    classSize: k.sizeof(wndClass),
-    proc,
-    RegisterClassExW: f(u, 'RegisterClassExW', 'uint16', [k.pointer(wndClass)]),
     CreateWindowExW: f(u, 'CreateWindowExW', 'void *', ['uint32', 'str16', 'str16', 'uint32', 'int', 'int', 'int', 'int', 'void *', 'void *', 'void *', 'void *']),
-    DefWindowProcW,
-    DestroyWindow: f(u, 'DestroyWindow', 'bool', ['void *']),
     SetWindowPos: f(u, 'SetWindowPos', 'bool', ['void *', 'intptr', 'int', 'int', 'int', 'int', 'uint32']),
     // RECT, POINT and PAINTSTRUCT as plain bytes (Buffers): no named koffi types to clash with the other backends'
     GetWindowRect: f(u, 'GetWindowRect', 'bool', ['void *', 'void *']),
@@ -71,15 +60,11 @@ export function panelApi(env: PlatformEnv): PanelApi {
     BeginPaint: f(u, 'BeginPaint', 'void *', ['void *', 'void *']),
     EndPaint: f(u, 'EndPaint', 'bool', ['void *', 'void *']),
     StretchDIBits: f(g, 'StretchDIBits', 'int', ['void *', 'int', 'int', 'int', 'int', 'int', 'int', 'int', 'int', 'void *', 'void *', 'uint32', 'uint32']),
-    PeekMessageW: f(u, 'PeekMessageW', 'bool', [k.out(k.pointer(msg)), 'void *', 'uint32', 'uint32', 'uint32']),
-    TranslateMessage: f(u, 'TranslateMessage', 'bool', [k.pointer(msg)]),
-    DispatchMessageW: f(u, 'DispatchMessageW', 'intptr', [k.pointer(msg)]),
     SetCapture: f(u, 'SetCapture', 'void *', ['void *']),
     ReleaseCapture: f(u, 'ReleaseCapture', 'bool', []),
     GetCursorPos: f(u, 'GetCursorPos', 'bool', ['void *']),
     GetKeyState: f(u, 'GetKeyState', 'int16', ['int']),
     SystemParametersInfoW: f(u, 'SystemParametersInfoW', 'bool', ['uint32', 'uint32', 'void *', 'uint32']),
-    GetModuleHandleW: f(kernel, 'GetModuleHandleW', 'void *', ['str16']),
     LoadCursorW: f(u, 'LoadCursorW', 'void *', ['void *', 'uintptr']),
     GetDpiForWindow: optional(u, 'GetDpiForWindow', 'uint32', ['void *']),
     GetDC: f(u, 'GetDC', 'void *', ['void *']),

@@ -19,6 +19,36 @@ export function windowTypes(koffi: KoffiApi, procName: string) {
   return { wndProc, wndClass, msg, f };
 }
 
+/**
+ * The bindings every window class of ours shares (all of WindowClassApi but CreateWindowExW, whose
+ * menu argument the classes declare differently): the window procedure, registered once and kept for
+ * the process's life (the window class holds on to it), which calls `handler.current` (DefWindowProcW
+ * until the class sets its own); registration; and the message pump. Also the types and the libraries,
+ * for the class's own bindings.
+ */
+export function windowClassApi(koffi: KoffiApi, procName: string) {
+  const types = windowTypes(koffi, procName);
+  const { wndProc, wndClass, msg, f } = types;
+  const user32 = koffi.load('user32.dll');
+  const kernel32 = koffi.load('kernel32.dll');
+  const DefWindowProcW = f(user32, 'DefWindowProcW', 'intptr', ['void *', 'uint32', 'uintptr', 'intptr']);
+  const handler: WindowClassApi['handler'] = { current: (h, m, wp, lp) => DefWindowProcW(h, m, wp, lp) };
+  const proc = koffi.register((h: unknown, m: number, wp: number | bigint, lp: number | bigint) => handler.current(h, m, wp, lp), koffi.pointer(wndProc));
+  const common: Omit<WindowClassApi, 'CreateWindowExW'> = {
+    handler,
+    classSize: koffi.sizeof(wndClass),
+    proc,
+    RegisterClassExW: f(user32, 'RegisterClassExW', 'uint16', [koffi.pointer(wndClass)]),
+    DefWindowProcW,
+    DestroyWindow: f(user32, 'DestroyWindow', 'bool', ['void *']),
+    PeekMessageW: f(user32, 'PeekMessageW', 'bool', [koffi.out(koffi.pointer(msg)), 'void *', 'uint32', 'uint32', 'uint32']),
+    TranslateMessage: f(user32, 'TranslateMessage', 'bool', [koffi.pointer(msg)]),
+    DispatchMessageW: f(user32, 'DispatchMessageW', 'intptr', [koffi.pointer(msg)]),
+    GetModuleHandleW: f(kernel32, 'GetModuleHandleW', 'void *', ['str16']),
+  };
+  return { ...types, user32, kernel32, common };
+}
+
 /** What every window class of ours binds: its procedure, registration, creation and the message pump. */
 export interface WindowClassApi {
   /** the class's window procedure calls this (one window of the class at a time per process) */
