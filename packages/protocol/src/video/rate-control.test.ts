@@ -126,6 +126,21 @@ describe('rate control on a simulated link', () => {
     expect(sim.targetAt(20_000)).toBeGreaterThanOrEqual(3000);
   });
 
+  it('a sender that uses little of its target, behind acks that come late now and then (a busy viewer), stays at its idle floor', () => {
+    const run = (idleFloorKbps?: () => number) => {
+      let t = 0;
+      const rate = new RateControl({ now: () => t, ...(idleFloorKbps ? { idleFloorKbps } : {}) });
+      // 1 KB every 40 ms (200 kbps of the 4 Mbit/s); every other half second the acks come 80 ms late
+      for (; t < 20_000; t += 40) {
+        rate.onSent(1000);
+        rate.onAck(1000, 10 + (Math.floor(t / 500) % 2) * 80);
+      }
+      return rate.targetKbps;
+    };
+    expect(run()).toBeLessThan(400); // walked down in 15 % steps to about what it sends (200 kbps)
+    expect(run(() => 1244)).toBe(1244);
+  });
+
   it('says the path limits the sender only once it showed a queue or a cut (the pacing of the agent follows it)', () => {
     const sim = new Sim(100_000, 1);
     sim.typing = true;
@@ -168,12 +183,13 @@ describe('the byte budget in flight', () => {
     flow.takeKeyframe();
     const first = flow.sent(50_000, true); // bigger than the budget: one frame always goes
     expect(flow.admit()).toBe(false);
-    t = 100;
+    t = 200;
     flow.acked(first);
-    expect(rate.minRttMs).toBe(100);
-    // target × (100 + 60) ms, in bytes (the first quiet ack grew the target a little)
+    expect(rate.minRttMs).toBe(200);
+    // target × (200 + 60) ms, in bytes (the first quiet ack grew the target a little); the frame window
+    // (1 + 200 ms in frames at 30/s = 7) leaves the bytes to decide here
     const budget = rate.budgetBytes();
-    expect(budget).toBe(Math.round((rate.targetKbps * 160) / 8));
+    expect(budget).toBe(Math.round((rate.targetKbps * 260) / 8));
     expect(budget).toBeGreaterThanOrEqual(20_000);
     const frame = Math.floor(budget / 4);
     for (let i = 0; i < 3; i++) {
@@ -187,11 +203,11 @@ describe('the byte budget in flight', () => {
     expect(flow.pendingBytes).toBe(4 * frame);
     // a keyframe (last one 50 KB) does not fit: it waits for room, up to 500 ms
     flow.requestKeyframe();
-    t = 110;
+    t = 210;
     expect(flow.admit()).toBe(false);
-    t = 400;
+    t = 500;
     expect(flow.admit()).toBe(false);
-    t = 611;
+    t = 711;
     expect(flow.admit()).toBe(true);
     expect(flow.takeKeyframe()).toBe(true);
   });
