@@ -19,6 +19,8 @@ export interface FlowOptions {
   now?: () => number;
 }
 
+/** a frame out this much longer than expected is still crossing the link (the rate control's quiet path, ms) */
+const QUIET_MS = 15;
 /** the frame interval the frame window is reckoned in (30 frames/s) */
 const FRAME_MS = 1000 / 30;
 /** a keyframe wanted while the budget has no room for it waits at most this long for the room */
@@ -58,9 +60,11 @@ export class VideoFlow {
     this.expire();
     const fits = this.fits();
     if (fits === true) return true;
-    // only a full byte budget says the path limits the sender; a full frame window says the viewer
-    // (or the round trip) is slow to acknowledge, which a lower bitrate would not help
-    if (fits === 'bytes') this.rate?.onBlocked();
+    // a full byte budget says the path limits the sender; so does a full frame window whose oldest frame
+    // is still on its way (older than the base round trip plus what the viewer usually holds a frame:
+    // a big frame crossing a narrow link); a window full because the viewer is slow to draw does not,
+    // and a lower bitrate would not help it
+    if (fits === 'bytes' || (fits === 'frames' && this.onTheWayMs() > QUIET_MS)) this.rate?.onBlocked();
     this.droppedFrames++;
     return false;
   }
@@ -79,6 +83,13 @@ export class VideoFlow {
   get frameWindow(): number {
     if (!this.rate) return this.window;
     return Math.min(this.window, Math.max(1, Math.ceil(this.rate.minRttMs / FRAME_MS)));
+  }
+
+  /** how much longer than the base round trip and the viewer's usual hold the oldest frame in flight has been out (ms) */
+  private onTheWayMs(): number {
+    let oldest = Infinity;
+    for (const f of this.inFlight.values()) oldest = Math.min(oldest, f.sentAt);
+    return oldest === Infinity || !this.rate ? 0 : this.now() - oldest - this.viewerMs - this.rate.minRttMs;
   }
 
   /** True when the in-flight bytes are well under the budget (under half): a change may go out at once. */

@@ -111,8 +111,10 @@ describe('rate control on a simulated link', () => {
     sim.lossExtraMs = 200;
     sim.run(12_000);
     const late = sim.targets.filter((s) => s.at >= 4000).map((s) => s.kbps);
-    // a 200 ms stall every second costs rate, but the target stays far from the floor (150)
-    expect(Math.min(...late)).toBeGreaterThan(1000);
+    // a 200 ms stall every second costs rate, but the target stays far from the floor (150); with the frame
+    // window of the path's round trip (2 frames here) a stall holds the sender back, which reads for a
+    // moment like a narrower link (one cut to about half)
+    expect(Math.min(...late)).toBeGreaterThan(500);
     expect(median(late)).toBeGreaterThan(2000);
     expect(median(late)).toBeLessThan(5000);
   });
