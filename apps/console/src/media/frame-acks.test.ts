@@ -18,23 +18,6 @@ describe('FrameAcks', () => {
     expect(a.pending).toBe(0);
   });
 
-  it('tells with each ack how long the frame was held since it arrived', () => {
-    let t = 100;
-    const acks: Array<[number, number]> = [];
-    const a = new FrameAcks((id, held) => acks.push([id, held]), () => t);
-    a.arrived(1);
-    t = 110.4;
-    a.arrived(2);
-    t = 140;
-    a.drawn(2); // 2 waits for 1
-    t = 152.6;
-    a.drawn(1);
-    expect(acks).toEqual([
-      [1, 53],
-      [2, 42],
-    ]);
-  });
-
   it('a dropped frame followed by a drawn one needs no ack of its own; a cleared stream acknowledges nothing', () => {
     const acks: number[] = [];
     const a = new FrameAcks((id) => acks.push(id));

@@ -8,17 +8,13 @@
  * always acknowledged (its timing measures the path); a run of dropped frames only by its newest.
  */
 export class FrameAcks {
-  private readonly order: Array<{ frameId: number; settled: 'no' | 'drawn' | 'dropped'; at: number }> = [];
+  private readonly order: Array<{ frameId: number; settled: 'no' | 'drawn' | 'dropped' }> = [];
 
-  /** `ack` gets the frame and how long it was held here since it arrived (ms, whole) */
-  constructor(
-    private readonly ack: (frameId: number, heldMs: number) => void,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+  constructor(private readonly ack: (frameId: number) => void) {}
 
   /** A frame came in; it will be drawn or dropped later. */
   arrived(frameId: number): void {
-    this.order.push({ frameId, settled: 'no', at: this.now() });
+    this.order.push({ frameId, settled: 'no' });
   }
 
   drawn(frameId: number): void {
@@ -49,7 +45,7 @@ export class FrameAcks {
       const first = this.order.shift()!;
       const next = this.order[0];
       // a dropped frame followed by another settled one is covered by that one's ack
-      if (first.settled === 'drawn' || !next || next.settled === 'no') this.ack(first.frameId, Math.min(60_000, Math.max(0, Math.round(this.now() - first.at))));
+      if (first.settled === 'drawn' || !next || next.settled === 'no') this.ack(first.frameId);
     }
   }
 }

@@ -18,24 +18,15 @@ export interface LiveDecoderEvents {
 }
 
 /**
- * When the decoder is behind, so that a new delta is dropped and a keyframe asked for instead: when
- * MAX_HELD frames have no picture on the canvas yet (in the decoder, or decoded and not drawn), or when
- * two or more do and the oldest of them went into the decoder MAX_LAG_MS ago. The sender's frame
- * window (packages/protocol/src/video/flow.ts: the path's round trip in frames plus one, 2 on a LAN)
- * keeps the queue short; this is the safety net for a decoder that is stuck or a backlog after a stall.
- * Not "one more waiting behind the one being decoded" (the rule before): a software decoder whose
- * page was busy for a moment, or a burst of frames 8 ms apart, then dropped a delta every few hundred
- * milliseconds, and the keyframe it asked for (tens of KB at 1080p, slower to decode) put it behind
- * again: on the quiet bench machine 25 keyframes in 15 s of typing, and the late acks walked the rate
- * control down to half size (docs/agent-screen.md, "The viewer's backlog"). A keyframe costs a round
- * trip and the biggest frame there is; a short queue costs a few milliseconds.
+ * Frames in the decoder without a picture yet (plus a picture not drawn yet) at which the decoder
+ * counts as behind: one being decoded is normal, one more waiting behind it is the most we allow
+ * (decoding then lags by one frame), a further one would only queue.
  */
-const MAX_HELD = 8;
-const MAX_LAG_MS = 500;
+const MAX_HELD = 2;
 
 /**
- * One WebCodecs VideoDecoder kept current. It tells the viewer when it is `behind` (frames queue in it
- * for too long: MAX_HELD without a picture, or the oldest of two or more held for MAX_LAG_MS), so
+ * One WebCodecs VideoDecoder kept current. It tells the viewer when it is `behind` (a new frame would
+ * queue behind others: WebCodecs' own queue holds one, or `MAX_HELD` frames have no picture yet), so
  * the viewer can drop delta frames instead, and `reset()` discards what it holds so a keyframe is
  * decoded at once. Only the newest decoded picture is handed out: pictures are drawn at the end of the
  * task they were decoded in (`schedule`), and a picture overtaken by a newer one before that is closed
@@ -44,8 +35,8 @@ const MAX_LAG_MS = 500;
 export class LiveDecoder {
   private readonly decoder: VideoDecoder;
   /** chunk timestamp -> the frame it came from, for chunks without a picture yet */
-  private readonly inDecoder = new Map<number, { frameId: number; captureTime: number; at: number }>();
-  private waiting: (DecodedPicture & { at: number }) | undefined;
+  private readonly inDecoder = new Map<number, { frameId: number; captureTime: number }>();
+  private waiting: DecodedPicture | undefined;
   private nextTimestamp = 0;
   private failed = false;
   private flushing = false;
@@ -55,7 +46,6 @@ export class LiveDecoder {
     private readonly config: VideoDecoderConfig,
     private readonly events: LiveDecoderEvents,
     private readonly schedule: (draw: () => void) => void = (draw) => queueMicrotask(draw),
-    private readonly now: () => number = () => performance.now(),
   ) {
     const decoder: VideoDecoder = decoders.create({
       output: (frame) => this.output(decoder, frame),
@@ -85,21 +75,16 @@ export class LiveDecoder {
     return this.inDecoder.size + (this.waiting ? 1 : 0);
   }
 
-  /** A new frame would queue behind others for too long: the decoder lags (see MAX_HELD, MAX_LAG_MS). */
+  /** A new frame would queue behind others instead of being decoded at once. */
   get behind(): boolean {
-    const held = this.held;
-    if (held >= MAX_HELD) return true;
-    if (held < 2) return false;
-    // chunks go in (and come out) in order: the picture not drawn, else the first still in the map, is the oldest
-    const oldest = this.waiting?.at ?? this.inDecoder.values().next().value?.at;
-    return oldest !== undefined && this.now() - oldest >= MAX_LAG_MS;
+    return this.held >= MAX_HELD || this.decoder.decodeQueueSize >= 1;
   }
 
   /** Hands a frame to the decoder; false when the decoder refused it (then it is unusable). */
   decode(frame: EncodedFrame): boolean {
     const timestamp = this.nextTimestamp;
     this.nextTimestamp += 1000; // µs
-    this.inDecoder.set(timestamp, { frameId: frame.frameId, captureTime: frame.captureTime, at: this.now() });
+    this.inDecoder.set(timestamp, { frameId: frame.frameId, captureTime: frame.captureTime });
     try {
       this.decoder.decode(this.decoders.chunk({ type: frame.keyframe ? 'key' : 'delta', timestamp, data: frame.data }));
       return true;

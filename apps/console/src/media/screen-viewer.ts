@@ -50,11 +50,9 @@ export type VideoRate = Omit<Extract<ControlMessage, { type: 'video-rate' }>, 't
 
 /**
  * Shows the customer's screen: video frames from the encrypted channel -> VideoDecoder -> canvas, and
- * a `video-ack` for every frame drawn or dropped, with how long it was held here (frame-acks.ts). The
- * sender keeps few frames in flight (flow.ts: the path's round trip in frames, plus one), so the
- * decoder's queue stays short; a delta that would queue for too long (live-decoder.ts: 8 frames held,
- * or the oldest of two held for 500 ms) is dropped, and every delta after it, until a keyframe (asked
- * for once); a keyframe while the decoder is behind resets it. Also asks for a keyframe at the start, after
+ * a `video-ack` for every frame drawn or dropped (frame-acks.ts). Decoding never falls behind: a delta
+ * that would queue in the decoder is dropped, and every delta after it, until a keyframe (asked for
+ * once); a keyframe while the decoder is behind resets it. Also asks for a keyframe at the start, after
  * a decoder error, and when nothing was drawn 3 s after a `video-config`. No React in here.
  */
 export class ScreenViewer {
@@ -93,7 +91,7 @@ export class ScreenViewer {
     this.keyframeTimeoutMs = opts.keyframeTimeoutMs ?? 3000;
     this.meter = new QualityMeter(this.now);
     this.screen = new ScreenCanvas(handlers.onFrameSize);
-    this.acks = new FrameAcks((frameId, heldMs) => handlers.sendControl({ type: 'video-ack', frameId, heldMs }), this.now);
+    this.acks = new FrameAcks((frameId) => handlers.sendControl({ type: 'video-ack', frameId }));
     this.keyframes = new KeyframeRequests(() => handlers.sendControl({ type: 'keyframe-request' }), this.now);
     this.timer = setInterval(() => this.tick(), opts.statsIntervalMs ?? 1000);
   }
@@ -249,7 +247,6 @@ export class ScreenViewer {
           },
         },
         this.schedule,
-        this.now,
       );
       this.decoder = decoder;
     } catch {

@@ -113,7 +113,7 @@ export class ScreenSender extends Emitter<ScreenSenderEvents> {
 
   /** Control messages from the viewer that concern the video. */
   handleControl(message: ControlMessage): void {
-    if (message.type === 'video-ack') this.flow.acked(message.frameId, message.heldMs);
+    if (message.type === 'video-ack') this.flow.acked(message.frameId);
     else if (message.type === 'keyframe-request') this.flow.requestKeyframe();
   }
 

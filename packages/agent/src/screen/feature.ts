@@ -134,7 +134,7 @@ export class ScreenFeature extends Emitter<ScreenFeatureEvents> implements Agent
   handleControl(message: ControlMessage): void {
     const pump = this.pump;
     if (this.state !== 'running' || !pump) return;
-    if (message.type === 'video-ack') pump.acked(message.frameId, message.heldMs);
+    if (message.type === 'video-ack') pump.acked(message.frameId);
     else if (message.type === 'keyframe-request') pump.keyframe();
     else if (message.type === 'screen-select-monitor') this.selectMonitor(message.id);
   }

@@ -3,7 +3,7 @@ import { Emitter } from '@fernhilfe/protocol';
 import type { CapturedFrame } from '../platform/types.js';
 import { Downscaler } from '../encode/downscale.js';
 import type { EncodedFrame, RawFrame } from '../encode/types.js';
-import { SendRate, fullSizeKbps } from './send-rate.js';
+import { SendRate } from './send-rate.js';
 import type { FrameTiming, FramePumpEvents, FramePumpOptions } from './frame-timing.js';
 
 /** Largest payload the encrypted channel carries (protocol §4.2). */
@@ -80,10 +80,7 @@ export class FramePump extends Emitter<FramePumpEvents> {
   constructor(private readonly opts: FramePumpOptions) {
     super();
     this.now = opts.now ?? (() => performance.now());
-    // a queue alone (a busy viewer, someone else's upload) does not take a sender that uses little of its
-    // target under what the monitor needs at full size: only the rate it delivers while using it does
-    const idleFloorKbps = () => fullSizeKbps(opts.capture.selected.width, opts.capture.selected.height);
-    this.flow = opts.flow ?? new VideoFlow({ rate: new RateControl({ now: this.now, idleFloorKbps }), now: this.now });
+    this.flow = opts.flow ?? new VideoFlow({ rate: new RateControl({ now: this.now }), now: this.now });
     this.rate = this.flow.rate ? new SendRate(this.flow.rate, this.now) : undefined;
     this.refineAfterMs = opts.refineAfterMs ?? 200;
   }
@@ -113,9 +110,8 @@ export class FramePump extends Emitter<FramePumpEvents> {
     this.schedule();
   }
 
-  /** The viewer drew (or dropped) `frameId` after holding it `heldMs` (video-ack). */
-  acked(frameId: number, heldMs?: number): void {
-    this.flow.acked(frameId, heldMs);
+  acked(frameId: number): void {
+    this.flow.acked(frameId);
     this.reportRate();
     if (this.blocked) {
       // the window was full: an ack opens it now, not when the retry timer fires

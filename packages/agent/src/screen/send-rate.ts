@@ -10,8 +10,7 @@ export interface RateReport {
 
 /**
  * Full size needs at least this many kbps per million pixels: under it (1080p: ~1.2 Mbit/s) for
- * SCALE_DOWN_AFTER_MS, while the sender uses its target (RateControl.usesTarget), the picture goes out
- * at half the width and height; back to full size once the
+ * SCALE_DOWN_AFTER_MS the picture goes out at half the width and height; back to full size once the
  * target is SCALE_UP_FACTOR times over it for SCALE_UP_AFTER_MS (hysteresis: no flapping at the edge).
  *
  * A half-size picture is often cheap (the sender then uses less than its target, and the target,
@@ -21,8 +20,6 @@ export interface RateReport {
  * waits twice as long (up to PROBE_MAX_MS); one that holds for PROBE_HELD_MS resets the wait.
  */
 export const FULL_SIZE_KBPS_PER_MPIXEL = 600;
-/** what a monitor needs at full size (kbps) */
-export const fullSizeKbps = (width: number, height: number): number => (FULL_SIZE_KBPS_PER_MPIXEL * width * height) / 1e6;
 const SCALE_DOWN_AFTER_MS = 1500;
 const SCALE_UP_FACTOR = 1.6;
 const SCALE_UP_AFTER_MS = 3000;
@@ -55,7 +52,7 @@ export class SendRate {
 
   /** Call before each grab with the monitor's size; returns true when the scale changed. */
   chooseScale(width: number, height: number): boolean {
-    const need = fullSizeKbps(width, height);
+    const need = (FULL_SIZE_KBPS_PER_MPIXEL * width * height) / 1e6;
     const target = this.control.targetKbps;
     const now = this.now();
     if (this.probedAt !== undefined && this.scale === 1 && now - this.probedAt >= PROBE_HELD_MS) {
@@ -63,10 +60,7 @@ export class SendRate {
       this.probeWaitMs = PROBE_AFTER_MS;
     }
     if (this.scale === 0.5 && this.probeDue(now)) return this.switchTo(1, now, true);
-    // down only while the sender uses its target: a sender that the picture limits (typing, a clock) would
-    // gain nothing from half the pixels, and its own refinements and keyframes can walk the target under
-    // `need` (the switch back and forth then costs a keyframe each time and blurs the text)
-    const wants = this.scale === 1 ? target < need && this.control.usesTarget : target > need * SCALE_UP_FACTOR;
+    const wants = this.scale === 1 ? target < need : target > need * SCALE_UP_FACTOR;
     if (!wants) {
       this.since = undefined;
       return false;

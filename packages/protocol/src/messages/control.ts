@@ -20,12 +20,8 @@ const sessionMessages = [
     width: z.number().int().min(1).max(16384),
     height: z.number().int().min(1).max(16384),
   }),
-  /**
-   * The viewer drew frame `frameId` (viewer -> sender); drives flow control and the latency figure.
-   * `heldMs`: how long the viewer held the frame between its arrival and this ack (decoding, waiting to
-   * be drawn), so the sender's rate control can tell a slow viewer from a queue on the path.
-   */
-  z.strictObject({ type: z.literal('video-ack'), frameId: z.number().int().nonnegative().max(0xffffffff), heldMs: z.number().int().nonnegative().max(60_000).optional() }),
+  /** The viewer drew frame `frameId` (viewer -> sender); drives flow control and the latency figure. */
+  z.strictObject({ type: z.literal('video-ack'), frameId: z.number().int().nonnegative().max(0xffffffff) }),
   /**
    * What the sender's rate control decided (sender -> viewer), at most about once a second and when it
    * changes: the bitrate it aims at now, the limit it measured the path to carry, the frame rate

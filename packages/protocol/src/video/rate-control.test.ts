@@ -111,10 +111,8 @@ describe('rate control on a simulated link', () => {
     sim.lossExtraMs = 200;
     sim.run(12_000);
     const late = sim.targets.filter((s) => s.at >= 4000).map((s) => s.kbps);
-    // a 200 ms stall every second costs rate, but the target stays far from the floor (150); with the frame
-    // window of the path's round trip (2 frames here) a stall holds the sender back, which reads for a
-    // moment like a narrower link (one cut to about half)
-    expect(Math.min(...late)).toBeGreaterThan(500);
+    // a 200 ms stall every second costs rate, but the target stays far from the floor (150)
+    expect(Math.min(...late)).toBeGreaterThan(1000);
     expect(median(late)).toBeGreaterThan(2000);
     expect(median(late)).toBeLessThan(5000);
   });
@@ -126,21 +124,6 @@ describe('rate control on a simulated link', () => {
     // the refinement's own transmission is no sign of a narrow path: the target stays where it started (4 Mbit/s)
     expect(Math.min(...sim.targets.map((s) => s.kbps))).toBeGreaterThanOrEqual(3000);
     expect(sim.targetAt(20_000)).toBeGreaterThanOrEqual(3000);
-  });
-
-  it('a sender that uses little of its target, behind acks that come late now and then (a busy viewer), stays at its idle floor', () => {
-    const run = (idleFloorKbps?: () => number) => {
-      let t = 0;
-      const rate = new RateControl({ now: () => t, ...(idleFloorKbps ? { idleFloorKbps } : {}) });
-      // 1 KB every 40 ms (200 kbps of the 4 Mbit/s); every other half second the acks come 80 ms late
-      for (; t < 20_000; t += 40) {
-        rate.onSent(1000);
-        rate.onAck(1000, 10 + (Math.floor(t / 500) % 2) * 80);
-      }
-      return rate.targetKbps;
-    };
-    expect(run()).toBeLessThan(400); // walked down in 15 % steps to about what it sends (200 kbps)
-    expect(run(() => 1244)).toBe(1244);
   });
 
   it('says the path limits the sender only once it showed a queue or a cut (the pacing of the agent follows it)', () => {
@@ -185,13 +168,12 @@ describe('the byte budget in flight', () => {
     flow.takeKeyframe();
     const first = flow.sent(50_000, true); // bigger than the budget: one frame always goes
     expect(flow.admit()).toBe(false);
-    t = 200;
+    t = 100;
     flow.acked(first);
-    expect(rate.minRttMs).toBe(200);
-    // target × (200 + 60) ms, in bytes (the first quiet ack grew the target a little); the frame window
-    // (1 + 200 ms in frames at 30/s = 7) leaves the bytes to decide here
+    expect(rate.minRttMs).toBe(100);
+    // target × (100 + 60) ms, in bytes (the first quiet ack grew the target a little)
     const budget = rate.budgetBytes();
-    expect(budget).toBe(Math.round((rate.targetKbps * 260) / 8));
+    expect(budget).toBe(Math.round((rate.targetKbps * 160) / 8));
     expect(budget).toBeGreaterThanOrEqual(20_000);
     const frame = Math.floor(budget / 4);
     for (let i = 0; i < 3; i++) {
@@ -205,11 +187,11 @@ describe('the byte budget in flight', () => {
     expect(flow.pendingBytes).toBe(4 * frame);
     // a keyframe (last one 50 KB) does not fit: it waits for room, up to 500 ms
     flow.requestKeyframe();
-    t = 210;
+    t = 110;
     expect(flow.admit()).toBe(false);
-    t = 500;
+    t = 400;
     expect(flow.admit()).toBe(false);
-    t = 711;
+    t = 611;
     expect(flow.admit()).toBe(true);
     expect(flow.takeKeyframe()).toBe(true);
   });

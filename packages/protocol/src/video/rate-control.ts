@@ -31,13 +31,6 @@ export interface RateControlOptions {
   startKbps?: number;
   /** the floor the target never goes under (default 150 kbps) */
   minKbps?: number;
-  /**
-   * Under this (kbps) a queue alone does not bring the target while the sender uses little of it
-   * (default: the floor). The agent sets what its full-size picture needs: a picture-limited sender
-   * (typing) behind a busy viewer or someone else's upload sends no less for a lower target, but its
-   * bitrate cap, pacing and picture size would follow the target down to the floor.
-   */
-  idleFloorKbps?: () => number;
   /** the ceiling (default 30000 kbps) */
   maxKbps?: number;
   now?: () => number;
@@ -85,7 +78,6 @@ interface Sample {
 export class RateControl {
   private target: number;
   private readonly minKbps: number;
-  private readonly idleFloorKbps: (() => number) | undefined;
   private readonly maxKbps: number;
   private readonly now: () => number;
   private readonly acks: Array<Sample & { rtt: number }> = [];
@@ -104,7 +96,6 @@ export class RateControl {
 
   constructor(opts: RateControlOptions = {}) {
     this.minKbps = opts.minKbps ?? RATE_DEFAULTS.minKbps;
-    this.idleFloorKbps = opts.idleFloorKbps;
     this.maxKbps = opts.maxKbps ?? RATE_DEFAULTS.maxKbps;
     this.target = clamp(opts.startKbps ?? RATE_DEFAULTS.startKbps, this.minKbps, this.maxKbps);
     this.now = opts.now ?? (() => performance.now());
@@ -162,15 +153,6 @@ export class RateControl {
     return this.queueDelayMs >= RATE_DEFAULTS.quietMs || this.now() - this.lastCut < RATE_DEFAULTS.minRttWindowMs;
   }
 
-  /**
-   * Does the sender use its target: at least 60 % of it sent over the last 500 ms, or a frame held back
-   * by the budget in that time? A sender that does not (typing, a ticking clock) is limited by its
-   * picture, not by the path, and sending less (a smaller picture) would gain it nothing.
-   */
-  get usesTarget(): boolean {
-    return this.sentKbps >= 0.6 * this.target || this.now() - this.blockedAt <= RATE_DEFAULTS.rateWindowMs;
-  }
-
   /** bytes that may be in flight: the target over the base RTT (at most 400 ms) plus a margin (at least `minBytes`) */
   budgetBytes(minBytes = 0, marginMs = 60): number {
     return Math.max(minBytes, Math.round((this.target * (Math.min(this.minRttMs, 400) + marginMs)) / 8));
@@ -223,7 +205,7 @@ export class RateControl {
     const capacity = this.capacityKbps;
     const sent = this.sentKbps;
     const blocked = now - this.blockedAt <= RATE_DEFAULTS.rateWindowMs;
-    const using = this.usesTarget;
+    const using = sent >= 0.6 * this.target || blocked;
     const hold = now - this.lastCut < this.minRttMs + RATE_DEFAULTS.holdExtraMs;
     const overuseNow = queue > RATE_DEFAULTS.overuseMs || (queue > RATE_DEFAULTS.quietMs && delivered < 0.8 * sent);
     // overuse counts when two decisions in a row see it: a burst of late acks after one lost
@@ -232,12 +214,10 @@ export class RateControl {
     this.overuseSeen = overuseNow;
     if (overuse && !using) {
       // a queue while the screen sends little and nothing is held back: its own big frame (a refinement,
-      // a keyframe) on its way, a busy viewer, or someone else's traffic. Step down by 15 %, but not under what a big
-      // frame just showed the link carries (typing's refinements must not walk the target to the floor),
-      // nor under the idle floor (idleFloorKbps)
+      // a keyframe) on its way, or someone else's traffic. Step down by 15 %, but not under what a big
+      // frame just showed the link carries (typing's refinements must not walk the target to the floor)
       if (!hold) {
-        const floor = Math.min(this.target, this.idleFloorKbps?.() ?? 0);
-        this.target = Math.max(this.target * RATE_DEFAULTS.cutToDelivered, Math.min(this.target, capacity * RATE_DEFAULTS.cutToDelivered), floor);
+        this.target = Math.max(this.target * RATE_DEFAULTS.cutToDelivered, Math.min(this.target, capacity * RATE_DEFAULTS.cutToDelivered));
         this.lastCut = now;
       }
     } else if (overuse) {
